@@ -1,0 +1,59 @@
+//! Demo data: the IT Service Desk queue, its group `ITSD_chat`, agents, a manager, an admin and
+//! two customers, each with the password equal to the username. Loaded only into an empty
+//! database.
+
+use crate::credentials;
+use crate::domain::directory::{DEFAULT_AUTO_CLOSE_SECS, DEFAULT_WARNING_SECS};
+use crate::domain::{GroupId, NewUser, QueueSettings, Role, RoleSet, Timestamp};
+use crate::storage::{Db, DirectorySeed, StorageError};
+
+/// The demo sign-ins as `(username, display name, roles, ITIL)`.
+pub const DEMO_USERS: [(&str, &str, &[Role], bool); 6] = [
+    ("alice", "Alice Agent", &[Role::Agent], false),
+    ("bob", "Bob Agent", &[Role::Agent], false),
+    ("dana", "Dana Manager", &[Role::Manager, Role::Agent], false),
+    ("admin", "Admin", &[Role::Admin], false),
+    ("carol", "Carol Customer", &[Role::Customer], false),
+    ("ivan", "Ivan Customer", &[Role::Customer], true),
+];
+
+pub const DEMO_GROUP: &str = "ITSD_chat";
+pub const DEMO_QUEUE: &str = "IT Service Desk";
+
+/// Loads the demo data if the database is empty; returns whether it did.
+pub async fn load_if_empty(db: &Db, now: Timestamp) -> Result<bool, StorageError> {
+    if db.count_users().await? > 0 {
+        return Ok(false);
+    }
+    let hashes = tokio::task::spawn_blocking(|| {
+        DEMO_USERS.map(|(name, ..)| credentials::hash_password(name).unwrap_or_default())
+    })
+    .await
+    .unwrap_or_default();
+    let users = DEMO_USERS
+        .iter()
+        .zip(hashes)
+        .map(|((username, display_name, roles, itil), hash)| {
+            let user = NewUser {
+                username: (*username).into(),
+                display_name: (*display_name).into(),
+                roles: RoleSet::of(roles),
+                itil: *itil,
+            };
+            (user, hash)
+        })
+        .collect();
+    let queue = QueueSettings {
+        name: DEMO_QUEUE.into(),
+        group: GroupId(0),
+        greeting: "Hi, thanks for contacting the IT Service Desk. How can I help you today?".into(),
+        inactivity_warning_secs: DEFAULT_WARNING_SECS,
+        auto_close_secs: DEFAULT_AUTO_CLOSE_SECS,
+    };
+    let seed = DirectorySeed {
+        users,
+        groups: vec![(DEMO_GROUP.into(), vec!["alice".into(), "bob".into(), "dana".into()])],
+        queues: vec![(queue, DEMO_GROUP.into())],
+    };
+    db.seed_if_empty(&seed, now).await
+}

@@ -1,0 +1,247 @@
+//! The directory: users, assignment groups and chat queues, and the rules their fields obey.
+
+use super::ids::{GroupId, QueueId, UserId};
+use super::roles::RoleSet;
+use super::time::Timestamp;
+
+/// Why a directory change was refused. Each message is written for the person who made it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum DirectoryError {
+    #[error(
+        "A username is 1 to 64 characters: lowercase letters, digits, '.', '_' or '-', starting with a letter or digit."
+    )]
+    BadUsername,
+    #[error("A display name is 1 to 100 characters and not only spaces.")]
+    BadDisplayName,
+    #[error("A password is {min} to {max} characters.", min = PASSWORD_MIN, max = PASSWORD_MAX)]
+    BadPassword,
+    #[error("A user needs at least one role.")]
+    NoRoles,
+    #[error("A name is 1 to 100 characters and not only spaces.")]
+    BadName,
+    #[error("A greeting is at most 1000 characters.")]
+    GreetingTooLong,
+    #[error("{field} must be between {min} and {max} seconds.", min = TIMER_MIN_SECS, max = TIMER_MAX_SECS)]
+    BadTimer { field: &'static str },
+}
+
+pub const PASSWORD_MIN: usize = 8;
+pub const PASSWORD_MAX: usize = 256;
+pub const TIMER_MIN_SECS: u32 = 1;
+pub const TIMER_MAX_SECS: u32 = 86_400;
+pub const DEFAULT_WARNING_SECS: u32 = 120;
+pub const DEFAULT_AUTO_CLOSE_SECS: u32 = 60;
+
+/// A user as the rest of the system sees it (never with the password hash).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct User {
+    pub id: UserId,
+    pub username: String,
+    pub display_name: String,
+    pub roles: RoleSet,
+    /// Holds the ITIL role: may see work notes. Staff hold it implicitly.
+    pub itil: bool,
+    pub disabled: bool,
+    pub created_at: Timestamp,
+}
+
+impl User {
+    /// Whether this user sees work notes: staff always, anyone else with the ITIL role.
+    pub fn has_itil(&self) -> bool {
+        self.itil || self.roles.is_staff()
+    }
+}
+
+/// A user about to be created, already validated (see [`NewUser::validate`]).
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub username: String,
+    pub display_name: String,
+    pub roles: RoleSet,
+    pub itil: bool,
+}
+
+impl NewUser {
+    /// Checks the fields and normalises the username (trimmed, lowercase).
+    pub fn validate(
+        username: &str,
+        display_name: &str,
+        roles: RoleSet,
+        itil: bool,
+    ) -> Result<NewUser, DirectoryError> {
+        Ok(NewUser {
+            username: normalize_username(username)?,
+            display_name: validate_display_name(display_name)?,
+            roles: validate_roles(roles)?,
+            itil,
+        })
+    }
+}
+
+/// Trims and lowercases a username and checks its characters.
+pub fn normalize_username(raw: &str) -> Result<String, DirectoryError> {
+    let name = raw.trim().to_lowercase();
+    let mut chars = name.chars();
+    let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphanumeric());
+    let rest_ok = chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
+    if first_ok && rest_ok && name.len() <= 64 {
+        Ok(name)
+    } else {
+        Err(DirectoryError::BadUsername)
+    }
+}
+
+pub fn validate_display_name(raw: &str) -> Result<String, DirectoryError> {
+    validate_name(raw).map_err(|_| DirectoryError::BadDisplayName)
+}
+
+/// Trimmed, 1 to 100 characters.
+pub fn validate_name(raw: &str) -> Result<String, DirectoryError> {
+    let name = raw.trim();
+    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+        Err(DirectoryError::BadName)
+    } else {
+        Ok(name.to_owned())
+    }
+}
+
+pub fn validate_roles(roles: RoleSet) -> Result<RoleSet, DirectoryError> {
+    if roles.is_empty() { Err(DirectoryError::NoRoles) } else { Ok(roles) }
+}
+
+/// The password policy for passwords set through the API.
+pub fn validate_password(password: &str) -> Result<(), DirectoryError> {
+    let n = password.chars().count();
+    if (PASSWORD_MIN..=PASSWORD_MAX).contains(&n) {
+        Ok(())
+    } else {
+        Err(DirectoryError::BadPassword)
+    }
+}
+
+/// An assignment group; its members are the agents of the queues it is assigned to.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Group {
+    pub id: GroupId,
+    pub name: String,
+}
+
+/// The settings of a queue that a manager may change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct QueueSettings {
+    pub name: String,
+    pub group: GroupId,
+    pub greeting: String,
+    /// Customer silence before the inactivity warning.
+    pub inactivity_warning_secs: u32,
+    /// Further silence after the warning before the session closes itself.
+    pub auto_close_secs: u32,
+}
+
+impl QueueSettings {
+    /// Checks every field; the queue's settings are only ever stored in this validated form.
+    pub fn validate(self) -> Result<QueueSettings, DirectoryError> {
+        let greeting = self.greeting.trim().to_owned();
+        if greeting.chars().count() > 1000 {
+            return Err(DirectoryError::GreetingTooLong);
+        }
+        for (field, secs) in [
+            ("inactivity_warning_seconds", self.inactivity_warning_secs),
+            ("auto_close_seconds", self.auto_close_secs),
+        ] {
+            if !(TIMER_MIN_SECS..=TIMER_MAX_SECS).contains(&secs) {
+                return Err(DirectoryError::BadTimer { field });
+            }
+        }
+        Ok(QueueSettings { name: validate_name(&self.name)?, greeting, ..self })
+    }
+}
+
+/// A queue to create: its settings, validated.
+pub type NewQueue = QueueSettings;
+
+/// A chat queue with the name of its assignment group.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Queue {
+    pub id: QueueId,
+    pub settings: QueueSettings,
+    pub group_name: String,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::roles::Role;
+
+    #[test]
+    fn usernames_are_normalised_or_refused() {
+        let cases: &[(&str, Option<&str>)] = &[
+            ("alice", Some("alice")),
+            ("  Alice ", Some("alice")),
+            ("j.doe-2_x", Some("j.doe-2_x")),
+            ("", None),
+            ("-alice", None),
+            ("al ice", None),
+            ("ålice", None),
+            (&"a".repeat(64), Some(&"a".repeat(64))),
+            (&"a".repeat(65), None),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(normalize_username(raw).ok().as_deref(), *want, "username {raw:?}");
+        }
+    }
+
+    #[test]
+    fn names_and_passwords_have_bounds() {
+        assert!(validate_name("  ").is_err(), "blank name");
+        assert!(validate_name("IT\u{0007}").is_err(), "control character");
+        assert_eq!(validate_name(" ITSD_chat ").as_deref(), Ok("ITSD_chat"));
+        assert!(validate_password("short").is_err(), "7 chars or fewer");
+        assert!(validate_password("long enough").is_ok(), "8+ chars");
+        assert!(validate_password(&"x".repeat(257)).is_err(), "over 256");
+    }
+
+    #[test]
+    fn a_user_needs_a_role() {
+        let err = NewUser::validate("x", "X", RoleSet::default(), false).unwrap_err();
+        assert_eq!(err, DirectoryError::NoRoles);
+        let ok = NewUser::validate("X", "X", RoleSet::of(&[Role::Customer]), true).unwrap();
+        assert_eq!(ok.username, "x");
+    }
+
+    #[test]
+    fn queue_timers_are_bounded() {
+        let base = QueueSettings {
+            name: "IT Service Desk".into(),
+            group: GroupId(1),
+            greeting: " Hi ".into(),
+            inactivity_warning_secs: DEFAULT_WARNING_SECS,
+            auto_close_secs: DEFAULT_AUTO_CLOSE_SECS,
+        };
+        assert_eq!(base.clone().validate().unwrap().greeting, "Hi");
+        let cases = [(0, 60, false), (1, 1, true), (86_400, 86_400, true), (120, 86_401, false)];
+        for (warn, close, ok) in cases {
+            let s = QueueSettings { inactivity_warning_secs: warn, auto_close_secs: close, ..base.clone() };
+            assert_eq!(s.validate().is_ok(), ok, "warning {warn}, close {close}");
+        }
+    }
+
+    #[test]
+    fn staff_hold_itil_implicitly() {
+        let mut u = User {
+            id: UserId(1),
+            username: "carol".into(),
+            display_name: "Carol".into(),
+            roles: RoleSet::of(&[Role::Customer]),
+            itil: false,
+            disabled: false,
+            created_at: Timestamp(0),
+        };
+        assert!(!u.has_itil());
+        u.itil = true;
+        assert!(u.has_itil());
+        u.itil = false;
+        u.roles = RoleSet::of(&[Role::Agent]);
+        assert!(u.has_itil());
+    }
+}

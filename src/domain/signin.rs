@@ -1,0 +1,85 @@
+//! Sign-in throttling as a pure policy: after a few failures an account or a client address
+//! is slowed down, with a delay that grows but is capped and forgotten after a while.
+
+use std::time::Duration;
+
+use super::time::Timestamp;
+
+/// Failures allowed before any delay applies.
+pub const FREE_FAILURES: u32 = 5;
+/// The delay after the first throttled failure; it doubles with each further failure.
+pub const BASE_DELAY: Duration = Duration::from_secs(30);
+/// The longest delay: an account is slowed down, never locked for good.
+pub const MAX_DELAY: Duration = Duration::from_secs(15 * 60);
+/// Failures older than this are forgotten.
+pub const FORGET_AFTER: Duration = Duration::from_secs(60 * 60);
+
+/// The failure record of one key (an account or a client address).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Failures {
+    pub count: u32,
+    pub last_at: Timestamp,
+}
+
+impl Failures {
+    /// The record after one more failure at `now` (a stale record starts over).
+    pub fn after_failure(previous: Option<Failures>, now: Timestamp) -> Failures {
+        let count = match previous {
+            Some(f) if !f.is_stale(now) => f.count.saturating_add(1),
+            _ => 1,
+        };
+        Failures { count, last_at: now }
+    }
+
+    fn is_stale(self, now: Timestamp) -> bool {
+        self.last_at.until(now) >= FORGET_AFTER
+    }
+
+    /// Until when further attempts are refused, if they are at `now`.
+    pub fn blocked_until(self, now: Timestamp) -> Option<Timestamp> {
+        if self.count < FREE_FAILURES || self.is_stale(now) {
+            return None;
+        }
+        let doublings = (self.count - FREE_FAILURES).min(16);
+        let delay = BASE_DELAY.saturating_mul(1 << doublings).min(MAX_DELAY);
+        let until = self.last_at.plus(delay);
+        (until > now).then_some(until)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const MIN: i64 = 60_000;
+
+    #[test]
+    fn delay_starts_after_five_failures_and_is_capped() {
+        // (failures, ms since the last one, blocked for how much longer in ms)
+        let cases: &[(u32, i64, Option<i64>)] = &[
+            (4, 0, None),
+            (5, 0, Some(30_000)),
+            (5, 29_999, Some(1)),
+            (5, 30_000, None),
+            (6, 0, Some(60_000)),
+            (9, 0, Some(8 * MIN)),
+            (10, 0, Some(15 * MIN)),
+            (1000, 0, Some(15 * MIN)),
+            (1000, 60 * MIN, None),
+        ];
+        for &(count, since, want) in cases {
+            let f = Failures { count, last_at: Timestamp(1_000_000) };
+            let now = Timestamp(1_000_000 + since);
+            let got = f.blocked_until(now).map(|t| t.0 - now.0);
+            assert_eq!(got, want, "{count} failures, {since} ms later");
+        }
+    }
+
+    #[test]
+    fn stale_failures_start_over() {
+        let old = Failures { count: 9, last_at: Timestamp(0) };
+        assert_eq!(Failures::after_failure(Some(old), Timestamp(60 * MIN)).count, 1);
+        assert_eq!(Failures::after_failure(Some(old), Timestamp(MIN)).count, 10);
+        assert_eq!(Failures::after_failure(None, Timestamp(5)).count, 1);
+    }
+}

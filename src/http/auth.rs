@@ -1,0 +1,145 @@
+//! Who is asking: the session cookie, the signed-in user and role extractors (401 when not
+//! signed in, 403 when the role does not allow it), and the `Origin` check that guards every
+//! state-changing request and every WebSocket upgrade.
+
+use std::net::{IpAddr, SocketAddr};
+use std::time::Duration;
+
+use axum::extract::{ConnectInfo, FromRequestParts, Request, State};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, Method, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use axum_extra::extract::cookie::{Cookie, CookieJar, SameSite};
+
+use super::AppState;
+use super::error::AppError;
+use crate::credentials;
+use crate::domain::User;
+
+/// The name of the session cookie.
+pub const SESSION_COOKIE: &str = "switchboard_session";
+
+/// How stale `last_seen_at` may get before a request refreshes it (saves a write per request).
+const TOUCH_EVERY: Duration = Duration::from_secs(60);
+
+/// The signed-in user of this request, and the hash of their session token.
+#[derive(Debug, Clone)]
+pub struct CurrentUser {
+    pub user: User,
+    pub token_hash: Vec<u8>,
+}
+
+impl AppState {
+    /// The user behind the session cookie in `headers`, if the session is live. An idle-expired
+    /// session is deleted; a disabled user has no live session.
+    pub async fn authenticate(&self, headers: &HeaderMap) -> Result<Option<CurrentUser>, AppError> {
+        let jar = CookieJar::from_headers(headers);
+        let Some(cookie) = jar.get(SESSION_COOKIE) else { return Ok(None) };
+        let token_hash = credentials::token_hash(cookie.value());
+        let Some(session) = self.db.session(&token_hash).await? else { return Ok(None) };
+        let now = self.clock.now();
+        let idle = session.last_seen_at.until(now);
+        if idle >= self.web.session_idle {
+            self.db.delete_session(&token_hash).await?;
+            return Ok(None);
+        }
+        let Some(user) = self.db.user(session.user).await?.filter(|u| !u.disabled) else {
+            return Ok(None);
+        };
+        if idle >= TOUCH_EVERY {
+            self.db.touch_session(&token_hash, now).await?;
+        }
+        tracing::Span::current().record("user_id", user.id.0);
+        Ok(Some(CurrentUser { user, token_hash }))
+    }
+
+    /// The session cookie carrying `token`.
+    pub fn session_cookie(&self, token: String) -> Cookie<'static> {
+        Cookie::build((SESSION_COOKIE, token))
+            .http_only(true)
+            .same_site(SameSite::Lax)
+            .secure(self.web.secure_cookies)
+            .path("/")
+            .build()
+    }
+}
+
+impl FromRequestParts<AppState> for CurrentUser {
+    type Rejection = AppError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+        state.authenticate(&parts.headers).await?.ok_or(AppError::Unauthorized)
+    }
+}
+
+macro_rules! role_extractor {
+    ($(#[$doc:meta])* $name:ident, $allowed:expr, $denied:literal) => {
+        $(#[$doc])*
+        #[derive(Debug, Clone)]
+        pub struct $name(pub User);
+
+        impl FromRequestParts<AppState> for $name {
+            type Rejection = AppError;
+
+            async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
+                let current = CurrentUser::from_request_parts(parts, state).await?;
+                let allowed: fn(&User) -> bool = $allowed;
+                if allowed(&current.user) { Ok($name(current.user)) } else { Err(AppError::Forbidden($denied)) }
+            }
+        }
+    };
+}
+
+role_extractor!(
+    /// A signed-in agent, manager or admin.
+    Staff,
+    |u| u.roles.is_staff(),
+    "Only service desk staff may do this."
+);
+role_extractor!(
+    /// A signed-in manager or admin.
+    Manager,
+    |u| u.roles.can_manage_queues(),
+    "Only managers may do this."
+);
+role_extractor!(
+    /// A signed-in admin.
+    Admin,
+    |u| u.roles.can_manage_users(),
+    "Only admins may do this."
+);
+
+/// The client's IP address, when the server was started with connection info.
+#[derive(Debug, Clone, Copy)]
+pub struct ClientAddr(pub Option<IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
+        Ok(ClientAddr(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())))
+    }
+}
+
+/// Refuses a state-changing request or a WebSocket upgrade whose `Origin` is not allowed.
+/// Requests without `Origin` come from non-browser clients and are let through: a browser
+/// always sends it on these requests.
+pub async fn check_origin(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let method = request.method();
+    let is_upgrade = request
+        .headers()
+        .get(header::UPGRADE)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"websocket"));
+    let safe = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) && !is_upgrade;
+    if !safe {
+        if let Some(origin) = request.headers().get(header::ORIGIN) {
+            let origin = String::from_utf8_lossy(origin.as_bytes()).into_owned();
+            if !state.web.origin_allowed(&origin) {
+                tracing::warn!(%origin, "request from a foreign origin refused");
+                return AppError::ForbiddenOrigin(origin).into_response();
+            }
+        }
+    }
+    next.run(request).await
+}

@@ -1,0 +1,103 @@
+//! The manager API for assignment groups and their membership: `/api/groups`.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::AppState;
+use super::auth::Manager;
+use super::error::AppError;
+use super::extract::{ApiJson, ApiPath};
+use crate::domain::directory;
+use crate::domain::{GroupId, UserId};
+use crate::wire;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_groups, create_group))
+        .routes(routes!(get_group))
+        .routes(routes!(add_member, remove_member))
+}
+
+async fn group_with_members(state: &AppState, id: GroupId) -> Result<wire::Group, AppError> {
+    let group = state.db.group(id).await?.ok_or_else(|| AppError::not_found("group"))?;
+    let members = state.db.group_members(id).await?;
+    Ok(wire::Group::new(&group, &members))
+}
+
+/// Every assignment group with its members.
+#[utoipa::path(get, path = "/api/groups", tag = "groups",
+    responses((status = 200, body = Vec<wire::Group>), (status = 403, body = wire::ErrorBody)))]
+async fn list_groups(State(state): State<AppState>, _: Manager) -> Result<Json<Vec<wire::Group>>, AppError> {
+    let mut out = Vec::new();
+    for group in state.db.groups().await? {
+        out.push(group_with_members(&state, group.id).await?);
+    }
+    Ok(Json(out))
+}
+
+/// Create an assignment group.
+#[utoipa::path(post, path = "/api/groups", tag = "groups", request_body = wire::CreateGroup,
+    responses((status = 201, body = wire::Group), (status = 409, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody)))]
+async fn create_group(
+    State(state): State<AppState>,
+    _: Manager,
+    ApiJson(body): ApiJson<wire::CreateGroup>,
+) -> Result<(StatusCode, Json<wire::Group>), AppError> {
+    let name = directory::validate_name(&body.name)?;
+    let group = state.db.create_group(&name, state.clock.now()).await?;
+    Ok((StatusCode::CREATED, Json(wire::Group::new(&group, &[]))))
+}
+
+/// One group with its members.
+#[utoipa::path(get, path = "/api/groups/{id}", tag = "groups",
+    params(("id" = String, Path, description = "Group id")),
+    responses((status = 200, body = wire::Group), (status = 404, body = wire::ErrorBody)))]
+async fn get_group(
+    State(state): State<AppState>,
+    _: Manager,
+    ApiPath(id): ApiPath<GroupId>,
+) -> Result<Json<wire::Group>, AppError> {
+    Ok(Json(group_with_members(&state, id).await?))
+}
+
+/// Make a staff member part of a group (and so an agent of its queues).
+#[utoipa::path(put, path = "/api/groups/{id}/members/{user}", tag = "groups",
+    params(("id" = String, Path, description = "Group id"), ("user" = String, Path, description = "User id")),
+    responses(
+        (status = 200, body = wire::Group),
+        (status = 404, body = wire::ErrorBody),
+        (status = 422, description = "Only agents and managers can be members", body = wire::ErrorBody),
+    ))]
+async fn add_member(
+    State(state): State<AppState>,
+    _: Manager,
+    ApiPath((id, user)): ApiPath<(GroupId, UserId)>,
+) -> Result<Json<wire::Group>, AppError> {
+    state.db.group(id).await?.ok_or_else(|| AppError::not_found("group"))?;
+    let member = state.db.user(user).await?.ok_or_else(|| AppError::not_found("user"))?;
+    if !member.roles.is_staff() {
+        return Err(AppError::Invalid(format!(
+            "{} is not an agent or manager, so cannot work a queue.",
+            member.display_name
+        )));
+    }
+    state.db.add_group_member(id, user).await?;
+    Ok(Json(group_with_members(&state, id).await?))
+}
+
+/// Take a user out of a group (not an error if they were not in it).
+#[utoipa::path(delete, path = "/api/groups/{id}/members/{user}", tag = "groups",
+    params(("id" = String, Path, description = "Group id"), ("user" = String, Path, description = "User id")),
+    responses((status = 200, body = wire::Group), (status = 404, body = wire::ErrorBody)))]
+async fn remove_member(
+    State(state): State<AppState>,
+    _: Manager,
+    ApiPath((id, user)): ApiPath<(GroupId, UserId)>,
+) -> Result<Json<wire::Group>, AppError> {
+    state.db.group(id).await?.ok_or_else(|| AppError::not_found("group"))?;
+    state.db.remove_group_member(id, user).await?;
+    Ok(Json(group_with_members(&state, id).await?))
+}

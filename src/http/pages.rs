@@ -1,0 +1,58 @@
+//! The web app's pages: `/` (sign-in), `/agent` (agents), `/support` (customers), and the
+//! built assets. Pages behind sign-in redirect to the sign-in page, which comes back after.
+
+use axum::Router;
+use axum::extract::{Request, State};
+use axum::http::HeaderMap;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::routing::get;
+
+use super::AppState;
+use super::error::AppError;
+use crate::assets;
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(|| async { assets::page("index.html") }))
+        .route("/agent", get(agent_app))
+        .route("/agent/{*rest}", get(agent_app))
+        .route("/support", get(support_page))
+}
+
+fn to_sign_in(path: &str) -> Response {
+    let next: String = path.bytes().map(|b| match b {
+        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
+        _ => format!("%{b:02X}"),
+    }).collect();
+    Redirect::to(&format!("/?next={next}")).into_response()
+}
+
+async fn agent_app(State(state): State<AppState>, headers: HeaderMap, request: Request) -> Result<Response, AppError> {
+    Ok(match state.authenticate(&headers).await? {
+        None => to_sign_in(request.uri().path()),
+        Some(current) if !current.user.roles.is_staff() => Redirect::to("/support").into_response(),
+        Some(_) => assets::page("agent.html"),
+    })
+}
+
+async fn support_page(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+    Ok(match state.authenticate(&headers).await? {
+        None => to_sign_in("/support"),
+        Some(_) => assets::page("support.html"),
+    })
+}
+
+/// Everything no route matched: a JSON 404 under `/api`, else a built file or a plain 404.
+pub async fn fallback(request: Request) -> Response {
+    let path = request.uri().path();
+    if path == "/api" || path.starts_with("/api/") {
+        return AppError::NotFound(format!("No API endpoint at {path}.")).into_response();
+    }
+    let relative = path.trim_start_matches('/');
+    if !relative.is_empty() && !relative.ends_with(".html") {
+        if let Some(response) = assets::file(relative) {
+            return response;
+        }
+    }
+    (axum::http::StatusCode::NOT_FOUND, "Not found").into_response()
+}

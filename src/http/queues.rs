@@ -1,0 +1,110 @@
+//! Chat queues: `/api/queues`. Everyone signed in lists the queues they may use or work;
+//! managers create queues and change their settings.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::AppState;
+use super::auth::{CurrentUser, Manager};
+use super::error::AppError;
+use super::extract::{ApiJson, ApiPath};
+use crate::domain::directory::{DEFAULT_AUTO_CLOSE_SECS, DEFAULT_WARNING_SECS};
+use crate::domain::{GroupId, Queue, QueueId, QueueSettings, User};
+use crate::wire;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list_queues, create_queue)).routes(routes!(get_queue, update_queue))
+}
+
+/// The queues `user` may see: customers and managers every queue (customers to start a chat),
+/// agents the queues of their groups.
+async fn visible_queues(state: &AppState, user: &User) -> Result<Vec<Queue>, AppError> {
+    if user.roles.can_manage_queues() || !user.roles.is_staff() {
+        Ok(state.db.queues().await?)
+    } else {
+        Ok(state.db.queues_worked_by(user.id).await?)
+    }
+}
+
+/// The queues the caller may use (customers) or works (agents).
+#[utoipa::path(get, path = "/api/queues", tag = "queues",
+    responses((status = 200, body = Vec<wire::Queue>), (status = 401, body = wire::ErrorBody)))]
+async fn list_queues(State(state): State<AppState>, current: CurrentUser) -> Result<Json<Vec<wire::Queue>>, AppError> {
+    Ok(Json(visible_queues(&state, &current.user).await?.iter().map(wire::Queue::from).collect()))
+}
+
+/// One queue the caller may see.
+#[utoipa::path(get, path = "/api/queues/{id}", tag = "queues",
+    params(("id" = String, Path, description = "Queue id")),
+    responses((status = 200, body = wire::Queue), (status = 404, body = wire::ErrorBody)))]
+async fn get_queue(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiPath(id): ApiPath<QueueId>,
+) -> Result<Json<wire::Queue>, AppError> {
+    let queue = visible_queues(&state, &current.user)
+        .await?
+        .into_iter()
+        .find(|q| q.id == id)
+        .ok_or_else(|| AppError::not_found("queue"))?;
+    Ok(Json(wire::Queue::from(&queue)))
+}
+
+fn parse_group(id: &str) -> Result<GroupId, AppError> {
+    id.parse().map_err(|_| AppError::Invalid(format!("No group has the id {id:?}.")))
+}
+
+async fn require_group(state: &AppState, id: GroupId) -> Result<(), AppError> {
+    match state.db.group(id).await? {
+        Some(_) => Ok(()),
+        None => Err(AppError::Invalid(format!("No group has the id \"{id}\"."))),
+    }
+}
+
+/// Create a queue.
+#[utoipa::path(post, path = "/api/queues", tag = "queues", request_body = wire::CreateQueue,
+    responses((status = 201, body = wire::Queue), (status = 409, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody)))]
+async fn create_queue(
+    State(state): State<AppState>,
+    _: Manager,
+    ApiJson(body): ApiJson<wire::CreateQueue>,
+) -> Result<(StatusCode, Json<wire::Queue>), AppError> {
+    let settings = QueueSettings {
+        name: body.name,
+        group: parse_group(&body.group)?,
+        greeting: body.greeting,
+        inactivity_warning_secs: body.inactivity_warning_seconds.unwrap_or(DEFAULT_WARNING_SECS),
+        auto_close_secs: body.auto_close_seconds.unwrap_or(DEFAULT_AUTO_CLOSE_SECS),
+    }
+    .validate()?;
+    require_group(&state, settings.group).await?;
+    let queue = state.db.create_queue(&settings, state.clock.now()).await?;
+    Ok((StatusCode::CREATED, Json(wire::Queue::from(&queue))))
+}
+
+/// Change a queue's name, assignment group, greeting or inactivity timers.
+#[utoipa::path(patch, path = "/api/queues/{id}", tag = "queues", request_body = wire::UpdateQueue,
+    params(("id" = String, Path, description = "Queue id")),
+    responses((status = 200, body = wire::Queue), (status = 404, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody)))]
+async fn update_queue(
+    State(state): State<AppState>,
+    _: Manager,
+    ApiPath(id): ApiPath<QueueId>,
+    ApiJson(body): ApiJson<wire::UpdateQueue>,
+) -> Result<Json<wire::Queue>, AppError> {
+    let current = state.db.queue(id).await?.ok_or_else(|| AppError::not_found("queue"))?.settings;
+    let settings = QueueSettings {
+        name: body.name.unwrap_or(current.name),
+        group: body.group.as_deref().map(parse_group).transpose()?.unwrap_or(current.group),
+        greeting: body.greeting.unwrap_or(current.greeting),
+        inactivity_warning_secs: body.inactivity_warning_seconds.unwrap_or(current.inactivity_warning_secs),
+        auto_close_secs: body.auto_close_seconds.unwrap_or(current.auto_close_secs),
+    }
+    .validate()?;
+    require_group(&state, settings.group).await?;
+    let queue = state.db.update_queue(id, &settings).await?;
+    Ok(Json(wire::Queue::from(&queue)))
+}

@@ -1,0 +1,112 @@
+//! Sign-in, sign-out and the current user: `/api/session`, `/api/me`.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use axum_extra::extract::cookie::{Cookie, CookieJar};
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::AppState;
+use super::auth::{ClientAddr, CurrentUser, SESSION_COOKIE};
+use super::error::AppError;
+use super::extract::ApiJson;
+use crate::credentials;
+use crate::domain::signin::Failures;
+use crate::domain::{Timestamp, User};
+use crate::wire;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(sign_in, sign_out)).routes(routes!(me))
+}
+
+/// Sign in with a username and password; sets the session cookie.
+#[utoipa::path(post, path = "/api/session", tag = "session",
+    request_body = wire::SignInRequest,
+    responses(
+        (status = 200, description = "Signed in; the session cookie is set", body = wire::SignInResponse),
+        (status = 401, description = "Unknown user or wrong password (the same answer for both)", body = wire::ErrorBody),
+        (status = 429, description = "Too many failures for this account or address; see Retry-After", body = wire::ErrorBody),
+    ))]
+async fn sign_in(
+    State(state): State<AppState>,
+    ClientAddr(addr): ClientAddr,
+    jar: CookieJar,
+    ApiJson(body): ApiJson<wire::SignInRequest>,
+) -> Result<(CookieJar, Json<wire::SignInResponse>), AppError> {
+    let username = body.username.trim().to_lowercase();
+    let keys: Vec<String> = std::iter::once(format!("account:{username}"))
+        .chain(addr.map(|ip| format!("address:{ip}")))
+        .collect();
+    let now = state.clock.now();
+    refuse_if_throttled(&state, &keys, now).await?;
+
+    let found = state.db.user_with_password(&username).await?;
+    let user = check_password(found, body.password).await?;
+    let Some(user) = user else {
+        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
+        state.db.record_sign_in_failure(&keys, now).await?;
+        tracing::info!(username = %username, "sign-in failed");
+        return Err(AppError::InvalidCredentials);
+    };
+
+    state.db.clear_sign_in_failures(&keys[0]).await?;
+    let token = credentials::new_session_token();
+    state.db.create_session(&credentials::token_hash(&token), user.id, now).await?;
+    tracing::info!(user_id = user.id.0, "signed in");
+    let jar = jar.add(state.session_cookie(token));
+    Ok((jar, Json(wire::SignInResponse { user: wire::User::from(&user) })))
+}
+
+/// 429 if any key is in its slow-down period.
+async fn refuse_if_throttled(state: &AppState, keys: &[String], now: Timestamp) -> Result<(), AppError> {
+    let mut until = None;
+    for key in keys {
+        if let Some(t) = state.db.sign_in_failures(key).await?.and_then(|f: Failures| f.blocked_until(now)) {
+            until = until.max(Some(t));
+        }
+    }
+    match until {
+        Some(t) => Err(AppError::RateLimited { retry_after_secs: now.until(t).as_secs_f64().ceil() as u64 }),
+        None => Ok(()),
+    }
+}
+
+/// The user if the password matches and the account is enabled. An unknown user is checked
+/// against a decoy hash so the answer takes as long as a wrong password.
+async fn check_password(found: Option<(User, String)>, password: String) -> Result<Option<User>, AppError> {
+    tokio::task::spawn_blocking(move || match found {
+        Some((user, hash)) => {
+            let ok = credentials::verify_password(&password, &hash);
+            (ok && !user.disabled).then_some(user)
+        }
+        None => {
+            credentials::verify_password(&password, credentials::decoy_hash());
+            None
+        }
+    })
+    .await
+    .map_err(|e| AppError::Internal(format!("password check: {e}")))
+}
+
+/// Sign out: ends this browser's session (and its sockets) and clears the cookie.
+#[utoipa::path(delete, path = "/api/session", tag = "session",
+    responses((status = 204, description = "Signed out (also when there was no session)")))]
+async fn sign_out(State(state): State<AppState>, jar: CookieJar) -> Result<(CookieJar, StatusCode), AppError> {
+    if let Some(cookie) = jar.get(SESSION_COOKIE) {
+        let hash = credentials::token_hash(cookie.value());
+        state.db.delete_session(&hash).await?;
+        state.revoke(super::Revocation::Session(hash));
+    }
+    Ok((jar.remove(Cookie::build(SESSION_COOKIE).path("/")), StatusCode::NO_CONTENT))
+}
+
+/// The signed-in user.
+#[utoipa::path(get, path = "/api/me", tag = "session",
+    responses(
+        (status = 200, body = wire::User),
+        (status = 401, description = "Not signed in", body = wire::ErrorBody),
+    ))]
+async fn me(current: CurrentUser) -> Json<wire::User> {
+    Json(wire::User::from(&current.user))
+}

@@ -1,0 +1,96 @@
+//! The admin API for users: `/api/admin/users`.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::AppState;
+use super::auth::Admin;
+use super::error::AppError;
+use super::extract::{ApiJson, ApiPath};
+use crate::credentials;
+use crate::domain::directory::{self, NewUser};
+use crate::domain::{Role, UserId};
+use crate::storage::UserChanges;
+use crate::wire;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new().routes(routes!(list_users, create_user)).routes(routes!(update_user))
+}
+
+/// Every user.
+#[utoipa::path(get, path = "/api/admin/users", tag = "admin",
+    responses((status = 200, body = Vec<wire::AdminUser>), (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody)))]
+async fn list_users(State(state): State<AppState>, _: Admin) -> Result<Json<Vec<wire::AdminUser>>, AppError> {
+    Ok(Json(state.db.users().await?.iter().map(wire::AdminUser::from).collect()))
+}
+
+/// Create a user.
+#[utoipa::path(post, path = "/api/admin/users", tag = "admin", request_body = wire::CreateUser,
+    responses(
+        (status = 201, body = wire::AdminUser),
+        (status = 409, description = "Username taken", body = wire::ErrorBody),
+        (status = 422, description = "A field is refused", body = wire::ErrorBody),
+    ))]
+async fn create_user(
+    State(state): State<AppState>,
+    _: Admin,
+    ApiJson(body): ApiJson<wire::CreateUser>,
+) -> Result<(StatusCode, Json<wire::AdminUser>), AppError> {
+    let new = NewUser::validate(&body.username, &body.display_name, body.role_set(), body.itil)?;
+    directory::validate_password(&body.password)?;
+    let hash = hash(body.password).await?;
+    let user = state.db.create_user(&new, &hash, state.clock.now()).await?;
+    tracing::info!(user_id = user.id.0, "user created");
+    Ok((StatusCode::CREATED, Json(wire::AdminUser::from(&user))))
+}
+
+/// Change a user: name, password, roles, ITIL, disabled. Disabling a user, or setting their
+/// password, ends their web sessions at once.
+#[utoipa::path(patch, path = "/api/admin/users/{id}", tag = "admin", request_body = wire::UpdateUser,
+    params(("id" = String, Path, description = "User id")),
+    responses(
+        (status = 200, body = wire::AdminUser),
+        (status = 404, body = wire::ErrorBody),
+        (status = 409, description = "An admin may not lock themselves out", body = wire::ErrorBody),
+        (status = 422, body = wire::ErrorBody),
+    ))]
+async fn update_user(
+    State(state): State<AppState>,
+    Admin(admin): Admin,
+    ApiPath(id): ApiPath<UserId>,
+    ApiJson(body): ApiJson<wire::UpdateUser>,
+) -> Result<Json<wire::AdminUser>, AppError> {
+    let roles = body.role_set().map(directory::validate_roles).transpose()?;
+    let locks_out_self = body.disabled == Some(true) || roles.is_some_and(|r| !r.contains(Role::Admin));
+    if id == admin.id && locks_out_self {
+        return Err(AppError::Conflict {
+            code: "self_lockout",
+            message: "You cannot disable yourself or remove your own admin role.".into(),
+        });
+    }
+    let display_name = body.display_name.as_deref().map(directory::validate_display_name).transpose()?;
+    let password_hash = match body.password {
+        Some(password) => {
+            directory::validate_password(&password)?;
+            Some(hash(password).await?)
+        }
+        None => None,
+    };
+    let changes = UserChanges { display_name, password_hash, roles, itil: body.itil, disabled: body.disabled };
+    let user = state.db.update_user(id, &changes).await?;
+    if changes.disabled == Some(true) || changes.password_hash.is_some() {
+        state.revoke(super::Revocation::User(user.id));
+    }
+    tracing::info!(user_id = user.id.0, "user changed");
+    Ok(Json(wire::AdminUser::from(&user)))
+}
+
+async fn hash(password: String) -> Result<String, AppError> {
+    tokio::task::spawn_blocking(move || credentials::hash_password(&password))
+        .await
+        .map_err(|e| AppError::Internal(format!("hashing: {e}")))?
+        .map_err(|e| AppError::Internal(format!("hashing: {e}")))
+}

@@ -1,0 +1,375 @@
+//! Users, assignment groups, membership and queues.
+
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+
+use super::{Db, Result, StorageError, classify};
+use crate::domain::{
+    Group, GroupId, NewQueue, NewUser, Queue, QueueId, QueueSettings, Role, RoleSet, Timestamp,
+    User, UserId,
+};
+
+const USER_COLUMNS: &str = "id, username, display_name, is_admin, is_manager, is_agent, \
+                            is_customer, itil, disabled, created_at";
+
+const QUEUE_SELECT: &str = "SELECT q.id, q.name, q.group_id, g.name AS group_name, q.greeting, \
+     q.inactivity_warning_seconds, q.auto_close_seconds \
+     FROM queues q JOIN assignment_groups g ON g.id = q.group_id";
+
+/// Changes to a user, each already validated; `None` leaves the field as it is.
+#[derive(Debug, Default, Clone)]
+pub struct UserChanges {
+    pub display_name: Option<String>,
+    pub password_hash: Option<String>,
+    pub roles: Option<RoleSet>,
+    pub itil: Option<bool>,
+    pub disabled: Option<bool>,
+}
+
+fn user_from_row(row: &SqliteRow) -> Result<User> {
+    let flag = |col: &str| -> Result<bool> { Ok(row.try_get::<i64, _>(col)? != 0) };
+    let mut roles = Vec::new();
+    for (col, role) in [
+        ("is_admin", Role::Admin),
+        ("is_manager", Role::Manager),
+        ("is_agent", Role::Agent),
+        ("is_customer", Role::Customer),
+    ] {
+        if flag(col)? {
+            roles.push(role);
+        }
+    }
+    Ok(User {
+        id: UserId(row.try_get("id")?),
+        username: row.try_get("username")?,
+        display_name: row.try_get("display_name")?,
+        roles: RoleSet::of(&roles),
+        itil: flag("itil")?,
+        disabled: flag("disabled")?,
+        created_at: Timestamp(row.try_get("created_at")?),
+    })
+}
+
+fn queue_from_row(row: &SqliteRow) -> Result<Queue> {
+    let secs = |col: &str| -> Result<u32> {
+        let v: i64 = row.try_get(col)?;
+        Ok(u32::try_from(v).unwrap_or(u32::MAX))
+    };
+    Ok(Queue {
+        id: QueueId(row.try_get("id")?),
+        settings: QueueSettings {
+            name: row.try_get("name")?,
+            group: GroupId(row.try_get("group_id")?),
+            greeting: row.try_get("greeting")?,
+            inactivity_warning_secs: secs("inactivity_warning_seconds")?,
+            auto_close_secs: secs("auto_close_seconds")?,
+        },
+        group_name: row.try_get("group_name")?,
+    })
+}
+
+fn group_from_row(row: &SqliteRow) -> Result<Group> {
+    Ok(Group { id: GroupId(row.try_get("id")?), name: row.try_get("name")? })
+}
+
+impl Db {
+    /// Creates a user; `Duplicate("username")` if the name is taken.
+    pub async fn create_user(&self, new: &NewUser, password_hash: &str, now: Timestamp) -> Result<User> {
+        let roles = new.roles;
+        let row = sqlx::query(&format!(
+            "INSERT INTO users (username, display_name, password_hash, is_admin, is_manager, \
+             is_agent, is_customer, itil, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) \
+             RETURNING {USER_COLUMNS}"
+        ))
+        .bind(&new.username)
+        .bind(&new.display_name)
+        .bind(password_hash)
+        .bind(roles.contains(Role::Admin))
+        .bind(roles.contains(Role::Manager))
+        .bind(roles.contains(Role::Agent))
+        .bind(roles.contains(Role::Customer))
+        .bind(new.itil)
+        .bind(now.0)
+        .fetch_one(&self.write)
+        .await
+        .map_err(|e| classify(e, "username"))?;
+        user_from_row(&row)
+    }
+
+    pub async fn user(&self, id: UserId) -> Result<Option<User>> {
+        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?"))
+            .bind(id.0)
+            .fetch_optional(&self.read)
+            .await?;
+        row.as_ref().map(user_from_row).transpose()
+    }
+
+    /// A user and their password hash, by (normalised) username.
+    pub async fn user_with_password(&self, username: &str) -> Result<Option<(User, String)>> {
+        let row = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS}, password_hash FROM users WHERE username = ?"
+        ))
+        .bind(username)
+        .fetch_optional(&self.read)
+        .await?;
+        row.map(|r| Ok((user_from_row(&r)?, r.try_get("password_hash")?))).transpose()
+    }
+
+    pub async fn users(&self) -> Result<Vec<User>> {
+        let rows = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY username"))
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter().map(user_from_row).collect()
+    }
+
+    pub async fn count_users(&self) -> Result<i64> {
+        Ok(sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(&self.read).await?)
+    }
+
+    /// Applies `changes` to a user in one transaction; disabling a user also ends every web
+    /// session they have, so they are signed out at once.
+    pub async fn update_user(&self, id: UserId, changes: &UserChanges) -> Result<User> {
+        let mut tx = self.write.begin().await?;
+        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?"))
+            .bind(id.0)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(StorageError::Missing("user"))?;
+        let current = user_from_row(&row)?;
+        let roles = changes.roles.unwrap_or(current.roles);
+        let disabled = changes.disabled.unwrap_or(current.disabled);
+        let row = sqlx::query(&format!(
+            "UPDATE users SET display_name = ?, password_hash = coalesce(?, password_hash), \
+             is_admin = ?, is_manager = ?, is_agent = ?, is_customer = ?, itil = ?, disabled = ? \
+             WHERE id = ? RETURNING {USER_COLUMNS}"
+        ))
+        .bind(changes.display_name.as_ref().unwrap_or(&current.display_name))
+        .bind(changes.password_hash.as_ref())
+        .bind(roles.contains(Role::Admin))
+        .bind(roles.contains(Role::Manager))
+        .bind(roles.contains(Role::Agent))
+        .bind(roles.contains(Role::Customer))
+        .bind(changes.itil.unwrap_or(current.itil))
+        .bind(disabled)
+        .bind(id.0)
+        .fetch_one(&mut *tx)
+        .await?;
+        if disabled || changes.password_hash.is_some() {
+            sqlx::query("DELETE FROM web_sessions WHERE user_id = ?").bind(id.0).execute(&mut *tx).await?;
+        }
+        let user = user_from_row(&row)?;
+        tx.commit().await?;
+        Ok(user)
+    }
+
+    /// Creates an assignment group; `Duplicate("group name")` if the name is taken.
+    pub async fn create_group(&self, name: &str, now: Timestamp) -> Result<Group> {
+        let row = sqlx::query("INSERT INTO assignment_groups (name, created_at) VALUES (?, ?) RETURNING id, name")
+            .bind(name)
+            .bind(now.0)
+            .fetch_one(&self.write)
+            .await
+            .map_err(|e| classify(e, "group name"))?;
+        group_from_row(&row)
+    }
+
+    pub async fn group(&self, id: GroupId) -> Result<Option<Group>> {
+        let row = sqlx::query("SELECT id, name FROM assignment_groups WHERE id = ?")
+            .bind(id.0)
+            .fetch_optional(&self.read)
+            .await?;
+        row.as_ref().map(group_from_row).transpose()
+    }
+
+    pub async fn groups(&self) -> Result<Vec<Group>> {
+        let rows = sqlx::query("SELECT id, name FROM assignment_groups ORDER BY name")
+            .fetch_all(&self.read)
+            .await?;
+        rows.iter().map(group_from_row).collect()
+    }
+
+    /// The members of a group, by display name.
+    pub async fn group_members(&self, group: GroupId) -> Result<Vec<User>> {
+        let cols = USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ");
+        let rows = sqlx::query(&format!(
+            "SELECT {cols} FROM users u JOIN group_members m ON m.user_id = u.id \
+             WHERE m.group_id = ? ORDER BY u.display_name"
+        ))
+        .bind(group.0)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(user_from_row).collect()
+    }
+
+    /// Adds a member; adding one who is already in is not an error.
+    pub async fn add_group_member(&self, group: GroupId, user: UserId) -> Result<()> {
+        sqlx::query("INSERT INTO group_members (group_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
+            .bind(group.0)
+            .bind(user.0)
+            .execute(&self.write)
+            .await
+            .map_err(|e| classify(e, "group or user"))?;
+        Ok(())
+    }
+
+    /// Removes a member; true if they were one.
+    pub async fn remove_group_member(&self, group: GroupId, user: UserId) -> Result<bool> {
+        let done = sqlx::query("DELETE FROM group_members WHERE group_id = ? AND user_id = ?")
+            .bind(group.0)
+            .bind(user.0)
+            .execute(&self.write)
+            .await?;
+        Ok(done.rows_affected() == 1)
+    }
+
+    pub async fn create_queue(&self, new: &NewQueue, now: Timestamp) -> Result<Queue> {
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO queues (name, group_id, greeting, inactivity_warning_seconds, \
+             auto_close_seconds, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(&new.name)
+        .bind(new.group.0)
+        .bind(&new.greeting)
+        .bind(new.inactivity_warning_secs)
+        .bind(new.auto_close_secs)
+        .bind(now.0)
+        .fetch_one(&self.write)
+        .await
+        .map_err(|e| classify(e, "queue name"))?;
+        self.queue_on_writer(QueueId(id)).await
+    }
+
+    /// Replaces a queue's settings.
+    pub async fn update_queue(&self, id: QueueId, settings: &QueueSettings) -> Result<Queue> {
+        let done = sqlx::query(
+            "UPDATE queues SET name = ?, group_id = ?, greeting = ?, inactivity_warning_seconds = ?, \
+             auto_close_seconds = ? WHERE id = ?",
+        )
+        .bind(&settings.name)
+        .bind(settings.group.0)
+        .bind(&settings.greeting)
+        .bind(settings.inactivity_warning_secs)
+        .bind(settings.auto_close_secs)
+        .bind(id.0)
+        .execute(&self.write)
+        .await
+        .map_err(|e| classify(e, "queue name"))?;
+        if done.rows_affected() == 0 {
+            return Err(StorageError::Missing("queue"));
+        }
+        self.queue_on_writer(id).await
+    }
+
+    /// Reads a queue just written through the writer, so the answer includes the write.
+    async fn queue_on_writer(&self, id: QueueId) -> Result<Queue> {
+        let row = sqlx::query(&format!("{QUEUE_SELECT} WHERE q.id = ?"))
+            .bind(id.0)
+            .fetch_one(&self.write)
+            .await?;
+        queue_from_row(&row)
+    }
+
+    pub async fn queue(&self, id: QueueId) -> Result<Option<Queue>> {
+        let row = sqlx::query(&format!("{QUEUE_SELECT} WHERE q.id = ?"))
+            .bind(id.0)
+            .fetch_optional(&self.read)
+            .await?;
+        row.as_ref().map(queue_from_row).transpose()
+    }
+
+    /// Every queue, by name.
+    pub async fn queues(&self) -> Result<Vec<Queue>> {
+        let rows = sqlx::query(&format!("{QUEUE_SELECT} ORDER BY q.name")).fetch_all(&self.read).await?;
+        rows.iter().map(queue_from_row).collect()
+    }
+
+    /// The queues whose assignment group `user` is a member of.
+    pub async fn queues_worked_by(&self, user: UserId) -> Result<Vec<Queue>> {
+        let rows = sqlx::query(&format!(
+            "{QUEUE_SELECT} JOIN group_members m ON m.group_id = q.group_id \
+             WHERE m.user_id = ? ORDER BY q.name"
+        ))
+        .bind(user.0)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(queue_from_row).collect()
+    }
+}
+
+/// A whole directory to load at once (the demo data).
+#[derive(Debug, Clone, Default)]
+pub struct DirectorySeed {
+    /// Users with their password hashes.
+    pub users: Vec<(NewUser, String)>,
+    /// Groups by name, with their members' usernames.
+    pub groups: Vec<(String, Vec<String>)>,
+    /// Queues with the name of their group (the settings' `group` id is ignored).
+    pub queues: Vec<(QueueSettings, String)>,
+}
+
+impl Db {
+    /// Loads `seed` in one transaction, only if the database has no users yet. Returns whether
+    /// it was loaded; either all of it is stored or none.
+    pub async fn seed_if_empty(&self, seed: &DirectorySeed, now: Timestamp) -> Result<bool> {
+        let mut tx = self.write.begin().await?;
+        let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(&mut *tx).await?;
+        if users > 0 {
+            return Ok(false);
+        }
+        for (user, hash) in &seed.users {
+            let roles = user.roles;
+            sqlx::query(
+                "INSERT INTO users (username, display_name, password_hash, is_admin, is_manager, \
+                 is_agent, is_customer, itil, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            )
+            .bind(&user.username)
+            .bind(&user.display_name)
+            .bind(hash)
+            .bind(roles.contains(Role::Admin))
+            .bind(roles.contains(Role::Manager))
+            .bind(roles.contains(Role::Agent))
+            .bind(roles.contains(Role::Customer))
+            .bind(user.itil)
+            .bind(now.0)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| classify(e, "username"))?;
+        }
+        for (name, members) in &seed.groups {
+            let group: i64 =
+                sqlx::query_scalar("INSERT INTO assignment_groups (name, created_at) VALUES (?, ?) RETURNING id")
+                    .bind(name)
+                    .bind(now.0)
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| classify(e, "group name"))?;
+            for member in members {
+                sqlx::query(
+                    "INSERT INTO group_members (group_id, user_id) SELECT ?, id FROM users WHERE username = ?",
+                )
+                .bind(group)
+                .bind(member)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        for (settings, group) in &seed.queues {
+            sqlx::query(
+                "INSERT INTO queues (name, group_id, greeting, inactivity_warning_seconds, \
+                 auto_close_seconds, created_at) \
+                 SELECT ?, id, ?, ?, ?, ? FROM assignment_groups WHERE name = ?",
+            )
+            .bind(&settings.name)
+            .bind(&settings.greeting)
+            .bind(settings.inactivity_warning_secs)
+            .bind(settings.auto_close_secs)
+            .bind(now.0)
+            .bind(group)
+            .execute(&mut *tx)
+            .await
+            .map_err(|e| classify(e, "queue name"))?;
+        }
+        tx.commit().await?;
+        Ok(true)
+    }
+}
