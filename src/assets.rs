@@ -17,10 +17,18 @@ pub fn file(path: &str) -> Option<Response> {
     let file = WebBuild::get(path)?;
     let mime = file.metadata.mimetype().to_owned();
     // Vite names assets by content hash, so they never change; pages must be revalidated.
-    let cache = if path.starts_with("assets/") { "public, max-age=31536000, immutable" } else { "no-cache" };
+    let cache = if path.starts_with("assets/") {
+        "public, max-age=31536000, immutable"
+    } else {
+        "no-cache"
+    };
     let mut response = Response::new(Body::from(file.data.into_owned()));
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_str(&mime).unwrap_or(HeaderValue::from_static("application/octet-stream")));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_str(&mime)
+            .unwrap_or(HeaderValue::from_static("application/octet-stream")),
+    );
     headers.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
     Some(response)
 }

@@ -22,7 +22,11 @@ pub struct Config {
     pub listen: SocketAddr,
 
     /// Database URL: `sqlite://path/to/file.db`.
-    #[arg(long, env = "SWITCHBOARD_DATABASE_URL", default_value = "sqlite://./data/switchboard.db")]
+    #[arg(
+        long,
+        env = "SWITCHBOARD_DATABASE_URL",
+        default_value = "sqlite://./data/switchboard.db"
+    )]
     pub database_url: String,
 
     /// Load the demo queue, agents and customers into an empty database.

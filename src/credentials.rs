@@ -1,21 +1,27 @@
 //! Secrets: argon2id password hashes and the random tokens of web sessions (stored hashed).
 
+use argon2::Argon2;
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
-use argon2::Argon2;
 use sha2::{Digest, Sha256};
 
 /// Hashes a password with argon2id and a random salt (PHC string). CPU-heavy: call it from a
 /// blocking task.
 pub fn hash_password(password: &str) -> Result<String, argon2::password_hash::Error> {
     let salt = SaltString::generate(&mut OsRng);
-    Ok(Argon2::default().hash_password(password.as_bytes(), &salt)?.to_string())
+    Ok(Argon2::default()
+        .hash_password(password.as_bytes(), &salt)?
+        .to_string())
 }
 
 /// Whether `password` matches the PHC string `hash`. A malformed hash never matches.
 pub fn verify_password(password: &str, hash: &str) -> bool {
     PasswordHash::new(hash)
-        .map(|parsed| Argon2::default().verify_password(password.as_bytes(), &parsed).is_ok())
+        .map(|parsed| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &parsed)
+                .is_ok()
+        })
         .unwrap_or(false)
 }
 
@@ -40,10 +46,12 @@ pub fn token_hash(token: &str) -> Vec<u8> {
 
 fn hex(bytes: &[u8]) -> String {
     use std::fmt::Write;
-    bytes.iter().fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
-        let _ = write!(s, "{b:02x}");
-        s
-    })
+    bytes
+        .iter()
+        .fold(String::with_capacity(bytes.len() * 2), |mut s, b| {
+            let _ = write!(s, "{b:02x}");
+            s
+        })
 }
 
 #[cfg(test)]
@@ -53,10 +61,16 @@ mod tests {
     #[test]
     fn passwords_verify_only_themselves() {
         let hash = hash_password("correct horse").unwrap();
-        assert!(hash.starts_with("$argon2id$"), "argon2id PHC string: {hash}");
+        assert!(
+            hash.starts_with("$argon2id$"),
+            "argon2id PHC string: {hash}"
+        );
         assert!(verify_password("correct horse", &hash));
         assert!(!verify_password("correct horsE", &hash), "case matters");
-        assert!(!verify_password("correct horse", "not a hash"), "malformed hash never matches");
+        assert!(
+            !verify_password("correct horse", "not a hash"),
+            "malformed hash never matches"
+        );
     }
 
     #[test]

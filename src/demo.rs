@@ -52,7 +52,10 @@ pub async fn load_if_empty(db: &Db, now: Timestamp) -> Result<bool, StorageError
     };
     let seed = DirectorySeed {
         users,
-        groups: vec![(DEMO_GROUP.into(), vec!["alice".into(), "bob".into(), "dana".into()])],
+        groups: vec![(
+            DEMO_GROUP.into(),
+            vec!["alice".into(), "bob".into(), "dana".into()],
+        )],
         queues: vec![(queue, DEMO_GROUP.into())],
     };
     db.seed_if_empty(&seed, now).await

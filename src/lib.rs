@@ -84,9 +84,12 @@ pub async fn run_with_clock(
         }
     });
     tracing::info!(address = %local, "listening");
-    axum::serve(listener, app.into_make_service_with_connect_info::<SocketAddr>())
-        .with_graceful_shutdown(shutdown)
-        .await?;
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(shutdown)
+    .await?;
     db.close().await;
     tracing::info!("stopped");
     Ok(())
@@ -104,9 +107,15 @@ fn web_settings(config: &Config, local: SocketAddr) -> Result<WebSettings, Serve
         }
         None => {
             let port = local.port();
-            allowed.extend([format!("http://127.0.0.1:{port}"), format!("http://localhost:{port}"), format!("http://[::1]:{port}")]);
+            allowed.extend([
+                format!("http://127.0.0.1:{port}"),
+                format!("http://localhost:{port}"),
+                format!("http://[::1]:{port}"),
+            ]);
             if !local.ip().is_loopback() {
-                tracing::warn!("listening beyond loopback without --public-url: only loopback origins are allowed");
+                tracing::warn!(
+                    "listening beyond loopback without --public-url: only loopback origins are allowed"
+                );
             }
         }
     }
@@ -122,9 +131,16 @@ fn web_settings(config: &Config, local: SocketAddr) -> Result<WebSettings, Serve
 
 /// `scheme://host[:port]` of an http(s) URL.
 fn origin_of(url: &str) -> Result<String, ServerError> {
-    let bad = || ServerError::Config(format!("{url:?} is not an http(s) URL like https://desk.example.com"));
+    let bad = || {
+        ServerError::Config(format!(
+            "{url:?} is not an http(s) URL like https://desk.example.com"
+        ))
+    };
     let uri: Uri = url.trim().parse().map_err(|_| bad())?;
-    let scheme = uri.scheme_str().filter(|s| *s == "http" || *s == "https").ok_or_else(bad)?;
+    let scheme = uri
+        .scheme_str()
+        .filter(|s| *s == "http" || *s == "https")
+        .ok_or_else(bad)?;
     let authority = uri.authority().ok_or_else(bad)?;
     Ok(format!("{scheme}://{authority}").to_lowercase())
 }

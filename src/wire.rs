@@ -95,7 +95,10 @@ pub struct UserRef {
 
 impl From<&domain::User> for UserRef {
     fn from(u: &domain::User) -> Self {
-        UserRef { id: u.id.to_string(), display_name: u.display_name.clone() }
+        UserRef {
+            id: u.id.to_string(),
+            display_name: u.display_name.clone(),
+        }
     }
 }
 
@@ -228,7 +231,10 @@ impl From<&domain::Queue> for Queue {
         Queue {
             id: q.id.to_string(),
             name: q.settings.name.clone(),
-            group: GroupRef { id: q.settings.group.to_string(), name: q.group_name.clone() },
+            group: GroupRef {
+                id: q.settings.group.to_string(),
+                name: q.group_name.clone(),
+            },
             greeting: q.settings.greeting.clone(),
             inactivity_warning_seconds: q.settings.inactivity_warning_secs,
             auto_close_seconds: q.settings.auto_close_secs,

@@ -27,7 +27,11 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 401, description = "Not signed in", body = crate::wire::ErrorBody),
         (status = 403, description = "Origin not allowed", body = crate::wire::ErrorBody),
     ))]
-async fn upgrade(State(state): State<AppState>, current: CurrentUser, ws: WebSocketUpgrade) -> Response {
+async fn upgrade(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ws: WebSocketUpgrade,
+) -> Response {
     ws.max_message_size(MAX_FRAME)
         .max_frame_size(MAX_FRAME)
         .read_buffer_size(4 * 1024)
@@ -83,7 +87,13 @@ fn answer(text: &str) -> Option<ServerFrame> {
 }
 
 fn error_frame(code: &str, message: &str) -> ServerFrame {
-    ServerFrame::Error { reference: None, error: ErrorDetail { code: code.into(), message: message.into() } }
+    ServerFrame::Error {
+        reference: None,
+        error: ErrorDetail {
+            code: code.into(),
+            message: message.into(),
+        },
+    }
 }
 
 /// Closes with the code that names what the client did wrong.
@@ -100,5 +110,10 @@ async fn close_for(socket: &mut WebSocket, error: &axum::Error) {
 }
 
 async fn close(socket: &mut WebSocket, code: u16, reason: &'static str) {
-    let _ = socket.send(Message::Close(Some(CloseFrame { code, reason: reason.into() }))).await;
+    let _ = socket
+        .send(Message::Close(Some(CloseFrame {
+            code,
+            reason: reason.into(),
+        })))
+        .await;
 }

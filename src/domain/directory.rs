@@ -106,7 +106,11 @@ pub fn validate_name(raw: &str) -> Result<String, DirectoryError> {
 }
 
 pub fn validate_roles(roles: RoleSet) -> Result<RoleSet, DirectoryError> {
-    if roles.is_empty() { Err(DirectoryError::NoRoles) } else { Ok(roles) }
+    if roles.is_empty() {
+        Err(DirectoryError::NoRoles)
+    } else {
+        Ok(roles)
+    }
 }
 
 /// The password policy for passwords set through the API.
@@ -153,7 +157,11 @@ impl QueueSettings {
                 return Err(DirectoryError::BadTimer { field });
             }
         }
-        Ok(QueueSettings { name: validate_name(&self.name)?, greeting, ..self })
+        Ok(QueueSettings {
+            name: validate_name(&self.name)?,
+            greeting,
+            ..self
+        })
     }
 }
 
@@ -187,7 +195,11 @@ mod tests {
             (&"a".repeat(65), None),
         ];
         for (raw, want) in cases {
-            assert_eq!(normalize_username(raw).ok().as_deref(), *want, "username {raw:?}");
+            assert_eq!(
+                normalize_username(raw).ok().as_deref(),
+                *want,
+                "username {raw:?}"
+            );
         }
     }
 
@@ -219,9 +231,18 @@ mod tests {
             auto_close_secs: DEFAULT_AUTO_CLOSE_SECS,
         };
         assert_eq!(base.clone().validate().unwrap().greeting, "Hi");
-        let cases = [(0, 60, false), (1, 1, true), (86_400, 86_400, true), (120, 86_401, false)];
+        let cases = [
+            (0, 60, false),
+            (1, 1, true),
+            (86_400, 86_400, true),
+            (120, 86_401, false),
+        ];
         for (warn, close, ok) in cases {
-            let s = QueueSettings { inactivity_warning_secs: warn, auto_close_secs: close, ..base.clone() };
+            let s = QueueSettings {
+                inactivity_warning_secs: warn,
+                auto_close_secs: close,
+                ..base.clone()
+            };
             assert_eq!(s.validate().is_ok(), ok, "warning {warn}, close {close}");
         }
     }

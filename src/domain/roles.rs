@@ -99,7 +99,11 @@ mod tests {
             assert_eq!(set.is_staff(), *staff, "staff for {roles:?}");
             assert_eq!(set.can_manage_queues(), *queues, "queues for {roles:?}");
             assert_eq!(set.can_manage_users(), *users, "users for {roles:?}");
-            assert_eq!(set.iter().collect::<Vec<_>>(), roles.to_vec(), "round trip {roles:?}");
+            assert_eq!(
+                set.iter().collect::<Vec<_>>(),
+                roles.to_vec(),
+                "round trip {roles:?}"
+            );
         }
     }
 }

@@ -28,7 +28,10 @@ impl Failures {
             Some(f) if !f.is_stale(now) => f.count.saturating_add(1),
             _ => 1,
         };
-        Failures { count, last_at: now }
+        Failures {
+            count,
+            last_at: now,
+        }
     }
 
     fn is_stale(self, now: Timestamp) -> bool {
@@ -68,7 +71,10 @@ mod tests {
             (1000, 60 * MIN, None),
         ];
         for &(count, since, want) in cases {
-            let f = Failures { count, last_at: Timestamp(1_000_000) };
+            let f = Failures {
+                count,
+                last_at: Timestamp(1_000_000),
+            };
             let now = Timestamp(1_000_000 + since);
             let got = f.blocked_until(now).map(|t| t.0 - now.0);
             assert_eq!(got, want, "{count} failures, {since} ms later");
@@ -77,8 +83,14 @@ mod tests {
 
     #[test]
     fn stale_failures_start_over() {
-        let old = Failures { count: 9, last_at: Timestamp(0) };
-        assert_eq!(Failures::after_failure(Some(old), Timestamp(60 * MIN)).count, 1);
+        let old = Failures {
+            count: 9,
+            last_at: Timestamp(0),
+        };
+        assert_eq!(
+            Failures::after_failure(Some(old), Timestamp(60 * MIN)).count,
+            1
+        );
         assert_eq!(Failures::after_failure(Some(old), Timestamp(MIN)).count, 10);
         assert_eq!(Failures::after_failure(None, Timestamp(5)).count, 1);
     }

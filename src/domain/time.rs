@@ -13,7 +13,10 @@ impl Timestamp {
 
     /// This instant plus `d` (saturating).
     pub fn plus(self, d: Duration) -> Timestamp {
-        Timestamp(self.0.saturating_add(i64::try_from(d.as_millis()).unwrap_or(i64::MAX)))
+        Timestamp(
+            self.0
+                .saturating_add(i64::try_from(d.as_millis()).unwrap_or(i64::MAX)),
+        )
     }
 
     /// How long from `self` until `later`; zero if `later` is not after `self`.

@@ -35,9 +35,13 @@ impl AppState {
     /// session is deleted; a disabled user has no live session.
     pub async fn authenticate(&self, headers: &HeaderMap) -> Result<Option<CurrentUser>, AppError> {
         let jar = CookieJar::from_headers(headers);
-        let Some(cookie) = jar.get(SESSION_COOKIE) else { return Ok(None) };
+        let Some(cookie) = jar.get(SESSION_COOKIE) else {
+            return Ok(None);
+        };
         let token_hash = credentials::token_hash(cookie.value());
-        let Some(session) = self.db.session(&token_hash).await? else { return Ok(None) };
+        let Some(session) = self.db.session(&token_hash).await? else {
+            return Ok(None);
+        };
         let now = self.clock.now();
         let idle = session.last_seen_at.until(now);
         if idle >= self.web.session_idle {
@@ -69,7 +73,10 @@ impl FromRequestParts<AppState> for CurrentUser {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, AppError> {
-        state.authenticate(&parts.headers).await?.ok_or(AppError::Unauthorized)
+        state
+            .authenticate(&parts.headers)
+            .await?
+            .ok_or(AppError::Unauthorized)
     }
 }
 
@@ -118,7 +125,12 @@ impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
     async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddr(parts.extensions.get::<ConnectInfo<SocketAddr>>().map(|c| c.0.ip())))
+        Ok(ClientAddr(
+            parts
+                .extensions
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0.ip()),
+        ))
     }
 }
 

@@ -85,7 +85,12 @@ impl AppError {
 
     /// The error as the wire body.
     pub fn body(&self) -> ErrorBody {
-        ErrorBody { error: ErrorDetail { code: self.code().to_owned(), message: self.to_string() } }
+        ErrorBody {
+            error: ErrorDetail {
+                code: self.code().to_owned(),
+                message: self.to_string(),
+            },
+        }
     }
 
     pub fn not_found(what: &str) -> AppError {
@@ -100,7 +105,9 @@ impl IntoResponse for AppError {
         }
         let mut response = (self.status(), Json(self.body())).into_response();
         if let AppError::RateLimited { retry_after_secs } = self {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
         }
         response
     }
@@ -128,7 +135,9 @@ impl From<DirectoryError> for AppError {
 impl From<JsonRejection> for AppError {
     fn from(rejection: JsonRejection) -> Self {
         match rejection.status() {
-            StatusCode::PAYLOAD_TOO_LARGE => AppError::TooLarge { limit_kib: super::BODY_LIMIT / 1024 },
+            StatusCode::PAYLOAD_TOO_LARGE => AppError::TooLarge {
+                limit_kib: super::BODY_LIMIT / 1024,
+            },
             StatusCode::UNSUPPORTED_MEDIA_TYPE => AppError::UnsupportedMediaType,
             StatusCode::UNPROCESSABLE_ENTITY => AppError::Invalid(rejection.body_text()),
             _ => AppError::Malformed(rejection.body_text()),

@@ -52,6 +52,8 @@ impl<S: Send + Sync, T: FromPath> FromRequestParts<S> for ApiPath<T> {
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, AppError> {
         let Path(pairs) = Path::<Vec<(String, String)>>::from_request_parts(parts, state).await?;
         let values: Vec<String> = pairs.into_iter().map(|(_, v)| v).collect();
-        T::from_path(&values).map(ApiPath).ok_or_else(|| AppError::NotFound("No such resource.".into()))
+        T::from_path(&values)
+            .map(ApiPath)
+            .ok_or_else(|| AppError::NotFound("No such resource.".into()))
     }
 }

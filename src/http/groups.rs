@@ -22,7 +22,11 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 async fn group_with_members(state: &AppState, id: GroupId) -> Result<wire::Group, AppError> {
-    let group = state.db.group(id).await?.ok_or_else(|| AppError::not_found("group"))?;
+    let group = state
+        .db
+        .group(id)
+        .await?
+        .ok_or_else(|| AppError::not_found("group"))?;
     let members = state.db.group_members(id).await?;
     Ok(wire::Group::new(&group, &members))
 }
@@ -30,7 +34,10 @@ async fn group_with_members(state: &AppState, id: GroupId) -> Result<wire::Group
 /// Every assignment group with its members.
 #[utoipa::path(get, path = "/api/groups", tag = "groups",
     responses((status = 200, body = Vec<wire::Group>), (status = 403, body = wire::ErrorBody)))]
-async fn list_groups(State(state): State<AppState>, _: Manager) -> Result<Json<Vec<wire::Group>>, AppError> {
+async fn list_groups(
+    State(state): State<AppState>,
+    _: Manager,
+) -> Result<Json<Vec<wire::Group>>, AppError> {
     let mut out = Vec::new();
     for group in state.db.groups().await? {
         out.push(group_with_members(&state, group.id).await?);
@@ -76,8 +83,16 @@ async fn add_member(
     _: Manager,
     ApiPath((id, user)): ApiPath<(GroupId, UserId)>,
 ) -> Result<Json<wire::Group>, AppError> {
-    state.db.group(id).await?.ok_or_else(|| AppError::not_found("group"))?;
-    let member = state.db.user(user).await?.ok_or_else(|| AppError::not_found("user"))?;
+    state
+        .db
+        .group(id)
+        .await?
+        .ok_or_else(|| AppError::not_found("group"))?;
+    let member = state
+        .db
+        .user(user)
+        .await?
+        .ok_or_else(|| AppError::not_found("user"))?;
     if !member.roles.is_staff() {
         return Err(AppError::Invalid(format!(
             "{} is not an agent or manager, so cannot work a queue.",
@@ -97,7 +112,11 @@ async fn remove_member(
     _: Manager,
     ApiPath((id, user)): ApiPath<(GroupId, UserId)>,
 ) -> Result<Json<wire::Group>, AppError> {
-    state.db.group(id).await?.ok_or_else(|| AppError::not_found("group"))?;
+    state
+        .db
+        .group(id)
+        .await?
+        .ok_or_else(|| AppError::not_found("group"))?;
     state.db.remove_group_member(id, user).await?;
     Ok(Json(group_with_members(&state, id).await?))
 }

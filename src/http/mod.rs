@@ -65,14 +65,22 @@ pub struct WebSettings {
 
 impl WebSettings {
     pub fn origin_allowed(&self, origin: &str) -> bool {
-        self.allowed_origins.iter().any(|o| o.eq_ignore_ascii_case(origin))
+        self.allowed_origins
+            .iter()
+            .any(|o| o.eq_ignore_ascii_case(origin))
     }
 }
 
 impl AppState {
     pub fn new(db: Db, clock: Arc<dyn Clock>, web: WebSettings) -> AppState {
         let (revocations, _) = broadcast::channel(256);
-        AppState { db, clock, web: Arc::new(web), metrics: Arc::new(Metrics::default()), revocations }
+        AppState {
+            db,
+            clock,
+            web: Arc::new(web),
+            metrics: Arc::new(Metrics::default()),
+            revocations,
+        }
     }
 
     /// Tells open sockets that sessions have ended.
@@ -115,24 +123,36 @@ pub fn router(state: AppState) -> Router {
         .split_for_parts();
     let openapi = Arc::new(openapi);
 
-    api.route("/api/openapi.json", get(move || async move { axum::Json(openapi.as_ref().clone()) }))
-        .merge(pages::router())
-        .fallback(pages::fallback)
-        .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
-        .layer(axum::middleware::from_fn_with_state(state.clone(), auth::check_origin))
-        .layer(axum::middleware::from_fn_with_state(state.clone(), crate::metrics::track))
-        .layer(DefaultBodyLimit::max(BODY_LIMIT))
-        .layer(CatchPanicLayer::custom(|_| panic_response()))
-        .layer(
-            TraceLayer::new_for_http()
-                .make_span_with(|request: &Request| {
-                    let route = request.extensions().get::<MatchedPath>().map(MatchedPath::as_str);
-                    tracing::info_span!("request", method = %request.method(), route,
+    api.route(
+        "/api/openapi.json",
+        get(move || async move { axum::Json(openapi.as_ref().clone()) }),
+    )
+    .merge(pages::router())
+    .fallback(pages::fallback)
+    .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        auth::check_origin,
+    ))
+    .layer(axum::middleware::from_fn_with_state(
+        state.clone(),
+        crate::metrics::track,
+    ))
+    .layer(DefaultBodyLimit::max(BODY_LIMIT))
+    .layer(CatchPanicLayer::custom(|_| panic_response()))
+    .layer(
+        TraceLayer::new_for_http()
+            .make_span_with(|request: &Request| {
+                let route = request
+                    .extensions()
+                    .get::<MatchedPath>()
+                    .map(MatchedPath::as_str);
+                tracing::info_span!("request", method = %request.method(), route,
                         path = %request.uri().path(), user_id = tracing::field::Empty)
-                })
-                .on_response(DefaultOnResponse::new().level(Level::DEBUG)),
-        )
-        .with_state(state)
+            })
+            .on_response(DefaultOnResponse::new().level(Level::DEBUG)),
+    )
+    .with_state(state)
 }
 
 fn panic_response() -> Response {

@@ -20,14 +20,23 @@ pub fn router() -> Router<AppState> {
 }
 
 fn to_sign_in(path: &str) -> Response {
-    let next: String = path.bytes().map(|b| match b {
-        b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => (b as char).to_string(),
-        _ => format!("%{b:02X}"),
-    }).collect();
+    let next: String = path
+        .bytes()
+        .map(|b| match b {
+            b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
+                (b as char).to_string()
+            }
+            _ => format!("%{b:02X}"),
+        })
+        .collect();
     Redirect::to(&format!("/?next={next}")).into_response()
 }
 
-async fn agent_app(State(state): State<AppState>, headers: HeaderMap, request: Request) -> Result<Response, AppError> {
+async fn agent_app(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    request: Request,
+) -> Result<Response, AppError> {
     Ok(match state.authenticate(&headers).await? {
         None => to_sign_in(request.uri().path()),
         Some(current) if !current.user.roles.is_staff() => Redirect::to("/support").into_response(),
@@ -35,7 +44,10 @@ async fn agent_app(State(state): State<AppState>, headers: HeaderMap, request: R
     })
 }
 
-async fn support_page(State(state): State<AppState>, headers: HeaderMap) -> Result<Response, AppError> {
+async fn support_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> Result<Response, AppError> {
     Ok(match state.authenticate(&headers).await? {
         None => to_sign_in("/support"),
         Some(_) => assets::page("support.html"),

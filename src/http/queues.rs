@@ -16,7 +16,9 @@ use crate::domain::{GroupId, Queue, QueueId, QueueSettings, User};
 use crate::wire;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_queues, create_queue)).routes(routes!(get_queue, update_queue))
+    OpenApiRouter::new()
+        .routes(routes!(list_queues, create_queue))
+        .routes(routes!(get_queue, update_queue))
 }
 
 /// The queues `user` may see: customers and managers every queue (customers to start a chat),
@@ -32,8 +34,17 @@ async fn visible_queues(state: &AppState, user: &User) -> Result<Vec<Queue>, App
 /// The queues the caller may use (customers) or works (agents).
 #[utoipa::path(get, path = "/api/queues", tag = "queues",
     responses((status = 200, body = Vec<wire::Queue>), (status = 401, body = wire::ErrorBody)))]
-async fn list_queues(State(state): State<AppState>, current: CurrentUser) -> Result<Json<Vec<wire::Queue>>, AppError> {
-    Ok(Json(visible_queues(&state, &current.user).await?.iter().map(wire::Queue::from).collect()))
+async fn list_queues(
+    State(state): State<AppState>,
+    current: CurrentUser,
+) -> Result<Json<Vec<wire::Queue>>, AppError> {
+    Ok(Json(
+        visible_queues(&state, &current.user)
+            .await?
+            .iter()
+            .map(wire::Queue::from)
+            .collect(),
+    ))
 }
 
 /// One queue the caller may see.
@@ -54,7 +65,8 @@ async fn get_queue(
 }
 
 fn parse_group(id: &str) -> Result<GroupId, AppError> {
-    id.parse().map_err(|_| AppError::Invalid(format!("No group has the id {id:?}.")))
+    id.parse()
+        .map_err(|_| AppError::Invalid(format!("No group has the id {id:?}.")))
 }
 
 async fn require_group(state: &AppState, id: GroupId) -> Result<(), AppError> {
@@ -76,7 +88,9 @@ async fn create_queue(
         name: body.name,
         group: parse_group(&body.group)?,
         greeting: body.greeting,
-        inactivity_warning_secs: body.inactivity_warning_seconds.unwrap_or(DEFAULT_WARNING_SECS),
+        inactivity_warning_secs: body
+            .inactivity_warning_seconds
+            .unwrap_or(DEFAULT_WARNING_SECS),
         auto_close_secs: body.auto_close_seconds.unwrap_or(DEFAULT_AUTO_CLOSE_SECS),
     }
     .validate()?;
@@ -95,12 +109,24 @@ async fn update_queue(
     ApiPath(id): ApiPath<QueueId>,
     ApiJson(body): ApiJson<wire::UpdateQueue>,
 ) -> Result<Json<wire::Queue>, AppError> {
-    let current = state.db.queue(id).await?.ok_or_else(|| AppError::not_found("queue"))?.settings;
+    let current = state
+        .db
+        .queue(id)
+        .await?
+        .ok_or_else(|| AppError::not_found("queue"))?
+        .settings;
     let settings = QueueSettings {
         name: body.name.unwrap_or(current.name),
-        group: body.group.as_deref().map(parse_group).transpose()?.unwrap_or(current.group),
+        group: body
+            .group
+            .as_deref()
+            .map(parse_group)
+            .transpose()?
+            .unwrap_or(current.group),
         greeting: body.greeting.unwrap_or(current.greeting),
-        inactivity_warning_secs: body.inactivity_warning_seconds.unwrap_or(current.inactivity_warning_secs),
+        inactivity_warning_secs: body
+            .inactivity_warning_seconds
+            .unwrap_or(current.inactivity_warning_secs),
         auto_close_secs: body.auto_close_seconds.unwrap_or(current.auto_close_secs),
     }
     .validate()?;

@@ -17,7 +17,9 @@ use crate::domain::{Timestamp, User};
 use crate::wire;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(sign_in, sign_out)).routes(routes!(me))
+    OpenApiRouter::new()
+        .routes(routes!(sign_in, sign_out))
+        .routes(routes!(me))
 }
 
 /// Sign in with a username and password; sets the session cookie.
@@ -52,29 +54,51 @@ async fn sign_in(
 
     state.db.clear_sign_in_failures(&keys[0]).await?;
     let token = credentials::new_session_token();
-    state.db.create_session(&credentials::token_hash(&token), user.id, now).await?;
+    state
+        .db
+        .create_session(&credentials::token_hash(&token), user.id, now)
+        .await?;
     tracing::info!(user_id = user.id.0, "signed in");
     let jar = jar.add(state.session_cookie(token));
-    Ok((jar, Json(wire::SignInResponse { user: wire::User::from(&user) })))
+    Ok((
+        jar,
+        Json(wire::SignInResponse {
+            user: wire::User::from(&user),
+        }),
+    ))
 }
 
 /// 429 if any key is in its slow-down period.
-async fn refuse_if_throttled(state: &AppState, keys: &[String], now: Timestamp) -> Result<(), AppError> {
+async fn refuse_if_throttled(
+    state: &AppState,
+    keys: &[String],
+    now: Timestamp,
+) -> Result<(), AppError> {
     let mut until = None;
     for key in keys {
-        if let Some(t) = state.db.sign_in_failures(key).await?.and_then(|f: Failures| f.blocked_until(now)) {
+        if let Some(t) = state
+            .db
+            .sign_in_failures(key)
+            .await?
+            .and_then(|f: Failures| f.blocked_until(now))
+        {
             until = until.max(Some(t));
         }
     }
     match until {
-        Some(t) => Err(AppError::RateLimited { retry_after_secs: now.until(t).as_secs_f64().ceil() as u64 }),
+        Some(t) => Err(AppError::RateLimited {
+            retry_after_secs: now.until(t).as_secs_f64().ceil() as u64,
+        }),
         None => Ok(()),
     }
 }
 
 /// The user if the password matches and the account is enabled. An unknown user is checked
 /// against a decoy hash so the answer takes as long as a wrong password.
-async fn check_password(found: Option<(User, String)>, password: String) -> Result<Option<User>, AppError> {
+async fn check_password(
+    found: Option<(User, String)>,
+    password: String,
+) -> Result<Option<User>, AppError> {
     tokio::task::spawn_blocking(move || match found {
         Some((user, hash)) => {
             let ok = credentials::verify_password(&password, &hash);
@@ -92,13 +116,19 @@ async fn check_password(found: Option<(User, String)>, password: String) -> Resu
 /// Sign out: ends this browser's session (and its sockets) and clears the cookie.
 #[utoipa::path(delete, path = "/api/session", tag = "session",
     responses((status = 204, description = "Signed out (also when there was no session)")))]
-async fn sign_out(State(state): State<AppState>, jar: CookieJar) -> Result<(CookieJar, StatusCode), AppError> {
+async fn sign_out(
+    State(state): State<AppState>,
+    jar: CookieJar,
+) -> Result<(CookieJar, StatusCode), AppError> {
     if let Some(cookie) = jar.get(SESSION_COOKIE) {
         let hash = credentials::token_hash(cookie.value());
         state.db.delete_session(&hash).await?;
         state.revoke(super::Revocation::Session(hash));
     }
-    Ok((jar.remove(Cookie::build(SESSION_COOKIE).path("/")), StatusCode::NO_CONTENT))
+    Ok((
+        jar.remove(Cookie::build(SESSION_COOKIE).path("/")),
+        StatusCode::NO_CONTENT,
+    ))
 }
 
 /// The signed-in user.

@@ -17,14 +17,27 @@ use crate::storage::UserChanges;
 use crate::wire;
 
 pub fn router() -> OpenApiRouter<AppState> {
-    OpenApiRouter::new().routes(routes!(list_users, create_user)).routes(routes!(update_user))
+    OpenApiRouter::new()
+        .routes(routes!(list_users, create_user))
+        .routes(routes!(update_user))
 }
 
 /// Every user.
 #[utoipa::path(get, path = "/api/admin/users", tag = "admin",
     responses((status = 200, body = Vec<wire::AdminUser>), (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody)))]
-async fn list_users(State(state): State<AppState>, _: Admin) -> Result<Json<Vec<wire::AdminUser>>, AppError> {
-    Ok(Json(state.db.users().await?.iter().map(wire::AdminUser::from).collect()))
+async fn list_users(
+    State(state): State<AppState>,
+    _: Admin,
+) -> Result<Json<Vec<wire::AdminUser>>, AppError> {
+    Ok(Json(
+        state
+            .db
+            .users()
+            .await?
+            .iter()
+            .map(wire::AdminUser::from)
+            .collect(),
+    ))
 }
 
 /// Create a user.
@@ -39,7 +52,12 @@ async fn create_user(
     _: Admin,
     ApiJson(body): ApiJson<wire::CreateUser>,
 ) -> Result<(StatusCode, Json<wire::AdminUser>), AppError> {
-    let new = NewUser::validate(&body.username, &body.display_name, body.role_set(), body.itil)?;
+    let new = NewUser::validate(
+        &body.username,
+        &body.display_name,
+        body.role_set(),
+        body.itil,
+    )?;
     directory::validate_password(&body.password)?;
     let hash = hash(body.password).await?;
     let user = state.db.create_user(&new, &hash, state.clock.now()).await?;
@@ -64,14 +82,19 @@ async fn update_user(
     ApiJson(body): ApiJson<wire::UpdateUser>,
 ) -> Result<Json<wire::AdminUser>, AppError> {
     let roles = body.role_set().map(directory::validate_roles).transpose()?;
-    let locks_out_self = body.disabled == Some(true) || roles.is_some_and(|r| !r.contains(Role::Admin));
+    let locks_out_self =
+        body.disabled == Some(true) || roles.is_some_and(|r| !r.contains(Role::Admin));
     if id == admin.id && locks_out_self {
         return Err(AppError::Conflict {
             code: "self_lockout",
             message: "You cannot disable yourself or remove your own admin role.".into(),
         });
     }
-    let display_name = body.display_name.as_deref().map(directory::validate_display_name).transpose()?;
+    let display_name = body
+        .display_name
+        .as_deref()
+        .map(directory::validate_display_name)
+        .transpose()?;
     let password_hash = match body.password {
         Some(password) => {
             directory::validate_password(&password)?;
@@ -79,7 +102,13 @@ async fn update_user(
         }
         None => None,
     };
-    let changes = UserChanges { display_name, password_hash, roles, itil: body.itil, disabled: body.disabled };
+    let changes = UserChanges {
+        display_name,
+        password_hash,
+        roles,
+        itil: body.itil,
+        disabled: body.disabled,
+    };
     let user = state.db.update_user(id, &changes).await?;
     if changes.disabled == Some(true) || changes.password_hash.is_some() {
         state.revoke(super::Revocation::User(user.id));

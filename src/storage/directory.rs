@@ -69,12 +69,20 @@ fn queue_from_row(row: &SqliteRow) -> Result<Queue> {
 }
 
 fn group_from_row(row: &SqliteRow) -> Result<Group> {
-    Ok(Group { id: GroupId(row.try_get("id")?), name: row.try_get("name")? })
+    Ok(Group {
+        id: GroupId(row.try_get("id")?),
+        name: row.try_get("name")?,
+    })
 }
 
 impl Db {
     /// Creates a user; `Duplicate("username")` if the name is taken.
-    pub async fn create_user(&self, new: &NewUser, password_hash: &str, now: Timestamp) -> Result<User> {
+    pub async fn create_user(
+        &self,
+        new: &NewUser,
+        password_hash: &str,
+        now: Timestamp,
+    ) -> Result<User> {
         let roles = new.roles;
         let row = sqlx::query(&format!(
             "INSERT INTO users (username, display_name, password_hash, is_admin, is_manager, \
@@ -112,18 +120,23 @@ impl Db {
         .bind(username)
         .fetch_optional(&self.read)
         .await?;
-        row.map(|r| Ok((user_from_row(&r)?, r.try_get("password_hash")?))).transpose()
+        row.map(|r| Ok((user_from_row(&r)?, r.try_get("password_hash")?)))
+            .transpose()
     }
 
     pub async fn users(&self) -> Result<Vec<User>> {
-        let rows = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY username"))
-            .fetch_all(&self.read)
-            .await?;
+        let rows = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users ORDER BY username"
+        ))
+        .fetch_all(&self.read)
+        .await?;
         rows.iter().map(user_from_row).collect()
     }
 
     pub async fn count_users(&self) -> Result<i64> {
-        Ok(sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(&self.read).await?)
+        Ok(sqlx::query_scalar("SELECT count(*) FROM users")
+            .fetch_one(&self.read)
+            .await?)
     }
 
     /// Applies `changes` to a user in one transaction; disabling a user also ends every web
@@ -143,7 +156,12 @@ impl Db {
              is_admin = ?, is_manager = ?, is_agent = ?, is_customer = ?, itil = ?, disabled = ? \
              WHERE id = ? RETURNING {USER_COLUMNS}"
         ))
-        .bind(changes.display_name.as_ref().unwrap_or(&current.display_name))
+        .bind(
+            changes
+                .display_name
+                .as_ref()
+                .unwrap_or(&current.display_name),
+        )
         .bind(changes.password_hash.as_ref())
         .bind(roles.contains(Role::Admin))
         .bind(roles.contains(Role::Manager))
@@ -155,7 +173,10 @@ impl Db {
         .fetch_one(&mut *tx)
         .await?;
         if disabled || changes.password_hash.is_some() {
-            sqlx::query("DELETE FROM web_sessions WHERE user_id = ?").bind(id.0).execute(&mut *tx).await?;
+            sqlx::query("DELETE FROM web_sessions WHERE user_id = ?")
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
         }
         let user = user_from_row(&row)?;
         tx.commit().await?;
@@ -164,12 +185,14 @@ impl Db {
 
     /// Creates an assignment group; `Duplicate("group name")` if the name is taken.
     pub async fn create_group(&self, name: &str, now: Timestamp) -> Result<Group> {
-        let row = sqlx::query("INSERT INTO assignment_groups (name, created_at) VALUES (?, ?) RETURNING id, name")
-            .bind(name)
-            .bind(now.0)
-            .fetch_one(&self.write)
-            .await
-            .map_err(|e| classify(e, "group name"))?;
+        let row = sqlx::query(
+            "INSERT INTO assignment_groups (name, created_at) VALUES (?, ?) RETURNING id, name",
+        )
+        .bind(name)
+        .bind(now.0)
+        .fetch_one(&self.write)
+        .await
+        .map_err(|e| classify(e, "group name"))?;
         group_from_row(&row)
     }
 
@@ -190,7 +213,11 @@ impl Db {
 
     /// The members of a group, by display name.
     pub async fn group_members(&self, group: GroupId) -> Result<Vec<User>> {
-        let cols = USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect::<Vec<_>>().join(", ");
+        let cols = USER_COLUMNS
+            .split(", ")
+            .map(|c| format!("u.{c}"))
+            .collect::<Vec<_>>()
+            .join(", ");
         let rows = sqlx::query(&format!(
             "SELECT {cols} FROM users u JOIN group_members m ON m.user_id = u.id \
              WHERE m.group_id = ? ORDER BY u.display_name"
@@ -203,12 +230,14 @@ impl Db {
 
     /// Adds a member; adding one who is already in is not an error.
     pub async fn add_group_member(&self, group: GroupId, user: UserId) -> Result<()> {
-        sqlx::query("INSERT INTO group_members (group_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING")
-            .bind(group.0)
-            .bind(user.0)
-            .execute(&self.write)
-            .await
-            .map_err(|e| classify(e, "group or user"))?;
+        sqlx::query(
+            "INSERT INTO group_members (group_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
+        )
+        .bind(group.0)
+        .bind(user.0)
+        .execute(&self.write)
+        .await
+        .map_err(|e| classify(e, "group or user"))?;
         Ok(())
     }
 
@@ -279,7 +308,9 @@ impl Db {
 
     /// Every queue, by name.
     pub async fn queues(&self) -> Result<Vec<Queue>> {
-        let rows = sqlx::query(&format!("{QUEUE_SELECT} ORDER BY q.name")).fetch_all(&self.read).await?;
+        let rows = sqlx::query(&format!("{QUEUE_SELECT} ORDER BY q.name"))
+            .fetch_all(&self.read)
+            .await?;
         rows.iter().map(queue_from_row).collect()
     }
 
@@ -312,7 +343,9 @@ impl Db {
     /// it was loaded; either all of it is stored or none.
     pub async fn seed_if_empty(&self, seed: &DirectorySeed, now: Timestamp) -> Result<bool> {
         let mut tx = self.write.begin().await?;
-        let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users").fetch_one(&mut *tx).await?;
+        let users: i64 = sqlx::query_scalar("SELECT count(*) FROM users")
+            .fetch_one(&mut *tx)
+            .await?;
         if users > 0 {
             return Ok(false);
         }
@@ -336,13 +369,14 @@ impl Db {
             .map_err(|e| classify(e, "username"))?;
         }
         for (name, members) in &seed.groups {
-            let group: i64 =
-                sqlx::query_scalar("INSERT INTO assignment_groups (name, created_at) VALUES (?, ?) RETURNING id")
-                    .bind(name)
-                    .bind(now.0)
-                    .fetch_one(&mut *tx)
-                    .await
-                    .map_err(|e| classify(e, "group name"))?;
+            let group: i64 = sqlx::query_scalar(
+                "INSERT INTO assignment_groups (name, created_at) VALUES (?, ?) RETURNING id",
+            )
+            .bind(name)
+            .bind(now.0)
+            .fetch_one(&mut *tx)
+            .await
+            .map_err(|e| classify(e, "group name"))?;
             for member in members {
                 sqlx::query(
                     "INSERT INTO group_members (group_id, user_id) SELECT ?, id FROM users WHERE username = ?",

@@ -11,7 +11,9 @@ use std::path::{Path, PathBuf};
 use std::str::FromStr;
 use std::time::Duration;
 
-use sqlx::sqlite::{SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous};
+use sqlx::sqlite::{
+    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+};
 use sqlx::{ConnectOptions, Connection};
 
 pub use directory::{DirectorySeed, UserChanges};
@@ -33,7 +35,10 @@ pub enum StorageError {
     #[error("migrations: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("preparing the data directory {path}: {source}")]
-    DataDir { path: PathBuf, source: std::io::Error },
+    DataDir {
+        path: PathBuf,
+        source: std::io::Error,
+    },
 }
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
@@ -63,8 +68,10 @@ impl Db {
             .foreign_keys(true);
         let file = options.get_filename().to_path_buf();
         if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir)
-                .map_err(|source| StorageError::DataDir { path: dir.to_path_buf(), source })?;
+            std::fs::create_dir_all(dir).map_err(|source| StorageError::DataDir {
+                path: dir.to_path_buf(),
+                source,
+            })?;
         }
         let write = SqlitePoolOptions::new()
             .max_connections(1)
@@ -93,7 +100,9 @@ impl Db {
             .read_only(true)
             .connect()
             .await?;
-        sqlx::query("SELECT count(*) FROM users").execute(&mut fresh).await?;
+        sqlx::query("SELECT count(*) FROM users")
+            .execute(&mut fresh)
+            .await?;
         fresh.close().await?;
         Ok(())
     }

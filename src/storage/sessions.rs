@@ -11,7 +11,12 @@ pub struct SessionRecord {
 }
 
 impl Db {
-    pub async fn create_session(&self, token_hash: &[u8], user: UserId, now: Timestamp) -> Result<()> {
+    pub async fn create_session(
+        &self,
+        token_hash: &[u8],
+        user: UserId,
+        now: Timestamp,
+    ) -> Result<()> {
         sqlx::query(
             "INSERT INTO web_sessions (token_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)",
         )
@@ -30,7 +35,10 @@ impl Db {
                 .bind(token_hash)
                 .fetch_optional(&self.read)
                 .await?;
-        Ok(row.map(|(user, seen)| SessionRecord { user: UserId(user), last_seen_at: Timestamp(seen) }))
+        Ok(row.map(|(user, seen)| SessionRecord {
+            user: UserId(user),
+            last_seen_at: Timestamp(seen),
+        }))
     }
 
     pub async fn touch_session(&self, token_hash: &[u8], now: Timestamp) -> Result<()> {

@@ -5,7 +5,10 @@ use crate::domain::Timestamp;
 use crate::domain::signin::Failures;
 
 fn failures_from_row((count, at): (i64, i64)) -> Failures {
-    Failures { count: u32::try_from(count).unwrap_or(u32::MAX), last_at: Timestamp(at) }
+    Failures {
+        count: u32::try_from(count).unwrap_or(u32::MAX),
+        last_at: Timestamp(at),
+    }
 }
 
 impl Db {
@@ -22,11 +25,12 @@ impl Db {
     pub async fn record_sign_in_failure(&self, keys: &[&str], now: Timestamp) -> Result<()> {
         let mut tx = self.write.begin().await?;
         for key in keys {
-            let row: Option<(i64, i64)> =
-                sqlx::query_as("SELECT failures, last_failure_at FROM sign_in_failures WHERE key = ?")
-                    .bind(key)
-                    .fetch_optional(&mut *tx)
-                    .await?;
+            let row: Option<(i64, i64)> = sqlx::query_as(
+                "SELECT failures, last_failure_at FROM sign_in_failures WHERE key = ?",
+            )
+            .bind(key)
+            .fetch_optional(&mut *tx)
+            .await?;
             let next = Failures::after_failure(row.map(failures_from_row), now);
             sqlx::query(
                 "INSERT INTO sign_in_failures (key, failures, last_failure_at) VALUES (?, ?, ?) \
@@ -44,7 +48,10 @@ impl Db {
     }
 
     pub async fn clear_sign_in_failures(&self, key: &str) -> Result<()> {
-        sqlx::query("DELETE FROM sign_in_failures WHERE key = ?").bind(key).execute(&self.write).await?;
+        sqlx::query("DELETE FROM sign_in_failures WHERE key = ?")
+            .bind(key)
+            .execute(&self.write)
+            .await?;
         Ok(())
     }
 }

@@ -1,0 +1,48 @@
+# Switchboard: `make run` builds everything and serves the demo; `make test` runs every test.
+
+CARGO_TARGET_DIR ?= $(CURDIR)/target
+export CARGO_TARGET_DIR
+DEBUG_BIN := $(CARGO_TARGET_DIR)/debug/switchboard
+
+.PHONY: run test web web-deps rust-test web-test e2e lint screenshots clean
+
+## Build the web app and the server (release), run on SQLite with demo data.
+run: web
+	cargo build --release
+	@echo ""
+	@echo "Switchboard: http://127.0.0.1:8080"
+	@echo "Demo sign-ins (password = username):"
+	@echo "  agents alice, bob · manager dana · admin admin · customers carol, ivan (ITIL)"
+	@echo ""
+	$(CARGO_TARGET_DIR)/release/switchboard --demo
+
+## Every test: Rust (nextest), web type check and unit tests, browser tests.
+test: web
+	cargo nextest run --no-fail-fast
+	cd web && npm run typecheck && npm test
+	cargo build --bin switchboard
+	cd web && SWITCHBOARD_BIN=$(DEBUG_BIN) npm run e2e
+
+web-deps: web/node_modules/.package-lock.json
+
+web/node_modules/.package-lock.json: web/package-lock.json
+	cd web && npm ci --no-audit --no-fund
+
+## Build the web app into web/dist (embedded in release builds, read from disk in debug).
+web: web-deps
+	cd web && npm run build
+
+## Formatting, lints and the web type check.
+lint: web-deps
+	cargo fmt --all -- --check
+	cargo clippy --all-targets -- -D warnings
+	cd web && npm run typecheck
+
+## PNGs of every screen into web/e2e/artifacts/.
+screenshots: web
+	cargo build --bin switchboard
+	cd web && SWITCHBOARD_BIN=$(DEBUG_BIN) npm run screenshots
+
+clean:
+	cargo clean
+	rm -rf web/dist web/node_modules

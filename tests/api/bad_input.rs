@@ -1,0 +1,145 @@
+//! Bad input gets a clear JSON error, never a panic or a 500, and stores nothing.
+
+use reqwest::StatusCode;
+use serde_json::json;
+
+use crate::helpers::{TestApp, error_of};
+
+#[tokio::test]
+async fn malformed_bodies_get_clear_errors() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in("admin").await;
+    let url = app.url("/api/admin/users");
+    // (body, content type, status, code, words the message must contain)
+    let cases: Vec<(Vec<u8>, &str, StatusCode, &str, &str)> = vec![
+        (b"{\"username\": ".to_vec(), "application/json", StatusCode::BAD_REQUEST, "malformed", "EOF"),
+        (b"not json".to_vec(), "application/json", StatusCode::BAD_REQUEST, "malformed", "expected"),
+        (
+            br#"{"username":"x","display_name":"X","password":"long enough","roles":["agent"],"admin":true}"#.to_vec(),
+            "application/json",
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "invalid",
+            "unknown field `admin`",
+        ),
+        (br#"{"username": 5}"#.to_vec(), "application/json", StatusCode::UNPROCESSABLE_ENTITY, "invalid", "invalid type"),
+        (br#"{"username":"x"}"#.to_vec(), "text/plain", StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type", "JSON"),
+        (vec![b' '; 100 * 1024], "application/json", StatusCode::PAYLOAD_TOO_LARGE, "too_large", "64 KiB"),
+        (vec![0xff, 0xfe, b'{'], "application/json", StatusCode::BAD_REQUEST, "malformed", ""),
+    ];
+    for (body, content_type, want_status, want_code, words) in cases {
+        let response = admin
+            .post(&url)
+            .header("content-type", content_type)
+            .body(body.clone())
+            .send()
+            .await
+            .unwrap();
+        let (status, code, message) = error_of(response).await;
+        let shown = String::from_utf8_lossy(&body[..body.len().min(40)]).into_owned();
+        assert_eq!(
+            (status, code.as_str()),
+            (want_status, want_code),
+            "body {shown:?}"
+        );
+        assert!(
+            message.contains(words),
+            "message {message:?} should name {words:?}"
+        );
+    }
+    let users: serde_json::Value = admin.get(&url).send().await.unwrap().json().await.unwrap();
+    assert_eq!(users.as_array().unwrap().len(), 6, "only the demo users");
+}
+
+#[tokio::test]
+async fn unknown_api_routes_ids_and_methods_answer_json() {
+    let app = TestApp::spawn().await;
+    let admin = app.signed_in("admin").await;
+    let cases = [
+        (
+            reqwest::Method::GET,
+            "/api/nothing-here",
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            reqwest::Method::GET,
+            "/api",
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            reqwest::Method::GET,
+            "/api/groups/not-a-number",
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            reqwest::Method::GET,
+            "/api/groups/99999",
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            reqwest::Method::PUT,
+            "/api/groups/1/members/abc",
+            StatusCode::NOT_FOUND,
+            "not_found",
+        ),
+        (
+            reqwest::Method::PUT,
+            "/api/me",
+            StatusCode::METHOD_NOT_ALLOWED,
+            "method_not_allowed",
+        ),
+    ];
+    for (method, path, want_status, want_code) in cases {
+        let response = admin
+            .request(method.clone(), app.url(path))
+            .send()
+            .await
+            .unwrap();
+        let (status, code, _) = error_of(response).await;
+        assert_eq!(
+            (status, code.as_str()),
+            (want_status, want_code),
+            "{method} {path}"
+        );
+    }
+    let page = app
+        .client()
+        .get(app.url("/no-such-page"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        page.status(),
+        StatusCode::NOT_FOUND,
+        "non-API paths 404 too"
+    );
+}
+
+#[tokio::test]
+async fn a_sign_in_with_missing_fields_is_refused_without_counting_a_failure() {
+    let app = TestApp::spawn().await;
+    for _ in 0..6 {
+        let response = app
+            .client()
+            .post(app.url("/api/session"))
+            .json(&json!({"username": "alice"}))
+            .send()
+            .await
+            .unwrap();
+        let (status, code, message) = error_of(response).await;
+        assert_eq!(
+            (status, code.as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "invalid")
+        );
+        assert!(message.contains("password"), "{message}");
+    }
+    assert_eq!(
+        app.try_sign_in(&app.client(), "alice", "alice")
+            .await
+            .status(),
+        StatusCode::OK
+    );
+}

@@ -1,0 +1,14 @@
+//! Black-box tests: each starts a real server on port 0 with a fresh SQLite file.
+
+mod helpers;
+
+mod bad_input;
+mod config_env;
+mod directory;
+mod ops;
+mod origin;
+mod pages;
+mod restart;
+mod roles;
+mod signin;
+mod wire_fixtures;

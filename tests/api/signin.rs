@@ -1,0 +1,255 @@
+//! Sign-in, the session cookie, sign-out, idle expiry and throttling.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, error_of};
+
+#[tokio::test]
+async fn sign_in_returns_the_user_and_a_hardened_cookie() {
+    let app = TestApp::spawn().await;
+    let response = app.try_sign_in(&app.client(), "alice", "alice").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let cookie = response.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let body: Value = response.json().await.unwrap();
+    assert_eq!(body["user"]["username"], "alice");
+    assert_eq!(body["user"]["display_name"], "Alice Agent");
+    assert_eq!(body["user"]["roles"], json!(["agent"]));
+    assert_eq!(body["user"]["itil"], true, "agents hold ITIL implicitly");
+    assert!(body["user"]["id"].is_string(), "ids are strings");
+
+    assert!(
+        cookie.starts_with("switchboard_session="),
+        "cookie name: {cookie}"
+    );
+    assert!(cookie.contains("HttpOnly"), "HttpOnly: {cookie}");
+    assert!(cookie.contains("SameSite=Lax"), "SameSite=Lax: {cookie}");
+    assert!(cookie.contains("Path=/"), "Path=/: {cookie}");
+    assert!(
+        !cookie.contains("Secure"),
+        "no Secure over plain http: {cookie}"
+    );
+}
+
+#[tokio::test]
+async fn cookie_is_secure_when_the_public_url_is_https() {
+    let app = TestApp::spawn_with(|c| c.public_url = Some("https://desk.example.com".into())).await;
+    let response = app.try_sign_in(&app.client(), "carol", "carol").await;
+    assert_eq!(response.status(), StatusCode::OK);
+    let cookie = response.headers()["set-cookie"].to_str().unwrap();
+    assert!(cookie.contains("Secure"), "Secure behind https: {cookie}");
+}
+
+#[tokio::test]
+async fn unknown_user_and_wrong_password_get_the_same_answer() {
+    let app = TestApp::spawn().await;
+    let wrong_password = error_of(app.try_sign_in(&app.client(), "alice", "bob").await).await;
+    let unknown_user = error_of(app.try_sign_in(&app.client(), "mallory", "alice").await).await;
+    assert_eq!(wrong_password.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(wrong_password.1, "invalid_credentials");
+    assert_eq!(
+        wrong_password, unknown_user,
+        "no hint whether the user exists"
+    );
+}
+
+#[tokio::test]
+async fn usernames_are_case_insensitive_and_trimmed() {
+    let app = TestApp::spawn().await;
+    let response = app.try_sign_in(&app.client(), " Alice ", "alice").await;
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn me_needs_a_session_and_shows_the_itil_flag() {
+    let app = TestApp::spawn().await;
+    let (status, code, _) =
+        error_of(app.client().get(app.url("/api/me")).send().await.unwrap()).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::UNAUTHORIZED, "unauthorized")
+    );
+
+    for (user, itil) in [("carol", false), ("ivan", true), ("bob", true)] {
+        let me: Value = app
+            .signed_in(user)
+            .await
+            .get(app.url("/api/me"))
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        assert_eq!(me["username"], user);
+        assert_eq!(me["itil"], itil, "ITIL of {user}");
+    }
+}
+
+#[tokio::test]
+async fn sign_out_ends_the_session_for_good() {
+    let app = TestApp::spawn().await;
+    let cookie = app.session_cookie("carol").await;
+    let me = |cookie: String| {
+        let request = app
+            .client()
+            .get(app.url("/api/me"))
+            .header("cookie", cookie);
+        async move { request.send().await.unwrap().status() }
+    };
+    assert_eq!(me(cookie.clone()).await, StatusCode::OK);
+    let out = app
+        .client()
+        .delete(app.url("/api/session"))
+        .header("cookie", &cookie)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::NO_CONTENT);
+    let cleared = out.headers()["set-cookie"].to_str().unwrap();
+    assert!(
+        cleared.contains("Max-Age=0") || cleared.contains("Expires"),
+        "cookie cleared: {cleared}"
+    );
+    assert_eq!(
+        me(cookie).await,
+        StatusCode::UNAUTHORIZED,
+        "the old token no longer works"
+    );
+}
+
+#[tokio::test]
+async fn an_idle_session_expires() {
+    let app = TestApp::spawn_with(|c| c.session_idle_minutes = 30).await;
+    let carol = app.signed_in("carol").await;
+    app.clock.advance(Duration::from_secs(29 * 60));
+    assert_eq!(
+        carol.get(app.url("/api/me")).send().await.unwrap().status(),
+        StatusCode::OK,
+        "29 min idle"
+    );
+    // That request counted as activity: 29 more minutes are fine, 30 without a request are not.
+    app.clock.advance(Duration::from_secs(29 * 60));
+    assert_eq!(
+        carol.get(app.url("/api/me")).send().await.unwrap().status(),
+        StatusCode::OK,
+        "active"
+    );
+    app.clock.advance(Duration::from_secs(30 * 60));
+    assert_eq!(
+        carol.get(app.url("/api/me")).send().await.unwrap().status(),
+        StatusCode::UNAUTHORIZED,
+        "30 min idle"
+    );
+}
+
+#[tokio::test]
+async fn five_failures_slow_an_account_down_and_it_recovers() {
+    let app = TestApp::spawn().await;
+    for attempt in 1..=5 {
+        let (status, ..) = error_of(app.try_sign_in(&app.client(), "alice", "guess").await).await;
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "attempt {attempt} is only refused"
+        );
+    }
+    let throttled = app.try_sign_in(&app.client(), "alice", "alice").await;
+    assert_eq!(
+        throttled.headers()["retry-after"],
+        "30",
+        "Retry-After in seconds"
+    );
+    let (status, code, message) = error_of(throttled).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
+    );
+    assert!(message.contains("30"), "message says how long: {message}");
+
+    app.clock.advance(Duration::from_secs(30));
+    let response = app.try_sign_in(&app.client(), "alice", "alice").await;
+    assert_eq!(
+        response.status(),
+        StatusCode::OK,
+        "the slow-down ends; nothing is locked for good"
+    );
+    // Success forgets the account's failures: one wrong password is just a 401 again.
+    let (status, ..) = error_of(app.try_sign_in(&app.client(), "alice", "guess").await).await;
+    assert_eq!(status, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn failures_from_one_address_slow_that_address_down() {
+    let app = TestApp::spawn().await;
+    for n in 1..=5 {
+        let response = app
+            .try_sign_in(&app.client(), &format!("nobody{n}"), "guess")
+            .await;
+        assert_eq!(response.status(), StatusCode::UNAUTHORIZED);
+    }
+    let response = app.try_sign_in(&app.client(), "bob", "bob").await;
+    assert_eq!(
+        response.status(),
+        StatusCode::TOO_MANY_REQUESTS,
+        "same address, other account"
+    );
+    app.clock.advance(Duration::from_secs(31));
+    let response = app.try_sign_in(&app.client(), "bob", "bob").await;
+    assert_eq!(response.status(), StatusCode::OK);
+}
+
+#[tokio::test]
+async fn a_disabled_user_is_signed_out_at_once() {
+    let app = TestApp::spawn().await;
+    let carol = app.signed_in("carol").await;
+    let carol_id = app.user_id("carol").await;
+    let cookie = app.session_cookie("carol").await;
+    let (mut socket, _) = crate::origin::connect_ws(&app, &cookie, None)
+        .await
+        .expect("socket opens");
+
+    let admin = app.signed_in("admin").await;
+    let response = admin
+        .patch(app.url(&format!("/api/admin/users/{carol_id}")))
+        .json(&json!({"disabled": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+
+    assert_eq!(
+        carol.get(app.url("/api/me")).send().await.unwrap().status(),
+        StatusCode::UNAUTHORIZED
+    );
+    let close = crate::origin::next_close(&mut socket).await;
+    assert_eq!(
+        close,
+        Some(1008),
+        "the open socket closes with policy violation"
+    );
+    let (status, code, _) = error_of(app.try_sign_in(&app.client(), "carol", "carol").await).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::UNAUTHORIZED, "invalid_credentials")
+    );
+
+    // Enabled again, she can sign in again.
+    admin
+        .patch(app.url(&format!("/api/admin/users/{carol_id}")))
+        .json(&json!({"disabled": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        app.try_sign_in(&app.client(), "carol", "carol")
+            .await
+            .status(),
+        StatusCode::OK
+    );
+}

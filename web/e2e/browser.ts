@@ -1,0 +1,50 @@
+/** The Debian Chromium driven by playwright-core (no browser download), and page helpers. */
+import { mkdir } from "node:fs/promises";
+import { fileURLToPath } from "node:url";
+import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
+
+export const ARTIFACTS = fileURLToPath(new URL("./artifacts/", import.meta.url));
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.CHROMIUM_BIN ?? "/usr/bin/chromium",
+    headless: true,
+    args: [
+      "--headless",
+      "--no-sandbox",
+      "--disable-gpu",
+      "--disable-quic",
+      "--no-first-run",
+      "--disable-background-networking",
+      "--disable-component-update",
+      "--disable-sync",
+    ],
+  });
+}
+
+export interface Visitor {
+  context: BrowserContext;
+  page: Page;
+}
+
+/** A fresh browser profile (no cookies) with one page, for one person in a test. */
+export async function newVisitor(browser: Browser, baseUrl: string, options: BrowserContextOptions = {}): Promise<Visitor> {
+  const context = await browser.newContext({ baseURL: baseUrl, ...options });
+  context.setDefaultTimeout(10_000);
+  const page = await context.newPage();
+  return { context, page };
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  await mkdir(ARTIFACTS, { recursive: true });
+  const path = `${ARTIFACTS}${name.replace(/[^\w.-]+/g, "_")}.png`;
+  await page.screenshot({ path, fullPage: true });
+  return path;
+}
+
+/** Fills in the sign-in form the way a person does and submits it. */
+export async function signInAs(page: Page, username: string, password: string = username): Promise<void> {
+  await page.getByLabel("Username").fill(username);
+  await page.getByLabel("Password").fill(password);
+  await page.getByRole("button", { name: "Sign in" }).click();
+}

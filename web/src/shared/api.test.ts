@@ -1,0 +1,130 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { ApiError, errorFrom, parseRetryAfter, requestJson, requestNoContent } from "./api";
+import { isUser, type User } from "./wire";
+
+const alice: User = { id: "3", username: "alice", display_name: "Alice Agent", roles: ["agent"], itil: true };
+
+function stubFetch(response: Response | Error): ReturnType<typeof vi.fn> {
+  const fetchMock = vi.fn((_input: string, _init?: RequestInit) =>
+    response instanceof Error ? Promise.reject(response) : Promise.resolve(response),
+  );
+  vi.stubGlobal("fetch", fetchMock);
+  return fetchMock;
+}
+
+function json(status: number, body: unknown, headers: Record<string, string> = {}): Response {
+  return new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json", ...headers } });
+}
+
+async function caught(promise: Promise<unknown>): Promise<ApiError> {
+  try {
+    await promise;
+  } catch (error) {
+    if (error instanceof ApiError) return error;
+    throw error;
+  }
+  throw new Error("expected the request to fail with an ApiError");
+}
+
+afterEach(() => {
+  vi.unstubAllGlobals();
+});
+
+describe("requestJson", () => {
+  it("sends_json_with_same_origin_credentials_and_returns_the_checked_body", async () => {
+    const fetchMock = stubFetch(json(200, { user: alice }));
+    const answer = await requestJson("/api/session", (v): v is { user: User } => typeof v === "object" && v !== null && "user" in v && isUser(v.user), {
+      method: "POST",
+      body: { username: "alice", password: "alice" },
+    });
+    expect(answer.user.display_name).toBe("Alice Agent");
+    const [path, init] = fetchMock.mock.calls[0] ?? [];
+    expect(path).toBe("/api/session");
+    expect(init).toMatchObject({ method: "POST", credentials: "same-origin", body: '{"username":"alice","password":"alice"}' });
+    expect(init?.headers).toMatchObject({ "Content-Type": "application/json", Accept: "application/json" });
+  });
+
+  it("rejects_a_body_that_fails_the_guard_as_unexpected_response", async () => {
+    stubFetch(json(200, { id: 3 }));
+    const error = await caught(requestJson("/api/me", isUser));
+    expect(error.code).toBe("unexpected_response");
+  });
+
+  it("turns_the_server_error_body_into_an_api_error", async () => {
+    stubFetch(json(401, { error: { code: "invalid_credentials", message: "Wrong username or password." } }));
+    const error = await caught(requestJson("/api/session", isUser, { method: "POST", body: {} }));
+    expect({ status: error.status, code: error.code, message: error.message }).toEqual({
+      status: 401,
+      code: "invalid_credentials",
+      message: "Wrong username or password.",
+    });
+  });
+
+  it("reports_an_unreachable_server_as_network_error", async () => {
+    stubFetch(new TypeError("Failed to fetch"));
+    const error = await caught(requestJson("/api/me", isUser));
+    expect({ status: error.status, code: error.code }).toEqual({ status: 0, code: "network_error" });
+  });
+});
+
+describe("requestNoContent", () => {
+  it("accepts_204_without_a_body", async () => {
+    const fetchMock = stubFetch(new Response(null, { status: 204 }));
+    await expect(requestNoContent("/api/session", { method: "DELETE" })).resolves.toBeUndefined();
+    expect(fetchMock.mock.calls[0]?.[1]?.body, "a DELETE without a body sends none").toBeUndefined();
+  });
+});
+
+describe("errorFrom", () => {
+  const cases: { name: string; response: () => Response; expected: { status: number; code: string; retryAfter: number | null } }[] = [
+    {
+      name: "rate limited with seconds",
+      response: () => json(429, { error: { code: "rate_limited", message: "Too many sign-in attempts." } }, { "Retry-After": "30" }),
+      expected: { status: 429, code: "rate_limited", retryAfter: 30 },
+    },
+    {
+      name: "HTML from a proxy",
+      response: () => new Response("<html>Bad gateway</html>", { status: 502, statusText: "Bad Gateway" }),
+      expected: { status: 502, code: "server_error", retryAfter: null },
+    },
+    {
+      name: "empty 401",
+      response: () => new Response("", { status: 401 }),
+      expected: { status: 401, code: "unauthorized", retryAfter: null },
+    },
+    {
+      name: "JSON that is not an error body",
+      response: () => json(404, { detail: "nope" }),
+      expected: { status: 404, code: "not_found", retryAfter: null },
+    },
+    {
+      name: "empty 429 with Retry-After",
+      response: () => new Response(null, { status: 429, headers: { "Retry-After": "5" } }),
+      expected: { status: 429, code: "rate_limited", retryAfter: 5 },
+    },
+  ];
+
+  it.each(cases)("$name", async ({ response, expected }) => {
+    const error = await errorFrom(response());
+    expect({ status: error.status, code: error.code, retryAfter: error.retryAfter }).toEqual(expected);
+    expect(error.message, "a fallback error still has words for people").not.toBe("");
+  });
+});
+
+describe("parseRetryAfter", () => {
+  const now = new Date("2025-01-01T12:00:00Z");
+  const cases: [string | null, number | null][] = [
+    [null, null],
+    ["30", 30],
+    [" 7 ", 7],
+    ["0", 0],
+    ["Wed, 01 Jan 2025 12:01:00 GMT", 60],
+    ["Wed, 01 Jan 2025 11:59:00 GMT", 0],
+    ["soon", null],
+    ["-5", null],
+  ];
+
+  it.each(cases)("Retry-After %j is %j seconds", (header, seconds) => {
+    expect(parseRetryAfter(header, now)).toBe(seconds);
+  });
+});

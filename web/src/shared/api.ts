@@ -1,0 +1,124 @@
+/**
+ * The one way the web app talks HTTP to the server: JSON in and out, the session cookie
+ * sent along, and every failure turned into an `ApiError` carrying the server's code.
+ */
+import { isApiErrorBody } from "./wire";
+
+/** A request the server refused (or could not be reached for), as the UI needs it. */
+export class ApiError extends Error {
+  override readonly name = "ApiError";
+
+  constructor(
+    /** HTTP status; 0 when the server could not be reached at all. */
+    readonly status: number,
+    /** The server's stable snake_case code, e.g. `invalid_credentials`. */
+    readonly code: string,
+    /** Text meant for people. */
+    message: string,
+    /** Seconds to wait before trying again, from the Retry-After header. */
+    readonly retryAfter: number | null = null,
+  ) {
+    super(message);
+  }
+}
+
+export type Guard<T> = (value: unknown) => value is T;
+
+export interface RequestOptions {
+  method?: "GET" | "POST" | "PUT" | "PATCH" | "DELETE";
+  /** Sent as JSON. */
+  body?: unknown;
+  signal?: AbortSignal;
+}
+
+/** Sends a request and returns its JSON answer, checked by `guard`. */
+export async function requestJson<T>(path: string, guard: Guard<T>, options: RequestOptions = {}): Promise<T> {
+  const response = await send(path, options);
+  const body = await readJson(response);
+  if (!guard(body)) {
+    throw new ApiError(response.status, "unexpected_response", "The server sent an answer this page does not understand.");
+  }
+  return body;
+}
+
+/** Sends a request whose answer carries no body we need (e.g. 204). */
+export async function requestNoContent(path: string, options: RequestOptions = {}): Promise<void> {
+  await send(path, options);
+}
+
+async function send(path: string, options: RequestOptions): Promise<Response> {
+  const headers: Record<string, string> = { Accept: "application/json" };
+  const init: RequestInit = { method: options.method ?? "GET", headers, credentials: "same-origin" };
+  if (options.body !== undefined) {
+    headers["Content-Type"] = "application/json";
+    init.body = JSON.stringify(options.body);
+  }
+  if (options.signal !== undefined) init.signal = options.signal;
+
+  let response: Response;
+  try {
+    response = await fetch(path, init);
+  } catch (cause) {
+    if (cause instanceof DOMException && cause.name === "AbortError") throw cause;
+    throw new ApiError(0, "network_error", "Could not reach the server. Check your connection and try again.");
+  }
+  if (!response.ok) throw await errorFrom(response);
+  return response;
+}
+
+async function readJson(response: Response): Promise<unknown> {
+  try {
+    return await response.json();
+  } catch {
+    throw new ApiError(response.status, "unexpected_response", "The server sent an answer this page does not understand.");
+  }
+}
+
+/** Builds the error for a non-2xx answer, falling back to the status when the body is not ours. */
+export async function errorFrom(response: Response, now: Date = new Date()): Promise<ApiError> {
+  const retryAfter = parseRetryAfter(response.headers.get("Retry-After"), now);
+  let body: unknown = null;
+  try {
+    body = JSON.parse(await response.text());
+  } catch {
+    // Not JSON (a proxy's HTML page, an empty body): described by its status below.
+  }
+  if (isApiErrorBody(body)) {
+    return new ApiError(response.status, body.error.code, body.error.message, retryAfter);
+  }
+  return new ApiError(response.status, fallbackCode(response.status), fallbackMessage(response), retryAfter);
+}
+
+function fallbackCode(status: number): string {
+  switch (status) {
+    case 401:
+      return "unauthorized";
+    case 403:
+      return "forbidden";
+    case 404:
+      return "not_found";
+    case 429:
+      return "rate_limited";
+    default:
+      return status >= 500 ? "server_error" : "http_error";
+  }
+}
+
+function fallbackMessage(response: Response): string {
+  if (response.status === 429) return "Too many requests.";
+  if (response.status >= 500) return `The server had a problem (${response.status}). Try again in a moment.`;
+  const text = response.statusText === "" ? "" : ` ${response.statusText}`;
+  return `The server answered ${response.status}${text}.`;
+}
+
+/** Retry-After is either whole seconds or an HTTP date; returns seconds from `now`, or null. */
+export function parseRetryAfter(header: string | null, now: Date = new Date()): number | null {
+  if (header === null) return null;
+  const value = header.trim();
+  if (/^\d+$/.test(value)) return Number.parseInt(value, 10);
+  // An HTTP date has a weekday and a month in words; this keeps "-5" from parsing as a year.
+  if (!/[a-z]/i.test(value)) return null;
+  const at = Date.parse(value);
+  if (Number.isNaN(at)) return null;
+  return Math.max(0, Math.ceil((at - now.getTime()) / 1000));
+}

@@ -1,0 +1,46 @@
+/** Signing in and out, and finding out who is signed in. */
+import { ApiError, requestJson, requestNoContent } from "./api";
+import { signInUrl } from "./nav";
+import { isSignInResponse, isUser, type User } from "./wire";
+
+/** The signed-in user; fails with an `ApiError` of status 401 when nobody is. */
+export function fetchMe(): Promise<User> {
+  return requestJson("/api/me", isUser);
+}
+
+export async function signIn(username: string, password: string): Promise<User> {
+  const answer = await requestJson("/api/session", isSignInResponse, { method: "POST", body: { username, password } });
+  return answer.user;
+}
+
+/** Ends the session; being signed out already counts as done. */
+export async function signOut(): Promise<void> {
+  try {
+    await requestNoContent("/api/session", { method: "DELETE" });
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) return;
+    throw error;
+  }
+}
+
+/**
+ * For pages behind sign-in: the signed-in user, or null after sending the browser to the
+ * sign-in page (which comes back here afterwards).
+ */
+export async function requireUser(): Promise<User | null> {
+  try {
+    return await fetchMe();
+  } catch (error) {
+    if (error instanceof ApiError && error.status === 401) {
+      location.assign(signInUrl(location.pathname + location.search));
+      return null;
+    }
+    throw error;
+  }
+}
+
+/** Any failure as an `ApiError`, so the UI has one shape to show. */
+export function asApiError(error: unknown): ApiError {
+  if (error instanceof ApiError) return error;
+  return new ApiError(0, "client_error", "Something went wrong on this page. Reload and try again.");
+}

@@ -1,0 +1,99 @@
+import { useSignal } from "@preact/signals";
+import { useEffect, useRef } from "preact/hooks";
+import { homeFor, safeNext } from "../shared/nav";
+import { asApiError, fetchMe, signIn } from "../shared/session";
+import type { User } from "../shared/wire";
+import { signInErrorText } from "./errorText";
+
+/** Where to go once signed in: the `?next=` path when it is safe, else the user's home. */
+function goOnFor(user: User): void {
+  const next = safeNext(new URLSearchParams(location.search).get("next"));
+  location.assign(next ?? homeFor(user));
+}
+
+/** The sign-in page: a centred card with the product name and the sign-in form. */
+export function SignInPage() {
+  useEffect(() => {
+    // Already signed in: skip the form. Any failure here just leaves the form to use.
+    fetchMe().then(goOnFor, () => undefined);
+  }, []);
+
+  return (
+    <main class="sign-in">
+      <section class="sign-in__card" aria-labelledby="sign-in-title">
+        <h1 id="sign-in-title" class="sign-in__title">
+          Switchboard
+        </h1>
+        <p class="muted sign-in__tagline">IT Service Desk live support</p>
+        <SignInForm />
+      </section>
+    </main>
+  );
+}
+
+function SignInForm() {
+  const username = useSignal("");
+  const password = useSignal("");
+  const submitting = useSignal(false);
+  const error = useSignal<string | null>(null);
+  const usernameField = useRef<HTMLInputElement>(null);
+
+  useEffect(() => {
+    usernameField.current?.focus();
+  }, []);
+
+  async function submit(event: SubmitEvent) {
+    event.preventDefault();
+    if (submitting.value) return;
+    submitting.value = true;
+    error.value = null;
+    try {
+      const user = await signIn(username.value, password.value);
+      goOnFor(user);
+    } catch (failure) {
+      error.value = signInErrorText(asApiError(failure));
+      submitting.value = false;
+    }
+  }
+
+  return (
+    <form class="sign-in__form" onSubmit={(event) => void submit(event)} aria-describedby={error.value === null ? undefined : "sign-in-error"}>
+      {error.value !== null && (
+        <p id="sign-in-error" role="alert" class="alert">
+          {error.value}
+        </p>
+      )}
+      <div class="field">
+        <label for="username">Username</label>
+        <input
+          ref={usernameField}
+          id="username"
+          name="username"
+          type="text"
+          autocomplete="username"
+          autocapitalize="none"
+          spellcheck={false}
+          autofocus
+          required
+          value={username.value}
+          onInput={(event) => (username.value = event.currentTarget.value)}
+        />
+      </div>
+      <div class="field">
+        <label for="password">Password</label>
+        <input
+          id="password"
+          name="password"
+          type="password"
+          autocomplete="current-password"
+          required
+          value={password.value}
+          onInput={(event) => (password.value = event.currentTarget.value)}
+        />
+      </div>
+      <button type="submit" class="button sign-in__submit" disabled={submitting.value}>
+        {submitting.value ? "Signing in…" : "Sign in"}
+      </button>
+    </form>
+  );
+}
