@@ -63,7 +63,7 @@ async fn serve(state: AppState, current: CurrentUser, mut socket: WebSocket) {
                     Some(Ok(Message::Ping(_) | Message::Pong(_))) => None,
                     Some(Ok(Message::Close(_))) | None => return,
                     Some(Err(e)) => {
-                        close_for(&mut socket, &e).await;
+                        close_for(&mut socket, e).await;
                         return;
                     }
                 };
@@ -96,15 +96,17 @@ fn error_frame(code: &str, message: &str) -> ServerFrame {
     }
 }
 
-/// Closes with the code that names what the client did wrong.
-async fn close_for(socket: &mut WebSocket, error: &axum::Error) {
-    let text = error.to_string();
-    let code = if text.contains("too long") || text.contains("too big") {
-        close_code::SIZE
-    } else if text.contains("UTF-8") || text.contains("utf-8") {
-        close_code::INVALID
-    } else {
-        close_code::PROTOCOL
+/// Closes with the code that names what the client did wrong: 1009 for a frame over
+/// [`MAX_FRAME`], 1007 for text that is not UTF-8, 1002 for anything else.
+async fn close_for(socket: &mut WebSocket, error: axum::Error) {
+    let code = match error
+        .into_inner()
+        .downcast::<tungstenite::Error>()
+        .map(|e| *e)
+    {
+        Ok(tungstenite::Error::Capacity(_)) => close_code::SIZE,
+        Ok(tungstenite::Error::Utf8(_)) => close_code::INVALID,
+        _ => close_code::PROTOCOL,
     };
     close(socket, code, "bad frame").await;
 }

@@ -144,13 +144,11 @@ pub async fn check_origin(State(state): State<AppState>, request: Request, next:
         .get(header::UPGRADE)
         .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"websocket"));
     let safe = matches!(*method, Method::GET | Method::HEAD | Method::OPTIONS) && !is_upgrade;
-    if !safe {
-        if let Some(origin) = request.headers().get(header::ORIGIN) {
-            let origin = String::from_utf8_lossy(origin.as_bytes()).into_owned();
-            if !state.web.origin_allowed(&origin) {
-                tracing::warn!(%origin, "request from a foreign origin refused");
-                return AppError::ForbiddenOrigin(origin).into_response();
-            }
+    if !safe && let Some(origin) = request.headers().get(header::ORIGIN) {
+        let origin = String::from_utf8_lossy(origin.as_bytes()).into_owned();
+        if !state.web.origin_allowed(&origin) {
+            tracing::warn!(%origin, "request from a foreign origin refused");
+            return AppError::ForbiddenOrigin(origin).into_response();
         }
     }
     next.run(request).await

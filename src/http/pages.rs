@@ -61,10 +61,11 @@ pub async fn fallback(request: Request) -> Response {
         return AppError::NotFound(format!("No API endpoint at {path}.")).into_response();
     }
     let relative = path.trim_start_matches('/');
-    if !relative.is_empty() && !relative.ends_with(".html") {
-        if let Some(response) = assets::file(relative) {
-            return response;
-        }
+    if !relative.is_empty()
+        && !relative.ends_with(".html")
+        && let Some(response) = assets::file(relative)
+    {
+        return response;
     }
     (axum::http::StatusCode::NOT_FOUND, "Not found").into_response()
 }

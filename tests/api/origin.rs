@@ -188,3 +188,27 @@ async fn next_json(socket: &mut Socket) -> Value {
         .await
         .expect("frame within 10 s")
 }
+
+#[tokio::test]
+async fn an_oversized_frame_closes_the_socket_with_1009() {
+    let app = TestApp::spawn().await;
+    let cookie = app.session_cookie("alice").await;
+    let (mut socket, _) = connect_ws(&app, &cookie, Some(&app.origin()))
+        .await
+        .expect("upgrade");
+    let big = format!(
+        r#"{{"type":"hello","positions":{{}},"pad":"{}"}}"#,
+        "x".repeat(70 * 1024)
+    );
+    socket.send(Message::text(big)).await.unwrap();
+    assert_eq!(next_close(&mut socket).await, Some(1009));
+    // Other users are unaffected.
+    let other = app.session_cookie("bob").await;
+    let (mut bob, _) = connect_ws(&app, &other, Some(&app.origin()))
+        .await
+        .expect("bob's socket");
+    bob.send(Message::text(r#"{"type":"hello"}"#))
+        .await
+        .unwrap();
+    assert_eq!(next_json(&mut bob).await["type"], "ready");
+}
