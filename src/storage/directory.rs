@@ -50,6 +50,33 @@ fn user_from_row(row: &SqliteRow) -> Result<User> {
     })
 }
 
+async fn insert_user<'e>(
+    db: impl sqlx::SqliteExecutor<'e>,
+    new: &NewUser,
+    password_hash: &str,
+    now: Timestamp,
+) -> Result<User> {
+    let roles = new.roles;
+    let row = sqlx::query(&format!(
+        "INSERT INTO users (username, display_name, password_hash, is_admin, is_manager, \
+         is_agent, is_customer, itil, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) \
+         RETURNING {USER_COLUMNS}"
+    ))
+    .bind(&new.username)
+    .bind(&new.display_name)
+    .bind(password_hash)
+    .bind(roles.contains(Role::Admin))
+    .bind(roles.contains(Role::Manager))
+    .bind(roles.contains(Role::Agent))
+    .bind(roles.contains(Role::Customer))
+    .bind(new.itil)
+    .bind(now.0)
+    .fetch_one(db)
+    .await
+    .map_err(|e| classify(e, "username"))?;
+    user_from_row(&row)
+}
+
 fn queue_from_row(row: &SqliteRow) -> Result<Queue> {
     let secs = |col: &str| -> Result<u32> {
         let v: i64 = row.try_get(col)?;
@@ -83,25 +110,7 @@ impl Db {
         password_hash: &str,
         now: Timestamp,
     ) -> Result<User> {
-        let roles = new.roles;
-        let row = sqlx::query(&format!(
-            "INSERT INTO users (username, display_name, password_hash, is_admin, is_manager, \
-             is_agent, is_customer, itil, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) \
-             RETURNING {USER_COLUMNS}"
-        ))
-        .bind(&new.username)
-        .bind(&new.display_name)
-        .bind(password_hash)
-        .bind(roles.contains(Role::Admin))
-        .bind(roles.contains(Role::Manager))
-        .bind(roles.contains(Role::Agent))
-        .bind(roles.contains(Role::Customer))
-        .bind(new.itil)
-        .bind(now.0)
-        .fetch_one(&self.write)
-        .await
-        .map_err(|e| classify(e, "username"))?;
-        user_from_row(&row)
+        insert_user(&self.write, new, password_hash, now).await
     }
 
     pub async fn user(&self, id: UserId) -> Result<Option<User>> {
@@ -350,23 +359,7 @@ impl Db {
             return Ok(false);
         }
         for (user, hash) in &seed.users {
-            let roles = user.roles;
-            sqlx::query(
-                "INSERT INTO users (username, display_name, password_hash, is_admin, is_manager, \
-                 is_agent, is_customer, itil, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
-            )
-            .bind(&user.username)
-            .bind(&user.display_name)
-            .bind(hash)
-            .bind(roles.contains(Role::Admin))
-            .bind(roles.contains(Role::Manager))
-            .bind(roles.contains(Role::Agent))
-            .bind(roles.contains(Role::Customer))
-            .bind(user.itil)
-            .bind(now.0)
-            .execute(&mut *tx)
-            .await
-            .map_err(|e| classify(e, "username"))?;
+            insert_user(&mut *tx, user, hash, now).await?;
         }
         for (name, members) in &seed.groups {
             let group: i64 = sqlx::query_scalar(
