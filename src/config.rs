@@ -55,6 +55,11 @@ pub struct Config {
     #[arg(long, env = "SWITCHBOARD_SESSION_IDLE_MINUTES", default_value_t = 480,
           value_parser = clap::value_parser!(u32).range(1..=525_600))]
     pub session_idle_minutes: u32,
+
+    /// How often the timer worker looks for due inactivity deadlines, in milliseconds.
+    #[arg(long, env = "SWITCHBOARD_TIMER_POLL_MS", default_value_t = 250,
+          value_parser = clap::value_parser!(u64).range(1..=60_000))]
+    pub timer_poll_ms: u64,
 }
 
 impl Config {

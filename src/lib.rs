@@ -11,8 +11,12 @@ pub mod credentials;
 pub mod demo;
 pub mod domain;
 pub mod http;
+pub mod hub;
 pub mod metrics;
+pub mod presence;
+pub mod sessions;
 pub mod storage;
+pub mod timers;
 pub mod wire;
 pub mod ws;
 
@@ -76,6 +80,7 @@ pub async fn run_with_clock(
     }
 
     let state = AppState::new(db.clone(), clock, web);
+    let timers = timers::spawn(state.clone(), Duration::from_millis(config.timer_poll_ms));
     let app = http::router(state);
     let listener = listener.tap_io(|tcp| {
         // Small frames must not wait for Nagle's algorithm.
@@ -90,6 +95,7 @@ pub async fn run_with_clock(
     )
     .with_graceful_shutdown(shutdown)
     .await?;
+    timers.abort();
     db.close().await;
     tracing::info!("stopped");
     Ok(())

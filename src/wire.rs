@@ -7,7 +7,10 @@ use time::OffsetDateTime;
 use time::format_description::well_known::Rfc3339;
 use utoipa::ToSchema;
 
-use crate::domain::{self, Timestamp};
+use std::collections::BTreeMap;
+
+use crate::domain::{self, Timestamp, canned, session};
+use crate::hub::{ConversationView, Status};
 
 /// The error body of every failed request: `{"error": {"code", "message"}}`.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
@@ -266,6 +269,263 @@ pub struct UpdateQueue {
     pub auto_close_seconds: Option<u32>,
 }
 
+/// A conversation: a support session (or later a connect chat or a record).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Conversation {
+    pub id: String,
+    /// `support`, `chat` or `record`.
+    pub kind: String,
+    /// `queued`, `active` or `closed`.
+    pub state: String,
+    /// The queue's id (support sessions).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub queue: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub customer: Option<UserRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignee: Option<UserRef>,
+    /// 1-based place in the queue while queued.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub position: Option<i64>,
+    pub last_seq: i64,
+    /// `ended_by_agent`, `ended_by_customer`, `timed_out` or `abandoned`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closed_reason: Option<String>,
+    /// The customer's first message (shown in queue notifications).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub first_message: Option<String>,
+    pub created_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub accepted_at: Option<String>,
+}
+
+fn person_ref(p: &session::Person) -> UserRef {
+    UserRef {
+        id: p.id.to_string(),
+        display_name: p.display_name.clone(),
+    }
+}
+
+impl From<&ConversationView> for Conversation {
+    fn from(v: &ConversationView) -> Self {
+        let c = &v.conversation;
+        Conversation {
+            id: c.id.to_string(),
+            kind: match c.kind {
+                session::ConversationKind::Support => "support",
+                session::ConversationKind::Chat => "chat",
+                session::ConversationKind::Record => "record",
+            }
+            .into(),
+            state: match c.state {
+                session::SessionState::Queued => "queued",
+                session::SessionState::Active => "active",
+                session::SessionState::Closed => "closed",
+            }
+            .into(),
+            queue: c.queue.map(|q| q.to_string()),
+            customer: c.customer.as_ref().map(person_ref),
+            assignee: c.assignee.as_ref().map(person_ref),
+            position: v.position,
+            last_seq: c.last_seq,
+            closed_reason: c.closed_reason.map(|r| {
+                match r {
+                    session::CloseReason::EndedByAgent => "ended_by_agent",
+                    session::CloseReason::EndedByCustomer => "ended_by_customer",
+                    session::CloseReason::TimedOut => "timed_out",
+                    session::CloseReason::Abandoned => "abandoned",
+                }
+                .into()
+            }),
+            first_message: c.first_message.clone(),
+            created_at: rfc3339(c.created_at),
+            accepted_at: c.accepted_at.map(rfc3339),
+        }
+    }
+}
+
+/// One entry of a conversation's timeline.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Entry {
+    pub conversation: String,
+    pub seq: i64,
+    /// `comment`, `work_note` or `system`.
+    pub kind: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub author: Option<UserRef>,
+    pub body: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub client_id: Option<String>,
+    pub at: String,
+    /// For system entries: `accepted`, `transferred`, `inactivity_warning`, `still_here`, `closed`.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub event: Option<String>,
+}
+
+impl From<&session::Entry> for Entry {
+    fn from(e: &session::Entry) -> Self {
+        Entry {
+            conversation: e.conversation.to_string(),
+            seq: e.seq,
+            kind: match e.kind {
+                session::EntryKind::Comment => "comment",
+                session::EntryKind::WorkNote => "work_note",
+                session::EntryKind::System => "system",
+            }
+            .into(),
+            author: e.author.as_ref().map(person_ref),
+            body: e.body.clone(),
+            client_id: e.client_id.clone(),
+            at: rfc3339(e.at),
+            event: e.event.map(|ev| {
+                match ev {
+                    session::Event::Accepted => "accepted",
+                    session::Event::Transferred => "transferred",
+                    session::Event::InactivityWarning => "inactivity_warning",
+                    session::Event::StillHere => "still_here",
+                    session::Event::Closed => "closed",
+                }
+                .into()
+            }),
+        }
+    }
+}
+
+/// A page of history.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EntriesPage {
+    pub entries: Vec<Entry>,
+    /// Pass as `after` for the next page; null when this page reached the end.
+    pub next_after: Option<i64>,
+}
+
+/// `GET /api/conversations/{id}/entries` query.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+pub struct EntriesQuery {
+    /// Entries with a greater seq (default 0: from the start).
+    pub after: Option<i64>,
+    /// At most this many (default and maximum 500).
+    pub limit: Option<i64>,
+}
+
+/// `POST /api/queues/{queue}/sessions`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StartSession {
+    pub client_id: String,
+    pub message: Option<String>,
+}
+
+/// A comment or a work note.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PostKind {
+    Comment,
+    WorkNote,
+}
+
+impl From<PostKind> for session::PostKind {
+    fn from(k: PostKind) -> Self {
+        match k {
+            PostKind::Comment => session::PostKind::Comment,
+            PostKind::WorkNote => session::PostKind::WorkNote,
+        }
+    }
+}
+
+/// `POST /api/conversations/{id}/entries`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PostEntry {
+    pub client_id: String,
+    pub kind: PostKind,
+    pub body: String,
+}
+
+/// `POST /api/conversations/{id}/transfer`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Transfer {
+    /// The receiving agent's user id.
+    pub to: String,
+    /// A work note for the receiver.
+    pub note: Option<String>,
+}
+
+/// A canned message of a queue.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Canned {
+    pub id: String,
+    pub queue: String,
+    pub title: String,
+    /// With placeholders such as `{customer.first_name}`.
+    pub body: String,
+}
+
+impl From<&canned::Canned> for Canned {
+    fn from(c: &canned::Canned) -> Self {
+        Canned {
+            id: c.id.to_string(),
+            queue: c.queue.to_string(),
+            title: c.title.clone(),
+            body: c.body.clone(),
+        }
+    }
+}
+
+/// `POST /api/queues/{queue}/canned`, `PATCH …/canned/{id}` (fields optional there).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CannedInput {
+    pub title: Option<String>,
+    pub body: Option<String>,
+}
+
+/// `POST /api/conversations/{id}/canned/{canned}`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct UseCanned {
+    pub client_id: String,
+}
+
+/// Available or Away, as an agent sets it; Offline as the server reports it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PresenceStatus {
+    Available,
+    Away,
+    Offline,
+}
+
+impl From<Status> for PresenceStatus {
+    fn from(s: Status) -> Self {
+        match s {
+            Status::Available => PresenceStatus::Available,
+            Status::Away => PresenceStatus::Away,
+            Status::Offline => PresenceStatus::Offline,
+        }
+    }
+}
+
+/// `PUT /api/presence`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SetPresence {
+    pub status: PresenceStatus,
+}
+
+/// `POST /api/conversations/{id}/typing`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Typing {
+    pub active: bool,
+}
+
 /// A frame the client sends on the WebSocket.
 #[derive(Debug, Deserialize)]
 #[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
@@ -273,7 +533,31 @@ pub enum ClientFrame {
     /// The first frame: where the client is, per conversation.
     Hello {
         #[serde(default)]
-        positions: std::collections::BTreeMap<String, i64>,
+        positions: BTreeMap<String, i64>,
+    },
+    Send {
+        #[serde(rename = "ref")]
+        reference: Option<String>,
+        conversation: String,
+        client_id: String,
+        kind: PostKind,
+        body: String,
+    },
+    Accept {
+        #[serde(rename = "ref")]
+        reference: Option<String>,
+        conversation: String,
+    },
+    Typing {
+        conversation: String,
+        active: bool,
+    },
+    Presence {
+        status: PresenceStatus,
+    },
+    /// Start receiving a conversation the user may see (e.g. an agent reading a colleague's).
+    Watch {
+        conversation: String,
     },
 }
 
@@ -281,14 +565,56 @@ pub enum ClientFrame {
 #[derive(Debug, Serialize)]
 #[serde(tag = "type", rename_all = "snake_case")]
 pub enum ServerFrame {
+    Entry(Entry),
+    Conversation(Conversation),
     /// Everything missed has been sent; live from here.
     Ready,
+    Ack {
+        #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
+        reference: Option<String>,
+        conversation: String,
+        seq: i64,
+    },
     /// A request failed; the socket stays open.
     Error {
         #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
         reference: Option<String>,
         error: ErrorDetail,
     },
+    Offer {
+        conversation: Conversation,
+    },
+    Withdraw {
+        conversation: String,
+        #[serde(skip_serializing_if = "Option::is_none")]
+        by: Option<UserRef>,
+    },
+    Typing {
+        conversation: String,
+        user: UserRef,
+        active: bool,
+    },
+    Presence {
+        user: UserRef,
+        status: PresenceStatus,
+    },
+}
+
+impl ServerFrame {
+    /// The frame for a hub push (entries are sent one frame each, by the socket).
+    pub fn error(reference: Option<String>, code: &str, message: &str) -> ServerFrame {
+        ServerFrame::Error {
+            reference,
+            error: ErrorDetail {
+                code: code.into(),
+                message: message.into(),
+            },
+        }
+    }
+}
+
+pub fn user_ref(p: &session::Person) -> UserRef {
+    person_ref(p)
 }
 
 /// RFC 3339 UTC with milliseconds.

@@ -36,3 +36,11 @@ id_type!(
     /// A chat queue.
     QueueId
 );
+id_type!(
+    /// A conversation: a support session, a connect chat or a record's timeline.
+    ConversationId
+);
+id_type!(
+    /// A canned message.
+    CannedId
+);

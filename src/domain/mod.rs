@@ -1,14 +1,17 @@
-//! The pure core of Switchboard: ids, roles, the directory's rules, sign-in throttling and time
-//! as data. Nothing here does I/O, knows serde or SQL; every function is deterministic given
-//! its arguments (time is passed in, never read).
+//! The pure core of Switchboard: ids, roles, the directory's rules, sign-in throttling, the
+//! support-session state machine and visibility, canned messages, and time as data. Nothing
+//! here does I/O, knows serde or SQL; every function is deterministic given its arguments
+//! (time is passed in, never read).
 
+pub mod canned;
 pub mod directory;
 pub mod ids;
 pub mod roles;
+pub mod session;
 pub mod signin;
 pub mod time;
 
 pub use directory::{DirectoryError, Group, NewQueue, NewUser, Queue, QueueSettings, User};
-pub use ids::{GroupId, QueueId, UserId};
+pub use ids::{CannedId, ConversationId, GroupId, QueueId, UserId};
 pub use roles::{Role, RoleSet};
 pub use time::Timestamp;

@@ -35,6 +35,9 @@ pub enum AppError {
     TooLarge { limit_kib: usize },
     #[error("Send the body as JSON with Content-Type: application/json.")]
     UnsupportedMediaType,
+    /// A text field is longer than allowed.
+    #[error("{0}")]
+    TooLong(String),
     #[error("{message}")]
     Conflict { code: &'static str, message: String },
     #[error("Too many failed sign-ins. Try again in {retry_after_secs} s.")]
@@ -58,6 +61,7 @@ impl AppError {
             AppError::Malformed(_) => "malformed",
             AppError::Invalid(_) => "invalid",
             AppError::TooLarge { .. } => "too_large",
+            AppError::TooLong(_) => "too_long",
             AppError::UnsupportedMediaType => "unsupported_media_type",
             AppError::Conflict { code, .. } => code,
             AppError::RateLimited { .. } => "rate_limited",
@@ -73,7 +77,7 @@ impl AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Malformed(_) => StatusCode::BAD_REQUEST,
-            AppError::Invalid(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Invalid(_) | AppError::TooLong(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Conflict { .. } => StatusCode::CONFLICT,

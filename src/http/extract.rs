@@ -7,7 +7,7 @@ use axum::extract::{FromRequest, FromRequestParts, Path};
 use axum::http::request::Parts;
 
 use super::error::AppError;
-use crate::domain::{GroupId, QueueId, UserId};
+use crate::domain::{CannedId, ConversationId, GroupId, QueueId, UserId};
 
 /// A JSON body; unknown fields and syntax errors are refused with a message naming them.
 #[derive(FromRequest)]
@@ -22,6 +22,8 @@ pub trait PathValue: FromStr {}
 impl PathValue for UserId {}
 impl PathValue for GroupId {}
 impl PathValue for QueueId {}
+impl PathValue for ConversationId {}
+impl PathValue for CannedId {}
 
 /// What a route's path parameters parse into: one value or a pair, in path order.
 pub trait FromPath: Sized {

@@ -3,6 +3,8 @@
 //! file per resource and return `Result<_, AppError>`.
 
 pub mod auth;
+mod canned;
+pub(crate) mod conversations;
 pub mod error;
 pub mod extract;
 mod groups;
@@ -28,7 +30,9 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::clock::Clock;
 use crate::domain::UserId;
+use crate::hub::Hub;
 use crate::metrics::Metrics;
+use crate::presence::Presence;
 use crate::storage::Db;
 use error::AppError;
 
@@ -42,6 +46,8 @@ pub struct AppState {
     pub clock: Arc<dyn Clock>,
     pub web: Arc<WebSettings>,
     pub metrics: Arc<Metrics>,
+    pub hub: Arc<Hub>,
+    pub presence: Arc<Presence>,
     revocations: broadcast::Sender<Revocation>,
 }
 
@@ -79,6 +85,8 @@ impl AppState {
             clock,
             web: Arc::new(web),
             metrics: Arc::new(Metrics::default()),
+            hub: Arc::default(),
+            presence: Arc::default(),
             revocations,
         }
     }
@@ -105,6 +113,8 @@ impl AppState {
         (name = "admin", description = "Users (admins)"),
         (name = "groups", description = "Assignment groups and membership (managers)"),
         (name = "queues", description = "Chat queues"),
+        (name = "sessions", description = "Support sessions: start, history, Comment / Work Note, Accept, Transfer, End"),
+        (name = "canned", description = "Canned messages"),
         (name = "realtime", description = "The WebSocket"),
         (name = "operations", description = "Health, readiness, metrics"),
     )
@@ -118,6 +128,8 @@ pub fn router(state: AppState) -> Router {
         .merge(users::router())
         .merge(groups::router())
         .merge(queues::router())
+        .merge(conversations::router())
+        .merge(canned::router())
         .merge(ops::router())
         .merge(crate::ws::router())
         .split_for_parts();

@@ -400,3 +400,18 @@ impl Db {
         Ok(true)
     }
 }
+
+impl Db {
+    /// A queue, read inside a transaction.
+    pub(super) async fn queue_in(
+        &self,
+        conn: &mut sqlx::SqliteConnection,
+        id: QueueId,
+    ) -> Result<Option<Queue>> {
+        let row = sqlx::query(&format!("{QUEUE_SELECT} WHERE q.id = ?"))
+            .bind(id.0)
+            .fetch_optional(conn)
+            .await?;
+        row.as_ref().map(queue_from_row).transpose()
+    }
+}

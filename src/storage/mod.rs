@@ -3,6 +3,8 @@
 //! is SQLite (one writer connection, a small pool of readers, WAL, `synchronous=FULL`); the
 //! PostgreSQL backend plugs in behind the same methods.
 
+mod canned;
+mod conversations;
 mod directory;
 mod sessions;
 mod throttle;
@@ -16,6 +18,7 @@ use sqlx::sqlite::{
 };
 use sqlx::{ConnectOptions, Connection};
 
+pub use conversations::{Act, Applied, CommandError};
 pub use directory::{DirectorySeed, UserChanges};
 pub use sessions::SessionRecord;
 

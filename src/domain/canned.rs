@@ -1,0 +1,159 @@
+//! Canned messages: prepared texts with placeholders such as `{customer.first_name}`, filled in
+//! when an agent posts one.
+
+use super::DirectoryError;
+use super::directory::validate_name;
+
+/// The placeholders a canned message may use.
+pub const PLACEHOLDERS: [&str; 5] = [
+    "customer.first_name",
+    "customer.name",
+    "agent.first_name",
+    "agent.name",
+    "queue.name",
+];
+
+/// The longest canned message body.
+pub const BODY_MAX: usize = 5_000;
+
+/// Why a canned message was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CannedError {
+    #[error(
+        "Unknown placeholder {{{0}}}; use one of {{customer.first_name}}, {{customer.name}}, {{agent.first_name}}, {{agent.name}}, {{queue.name}}."
+    )]
+    UnknownPlaceholder(String),
+    #[error("A placeholder opened with '{{' is not closed with '}}'.")]
+    Unclosed,
+    #[error("A canned message body is 1 to {BODY_MAX} characters.")]
+    BadBody,
+    #[error(transparent)]
+    Title(#[from] DirectoryError),
+}
+
+/// A canned message as stored.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Canned {
+    pub id: super::CannedId,
+    pub queue: super::QueueId,
+    pub title: String,
+    pub body: String,
+}
+
+/// Checks a title and body; every placeholder must be known.
+pub fn validate(title: &str, body: &str) -> Result<(String, String), CannedError> {
+    let title = validate_name(title)?;
+    let body = body.trim();
+    if body.is_empty() || body.chars().count() > BODY_MAX {
+        return Err(CannedError::BadBody);
+    }
+    for name in placeholders(body) {
+        let name = name?;
+        if !PLACEHOLDERS.contains(&name) {
+            return Err(CannedError::UnknownPlaceholder(name.to_owned()));
+        }
+    }
+    Ok((title, body.to_owned()))
+}
+
+/// What the placeholders stand for when a message is posted.
+#[derive(Debug, Clone)]
+pub struct FillContext<'a> {
+    pub customer_name: &'a str,
+    pub agent_name: &'a str,
+    pub queue_name: &'a str,
+}
+
+/// The body with every placeholder replaced. Text that is not a known placeholder stays as it
+/// is (a stored body has been validated, so that only happens for literal braces).
+pub fn fill(body: &str, ctx: &FillContext<'_>) -> String {
+    let first = |name: &str| name.split_whitespace().next().unwrap_or(name).to_owned();
+    let mut out = String::with_capacity(body.len());
+    let mut rest = body;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let after = &rest[open + 1..];
+        let Some(close) = after.find('}') else {
+            out.push_str(&rest[open..]);
+            return out;
+        };
+        let value = match &after[..close] {
+            "customer.first_name" => first(ctx.customer_name),
+            "customer.name" => ctx.customer_name.to_owned(),
+            "agent.first_name" => first(ctx.agent_name),
+            "agent.name" => ctx.agent_name.to_owned(),
+            "queue.name" => ctx.queue_name.to_owned(),
+            other => format!("{{{other}}}"),
+        };
+        out.push_str(&value);
+        rest = &after[close + 1..];
+    }
+    out.push_str(rest);
+    out
+}
+
+/// The placeholder names of `body`, in order.
+fn placeholders(body: &str) -> impl Iterator<Item = Result<&str, CannedError>> {
+    let mut rest = body;
+    std::iter::from_fn(move || {
+        let open = rest.find('{')?;
+        let after = &rest[open + 1..];
+        match after.find('}') {
+            Some(close) => {
+                rest = &after[close + 1..];
+                Some(Ok(&after[..close]))
+            }
+            None => {
+                rest = "";
+                Some(Err(CannedError::Unclosed))
+            }
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn placeholders_are_checked_when_saved() {
+        let cases: &[(&str, Result<(), CannedError>)] = &[
+            ("Hi {customer.first_name}, {agent.name} here.", Ok(())),
+            ("No placeholders at all", Ok(())),
+            (
+                "Hi {customer.nickname}",
+                Err(CannedError::UnknownPlaceholder("customer.nickname".into())),
+            ),
+            ("Hi {customer.first_name", Err(CannedError::Unclosed)),
+            ("   ", Err(CannedError::BadBody)),
+        ];
+        for (body, want) in cases {
+            assert_eq!(validate("Greeting", body).map(|_| ()), *want, "{body:?}");
+        }
+        assert!(validate(" ", "Hello").is_err(), "a title is needed");
+    }
+
+    #[test]
+    fn placeholders_are_filled_when_posted() {
+        let ctx = FillContext {
+            customer_name: "Carol Customer",
+            agent_name: "Alice Agent",
+            queue_name: "IT Service Desk",
+        };
+        let cases = [
+            (
+                "Hi {customer.first_name}, this is {agent.first_name}.",
+                "Hi Carol, this is Alice.",
+            ),
+            (
+                "{customer.name} / {agent.name} / {queue.name}",
+                "Carol Customer / Alice Agent / IT Service Desk",
+            ),
+            ("Braces {unknown} stay", "Braces {unknown} stay"),
+            ("Open { brace", "Open { brace"),
+        ];
+        for (body, want) in cases {
+            assert_eq!(fill(body, &ctx), want, "{body:?}");
+        }
+    }
+}

@@ -1,0 +1,595 @@
+//! The support session as a state machine: given a conversation, who acts, a command and the
+//! time, [`decide`] says which entries follow and how the state and the inactivity deadline
+//! change, or why not. [`can_view`] and [`can_see`] are the one place that decides who sees a
+//! conversation and which of its entries; every read path goes through them.
+//!
+//! ```text
+//!  start ──> QUEUED ──accept──> ACTIVE ──end / timeout──> CLOSED
+//!              └─ customer leaves ─────────────────────> CLOSED (abandoned)
+//!            ACTIVE ──transfer──> ACTIVE (new assignee)
+//! ```
+
+use std::time::Duration;
+
+use super::directory::{QueueSettings, User};
+use super::ids::{ConversationId, QueueId, UserId};
+use super::time::Timestamp;
+
+/// The longest entry body, in characters.
+pub const BODY_MAX_CHARS: usize = 10_000;
+/// The longest client id.
+pub const CLIENT_ID_MAX: usize = 100;
+
+/// What kind of timeline a conversation is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ConversationKind {
+    Support,
+    Chat,
+    Record,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionState {
+    Queued,
+    Active,
+    Closed,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CloseReason {
+    EndedByAgent,
+    EndedByCustomer,
+    TimedOut,
+    Abandoned,
+}
+
+/// A user as a conversation shows them.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Person {
+    pub id: UserId,
+    pub display_name: String,
+}
+
+impl From<&User> for Person {
+    fn from(u: &User) -> Self {
+        Person {
+            id: u.id,
+            display_name: u.display_name.clone(),
+        }
+    }
+}
+
+/// A conversation's current state.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Conversation {
+    pub id: ConversationId,
+    pub kind: ConversationKind,
+    pub state: SessionState,
+    pub queue: Option<QueueId>,
+    pub customer: Option<Person>,
+    pub assignee: Option<Person>,
+    pub last_seq: i64,
+    pub closed_reason: Option<CloseReason>,
+    pub created_at: Timestamp,
+    pub accepted_at: Option<Timestamp>,
+    /// The customer's first message, for queue notifications.
+    pub first_message: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum EntryKind {
+    Comment,
+    WorkNote,
+    System,
+}
+
+/// What a system entry records.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Event {
+    Accepted,
+    Transferred,
+    InactivityWarning,
+    StillHere,
+    Closed,
+}
+
+/// Who may see an entry.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Audience {
+    /// Everyone who may see the conversation.
+    Everyone,
+    /// Staff, and customers holding the ITIL role.
+    Itil,
+}
+
+/// An entry about to be stored (its seq is assigned by the store).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct NewEntry {
+    pub kind: EntryKind,
+    pub author: Option<Person>,
+    pub body: String,
+    pub client_id: Option<String>,
+    pub event: Option<Event>,
+}
+
+impl NewEntry {
+    pub fn audience(&self) -> Audience {
+        audience_of(self.kind)
+    }
+
+    fn system(event: Event, body: String) -> NewEntry {
+        NewEntry {
+            kind: EntryKind::System,
+            author: None,
+            body,
+            client_id: None,
+            event: Some(event),
+        }
+    }
+}
+
+fn audience_of(kind: EntryKind) -> Audience {
+    match kind {
+        EntryKind::WorkNote => Audience::Itil,
+        EntryKind::Comment | EntryKind::System => Audience::Everyone,
+    }
+}
+
+/// A stored entry.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub conversation: ConversationId,
+    pub seq: i64,
+    pub kind: EntryKind,
+    pub author: Option<Person>,
+    pub body: String,
+    pub client_id: Option<String>,
+    pub at: Timestamp,
+    pub event: Option<Event>,
+}
+
+impl Entry {
+    pub fn audience(&self) -> Audience {
+        audience_of(self.kind)
+    }
+}
+
+/// The inactivity deadline pending on a session.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Deadline {
+    pub kind: DeadlineKind,
+    pub due: Timestamp,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeadlineKind {
+    /// At `due`, warn the customer.
+    Warning,
+    /// At `due`, close the session.
+    Close,
+}
+
+/// What happens to the session's deadline.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum DeadlineChange {
+    Keep,
+    Clear,
+    Set(Deadline),
+}
+
+/// What an agent (or anyone) is to the conversation, as far as permissions go.
+#[derive(Debug, Clone)]
+pub struct Viewer<'a> {
+    pub user: &'a User,
+    /// A member of the assignment group of the conversation's queue.
+    pub in_group: bool,
+}
+
+/// Whether `viewer` may see the conversation at all: a customer their own sessions; staff the
+/// sessions of queues their group works, managers and admins every queue.
+pub fn can_view(conv: &Conversation, viewer: &Viewer<'_>) -> bool {
+    let is_customer = conv
+        .customer
+        .as_ref()
+        .is_some_and(|c| c.id == viewer.user.id);
+    let is_assignee = conv
+        .assignee
+        .as_ref()
+        .is_some_and(|a| a.id == viewer.user.id);
+    is_customer || is_assignee || viewer.in_group || viewer.user.roles.can_manage_queues()
+}
+
+/// Whether `viewer`, who may view the conversation, may see this entry: work notes only with
+/// the ITIL role (staff hold it implicitly). The one place entries are filtered.
+pub fn can_see(audience: Audience, viewer: &User) -> bool {
+    match audience {
+        Audience::Everyone => true,
+        Audience::Itil => viewer.has_itil(),
+    }
+}
+
+/// A command on a support session.
+#[derive(Debug, Clone)]
+pub enum Command {
+    Post {
+        kind: PostKind,
+        body: String,
+        client_id: String,
+    },
+    Accept,
+    Transfer {
+        to: User,
+        to_in_group: bool,
+        to_online: bool,
+        note: Option<String>,
+    },
+    End,
+    StillHere,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PostKind {
+    Comment,
+    WorkNote,
+}
+
+/// Why a command was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// The actor may not see the conversation: answered as if it did not exist.
+    #[error("No such conversation.")]
+    NotFound,
+    #[error("{0}")]
+    Forbidden(&'static str),
+    #[error("This session is closed.")]
+    SessionClosed,
+    #[error("{by} accepted this session {ago}.")]
+    AlreadyAccepted { by: String, ago: String },
+    #[error("Only a queued session can be accepted.")]
+    NotQueued,
+    #[error("{0} is not a member of this queue's group.")]
+    NotInGroup(String),
+    #[error("The session is already yours.")]
+    SameAgent,
+    #[error("{0} is offline.")]
+    Offline(String),
+    #[error("Write something first.")]
+    EmptyBody,
+    #[error("A message is at most {BODY_MAX_CHARS} characters.")]
+    TooLong,
+    #[error("A client id is 1 to {CLIENT_ID_MAX} characters.")]
+    BadClientId,
+    #[error("This deadline is no longer due.")]
+    NotDue,
+}
+
+/// The outcome of an accepted command.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Decision {
+    pub entries: Vec<NewEntry>,
+    pub state: SessionState,
+    pub assignee: Option<Person>,
+    pub closed_reason: Option<CloseReason>,
+    pub deadline: DeadlineChange,
+}
+
+/// Everything [`decide`] and [`fire`] need to know about the session.
+#[derive(Debug, Clone)]
+pub struct Facts<'a> {
+    pub conv: &'a Conversation,
+    pub queue: &'a QueueSettings,
+    pub pending: Option<Deadline>,
+    pub now: Timestamp,
+}
+
+impl Facts<'_> {
+    fn is_customer(&self, user: &User) -> bool {
+        self.conv.customer.as_ref().is_some_and(|c| c.id == user.id)
+    }
+
+    fn is_assignee(&self, user: &User) -> bool {
+        self.conv.assignee.as_ref().is_some_and(|a| a.id == user.id)
+    }
+
+    fn unchanged(&self, entries: Vec<NewEntry>, deadline: DeadlineChange) -> Decision {
+        Decision {
+            entries,
+            state: self.conv.state,
+            assignee: self.conv.assignee.clone(),
+            closed_reason: self.conv.closed_reason,
+            deadline,
+        }
+    }
+
+    /// The clock restarts: the customer has the queue's warning time to answer.
+    fn warning_from_now(&self) -> DeadlineChange {
+        let due = self.now.plus(Duration::from_secs(u64::from(
+            self.queue.inactivity_warning_secs,
+        )));
+        DeadlineChange::Set(Deadline {
+            kind: DeadlineKind::Warning,
+            due,
+        })
+    }
+}
+
+/// Checks a body and client id of a post.
+pub fn check_post(body: &str, client_id: &str) -> Result<(), Refusal> {
+    if client_id.is_empty() || client_id.chars().count() > CLIENT_ID_MAX {
+        return Err(Refusal::BadClientId);
+    }
+    if body.trim().is_empty() {
+        return Err(Refusal::EmptyBody);
+    }
+    if body.chars().count() > BODY_MAX_CHARS {
+        return Err(Refusal::TooLong);
+    }
+    Ok(())
+}
+
+/// Decides the outcome of `command`, given by `viewer`, on a support session.
+pub fn decide(
+    facts: &Facts<'_>,
+    viewer: &Viewer<'_>,
+    command: Command,
+) -> Result<Decision, Refusal> {
+    let conv = facts.conv;
+    let actor = viewer.user;
+    if !can_view(conv, viewer) {
+        return Err(Refusal::NotFound);
+    }
+    let staff = viewer.in_group || actor.roles.can_manage_queues();
+    let is_customer = facts.is_customer(actor);
+    let is_assignee = facts.is_assignee(actor);
+    match command {
+        Command::Post {
+            kind,
+            body,
+            client_id,
+        } => {
+            check_post(&body, &client_id)?;
+            if conv.state == SessionState::Closed {
+                return Err(Refusal::SessionClosed);
+            }
+            let entry = NewEntry {
+                kind: match kind {
+                    PostKind::Comment => EntryKind::Comment,
+                    PostKind::WorkNote => EntryKind::WorkNote,
+                },
+                author: Some(Person::from(actor)),
+                body,
+                client_id: Some(client_id),
+                event: None,
+            };
+            match kind {
+                PostKind::Comment if is_customer => {
+                    // The customer answered: nobody waits on them any more.
+                    Ok(facts.unchanged(vec![entry], DeadlineChange::Clear))
+                }
+                PostKind::Comment if is_assignee => {
+                    let deadline = match facts.pending {
+                        // The warning has fired: another comment does not buy more time.
+                        Some(Deadline {
+                            kind: DeadlineKind::Close,
+                            ..
+                        }) => DeadlineChange::Keep,
+                        _ if conv.state == SessionState::Active => facts.warning_from_now(),
+                        _ => DeadlineChange::Keep,
+                    };
+                    Ok(facts.unchanged(vec![entry], deadline))
+                }
+                PostKind::Comment => Err(Refusal::Forbidden(
+                    "Only the assigned agent may post comments; add a work note instead.",
+                )),
+                PostKind::WorkNote if staff => {
+                    Ok(facts.unchanged(vec![entry], DeadlineChange::Keep))
+                }
+                PostKind::WorkNote => Err(Refusal::Forbidden(
+                    "Only service desk staff may post work notes.",
+                )),
+            }
+        }
+        Command::Accept => {
+            if !staff || is_customer {
+                return Err(Refusal::Forbidden(
+                    "Only agents of this queue's group may accept.",
+                ));
+            }
+            match conv.state {
+                SessionState::Queued => {}
+                SessionState::Active => {
+                    let by = conv
+                        .assignee
+                        .as_ref()
+                        .map_or_else(|| "Someone".to_owned(), |a| a.display_name.clone());
+                    let ago = conv
+                        .accepted_at
+                        .map_or_else(|| "already".to_owned(), |at| ago(at, facts.now));
+                    return Err(Refusal::AlreadyAccepted { by, ago });
+                }
+                SessionState::Closed => return Err(Refusal::SessionClosed),
+            }
+            let mut entries = vec![NewEntry::system(
+                Event::Accepted,
+                format!("{} joined the chat.", actor.display_name),
+            )];
+            let mut deadline = DeadlineChange::Keep;
+            if !facts.queue.greeting.is_empty() {
+                entries.push(NewEntry {
+                    kind: EntryKind::Comment,
+                    author: Some(Person::from(actor)),
+                    body: facts.queue.greeting.clone(),
+                    client_id: None,
+                    event: None,
+                });
+                deadline = facts.warning_from_now();
+            }
+            Ok(Decision {
+                entries,
+                state: SessionState::Active,
+                assignee: Some(Person::from(actor)),
+                closed_reason: None,
+                deadline,
+            })
+        }
+        Command::Transfer {
+            to,
+            to_in_group,
+            to_online,
+            note,
+        } => {
+            if conv.state == SessionState::Closed {
+                return Err(Refusal::SessionClosed);
+            }
+            if conv.state != SessionState::Active
+                || !(is_assignee || actor.roles.can_manage_queues())
+            {
+                return Err(Refusal::Forbidden(
+                    "Only the assigned agent may transfer this session.",
+                ));
+            }
+            if conv.assignee.as_ref().is_some_and(|a| a.id == to.id) {
+                return Err(Refusal::SameAgent);
+            }
+            if !to_in_group || to.disabled || !to.roles.is_staff() {
+                return Err(Refusal::NotInGroup(to.display_name.clone()));
+            }
+            if !to_online {
+                return Err(Refusal::Offline(to.display_name.clone()));
+            }
+            let from = conv
+                .assignee
+                .as_ref()
+                .map_or(actor.display_name.as_str(), |a| a.display_name.as_str());
+            let mut entries = vec![NewEntry::system(
+                Event::Transferred,
+                format!("{from} transferred the chat to {}.", to.display_name),
+            )];
+            if let Some(note) = note.filter(|n| !n.trim().is_empty()) {
+                if note.chars().count() > BODY_MAX_CHARS {
+                    return Err(Refusal::TooLong);
+                }
+                entries.push(NewEntry {
+                    kind: EntryKind::WorkNote,
+                    author: Some(Person::from(actor)),
+                    body: note,
+                    client_id: None,
+                    event: None,
+                });
+            }
+            Ok(Decision {
+                assignee: Some(Person::from(&to)),
+                ..facts.unchanged(entries, DeadlineChange::Keep)
+            })
+        }
+        Command::End => {
+            if conv.state == SessionState::Closed {
+                return Err(Refusal::SessionClosed);
+            }
+            let reason = if is_customer {
+                if conv.state == SessionState::Queued {
+                    CloseReason::Abandoned
+                } else {
+                    CloseReason::EndedByCustomer
+                }
+            } else if is_assignee || actor.roles.can_manage_queues() {
+                CloseReason::EndedByAgent
+            } else {
+                return Err(Refusal::Forbidden(
+                    "Only the assigned agent or the customer may end this session.",
+                ));
+            };
+            let body = match reason {
+                CloseReason::Abandoned => {
+                    format!("{} left before an agent joined.", actor.display_name)
+                }
+                _ => format!("{} ended the chat.", actor.display_name),
+            };
+            Ok(close(facts, reason, body))
+        }
+        Command::StillHere => {
+            if !is_customer {
+                return Err(Refusal::Forbidden(
+                    "Only the customer answers the inactivity warning.",
+                ));
+            }
+            if conv.state == SessionState::Closed {
+                return Err(Refusal::SessionClosed);
+            }
+            match facts.pending {
+                Some(_) => Ok(facts.unchanged(
+                    vec![NewEntry::system(
+                        Event::StillHere,
+                        format!("{} is still here.", actor.display_name),
+                    )],
+                    facts.warning_from_now(),
+                )),
+                None => Ok(facts.unchanged(Vec::new(), DeadlineChange::Keep)),
+            }
+        }
+    }
+}
+
+/// Decides what a due deadline does: warn the customer, or close the session.
+pub fn fire(facts: &Facts<'_>, deadline: Deadline) -> Result<Decision, Refusal> {
+    let conv = facts.conv;
+    if facts.pending != Some(deadline) || deadline.due > facts.now {
+        return Err(Refusal::NotDue);
+    }
+    if conv.state != SessionState::Active {
+        return Ok(facts.unchanged(Vec::new(), DeadlineChange::Clear));
+    }
+    match deadline.kind {
+        DeadlineKind::Warning => {
+            let close_secs = facts.queue.auto_close_secs;
+            let body = format!(
+                "Are you still there? This chat closes in {} unless you reply.",
+                span(u64::from(close_secs))
+            );
+            // The close period counts from now, when the warning is really shown.
+            let due = facts.now.plus(Duration::from_secs(u64::from(close_secs)));
+            Ok(facts.unchanged(
+                vec![NewEntry::system(Event::InactivityWarning, body)],
+                DeadlineChange::Set(Deadline {
+                    kind: DeadlineKind::Close,
+                    due,
+                }),
+            ))
+        }
+        DeadlineKind::Close => Ok(close(
+            facts,
+            CloseReason::TimedOut,
+            "The chat closed because there was no reply.".to_owned(),
+        )),
+    }
+}
+
+fn close(facts: &Facts<'_>, reason: CloseReason, body: String) -> Decision {
+    Decision {
+        entries: vec![NewEntry::system(Event::Closed, body)],
+        state: SessionState::Closed,
+        assignee: facts.conv.assignee.clone(),
+        closed_reason: Some(reason),
+        deadline: DeadlineChange::Clear,
+    }
+}
+
+/// "2 s ago", "3 min ago".
+fn ago(then: Timestamp, now: Timestamp) -> String {
+    let secs = then.until(now).as_secs();
+    if secs < 60 {
+        format!("{secs} s ago")
+    } else {
+        format!("{} min ago", secs / 60)
+    }
+}
+
+/// "1 minute", "90 seconds".
+fn span(secs: u64) -> String {
+    match secs {
+        60 => "1 minute".to_owned(),
+        s if s % 60 == 0 => format!("{} minutes", s / 60),
+        1 => "1 second".to_owned(),
+        s => format!("{s} seconds"),
+    }
+}

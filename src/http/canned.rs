@@ -1,0 +1,157 @@
+//! Canned messages: managers keep them per queue; agents post one with a click, as their
+//! comment, placeholders filled.
+
+use axum::Json;
+use axum::extract::State;
+use axum::http::StatusCode;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::AppState;
+use super::auth::{Manager, Staff};
+use super::conversations::{entry_response, usable_queue};
+use super::error::AppError;
+use super::extract::{ApiJson, ApiPath};
+use crate::domain::canned::{self, CannedError, FillContext};
+use crate::domain::session::{Command, PostKind};
+use crate::domain::{CannedId, ConversationId, QueueId};
+use crate::wire;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(list_canned, create_canned))
+        .routes(routes!(update_canned, delete_canned))
+        .routes(routes!(post_canned))
+}
+
+impl From<CannedError> for AppError {
+    fn from(e: CannedError) -> Self {
+        AppError::Invalid(e.to_string())
+    }
+}
+
+/// The canned messages of a queue (its agents and managers).
+#[utoipa::path(get, path = "/api/queues/{queue}/canned", tag = "canned",
+    params(("queue" = String, Path, description = "Queue id")),
+    responses((status = 200, body = Vec<wire::Canned>), (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody)))]
+async fn list_canned(
+    State(state): State<AppState>,
+    Staff(user): Staff,
+    ApiPath(queue): ApiPath<QueueId>,
+) -> Result<Json<Vec<wire::Canned>>, AppError> {
+    let queue = usable_queue(&state, &user, queue).await?;
+    Ok(Json(
+        state
+            .db
+            .canned_of(queue.id)
+            .await?
+            .iter()
+            .map(wire::Canned::from)
+            .collect(),
+    ))
+}
+
+/// Create a canned message; unknown placeholders are refused.
+#[utoipa::path(post, path = "/api/queues/{queue}/canned", tag = "canned", request_body = wire::CannedInput,
+    params(("queue" = String, Path, description = "Queue id")),
+    responses((status = 201, body = wire::Canned), (status = 409, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody)))]
+async fn create_canned(
+    State(state): State<AppState>,
+    _: Manager,
+    ApiPath(queue): ApiPath<QueueId>,
+    ApiJson(body): ApiJson<wire::CannedInput>,
+) -> Result<(StatusCode, Json<wire::Canned>), AppError> {
+    state
+        .db
+        .queue(queue)
+        .await?
+        .ok_or_else(|| AppError::not_found("queue"))?;
+    let (title, text) = canned::validate(
+        body.title.as_deref().unwrap_or(""),
+        body.body.as_deref().unwrap_or(""),
+    )?;
+    let created = state.db.create_canned(queue, &title, &text).await?;
+    Ok((StatusCode::CREATED, Json(wire::Canned::from(&created))))
+}
+
+/// Change a canned message's title or body.
+#[utoipa::path(patch, path = "/api/queues/{queue}/canned/{id}", tag = "canned", request_body = wire::CannedInput,
+    params(("queue" = String, Path, description = "Queue id"), ("id" = String, Path, description = "Canned message id")),
+    responses((status = 200, body = wire::Canned), (status = 404, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody)))]
+async fn update_canned(
+    State(state): State<AppState>,
+    _: Manager,
+    ApiPath((queue, id)): ApiPath<(QueueId, CannedId)>,
+    ApiJson(body): ApiJson<wire::CannedInput>,
+) -> Result<Json<wire::Canned>, AppError> {
+    let current = state
+        .db
+        .canned(queue, id)
+        .await?
+        .ok_or_else(|| AppError::not_found("canned message"))?;
+    let (title, text) = canned::validate(
+        body.title.as_deref().unwrap_or(&current.title),
+        body.body.as_deref().unwrap_or(&current.body),
+    )?;
+    Ok(Json(wire::Canned::from(
+        &state.db.update_canned(queue, id, &title, &text).await?,
+    )))
+}
+
+/// Delete a canned message.
+#[utoipa::path(delete, path = "/api/queues/{queue}/canned/{id}", tag = "canned",
+    params(("queue" = String, Path, description = "Queue id"), ("id" = String, Path, description = "Canned message id")),
+    responses((status = 204), (status = 404, body = wire::ErrorBody)))]
+async fn delete_canned(
+    State(state): State<AppState>,
+    _: Manager,
+    ApiPath((queue, id)): ApiPath<(QueueId, CannedId)>,
+) -> Result<StatusCode, AppError> {
+    if state.db.delete_canned(queue, id).await? {
+        Ok(StatusCode::NO_CONTENT)
+    } else {
+        Err(AppError::not_found("canned message"))
+    }
+}
+
+/// Post a canned message as the agent's comment, placeholders filled.
+#[utoipa::path(post, path = "/api/conversations/{id}/canned/{canned}", tag = "canned", request_body = wire::UseCanned,
+    params(("id" = String, Path, description = "Conversation id"), ("canned" = String, Path, description = "Canned message id")),
+    responses((status = 201, body = wire::Entry), (status = 200, description = "Posted before with this client_id", body = wire::Entry),
+        (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody)))]
+async fn post_canned(
+    State(state): State<AppState>,
+    Staff(user): Staff,
+    ApiPath((id, canned_id)): ApiPath<(ConversationId, CannedId)>,
+    ApiJson(body): ApiJson<wire::UseCanned>,
+) -> Result<(StatusCode, Json<wire::Entry>), AppError> {
+    let conv = state.visible_conversation(id, &user).await?;
+    let queue_id = conv
+        .queue
+        .ok_or_else(|| AppError::not_found("canned message"))?;
+    let queue = state
+        .db
+        .queue(queue_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("queue"))?;
+    let canned = state
+        .db
+        .canned(queue_id, canned_id)
+        .await?
+        .ok_or_else(|| AppError::not_found("canned message"))?;
+    let customer = conv
+        .customer
+        .as_ref()
+        .map_or("", |c| c.display_name.as_str());
+    let ctx = FillContext {
+        customer_name: customer,
+        agent_name: &user.display_name,
+        queue_name: &queue.settings.name,
+    };
+    let command = Command::Post {
+        kind: PostKind::Comment,
+        body: canned::fill(&canned.body, &ctx),
+        client_id: body.client_id,
+    };
+    entry_response(&state.command(id, &user, command).await?)
+}

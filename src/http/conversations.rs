@@ -1,0 +1,366 @@
+//! Support sessions over HTTP: start, list, history, Comment / Work Note, Accept, Transfer,
+//! End, "I'm still here", typing and presence. Everything the socket does is here too, with the
+//! same service underneath (`AppState::command`).
+
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use utoipa_axum::router::OpenApiRouter;
+use utoipa_axum::routes;
+
+use super::AppState;
+use super::auth::{CurrentUser, Staff};
+use super::error::AppError;
+use super::extract::{ApiJson, ApiPath};
+use crate::domain::session::{self, Command, Conversation, SessionState};
+use crate::domain::{ConversationId, QueueId, User, UserId};
+use crate::hub::Status;
+use crate::wire;
+
+/// The most conversations a list returns.
+const LIST_LIMIT: i64 = 200;
+/// The largest page of history.
+const PAGE_MAX: i64 = 500;
+
+pub fn router() -> OpenApiRouter<AppState> {
+    OpenApiRouter::new()
+        .routes(routes!(start_session, waiting_sessions))
+        .routes(routes!(list_conversations))
+        .routes(routes!(get_conversation))
+        .routes(routes!(list_entries, post_entry))
+        .routes(routes!(accept))
+        .routes(routes!(transfer))
+        .routes(routes!(end))
+        .routes(routes!(still_here))
+        .routes(routes!(typing))
+        .routes(routes!(set_presence))
+}
+
+/// A visible queue (customers: any; staff: their groups'; managers: any).
+pub(super) async fn usable_queue(
+    state: &AppState,
+    user: &User,
+    id: QueueId,
+) -> Result<crate::domain::Queue, AppError> {
+    let queue = state
+        .db
+        .queue(id)
+        .await?
+        .ok_or_else(|| AppError::not_found("queue"))?;
+    let works_it = user.roles.can_manage_queues()
+        || !user.roles.is_staff()
+        || state
+            .db
+            .is_group_member(queue.settings.group, user.id)
+            .await?;
+    if works_it {
+        Ok(queue)
+    } else {
+        Err(AppError::not_found("queue"))
+    }
+}
+
+async fn wire_conversation(
+    state: &AppState,
+    conv: Conversation,
+) -> Result<wire::Conversation, AppError> {
+    Ok(wire::Conversation::from(&state.view(conv).await?))
+}
+
+/// Start a support session (customers); returns the open one if there is one.
+#[utoipa::path(post, path = "/api/queues/{queue}/sessions", tag = "sessions", request_body = wire::StartSession,
+    params(("queue" = String, Path, description = "Queue id")),
+    responses(
+        (status = 201, description = "Started", body = wire::Conversation),
+        (status = 200, description = "The customer's open session in this queue", body = wire::Conversation),
+        (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody),
+    ))]
+async fn start_session(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiPath(queue): ApiPath<QueueId>,
+    ApiJson(body): ApiJson<wire::StartSession>,
+) -> Result<(StatusCode, Json<wire::Conversation>), AppError> {
+    let queue = usable_queue(&state, &current.user, queue).await?;
+    let (view, created) = state
+        .start_session(
+            &current.user,
+            &queue,
+            &body.client_id,
+            body.message.as_deref(),
+        )
+        .await?;
+    let status = if created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(wire::Conversation::from(&view))))
+}
+
+/// The queued sessions of a queue, oldest first (agents of its group, managers).
+#[utoipa::path(get, path = "/api/queues/{queue}/sessions", tag = "sessions",
+    params(("queue" = String, Path, description = "Queue id")),
+    responses((status = 200, body = Vec<wire::Conversation>), (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody)))]
+async fn waiting_sessions(
+    State(state): State<AppState>,
+    Staff(user): Staff,
+    ApiPath(queue): ApiPath<QueueId>,
+) -> Result<Json<Vec<wire::Conversation>>, AppError> {
+    let queue = usable_queue(&state, &user, queue).await?;
+    let mut out = Vec::new();
+    for conv in state.db.queued_sessions(queue.id).await? {
+        out.push(wire_conversation(&state, conv).await?);
+    }
+    Ok(Json(out))
+}
+
+/// The conversations of the caller, for staff also the sessions waiting in their queues.
+pub(crate) async fn conversations_for(
+    state: &AppState,
+    user: &User,
+) -> Result<Vec<Conversation>, AppError> {
+    let mut convs = state.db.conversations_of(user.id, LIST_LIMIT).await?;
+    if user.roles.is_staff() {
+        let queues = if user.roles.can_manage_queues() {
+            state.db.queues().await?
+        } else {
+            state.db.queues_worked_by(user.id).await?
+        };
+        for queue in queues {
+            for waiting in state.db.queued_sessions(queue.id).await? {
+                if !convs.iter().any(|c| c.id == waiting.id) {
+                    convs.push(waiting);
+                }
+            }
+        }
+    }
+    let mut visible = Vec::with_capacity(convs.len());
+    for conv in convs {
+        if session::can_view(&conv, &state.viewer_of(&conv, user).await?) {
+            visible.push(conv);
+        }
+    }
+    Ok(visible)
+}
+
+/// The caller's conversations.
+#[utoipa::path(get, path = "/api/conversations", tag = "sessions",
+    responses((status = 200, body = Vec<wire::Conversation>), (status = 401, body = wire::ErrorBody)))]
+async fn list_conversations(
+    State(state): State<AppState>,
+    current: CurrentUser,
+) -> Result<Json<Vec<wire::Conversation>>, AppError> {
+    let mut out = Vec::new();
+    for conv in conversations_for(&state, &current.user).await? {
+        out.push(wire_conversation(&state, conv).await?);
+    }
+    Ok(Json(out))
+}
+
+/// One conversation the caller may see.
+#[utoipa::path(get, path = "/api/conversations/{id}", tag = "sessions",
+    params(("id" = String, Path, description = "Conversation id")),
+    responses((status = 200, body = wire::Conversation), (status = 404, body = wire::ErrorBody)))]
+async fn get_conversation(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiPath(id): ApiPath<ConversationId>,
+) -> Result<Json<wire::Conversation>, AppError> {
+    let conv = state.visible_conversation(id, &current.user).await?;
+    Ok(Json(wire_conversation(&state, conv).await?))
+}
+
+/// History by seq: the entries after `after` that the caller may see.
+#[utoipa::path(get, path = "/api/conversations/{id}/entries", tag = "sessions",
+    params(("id" = String, Path, description = "Conversation id"), wire::EntriesQuery),
+    responses((status = 200, body = wire::EntriesPage), (status = 404, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody)))]
+async fn list_entries(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiPath(id): ApiPath<ConversationId>,
+    query: Result<Query<wire::EntriesQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<wire::EntriesPage>, AppError> {
+    let Query(query) = query?;
+    let after = query.after.unwrap_or(0);
+    let limit = query.limit.unwrap_or(PAGE_MAX);
+    if after < 0 || !(1..=PAGE_MAX).contains(&limit) {
+        return Err(AppError::Invalid(format!(
+            "after is 0 or more; limit is 1 to {PAGE_MAX}."
+        )));
+    }
+    state.visible_conversation(id, &current.user).await?;
+    let raw = state.db.entries_after(id, after, limit).await?;
+    let next_after = (raw.len() as i64 == limit)
+        .then(|| raw.last().map(|e| e.seq))
+        .flatten();
+    let entries = raw
+        .iter()
+        .filter(|e| session::can_see(e.audience(), &current.user))
+        .map(wire::Entry::from)
+        .collect();
+    Ok(Json(wire::EntriesPage {
+        entries,
+        next_after,
+    }))
+}
+
+/// The answer to a post: 201 with the new entry, or 200 with the one stored before.
+pub(super) fn entry_response(
+    applied: &crate::storage::Applied,
+) -> Result<(StatusCode, Json<wire::Entry>), AppError> {
+    let entry = applied
+        .entries
+        .first()
+        .ok_or_else(|| AppError::Internal("a post stored no entry".into()))?;
+    let status = if applied.created {
+        StatusCode::CREATED
+    } else {
+        StatusCode::OK
+    };
+    Ok((status, Json(wire::Entry::from(entry))))
+}
+
+/// Post a Comment or a Work Note; a repeated `client_id` returns the original entry.
+#[utoipa::path(post, path = "/api/conversations/{id}/entries", tag = "sessions", request_body = wire::PostEntry,
+    params(("id" = String, Path, description = "Conversation id")),
+    responses(
+        (status = 201, body = wire::Entry), (status = 200, description = "The entry stored earlier with this client_id", body = wire::Entry),
+        (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody),
+        (status = 409, description = "session_closed", body = wire::ErrorBody), (status = 422, description = "invalid, too_long", body = wire::ErrorBody),
+    ))]
+async fn post_entry(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiPath(id): ApiPath<ConversationId>,
+    ApiJson(body): ApiJson<wire::PostEntry>,
+) -> Result<(StatusCode, Json<wire::Entry>), AppError> {
+    let command = Command::Post {
+        kind: body.kind.into(),
+        body: body.body,
+        client_id: body.client_id,
+    };
+    entry_response(&state.command(id, &current.user, command).await?)
+}
+
+async fn conversation_after(
+    state: &AppState,
+    applied: crate::storage::Applied,
+) -> Result<Json<wire::Conversation>, AppError> {
+    Ok(Json(wire_conversation(state, applied.conversation).await?))
+}
+
+/// Accept a queued session: of any number of agents accepting at once, exactly one wins.
+#[utoipa::path(post, path = "/api/conversations/{id}/accept", tag = "sessions",
+    params(("id" = String, Path, description = "Conversation id")),
+    responses((status = 200, body = wire::Conversation), (status = 404, body = wire::ErrorBody),
+        (status = 409, description = "already_accepted (names who), session_closed", body = wire::ErrorBody)))]
+async fn accept(
+    State(state): State<AppState>,
+    Staff(user): Staff,
+    ApiPath(id): ApiPath<ConversationId>,
+) -> Result<Json<wire::Conversation>, AppError> {
+    let applied = state.command(id, &user, Command::Accept).await?;
+    conversation_after(&state, applied).await
+}
+
+/// Transfer the session to another agent of the queue's group who is online.
+#[utoipa::path(post, path = "/api/conversations/{id}/transfer", tag = "sessions", request_body = wire::Transfer,
+    params(("id" = String, Path, description = "Conversation id")),
+    responses((status = 200, body = wire::Conversation), (status = 404, body = wire::ErrorBody),
+        (status = 409, description = "not_in_group, same_agent, offline, session_closed", body = wire::ErrorBody)))]
+async fn transfer(
+    State(state): State<AppState>,
+    Staff(user): Staff,
+    ApiPath(id): ApiPath<ConversationId>,
+    ApiJson(body): ApiJson<wire::Transfer>,
+) -> Result<Json<wire::Conversation>, AppError> {
+    let conv = state.visible_conversation(id, &user).await?;
+    let to_id: UserId = body
+        .to
+        .parse()
+        .map_err(|_| AppError::Invalid(format!("No user has the id {:?}.", body.to)))?;
+    let to = state
+        .db
+        .user(to_id)
+        .await?
+        .ok_or_else(|| AppError::Invalid(format!("No user has the id {:?}.", body.to)))?;
+    let to_in_group = state.viewer_of(&conv, &to).await?.in_group;
+    let to_online = state.presence.status(to.id, state.clock.now()) != Status::Offline;
+    let command = Command::Transfer {
+        to,
+        to_in_group,
+        to_online,
+        note: body.note,
+    };
+    let applied = state.command(id, &user, command).await?;
+    conversation_after(&state, applied).await
+}
+
+/// End the session (the assigned agent or the customer; a customer leaving the queue abandons it).
+#[utoipa::path(post, path = "/api/conversations/{id}/end", tag = "sessions",
+    params(("id" = String, Path, description = "Conversation id")),
+    responses((status = 200, body = wire::Conversation), (status = 404, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody)))]
+async fn end(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiPath(id): ApiPath<ConversationId>,
+) -> Result<Json<wire::Conversation>, AppError> {
+    let applied = state.command(id, &current.user, Command::End).await?;
+    conversation_after(&state, applied).await
+}
+
+/// The customer answers the inactivity warning: the clock starts again.
+#[utoipa::path(post, path = "/api/conversations/{id}/still-here", tag = "sessions",
+    params(("id" = String, Path, description = "Conversation id")),
+    responses((status = 204), (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody)))]
+async fn still_here(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiPath(id): ApiPath<ConversationId>,
+) -> Result<StatusCode, AppError> {
+    state.command(id, &current.user, Command::StillHere).await?;
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Typing indicator (never stored): tells the other side.
+#[utoipa::path(post, path = "/api/conversations/{id}/typing", tag = "sessions", request_body = wire::Typing,
+    params(("id" = String, Path, description = "Conversation id")),
+    responses((status = 204), (status = 404, body = wire::ErrorBody)))]
+async fn typing(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiPath(id): ApiPath<ConversationId>,
+    ApiJson(body): ApiJson<wire::Typing>,
+) -> Result<StatusCode, AppError> {
+    let conv = state.visible_conversation(id, &current.user).await?;
+    if conv.state != SessionState::Closed {
+        state
+            .hub
+            .typing(u64::MAX, id, (&current.user).into(), body.active);
+    }
+    Ok(StatusCode::NO_CONTENT)
+}
+
+/// Set the agent's presence: Available or Away.
+#[utoipa::path(put, path = "/api/presence", tag = "sessions", request_body = wire::SetPresence,
+    responses((status = 204), (status = 403, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody)))]
+async fn set_presence(
+    State(state): State<AppState>,
+    Staff(user): Staff,
+    ApiJson(body): ApiJson<wire::SetPresence>,
+) -> Result<StatusCode, AppError> {
+    let status = match body.status {
+        wire::PresenceStatus::Available => Status::Available,
+        wire::PresenceStatus::Away => Status::Away,
+        wire::PresenceStatus::Offline => {
+            return Err(AppError::Invalid("Choose available or away.".into()));
+        }
+    };
+    state.presence.choose(user.id, status, state.clock.now());
+    state.hub.presence(
+        (&user).into(),
+        state.presence.status(user.id, state.clock.now()),
+    );
+    Ok(StatusCode::NO_CONTENT)
+}

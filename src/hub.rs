@@ -1,0 +1,255 @@
+//! Per-conversation fan-out on this node. Sockets register here; a committed change is pushed
+//! only to the sockets that watch its conversation (or, for queue offers, to the sockets of the
+//! queue's group). The pushes are signals with a copy of what was committed: a socket that
+//! falls behind (its channel full) is marked lagged and re-reads the log, which is the truth.
+
+use std::collections::{HashMap, HashSet};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex, MutexGuard};
+
+use tokio::sync::mpsc;
+
+use crate::domain::session::{Conversation, Entry, Person};
+use crate::domain::{ConversationId, GroupId, UserId};
+
+/// How many pushes may wait for one socket before it is marked lagged.
+const SOCKET_BUFFER: usize = 1024;
+
+/// A conversation as sockets show it: with its queue position while queued.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConversationView {
+    pub conversation: Conversation,
+    pub position: Option<i64>,
+}
+
+/// Agent presence.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Status {
+    Available,
+    Away,
+    Offline,
+}
+
+/// Something a socket should tell its client.
+#[derive(Debug, Clone)]
+pub enum Push {
+    Entries(ConversationId, Arc<[Entry]>),
+    Conversation(Arc<ConversationView>),
+    Offer(Arc<ConversationView>),
+    Withdraw {
+        conversation: ConversationId,
+        by: Option<Person>,
+    },
+    Typing {
+        conversation: ConversationId,
+        user: Person,
+        active: bool,
+    },
+    Presence {
+        user: Person,
+        status: Status,
+    },
+}
+
+/// A registered socket's end: its pushes, and whether it missed some.
+pub struct Registration {
+    pub id: u64,
+    pub pushes: mpsc::Receiver<Push>,
+    pub lagged: Arc<AtomicBool>,
+}
+
+struct Subscriber {
+    user: UserId,
+    staff: bool,
+    groups: Vec<GroupId>,
+    watching: HashSet<ConversationId>,
+    tx: mpsc::Sender<Push>,
+    lagged: Arc<AtomicBool>,
+}
+
+#[derive(Default)]
+struct Inner {
+    sockets: HashMap<u64, Subscriber>,
+    by_conversation: HashMap<ConversationId, HashSet<u64>>,
+    by_user: HashMap<UserId, HashSet<u64>>,
+    by_group: HashMap<GroupId, HashSet<u64>>,
+}
+
+/// The fan-out of one node.
+#[derive(Default)]
+pub struct Hub {
+    inner: Mutex<Inner>,
+    next_id: AtomicU64,
+}
+
+impl Hub {
+    fn lock(&self) -> MutexGuard<'_, Inner> {
+        // A panic while holding the lock leaves plain maps behind; they are still consistent.
+        self.inner.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// Registers a socket of `user` (staff or not), in the given groups.
+    pub fn register(&self, user: UserId, staff: bool, groups: Vec<GroupId>) -> Registration {
+        let id = self.next_id.fetch_add(1, Ordering::Relaxed);
+        let (tx, pushes) = mpsc::channel(SOCKET_BUFFER);
+        let lagged = Arc::new(AtomicBool::new(false));
+        let mut inner = self.lock();
+        inner.by_user.entry(user).or_default().insert(id);
+        for g in &groups {
+            inner.by_group.entry(*g).or_default().insert(id);
+        }
+        let subscriber = Subscriber {
+            user,
+            staff,
+            groups,
+            watching: HashSet::new(),
+            tx,
+            lagged: lagged.clone(),
+        };
+        inner.sockets.insert(id, subscriber);
+        Registration { id, pushes, lagged }
+    }
+
+    pub fn unregister(&self, id: u64) {
+        let mut inner = self.lock();
+        let Some(sub) = inner.sockets.remove(&id) else {
+            return;
+        };
+        remove_from(&mut inner.by_user, &sub.user, id);
+        for g in &sub.groups {
+            remove_from(&mut inner.by_group, g, id);
+        }
+        for c in &sub.watching {
+            remove_from(&mut inner.by_conversation, c, id);
+        }
+    }
+
+    /// The socket `id` now receives the pushes of `conversation`.
+    pub fn watch(&self, id: u64, conversation: ConversationId) {
+        let mut inner = self.lock();
+        if let Some(sub) = inner.sockets.get_mut(&id) {
+            sub.watching.insert(conversation);
+            inner
+                .by_conversation
+                .entry(conversation)
+                .or_default()
+                .insert(id);
+        }
+    }
+
+    /// Every socket of `user` now receives the pushes of `conversation`.
+    pub fn watch_for_user(&self, user: UserId, conversation: ConversationId) {
+        let ids: Vec<u64> = self
+            .lock()
+            .by_user
+            .get(&user)
+            .map(|s| s.iter().copied().collect())
+            .unwrap_or_default();
+        for id in ids {
+            self.watch(id, conversation);
+        }
+    }
+
+    /// Whether `user` has a socket open on this node.
+    pub fn is_connected(&self, user: UserId) -> bool {
+        self.lock()
+            .by_user
+            .get(&user)
+            .is_some_and(|s| !s.is_empty())
+    }
+
+    pub fn publish_entries(&self, conversation: ConversationId, entries: Vec<Entry>) {
+        if entries.is_empty() {
+            return;
+        }
+        let push = Push::Entries(conversation, entries.into());
+        self.to_watchers(conversation, &push);
+    }
+
+    pub fn publish_conversation(&self, view: ConversationView) {
+        let conversation = view.conversation.id;
+        self.to_watchers(conversation, &Push::Conversation(Arc::new(view)));
+    }
+
+    /// Offers a queued session to the sockets of the queue's group.
+    pub fn offer(&self, group: GroupId, view: ConversationView) {
+        self.to_group(group, &Push::Offer(Arc::new(view)));
+    }
+
+    /// The session is no longer on offer (accepted by `by`, or gone).
+    pub fn withdraw(&self, group: GroupId, conversation: ConversationId, by: Option<Person>) {
+        self.to_group(group, &Push::Withdraw { conversation, by });
+    }
+
+    /// Tells the other watchers of `conversation` that `user` is typing (or stopped).
+    pub fn typing(
+        &self,
+        from_socket: u64,
+        conversation: ConversationId,
+        user: Person,
+        active: bool,
+    ) {
+        let inner = self.lock();
+        let Some(ids) = inner.by_conversation.get(&conversation) else {
+            return;
+        };
+        let push = Push::Typing {
+            conversation,
+            user,
+            active,
+        };
+        for id in ids.iter().filter(|id| **id != from_socket) {
+            if let Some(sub) = inner.sockets.get(id) {
+                send(sub, push.clone());
+            }
+        }
+    }
+
+    /// Tells every staff socket that `user`'s presence changed.
+    pub fn presence(&self, user: Person, status: Status) {
+        let inner = self.lock();
+        let push = Push::Presence { user, status };
+        for sub in inner.sockets.values().filter(|s| s.staff) {
+            send(sub, push.clone());
+        }
+    }
+
+    fn to_watchers(&self, conversation: ConversationId, push: &Push) {
+        let inner = self.lock();
+        for id in inner
+            .by_conversation
+            .get(&conversation)
+            .into_iter()
+            .flatten()
+        {
+            if let Some(sub) = inner.sockets.get(id) {
+                send(sub, push.clone());
+            }
+        }
+    }
+
+    fn to_group(&self, group: GroupId, push: &Push) {
+        let inner = self.lock();
+        for id in inner.by_group.get(&group).into_iter().flatten() {
+            if let Some(sub) = inner.sockets.get(id) {
+                send(sub, push.clone());
+            }
+        }
+    }
+}
+
+fn send(sub: &Subscriber, push: Push) {
+    if sub.tx.try_send(push).is_err() {
+        // Full (or closing): the socket re-reads what it missed from the log.
+        sub.lagged.store(true, Ordering::Release);
+    }
+}
+
+fn remove_from<K: std::hash::Hash + Eq>(map: &mut HashMap<K, HashSet<u64>>, key: &K, id: u64) {
+    if let Some(set) = map.get_mut(key) {
+        set.remove(&id);
+        if set.is_empty() {
+            map.remove(key);
+        }
+    }
+}

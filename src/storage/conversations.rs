@@ -1,0 +1,585 @@
+//! Conversations and their log of entries, inactivity deadlines, and the one transaction in
+//! which a command on a session is decided and stored.
+//!
+//! Guarantees enforced here and in the schema:
+//! - `seq` is gap-free: storing an entry increments `conversations.last_seq` and inserts the
+//!   entry in the same transaction (`UPDATE … RETURNING`), so a rollback leaves no hole.
+//! - A send is idempotent: `(conversation, author, client_id)` is unique; a repeat returns the
+//!   stored entry.
+//! - Accept is a conditional write (`WHERE state = 'queued'`): exactly one agent wins.
+//! - A deadline fires once: firing deletes the exact deadline row (kind and due time) in the
+//!   transaction that stores what it produces.
+
+use sqlx::Row;
+use sqlx::sqlite::SqliteRow;
+
+use super::{Db, Result, StorageError, classify};
+use crate::domain::session::{
+    self, CloseReason, Command, Conversation, ConversationKind, Deadline, DeadlineChange,
+    DeadlineKind, Decision, Entry, EntryKind, Event, Facts, NewEntry, Person, Refusal,
+    SessionState, Viewer,
+};
+use crate::domain::{ConversationId, QueueId, Timestamp, User, UserId};
+
+const CONVERSATION_SELECT: &str = "SELECT c.id, c.kind, c.state, c.queue_id, c.customer_id, \
+     cu.display_name AS customer_name, c.assignee_id, au.display_name AS assignee_name, c.last_seq, \
+     c.closed_reason, c.first_message, c.created_at, c.accepted_at \
+     FROM conversations c LEFT JOIN users cu ON cu.id = c.customer_id \
+     LEFT JOIN users au ON au.id = c.assignee_id";
+
+const ENTRY_SELECT: &str = "SELECT e.conversation_id, e.seq, e.kind, e.author_id, u.display_name AS author_name, \
+     e.client_id, e.body, e.event, e.at FROM entries e LEFT JOIN users u ON u.id = e.author_id";
+
+/// What a command did.
+#[derive(Debug, Clone)]
+pub struct Applied {
+    /// The conversation after the command.
+    pub conversation: Conversation,
+    /// The state before it.
+    pub previous_state: SessionState,
+    /// The entries it stored, or for a repeated send the entry stored the first time.
+    pub entries: Vec<Entry>,
+    /// False when a repeated send returned the original entry.
+    pub created: bool,
+}
+
+/// Why a command did not apply.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+impl From<sqlx::Error> for CommandError {
+    fn from(e: sqlx::Error) -> Self {
+        CommandError::Storage(StorageError::Database(e))
+    }
+}
+
+/// Who acts: a user with a command, or a timer worker with a due deadline.
+#[derive(Debug, Clone)]
+pub enum Act<'a> {
+    User(&'a User, Command),
+    Timer(Deadline),
+}
+
+fn person(row: &SqliteRow, id: &str, name: &str) -> Result<Option<Person>> {
+    let id: Option<i64> = row.try_get(id)?;
+    let name: Option<String> = row.try_get(name)?;
+    Ok(id.zip(name).map(|(id, display_name)| Person {
+        id: UserId(id),
+        display_name,
+    }))
+}
+
+fn decode_error(what: &str, value: &str) -> StorageError {
+    StorageError::Database(sqlx::Error::Decode(
+        format!("unknown {what} {value:?}").into(),
+    ))
+}
+
+fn conversation_from_row(row: &SqliteRow) -> Result<Conversation> {
+    let kind: String = row.try_get("kind")?;
+    let state: String = row.try_get("state")?;
+    let reason: Option<String> = row.try_get("closed_reason")?;
+    Ok(Conversation {
+        id: ConversationId(row.try_get("id")?),
+        kind: match kind.as_str() {
+            "support" => ConversationKind::Support,
+            "chat" => ConversationKind::Chat,
+            "record" => ConversationKind::Record,
+            other => return Err(decode_error("conversation kind", other)),
+        },
+        state: match state.as_str() {
+            "queued" => SessionState::Queued,
+            "active" => SessionState::Active,
+            "closed" => SessionState::Closed,
+            other => return Err(decode_error("state", other)),
+        },
+        queue: row.try_get::<Option<i64>, _>("queue_id")?.map(QueueId),
+        customer: person(row, "customer_id", "customer_name")?,
+        assignee: person(row, "assignee_id", "assignee_name")?,
+        last_seq: row.try_get("last_seq")?,
+        closed_reason: reason.as_deref().map(close_reason_from).transpose()?,
+        created_at: Timestamp(row.try_get("created_at")?),
+        accepted_at: row.try_get::<Option<i64>, _>("accepted_at")?.map(Timestamp),
+        first_message: row.try_get("first_message")?,
+    })
+}
+
+fn close_reason_from(s: &str) -> Result<CloseReason> {
+    Ok(match s {
+        "ended_by_agent" => CloseReason::EndedByAgent,
+        "ended_by_customer" => CloseReason::EndedByCustomer,
+        "timed_out" => CloseReason::TimedOut,
+        "abandoned" => CloseReason::Abandoned,
+        other => return Err(decode_error("close reason", other)),
+    })
+}
+
+pub(crate) fn close_reason_str(r: CloseReason) -> &'static str {
+    match r {
+        CloseReason::EndedByAgent => "ended_by_agent",
+        CloseReason::EndedByCustomer => "ended_by_customer",
+        CloseReason::TimedOut => "timed_out",
+        CloseReason::Abandoned => "abandoned",
+    }
+}
+
+fn state_str(s: SessionState) -> &'static str {
+    match s {
+        SessionState::Queued => "queued",
+        SessionState::Active => "active",
+        SessionState::Closed => "closed",
+    }
+}
+
+fn entry_kind_str(k: EntryKind) -> &'static str {
+    match k {
+        EntryKind::Comment => "comment",
+        EntryKind::WorkNote => "work_note",
+        EntryKind::System => "system",
+    }
+}
+
+fn event_str(e: Event) -> &'static str {
+    match e {
+        Event::Accepted => "accepted",
+        Event::Transferred => "transferred",
+        Event::InactivityWarning => "inactivity_warning",
+        Event::StillHere => "still_here",
+        Event::Closed => "closed",
+    }
+}
+
+fn entry_from_row(row: &SqliteRow) -> Result<Entry> {
+    let kind: String = row.try_get("kind")?;
+    let event: Option<String> = row.try_get("event")?;
+    Ok(Entry {
+        conversation: ConversationId(row.try_get("conversation_id")?),
+        seq: row.try_get("seq")?,
+        kind: match kind.as_str() {
+            "comment" => EntryKind::Comment,
+            "work_note" => EntryKind::WorkNote,
+            "system" => EntryKind::System,
+            other => return Err(decode_error("entry kind", other)),
+        },
+        author: person(row, "author_id", "author_name")?,
+        body: row.try_get("body")?,
+        client_id: row.try_get("client_id")?,
+        at: Timestamp(row.try_get("at")?),
+        event: match event.as_deref() {
+            None => None,
+            Some("accepted") => Some(Event::Accepted),
+            Some("transferred") => Some(Event::Transferred),
+            Some("inactivity_warning") => Some(Event::InactivityWarning),
+            Some("still_here") => Some(Event::StillHere),
+            Some("closed") => Some(Event::Closed),
+            Some(other) => return Err(decode_error("event", other)),
+        },
+    })
+}
+
+fn deadline_from_row((kind, due): (String, i64)) -> Result<Deadline> {
+    let kind = match kind.as_str() {
+        "warning" => DeadlineKind::Warning,
+        "close" => DeadlineKind::Close,
+        other => return Err(decode_error("deadline kind", other)),
+    };
+    Ok(Deadline {
+        kind,
+        due: Timestamp(due),
+    })
+}
+
+fn deadline_kind_str(k: DeadlineKind) -> &'static str {
+    match k {
+        DeadlineKind::Warning => "warning",
+        DeadlineKind::Close => "close",
+    }
+}
+
+/// Appends entries to a conversation's log inside `tx`, each with the next seq.
+async fn append(
+    tx: &mut sqlx::SqliteConnection,
+    conv: ConversationId,
+    entries: &[NewEntry],
+    now: Timestamp,
+) -> Result<Vec<Entry>> {
+    let mut stored = Vec::with_capacity(entries.len());
+    for entry in entries {
+        let seq: i64 = sqlx::query_scalar(
+            "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq",
+        )
+        .bind(conv.0)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO entries (conversation_id, seq, kind, author_id, client_id, body, event, at) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+        )
+        .bind(conv.0)
+        .bind(seq)
+        .bind(entry_kind_str(entry.kind))
+        .bind(entry.author.as_ref().map(|a| a.id.0))
+        .bind(entry.client_id.as_deref())
+        .bind(&entry.body)
+        .bind(entry.event.map(event_str))
+        .bind(now.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| classify(e, "client id"))?;
+        stored.push(Entry {
+            conversation: conv,
+            seq,
+            kind: entry.kind,
+            author: entry.author.clone(),
+            body: entry.body.clone(),
+            client_id: entry.client_id.clone(),
+            at: now,
+            event: entry.event,
+        });
+    }
+    Ok(stored)
+}
+
+async fn load_conversation(
+    db: &mut sqlx::SqliteConnection,
+    id: ConversationId,
+) -> Result<Option<Conversation>> {
+    let row = sqlx::query(&format!("{CONVERSATION_SELECT} WHERE c.id = ?"))
+        .bind(id.0)
+        .fetch_optional(db)
+        .await?;
+    row.as_ref().map(conversation_from_row).transpose()
+}
+
+async fn find_sent(
+    db: &mut sqlx::SqliteConnection,
+    conv: ConversationId,
+    author: UserId,
+    client_id: &str,
+) -> Result<Option<Entry>> {
+    let row = sqlx::query(&format!(
+        "{ENTRY_SELECT} WHERE e.conversation_id = ? AND e.author_id = ? AND e.client_id = ?"
+    ))
+    .bind(conv.0)
+    .bind(author.0)
+    .bind(client_id)
+    .fetch_optional(db)
+    .await?;
+    row.as_ref().map(entry_from_row).transpose()
+}
+
+impl Db {
+    /// Starts a support session for `customer` in `queue`, with an optional first message; if
+    /// the customer already has an open session there, returns it instead (`false`).
+    pub async fn start_session(
+        &self,
+        queue: QueueId,
+        customer: &User,
+        client_id: &str,
+        message: Option<&str>,
+        now: Timestamp,
+    ) -> Result<(Conversation, Vec<Entry>, bool)> {
+        let mut tx = self.write.begin_with("BEGIN IMMEDIATE").await?;
+        let open: Option<i64> = sqlx::query_scalar(
+            "SELECT id FROM conversations WHERE customer_id = ? AND queue_id = ? AND state <> 'closed' AND kind = 'support'",
+        )
+        .bind(customer.id.0)
+        .bind(queue.0)
+        .fetch_optional(&mut *tx)
+        .await?;
+        if let Some(id) = open {
+            let conv = load_conversation(&mut tx, ConversationId(id))
+                .await?
+                .ok_or(StorageError::Missing("conversation"))?;
+            return Ok((conv, Vec::new(), false));
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO conversations (kind, state, queue_id, customer_id, first_message, created_at) \
+             VALUES ('support', 'queued', ?, ?, ?, ?) RETURNING id",
+        )
+        .bind(queue.0)
+        .bind(customer.id.0)
+        .bind(message)
+        .bind(now.0)
+        .fetch_one(&mut *tx)
+        .await
+        .map_err(|e| classify(e, "queue"))?;
+        let id = ConversationId(id);
+        let entries = match message {
+            Some(body) => {
+                let first = NewEntry {
+                    kind: EntryKind::Comment,
+                    author: Some(Person::from(customer)),
+                    body: body.to_owned(),
+                    client_id: Some(client_id.to_owned()),
+                    event: None,
+                };
+                append(&mut tx, id, &[first], now).await?
+            }
+            None => Vec::new(),
+        };
+        let conv = load_conversation(&mut tx, id)
+            .await?
+            .ok_or(StorageError::Missing("conversation"))?;
+        tx.commit().await?;
+        Ok((conv, entries, true))
+    }
+
+    pub async fn conversation(&self, id: ConversationId) -> Result<Option<Conversation>> {
+        let mut conn = self.read.acquire().await?;
+        load_conversation(&mut conn, id).await
+    }
+
+    /// The conversations a user takes part in: a customer's sessions, or for staff the sessions
+    /// assigned to them or that they wrote in, newest first (at most `limit`).
+    pub async fn conversations_of(&self, user: UserId, limit: i64) -> Result<Vec<Conversation>> {
+        let rows = sqlx::query(&format!(
+            "{CONVERSATION_SELECT} WHERE c.customer_id = ?1 OR c.assignee_id = ?1 \
+             OR c.id IN (SELECT conversation_id FROM entries WHERE author_id = ?1) \
+             ORDER BY c.id DESC LIMIT ?2"
+        ))
+        .bind(user.0)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(conversation_from_row).collect()
+    }
+
+    /// The queued sessions of a queue, oldest first (their order is their queue position).
+    pub async fn queued_sessions(&self, queue: QueueId) -> Result<Vec<Conversation>> {
+        let rows = sqlx::query(&format!(
+            "{CONVERSATION_SELECT} WHERE c.queue_id = ? AND c.state = 'queued' ORDER BY c.id"
+        ))
+        .bind(queue.0)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(conversation_from_row).collect()
+    }
+
+    /// 1 + the number of queued sessions ahead of this one in its queue.
+    pub async fn queue_position(&self, conv: &Conversation) -> Result<Option<i64>> {
+        let (SessionState::Queued, Some(queue)) = (conv.state, conv.queue) else {
+            return Ok(None);
+        };
+        let ahead: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM conversations WHERE queue_id = ? AND state = 'queued' AND id < ?",
+        )
+        .bind(queue.0)
+        .bind(conv.id.0)
+        .fetch_one(&self.read)
+        .await?;
+        Ok(Some(ahead + 1))
+    }
+
+    /// Entries with `seq > after`, in order, at most `limit`.
+    pub async fn entries_after(
+        &self,
+        conv: ConversationId,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<Entry>> {
+        let rows = sqlx::query(&format!(
+            "{ENTRY_SELECT} WHERE e.conversation_id = ? AND e.seq > ? ORDER BY e.seq LIMIT ?"
+        ))
+        .bind(conv.0)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(entry_from_row).collect()
+    }
+
+    /// Deadlines due at `now`, earliest first.
+    pub async fn due_deadlines(
+        &self,
+        now: Timestamp,
+        limit: i64,
+    ) -> Result<Vec<(ConversationId, Deadline)>> {
+        let rows: Vec<(i64, String, i64)> =
+            sqlx::query_as("SELECT conversation_id, kind, due_at FROM deadlines WHERE due_at <= ? ORDER BY due_at LIMIT ?")
+                .bind(now.0)
+                .bind(limit)
+                .fetch_all(&self.read)
+                .await?;
+        rows.into_iter()
+            .map(|(id, kind, due)| Ok((ConversationId(id), deadline_from_row((kind, due))?)))
+            .collect()
+    }
+
+    /// The pending deadline of a session.
+    pub async fn deadline(&self, conv: ConversationId) -> Result<Option<Deadline>> {
+        let row: Option<(String, i64)> =
+            sqlx::query_as("SELECT kind, due_at FROM deadlines WHERE conversation_id = ?")
+                .bind(conv.0)
+                .fetch_optional(&self.read)
+                .await?;
+        row.map(deadline_from_row).transpose()
+    }
+
+    /// Decides `act` on a support session and stores the outcome, all in one transaction.
+    pub async fn execute(
+        &self,
+        id: ConversationId,
+        act: Act<'_>,
+        now: Timestamp,
+    ) -> Result<Applied, CommandError> {
+        let mut tx = self.write.begin_with("BEGIN IMMEDIATE").await?;
+        let conv = load_conversation(&mut tx, id)
+            .await?
+            .ok_or(Refusal::NotFound)?;
+        if let Act::User(user, Command::Post { client_id, .. }) = &act
+            && let Some(entry) = find_sent(&mut tx, id, user.id, client_id).await?
+        {
+            return Ok(Applied {
+                previous_state: conv.state,
+                conversation: conv,
+                entries: vec![entry],
+                created: false,
+            });
+        }
+        let queue_id = conv.queue.ok_or(Refusal::NotFound)?;
+        let queue = self
+            .queue_in(&mut tx, queue_id)
+            .await?
+            .ok_or(Refusal::NotFound)?;
+        let pending: Option<(String, i64)> =
+            sqlx::query_as("SELECT kind, due_at FROM deadlines WHERE conversation_id = ?")
+                .bind(id.0)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let pending = pending.map(deadline_from_row).transpose()?;
+        let facts = Facts {
+            conv: &conv,
+            queue: &queue.settings,
+            pending,
+            now,
+        };
+        let decision = match &act {
+            Act::User(user, command) => {
+                let in_group = is_member(&mut tx, queue.settings.group, user.id).await?;
+                session::decide(&facts, &Viewer { user, in_group }, command.clone())?
+            }
+            Act::Timer(deadline) => {
+                let fired = sqlx::query(
+                    "DELETE FROM deadlines WHERE conversation_id = ? AND kind = ? AND due_at = ?",
+                )
+                .bind(id.0)
+                .bind(deadline_kind_str(deadline.kind))
+                .bind(deadline.due.0)
+                .execute(&mut *tx)
+                .await?;
+                if fired.rows_affected() != 1 {
+                    return Err(Refusal::NotDue.into());
+                }
+                session::fire(&facts, *deadline)?
+            }
+        };
+        let entries = self.apply(&mut tx, &conv, &decision, now).await?;
+        let after = load_conversation(&mut tx, id)
+            .await?
+            .ok_or(StorageError::Missing("conversation"))?;
+        tx.commit().await?;
+        Ok(Applied {
+            previous_state: conv.state,
+            conversation: after,
+            entries,
+            created: true,
+        })
+    }
+
+    async fn apply(
+        &self,
+        tx: &mut sqlx::SqliteConnection,
+        conv: &Conversation,
+        decision: &Decision,
+        now: Timestamp,
+    ) -> Result<Vec<Entry>, CommandError> {
+        let assignee = decision.assignee.as_ref().map(|a| a.id.0);
+        let changed = decision.state != conv.state || decision.assignee != conv.assignee;
+        if changed {
+            // Conditional on the state read above: of two racing writers, one changes the row.
+            let done = sqlx::query(
+                "UPDATE conversations SET state = ?, assignee_id = ?, closed_reason = ?, \
+                 accepted_at = CASE WHEN state = 'queued' AND ? = 'active' THEN ? ELSE accepted_at END, \
+                 closed_at = CASE WHEN ? = 'closed' THEN ? ELSE closed_at END \
+                 WHERE id = ? AND state = ? AND assignee_id IS ?",
+            )
+            .bind(state_str(decision.state))
+            .bind(assignee)
+            .bind(decision.closed_reason.map(close_reason_str))
+            .bind(state_str(decision.state))
+            .bind(now.0)
+            .bind(state_str(decision.state))
+            .bind(now.0)
+            .bind(conv.id.0)
+            .bind(state_str(conv.state))
+            .bind(conv.assignee.as_ref().map(|a| a.id.0))
+            .execute(&mut *tx)
+            .await?;
+            if done.rows_affected() != 1 {
+                return Err(Refusal::NotQueued.into());
+            }
+        }
+        let entries = append(tx, conv.id, &decision.entries, now).await?;
+        match decision.deadline {
+            DeadlineChange::Keep => {}
+            DeadlineChange::Clear => {
+                sqlx::query("DELETE FROM deadlines WHERE conversation_id = ?")
+                    .bind(conv.id.0)
+                    .execute(&mut *tx)
+                    .await?;
+            }
+            DeadlineChange::Set(d) => {
+                sqlx::query(
+                    "INSERT INTO deadlines (conversation_id, kind, due_at) VALUES (?, ?, ?) \
+                     ON CONFLICT (conversation_id) DO UPDATE SET kind = excluded.kind, due_at = excluded.due_at",
+                )
+                .bind(conv.id.0)
+                .bind(deadline_kind_str(d.kind))
+                .bind(d.due.0)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
+        Ok(entries)
+    }
+
+    /// Whether `user` is a member of `group`.
+    pub async fn is_group_member(
+        &self,
+        group: crate::domain::GroupId,
+        user: UserId,
+    ) -> Result<bool> {
+        let mut conn = self.read.acquire().await?;
+        is_member(&mut conn, group, user).await
+    }
+
+    /// The groups `user` is a member of.
+    pub async fn groups_of(&self, user: UserId) -> Result<Vec<crate::domain::GroupId>> {
+        let ids: Vec<i64> =
+            sqlx::query_scalar("SELECT group_id FROM group_members WHERE user_id = ?")
+                .bind(user.0)
+                .fetch_all(&self.read)
+                .await?;
+        Ok(ids.into_iter().map(crate::domain::GroupId).collect())
+    }
+}
+
+async fn is_member(
+    db: &mut sqlx::SqliteConnection,
+    group: crate::domain::GroupId,
+    user: UserId,
+) -> Result<bool> {
+    let found: Option<i64> =
+        sqlx::query_scalar("SELECT 1 FROM group_members WHERE group_id = ? AND user_id = ?")
+            .bind(group.0)
+            .bind(user.0)
+            .fetch_optional(db)
+            .await?;
+    Ok(found.is_some())
+}
