@@ -1,6 +1,6 @@
-//! Demo data: the IT Service Desk queue, its group `ITSD_chat`, agents, a manager, an admin and
-//! two customers, each with the password equal to the username. Loaded only into an empty
-//! database.
+//! Demo data: the IT Service Desk queue with six canned messages, its group `ITSD_chat`,
+//! agents, a manager, an admin and two customers, each with the password equal to the username.
+//! Loaded only into an empty database.
 
 use crate::credentials;
 use crate::domain::directory::{DEFAULT_AUTO_CLOSE_SECS, DEFAULT_WARNING_SECS};
@@ -19,6 +19,34 @@ pub const DEMO_USERS: [(&str, &str, &[Role], bool); 6] = [
 
 pub const DEMO_GROUP: &str = "ITSD_chat";
 pub const DEMO_QUEUE: &str = "IT Service Desk";
+
+/// The demo queue's canned messages as (title, body).
+pub const DEMO_CANNED: [(&str, &str); 6] = [
+    (
+        "Greeting",
+        "Hi {customer.first_name}, this is {agent.first_name} from the {queue.name}. How can I help you today?",
+    ),
+    (
+        "Asset tag",
+        "Could you tell me the asset tag of your device? It is on a sticker on the bottom or back, starting with \"IT-\".",
+    ),
+    (
+        "Let me check",
+        "Thanks, {customer.first_name}. Let me check that for you; this may take a minute or two.",
+    ),
+    (
+        "Escalation",
+        "I am passing this to a specialist team. You will get an incident number so you can follow it.",
+    ),
+    (
+        "Closing",
+        "Is there anything else I can help you with, {customer.first_name}? If not, have a good day!",
+    ),
+    (
+        "Still there?",
+        "Are you still there, {customer.first_name}? I will close this chat soon if I don't hear back.",
+    ),
+];
 
 /// Loads the demo data if the database is empty; returns whether it did.
 pub async fn load_if_empty(db: &Db, now: Timestamp) -> Result<bool, StorageError> {
@@ -57,6 +85,25 @@ pub async fn load_if_empty(db: &Db, now: Timestamp) -> Result<bool, StorageError
             vec!["alice".into(), "bob".into(), "dana".into()],
         )],
         queues: vec![(queue, DEMO_GROUP.into())],
+        canned: DEMO_CANNED
+            .iter()
+            .map(|(t, b)| (DEMO_QUEUE.into(), (*t).into(), (*b).into()))
+            .collect(),
     };
     db.seed_if_empty(&seed, now).await
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn demo_canned_messages_use_only_known_placeholders() {
+        for (title, body) in DEMO_CANNED {
+            assert!(
+                crate::domain::canned::validate(title, body).is_ok(),
+                "{title}"
+            );
+        }
+    }
 }

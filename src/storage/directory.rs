@@ -345,6 +345,8 @@ pub struct DirectorySeed {
     pub groups: Vec<(String, Vec<String>)>,
     /// Queues with the name of their group (the settings' `group` id is ignored).
     pub queues: Vec<(QueueSettings, String)>,
+    /// Canned messages as (queue name, title, body), validated.
+    pub canned: Vec<(String, String, String)>,
 }
 
 impl Db {
@@ -395,6 +397,15 @@ impl Db {
             .execute(&mut *tx)
             .await
             .map_err(|e| classify(e, "queue name"))?;
+        }
+        for (queue, title, body) in &seed.canned {
+            sqlx::query("INSERT INTO canned_messages (queue_id, title, body) SELECT id, ?, ? FROM queues WHERE name = ?")
+                .bind(title)
+                .bind(body)
+                .bind(queue)
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| classify(e, "canned message title"))?;
         }
         tx.commit().await?;
         Ok(true)
