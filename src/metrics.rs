@@ -1,4 +1,5 @@
-//! Prometheus metrics: requests by route and status, and a latency histogram per route.
+//! Prometheus metrics: requests by route and status, a latency histogram per route, and the
+//! timer worker's rounds and fired deadlines.
 
 use std::time::Instant;
 
@@ -33,6 +34,10 @@ pub struct Metrics {
     registry: Registry,
     requests: Family<RequestLabels, Counter>,
     latency: LatencyFamily,
+    /// Rounds of the timer worker: tests wait on it to know a round has passed.
+    pub timer_rounds: Counter,
+    /// Inactivity deadlines fired (warnings and closes).
+    pub deadlines_fired: Counter,
 }
 
 impl Default for Metrics {
@@ -52,10 +57,24 @@ impl Default for Metrics {
             "HTTP request latency by route",
             latency.clone(),
         );
+        let timer_rounds = Counter::default();
+        let deadlines_fired = Counter::default();
+        registry.register(
+            "timer_rounds",
+            "Rounds of the timer worker",
+            timer_rounds.clone(),
+        );
+        registry.register(
+            "deadlines_fired",
+            "Inactivity deadlines fired",
+            deadlines_fired.clone(),
+        );
         Metrics {
             registry,
             requests,
             latency,
+            timer_rounds,
+            deadlines_fired,
         }
     }
 }

@@ -17,9 +17,12 @@ pub fn spawn(state: AppState, poll: Duration) -> JoinHandle<()> {
     tokio::spawn(async move {
         let mut last_sweep = state.clock.now();
         loop {
-            if let Err(e) = fire_due(&state).await {
-                tracing::warn!(error = %e, "firing deadlines");
-            }
+            match fire_due(&state).await {
+                Ok(fired) => {
+                    state.metrics.deadlines_fired.inc_by(fired as u64);
+                }
+                Err(e) => tracing::warn!(error = %e, "firing deadlines"),
+            };
             let now = state.clock.now();
             for user in state.presence.gone_offline(last_sweep, now) {
                 if let Ok(Some(user)) = state.db.user(user).await {
@@ -27,6 +30,7 @@ pub fn spawn(state: AppState, poll: Duration) -> JoinHandle<()> {
                 }
             }
             last_sweep = now;
+            state.metrics.timer_rounds.inc();
             tokio::time::sleep(poll).await;
         }
     })

@@ -10,5 +10,8 @@ mod origin;
 mod pages;
 mod restart;
 mod roles;
+mod sessions;
 mod signin;
+mod socket;
+mod timers;
 mod wire_fixtures;

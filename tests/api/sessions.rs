@@ -1,0 +1,562 @@
+//! The support session end to end over HTTP and the socket: start, offer, Accept, Comment and
+//! Work Note, canned messages, Transfer, End, queue positions.
+
+use reqwest::{Client, StatusCode};
+use serde_json::{Value, json};
+
+use crate::helpers::{TestApp, error_of};
+use crate::socket::Ws;
+
+pub async fn queue_id(app: &TestApp) -> String {
+    let queues: Value = app
+        .signed_in("dana")
+        .await
+        .get(app.url("/api/queues"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    queues[0]["id"].as_str().expect("demo queue").to_owned()
+}
+
+/// `who` starts a session with `message`; returns the answer's status and body.
+pub async fn start(app: &TestApp, who: &Client, message: &str) -> (StatusCode, Value) {
+    let queue = queue_id(app).await;
+    let response = who
+        .post(app.url(&format!("/api/queues/{queue}/sessions")))
+        .json(&json!({"client_id": format!("start-{message}"), "message": message}))
+        .send()
+        .await
+        .unwrap();
+    (response.status(), response.json().await.unwrap())
+}
+
+pub async fn post(
+    app: &TestApp,
+    who: &Client,
+    conv: &str,
+    kind: &str,
+    body: &str,
+    client_id: &str,
+) -> reqwest::Response {
+    who.post(app.url(&format!("/api/conversations/{conv}/entries")))
+        .json(&json!({"client_id": client_id, "kind": kind, "body": body}))
+        .send()
+        .await
+        .unwrap()
+}
+
+pub async fn entries(app: &TestApp, who: &Client, conv: &str) -> Vec<Value> {
+    let page: Value = who
+        .get(app.url(&format!("/api/conversations/{conv}/entries")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    page["entries"].as_array().expect("entries").clone()
+}
+
+fn bodies(entries: &[Value]) -> Vec<String> {
+    entries
+        .iter()
+        .map(|e| e["body"].as_str().unwrap().to_owned())
+        .collect()
+}
+
+#[tokio::test]
+async fn a_session_goes_from_queue_to_accept_to_close() {
+    let app = TestApp::spawn().await;
+    let (mut alice, _) = Ws::connect(&app, "alice", json!({})).await;
+    let (mut bob, _) = Ws::connect(&app, "bob", json!({})).await;
+    let carol = app.signed_in("carol").await;
+
+    let (status, conv) = start(&app, &carol, "My VPN drops every few minutes").await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_eq!(
+        (conv["state"].as_str(), conv["position"].as_i64()),
+        (Some("queued"), Some(1))
+    );
+    let id = conv["id"].as_str().unwrap().to_owned();
+    let (again_status, again) = start(&app, &carol, "Hello?").await;
+    assert_eq!(
+        again_status,
+        StatusCode::OK,
+        "one open session per customer and queue"
+    );
+    assert_eq!(again["id"], conv["id"]);
+
+    let (mut carol_ws, hello) = Ws::connect(&app, "carol", json!({})).await;
+    assert!(
+        hello
+            .iter()
+            .any(|f| f["type"] == "entry" && f["body"] == "My VPN drops every few minutes"),
+        "{hello:?}"
+    );
+
+    // Both agents are offered the session with the customer's name and first message.
+    for agent in [&mut alice, &mut bob] {
+        let offer = agent.find(|f| f["type"] == "offer").await;
+        assert_eq!(offer["conversation"]["id"], id.as_str());
+        assert_eq!(
+            offer["conversation"]["customer"]["display_name"],
+            "Carol Customer"
+        );
+        assert_eq!(
+            offer["conversation"]["first_message"],
+            "My VPN drops every few minutes"
+        );
+    }
+
+    alice
+        .send(json!({"type": "accept", "ref": "a1", "conversation": id}))
+        .await;
+    let ack = alice
+        .find(|f| f["type"] == "ack" || f["type"] == "error")
+        .await;
+    assert_eq!(ack["type"], "ack", "{ack}");
+    assert_eq!(ack["ref"], "a1");
+    let withdraw = bob.find(|f| f["type"] == "withdraw").await;
+    assert_eq!(withdraw["conversation"], id.as_str());
+    assert_eq!(
+        withdraw["by"]["display_name"], "Alice Agent",
+        "bob sees who took it"
+    );
+    let late = app
+        .signed_in("bob")
+        .await
+        .post(app.url(&format!("/api/conversations/{id}/accept")))
+        .send()
+        .await
+        .unwrap();
+    let (status, code, message) = error_of(late).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::CONFLICT, "already_accepted")
+    );
+    assert!(
+        message.starts_with("Alice Agent accepted this session"),
+        "{message}"
+    );
+
+    // The customer sees who joined, and the greeting.
+    let joined = carol_ws.entry_with(&id, "joined").await;
+    assert_eq!(joined["body"], "Alice Agent joined the chat.");
+    assert_eq!(joined["event"], "accepted");
+    let greeting = carol_ws.find(|f| f["type"] == "entry").await;
+    assert_eq!(greeting["author"]["display_name"], "Alice Agent");
+    assert!(
+        greeting["body"]
+            .as_str()
+            .unwrap()
+            .contains("IT Service Desk"),
+        "{greeting}"
+    );
+
+    // Comments both ways; the work note reaches alice but not carol.
+    let alice_http = app.signed_in("alice").await;
+    alice.send(json!({"type": "send", "ref": "s1", "conversation": id, "client_id": "n1", "kind": "work_note", "body": "Known VPN issue, see KB"})).await;
+    let note = alice.entry_with(&id, "Known VPN issue").await;
+    assert_eq!(note["kind"], "work_note");
+    assert_eq!(
+        post(
+            &app,
+            &alice_http,
+            &id,
+            "comment",
+            "Which VPN client version do you use?",
+            "c1"
+        )
+        .await
+        .status(),
+        StatusCode::CREATED
+    );
+    let comment = carol_ws.find(|f| f["type"] == "entry").await;
+    assert_eq!(
+        comment["body"], "Which VPN client version do you use?",
+        "the work note was skipped for carol"
+    );
+    carol_ws.send(json!({"type": "send", "ref": "s2", "conversation": id, "client_id": "k1", "kind": "comment", "body": "Version 5.2"})).await;
+    alice.entry_with(&id, "Version 5.2").await;
+
+    let seen_by_carol = bodies(&entries(&app, &carol, &id).await);
+    assert!(
+        !seen_by_carol.iter().any(|b| b.contains("Known VPN issue")),
+        "{seen_by_carol:?}"
+    );
+    let seen_by_alice = bodies(&entries(&app, &alice_http, &id).await);
+    assert!(seen_by_alice.iter().any(|b| b.contains("Known VPN issue")));
+
+    // Typing reaches the other side, never the log.
+    carol_ws
+        .send(json!({"type": "typing", "conversation": id, "active": true}))
+        .await;
+    let typing = alice.find(|f| f["type"] == "typing").await;
+    assert_eq!(
+        (
+            typing["user"]["display_name"].as_str(),
+            typing["active"].as_bool()
+        ),
+        (Some("Carol Customer"), Some(true))
+    );
+
+    // The agent ends it; posting afterwards is refused.
+    let ended = alice_http
+        .post(app.url(&format!("/api/conversations/{id}/end")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ended.status(), StatusCode::OK);
+    let ended: Value = ended.json().await.unwrap();
+    assert_eq!(
+        (ended["state"].as_str(), ended["closed_reason"].as_str()),
+        (Some("closed"), Some("ended_by_agent"))
+    );
+    let state = carol_ws
+        .find(|f| f["type"] == "conversation" && f["state"] == "closed")
+        .await;
+    assert_eq!(
+        state["closed_reason"], "ended_by_agent",
+        "carol sees it closed, with the reason"
+    );
+    let (status, code, _) =
+        error_of(post(&app, &carol, &id, "comment", "one more thing", "k2").await).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::CONFLICT, "session_closed")
+    );
+
+    // A new session can start after the old one closed.
+    let (status, fresh) = start(&app, &carol, "Another problem").await;
+    assert_eq!(status, StatusCode::CREATED);
+    assert_ne!(fresh["id"], conv["id"]);
+}
+
+#[tokio::test]
+async fn queue_positions_move_up_live_and_a_customer_can_leave() {
+    let app = TestApp::spawn().await;
+    let carol = app.signed_in("carol").await;
+    let ivan = app.signed_in("ivan").await;
+    let (_, first) = start(&app, &carol, "first").await;
+    let (_, second) = start(&app, &ivan, "second").await;
+    assert_eq!(second["position"], 2);
+    let (mut ivan_ws, _) = Ws::connect(&app, "ivan", json!({})).await;
+
+    let first_id = first["id"].as_str().unwrap();
+    let left = carol
+        .post(app.url(&format!("/api/conversations/{first_id}/end")))
+        .send()
+        .await
+        .unwrap();
+    let left: Value = left.json().await.unwrap();
+    assert_eq!(
+        left["closed_reason"], "abandoned",
+        "leaving the queue abandons the session"
+    );
+    let moved = ivan_ws
+        .find(|f| f["type"] == "conversation" && f["id"] == second["id"] && f["position"] == 1)
+        .await;
+    assert_eq!(moved["state"], "queued");
+
+    let waiting: Value = app
+        .signed_in("alice")
+        .await
+        .get(app.url(&format!("/api/queues/{}/sessions", queue_id(&app).await)))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<&Value> = waiting
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| &c["id"])
+        .collect();
+    assert_eq!(ids, [&second["id"]], "only ivan is still waiting");
+}
+
+#[tokio::test]
+async fn transfer_goes_to_an_online_member_of_the_group_only() {
+    let app = TestApp::spawn().await;
+    let carol = app.signed_in("carol").await;
+    let alice = app.signed_in("alice").await;
+    let (_, conv) = start(&app, &carol, "Printer on fire").await;
+    let id = conv["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        alice
+            .post(app.url(&format!("/api/conversations/{id}/accept")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    let transfer = |to: String, note: Option<&str>| {
+        let request = alice
+            .post(app.url(&format!("/api/conversations/{id}/transfer")))
+            .json(&json!({"to": to, "note": note}));
+        async move { request.send().await.unwrap() }
+    };
+
+    // Bob is offline (no socket), alice is herself, nina is not in the group.
+    let bob_id = app.user_id("bob").await;
+    let (status, code, message) = error_of(transfer(bob_id.clone(), None).await).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::CONFLICT, "offline"),
+        "{message}"
+    );
+    let (_, code, _) = error_of(transfer(app.user_id("alice").await, None).await).await;
+    assert_eq!(code, "same_agent");
+    let admin = app.signed_in("admin").await;
+    let nina: Value = admin
+        .post(app.url("/api/admin/users"))
+        .json(&json!({"username": "nina", "display_name": "Nina Network", "password": "nina-password", "roles": ["agent"]}))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let (_, code, message) =
+        error_of(transfer(nina["id"].as_str().unwrap().to_owned(), None).await).await;
+    assert_eq!(code, "not_in_group");
+    assert!(message.contains("Nina Network"), "{message}");
+
+    // Once bob is online, he receives it at once, with the note; carol sees the transfer.
+    let (mut bob_ws, _) = Ws::connect(&app, "bob", json!({})).await;
+    let (mut carol_ws, _) = Ws::connect(&app, "carol", json!({})).await;
+    let moved = transfer(bob_id.clone(), Some("Customer already rebooted twice")).await;
+    assert_eq!(moved.status(), StatusCode::OK);
+    let moved: Value = moved.json().await.unwrap();
+    assert_eq!(moved["assignee"]["display_name"], "Bob Agent");
+    let state = bob_ws
+        .find(|f| f["type"] == "conversation" && f["id"] == id.as_str())
+        .await;
+    assert_eq!(state["assignee"]["id"], bob_id.as_str());
+    let history = bob_ws.entry_with(&id, "already rebooted").await;
+    assert_eq!(history["kind"], "work_note");
+    let seen = carol_ws.entry_with(&id, "transferred").await;
+    assert_eq!(
+        seen["body"],
+        "Alice Agent transferred the chat to Bob Agent."
+    );
+    assert!(
+        !bodies(&entries(&app, &carol, &id).await)
+            .iter()
+            .any(|b| b.contains("rebooted")),
+        "the note is internal"
+    );
+
+    // Alice keeps read access but no longer posts comments; bob does.
+    assert_eq!(
+        alice
+            .get(app.url(&format!("/api/conversations/{id}")))
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    assert_eq!(
+        post(&app, &alice, &id, "comment", "hi", "a-late")
+            .await
+            .status(),
+        StatusCode::FORBIDDEN
+    );
+    let bob = app.signed_in("bob").await;
+    assert_eq!(
+        post(&app, &bob, &id, "comment", "Bob here", "b1")
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
+}
+
+#[tokio::test]
+async fn canned_messages_are_managed_and_posted_with_placeholders_filled() {
+    let app = TestApp::spawn().await;
+    let queue = queue_id(&app).await;
+    let dana = app.signed_in("dana").await;
+    let url = app.url(&format!("/api/queues/{queue}/canned"));
+    let demo: Value = dana.get(&url).send().await.unwrap().json().await.unwrap();
+    assert_eq!(
+        demo.as_array().unwrap().len(),
+        6,
+        "six demo canned messages"
+    );
+
+    let refused = dana
+        .post(&url)
+        .json(&json!({"title": "Bad", "body": "Hi {customer.nickname}"}))
+        .send()
+        .await
+        .unwrap();
+    let (status, code, message) = error_of(refused).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid")
+    );
+    assert!(message.contains("{customer.nickname}"), "{message}");
+    let alice = app.signed_in("alice").await;
+    let (status, ..) = error_of(
+        alice
+            .post(&url)
+            .json(&json!({"title": "X", "body": "Y"}))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::FORBIDDEN,
+        "agents use canned messages, managers keep them"
+    );
+
+    let created = dana
+        .post(&url)
+        .json(&json!({"title": "Reboot", "body": "{customer.first_name}, please reboot. – {agent.first_name}, {queue.name}"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let canned: Value = created.json().await.unwrap();
+    let canned_id = canned["id"].as_str().unwrap();
+    let patched = dana
+        .patch(app.url(&format!("/api/queues/{queue}/canned/{canned_id}")))
+        .json(&json!({"body": "{customer.first_name}, please restart. – {agent.first_name}, {queue.name}"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patched.status(), StatusCode::OK);
+
+    let carol = app.signed_in("carol").await;
+    let (_, conv) = start(&app, &carol, "Slow laptop").await;
+    let id = conv["id"].as_str().unwrap();
+    alice
+        .post(app.url(&format!("/api/conversations/{id}/accept")))
+        .send()
+        .await
+        .unwrap();
+    let posted = alice
+        .post(app.url(&format!("/api/conversations/{id}/canned/{canned_id}")))
+        .json(&json!({"client_id": "canned-1"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(posted.status(), StatusCode::CREATED);
+    let entry: Value = posted.json().await.unwrap();
+    assert_eq!(entry["kind"], "comment");
+    assert_eq!(
+        entry["body"],
+        "Carol, please restart. – Alice, IT Service Desk"
+    );
+    let again = alice
+        .post(app.url(&format!("/api/conversations/{id}/canned/{canned_id}")))
+        .json(&json!({"client_id": "canned-1"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        again.status(),
+        StatusCode::OK,
+        "one click, one comment, even when retried"
+    );
+    assert_eq!(
+        bodies(&entries(&app, &carol, id).await)
+            .iter()
+            .filter(|b| b.contains("restart"))
+            .count(),
+        1
+    );
+
+    let deleted = dana
+        .delete(app.url(&format!("/api/queues/{queue}/canned/{canned_id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+    let gone = alice
+        .post(app.url(&format!("/api/conversations/{id}/canned/{canned_id}")))
+        .json(&json!({"client_id": "canned-2"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_of(gone).await.0, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn bad_socket_input_gets_errors_and_a_flood_closes_only_that_socket() {
+    let app = TestApp::spawn().await;
+    let carol = app.signed_in("carol").await;
+    let (_, conv) = start(&app, &carol, "Outlook crashes").await;
+    let id = conv["id"].as_str().unwrap().to_owned();
+    let (mut ws, _) = Ws::connect(&app, "carol", json!({})).await;
+    // (frame, code)
+    let cases = [
+        (json!({"type": "dance"}), "invalid"),
+        (
+            json!({"type": "send", "ref": "r", "conversation": id, "client_id": "x", "kind": "comment", "body": "x".repeat(10_001)}),
+            "too_long",
+        ),
+        (
+            json!({"type": "send", "ref": "r", "conversation": id, "client_id": "x", "kind": "comment", "body": "   "}),
+            "invalid",
+        ),
+        (
+            json!({"type": "send", "ref": "r", "conversation": "nope", "client_id": "x", "kind": "comment", "body": "hi"}),
+            "not_found",
+        ),
+        (
+            json!({"type": "send", "ref": "r", "conversation": "999999", "client_id": "x", "kind": "comment", "body": "hi"}),
+            "not_found",
+        ),
+        (
+            json!({"type": "send", "ref": "r", "conversation": id, "client_id": "x", "kind": "work_note", "body": "hi"}),
+            "forbidden",
+        ),
+        (
+            json!({"type": "accept", "ref": "r", "conversation": id}),
+            "forbidden",
+        ),
+    ];
+    for (frame, code) in cases {
+        ws.send(frame.clone()).await;
+        let error = ws.find(|f| f["type"] == "error").await;
+        assert_eq!(error["error"]["code"], code, "{frame}");
+    }
+    ws.send(json!({"type": "send", "ref": "ok", "conversation": id, "client_id": "fine", "kind": "comment", "body": "still works"})).await;
+    assert_eq!(
+        ws.find(|f| f["type"] == "ack").await["ref"],
+        "ok",
+        "the socket stayed up"
+    );
+
+    let (mut bystander, _) = Ws::connect(&app, "alice", json!({})).await;
+    for n in 0..400 {
+        ws.send(json!({"type": "typing", "conversation": id, "active": n % 2 == 0}))
+            .await;
+    }
+    assert_eq!(
+        ws.closed().await,
+        Some(1008),
+        "a flood closes with policy violation"
+    );
+    bystander.send(json!({"type": "hello"})).await;
+    assert_eq!(
+        bystander.find(|f| f["type"] == "ready").await["type"],
+        "ready",
+        "others are unaffected"
+    );
+    assert_eq!(
+        entries(&app, &carol, &id).await.len(),
+        2,
+        "nothing stored was touched"
+    );
+}

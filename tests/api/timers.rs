@@ -1,0 +1,313 @@
+//! Inactivity timers with the injected clock: no test waits for real minutes. The timer
+//! worker's rounds are counted in /metrics, so a test knows a round has passed.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use switchboard::domain::session::{Deadline, DeadlineKind};
+use switchboard::domain::{ConversationId, Timestamp};
+use switchboard::storage::{Act, CommandError, Db};
+
+use crate::helpers::{START, TestApp};
+use crate::sessions::{entries, post, start};
+use crate::socket::Ws;
+
+async fn spawn() -> TestApp {
+    TestApp::spawn_with(|c| c.timer_poll_ms = 2).await
+}
+
+async fn timer_rounds(app: &TestApp) -> u64 {
+    let text = app
+        .client()
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    text.lines()
+        .find_map(|l| l.strip_prefix("switchboard_timer_rounds_total "))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("timer rounds metric")
+}
+
+/// Returns once the timer worker has completed two more rounds (so one began after now).
+async fn two_rounds(app: &TestApp) {
+    let from = timer_rounds(app).await;
+    while timer_rounds(app).await < from + 2 {
+        tokio::task::yield_now().await;
+    }
+}
+
+async fn db(app: &TestApp) -> Db {
+    Db::connect(&format!("sqlite://{}", app.db_file().display()))
+        .await
+        .expect("second handle on the database")
+}
+
+/// carol starts a session and alice accepts it (the greeting starts the clock); returns its id.
+async fn accepted_session(app: &TestApp) -> String {
+    let carol = app.signed_in("carol").await;
+    let (_, conv) = start(app, &carol, "Laptop will not charge").await;
+    let id = conv["id"].as_str().unwrap().to_owned();
+    let accepted = app
+        .signed_in("alice")
+        .await
+        .post(app.url(&format!("/api/conversations/{id}/accept")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(accepted.status(), StatusCode::OK);
+    id
+}
+
+fn conv_id(id: &str) -> ConversationId {
+    ConversationId(id.parse().unwrap())
+}
+
+const MS: Duration = Duration::from_millis(1);
+
+fn count_with(entries: &[Value], text: &str) -> usize {
+    entries
+        .iter()
+        .filter(|e| e["body"].as_str().is_some_and(|b| b.contains(text)))
+        .count()
+}
+
+#[tokio::test]
+async fn the_warning_comes_at_exactly_two_minutes_and_the_close_one_minute_later() {
+    let app = spawn().await;
+    let id = accepted_session(&app).await;
+    let db = db(&app).await;
+    let warning_due = Timestamp(START.0 + 120_000);
+    assert_eq!(
+        db.deadline(conv_id(&id)).await.unwrap(),
+        Some(Deadline {
+            kind: DeadlineKind::Warning,
+            due: warning_due
+        })
+    );
+    let (mut carol_ws, _) = Ws::connect(&app, "carol", json!({})).await;
+    let carol = app.signed_in("carol").await;
+
+    app.clock.advance(Duration::from_secs(120) - MS);
+    two_rounds(&app).await;
+    assert_eq!(
+        count_with(&entries(&app, &carol, &id).await, "still there"),
+        0,
+        "nothing at 1:59.999"
+    );
+
+    app.clock.advance(MS);
+    let warning = carol_ws.entry_with(&id, "Are you still there?").await;
+    assert_eq!(warning["event"], "inactivity_warning");
+    assert_eq!(
+        warning["at"], "2026-01-05T09:02:00Z",
+        "at exactly 2 minutes"
+    );
+    assert!(
+        warning["body"].as_str().unwrap().contains("1 minute"),
+        "{warning}"
+    );
+    let close_due = Timestamp(warning_due.0 + 60_000);
+    assert_eq!(
+        db.deadline(conv_id(&id)).await.unwrap(),
+        Some(Deadline {
+            kind: DeadlineKind::Close,
+            due: close_due
+        })
+    );
+
+    app.clock.advance(Duration::from_secs(60) - MS);
+    two_rounds(&app).await;
+    let conv: Value = carol
+        .get(app.url(&format!("/api/conversations/{id}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(conv["state"], "active", "still open at 2:59.999");
+
+    app.clock.advance(MS);
+    let closed = carol_ws
+        .find(|f| f["type"] == "conversation" && f["id"] == id.as_str() && f["state"] == "closed")
+        .await;
+    assert_eq!(closed["closed_reason"], "timed_out");
+    assert_eq!(
+        db.deadline(conv_id(&id)).await.unwrap(),
+        None,
+        "nothing left to fire"
+    );
+    let log = entries(&app, &carol, &id).await;
+    assert_eq!(count_with(&log, "Are you still there?"), 1, "one warning");
+    assert_eq!(log.last().unwrap()["event"], "closed");
+}
+
+#[tokio::test]
+async fn a_customer_reply_stops_the_clock_and_an_agent_reply_restarts_it() {
+    let app = spawn().await;
+    let id = accepted_session(&app).await;
+    let db = db(&app).await;
+    let carol = app.signed_in("carol").await;
+    let alice = app.signed_in("alice").await;
+
+    app.clock.advance(Duration::from_secs(100));
+    assert_eq!(
+        post(&app, &carol, &id, "comment", "It shows 0%", "k1")
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        db.deadline(conv_id(&id)).await.unwrap(),
+        None,
+        "waiting on the agent: no timer"
+    );
+    app.clock.advance(Duration::from_secs(600));
+    two_rounds(&app).await;
+    assert_eq!(
+        count_with(&entries(&app, &carol, &id).await, "still there"),
+        0,
+        "ten silent minutes of the agent warn nobody"
+    );
+
+    // A work note does not start the clock; a comment does, from its own time.
+    assert_eq!(
+        post(
+            &app,
+            &alice,
+            &id,
+            "work_note",
+            "checking the charger model",
+            "n1"
+        )
+        .await
+        .status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(db.deadline(conv_id(&id)).await.unwrap(), None);
+    assert_eq!(
+        post(&app, &alice, &id, "comment", "Which charger is it?", "a1")
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
+    let now = START.0 + 700_000;
+    assert_eq!(
+        db.deadline(conv_id(&id)).await.unwrap(),
+        Some(Deadline {
+            kind: DeadlineKind::Warning,
+            due: Timestamp(now + 120_000)
+        })
+    );
+
+    // After the warning, "I'm still here" gives the customer a fresh two minutes.
+    app.clock.advance(Duration::from_secs(120));
+    let mut carol_ws = Ws::open(&app, "carol").await;
+    carol_ws.entry_with(&id, "Are you still there?").await;
+    let here = carol
+        .post(app.url(&format!("/api/conversations/{id}/still-here")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(here.status(), StatusCode::NO_CONTENT);
+    carol_ws.entry_with(&id, "is still here").await;
+    assert_eq!(
+        db.deadline(conv_id(&id)).await.unwrap(),
+        Some(Deadline {
+            kind: DeadlineKind::Warning,
+            due: Timestamp(now + 240_000)
+        })
+    );
+    // The agent cannot answer for the customer.
+    let refused = alice
+        .post(app.url(&format!("/api/conversations/{id}/still-here")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+}
+
+#[tokio::test]
+async fn deadlines_survive_a_restart_and_the_customer_still_gets_the_full_minute() {
+    let mut app = spawn().await;
+    let id = accepted_session(&app).await;
+    app.stop().await;
+    // The server is down when the warning and even the close would have been due.
+    app.clock.advance(Duration::from_secs(600));
+    let app = app.restart(|_| {}).await;
+    let mut carol_ws = Ws::open(&app, "carol").await;
+    let warning = carol_ws.entry_with(&id, "Are you still there?").await;
+    assert_eq!(
+        warning["at"], "2026-01-05T09:10:00Z",
+        "the warning comes first, when the server is back"
+    );
+    let db = db(&app).await;
+    assert_eq!(
+        db.deadline(conv_id(&id)).await.unwrap(),
+        Some(Deadline {
+            kind: DeadlineKind::Close,
+            due: Timestamp(START.0 + 660_000)
+        }),
+        "the close counts from the warning really shown"
+    );
+    app.clock.advance(Duration::from_secs(60));
+    let closed = carol_ws
+        .find(|f| f["type"] == "conversation" && f["state"] == "closed")
+        .await;
+    assert_eq!(closed["closed_reason"], "timed_out");
+}
+
+#[tokio::test]
+async fn two_timer_workers_racing_fire_a_deadline_once() {
+    let mut app = spawn().await;
+    let id = accepted_session(&app).await;
+    app.stop().await;
+    let (one, two) = (db(&app).await, db(&app).await);
+    let conv = conv_id(&id);
+    for (kind, at) in [
+        (DeadlineKind::Warning, 120_000),
+        (DeadlineKind::Close, 180_000),
+    ] {
+        let deadline = one
+            .deadline(conv)
+            .await
+            .unwrap()
+            .expect("a pending deadline");
+        assert_eq!(deadline.kind, kind);
+        let now = Timestamp(START.0 + at);
+        let (a, b) = tokio::join!(
+            one.execute(conv, Act::Timer(deadline), now),
+            two.execute(conv, Act::Timer(deadline), now)
+        );
+        let wins = [&a, &b].iter().filter(|r| r.is_ok()).count();
+        assert_eq!(wins, 1, "{kind:?}: exactly one worker fires it");
+        for result in [a, b] {
+            if let Err(e) = result {
+                assert!(
+                    matches!(e, CommandError::Refused(_)),
+                    "the loser is refused, not broken: {e}"
+                );
+            }
+        }
+    }
+    let log = one.entries_after(conv, 0, 100).await.unwrap();
+    let warnings = log
+        .iter()
+        .filter(|e| e.body.contains("Are you still there?"))
+        .count();
+    let closes = log
+        .iter()
+        .filter(|e| e.body.contains("closed because"))
+        .count();
+    assert_eq!((warnings, closes), (1, 1));
+    assert_eq!(
+        log.iter().map(|e| e.seq).collect::<Vec<_>>(),
+        (1..=log.len() as i64).collect::<Vec<_>>(),
+        "gap-free"
+    );
+}
