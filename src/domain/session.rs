@@ -593,3 +593,400 @@ fn span(secs: u64) -> String {
         s => format!("{s} seconds"),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::domain::{GroupId, Role, RoleSet};
+
+    fn user(id: i64, name: &str, roles: &[Role], itil: bool) -> User {
+        User {
+            id: UserId(id),
+            username: name.to_lowercase(),
+            display_name: name.into(),
+            roles: RoleSet::of(roles),
+            itil,
+            disabled: false,
+            created_at: Timestamp(0),
+        }
+    }
+
+    fn queue() -> QueueSettings {
+        QueueSettings {
+            name: "IT Service Desk".into(),
+            group: GroupId(1),
+            greeting: "Hello!".into(),
+            inactivity_warning_secs: 120,
+            auto_close_secs: 60,
+        }
+    }
+
+    fn conv(state: SessionState, assignee: Option<&User>) -> Conversation {
+        Conversation {
+            id: ConversationId(1),
+            kind: ConversationKind::Support,
+            state,
+            queue: Some(QueueId(1)),
+            customer: Some(Person {
+                id: UserId(10),
+                display_name: "Carol".into(),
+            }),
+            assignee: assignee.map(Person::from),
+            last_seq: 1,
+            closed_reason: (state == SessionState::Closed).then_some(CloseReason::EndedByAgent),
+            created_at: Timestamp(0),
+            accepted_at: assignee.map(|_| Timestamp(0)),
+            first_message: None,
+        }
+    }
+
+    fn post(kind: PostKind) -> Command {
+        Command::Post {
+            kind,
+            body: "hi".into(),
+            client_id: "c".into(),
+        }
+    }
+
+    const NOW: Timestamp = Timestamp(1_000_000);
+
+    #[test]
+    fn who_may_do_what_in_which_state() {
+        let carol = user(10, "Carol", &[Role::Customer], false);
+        let alice = user(1, "Alice", &[Role::Agent], false);
+        let bob = user(2, "Bob", &[Role::Agent], false);
+        let dana = user(3, "Dana", &[Role::Manager, Role::Agent], false);
+        let outsider = user(4, "Olga", &[Role::Agent], false);
+        let ivan = user(11, "Ivan", &[Role::Customer], true);
+        use SessionState::*;
+        // (state, actor, in group, command, expected: Ok or the refusal)
+        let cases: Vec<(SessionState, &User, bool, Command, Result<(), Refusal>)> = vec![
+            (Queued, &alice, true, Command::Accept, Ok(())),
+            (
+                Queued,
+                &outsider,
+                false,
+                Command::Accept,
+                Err(Refusal::NotFound),
+            ),
+            (
+                Queued,
+                &ivan,
+                false,
+                Command::Accept,
+                Err(Refusal::NotFound),
+            ),
+            (
+                Active,
+                &bob,
+                true,
+                Command::Accept,
+                Err(Refusal::AlreadyAccepted {
+                    by: "Alice".into(),
+                    ago: "16 min ago".into(),
+                }),
+            ),
+            (
+                Closed,
+                &bob,
+                true,
+                Command::Accept,
+                Err(Refusal::SessionClosed),
+            ),
+            (Queued, &carol, false, post(PostKind::Comment), Ok(())),
+            (
+                Queued,
+                &carol,
+                false,
+                post(PostKind::WorkNote),
+                Err(Refusal::Forbidden(
+                    "Only service desk staff may post work notes.",
+                )),
+            ),
+            (Active, &alice, true, post(PostKind::Comment), Ok(())),
+            (
+                Active,
+                &bob,
+                true,
+                post(PostKind::Comment),
+                Err(Refusal::Forbidden(
+                    "Only the assigned agent may post comments; add a work note instead.",
+                )),
+            ),
+            (Active, &bob, true, post(PostKind::WorkNote), Ok(())),
+            (Active, &dana, false, post(PostKind::WorkNote), Ok(())),
+            (
+                Active,
+                &outsider,
+                false,
+                post(PostKind::WorkNote),
+                Err(Refusal::NotFound),
+            ),
+            (
+                Closed,
+                &alice,
+                true,
+                post(PostKind::Comment),
+                Err(Refusal::SessionClosed),
+            ),
+            (Active, &carol, false, Command::End, Ok(())),
+            (
+                Active,
+                &bob,
+                true,
+                Command::End,
+                Err(Refusal::Forbidden(
+                    "Only the assigned agent or the customer may end this session.",
+                )),
+            ),
+            (Active, &dana, true, Command::End, Ok(())),
+            (
+                Active,
+                &alice,
+                true,
+                Command::StillHere,
+                Err(Refusal::Forbidden(
+                    "Only the customer answers the inactivity warning.",
+                )),
+            ),
+            (Active, &carol, false, Command::StillHere, Ok(())),
+        ];
+        for (state, actor, in_group, command, want) in cases {
+            let c = conv(state, (state != Queued).then_some(&alice));
+            let q = queue();
+            let facts = Facts {
+                conv: &c,
+                queue: &q,
+                pending: None,
+                now: NOW,
+            };
+            let got = decide(
+                &facts,
+                &Viewer {
+                    user: actor,
+                    in_group,
+                },
+                command.clone(),
+            )
+            .map(|_| ());
+            assert_eq!(got, want, "{state:?} {} {command:?}", actor.display_name);
+        }
+    }
+
+    #[test]
+    fn transfer_needs_an_online_member_other_than_the_assignee() {
+        let alice = user(1, "Alice", &[Role::Agent], false);
+        let bob = user(2, "Bob", &[Role::Agent], false);
+        let c = conv(SessionState::Active, Some(&alice));
+        let q = queue();
+        let facts = Facts {
+            conv: &c,
+            queue: &q,
+            pending: None,
+            now: NOW,
+        };
+        let viewer = Viewer {
+            user: &alice,
+            in_group: true,
+        };
+        let transfer = |to: &User, in_group, online| Command::Transfer {
+            to: to.clone(),
+            to_in_group: in_group,
+            to_online: online,
+            note: Some("note".into()),
+        };
+        assert_eq!(
+            decide(&facts, &viewer, transfer(&bob, false, true)),
+            Err(Refusal::NotInGroup("Bob".into()))
+        );
+        assert_eq!(
+            decide(&facts, &viewer, transfer(&bob, true, false)),
+            Err(Refusal::Offline("Bob".into()))
+        );
+        assert_eq!(
+            decide(&facts, &viewer, transfer(&alice, true, true)),
+            Err(Refusal::SameAgent)
+        );
+        let done = decide(&facts, &viewer, transfer(&bob, true, true)).unwrap();
+        assert_eq!(done.assignee.map(|a| a.id), Some(bob.id));
+        let kinds: Vec<EntryKind> = done.entries.iter().map(|e| e.kind).collect();
+        assert_eq!(
+            kinds,
+            [EntryKind::System, EntryKind::WorkNote],
+            "a public line and the internal note"
+        );
+    }
+
+    #[test]
+    fn the_inactivity_clock_follows_the_conversation() {
+        let alice = user(1, "Alice", &[Role::Agent], false);
+        let carol = user(10, "Carol", &[Role::Customer], false);
+        let c = conv(SessionState::Active, Some(&alice));
+        let q = queue();
+        let warning = Deadline {
+            kind: DeadlineKind::Warning,
+            due: NOW,
+        };
+        let close = Deadline {
+            kind: DeadlineKind::Close,
+            due: NOW,
+        };
+        let at = |secs: u64| NOW.plus(Duration::from_secs(secs));
+        let agent = Viewer {
+            user: &alice,
+            in_group: true,
+        };
+        let customer = Viewer {
+            user: &carol,
+            in_group: false,
+        };
+        // (pending, actor, command, deadline change)
+        let cases = [
+            (
+                None,
+                &agent,
+                post(PostKind::Comment),
+                DeadlineChange::Set(Deadline {
+                    kind: DeadlineKind::Warning,
+                    due: at(120),
+                }),
+            ),
+            (
+                Some(warning),
+                &agent,
+                post(PostKind::Comment),
+                DeadlineChange::Set(Deadline {
+                    kind: DeadlineKind::Warning,
+                    due: at(120),
+                }),
+            ),
+            (
+                Some(close),
+                &agent,
+                post(PostKind::Comment),
+                DeadlineChange::Keep,
+            ),
+            (
+                Some(warning),
+                &agent,
+                post(PostKind::WorkNote),
+                DeadlineChange::Keep,
+            ),
+            (
+                Some(warning),
+                &customer,
+                post(PostKind::Comment),
+                DeadlineChange::Clear,
+            ),
+            (
+                Some(close),
+                &customer,
+                Command::StillHere,
+                DeadlineChange::Set(Deadline {
+                    kind: DeadlineKind::Warning,
+                    due: at(120),
+                }),
+            ),
+            (None, &customer, Command::StillHere, DeadlineChange::Keep),
+            (
+                Some(warning),
+                &customer,
+                Command::End,
+                DeadlineChange::Clear,
+            ),
+        ];
+        for (pending, viewer, command, want) in cases {
+            let facts = Facts {
+                conv: &c,
+                queue: &q,
+                pending,
+                now: NOW,
+            };
+            let got = decide(&facts, viewer, command.clone()).unwrap().deadline;
+            assert_eq!(
+                got, want,
+                "{pending:?} {command:?} by {}",
+                viewer.user.display_name
+            );
+        }
+        // Firing: the warning schedules the close from now; the close closes; a moved deadline is not due.
+        let facts = Facts {
+            conv: &c,
+            queue: &q,
+            pending: Some(warning),
+            now: at(5),
+        };
+        let fired = fire(&facts, warning).unwrap();
+        assert_eq!(
+            fired.deadline,
+            DeadlineChange::Set(Deadline {
+                kind: DeadlineKind::Close,
+                due: at(65)
+            })
+        );
+        assert_eq!(fired.entries[0].event, Some(Event::InactivityWarning));
+        let facts = Facts {
+            conv: &c,
+            queue: &q,
+            pending: Some(close),
+            now: NOW,
+        };
+        let closed = fire(&facts, close).unwrap();
+        assert_eq!(
+            (closed.state, closed.closed_reason),
+            (SessionState::Closed, Some(CloseReason::TimedOut))
+        );
+        assert_eq!(
+            fire(&facts, warning),
+            Err(Refusal::NotDue),
+            "not the pending deadline"
+        );
+        let early = Facts {
+            conv: &c,
+            queue: &q,
+            pending: Some(warning),
+            now: Timestamp(NOW.0 - 1),
+        };
+        assert_eq!(fire(&early, warning), Err(Refusal::NotDue), "not due yet");
+    }
+
+    #[test]
+    fn work_notes_are_for_itil_holders_only() {
+        let cases = [
+            (user(10, "Carol", &[Role::Customer], false), false),
+            (user(11, "Ivan", &[Role::Customer], true), true),
+            (user(1, "Alice", &[Role::Agent], false), true),
+            (user(3, "Dana", &[Role::Manager], false), true),
+        ];
+        for (viewer, sees_notes) in cases {
+            assert!(
+                can_see(Audience::Everyone, &viewer),
+                "{} sees comments",
+                viewer.display_name
+            );
+            assert_eq!(
+                can_see(Audience::Itil, &viewer),
+                sees_notes,
+                "{} and work notes",
+                viewer.display_name
+            );
+        }
+        assert_eq!(audience_of(EntryKind::WorkNote), Audience::Itil);
+        assert_eq!(audience_of(EntryKind::Comment), Audience::Everyone);
+    }
+
+    #[test]
+    fn bodies_and_client_ids_are_bounded() {
+        assert_eq!(check_post("hi", ""), Err(Refusal::BadClientId));
+        assert_eq!(check_post(" \n ", "c"), Err(Refusal::EmptyBody));
+        assert_eq!(
+            check_post(&"é".repeat(BODY_MAX_CHARS), "c"),
+            Ok(()),
+            "characters, not bytes"
+        );
+        assert_eq!(
+            check_post(&"x".repeat(BODY_MAX_CHARS + 1), "c"),
+            Err(Refusal::TooLong)
+        );
+    }
+}

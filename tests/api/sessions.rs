@@ -560,3 +560,70 @@ async fn bad_socket_input_gets_errors_and_a_flood_closes_only_that_socket() {
         "nothing stored was touched"
     );
 }
+
+#[tokio::test]
+async fn text_that_is_not_utf8_closes_with_1007() {
+    let app = TestApp::spawn().await;
+    let mut ws = Ws::open(&app, "carol").await;
+    ws.send_invalid_utf8().await;
+    assert_eq!(ws.closed().await, Some(1007));
+}
+
+#[tokio::test]
+async fn an_agent_is_offline_thirty_seconds_after_the_last_socket() {
+    let app = TestApp::spawn_with(|c| c.timer_poll_ms = 2).await;
+    let carol = app.signed_in("carol").await;
+    let ivan = app.signed_in("ivan").await;
+    let alice = app.signed_in("alice").await;
+    let bob_id = app.user_id("bob").await;
+    let mut alice_ws = Ws::open(&app, "alice").await;
+
+    let mut bob_ws = Ws::open(&app, "bob").await;
+    let online = alice_ws
+        .find(|f| f["type"] == "presence" && f["user"]["id"] == bob_id.as_str())
+        .await;
+    assert_eq!(online["status"], "available");
+    bob_ws
+        .send(json!({"type": "presence", "status": "away"}))
+        .await;
+    let away = alice_ws
+        .find(|f| f["type"] == "presence" && f["user"]["id"] == bob_id.as_str())
+        .await;
+    assert_eq!(away["status"], "away");
+    bob_ws.close().await;
+
+    let transfer = |conv: String| {
+        let request = alice
+            .post(app.url(&format!("/api/conversations/{conv}/transfer")))
+            .json(&json!({"to": bob_id}));
+        async move { request.send().await.unwrap() }
+    };
+    let (_, first) = start(&app, &carol, "Monitor flickers").await;
+    let first = first["id"].as_str().unwrap().to_owned();
+    alice
+        .post(app.url(&format!("/api/conversations/{first}/accept")))
+        .send()
+        .await
+        .unwrap();
+    app.clock.advance(std::time::Duration::from_secs(29));
+    assert_eq!(
+        transfer(first).await.status(),
+        StatusCode::OK,
+        "a reload's worth of absence is not offline"
+    );
+
+    let (_, second) = start(&app, &ivan, "Keyboard missing keys").await;
+    let second = second["id"].as_str().unwrap().to_owned();
+    alice
+        .post(app.url(&format!("/api/conversations/{second}/accept")))
+        .send()
+        .await
+        .unwrap();
+    app.clock.advance(std::time::Duration::from_secs(1));
+    let gone = alice_ws
+        .find(|f| f["type"] == "presence" && f["status"] == "offline")
+        .await;
+    assert_eq!(gone["user"]["display_name"], "Bob Agent");
+    let (status, code, _) = error_of(transfer(second).await).await;
+    assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "offline"));
+}

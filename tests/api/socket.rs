@@ -117,6 +117,26 @@ impl Ws {
         .await
     }
 
+    /// Closes the socket and waits until the server has let go of it.
+    pub async fn close(mut self) {
+        self.socket
+            .send(Message::Close(None))
+            .await
+            .expect("send close");
+        while let Ok(Some(Ok(_))) = tokio::time::timeout(WAIT, self.socket.next()).await {}
+    }
+
+    /// Sends a text frame whose payload is not UTF-8.
+    pub async fn send_invalid_utf8(&mut self) {
+        use tokio_tungstenite::tungstenite::protocol::frame::Frame;
+        use tokio_tungstenite::tungstenite::protocol::frame::coding::{Data, OpCode};
+        let frame = Frame::message(vec![b'{', 0xff, 0xfe, b'}'], OpCode::Data(Data::Text), true);
+        self.socket
+            .send(Message::Frame(frame))
+            .await
+            .expect("send raw frame");
+    }
+
     /// The close code of the next close frame.
     pub async fn closed(&mut self) -> Option<u16> {
         crate::origin::next_close(&mut self.socket).await
