@@ -11,6 +11,16 @@ use crate::http::error::AppError;
 use crate::hub::ConversationView;
 use crate::storage::{Act, Applied, CommandError};
 
+/// How many recent entries a summary looks at: unread counts stop there.
+pub const UNREAD_WINDOW: i64 = 100;
+
+/// A conversation as one user sees it in a list.
+#[derive(Debug, Clone)]
+pub struct Summary {
+    pub preview: Option<session::Entry>,
+    pub unread: i64,
+}
+
 /// Refusals of the domain as API errors.
 impl From<Refusal> for AppError {
     fn from(r: Refusal) -> Self {
@@ -53,6 +63,32 @@ impl AppState {
         })
     }
 
+    /// What `user` sees of a conversation in a list: the last entry they may see, and how many
+    /// entries by others they may see after their read mark (counted up to [`UNREAD_WINDOW`]).
+    pub async fn summary(&self, conv: &Conversation, user: &User) -> Result<Summary, AppError> {
+        let mark = self.db.read_mark(user.id, conv.id).await?;
+        let recent = self
+            .db
+            .entries_after(
+                conv.id,
+                (conv.last_seq - UNREAD_WINDOW).max(0),
+                UNREAD_WINDOW,
+            )
+            .await?;
+        let visible: Vec<&session::Entry> = recent
+            .iter()
+            .filter(|e| session::can_see(e.audience(), user))
+            .collect();
+        let unread = visible
+            .iter()
+            .filter(|e| e.seq > mark && e.author.as_ref().is_none_or(|a| a.id != user.id))
+            .count();
+        Ok(Summary {
+            preview: visible.last().map(|e| (*e).clone()),
+            unread: unread as i64,
+        })
+    }
+
     /// Who `user` is to the conversation (a member of its queue's group or not).
     pub async fn viewer_of<'a>(
         &self,
@@ -85,6 +121,21 @@ impl AppState {
         } else {
             Err(AppError::not_found("conversation"))
         }
+    }
+
+    /// Marks a conversation the user may see read up to `seq`.
+    pub async fn mark_read(
+        &self,
+        id: ConversationId,
+        user: &User,
+        seq: i64,
+    ) -> Result<(), AppError> {
+        let conv = self.visible_conversation(id, user).await?;
+        if !(0..=conv.last_seq).contains(&seq) {
+            return Err(AppError::Invalid(format!("seq is 0 to {}.", conv.last_seq)));
+        }
+        self.db.mark_read(user.id, id, seq).await?;
+        Ok(())
     }
 
     /// Starts (or returns the open) support session of `customer` in `queue`.

@@ -298,6 +298,21 @@ pub struct Conversation {
     pub created_at: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accepted_at: Option<String>,
+    /// For the caller: the last entry they may see (lists and `hello` only).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub preview: Option<Entry>,
+    /// For the caller: entries by others after their read mark (lists and `hello` only; at most 100).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub unread: Option<i64>,
+}
+
+impl Conversation {
+    /// This conversation with the caller's preview and unread count.
+    pub fn with_summary(mut self, summary: &crate::sessions::Summary) -> Self {
+        self.preview = summary.preview.as_ref().map(Entry::from);
+        self.unread = Some(summary.unread);
+        self
+    }
 }
 
 fn person_ref(p: &session::Person) -> UserRef {
@@ -341,6 +356,8 @@ impl From<&ConversationView> for Conversation {
             first_message: c.first_message.clone(),
             created_at: rfc3339(c.created_at),
             accepted_at: c.accepted_at.map(rfc3339),
+            preview: None,
+            unread: None,
         }
     }
 }
@@ -519,6 +536,13 @@ pub struct SetPresence {
     pub status: PresenceStatus,
 }
 
+/// `POST /api/conversations/{id}/read`: everything up to `seq` has been read.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct MarkRead {
+    pub seq: i64,
+}
+
 /// `POST /api/conversations/{id}/typing`.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
@@ -554,6 +578,11 @@ pub enum ClientFrame {
     },
     Presence {
         status: PresenceStatus,
+    },
+    /// Everything up to `seq` has been read.
+    Read {
+        conversation: String,
+        seq: i64,
     },
     /// Start receiving a conversation the user may see (e.g. an agent reading a colleague's).
     Watch {

@@ -239,6 +239,16 @@ impl Session {
                 active,
             } => self.typing(&conversation, active),
             ClientFrame::Presence { status } => self.presence(status),
+            ClientFrame::Read { conversation, seq } => {
+                let result = match conversation.parse::<ConversationId>() {
+                    Ok(id) => self.state.mark_read(id, &self.user, seq).await,
+                    Err(_) => Err(AppError::not_found("conversation")),
+                };
+                result
+                    .err()
+                    .map(|e| vec![error_frame(None, &e)])
+                    .unwrap_or_default()
+            }
             ClientFrame::Watch { conversation } => match self.visible(&conversation).await {
                 Ok(conv) => {
                     self.state.hub.watch(self.socket_id, conv.id);
@@ -303,9 +313,10 @@ impl Session {
         frames
     }
 
+    /// The conversation's state with this user's preview and unread count.
     async fn conversation_frame(&self, conv: session::Conversation) -> Vec<ServerFrame> {
-        match self.state.view(conv).await {
-            Ok(view) => vec![ServerFrame::Conversation(wire::Conversation::from(&view))],
+        match crate::http::conversations::summarised(&self.state, conv, &self.user).await {
+            Ok(conv) => vec![ServerFrame::Conversation(conv)],
             Err(e) => vec![error_frame(None, &e)],
         }
     }

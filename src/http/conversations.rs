@@ -33,6 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(end))
         .routes(routes!(still_here))
         .routes(routes!(typing))
+        .routes(routes!(mark_read))
         .routes(routes!(set_presence))
 }
 
@@ -65,6 +66,16 @@ async fn wire_conversation(
     conv: Conversation,
 ) -> Result<wire::Conversation, AppError> {
     Ok(wire::Conversation::from(&state.view(conv).await?))
+}
+
+/// The conversation as `user` sees it in a list: with their preview and unread count.
+pub(crate) async fn summarised(
+    state: &AppState,
+    conv: Conversation,
+    user: &User,
+) -> Result<wire::Conversation, AppError> {
+    let summary = state.summary(&conv, user).await?;
+    Ok(wire_conversation(state, conv).await?.with_summary(&summary))
 }
 
 /// Start a support session (customers); returns the open one if there is one.
@@ -153,7 +164,7 @@ async fn list_conversations(
 ) -> Result<Json<Vec<wire::Conversation>>, AppError> {
     let mut out = Vec::new();
     for conv in conversations_for(&state, &current.user).await? {
-        out.push(wire_conversation(&state, conv).await?);
+        out.push(summarised(&state, conv, &current.user).await?);
     }
     Ok(Json(out))
 }
@@ -168,7 +179,21 @@ async fn get_conversation(
     ApiPath(id): ApiPath<ConversationId>,
 ) -> Result<Json<wire::Conversation>, AppError> {
     let conv = state.visible_conversation(id, &current.user).await?;
-    Ok(Json(wire_conversation(&state, conv).await?))
+    Ok(Json(summarised(&state, conv, &current.user).await?))
+}
+
+/// Mark the conversation read up to `seq` (for unread counts; a mark never moves back).
+#[utoipa::path(post, path = "/api/conversations/{id}/read", tag = "sessions", request_body = wire::MarkRead,
+    params(("id" = String, Path, description = "Conversation id")),
+    responses((status = 204), (status = 404, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody)))]
+async fn mark_read(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiPath(id): ApiPath<ConversationId>,
+    ApiJson(body): ApiJson<wire::MarkRead>,
+) -> Result<StatusCode, AppError> {
+    state.mark_read(id, &current.user, body.seq).await?;
+    Ok(StatusCode::NO_CONTENT)
 }
 
 /// History by seq: the entries after `after` that the caller may see.

@@ -583,3 +583,36 @@ async fn is_member(
             .await?;
     Ok(found.is_some())
 }
+
+impl Db {
+    /// Marks `conversation` read by `user` up to `seq` (a mark never moves back).
+    pub async fn mark_read(
+        &self,
+        user: UserId,
+        conversation: ConversationId,
+        seq: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO read_marks (user_id, conversation_id, seq) VALUES (?, ?, ?) \
+             ON CONFLICT (user_id, conversation_id) DO UPDATE SET seq = max(seq, excluded.seq)",
+        )
+        .bind(user.0)
+        .bind(conversation.0)
+        .bind(seq)
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    /// How far `user` has read `conversation` (0 if never).
+    pub async fn read_mark(&self, user: UserId, conversation: ConversationId) -> Result<i64> {
+        let seq: Option<i64> = sqlx::query_scalar(
+            "SELECT seq FROM read_marks WHERE user_id = ? AND conversation_id = ?",
+        )
+        .bind(user.0)
+        .bind(conversation.0)
+        .fetch_optional(&self.read)
+        .await?;
+        Ok(seq.unwrap_or(0))
+    }
+}

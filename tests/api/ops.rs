@@ -138,6 +138,7 @@ async fn the_openapi_document_lists_every_endpoint() {
         ("/api/conversations/{id}/end", "post"),
         ("/api/conversations/{id}/still-here", "post"),
         ("/api/conversations/{id}/typing", "post"),
+        ("/api/conversations/{id}/read", "post"),
         ("/api/presence", "put"),
         ("/api/queues/{queue}/canned", "get"),
         ("/api/queues/{queue}/canned", "post"),

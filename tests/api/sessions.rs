@@ -627,3 +627,85 @@ async fn an_agent_is_offline_thirty_seconds_after_the_last_socket() {
     let (status, code, _) = error_of(transfer(second).await).await;
     assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "offline"));
 }
+
+#[tokio::test]
+async fn previews_and_unread_counts_follow_visibility_and_read_marks() {
+    let app = TestApp::spawn().await;
+    let carol = app.signed_in("carol").await;
+    let alice = app.signed_in("alice").await;
+    let (_, conv) = start(&app, &carol, "Cannot print").await;
+    let id = conv["id"].as_str().unwrap().to_owned();
+    alice
+        .post(app.url(&format!("/api/conversations/{id}/accept")))
+        .send()
+        .await
+        .unwrap();
+    post(&app, &carol, &id, "comment", "It says offline", "k1").await;
+    post(&app, &alice, &id, "comment", "Is it switched on?", "a1").await;
+    post(
+        &app,
+        &alice,
+        &id,
+        "work_note",
+        "Printer PR-7 is in repair",
+        "n1",
+    )
+    .await;
+    let summary = |who: &Client| {
+        let request = who.get(app.url(&format!("/api/conversations/{id}")));
+        async move { request.send().await.unwrap().json::<Value>().await.unwrap() }
+    };
+
+    let for_carol = summary(&carol).await;
+    assert_eq!(
+        for_carol["preview"]["body"], "Is it switched on?",
+        "carol's preview is the last entry she may see"
+    );
+    // joined, greeting, the comment; not her own messages, not the work note.
+    assert_eq!(for_carol["unread"], 3);
+    let for_alice = summary(&alice).await;
+    assert_eq!(for_alice["preview"]["body"], "Printer PR-7 is in repair");
+    assert_eq!(
+        for_alice["unread"], 3,
+        "carol's two messages and the system line"
+    );
+
+    let last_seq = for_alice["last_seq"].as_i64().unwrap();
+    let read = carol
+        .post(app.url(&format!("/api/conversations/{id}/read")))
+        .json(&json!({"seq": last_seq}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(read.status(), StatusCode::NO_CONTENT);
+    assert_eq!(summary(&carol).await["unread"], 0);
+    let back = carol
+        .post(app.url(&format!("/api/conversations/{id}/read")))
+        .json(&json!({"seq": 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(back.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        summary(&carol).await["unread"],
+        0,
+        "a read mark never moves back"
+    );
+    let beyond = carol
+        .post(app.url(&format!("/api/conversations/{id}/read")))
+        .json(&json!({"seq": last_seq + 1}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(error_of(beyond).await.1, "invalid");
+
+    let listed: Value = carol
+        .get(app.url("/api/conversations"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(listed[0]["preview"]["body"], "Is it switched on?");
+}
