@@ -660,7 +660,8 @@ mod tests {
         let ivan = user(11, "Ivan", &[Role::Customer], true);
         use SessionState::*;
         // (state, actor, in group, command, expected: Ok or the refusal)
-        let cases: Vec<(SessionState, &User, bool, Command, Result<(), Refusal>)> = vec![
+        type Case<'a> = (SessionState, &'a User, bool, Command, Result<(), Refusal>);
+        let cases: Vec<Case<'_>> = vec![
             (Queued, &alice, true, Command::Accept, Ok(())),
             (
                 Queued,

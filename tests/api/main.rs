@@ -5,6 +5,7 @@ mod helpers;
 mod bad_input;
 mod config_env;
 mod directory;
+mod guarantees;
 mod ops;
 mod origin;
 mod pages;
