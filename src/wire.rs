@@ -529,6 +529,15 @@ impl From<Status> for PresenceStatus {
     }
 }
 
+/// A member of a queue's group, with presence.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Member {
+    pub id: String,
+    pub display_name: String,
+    pub status: PresenceStatus,
+}
+
 /// `PUT /api/presence`.
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]

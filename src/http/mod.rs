@@ -10,6 +10,7 @@ pub mod extract;
 mod groups;
 mod ops;
 mod pages;
+mod profiles;
 mod queues;
 mod session;
 mod users;
@@ -130,6 +131,7 @@ pub fn router(state: AppState) -> Router {
         .merge(queues::router())
         .merge(conversations::router())
         .merge(canned::router())
+        .merge(profiles::router())
         .merge(ops::router())
         .merge(crate::ws::router())
         .split_for_parts();

@@ -17,6 +17,10 @@ pub fn router() -> Router<AppState> {
         .route("/agent", get(agent_app))
         .route("/agent/{*rest}", get(agent_app))
         .route("/support", get(support_page))
+        .route(
+            "/widget-demo",
+            get(|| async { assets::page("widget-demo.html") }),
+        )
 }
 
 fn to_sign_in(path: &str) -> Response {

@@ -8,7 +8,7 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::AppState;
-use super::auth::{CurrentUser, Manager};
+use super::auth::{CurrentUser, Manager, Staff};
 use super::error::AppError;
 use super::extract::{ApiJson, ApiPath};
 use crate::domain::directory::{DEFAULT_AUTO_CLOSE_SECS, DEFAULT_WARNING_SECS};
@@ -19,6 +19,32 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_queues, create_queue))
         .routes(routes!(get_queue, update_queue))
+        .routes(routes!(queue_members))
+}
+
+/// The agents of a queue's group with their presence, for the Transfer dialog.
+#[utoipa::path(get, path = "/api/queues/{queue}/members", tag = "queues",
+    params(("queue" = String, Path, description = "Queue id")),
+    responses((status = 200, body = Vec<wire::Member>), (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody)))]
+async fn queue_members(
+    State(state): State<AppState>,
+    Staff(user): Staff,
+    ApiPath(id): ApiPath<QueueId>,
+) -> Result<Json<Vec<wire::Member>>, AppError> {
+    let queue = super::conversations::usable_queue(&state, &user, id).await?;
+    let now = state.clock.now();
+    let members = state.db.group_members(queue.settings.group).await?;
+    Ok(Json(
+        members
+            .iter()
+            .filter(|m| !m.disabled)
+            .map(|m| wire::Member {
+                id: m.id.to_string(),
+                display_name: m.display_name.clone(),
+                status: state.presence.status(m.id, now).into(),
+            })
+            .collect(),
+    ))
 }
 
 /// The queues `user` may see: customers and managers every queue (customers to start a chat),

@@ -616,3 +616,21 @@ impl Db {
         Ok(seq.unwrap_or(0))
     }
 }
+
+impl Db {
+    /// The support sessions a customer started, newest first (at most `limit`).
+    pub async fn sessions_of_customer(
+        &self,
+        customer: UserId,
+        limit: i64,
+    ) -> Result<Vec<Conversation>> {
+        let rows = sqlx::query(&format!(
+            "{CONVERSATION_SELECT} WHERE c.customer_id = ? ORDER BY c.id DESC LIMIT ?"
+        ))
+        .bind(customer.0)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(conversation_from_row).collect()
+    }
+}

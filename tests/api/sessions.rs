@@ -709,3 +709,90 @@ async fn previews_and_unread_counts_follow_visibility_and_read_marks() {
         .unwrap();
     assert_eq!(listed[0]["preview"]["body"], "Is it switched on?");
 }
+
+#[tokio::test]
+async fn agents_see_the_group_with_presence_and_a_customers_history() {
+    let app = TestApp::spawn().await;
+    let queue = queue_id(&app).await;
+    let alice = app.signed_in("alice").await;
+    let _bob_ws = Ws::open(&app, "bob").await;
+    let members: Value = alice
+        .get(app.url(&format!("/api/queues/{queue}/members")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let status_of = |name: &str| {
+        members
+            .as_array()
+            .unwrap()
+            .iter()
+            .find(|m| m["display_name"] == name)
+            .map(|m| m["status"].clone())
+    };
+    assert_eq!(
+        status_of("Bob Agent"),
+        Some(json!("available")),
+        "bob has a socket open"
+    );
+    assert_eq!(status_of("Dana Manager"), Some(json!("offline")));
+    assert_eq!(
+        status_of("Carol Customer"),
+        None,
+        "only the group's members"
+    );
+
+    let carol = app.signed_in("carol").await;
+    let (_, first) = start(&app, &carol, "First problem").await;
+    let first_id = first["id"].as_str().unwrap();
+    carol
+        .post(app.url(&format!("/api/conversations/{first_id}/end")))
+        .send()
+        .await
+        .unwrap();
+    let (_, second) = start(&app, &carol, "Second problem").await;
+    let carol_id = first["customer"]["id"].as_str().unwrap();
+    let profile: Value = alice
+        .get(app.url(&format!("/api/users/{carol_id}")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(
+        (profile["display_name"].as_str(), profile["itil"].as_bool()),
+        (Some("Carol Customer"), Some(false))
+    );
+    let history: Value = alice
+        .get(app.url(&format!("/api/users/{carol_id}/sessions")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let ids: Vec<&Value> = history
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| &c["id"])
+        .collect();
+    assert_eq!(ids, [&second["id"], &first["id"]], "newest first");
+
+    let ivan = app.signed_in("ivan").await;
+    let (status, code, _) = error_of(
+        ivan.get(app.url(&format!("/api/users/{carol_id}/sessions")))
+            .send()
+            .await
+            .unwrap(),
+    )
+    .await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::FORBIDDEN, "forbidden"),
+        "customers cannot look others up"
+    );
+}
