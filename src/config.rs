@@ -60,6 +60,12 @@ pub struct Config {
     #[arg(long, env = "SWITCHBOARD_TIMER_POLL_MS", default_value_t = 250,
           value_parser = clap::value_parser!(u64).range(1..=60_000))]
     pub timer_poll_ms: u64,
+
+    /// Frames per second a client may send on a socket (after a burst of five times as many);
+    /// a sustained flood beyond it closes the socket with 1008.
+    #[arg(long, env = "SWITCHBOARD_SOCKET_FRAMES_PER_SECOND", default_value_t = 20,
+          value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
+    pub socket_frames_per_second: u32,
 }
 
 impl Config {

@@ -6,11 +6,15 @@
 use std::collections::{HashMap, HashSet};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
+use std::time::{Duration, Instant};
 
 use tokio::sync::mpsc;
 
-use crate::domain::session::{Conversation, Entry, Person};
+use crate::domain::session::{Audience, Conversation, Entry, Person};
 use crate::domain::{ConversationId, GroupId, UserId};
+
+/// A typing indicator is passed on at most this often per user and conversation.
+pub const TYPING_EVERY: Duration = Duration::from_secs(2);
 
 /// How many pushes may wait for one socket before it is marked lagged.
 const SOCKET_BUFFER: usize = 1024;
@@ -44,6 +48,7 @@ pub enum Push {
         conversation: ConversationId,
         user: Person,
         active: bool,
+        audience: Audience,
     },
     Presence {
         user: Person,
@@ -73,6 +78,8 @@ struct Inner {
     by_conversation: HashMap<ConversationId, HashSet<u64>>,
     by_user: HashMap<UserId, HashSet<u64>>,
     by_group: HashMap<GroupId, HashSet<u64>>,
+    /// When each user last started typing in each conversation, for the throttle.
+    typing_sent: HashMap<(UserId, ConversationId), Instant>,
 }
 
 /// The fan-out of one node.
@@ -181,15 +188,32 @@ impl Hub {
         self.to_group(group, &Push::Withdraw { conversation, by });
     }
 
-    /// Tells the other watchers of `conversation` that `user` is typing (or stopped).
+    /// Tells the other watchers of `conversation` (not `from`'s own sockets) that `user` is
+    /// typing or stopped. A start is passed on at most every [`TYPING_EVERY`] per user and
+    /// conversation; each socket shows it only if its user may see the `audience`.
     pub fn typing(
         &self,
-        from_socket: u64,
+        from: UserId,
         conversation: ConversationId,
         user: Person,
         active: bool,
+        audience: Audience,
     ) {
-        let inner = self.lock();
+        let mut inner = self.lock();
+        let now = Instant::now();
+        let key = (from, conversation);
+        if active {
+            if inner
+                .typing_sent
+                .get(&key)
+                .is_some_and(|at| now.duration_since(*at) < TYPING_EVERY)
+            {
+                return;
+            }
+            inner.typing_sent.insert(key, now);
+        } else {
+            inner.typing_sent.remove(&key);
+        }
         let Some(ids) = inner.by_conversation.get(&conversation) else {
             return;
         };
@@ -197,11 +221,25 @@ impl Hub {
             conversation,
             user,
             active,
+            audience,
         };
-        for id in ids.iter().filter(|id| **id != from_socket) {
-            if let Some(sub) = inner.sockets.get(id) {
+        for id in ids {
+            if let Some(sub) = inner.sockets.get(id).filter(|s| s.user != from) {
                 send(sub, push.clone());
             }
+        }
+    }
+
+    /// Every socket of the members of `group` now receives the pushes of `conversation`.
+    pub fn watch_for_group(&self, group: GroupId, conversation: ConversationId) {
+        let ids: Vec<u64> = self
+            .lock()
+            .by_group
+            .get(&group)
+            .map(|s| s.iter().copied().collect())
+            .unwrap_or_default();
+        for id in ids {
+            self.watch(id, conversation);
         }
     }
 

@@ -2,6 +2,8 @@
 //! committed in one transaction) and then announces what they did on the hub. HTTP handlers,
 //! the socket and the timer worker all go through here, so every path behaves the same.
 
+use crate::domain::UserId;
+use crate::domain::session::Audience;
 use crate::domain::session::{
     self, Command, Conversation, Deadline, Refusal, SessionState, Viewer,
 };
@@ -11,6 +13,9 @@ use crate::http::error::AppError;
 use crate::hub::ConversationView;
 use crate::storage::{Act, Applied, CommandError};
 
+/// The most conversations a list returns.
+const LIST_LIMIT: i64 = 200;
+
 /// How many recent entries a summary looks at: unread counts stop there.
 pub const UNREAD_WINDOW: i64 = 100;
 
@@ -19,38 +24,6 @@ pub const UNREAD_WINDOW: i64 = 100;
 pub struct Summary {
     pub preview: Option<session::Entry>,
     pub unread: i64,
-}
-
-/// Refusals of the domain as API errors.
-impl From<Refusal> for AppError {
-    fn from(r: Refusal) -> Self {
-        let message = r.to_string();
-        let conflict = |code| AppError::Conflict {
-            code,
-            message: message.clone(),
-        };
-        match r {
-            Refusal::NotFound => AppError::not_found("conversation"),
-            Refusal::Forbidden(m) => AppError::Forbidden(m),
-            Refusal::SessionClosed => conflict("session_closed"),
-            Refusal::AlreadyAccepted { .. } | Refusal::NotQueued => conflict("already_accepted"),
-            Refusal::NotInGroup(_) => conflict("not_in_group"),
-            Refusal::SameAgent => conflict("same_agent"),
-            Refusal::Offline(_) => conflict("offline"),
-            Refusal::NotDue => conflict("not_due"),
-            Refusal::TooLong => AppError::TooLong(message),
-            Refusal::EmptyBody | Refusal::BadClientId => AppError::Invalid(message),
-        }
-    }
-}
-
-impl From<CommandError> for AppError {
-    fn from(e: CommandError) -> Self {
-        match e {
-            CommandError::Refused(r) => r.into(),
-            CommandError::Storage(s) => s.into(),
-        }
-    }
 }
 
 impl AppState {
@@ -87,6 +60,63 @@ impl AppState {
             preview: visible.last().map(|e| (*e).clone()),
             unread: unread as i64,
         })
+    }
+
+    /// The conversations `user` takes part in (a customer's sessions; for staff those assigned
+    /// to them or written in by them) and, for staff, the sessions waiting in the queues they
+    /// work (managers: every queue). Only conversations `user` may view.
+    pub async fn conversations_for(&self, user: &User) -> Result<Vec<Conversation>, AppError> {
+        let mut convs = self.db.conversations_of(user.id, LIST_LIMIT).await?;
+        if user.roles.is_staff() {
+            let queues = if user.roles.can_manage_queues() {
+                self.db.queues().await?
+            } else {
+                self.db.queues_worked_by(user.id).await?
+            };
+            for queue in queues {
+                for waiting in self.db.queued_sessions(queue.id).await? {
+                    if !convs.iter().any(|c| c.id == waiting.id) {
+                        convs.push(waiting);
+                    }
+                }
+            }
+        }
+        let mut visible = Vec::with_capacity(convs.len());
+        for conv in convs {
+            if session::can_view(&conv, &self.viewer_of(&conv, user).await?) {
+                visible.push(conv);
+            }
+        }
+        Ok(visible)
+    }
+
+    /// The queued sessions offered to `user`: those in queues whose group they are a member of.
+    /// The same rule as live offers, which go to the sockets of the queue's group.
+    pub async fn offers_for(&self, user: &User) -> Result<Vec<Conversation>, AppError> {
+        let mut offers = Vec::new();
+        if user.roles.is_staff() {
+            for queue in self.db.queues_worked_by(user.id).await? {
+                offers.extend(self.db.queued_sessions(queue.id).await?);
+            }
+        }
+        Ok(offers)
+    }
+
+    /// Tells the others watching `conversation` that `user` is typing a comment or, for those
+    /// who may see work notes, a work note. Never stored; throttled per user by the hub.
+    pub async fn typing(
+        &self,
+        conversation: ConversationId,
+        user: &User,
+        active: bool,
+        audience: Audience,
+    ) -> Result<(), AppError> {
+        let conv = self.visible_conversation(conversation, user).await?;
+        if conv.state != SessionState::Closed {
+            self.hub
+                .typing(user.id, conversation, user.into(), active, audience);
+        }
+        Ok(())
     }
 
     /// Who `user` is to the conversation (a member of its queue's group or not).
@@ -160,6 +190,8 @@ impl AppState {
         let view = self.view(conv).await?;
         if created {
             self.hub.watch_for_user(customer.id, view.conversation.id);
+            self.hub
+                .watch_for_group(queue.settings.group, view.conversation.id);
             self.hub.publish_entries(view.conversation.id, entries);
             self.hub.publish_conversation(view.clone());
             self.hub.offer(queue.settings.group, view.clone());
@@ -179,7 +211,7 @@ impl AppState {
             .db
             .execute(id, Act::User(user, command), self.clock.now())
             .await?;
-        self.announce(&applied).await?;
+        self.announce(&applied, Some(user.id)).await;
         Ok(applied)
     }
 
@@ -191,7 +223,7 @@ impl AppState {
             .await
         {
             Ok(applied) => {
-                self.announce(&applied).await?;
+                self.announce(&applied, None).await;
                 Ok(true)
             }
             Err(CommandError::Refused(Refusal::NotDue | Refusal::NotFound)) => Ok(false),
@@ -199,14 +231,28 @@ impl AppState {
         }
     }
 
-    async fn announce(&self, applied: &Applied) -> Result<(), AppError> {
+    /// Announces a committed command. It is already stored: a failure here is logged, and
+    /// sockets catch up from the log at their next push or reconnect.
+    async fn announce(&self, applied: &Applied, actor: Option<UserId>) {
+        if let Err(e) = self.try_announce(applied, actor).await {
+            tracing::warn!(error = %e, conversation = applied.conversation.id.0, "announcing a committed change");
+        }
+    }
+
+    async fn try_announce(&self, applied: &Applied, actor: Option<UserId>) -> Result<(), AppError> {
         if !applied.created {
             return Ok(());
         }
         let conv = &applied.conversation;
-        if let Some(assignee) = &conv.assignee {
-            // Before the entries go out, so the new assignee receives them.
-            self.hub.watch_for_user(assignee.id, conv.id);
+        // Before the entries go out, so the new assignee and the author receive them.
+        for user in conv
+            .assignee
+            .as_ref()
+            .map(|a| a.id)
+            .into_iter()
+            .chain(actor)
+        {
+            self.hub.watch_for_user(user, conv.id);
         }
         self.hub.publish_entries(conv.id, applied.entries.clone());
         let reassigned = applied

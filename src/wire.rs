@@ -557,6 +557,10 @@ pub struct MarkRead {
 #[serde(deny_unknown_fields)]
 pub struct Typing {
     pub active: bool,
+    /// What is being typed: a comment (the default) or a work note, shown only to those who
+    /// may see work notes.
+    #[serde(default)]
+    pub kind: Option<PostKind>,
 }
 
 /// A frame the client sends on the WebSocket.
@@ -584,6 +588,9 @@ pub enum ClientFrame {
     Typing {
         conversation: String,
         active: bool,
+        /// `comment` (default) or `work_note`.
+        #[serde(default)]
+        kind: Option<PostKind>,
     },
     Presence {
         status: PresenceStatus,
@@ -638,8 +645,20 @@ pub enum ServerFrame {
     },
 }
 
+impl ClientFrame {
+    /// Parses one text frame; the error says what is wrong, for an `error` frame.
+    pub fn parse(text: &str) -> Result<ClientFrame, String> {
+        serde_json::from_str(text).map_err(|e| format!("Not a valid frame: {e}"))
+    }
+}
+
 impl ServerFrame {
-    /// The frame for a hub push (entries are sent one frame each, by the socket).
+    /// The frame as JSON text.
+    pub fn to_text(&self) -> Result<String, serde_json::Error> {
+        serde_json::to_string(self)
+    }
+
+    /// An `error` frame.
     pub fn error(reference: Option<String>, code: &str, message: &str) -> ServerFrame {
         ServerFrame::Error {
             reference,

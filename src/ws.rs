@@ -3,9 +3,10 @@
 //! missed and may be seen, then `ready`, then the live stream: each entry once, in seq order.
 //! `send` and `accept` are answered with `ack` after the commit. Bad input costs the client
 //! only an `error` frame; an oversized frame closes with 1009, invalid UTF-8 with 1007, a
-//! sustained flood with 1008, and so does the end of the session (sign-out, user disabled).
+//! sustained flood with 1008, and so does the end of the session (sign-out, user disabled);
+//! a change of the user's permissions closes with 1012 so the client reconnects.
 
-use std::collections::HashMap;
+use std::collections::{BTreeMap, HashMap};
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
@@ -25,13 +26,14 @@ use crate::wire::{self, ClientFrame, ServerFrame};
 
 /// The largest frame a client may send.
 pub const MAX_FRAME: usize = 64 * 1024;
-/// Frames a client may send in a burst, and per second after it.
-const BURST: f64 = 100.0;
-const PER_SECOND: f64 = 20.0;
-/// A typing indicator is passed on at most this often per conversation.
-const TYPING_EVERY: Duration = Duration::from_secs(2);
+/// A client may send a burst of this many times its per-second allowance.
+const BURST_SECONDS: f64 = 5.0;
 /// History is read in pages of this size.
 const PAGE: i64 = 500;
+/// The most conversations a `hello` may name.
+const MAX_POSITIONS: usize = 1000;
+/// How often an open socket checks that its session still exists, and keeps it from idling out.
+const SESSION_CHECK: Duration = Duration::from_secs(60);
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(upgrade))
@@ -56,10 +58,20 @@ async fn upgrade(
         .on_upgrade(move |socket| serve(state, current, socket))
 }
 
-/// Why the loop ends.
-enum End {
-    Close(u16, &'static str),
-    Gone,
+/// Unregisters the socket however the task ends (a panic included).
+struct Registered {
+    state: AppState,
+    id: u64,
+    user: crate::domain::UserId,
+}
+
+impl Drop for Registered {
+    fn drop(&mut self) {
+        self.state.hub.unregister(self.id);
+        self.state
+            .presence
+            .disconnected(self.user, self.state.clock.now());
+    }
 }
 
 /// One socket's state.
@@ -72,53 +84,69 @@ struct Session {
     positions: HashMap<ConversationId, i64>,
     tokens: f64,
     refilled: Instant,
-    typing_sent: HashMap<ConversationId, Instant>,
 }
 
 #[tracing::instrument(name = "socket", skip_all, fields(user_id = current.user.id.0))]
 async fn serve(state: AppState, current: CurrentUser, mut socket: WebSocket) {
     let user = current.user.clone();
-    let groups = state.db.groups_of(user.id).await.unwrap_or_default();
+    let groups = match state.db.groups_of(user.id).await {
+        Ok(groups) => groups,
+        Err(e) => {
+            tracing::warn!(error = %e, "socket refused: cannot read the user's groups");
+            close(&mut socket, close_code::AGAIN, "try again").await;
+            return;
+        }
+    };
     let Registration {
         id,
         mut pushes,
         lagged,
     } = state.hub.register(user.id, user.roles.is_staff(), groups);
-    if user.roles.is_staff()
-        && state
-            .presence
-            .connected(user.id, state.clock.now())
-            .is_some()
-    {
-        state.hub.presence(
-            Person::from(&user),
-            state.presence.status(user.id, state.clock.now()),
-        );
-    } else if !user.roles.is_staff() {
-        state.presence.connected(user.id, state.clock.now());
+    let _registered = Registered {
+        state: state.clone(),
+        id,
+        user: user.id,
+    };
+    let now = state.clock.now();
+    if state.presence.connected(user.id, now).is_some() && user.roles.is_staff() {
+        state
+            .hub
+            .presence(Person::from(&user), state.presence.status(user.id, now));
     }
     let mut revocations = state.revocations();
+    let mut session_check = tokio::time::interval(SESSION_CHECK);
+    session_check.tick().await;
     let mut session = Session {
         state: state.clone(),
         user,
         socket_id: id,
         greeted: false,
         positions: HashMap::new(),
-        tokens: BURST,
+        tokens: f64::from(state.web.socket_frames_per_second) * BURST_SECONDS,
         refilled: Instant::now(),
-        typing_sent: HashMap::new(),
     };
-    let end = loop {
+    let (code, reason) = loop {
         let frames = tokio::select! {
-            revoked = revocations.recv() => {
-                let ends_me = match revoked {
-                    Ok(Revocation::Session(hash)) => hash == current.token_hash,
-                    Ok(Revocation::User(user)) => user == current.user.id,
-                    // Missed revocations: check the session against the database.
-                    Err(_) => state.db.session(&current.token_hash).await.ok().flatten().is_none(),
-                };
-                if ends_me { break End::Close(close_code::POLICY, "signed out") }
-                continue;
+            revoked = revocations.recv() => match revoked {
+                Ok(Revocation::Session(hash)) if hash == current.token_hash => break (close_code::POLICY, "signed out"),
+                Ok(Revocation::User(user)) if user == current.user.id => break (close_code::POLICY, "signed out"),
+                Ok(Revocation::Refresh(user)) if user == current.user.id => break (close_code::RESTART, "permissions changed"),
+                // Missed revocations: the permissions may have changed; reconnect to be sure.
+                Err(_) => break (close_code::RESTART, "reconnect"),
+                Ok(_) => continue,
+            },
+            _ = session_check.tick() => {
+                match state.db.session(&current.token_hash).await {
+                    Ok(Some(_)) => {
+                        // An open socket is activity: the session does not idle out under it.
+                        if let Err(e) = state.db.touch_session(&current.token_hash, state.clock.now()).await {
+                            tracing::warn!(error = %e, "touching the session");
+                        }
+                        continue;
+                    }
+                    Ok(None) => break (close_code::POLICY, "signed out"),
+                    Err(_) => continue,
+                }
             }
             push = pushes.recv() => match push {
                 Some(push) if lagged.swap(false, Ordering::AcqRel) => {
@@ -128,43 +156,41 @@ async fn serve(state: AppState, current: CurrentUser, mut socket: WebSocket) {
                     frames
                 }
                 Some(push) => session.on_push(push).await,
-                None => break End::Gone,
+                None => return,
             },
             message = socket.recv() => match message {
                 Some(Ok(Message::Text(text))) => {
-                    if !session.take_token() { break End::Close(close_code::POLICY, "too many frames") }
+                    if !session.take_token() { break (close_code::POLICY, "too many frames") }
                     session.on_text(text.as_str()).await
                 }
                 Some(Ok(Message::Binary(_))) => {
-                    if !session.take_token() { break End::Close(close_code::POLICY, "too many frames") }
+                    if !session.take_token() { break (close_code::POLICY, "too many frames") }
                     vec![ServerFrame::error(None, "invalid", "Frames are JSON text.")]
                 }
                 Some(Ok(Message::Ping(_) | Message::Pong(_))) => Vec::new(),
-                Some(Ok(Message::Close(_))) | None => break End::Gone,
-                Some(Err(e)) => break End::Close(close_code_for(e), "bad frame"),
+                Some(Ok(Message::Close(_))) | None => return,
+                Some(Err(e)) => break (close_code_for(e), "bad frame"),
             },
         };
         if send_all(&mut socket, frames).await.is_err() {
-            break End::Gone;
+            return;
         }
     };
-    if let End::Close(code, reason) = end {
-        let _ = socket
-            .send(Message::Close(Some(CloseFrame {
-                code,
-                reason: reason.into(),
-            })))
-            .await;
-    }
-    state.hub.unregister(id);
-    state
-        .presence
-        .disconnected(session.user.id, state.clock.now());
+    close(&mut socket, code, reason).await;
+}
+
+async fn close(socket: &mut WebSocket, code: u16, reason: &'static str) {
+    let _ = socket
+        .send(Message::Close(Some(CloseFrame {
+            code,
+            reason: reason.into(),
+        })))
+        .await;
 }
 
 async fn send_all(socket: &mut WebSocket, frames: Vec<ServerFrame>) -> Result<(), axum::Error> {
     for frame in frames {
-        match serde_json::to_string(&frame) {
+        match frame.to_text() {
             Ok(text) => socket.send(Message::Text(text.into())).await?,
             Err(e) => tracing::error!(error = %e, "encoding a frame"),
         }
@@ -193,8 +219,9 @@ impl Session {
     /// Token bucket: false once the client sends faster than allowed for long enough.
     fn take_token(&mut self) -> bool {
         let now = Instant::now();
-        let refill = now.duration_since(self.refilled).as_secs_f64() * PER_SECOND;
-        self.tokens = (self.tokens + refill).min(BURST);
+        let per_second = f64::from(self.state.web.socket_frames_per_second);
+        let refill = now.duration_since(self.refilled).as_secs_f64() * per_second;
+        self.tokens = (self.tokens + refill).min(per_second * BURST_SECONDS);
         self.refilled = now;
         if self.tokens < 1.0 {
             return false;
@@ -204,15 +231,9 @@ impl Session {
     }
 
     async fn on_text(&mut self, text: &str) -> Vec<ServerFrame> {
-        let frame = match serde_json::from_str::<ClientFrame>(text) {
+        let frame = match ClientFrame::parse(text) {
             Ok(frame) => frame,
-            Err(e) => {
-                return vec![ServerFrame::error(
-                    None,
-                    "invalid",
-                    &format!("Not a valid frame: {e}"),
-                )];
-            }
+            Err(message) => return vec![ServerFrame::error(None, "invalid", &message)],
         };
         match frame {
             ClientFrame::Hello { positions } => self.hello(positions).await,
@@ -237,12 +258,24 @@ impl Session {
             ClientFrame::Typing {
                 conversation,
                 active,
-            } => self.typing(&conversation, active),
+                kind,
+            } => {
+                let audience =
+                    session::audience_of_post(kind.unwrap_or(wire::PostKind::Comment).into());
+                let result = match parse_id(&conversation) {
+                    Ok(id) => self.state.typing(id, &self.user, active, audience).await,
+                    Err(e) => Err(e),
+                };
+                result
+                    .err()
+                    .map(|e| vec![error_frame(None, &e)])
+                    .unwrap_or_default()
+            }
             ClientFrame::Presence { status } => self.presence(status),
             ClientFrame::Read { conversation, seq } => {
-                let result = match conversation.parse::<ConversationId>() {
+                let result = match parse_id(&conversation) {
                     Ok(id) => self.state.mark_read(id, &self.user, seq).await,
-                    Err(_) => Err(AppError::not_found("conversation")),
+                    Err(e) => Err(e),
                 };
                 result
                     .err()
@@ -262,50 +295,66 @@ impl Session {
     }
 
     async fn visible(&self, conversation: &str) -> Result<session::Conversation, AppError> {
-        let id: ConversationId = conversation
-            .parse()
-            .map_err(|_| AppError::not_found("conversation"))?;
-        self.state.visible_conversation(id, &self.user).await
+        self.state
+            .visible_conversation(parse_id(conversation)?, &self.user)
+            .await
     }
 
     /// Sends what was missed since `positions`, the current state of every conversation, the
-    /// offers waiting in the agent's queues, then `ready`.
-    async fn hello(
-        &mut self,
-        positions: std::collections::BTreeMap<String, i64>,
-    ) -> Vec<ServerFrame> {
+    /// offers waiting in the agent's queues, then `ready`. Said once per socket.
+    async fn hello(&mut self, positions: BTreeMap<String, i64>) -> Vec<ServerFrame> {
+        if self.greeted {
+            return vec![ServerFrame::error(
+                None,
+                "invalid",
+                "hello was already said on this socket; reconnect to start over.",
+            )];
+        }
+        if positions.len() > MAX_POSITIONS {
+            return vec![ServerFrame::error(
+                None,
+                "invalid",
+                &format!("hello names at most {MAX_POSITIONS} conversations."),
+            )];
+        }
         let mut frames = Vec::new();
-        let mut convs =
-            match crate::http::conversations::conversations_for(&self.state, &self.user).await {
-                Ok(c) => c,
-                Err(e) => return vec![error_frame(None, &e)],
-            };
+        let (mut convs, offers) = match (
+            self.state.conversations_for(&self.user).await,
+            self.state.offers_for(&self.user).await,
+        ) {
+            (Ok(convs), Ok(offers)) => (convs, offers),
+            (Err(e), _) | (_, Err(e)) => return vec![error_frame(None, &e)],
+        };
         for (id, seq) in &positions {
             match self.visible(id).await {
                 Ok(conv) => {
-                    self.positions.insert(conv.id, (*seq).max(0));
+                    // A position beyond the log (a reset database, a bad client) would silence the
+                    // conversation: it is clamped to what exists.
+                    self.positions
+                        .insert(conv.id, (*seq).clamp(0, conv.last_seq));
                     if !convs.iter().any(|c| c.id == conv.id) {
                         convs.push(conv);
                     }
                 }
-                Err(e) => frames.push(error_frame(None, &e)),
+                Err(e) => frames.push(ServerFrame::error(
+                    None,
+                    e.code(),
+                    &format!("Conversation {id:?}: {e}"),
+                )),
             }
         }
         self.greeted = true;
+        for conv in offers {
+            match self.state.view(conv).await {
+                Ok(view) => frames.push(ServerFrame::Offer {
+                    conversation: wire::Conversation::from(&view),
+                }),
+                Err(e) => frames.push(error_frame(None, &e)),
+            }
+        }
         for conv in convs {
             let id = conv.id;
             self.state.hub.watch(self.socket_id, id);
-            if conv.state == session::SessionState::Queued
-                && self.user.roles.is_staff()
-                && conv.customer.as_ref().is_none_or(|c| c.id != self.user.id)
-            {
-                match self.state.view(conv.clone()).await {
-                    Ok(view) => frames.push(ServerFrame::Offer {
-                        conversation: wire::Conversation::from(&view),
-                    }),
-                    Err(e) => frames.push(error_frame(None, &e)),
-                }
-            }
             frames.extend(self.conversation_frame(conv).await);
             frames.extend(self.catch_up(id).await);
         }
@@ -327,7 +376,6 @@ impl Session {
         loop {
             let after = *self.positions.entry(conversation).or_insert(0);
             match self.state.db.entries_after(conversation, after, PAGE).await {
-                Ok(entries) if entries.is_empty() => return frames,
                 Ok(entries) => {
                     let full = entries.len() as i64 == PAGE;
                     frames.extend(self.deliver(conversation, &entries));
@@ -348,7 +396,7 @@ impl Session {
         let position = self.positions.entry(conversation).or_insert(0);
         let mut frames = Vec::new();
         for entry in entries {
-            if entry.seq != *position + 1 {
+            if entry.seq != position.saturating_add(1) {
                 continue;
             }
             *position = entry.seq;
@@ -373,14 +421,14 @@ impl Session {
 
     async fn on_push(&mut self, push: Push) -> Vec<ServerFrame> {
         if !self.greeted {
-            // `hello` reads everything from the log; nothing is sent before it.
+            // `hello` reads everything from the log; nothing is pushed before it.
             return Vec::new();
         }
         match push {
             Push::Entries(conversation, entries) => {
                 let position = self.positions.get(&conversation).copied().unwrap_or(0);
-                let first = entries.first().map_or(position + 1, |e| e.seq);
-                if first > position + 1 {
+                let first = entries.first().map_or(position, |e| e.seq);
+                if first > position.saturating_add(1) {
                     // A gap (a newly watched conversation, or a dropped push): read the log.
                     let mut frames = self.catch_up(conversation).await;
                     frames.extend(self.deliver(conversation, &entries));
@@ -389,9 +437,19 @@ impl Session {
                     self.deliver(conversation, &entries)
                 }
             }
-            Push::Conversation(view) => vec![ServerFrame::Conversation(wire::Conversation::from(
-                view.as_ref(),
-            ))],
+            // A signal: the state is read now, so frames never go back to an older state.
+            Push::Conversation(view) => {
+                match self.state.db.conversation(view.conversation.id).await {
+                    Ok(Some(conv)) => match self.state.view(conv).await {
+                        Ok(view) => {
+                            vec![ServerFrame::Conversation(wire::Conversation::from(&view))]
+                        }
+                        Err(e) => vec![error_frame(None, &e)],
+                    },
+                    Ok(None) => Vec::new(),
+                    Err(e) => vec![error_frame(None, &e.into())],
+                }
+            }
             Push::Offer(view) => vec![ServerFrame::Offer {
                 conversation: wire::Conversation::from(view.as_ref()),
             }],
@@ -405,11 +463,17 @@ impl Session {
                 conversation,
                 user,
                 active,
-            } => vec![ServerFrame::Typing {
-                conversation: conversation.to_string(),
-                user: wire::user_ref(&user),
-                active,
-            }],
+                audience,
+            } => {
+                if !session::can_see(audience, &self.user) {
+                    return Vec::new();
+                }
+                vec![ServerFrame::Typing {
+                    conversation: conversation.to_string(),
+                    user: wire::user_ref(&user),
+                    active,
+                }]
+            }
             Push::Presence { user, status } => {
                 vec![ServerFrame::Presence {
                     user: wire::user_ref(&user),
@@ -425,9 +489,9 @@ impl Session {
         conversation: &str,
         command: Command,
     ) -> Vec<ServerFrame> {
-        let id: ConversationId = match conversation.parse() {
+        let id = match parse_id(conversation) {
             Ok(id) => id,
-            Err(_) => return vec![error_frame(reference, &AppError::not_found("conversation"))],
+            Err(e) => return vec![error_frame(reference, &e)],
         };
         match self.state.command(id, &self.user, command).await {
             Ok(applied) => {
@@ -439,9 +503,7 @@ impl Session {
                     )];
                 };
                 let mut frames = Vec::new();
-                if applied.created {
-                    self.state.hub.watch(self.socket_id, id);
-                } else {
+                if !applied.created && self.positions.contains_key(&id) {
                     // A repeated send: the original may not have reached this socket yet.
                     frames.extend(self.catch_up(id).await);
                 }
@@ -454,33 +516,6 @@ impl Session {
             }
             Err(e) => vec![error_frame(reference, &e)],
         }
-    }
-
-    fn typing(&mut self, conversation: &str, active: bool) -> Vec<ServerFrame> {
-        let Some(id) = conversation
-            .parse::<ConversationId>()
-            .ok()
-            .filter(|id| self.positions.contains_key(id))
-        else {
-            return vec![error_frame(None, &AppError::not_found("conversation"))];
-        };
-        let now = Instant::now();
-        if active {
-            if self
-                .typing_sent
-                .get(&id)
-                .is_some_and(|at| now.duration_since(*at) < TYPING_EVERY)
-            {
-                return Vec::new();
-            }
-            self.typing_sent.insert(id, now);
-        } else {
-            self.typing_sent.remove(&id);
-        }
-        self.state
-            .hub
-            .typing(self.socket_id, id, Person::from(&self.user), active);
-        Vec::new()
     }
 
     fn presence(&mut self, status: wire::PresenceStatus) -> Vec<ServerFrame> {
@@ -508,4 +543,10 @@ impl Session {
         );
         Vec::new()
     }
+}
+
+fn parse_id(conversation: &str) -> Result<ConversationId, AppError> {
+    conversation
+        .parse()
+        .map_err(|_| AppError::not_found("conversation"))
 }

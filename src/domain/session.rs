@@ -128,6 +128,14 @@ impl NewEntry {
     }
 }
 
+/// Who may see what is being typed for a post of this kind.
+pub fn audience_of_post(kind: PostKind) -> Audience {
+    match kind {
+        PostKind::Comment => Audience::Everyone,
+        PostKind::WorkNote => Audience::Itil,
+    }
+}
+
 fn audience_of(kind: EntryKind) -> Audience {
     match kind {
         EntryKind::WorkNote => Audience::Itil,

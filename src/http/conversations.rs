@@ -12,13 +12,11 @@ use super::AppState;
 use super::auth::{CurrentUser, Staff};
 use super::error::AppError;
 use super::extract::{ApiJson, ApiPath};
-use crate::domain::session::{self, Command, Conversation, SessionState};
+use crate::domain::session::{self, Command, Conversation};
 use crate::domain::{ConversationId, QueueId, User, UserId};
 use crate::hub::Status;
 use crate::wire;
 
-/// The most conversations a list returns.
-const LIST_LIMIT: i64 = 200;
 /// The largest page of history.
 const PAGE_MAX: i64 = 500;
 
@@ -126,35 +124,6 @@ async fn waiting_sessions(
     Ok(Json(out))
 }
 
-/// The conversations of the caller, for staff also the sessions waiting in their queues.
-pub(crate) async fn conversations_for(
-    state: &AppState,
-    user: &User,
-) -> Result<Vec<Conversation>, AppError> {
-    let mut convs = state.db.conversations_of(user.id, LIST_LIMIT).await?;
-    if user.roles.is_staff() {
-        let queues = if user.roles.can_manage_queues() {
-            state.db.queues().await?
-        } else {
-            state.db.queues_worked_by(user.id).await?
-        };
-        for queue in queues {
-            for waiting in state.db.queued_sessions(queue.id).await? {
-                if !convs.iter().any(|c| c.id == waiting.id) {
-                    convs.push(waiting);
-                }
-            }
-        }
-    }
-    let mut visible = Vec::with_capacity(convs.len());
-    for conv in convs {
-        if session::can_view(&conv, &state.viewer_of(&conv, user).await?) {
-            visible.push(conv);
-        }
-    }
-    Ok(visible)
-}
-
 /// The caller's conversations.
 #[utoipa::path(get, path = "/api/conversations", tag = "sessions",
     responses((status = 200, body = Vec<wire::Conversation>), (status = 401, body = wire::ErrorBody)))]
@@ -163,7 +132,7 @@ async fn list_conversations(
     current: CurrentUser,
 ) -> Result<Json<Vec<wire::Conversation>>, AppError> {
     let mut out = Vec::new();
-    for conv in conversations_for(&state, &current.user).await? {
+    for conv in state.conversations_for(&current.user).await? {
         out.push(summarised(&state, conv, &current.user).await?);
     }
     Ok(Json(out))
@@ -358,12 +327,11 @@ async fn typing(
     ApiPath(id): ApiPath<ConversationId>,
     ApiJson(body): ApiJson<wire::Typing>,
 ) -> Result<StatusCode, AppError> {
-    let conv = state.visible_conversation(id, &current.user).await?;
-    if conv.state != SessionState::Closed {
-        state
-            .hub
-            .typing(u64::MAX, id, (&current.user).into(), body.active);
-    }
+    let kind = body.kind.unwrap_or(wire::PostKind::Comment);
+    let audience = session::audience_of_post(kind.into());
+    state
+        .typing(id, &current.user, body.active, audience)
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }
 

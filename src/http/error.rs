@@ -7,6 +7,8 @@ use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 
 use crate::domain::DirectoryError;
+use crate::domain::session::Refusal;
+use crate::storage::CommandError;
 use crate::storage::StorageError;
 use crate::wire::{ErrorBody, ErrorDetail};
 
@@ -126,6 +128,38 @@ impl From<StorageError> for AppError {
             },
             StorageError::Missing(what) => AppError::not_found(what),
             other => AppError::Internal(other.to_string()),
+        }
+    }
+}
+
+/// Refusals of the domain as API errors.
+impl From<Refusal> for AppError {
+    fn from(r: Refusal) -> Self {
+        let message = r.to_string();
+        let conflict = |code| AppError::Conflict {
+            code,
+            message: message.clone(),
+        };
+        match r {
+            Refusal::NotFound => AppError::not_found("conversation"),
+            Refusal::Forbidden(m) => AppError::Forbidden(m),
+            Refusal::SessionClosed => conflict("session_closed"),
+            Refusal::AlreadyAccepted { .. } | Refusal::NotQueued => conflict("already_accepted"),
+            Refusal::NotInGroup(_) => conflict("not_in_group"),
+            Refusal::SameAgent => conflict("same_agent"),
+            Refusal::Offline(_) => conflict("offline"),
+            Refusal::NotDue => conflict("not_due"),
+            Refusal::TooLong => AppError::TooLong(message),
+            Refusal::EmptyBody | Refusal::BadClientId => AppError::Invalid(message),
+        }
+    }
+}
+
+impl From<CommandError> for AppError {
+    fn from(e: CommandError) -> Self {
+        match e {
+            CommandError::Refused(r) => r.into(),
+            CommandError::Storage(s) => s.into(),
         }
     }
 }

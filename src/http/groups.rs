@@ -100,6 +100,8 @@ async fn add_member(
         )));
     }
     state.db.add_group_member(id, user).await?;
+    // Open sockets of the member reconnect to pick up the group's queues.
+    state.revoke(super::Revocation::Refresh(user));
     Ok(Json(group_with_members(&state, id).await?))
 }
 
@@ -117,6 +119,9 @@ async fn remove_member(
         .group(id)
         .await?
         .ok_or_else(|| AppError::not_found("group"))?;
-    state.db.remove_group_member(id, user).await?;
+    if state.db.remove_group_member(id, user).await? {
+        // Open sockets of the former member stop receiving the group's sessions.
+        state.revoke(super::Revocation::Refresh(user));
+    }
     Ok(Json(group_with_members(&state, id).await?))
 }

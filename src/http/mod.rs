@@ -59,6 +59,8 @@ pub enum Revocation {
     Session(Vec<u8>),
     /// Every session of a user (disabled, or password changed).
     User(UserId),
+    /// A user's permissions changed (roles, ITIL, groups): their sockets reconnect.
+    Refresh(UserId),
 }
 
 /// Browser-facing settings derived from the configuration.
@@ -68,6 +70,8 @@ pub struct WebSettings {
     pub allowed_origins: Vec<String>,
     pub secure_cookies: bool,
     pub session_idle: Duration,
+    /// Socket frames a client may send per second, after a burst of five times as many.
+    pub socket_frames_per_second: u32,
 }
 
 impl WebSettings {

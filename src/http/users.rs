@@ -112,6 +112,9 @@ async fn update_user(
     let user = state.db.update_user(id, &changes).await?;
     if changes.disabled == Some(true) || changes.password_hash.is_some() {
         state.revoke(super::Revocation::User(user.id));
+    } else if changes.roles.is_some() || changes.itil.is_some() {
+        // Open sockets hold the permissions as they were: they reconnect (1012) for the new ones.
+        state.revoke(super::Revocation::Refresh(user.id));
     }
     tracing::info!(user_id = user.id.0, "user changed");
     Ok(Json(wire::AdminUser::from(&user)))

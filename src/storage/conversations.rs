@@ -432,16 +432,6 @@ impl Db {
         let conv = load_conversation(&mut tx, id)
             .await?
             .ok_or(Refusal::NotFound)?;
-        if let Act::User(user, Command::Post { client_id, .. }) = &act
-            && let Some(entry) = find_sent(&mut tx, id, user.id, client_id).await?
-        {
-            return Ok(Applied {
-                previous_state: conv.state,
-                conversation: conv,
-                entries: vec![entry],
-                created: false,
-            });
-        }
         let queue_id = conv.queue.ok_or(Refusal::NotFound)?;
         let queue = self
             .queue_in(&mut tx, queue_id)
@@ -462,7 +452,40 @@ impl Db {
         let decision = match &act {
             Act::User(user, command) => {
                 let in_group = is_member(&mut tx, queue.settings.group, user.id).await?;
-                session::decide(&facts, &Viewer { user, in_group }, command.clone())?
+                let viewer = Viewer { user, in_group };
+                if !session::can_view(&conv, &viewer) {
+                    return Err(Refusal::NotFound.into());
+                }
+                // A repeated send returns what the first one stored, to whoever may still see it.
+                if let Command::Post { client_id, .. } = command
+                    && let Some(entry) = find_sent(&mut tx, id, user.id, client_id).await?
+                {
+                    return Ok(Applied {
+                        previous_state: conv.state,
+                        conversation: conv.clone(),
+                        entries: vec![entry],
+                        created: false,
+                    });
+                }
+                let command = match command.clone() {
+                    // Membership is read here, in the transaction, not trusted from the caller.
+                    Command::Transfer {
+                        to,
+                        to_online,
+                        note,
+                        ..
+                    } => {
+                        let to_in_group = is_member(&mut tx, queue.settings.group, to.id).await?;
+                        Command::Transfer {
+                            to,
+                            to_in_group,
+                            to_online,
+                            note,
+                        }
+                    }
+                    other => other,
+                };
+                session::decide(&facts, &viewer, command)?
             }
             Act::Timer(deadline) => {
                 let fired = sqlx::query(

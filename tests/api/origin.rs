@@ -156,10 +156,17 @@ async fn a_websocket_from_the_own_origin_opens_and_answers_hello() {
         .send(Message::text(r#"{"type":"hello"}"#))
         .await
         .unwrap();
+    let again = next_json(&mut socket).await;
     assert_eq!(
-        next_json(&mut socket).await["type"],
-        "ready",
-        "still up after the bad frame"
+        again["type"], "error",
+        "still up after the bad frame, and hello is said once"
+    );
+    assert!(
+        again["error"]["message"]
+            .as_str()
+            .unwrap()
+            .contains("already"),
+        "{again}"
     );
 }
 

@@ -548,11 +548,13 @@ async fn bad_socket_input_gets_errors_and_a_flood_closes_only_that_socket() {
         Some(1008),
         "a flood closes with policy violation"
     );
-    bystander.send(json!({"type": "hello"})).await;
+    bystander
+        .send(json!({"type": "read", "conversation": "999999", "seq": 0}))
+        .await;
+    let answer = bystander.find(|f| f["type"] == "error").await;
     assert_eq!(
-        bystander.find(|f| f["type"] == "ready").await["type"],
-        "ready",
-        "others are unaffected"
+        answer["error"]["code"], "not_found",
+        "others are unaffected: their socket still answers"
     );
     assert_eq!(
         entries(&app, &carol, &id).await.len(),
