@@ -12,8 +12,7 @@ use super::auth::{ClientAddr, CurrentUser, SESSION_COOKIE};
 use super::error::AppError;
 use super::extract::ApiJson;
 use crate::credentials;
-use crate::domain::signin::Failures;
-use crate::domain::{Timestamp, User};
+use crate::domain::User;
 use crate::wire;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -40,19 +39,22 @@ async fn sign_in(
     let keys: Vec<String> = std::iter::once(format!("account:{username}"))
         .chain(addr.map(|ip| format!("address:{ip}")))
         .collect();
+    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
     let now = state.clock.now();
-    refuse_if_throttled(&state, &keys, now).await?;
+    // Counted as a failure before the check, so parallel guesses cannot pass the slow-down.
+    if let Some(until) = state.db.reserve_sign_in_attempt(&keys, now).await? {
+        let retry_after_secs = now.until(until).as_secs_f64().ceil() as u64;
+        return Err(AppError::RateLimited { retry_after_secs });
+    }
 
     let found = state.db.user_with_password(&username).await?;
     let user = check_password(found, body.password).await?;
     let Some(user) = user else {
-        let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-        state.db.record_sign_in_failure(&keys, now).await?;
         tracing::info!(username = %username, "sign-in failed");
         return Err(AppError::InvalidCredentials);
     };
 
-    state.db.clear_sign_in_failures(&keys[0]).await?;
+    state.db.sign_in_succeeded(keys[0], &keys[1..]).await?;
     let token = credentials::new_session_token();
     state
         .db
@@ -66,31 +68,6 @@ async fn sign_in(
             user: wire::User::from(&user),
         }),
     ))
-}
-
-/// 429 if any key is in its slow-down period.
-async fn refuse_if_throttled(
-    state: &AppState,
-    keys: &[String],
-    now: Timestamp,
-) -> Result<(), AppError> {
-    let mut until = None;
-    for key in keys {
-        if let Some(t) = state
-            .db
-            .sign_in_failures(key)
-            .await?
-            .and_then(|f: Failures| f.blocked_until(now))
-        {
-            until = until.max(Some(t));
-        }
-    }
-    match until {
-        Some(t) => Err(AppError::RateLimited {
-            retry_after_secs: now.until(t).as_secs_f64().ceil() as u64,
-        }),
-        None => Ok(()),
-    }
 }
 
 /// The user if the password matches and the account is enabled. An unknown user is checked

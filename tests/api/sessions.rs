@@ -798,3 +798,144 @@ async fn agents_see_the_group_with_presence_and_a_customers_history() {
         "customers cannot look others up"
     );
 }
+
+#[tokio::test]
+async fn a_repeated_send_reveals_nothing_to_someone_who_lost_access() {
+    let app = TestApp::spawn().await;
+    let carol = app.signed_in("carol").await;
+    let (_, conv) = start(&app, &carol, "Wi-Fi keeps asking for my password").await;
+    let id = conv["id"].as_str().unwrap().to_owned();
+    let alice = app.signed_in("alice").await;
+    alice
+        .post(app.url(&format!("/api/conversations/{id}/accept")))
+        .send()
+        .await
+        .unwrap();
+    let bob = app.signed_in("bob").await;
+    assert_eq!(
+        post(&app, &bob, &id, "work_note", "Same as INC0010001", "x")
+            .await
+            .status(),
+        StatusCode::CREATED
+    );
+    post(&app, &alice, &id, "work_note", "secret detail", "a-note").await;
+
+    let dana = app.signed_in("dana").await;
+    let groups: Value = dana
+        .get(app.url("/api/groups"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    let group = groups[0]["id"].as_str().unwrap();
+    let bob_id = app.user_id("bob").await;
+    dana.delete(app.url(&format!("/api/groups/{group}/members/{bob_id}")))
+        .send()
+        .await
+        .unwrap();
+
+    let (status, code, _) =
+        error_of(post(&app, &bob, &id, "work_note", "Same as INC0010001", "x").await).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::NOT_FOUND, "not_found"),
+        "no replay for a former member"
+    );
+    let mut ws = Ws::open(&app, "bob").await;
+    ws.send(json!({"type": "send", "ref": "r", "conversation": id, "client_id": "x", "kind": "work_note", "body": "."})).await;
+    let answer = ws
+        .find(|f| f["type"] == "error" || f["type"] == "ack")
+        .await;
+    assert_eq!(answer["error"]["code"], "not_found", "{answer}");
+    ws.send(json!({"type": "typing", "conversation": id, "active": true}))
+        .await;
+    assert_eq!(
+        ws.find(|f| f["type"] == "error").await["error"]["code"],
+        "not_found"
+    );
+    ws.send(json!({"type": "read", "conversation": "1", "seq": 0}))
+        .await;
+    ws.find(|f| f["type"] == "error").await;
+    let leaked = ws.pending_text();
+    assert!(
+        !leaked.contains("secret detail"),
+        "nothing of the session reached bob: {leaked}"
+    );
+}
+
+#[tokio::test]
+async fn a_change_of_permissions_makes_open_sockets_reconnect() {
+    let app = TestApp::spawn().await;
+    let mut ivan = Ws::open(&app, "ivan").await;
+    let ivan_id = app.user_id("ivan").await;
+    let admin = app.signed_in("admin").await;
+    let changed = admin
+        .patch(app.url(&format!("/api/admin/users/{ivan_id}")))
+        .json(&json!({"itil": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), StatusCode::OK);
+    assert_eq!(
+        ivan.closed().await,
+        Some(1012),
+        "ivan's socket reconnects without the ITIL role"
+    );
+    let me: Value = app
+        .signed_in("ivan")
+        .await
+        .get(app.url("/api/me"))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(me["itil"], false);
+}
+
+#[tokio::test]
+async fn authors_receive_what_they_post_and_only_itil_holders_see_work_note_typing() {
+    let app = TestApp::spawn().await;
+    let carol = app.signed_in("carol").await;
+    let (_, conv) = start(&app, &carol, "Teams has no sound").await;
+    let id = conv["id"].as_str().unwrap().to_owned();
+    app.signed_in("alice")
+        .await
+        .post(app.url(&format!("/api/conversations/{id}/accept")))
+        .send()
+        .await
+        .unwrap();
+    let mut carol_ws = Ws::open(&app, "carol").await;
+    let mut alice_ws = Ws::open(&app, "alice").await;
+
+    // Dana supervises: she is not watching the session, yet her own note comes back to her.
+    let mut dana_ws = Ws::open(&app, "dana").await;
+    dana_ws.send(json!({"type": "send", "ref": "d1", "conversation": id, "client_id": "d1", "kind": "work_note", "body": "Check the headset driver"})).await;
+    assert_eq!(dana_ws.find(|f| f["type"] == "ack").await["ref"], "d1");
+    dana_ws.entry_with(&id, "headset driver").await;
+
+    dana_ws
+        .send(json!({"type": "typing", "conversation": id, "active": true, "kind": "work_note"}))
+        .await;
+    let typing = alice_ws.find(|f| f["type"] == "typing").await;
+    assert_eq!(
+        typing["user"]["display_name"], "Dana Manager",
+        "agents see a work note being typed"
+    );
+    alice_ws
+        .send(json!({"type": "typing", "conversation": id, "active": true}))
+        .await;
+    let seen = carol_ws.find(|f| f["type"] == "typing").await;
+    assert_eq!(
+        seen["user"]["display_name"], "Alice Agent",
+        "carol sees the comment typing, not dana's note typing"
+    );
+
+    // A position far beyond the log is clamped, not a panic or a silent conversation.
+    let (mut late, _) = Ws::connect(&app, "carol", json!({ id.as_str(): i64::MAX })).await;
+    post(&app, &carol, &id, "comment", "Still no sound", "k9").await;
+    late.entry_with(&id, "Still no sound").await;
+}

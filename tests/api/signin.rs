@@ -253,3 +253,35 @@ async fn a_disabled_user_is_signed_out_at_once() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn parallel_guesses_cannot_slip_past_the_slow_down() {
+    let app = TestApp::spawn().await;
+    let guesses = (0..30).map(|n| {
+        let client = app.client();
+        let url = app.url("/api/session");
+        async move {
+            client
+                .post(url)
+                .json(&json!({"username": "alice", "password": format!("guess {n}")}))
+                .send()
+                .await
+                .unwrap()
+                .status()
+        }
+    });
+    let statuses = futures_util::future::join_all(guesses).await;
+    let checked = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::UNAUTHORIZED)
+        .count();
+    let slowed = statuses
+        .iter()
+        .filter(|s| **s == StatusCode::TOO_MANY_REQUESTS)
+        .count();
+    assert_eq!(
+        (checked, slowed),
+        (5, 25),
+        "only five passwords are ever checked: {statuses:?}"
+    );
+}

@@ -117,6 +117,15 @@ impl Ws {
         .await
     }
 
+    /// The frames read but not yet taken by `find`, as one text (to search for leaks).
+    pub fn pending_text(&self) -> String {
+        self.pending
+            .iter()
+            .map(Value::to_string)
+            .collect::<Vec<_>>()
+            .join("\n")
+    }
+
     /// Closes the socket and waits until the server has let go of it.
     pub async fn close(mut self) {
         self.socket
