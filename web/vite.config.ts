@@ -10,6 +10,8 @@ function pageFor(url: string): string | null {
   const path = url.split("?")[0] ?? "";
   if (path === "/agent" || path.startsWith("/agent/")) return "/agent.html";
   if (path === "/support" || path === "/support/") return "/support.html";
+  if (path === "/widget-demo") return "/widget-demo.html";
+  if (path === "/widget.js") return "/src/widget/widget.ts";
   return null;
 }
 
@@ -46,6 +48,12 @@ export default defineConfig({
         index: resolve(root, "index.html"),
         agent: resolve(root, "agent.html"),
         support: resolve(root, "support.html"),
+        "widget-demo": resolve(root, "widget-demo.html"),
+        // The embeddable script: a classic script at a stable address (dist/widget.js).
+        widget: resolve(root, "src/widget/widget.ts"),
+      },
+      output: {
+        entryFileNames: (chunk) => (chunk.name === "widget" ? "widget.js" : "assets/[name]-[hash].js"),
       },
     },
   },

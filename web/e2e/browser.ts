@@ -48,3 +48,14 @@ export async function signInAs(page: Page, username: string, password: string = 
   await page.getByLabel("Password").fill(password);
   await page.getByRole("button", { name: "Sign in" }).click();
 }
+
+/** Signs in through the API (the sign-in form has its own tests); the context keeps the cookie. */
+export async function signInByApi(context: BrowserContext, username: string, password: string = username): Promise<void> {
+  const response = await context.request.post("/api/session", { data: { username, password } });
+  if (!response.ok()) throw new Error(`sign-in of ${username} answered ${response.status()}: ${await response.text()}`);
+}
+
+/** Whether the element is the focused one. */
+export async function isFocused(locator: import("playwright-core").Locator): Promise<boolean> {
+  return locator.evaluate((element) => element === document.activeElement);
+}

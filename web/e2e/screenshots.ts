@@ -1,10 +1,14 @@
 /**
  * Saves pictures of the pages to e2e/artifacts/ for a person to look at:
- * sign-in (blank and after a wrong password), agent app and support page, on a desktop and a phone, light and dark.
+ * sign-in (blank and after a wrong password), agent app and support page, on a desktop and a phone, light and dark;
+ * then a support session played through (queue notification, mini window with comments, a work note,
+ * the canned-message picker, the Transfer dialog, the icon rail, the workspace, the customer's chat,
+ * inactivity warning and closed state, on a desktop and a phone) and the widget's demo page.
  * Run with `SWITCHBOARD_BIN=… npm run screenshots` after `npm run build`.
  */
-import type { Browser } from "playwright-core";
-import { launchBrowser, newVisitor, screenshot, signInAs } from "./browser";
+import { readFile } from "node:fs/promises";
+import { request, type Browser, type Page } from "playwright-core";
+import { launchBrowser, newVisitor, screenshot, signInAs, signInByApi } from "./browser";
 import { startServer } from "./server";
 
 const viewports = {
@@ -40,6 +44,118 @@ async function shoot(browser: Browser, baseUrl: string, device: keyof typeof vie
   return saved;
 }
 
+/** Sets the queue's inactivity timers (as the manager). */
+async function setTimers(baseUrl: string, queue: string, warning: number, close: number): Promise<void> {
+  const manager = await request.newContext({ baseURL: baseUrl });
+  try {
+    await manager.post("/api/session", { data: { username: "dana", password: "dana" } });
+    await manager.patch(`/api/queues/${queue}`, { data: { inactivity_warning_seconds: warning, auto_close_seconds: close } });
+  } finally {
+    await manager.dispose();
+  }
+}
+
+async function sendIn(page: Page, name: string, text: string): Promise<void> {
+  const field = page.getByRole("textbox", { name });
+  await field.fill(text);
+  await field.press("Enter");
+}
+
+/** A support session played through by carol and alice, pictured at each step. */
+async function session(browser: Browser, baseUrl: string, theme: "light" | "dark"): Promise<string[]> {
+  const suffix = theme === "dark" ? "-dark" : "";
+  const saved: string[] = [];
+  const options = { viewport: viewports.desktop, colorScheme: theme } as const;
+  const carol = await newVisitor(browser, baseUrl, options);
+  const alice = await newVisitor(browser, baseUrl, options);
+  try {
+    await signInByApi(carol.context, "carol");
+    await signInByApi(alice.context, "alice");
+    const queues = (await (await carol.context.request.get("/api/queues")).json()) as { id: string }[];
+    const queue = queues[0]?.id ?? "1";
+
+    await alice.page.goto("/agent");
+    await alice.page.getByRole("complementary", { name: "Connect sidebar" }).waitFor();
+    await carol.page.goto("/support");
+    await carol.page.getByLabel("What can we help you with?").fill("My VPN drops every few minutes since this morning. I am working from home today.");
+    await carol.page.getByRole("button", { name: "Start chat" }).click();
+    await carol.page.getByRole("status").getByText("in the queue").waitFor();
+    saved.push(await screenshot(carol.page, `support-queued-desktop${suffix}`));
+
+    const offer = alice.page.getByRole("article", { name: "Carol Customer" });
+    await offer.waitFor();
+    await alice.page.waitForTimeout(1200);
+    saved.push(await screenshot(alice.page, `agent-offer-desktop${suffix}`));
+
+    await offer.getByRole("button", { name: "Accept" }).click();
+    const mini = alice.page.getByRole("region", { name: "Carol Customer" });
+    await mini.getByRole("textbox", { name: "Message (comment)" }).waitFor();
+    await sendIn(carol.page, "Message", "It happens on the home Wi-Fi and on my phone's hotspot.");
+    await sendIn(alice.page, "Message (comment)", "Thanks Carol. Which VPN client version do you see under Help › About?");
+    await sendIn(carol.page, "Message", "Version 4.2.1");
+    await mini.getByRole("button", { name: "Work Note" }).click();
+    await sendIn(alice.page, "Message (work note)", "Old client: 4.2 is known to drop on MTU changes; needs the 5.x upgrade.");
+    await mini.getByRole("log").getByText("needs the 5.x upgrade").waitFor();
+    await carol.page.getByRole("log").getByText("Version 4.2.1").waitFor();
+    await carol.page.getByRole("textbox", { name: "Message" }).pressSequentially("One more thing");
+    await mini.getByRole("status").getByText("is typing").waitFor();
+    saved.push(await screenshot(alice.page, `agent-mini-window-desktop${suffix}`));
+
+    await mini.getByRole("button", { name: "Comment" }).click();
+    await mini.getByRole("button", { name: "Canned messages" }).click();
+    const picker = mini.getByRole("dialog", { name: "Canned messages" });
+    await picker.getByRole("button", { name: "Greeting" }).hover();
+    await picker.getByText("Hi Carol").waitFor();
+    saved.push(await screenshot(alice.page, `agent-canned-desktop${suffix}`));
+    await alice.page.keyboard.press("Escape");
+
+    await mini.getByRole("button", { name: "Transfer" }).click();
+    const dialog = alice.page.getByRole("dialog", { name: "Transfer Carol Customer" });
+    await dialog.getByRole("radio", { name: /Bob Agent/ }).waitFor();
+    saved.push(await screenshot(alice.page, `agent-transfer-desktop${suffix}`));
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+
+    await alice.page.getByRole("button", { name: "Collapse sidebar" }).click();
+    saved.push(await screenshot(alice.page, `agent-rail-desktop${suffix}`));
+    await alice.page.getByRole("button", { name: "Expand sidebar" }).click();
+
+    const opened = alice.context.waitForEvent("page");
+    await mini.getByRole("button", { name: "New Window" }).click();
+    const workspace = await opened;
+    await workspace.setViewportSize(viewports.desktop);
+    await workspace.getByRole("main", { name: "Conversation pane" }).getByRole("log").getByText("Version 4.2.1").waitFor();
+    saved.push(await screenshot(workspace, `workspace-desktop${suffix}`));
+
+    await carol.page.getByRole("textbox", { name: "Message" }).fill("");
+    saved.push(await screenshot(carol.page, `support-chat-desktop${suffix}`));
+    await carol.page.setViewportSize(viewports.phone);
+    saved.push(await screenshot(carol.page, `support-chat-phone${suffix}`));
+
+    await setTimers(baseUrl, queue, 2, 30);
+    await sendIn(workspace, "Message (comment)", "Could you try reconnecting now?");
+    await carol.page.getByRole("button", { name: "I'm still here" }).waitFor({ timeout: 10_000 });
+    saved.push(await screenshot(carol.page, `support-warning-phone${suffix}`));
+    await carol.page.setViewportSize(viewports.desktop);
+    saved.push(await screenshot(carol.page, `support-warning-desktop${suffix}`));
+    await workspace.getByRole("button", { name: "End", exact: true }).click();
+    await carol.page.getByRole("button", { name: "Start a new chat" }).waitFor();
+    saved.push(await screenshot(carol.page, `support-closed-desktop${suffix}`));
+    await setTimers(baseUrl, queue, 120, 60);
+
+    // The widget on its demo page (served here as the server serves dist/widget-demo.html).
+    const demo = await readFile(new URL("../dist/widget-demo.html", import.meta.url), "utf8");
+    await carol.page.route(`${baseUrl}/widget-demo.html`, (route) => route.fulfill({ contentType: "text/html", body: demo }));
+    await carol.page.goto("/widget-demo.html");
+    await carol.page.getByRole("button", { name: "Chat with the service desk" }).click();
+    await carol.page.frameLocator('iframe[title="Service desk chat"]').getByRole("heading", { name: "Start a chat with the service desk" }).waitFor();
+    saved.push(await screenshot(carol.page, `widget-demo-desktop${suffix}`));
+  } finally {
+    await carol.context.close();
+    await alice.context.close();
+  }
+  return saved;
+}
+
 async function main(): Promise<void> {
   const server = await startServer();
   let browser: Browser | null = null;
@@ -49,6 +165,9 @@ async function main(): Promise<void> {
       for (const theme of ["light", "dark"] as const) {
         for (const path of await shoot(browser, server.baseUrl, device, theme)) console.log(`saved ${path}`);
       }
+    }
+    for (const theme of ["light", "dark"] as const) {
+      for (const path of await session(browser, server.baseUrl, theme)) console.log(`saved ${path}`);
     }
   } finally {
     await browser?.close();

@@ -1,16 +1,32 @@
-import { signal } from "@preact/signals";
-import type { ApiError } from "../shared/api";
+/**
+ * The agent app: top bar (presence, user, Sign out), the content pane with the home view,
+ * the Connect sidebar on the right and the docked mini windows; or, at
+ * `/agent/workspace/<id>`, the full-screen workspace.
+ */
+import { signal, useSignalEffect } from "@preact/signals";
+import { useEffect } from "preact/hooks";
+import { requestJson, type ApiError } from "../shared/api";
+import { clock, STATE_ICON, STATE_LABEL } from "../shared/format";
 import { homeFor, isStaff } from "../shared/nav";
+import { now, startClock } from "../shared/now";
 import { LoadingPage, PageLoadFailed } from "../shared/PageStatus";
 import { asApiError, requireUser } from "../shared/session";
 import { SignOutButton } from "../shared/SignOutButton";
-import type { User } from "../shared/wire";
+import { Connection } from "../shared/socket";
+import { ConnectionBanner } from "../shared/Timeline";
+import { isQueueList, type Conversation, type User } from "../shared/wire";
+import { askNotificationPermissionOnce, beep, notifyDesktop, titleWithCount } from "./alerts";
+import { MiniWindowDock } from "./miniwindows/MiniWindowDock";
+import { ConnectSidebar } from "./sidebar/ConnectSidebar";
+import { connection, me, openMiniWindow, presenceChoice, queueName, queues } from "./state";
+import { Workspace, workspaceId } from "./workspace/Workspace";
 
-/** The agent signed in to this tab; null until /api/me answers. */
-export const me = signal<User | null>(null);
+export { me } from "./state";
+
 const loadError = signal<ApiError | null>(null);
+const BASE_TITLE = "Agent · Switchboard";
 
-/** Finds out who is signed in; the signed out go to sign-in, customers to their page. */
+/** Finds out who is signed in (the signed out go to sign-in, customers to their page), then connects. */
 export async function loadAgent(): Promise<void> {
   try {
     const user = await requireUser();
@@ -19,22 +35,65 @@ export async function loadAgent(): Promise<void> {
       location.assign(homeFor(user));
       return;
     }
+    const socket = new Connection({ me: user.id });
+    socket.subscribe((frame, live) => {
+      if (frame.type === "offer" && live && frame.conversation.state === "queued") {
+        const name = frame.conversation.customer?.display_name ?? "A customer";
+        beep();
+        notifyDesktop(`New chat: ${name}`, frame.conversation.first_message ?? queueName(frame.conversation.queue), () => undefined);
+      }
+    });
+    connection.value = socket;
     me.value = user;
+    socket.start();
+    startClock();
+    window.addEventListener("online", () => socket.reconnectNow());
+    queues.value = await requestJson("/api/queues", isQueueList);
   } catch (error) {
     loadError.value = asApiError(error);
   }
 }
 
-/** The agent app: top bar, content pane, and the Connect sidebar on the right. */
 export function AgentApp() {
   const user = me.value;
   if (loadError.value !== null) return <PageLoadFailed message={loadError.value.message} />;
   if (user === null) return <LoadingPage label="Loading Switchboard…" />;
+  const workspace = workspaceId(location.pathname);
+  return <SignedIn user={user} workspace={workspace} />;
+}
+
+function SignedIn({ user, workspace }: { user: User; workspace: string | null }) {
+  const socket = connection.value;
+
+  useSignalEffect(() => {
+    const waiting = connection.value?.offers.value.size ?? 0;
+    document.title = titleWithCount(workspace === null ? BASE_TITLE : `Workspace · Switchboard`, waiting);
+  });
+
+  useEffect(() => {
+    const ask = () => askNotificationPermissionOnce();
+    window.addEventListener("pointerdown", ask, { once: true });
+    return () => window.removeEventListener("pointerdown", ask);
+  }, []);
+
+  if (workspace !== null) {
+    return (
+      <div class="agent-app agent-app--workspace">
+        <TopBar user={user} />
+        <ConnectionBanner state={socket?.link.value ?? "connecting"} />
+        <Workspace user={user} id={workspace} />
+      </div>
+    );
+  }
   return (
     <div class="agent-app">
       <TopBar user={user} />
-      <ContentPane />
-      <ConnectSidebar />
+      <div class="agent-app__banner">
+        <ConnectionBanner state={socket?.link.value ?? "connecting"} />
+      </div>
+      <ContentPane user={user} />
+      <ConnectSidebar user={user} />
+      <MiniWindowDock user={user} />
     </div>
   );
 }
@@ -42,8 +101,11 @@ export function AgentApp() {
 function TopBar({ user }: { user: User }) {
   return (
     <header class="top-bar agent-app__top-bar">
-      <span class="top-bar__title">Switchboard</span>
+      <a class="top-bar__title top-bar__home" href="/agent">
+        Switchboard
+      </a>
       <div class="top-bar__user">
+        <PresenceControl />
         <span class="top-bar__name">{user.display_name}</span>
         <SignOutButton />
       </div>
@@ -51,44 +113,104 @@ function TopBar({ user }: { user: User }) {
   );
 }
 
-function ContentPane() {
+function PresenceControl() {
+  const choice = presenceChoice.value;
+  return (
+    <label class="presence-control">
+      <span class={`presence presence--${choice}`} aria-hidden="true">
+        {choice === "available" ? "●" : "◐"}
+      </span>
+      <span class="visually-hidden">Presence</span>
+      <select
+        class="presence-control__select"
+        value={choice}
+        onChange={(event) => {
+          const status = event.currentTarget.value === "away" ? "away" : "available";
+          presenceChoice.value = status;
+          connection.value?.setPresence(status);
+        }}
+      >
+        <option value="available">Available</option>
+        <option value="away">Away</option>
+      </select>
+    </label>
+  );
+}
+
+function ContentPane({ user }: { user: User }) {
+  const socket = connection.value;
+  const all = [...(socket?.conversations.value.values() ?? [])];
+  const mine = all.filter((c) => c.state === "active" && c.assignee?.id === user.id);
+  const offers = [...(socket?.offers.value.values() ?? [])];
   return (
     <main class="content-pane" aria-label="Content pane">
-      <MySessionsHome />
+      <section class="content-pane__section" aria-labelledby="home-my-sessions">
+        <h1 id="home-my-sessions" class="content-pane__heading">
+          My sessions
+        </h1>
+        {mine.length === 0 ? <p class="muted">No sessions yet.</p> : <SessionTable sessions={mine} />}
+      </section>
+      <section class="content-pane__section" aria-labelledby="home-queues">
+        <h2 id="home-queues" class="content-pane__heading content-pane__heading--small">
+          Queues at a glance
+        </h2>
+        {queues.value.length === 0 ? (
+          <p class="muted">You work no queue yet.</p>
+        ) : (
+          <ul class="queue-cards">
+            {queues.value.map((q) => {
+              const waiting = offers.filter((o) => o.queue === q.id);
+              const oldest = waiting.reduce((min, o) => Math.min(min, Date.parse(o.created_at)), Number.POSITIVE_INFINITY);
+              const active = all.filter((c) => c.queue === q.id && c.state === "active").length;
+              return (
+                <li key={q.id} class="queue-card">
+                  <span class="queue-card__name">{q.name}</span>
+                  <span>
+                    <strong>{waiting.length}</strong> waiting
+                    {waiting.length > 0 && <span class="muted"> · longest {clock((now.value - oldest) / 1000)}</span>}
+                  </span>
+                  <span>
+                    <strong>{active}</strong> active that you see
+                  </span>
+                </li>
+              );
+            })}
+          </ul>
+        )}
+      </section>
     </main>
   );
 }
 
-function MySessionsHome() {
+function SessionTable({ sessions }: { sessions: Conversation[] }) {
   return (
-    <section class="content-pane__section" aria-labelledby="home-my-sessions">
-      <h1 id="home-my-sessions" class="content-pane__heading">
-        My sessions
-      </h1>
-      <p class="muted">No sessions yet.</p>
-    </section>
-  );
-}
-
-function ConnectSidebar() {
-  return (
-    <aside class="connect-sidebar" aria-label="Connect sidebar">
-      <SidebarGroup title="New in queue" empty="No one is waiting." />
-      <SidebarGroup title="My sessions" empty="No sessions yet." />
-      <SidebarGroup title="Chats" empty="No chats yet." />
-      <SidebarGroup title="Records" empty="No records open." />
-    </aside>
-  );
-}
-
-function SidebarGroup({ title, empty }: { title: string; empty: string }) {
-  const id = `sidebar-${title.toLowerCase().replace(/\W+/g, "-")}`;
-  return (
-    <section class="sidebar-group" aria-labelledby={id}>
-      <h2 id={id} class="sidebar-group__title">
-        {title}
-      </h2>
-      <p class="muted sidebar-group__empty">{empty}</p>
-    </section>
+    <table class="session-table">
+      <thead>
+        <tr>
+          <th scope="col">Customer</th>
+          <th scope="col">State</th>
+          <th scope="col">Queue</th>
+          <th scope="col">Last message</th>
+          <th scope="col">Unread</th>
+        </tr>
+      </thead>
+      <tbody>
+        {sessions.map((c) => (
+          <tr key={c.id}>
+            <td>
+              <button type="button" class="link-button" onClick={() => openMiniWindow(c.id)}>
+                {c.customer?.display_name ?? "Conversation"}
+              </button>
+            </td>
+            <td>
+              <span aria-hidden="true">{STATE_ICON[c.state]}</span> {STATE_LABEL[c.state]}
+            </td>
+            <td>{queueName(c.queue)}</td>
+            <td class="session-table__preview">{c.preview?.kind === "work_note" ? `Work note: ${c.preview.body}` : (c.preview?.body ?? "")}</td>
+            <td>{c.unread ?? 0}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
   );
 }

@@ -1,9 +1,19 @@
-import { signal } from "@preact/signals";
-import { requestJson, type ApiError } from "../shared/api";
+/**
+ * The customer's support page (also the widget's panel, with `?embed=1`): start a chat with a
+ * first message, see the queue position, the agent joining, the conversation and who is
+ * typing, answer the inactivity warning, see why a chat closed, and start again.
+ */
+import { signal, useSignal } from "@preact/signals";
+import { useEffect, useRef } from "preact/hooks";
+import { requestJson, requestNoContent, type ApiError } from "../shared/api";
+import { clock, closedReasonText } from "../shared/format";
+import { now, startClock } from "../shared/now";
 import { LoadingPage, PageLoadFailed } from "../shared/PageStatus";
 import { asApiError, requireUser } from "../shared/session";
 import { SignOutButton } from "../shared/SignOutButton";
-import { isQueueList, type Queue, type User } from "../shared/wire";
+import { Connection, newClientId } from "../shared/socket";
+import { ConnectionBanner, Timeline } from "../shared/Timeline";
+import { isConversation, isQueue, isQueueList, type Conversation, type Entry, type Queue, type User } from "../shared/wire";
 
 /** What the support page knows once it has loaded: who is here and which queue they reach. */
 interface SupportSession {
@@ -13,32 +23,84 @@ interface SupportSession {
 
 const session = signal<SupportSession | null>(null);
 const loadError = signal<ApiError | null>(null);
+const connection = signal<Connection | null>(null);
+/** The chat on screen: undefined until the socket has said what exists, null for "start one". */
+const current = signal<string | null | undefined>(undefined);
 
 /** Name shown when the customer can reach no queue. */
 export const DEFAULT_TITLE = "IT Service Desk support";
+
+const params = new URLSearchParams(location.search);
+/** Inside the widget's panel (or any frame): a compact page. */
+export const embedded = params.get("embed") === "1" || window.self !== window.top;
+
+/** The queue asked for with `?queue=`, else the first one the customer may use. */
+export function chooseQueue(queues: readonly Queue[], wanted: string | null): Queue | null {
+  return queues.find((q) => q.id === wanted) ?? queues[0] ?? null;
+}
+
+/** The newest chat of this queue that is still open, or null. */
+export function openChat(conversations: Iterable<Conversation>, queue: string): Conversation | null {
+  let best: Conversation | null = null;
+  for (const c of conversations) {
+    if (c.queue !== queue || c.state === "closed") continue;
+    if (best === null || c.created_at > best.created_at) best = c;
+  }
+  return best;
+}
+
+/** The inactivity warning still waiting for an answer, if any. */
+export function pendingWarning(entries: readonly Entry[], me: string): Entry | null {
+  let warning: Entry | null = null;
+  for (const e of entries) {
+    if (e.event === "inactivity_warning") warning = e;
+    else if (warning !== null && (e.event === "still_here" || e.event === "closed" || (e.kind === "comment" && e.author?.id === me))) warning = null;
+  }
+  return warning;
+}
 
 export async function loadSupport(): Promise<void> {
   try {
     const user = await requireUser();
     if (user === null) return;
     const queues = await requestJson("/api/queues", isQueueList);
-    session.value = { user, queue: queues[0] ?? null };
+    const queue = chooseQueue(queues, params.get("queue"));
+    const socket = new Connection({ me: user.id });
+    socket.subscribe((frame) => {
+      if (frame.type === "ready" && current.value === undefined) {
+        current.value = queue === null ? null : (openChat(socket.conversations.value.values(), queue.id)?.id ?? null);
+      }
+    });
+    connection.value = socket;
+    session.value = { user, queue };
+    socket.start();
+    startClock();
+    window.addEventListener("online", () => socket.reconnectNow());
   } catch (error) {
     loadError.value = asApiError(error);
   }
 }
 
-/** The customer's support page: one readable column with the queue's name on top. */
 export function SupportPage() {
-  const current = session.value;
+  const loaded = session.value;
   if (loadError.value !== null) return <PageLoadFailed message={loadError.value.message} />;
-  if (current === null) return <LoadingPage label="Loading support…" />;
-  const title = current.queue?.name ?? DEFAULT_TITLE;
+  if (loaded === null) return <LoadingPage label="Loading support…" />;
+  const title = loaded.queue?.name ?? DEFAULT_TITLE;
+  const socket = connection.value;
+  const id = current.value;
+  const conversation = id === null || id === undefined ? undefined : socket?.conversations.value.get(id);
   return (
-    <div class="support">
-      <SupportHeader title={title} user={current.user} />
+    <div class={`support${embedded ? " support--embedded" : ""}`}>
+      <SupportHeader title={title} user={loaded.user} />
+      <ConnectionBanner state={socket?.link.value ?? "connecting"} />
       <main class="support__main">
-        <StartChatPlaceholder queue={current.queue} />
+        {id === undefined ? (
+          <LoadingPage label="Connecting…" />
+        ) : conversation === undefined || loaded.queue === null ? (
+          <StartChat queue={loaded.queue} />
+        ) : (
+          <Chat conversation={conversation} queue={loaded.queue} user={loaded.user} />
+        )}
       </main>
     </div>
   );
@@ -56,18 +118,259 @@ function SupportHeader({ title, user }: { title: string; user: User }) {
   );
 }
 
-function StartChatPlaceholder({ queue }: { queue: Queue | null }) {
+function StartChat({ queue }: { queue: Queue | null }) {
+  const message = useSignal("");
+  const busy = useSignal(false);
+  const error = useSignal<string | null>(null);
+  const field = useRef<HTMLTextAreaElement>(null);
+
+  useEffect(() => {
+    if (!embedded) field.current?.focus();
+  }, []);
+
+  async function submit(event: Event) {
+    event.preventDefault();
+    if (queue === null || busy.value || message.value.trim() === "") return;
+    busy.value = true;
+    error.value = null;
+    try {
+      const conversation = await requestJson(`/api/queues/${encodeURIComponent(queue.id)}/sessions`, isConversation, {
+        method: "POST",
+        body: { client_id: newClientId(), message: message.value.trim() },
+      });
+      connection.value?.noteConversation(conversation);
+      current.value = conversation.id;
+      message.value = "";
+    } catch (failure) {
+      error.value = asApiError(failure).message;
+    } finally {
+      busy.value = false;
+    }
+  }
+
   return (
     <section class="start-chat" aria-labelledby="start-chat-title">
       <h2 id="start-chat-title" class="start-chat__title">
         Start a chat with the service desk
       </h2>
       {queue !== null && queue.greeting !== "" && <p class="start-chat__greeting">{queue.greeting}</p>}
-      <p class="muted">
-        {queue === null
-          ? "No support queue is open to you right now. Please contact the service desk another way."
-          : "The chat with an agent will open here."}
-      </p>
+      {queue === null ? (
+        <p class="muted">No support queue is open to you right now. Please contact the service desk another way.</p>
+      ) : (
+        <form class="start-chat__form" onSubmit={(event) => void submit(event)}>
+          {error.value !== null && (
+            <p class="alert" role="alert">
+              {error.value}
+            </p>
+          )}
+          <div class="field">
+            <label for="first-message">What can we help you with?</label>
+            <textarea
+              ref={field}
+              id="first-message"
+              class="start-chat__message"
+              rows={4}
+              required
+              placeholder="For example: my VPN drops every few minutes since this morning."
+              value={message.value}
+              onInput={(event) => (message.value = event.currentTarget.value)}
+              onKeyDown={(event) => {
+                if (event.key === "Enter" && !event.shiftKey && !event.isComposing) void submit(event);
+              }}
+            />
+          </div>
+          <button type="submit" class="button" disabled={busy.value || message.value.trim() === ""}>
+            {busy.value ? "Starting…" : "Start chat"}
+          </button>
+        </form>
+      )}
     </section>
+  );
+}
+
+const NO_ENTRIES: never[] = [];
+
+function Chat({ conversation, queue, user }: { conversation: Conversation; queue: Queue; user: User }) {
+  const socket = connection.value;
+  const entries = socket?.entries.value.get(conversation.id) ?? NO_ENTRIES;
+  const pending = (socket?.outbox.value ?? NO_ENTRIES).filter((p) => p.conversation === conversation.id);
+  const typing = socket?.typing.value.get(conversation.id) ?? NO_ENTRIES;
+  const last = entries.at(-1)?.seq ?? 0;
+
+  useEffect(() => {
+    if (last > 0) socket?.markRead(conversation.id, last);
+  }, [last, conversation.id]);
+
+  return (
+    <section class="chat" aria-label="Chat with the service desk">
+      <ChatStatus conversation={conversation} />
+      {conversation.state === "active" && <InactivityBanner conversation={conversation} entries={entries} queue={queue} me={user.id} />}
+      <Timeline
+        label="Conversation"
+        entries={entries}
+        pending={pending}
+        typing={typing}
+        me={user.id}
+        online={socket?.link.value === "online"}
+        onDiscard={(id) => socket?.discard(id)}
+        avatars={true}
+      />
+      {conversation.state === "closed" ? <ClosedPanel conversation={conversation} /> : <Composer conversation={conversation} />}
+    </section>
+  );
+}
+
+function ChatStatus({ conversation }: { conversation: Conversation }) {
+  const busy = useSignal(false);
+  async function end() {
+    busy.value = true;
+    try {
+      const closed = await requestJson(`/api/conversations/${encodeURIComponent(conversation.id)}/end`, isConversation, { method: "POST" });
+      connection.value?.noteConversation(closed);
+    } catch {
+      // The state stays as it is; the socket brings the truth.
+    } finally {
+      busy.value = false;
+    }
+  }
+  let text: string;
+  if (conversation.state === "queued") {
+    text =
+      conversation.position === undefined
+        ? "Waiting for an agent…"
+        : conversation.position === 1
+          ? "You are next in the queue. An agent will be with you shortly."
+          : `You are number ${conversation.position} in the queue.`;
+  } else if (conversation.state === "active") {
+    text = conversation.assignee === undefined ? "Connected." : `You are chatting with ${conversation.assignee.display_name}.`;
+  } else {
+    text = "This chat has ended.";
+  }
+  return (
+    <div class={`chat__status chat__status--${conversation.state}`}>
+      <p role="status">
+        <span aria-hidden="true">{conversation.state === "queued" ? "◔ " : conversation.state === "active" ? "● " : "✓ "}</span>
+        {text}
+      </p>
+      {conversation.state !== "closed" && (
+        <button type="button" class="button button--quiet chat__end" disabled={busy.value} onClick={() => void end()}>
+          {conversation.state === "queued" ? "Leave the queue" : "End chat"}
+        </button>
+      )}
+    </div>
+  );
+}
+
+function InactivityBanner({ conversation, entries, queue, me }: { conversation: Conversation; entries: readonly Entry[]; queue: Queue; me: string }) {
+  const answered = useSignal<number | null>(null);
+  const error = useSignal<string | null>(null);
+  const closeAfter = useSignal(queue.auto_close_seconds);
+  const warning = pendingWarning(entries, me);
+  const warningSeq = warning?.seq ?? null;
+
+  // The queue's timers may have changed since the page loaded: read them when a warning comes.
+  useEffect(() => {
+    if (warningSeq === null) return;
+    requestJson(`/api/queues/${encodeURIComponent(queue.id)}`, isQueue).then(
+      (fresh) => (closeAfter.value = fresh.auto_close_seconds),
+      () => undefined,
+    );
+  }, [warningSeq, queue.id]);
+
+  if (warning === null || answered.value === warning.seq) return null;
+  const deadline = Date.parse(warning.at) + closeAfter.value * 1000;
+  const left = Math.min(closeAfter.value, Math.max(0, Math.ceil((deadline - now.value) / 1000)));
+
+  async function stillHere(seq: number) {
+    error.value = null;
+    try {
+      await requestNoContent(`/api/conversations/${encodeURIComponent(conversation.id)}/still-here`, { method: "POST" });
+      answered.value = seq;
+    } catch (failure) {
+      error.value = asApiError(failure).message;
+    }
+  }
+
+  return (
+    <div class="inactivity-banner" role="alert">
+      <p>
+        <strong>Are you still there?</strong> This chat closes in <span class="tabular">{clock(left)}</span> unless you answer.
+      </p>
+      {error.value !== null && <p class="entry__error">{error.value}</p>}
+      <button type="button" class="button" onClick={() => void stillHere(warning.seq)}>
+        I'm still here
+      </button>
+    </div>
+  );
+}
+
+function ClosedPanel({ conversation }: { conversation: Conversation }) {
+  return (
+    <div class="closed-panel">
+      <p>
+        <span aria-hidden="true">✓ </span>
+        {closedReasonText(conversation.closed_reason)}
+      </p>
+      <button type="button" class="button" onClick={() => (current.value = null)}>
+        Start a new chat
+      </button>
+    </div>
+  );
+}
+
+const TYPING_EVERY_MS = 2000;
+
+function Composer({ conversation }: { conversation: Conversation }) {
+  const text = useSignal("");
+  const typingAt = useRef(0);
+
+  function typing(active: boolean) {
+    const socket = connection.value;
+    if (socket === null) return;
+    const at = Date.now();
+    if (active && at - typingAt.current > TYPING_EVERY_MS) {
+      typingAt.current = at;
+      socket.setTyping(conversation.id, true);
+    } else if (!active && typingAt.current !== 0) {
+      typingAt.current = 0;
+      socket.setTyping(conversation.id, false);
+    }
+  }
+
+  function send() {
+    const body = text.value.trim();
+    if (body === "") return;
+    connection.value?.send(conversation.id, "comment", body);
+    text.value = "";
+    typing(false);
+  }
+
+  return (
+    <div class="composer">
+      <div class="composer__row">
+        <textarea
+          class="composer__input"
+          rows={2}
+          aria-label="Message"
+          placeholder="Type your message…"
+          value={text.value}
+          onInput={(event) => {
+            text.value = event.currentTarget.value;
+            typing(text.value !== "");
+          }}
+          onBlur={() => typing(false)}
+          onKeyDown={(event) => {
+            if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
+              event.preventDefault();
+              send();
+            }
+          }}
+        />
+        <button type="button" class="button" onClick={send} disabled={text.value.trim() === ""}>
+          Send
+        </button>
+      </div>
+      <span class="composer__hint">Enter sends · Shift+Enter adds a line</span>
+    </div>
   );
 }

@@ -1,5 +1,6 @@
 import { render } from "preact";
 import "../shared/theme.css";
+import "../shared/conversation.css";
 import "./support.css";
 import { loadSupport, SupportPage } from "./SupportPage";
 

@@ -107,3 +107,193 @@ export function isQueueList(value: unknown): value is Queue[] {
 export function isSignInResponse(value: unknown): value is SignInResponse {
   return isObject(value) && isUser(value.user);
 }
+
+// ---- Support sessions (mirrors `Conversation`, `Entry`, `Canned`, `Member` and the socket frames) ----
+
+export type ConversationState = "queued" | "active" | "closed";
+export type EntryKind = "comment" | "work_note" | "system";
+export type PostKind = "comment" | "work_note";
+export type PresenceStatus = "available" | "away" | "offline";
+
+export interface Entry {
+  conversation: string;
+  seq: number;
+  kind: EntryKind;
+  author?: UserRef;
+  body: string;
+  client_id?: string;
+  at: string;
+  /** System entries: accepted, transferred, inactivity_warning, still_here, closed. */
+  event?: string;
+}
+
+export interface Conversation {
+  id: string;
+  /** support, chat or record. */
+  kind: string;
+  state: ConversationState;
+  queue?: string;
+  customer?: UserRef;
+  assignee?: UserRef;
+  position?: number;
+  last_seq: number;
+  /** ended_by_agent, ended_by_customer, timed_out or abandoned. */
+  closed_reason?: string;
+  first_message?: string;
+  created_at: string;
+  accepted_at?: string;
+  preview?: Entry;
+  unread?: number;
+}
+
+export interface EntriesPage {
+  entries: Entry[];
+  next_after: number | null;
+}
+
+export interface Canned {
+  id: string;
+  queue: string;
+  title: string;
+  body: string;
+}
+
+/** An agent of a queue's group, for the Transfer dialog. */
+export interface Member {
+  id: string;
+  display_name: string;
+  status: PresenceStatus;
+}
+
+/** Frames the server sends on the WebSocket. */
+export type ServerFrame =
+  | ({ type: "entry" } & Entry)
+  | ({ type: "conversation" } & Conversation)
+  | { type: "ready" }
+  | { type: "ack"; ref?: string; conversation: string; seq: number }
+  | { type: "error"; ref?: string; error: { code: string; message: string } }
+  | { type: "offer"; conversation: Conversation }
+  | { type: "withdraw"; conversation: string; by?: UserRef }
+  | { type: "typing"; conversation: string; user: UserRef; active: boolean }
+  | { type: "presence"; user: UserRef; status: PresenceStatus };
+
+/** Frames the client sends on the WebSocket. */
+export type ClientFrame =
+  | { type: "hello"; positions: Record<string, number> }
+  | { type: "send"; ref: string; conversation: string; client_id: string; kind: PostKind; body: string }
+  | { type: "accept"; ref: string; conversation: string }
+  | { type: "typing"; conversation: string; active: boolean }
+  | { type: "presence"; status: "available" | "away" }
+  | { type: "read"; conversation: string; seq: number }
+  | { type: "watch"; conversation: string };
+
+function isOptional<T>(value: unknown, guard: (v: unknown) => v is T): boolean {
+  return value === undefined || guard(value);
+}
+
+function isInteger(value: unknown): value is number {
+  return typeof value === "number" && Number.isInteger(value);
+}
+
+const ENTRY_KINDS: readonly string[] = ["comment", "work_note", "system"];
+const STATES: readonly string[] = ["queued", "active", "closed"];
+const PRESENCE: readonly string[] = ["available", "away", "offline"];
+
+export function isEntry(value: unknown): value is Entry {
+  return (
+    isObject(value) &&
+    isString(value.conversation) &&
+    isCount(value.seq) &&
+    isString(value.kind) &&
+    ENTRY_KINDS.includes(value.kind) &&
+    isOptional(value.author, isUserRef) &&
+    isString(value.body) &&
+    isOptional(value.client_id, isString) &&
+    isString(value.at) &&
+    isOptional(value.event, isString)
+  );
+}
+
+export function isConversation(value: unknown): value is Conversation {
+  return (
+    isObject(value) &&
+    isString(value.id) &&
+    isString(value.kind) &&
+    isString(value.state) &&
+    STATES.includes(value.state) &&
+    isOptional(value.queue, isString) &&
+    isOptional(value.customer, isUserRef) &&
+    isOptional(value.assignee, isUserRef) &&
+    isOptional(value.position, isInteger) &&
+    isCount(value.last_seq) &&
+    isOptional(value.closed_reason, isString) &&
+    isOptional(value.first_message, isString) &&
+    isString(value.created_at) &&
+    isOptional(value.accepted_at, isString) &&
+    isOptional(value.preview, isEntry) &&
+    isOptional(value.unread, isCount)
+  );
+}
+
+export function isConversationList(value: unknown): value is Conversation[] {
+  return Array.isArray(value) && value.every(isConversation);
+}
+
+export function isEntriesPage(value: unknown): value is EntriesPage {
+  return (
+    isObject(value) &&
+    Array.isArray(value.entries) &&
+    value.entries.every(isEntry) &&
+    (value.next_after === null || isCount(value.next_after))
+  );
+}
+
+export function isCanned(value: unknown): value is Canned {
+  return isObject(value) && isString(value.id) && isString(value.queue) && isString(value.title) && isString(value.body);
+}
+
+export function isCannedList(value: unknown): value is Canned[] {
+  return Array.isArray(value) && value.every(isCanned);
+}
+
+export function isMember(value: unknown): value is Member {
+  return (
+    isObject(value) &&
+    isString(value.id) &&
+    isString(value.display_name) &&
+    isString(value.status) &&
+    PRESENCE.includes(value.status)
+  );
+}
+
+export function isMemberList(value: unknown): value is Member[] {
+  return Array.isArray(value) && value.every(isMember);
+}
+
+/** Checks a socket frame's shape; an unknown or malformed frame is null (and ignored). */
+export function parseServerFrame(value: unknown): ServerFrame | null {
+  if (!isObject(value) || !isString(value.type)) return null;
+  const v = value;
+  switch (v.type) {
+    case "entry":
+      return isEntry(v) ? { ...v, type: "entry" } : null;
+    case "conversation":
+      return isConversation(v) ? { ...v, type: "conversation" } : null;
+    case "ready":
+      return { type: "ready" };
+    case "ack":
+      return isString(v.conversation) && isCount(v.seq) && isOptional(v.ref, isString) ? (v as ServerFrame) : null;
+    case "error":
+      return isApiErrorBody(v) && isOptional(v.ref, isString) ? (v as ServerFrame) : null;
+    case "offer":
+      return isConversation(v.conversation) ? (v as ServerFrame) : null;
+    case "withdraw":
+      return isString(v.conversation) && isOptional(v.by, isUserRef) ? (v as ServerFrame) : null;
+    case "typing":
+      return isString(v.conversation) && isUserRef(v.user) && typeof v.active === "boolean" ? (v as ServerFrame) : null;
+    case "presence":
+      return isUserRef(v.user) && isString(v.status) && PRESENCE.includes(v.status) ? (v as ServerFrame) : null;
+    default:
+      return null;
+  }
+}
