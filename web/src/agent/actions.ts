@@ -1,0 +1,51 @@
+/** What the agent does over HTTP: Accept, End, Transfer, canned messages, lookups. */
+import { requestJson } from "../shared/api";
+import { newClientId } from "../shared/socket";
+import { isCannedList, isConversation, isConversationList, isEntry, isMemberList, type Canned, type Conversation, type Member } from "../shared/wire";
+import { connection } from "./state";
+
+function adopt(conversation: Conversation): Conversation {
+  connection.value?.noteConversation(conversation);
+  return conversation;
+}
+
+export async function acceptSession(id: string): Promise<Conversation> {
+  return adopt(await requestJson(`/api/conversations/${encodeURIComponent(id)}/accept`, isConversation, { method: "POST" }));
+}
+
+export async function endSession(id: string): Promise<Conversation> {
+  return adopt(await requestJson(`/api/conversations/${encodeURIComponent(id)}/end`, isConversation, { method: "POST" }));
+}
+
+export async function transferSession(id: string, to: string, note: string): Promise<Conversation> {
+  const body = note.trim() === "" ? { to } : { to, note: note.trim() };
+  return adopt(await requestJson(`/api/conversations/${encodeURIComponent(id)}/transfer`, isConversation, { method: "POST", body }));
+}
+
+const cannedCache = new Map<string, Promise<Canned[]>>();
+
+export function cannedFor(queue: string): Promise<Canned[]> {
+  let cached = cannedCache.get(queue);
+  if (cached === undefined) {
+    cached = requestJson(`/api/queues/${encodeURIComponent(queue)}/canned`, isCannedList);
+    cached.catch(() => cannedCache.delete(queue));
+    cannedCache.set(queue, cached);
+  }
+  return cached;
+}
+
+export async function postCanned(conversation: string, canned: string): Promise<void> {
+  await requestJson(`/api/conversations/${encodeURIComponent(conversation)}/canned/${encodeURIComponent(canned)}`, isEntry, {
+    method: "POST",
+    body: { client_id: newClientId() },
+  });
+}
+
+export function membersOf(queue: string): Promise<Member[]> {
+  return requestJson(`/api/queues/${encodeURIComponent(queue)}/members`, isMemberList);
+}
+
+/** The customer's sessions (earlier ones included), for the Customer tool. */
+export function sessionsOf(user: string): Promise<Conversation[]> {
+  return requestJson(`/api/users/${encodeURIComponent(user)}/sessions`, isConversationList);
+}

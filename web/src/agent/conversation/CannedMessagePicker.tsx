@@ -1,0 +1,127 @@
+/**
+ * The canned-message picker: a filter box and the queue's canned messages; hovering or
+ * focusing one shows its text with the placeholders filled; a click posts it as a comment.
+ */
+import { useSignal } from "@preact/signals";
+import { useEffect, useRef } from "preact/hooks";
+import { asApiError } from "../../shared/session";
+import type { Canned, Conversation } from "../../shared/wire";
+import { cannedFor, postCanned } from "../actions";
+import { fillPlaceholders, type PlaceholderValues } from "./placeholders";
+
+interface Props {
+  conversation: Conversation;
+  queue: string;
+  values: PlaceholderValues;
+  onClose: () => void;
+}
+
+export function CannedMessagePicker({ conversation, queue, values, onClose }: Props) {
+  const all = useSignal<Canned[] | null>(null);
+  const filter = useSignal("");
+  const preview = useSignal<Canned | null>(null);
+  const error = useSignal<string | null>(null);
+  const busy = useSignal(false);
+  const filterField = useRef<HTMLInputElement>(null);
+  const list = useRef<HTMLUListElement>(null);
+  const id = `canned-${conversation.id}`;
+
+  useEffect(() => {
+    filterField.current?.focus();
+    cannedFor(queue).then(
+      (canned) => (all.value = canned),
+      (failure: unknown) => (error.value = asApiError(failure).message),
+    );
+  }, [queue]);
+
+  const needle = filter.value.trim().toLowerCase();
+  const shown = (all.value ?? []).filter((c) => needle === "" || c.title.toLowerCase().includes(needle) || c.body.toLowerCase().includes(needle));
+
+  async function pick(canned: Canned) {
+    if (busy.value) return;
+    busy.value = true;
+    error.value = null;
+    try {
+      await postCanned(conversation.id, canned.id);
+      onClose();
+    } catch (failure) {
+      error.value = asApiError(failure).message;
+      busy.value = false;
+    }
+  }
+
+  function buttons(): HTMLButtonElement[] {
+    return Array.from(list.current?.querySelectorAll("button") ?? []);
+  }
+
+  function onKeyDown(event: KeyboardEvent) {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      event.stopPropagation();
+      onClose();
+      return;
+    }
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+    const items = buttons();
+    if (items.length === 0) return;
+    event.preventDefault();
+    const at = items.indexOf(document.activeElement as HTMLButtonElement);
+    const next = event.key === "ArrowDown" ? Math.min(items.length - 1, at + 1) : at <= 0 ? -1 : at - 1;
+    if (next === -1) filterField.current?.focus();
+    else items[next]?.focus();
+  }
+
+  return (
+    <div class="canned-picker" role="dialog" aria-label="Canned messages" onKeyDown={onKeyDown}>
+      <input
+        ref={filterField}
+        class="canned-picker__filter"
+        type="search"
+        aria-label="Filter canned messages"
+        placeholder="Filter canned messages…"
+        value={filter.value}
+        onInput={(event) => {
+          filter.value = event.currentTarget.value;
+          preview.value = null;
+        }}
+        onKeyDown={(event) => {
+          if (event.key === "Enter" && shown[0] !== undefined) {
+            event.preventDefault();
+            void pick(shown[0]);
+          }
+        }}
+      />
+      {error.value !== null && (
+        <p class="canned-picker__error" role="alert">
+          {error.value}
+        </p>
+      )}
+      {all.value === null && error.value === null && <p class="muted">Loading…</p>}
+      {all.value !== null && shown.length === 0 && <p class="muted">No canned message matches.</p>}
+      <ul ref={list} class="canned-picker__list" aria-label="Canned messages to post">
+        {shown.map((canned) => (
+          <li key={canned.id}>
+            <button
+              type="button"
+              class="canned-picker__item"
+              aria-describedby={preview.value?.id === canned.id ? `${id}-preview` : undefined}
+              disabled={busy.value}
+              onMouseEnter={() => (preview.value = canned)}
+              onFocus={() => (preview.value = canned)}
+              onClick={() => void pick(canned)}
+            >
+              {canned.title}
+            </button>
+          </li>
+        ))}
+      </ul>
+      <div id={`${id}-preview`} class="canned-picker__preview" aria-live="polite">
+        {preview.value === null ? (
+          <span class="muted">Hover or focus a message to preview it.</span>
+        ) : (
+          fillPlaceholders(preview.value.body, values)
+        )}
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,112 @@
+/**
+ * Transfer: the group's members with their presence (offline ones shown but not selectable),
+ * an optional note for the receiver, and Transfer.
+ */
+import { useSignal } from "@preact/signals";
+import { useEffect, useRef } from "preact/hooks";
+import { asApiError } from "../../shared/session";
+import type { Conversation, Member, PresenceStatus } from "../../shared/wire";
+import { membersOf, transferSession } from "../actions";
+
+const PRESENCE: Record<PresenceStatus, { icon: string; word: string }> = {
+  available: { icon: "●", word: "Available" },
+  away: { icon: "◐", word: "Away" },
+  offline: { icon: "○", word: "Offline" },
+};
+
+export function PresenceLabel({ status }: { status: PresenceStatus }) {
+  return (
+    <span class={`presence presence--${status}`}>
+      <span aria-hidden="true">{PRESENCE[status].icon}</span> {PRESENCE[status].word}
+    </span>
+  );
+}
+
+interface Props {
+  conversation: Conversation;
+  me: string;
+  onClose: () => void;
+}
+
+export function TransferDialog({ conversation, me, onClose }: Props) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const members = useSignal<Member[] | null>(null);
+  const chosen = useSignal<string | null>(null);
+  const note = useSignal("");
+  const error = useSignal<string | null>(null);
+  const busy = useSignal(false);
+  const titleId = `transfer-title-${conversation.id}`;
+
+  useEffect(() => {
+    dialog.current?.showModal();
+    if (conversation.queue === undefined) return;
+    membersOf(conversation.queue).then(
+      (list) => (members.value = list.filter((m) => m.id !== me && m.id !== conversation.assignee?.id)),
+      (failure: unknown) => (error.value = asApiError(failure).message),
+    );
+  }, []);
+
+  async function submit(event: SubmitEvent) {
+    event.preventDefault();
+    if (chosen.value === null || busy.value) return;
+    busy.value = true;
+    error.value = null;
+    try {
+      await transferSession(conversation.id, chosen.value, note.value);
+      onClose();
+    } catch (failure) {
+      error.value = asApiError(failure).message;
+      busy.value = false;
+    }
+  }
+
+  return (
+    <dialog ref={dialog} class="dialog" aria-labelledby={titleId} onClose={onClose} onCancel={onClose}>
+      <form method="dialog" class="dialog__form" onSubmit={(event) => void submit(event)}>
+        <h2 id={titleId} class="dialog__title">
+          Transfer {conversation.customer?.display_name ?? "session"}
+        </h2>
+        {error.value !== null && (
+          <p class="alert" role="alert">
+            {error.value}
+          </p>
+        )}
+        <fieldset class="dialog__fieldset">
+          <legend>Agent</legend>
+          {members.value === null && error.value === null && <p class="muted">Loading the group…</p>}
+          {members.value?.length === 0 && <p class="muted">No one else is in this queue's group.</p>}
+          <ul class="member-list">
+            {members.value?.map((member) => (
+              <li key={member.id}>
+                <label class={`member${member.status === "offline" ? " member--offline" : ""}`}>
+                  <input
+                    type="radio"
+                    name={`transfer-to-${conversation.id}`}
+                    value={member.id}
+                    disabled={member.status === "offline"}
+                    checked={chosen.value === member.id}
+                    onChange={() => (chosen.value = member.id)}
+                  />
+                  <span class="member__name">{member.display_name}</span>
+                  <PresenceLabel status={member.status} />
+                </label>
+              </li>
+            ))}
+          </ul>
+        </fieldset>
+        <div class="field">
+          <label for={`transfer-note-${conversation.id}`}>Note for the receiver (optional, a work note)</label>
+          <textarea id={`transfer-note-${conversation.id}`} class="dialog__note" rows={3} value={note.value} onInput={(e) => (note.value = e.currentTarget.value)} />
+        </div>
+        <div class="dialog__actions">
+          <button type="button" class="button button--quiet" onClick={() => dialog.current?.close()}>
+            Cancel
+          </button>
+          <button type="submit" class="button" disabled={chosen.value === null || busy.value}>
+            Transfer
+          </button>
+        </div>
+      </form>
+    </dialog>
+  );
+}

@@ -1,0 +1,175 @@
+/**
+ * The Connect sidebar: queue notifications with Accept, notes about sessions a colleague
+ * took, and every conversation of the agent with state, unread count and a preview.
+ * Collapses to an icon rail that keeps the unread badges.
+ */
+import { initials, STATE_ICON, STATE_LABEL } from "../../shared/format";
+import { now } from "../../shared/now";
+import type { Conversation, User } from "../../shared/wire";
+import { connection, openMiniWindow, queueName, queues, sidebarCollapsed } from "../state";
+import { QueueNotification } from "./QueueNotification";
+
+const NOTE_SHOWN_MS = 15_000;
+
+function previewText(c: Conversation): string {
+  const p = c.preview;
+  if (p === undefined) return c.first_message ?? "";
+  const prefix = p.kind === "work_note" ? "Work note: " : p.author !== undefined ? `${p.author.display_name.split(" ")[0]}: ` : "";
+  return prefix + p.body;
+}
+
+/** Sessions of mine first (assigned, newest activity on top), then others I wrote in, then closed. */
+export function sidebarGroups(all: readonly Conversation[], me: string): { mine: Conversation[]; closed: Conversation[] } {
+  const byRecent = (a: Conversation, b: Conversation) => (b.preview?.at ?? b.created_at).localeCompare(a.preview?.at ?? a.created_at);
+  const support = all.filter((c) => c.state !== "queued");
+  return {
+    mine: support.filter((c) => c.state === "active").sort((a, b) => Number(b.assignee?.id === me) - Number(a.assignee?.id === me) || byRecent(a, b)),
+    closed: support.filter((c) => c.state === "closed").sort(byRecent).slice(0, 10),
+  };
+}
+
+function itemLabel(c: Conversation): string {
+  const unread = c.unread ?? 0;
+  return `${c.customer?.display_name ?? "Conversation"}, ${STATE_LABEL[c.state]}${unread > 0 ? `, ${unread} unread` : ""}`;
+}
+
+export function ConnectSidebar({ user }: { user: User }) {
+  const socket = connection.value;
+  const offers = [...(socket?.offers.value.values() ?? [])].sort((a, b) => a.created_at.localeCompare(b.created_at));
+  const { mine, closed } = sidebarGroups([...(socket?.conversations.value.values() ?? [])], user.id);
+  const notes = (socket?.withdrawals.value ?? []).filter((w) => now.value - w.at < NOTE_SHOWN_MS);
+  const collapsed = sidebarCollapsed.value;
+  const totalUnread = mine.reduce((n, c) => n + (c.unread ?? 0), 0);
+
+  const toggle = (
+    <button
+      type="button"
+      class="icon-button connect-sidebar__toggle"
+      aria-expanded={!collapsed}
+      aria-controls="connect-sidebar-body"
+      aria-label={collapsed ? "Expand sidebar" : "Collapse sidebar"}
+      title={collapsed ? "Expand sidebar" : "Collapse sidebar"}
+      onClick={() => (sidebarCollapsed.value = !collapsed)}
+    >
+      <span aria-hidden="true">{collapsed ? "«" : "»"}</span>
+    </button>
+  );
+
+  if (collapsed) {
+    return (
+      <aside class="connect-sidebar connect-sidebar--rail" aria-label="Connect sidebar">
+        {toggle}
+        <ul id="connect-sidebar-body" class="rail">
+          {offers.length > 0 && (
+            <li>
+              <button type="button" class="rail__item rail__item--offer" title={`${offers.length} waiting in the queue`} onClick={() => (sidebarCollapsed.value = false)}>
+                <span aria-hidden="true">◔</span>
+                <span class="visually-hidden">{offers.length} waiting in the queue</span>
+                <span class="badge" aria-hidden="true">
+                  {offers.length}
+                </span>
+              </button>
+            </li>
+          )}
+          {mine.map((c) => (
+            <li key={c.id}>
+              <button type="button" class="rail__item" title={itemLabel(c)} onClick={() => openMiniWindow(c.id)}>
+                <span aria-hidden="true">{initials(c.customer?.display_name ?? "?")}</span>
+                <span class="visually-hidden">{itemLabel(c)}</span>
+                {(c.unread ?? 0) > 0 && (
+                  <span class="badge" aria-hidden="true">
+                    {c.unread}
+                  </span>
+                )}
+              </button>
+            </li>
+          ))}
+        </ul>
+      </aside>
+    );
+  }
+
+  const queueTitle = queues.value.length === 1 ? `New in ${queues.value[0]?.name ?? "queue"}` : "New in my queues";
+  return (
+    <aside class="connect-sidebar" aria-label="Connect sidebar">
+      <div class="connect-sidebar__head">
+        <span class="connect-sidebar__title">Connect</span>
+        {totalUnread > 0 && <span class="badge">{totalUnread} unread</span>}
+        {toggle}
+      </div>
+      <div id="connect-sidebar-body">
+        <section class="sidebar-group" aria-labelledby="sidebar-queue">
+          <h2 id="sidebar-queue" class="sidebar-group__title">
+            {queueTitle}
+            {offers.length > 0 && <span class="sidebar-group__count"> ({offers.length})</span>}
+          </h2>
+          {notes.map((note) => (
+            <p key={`${note.conversation}-${note.at}`} class="taken-note" role="status">
+              {note.customer}: {note.by === null ? "left the queue" : `taken by ${note.by.display_name}`}
+            </p>
+          ))}
+          {offers.length === 0 ? (
+            <p class="muted sidebar-group__empty">No one is waiting.</p>
+          ) : (
+            <div class="sidebar-group__list">
+              {offers.map((offer) => (
+                <QueueNotification key={offer.id} offer={offer} />
+              ))}
+            </div>
+          )}
+        </section>
+        <ConversationGroup title="My sessions" id="sidebar-mine" items={mine} empty="No sessions yet." me={user.id} />
+        {closed.length > 0 && <ConversationGroup title="Recently closed" id="sidebar-closed" items={closed} empty="" me={user.id} />}
+      </div>
+    </aside>
+  );
+}
+
+function ConversationGroup({ title, id, items, empty, me }: { title: string; id: string; items: Conversation[]; empty: string; me: string }) {
+  return (
+    <section class="sidebar-group" aria-labelledby={id}>
+      <h2 id={id} class="sidebar-group__title">
+        {title}
+      </h2>
+      {items.length === 0 ? (
+        <p class="muted sidebar-group__empty">{empty}</p>
+      ) : (
+        <ul class="conversation-list">
+          {items.map((c) => (
+            <li key={c.id}>
+              <ConversationItem conversation={c} me={me} />
+            </li>
+          ))}
+        </ul>
+      )}
+    </section>
+  );
+}
+
+function ConversationItem({ conversation: c, me }: { conversation: Conversation; me: string }) {
+  const unread = c.unread ?? 0;
+  const other = c.assignee !== undefined && c.assignee.id !== me ? ` · ${c.assignee.display_name}` : "";
+  return (
+    <button type="button" class="conversation-item" onClick={() => openMiniWindow(c.id)}>
+      <span class="conversation-item__top">
+        <span class="conversation-item__name">{c.customer?.display_name ?? "Conversation"}</span>
+        {unread > 0 && (
+          <span class="badge">
+            {unread}
+            <span class="visually-hidden"> unread</span>
+          </span>
+        )}
+      </span>
+      <span class="conversation-item__state">
+        <span class={`state-badge state-badge--${c.state}`}>
+          <span aria-hidden="true">{STATE_ICON[c.state]}</span> {STATE_LABEL[c.state]}
+        </span>
+        <span class="muted">
+          {queueName(c.queue)}
+          {other}
+        </span>
+      </span>
+      <span class={`conversation-item__preview${c.preview?.kind === "work_note" ? " conversation-item__preview--work-note" : ""}`}>{previewText(c)}</span>
+    </button>
+  );
+}

@@ -1,0 +1,124 @@
+/**
+ * One conversation's entries as a chat log: comments as bubbles (the viewer's own on the
+ * right), work notes gold and labelled "Work note", system entries as centred muted lines,
+ * messages still on their way marked as such, and who is typing.
+ */
+import { useEffect, useRef } from "preact/hooks";
+import { exactTime, initials } from "./format";
+import type { PendingSend } from "./socket";
+import type { Entry, UserRef } from "./wire";
+
+export interface TimelineProps {
+  label: string;
+  entries: readonly Entry[];
+  pending: readonly PendingSend[];
+  typing: readonly UserRef[];
+  /** The viewer's user id. */
+  me: string;
+  online: boolean;
+  onDiscard?: (clientId: string) => void;
+  /** Customers see agents' initials as avatars. */
+  avatars?: boolean;
+}
+
+function time(at: string): string {
+  const d = new Date(at);
+  return Number.isNaN(d.getTime()) ? "" : d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+}
+
+export function Timeline({ label, entries, pending, typing, me, online, onDiscard, avatars = false }: TimelineProps) {
+  const end = useRef<HTMLDivElement>(null);
+  const count = entries.length + pending.length;
+  useEffect(() => {
+    end.current?.scrollIntoView?.({ block: "end" });
+  }, [count, typing.length]);
+
+  return (
+    <div class="timeline" role="log" aria-label={label} tabIndex={0}>
+      <ol class="timeline__list">
+        {entries.map((entry) => (
+          <EntryItem key={entry.seq} entry={entry} mine={entry.author?.id === me} avatars={avatars} />
+        ))}
+        {pending.map((p) => (
+          <li key={p.client_id} class={`entry entry--mine entry--pending ${p.kind === "work_note" ? "entry--work-note" : "entry--comment"}`}>
+            {p.kind === "work_note" && <span class="entry__label">Work note</span>}
+            <p class="entry__body">{p.body}</p>
+            <span class="entry__meta">
+              {p.error !== null ? (
+                <span class="entry__error">
+                  Not sent: {p.error}{" "}
+                  {onDiscard !== undefined && (
+                    <button type="button" class="link-button" onClick={() => onDiscard(p.client_id)}>
+                      Discard
+                    </button>
+                  )}
+                </span>
+              ) : online ? (
+                "Sending…"
+              ) : (
+                "Waiting for the connection…"
+              )}
+            </span>
+          </li>
+        ))}
+      </ol>
+      {typing.length > 0 && (
+        <p class="timeline__typing" role="status">
+          {typing.map((u) => u.display_name).join(", ")} {typing.length === 1 ? "is" : "are"} typing…
+        </p>
+      )}
+      <div ref={end} />
+    </div>
+  );
+}
+
+function EntryItem({ entry, mine, avatars }: { entry: Entry; mine: boolean; avatars: boolean }) {
+  if (entry.kind === "system") {
+    return (
+      <li class={`entry entry--system${entry.event === "inactivity_warning" ? " entry--warning" : ""}`}>
+        <span>{entry.body}</span>{" "}
+        <time class="entry__time" dateTime={entry.at} title={exactTime(entry.at)}>
+          {time(entry.at)}
+        </time>
+      </li>
+    );
+  }
+  const author = entry.author?.display_name ?? "Unknown";
+  const kindClass = entry.kind === "work_note" ? "entry--work-note" : "entry--comment";
+  return (
+    <li class={`entry ${kindClass}${mine ? " entry--mine" : ""}`}>
+      {avatars && !mine && (
+        <span class="entry__avatar" aria-hidden="true">
+          {initials(author)}
+        </span>
+      )}
+      <div class="entry__bubble">
+        <span class="entry__head">
+          {entry.kind === "work_note" && <span class="entry__label">Work note</span>}
+          <span class="entry__author">{mine ? "You" : author}</span>
+          <time class="entry__time" dateTime={entry.at} title={exactTime(entry.at)}>
+            {time(entry.at)}
+          </time>
+        </span>
+        <p class="entry__body">{entry.body}</p>
+      </div>
+    </li>
+  );
+}
+
+/** The "Reconnecting…" banner shown while the socket is down. */
+export function ConnectionBanner({ state }: { state: "connecting" | "online" | "reconnecting" | "ended" }) {
+  if (state === "online" || state === "connecting") return null;
+  if (state === "ended") {
+    return (
+      <div class="connection-banner connection-banner--ended" role="alert">
+        Your session has ended. <a href={`/?next=${encodeURIComponent(location.pathname)}`}>Sign in again</a>
+      </div>
+    );
+  }
+  return (
+    <div class="connection-banner" role="status">
+      <span aria-hidden="true">⟳</span> Reconnecting… Messages you send now go out when the connection is back.
+    </div>
+  );
+}

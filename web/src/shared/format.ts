@@ -1,0 +1,87 @@
+/** Words for times, states and reasons, shared by the agent and customer pages. */
+import type { ConversationState } from "./wire";
+
+/** "0:42", "12:05", "1:02:03" for a duration in seconds. */
+export function clock(seconds: number): string {
+  const s = Math.max(0, Math.floor(seconds));
+  const h = Math.floor(s / 3600);
+  const m = Math.floor((s % 3600) / 60);
+  const rest = String(s % 60).padStart(2, "0");
+  return h > 0 ? `${h}:${String(m).padStart(2, "0")}:${rest}` : `${m}:${rest}`;
+}
+
+/** "just now", "3 min ago", "2 h ago", "4 days ago". */
+export function relativeTime(at: string, now: number): string {
+  const then = Date.parse(at);
+  if (Number.isNaN(then)) return "";
+  const seconds = Math.max(0, Math.round((now - then) / 1000));
+  if (seconds < 45) return "just now";
+  const minutes = Math.round(seconds / 60);
+  if (minutes < 60) return `${minutes} min ago`;
+  const hours = Math.round(minutes / 60);
+  if (hours < 24) return `${hours} h ago`;
+  const days = Math.round(hours / 24);
+  return days === 1 ? "yesterday" : `${days} days ago`;
+}
+
+/** The exact time, for a tooltip. */
+export function exactTime(at: string): string {
+  const then = new Date(at);
+  return Number.isNaN(then.getTime()) ? at : then.toLocaleString();
+}
+
+export const STATE_LABEL: Record<ConversationState, string> = {
+  queued: "Waiting",
+  active: "Active",
+  closed: "Closed",
+};
+
+/** An icon per state, so state never rests on colour alone (shown beside the word). */
+export const STATE_ICON: Record<ConversationState, string> = {
+  queued: "◔",
+  active: "●",
+  closed: "✓",
+};
+
+export function closedReasonText(reason: string | undefined): string {
+  switch (reason) {
+    case "ended_by_agent":
+      return "The agent ended the chat.";
+    case "ended_by_customer":
+      return "You ended the chat.";
+    case "timed_out":
+      return "The chat closed after a period without an answer.";
+    case "abandoned":
+      return "You left the queue before an agent joined.";
+    default:
+      return "The chat has ended.";
+  }
+}
+
+/** The same reason, as the agent reads it. */
+export function closedReasonForAgent(reason: string | undefined): string {
+  switch (reason) {
+    case "ended_by_agent":
+      return "Ended by the agent";
+    case "ended_by_customer":
+      return "Ended by the customer";
+    case "timed_out":
+      return "Closed: the customer did not answer";
+    case "abandoned":
+      return "The customer left the queue";
+    default:
+      return "Closed";
+  }
+}
+
+/** "Carol" from "Carol Customer". */
+export function firstName(name: string): string {
+  return name.trim().split(/\s+/)[0] ?? name;
+}
+
+/** "CC" from "Carol Customer", for avatars. */
+export function initials(name: string): string {
+  const parts = name.trim().split(/\s+/).filter((p) => p !== "");
+  const letters = parts.length > 1 ? [parts[0], parts[parts.length - 1]] : parts;
+  return letters.map((p) => (p ?? "").charAt(0).toUpperCase()).join("");
+}

@@ -1,0 +1,256 @@
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { BACKOFF_MS, Connection, type SocketLike } from "./socket";
+import type { ClientFrame, Conversation, Entry } from "./wire";
+
+/** A WebSocket the test drives by hand: open it, push server frames, drop it. */
+class FakeSocket implements SocketLike {
+  readyState = 0;
+  readonly sent: ClientFrame[] = [];
+  onopen: ((event: Event) => void) | null = null;
+  onmessage: ((event: MessageEvent) => void) | null = null;
+  onclose: ((event: CloseEvent) => void) | null = null;
+  onerror: ((event: Event) => void) | null = null;
+
+  send(data: string): void {
+    if (this.readyState !== 1) throw new Error("send on a socket that is not open");
+    this.sent.push(JSON.parse(data) as ClientFrame);
+  }
+
+  close(): void {
+    this.readyState = 3;
+  }
+
+  open(): void {
+    this.readyState = 1;
+    this.onopen?.(new Event("open"));
+  }
+
+  receive(frame: object): void {
+    this.onmessage?.(new MessageEvent("message", { data: JSON.stringify(frame) }));
+  }
+
+  drop(code = 1006): void {
+    this.readyState = 3;
+    this.onclose?.({ code } as CloseEvent);
+  }
+
+  framesOf<T extends ClientFrame["type"]>(type: T): Extract<ClientFrame, { type: T }>[] {
+    return this.sent.filter((f): f is Extract<ClientFrame, { type: T }> => f.type === type);
+  }
+}
+
+const conversation: Conversation = {
+  id: "7",
+  kind: "support",
+  state: "active",
+  queue: "1",
+  customer: { id: "5", display_name: "Carol Customer" },
+  assignee: { id: "2", display_name: "Alice Agent" },
+  last_seq: 0,
+  created_at: "2026-01-01T10:00:00.000Z",
+};
+
+function entry(seq: number, body = `message ${seq}`): Entry {
+  return { conversation: "7", seq, kind: "comment", author: { id: "5", display_name: "Carol Customer" }, body, at: "2026-01-01T10:00:00.000Z" };
+}
+
+function setup() {
+  const sockets: FakeSocket[] = [];
+  const connection = new Connection({
+    url: "ws://test/api/ws",
+    createSocket: () => {
+      const socket = new FakeSocket();
+      sockets.push(socket);
+      return socket;
+    },
+    random: () => 0.5,
+    me: "2",
+  });
+  const latest = (): FakeSocket => {
+    const socket = sockets.at(-1);
+    if (socket === undefined) throw new Error("no socket was created");
+    return socket;
+  };
+  return { connection, sockets, latest };
+}
+
+/** Opens the newest socket and lets the server answer hello with `frames` and ready. */
+function greet(socket: FakeSocket, frames: object[] = []): void {
+  socket.open();
+  for (const frame of frames) socket.receive(frame);
+  socket.receive({ type: "ready" });
+}
+
+beforeEach(() => {
+  vi.useFakeTimers();
+});
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe("Connection", () => {
+  it("first_frame_is_hello_and_ready_makes_it_online", () => {
+    const { connection, latest } = setup();
+    connection.start();
+    expect(connection.link.value).toBe("connecting");
+    latest().open();
+    expect(latest().sent[0], "the first frame is hello with no positions").toEqual({ type: "hello", positions: {} });
+    latest().receive({ type: "ready" });
+    expect(connection.link.value).toBe("online");
+  });
+
+  it("reconnects_with_growing_backoff_after_a_drop", () => {
+    const { connection, sockets, latest } = setup();
+    connection.start();
+    greet(latest());
+    latest().drop();
+    expect(connection.link.value, "a dropped socket shows as reconnecting").toBe("reconnecting");
+    vi.advanceTimersByTime(BACKOFF_MS[0] - 1);
+    expect(sockets.length, "no new socket before the first backoff delay").toBe(1);
+    vi.advanceTimersByTime(1);
+    expect(sockets.length, "a new socket after the first backoff delay").toBe(2);
+    latest().drop();
+    vi.advanceTimersByTime(BACKOFF_MS[0]);
+    expect(sockets.length, "the second delay is longer than the first").toBe(2);
+    vi.advanceTimersByTime(BACKOFF_MS[1] - BACKOFF_MS[0]);
+    expect(sockets.length, "a third socket after the second delay").toBe(3);
+    greet(latest());
+    expect(connection.link.value).toBe("online");
+  });
+
+  it("does_not_reconnect_after_the_server_ends_the_session", () => {
+    const { connection, sockets, latest } = setup();
+    connection.start();
+    greet(latest());
+    latest().drop(1008);
+    vi.advanceTimersByTime(60_000);
+    expect(connection.link.value).toBe("ended");
+    expect(sockets.length, "no reconnect after close code 1008").toBe(1);
+  });
+
+  it("resume_hello_carries_the_last_seq_per_conversation", () => {
+    const { connection, latest } = setup();
+    connection.start();
+    greet(latest(), [{ type: "conversation", ...conversation }, { type: "entry", ...entry(1) }, { type: "entry", ...entry(2) }]);
+    latest().drop();
+    vi.advanceTimersByTime(BACKOFF_MS[0]);
+    latest().open();
+    expect(latest().sent[0], "hello after a reconnect says where the client was").toEqual({ type: "hello", positions: { "7": 2 } });
+  });
+
+  it("drops_entries_already_seen_by_conversation_and_seq", () => {
+    const { connection, latest } = setup();
+    connection.start();
+    greet(latest(), [{ type: "conversation", ...conversation }, { type: "entry", ...entry(1) }, { type: "entry", ...entry(2) }]);
+    latest().receive({ type: "entry", ...entry(2, "again") });
+    latest().receive({ type: "entry", ...entry(1, "again") });
+    latest().receive({ type: "entry", ...entry(3) });
+    const seqs = connection.entries.value.get("7")?.map((e) => e.seq);
+    expect(seqs, "each seq once, in order").toEqual([1, 2, 3]);
+    expect(connection.entries.value.get("7")?.[1]?.body, "a duplicate does not replace the original").toBe("message 2");
+  });
+
+  it("offline_sends_wait_and_go_once_after_reconnect_with_the_same_client_id", () => {
+    const { connection, latest } = setup();
+    connection.start();
+    greet(latest(), [{ type: "conversation", ...conversation }]);
+    latest().drop();
+    const clientId = connection.send("7", "comment", "typed while offline");
+    expect(connection.outbox.value.map((p) => p.client_id)).toEqual([clientId]);
+
+    vi.advanceTimersByTime(BACKOFF_MS[0]);
+    const socket = latest();
+    socket.open();
+    const sends = socket.framesOf("send");
+    expect(sends, "the queued message is sent once on the new socket").toHaveLength(1);
+    expect(sends[0]).toMatchObject({ conversation: "7", client_id: clientId, ref: clientId, kind: "comment", body: "typed while offline" });
+    expect(socket.sent[0]?.type, "hello goes before the queued send").toBe("hello");
+
+    socket.receive({ type: "ready" });
+    socket.receive({ type: "ack", ref: clientId, conversation: "7", seq: 1 });
+    expect(socket.framesOf("send"), "still sent once after ready and ack").toHaveLength(1);
+    socket.receive({ type: "entry", ...entry(1, "typed while offline"), author: { id: "2", display_name: "Alice Agent" }, client_id: clientId });
+    expect(connection.outbox.value, "the outbox empties when the entry arrives").toEqual([]);
+  });
+
+  it("a_send_without_ack_is_retried_with_the_same_client_id_after_a_drop", () => {
+    const { connection, latest } = setup();
+    connection.start();
+    greet(latest(), [{ type: "conversation", ...conversation }]);
+    const clientId = connection.send("7", "work_note", "note");
+    expect(latest().framesOf("send")).toHaveLength(1);
+    latest().drop();
+    vi.advanceTimersByTime(BACKOFF_MS[0]);
+    latest().open();
+    expect(latest().framesOf("send").map((f) => f.client_id), "retried once with the original client id").toEqual([clientId]);
+  });
+
+  it("an_acked_send_is_not_retried", () => {
+    const { connection, latest } = setup();
+    connection.start();
+    greet(latest(), [{ type: "conversation", ...conversation }]);
+    const clientId = connection.send("7", "comment", "hello");
+    latest().receive({ type: "ack", ref: clientId, conversation: "7", seq: 1 });
+    latest().drop();
+    vi.advanceTimersByTime(BACKOFF_MS[0]);
+    latest().open();
+    expect(latest().framesOf("send"), "an acknowledged send is not sent again").toEqual([]);
+  });
+
+  it("a_refused_send_keeps_the_server_message_and_is_not_retried", () => {
+    const { connection, latest } = setup();
+    connection.start();
+    greet(latest(), [{ type: "conversation", ...conversation }]);
+    const clientId = connection.send("7", "comment", "late");
+    latest().receive({ type: "error", ref: clientId, error: { code: "session_closed", message: "The session is closed." } });
+    expect(connection.outbox.value[0]?.error).toBe("The session is closed.");
+    latest().drop();
+    vi.advanceTimersByTime(BACKOFF_MS[0]);
+    latest().open();
+    expect(latest().framesOf("send")).toEqual([]);
+  });
+
+  it("counts_unread_entries_of_others_and_read_clears_them", () => {
+    const { connection, latest } = setup();
+    connection.start();
+    greet(latest(), [{ type: "conversation", ...conversation, unread: 0 }]);
+    latest().receive({ type: "entry", ...entry(1) });
+    latest().receive({ type: "entry", ...entry(2) });
+    expect(connection.conversations.value.get("7")?.unread).toBe(2);
+    expect(connection.conversations.value.get("7")?.preview?.seq, "the preview is the last entry").toBe(2);
+    connection.markRead("7", 2);
+    expect(connection.conversations.value.get("7")?.unread).toBe(0);
+    expect(latest().framesOf("read")).toEqual([{ type: "read", conversation: "7", seq: 2 }]);
+  });
+
+  it("replayed_entries_do_not_add_to_the_servers_unread_count", () => {
+    const { connection, latest } = setup();
+    connection.start();
+    greet(latest(), [{ type: "conversation", ...conversation, unread: 2 }, { type: "entry", ...entry(1) }, { type: "entry", ...entry(2) }]);
+    expect(connection.conversations.value.get("7")?.unread, "the count after hello is the server's").toBe(2);
+    latest().receive({ type: "entry", ...entry(3) });
+    expect(connection.conversations.value.get("7")?.unread, "a live entry adds one").toBe(3);
+  });
+
+  it("withdraw_removes_the_offer_and_notes_who_took_it", () => {
+    const { connection, latest } = setup();
+    connection.start();
+    const queued = { ...conversation, state: "queued", position: 1 };
+    greet(latest(), [{ type: "offer", conversation: queued }]);
+    expect([...connection.offers.value.keys()]).toEqual(["7"]);
+    latest().receive({ type: "withdraw", conversation: "7", by: { id: "3", display_name: "Bob Agent" } });
+    expect(connection.offers.value.size).toBe(0);
+    expect(connection.withdrawals.value.map((w) => [w.customer, w.by?.display_name])).toEqual([["Carol Customer", "Bob Agent"]]);
+  });
+
+  it("typing_shows_until_inactive_or_timeout", () => {
+    const { connection, latest } = setup();
+    connection.start();
+    greet(latest(), [{ type: "conversation", ...conversation }]);
+    latest().receive({ type: "typing", conversation: "7", user: { id: "5", display_name: "Carol Customer" }, active: true });
+    expect(connection.typing.value.get("7")?.map((u) => u.id)).toEqual(["5"]);
+    vi.advanceTimersByTime(10_000);
+    expect(connection.typing.value.get("7"), "typing goes away without a refresh").toBeUndefined();
+  });
+});
