@@ -209,7 +209,7 @@ impl AppState {
     ) -> Result<Applied, AppError> {
         let applied = self
             .db
-            .execute(id, Act::User(user, command), self.clock.now())
+            .execute(id, Act::User(user.clone(), command), self.clock.now())
             .await?;
         self.announce(&applied, Some(user.id)).await;
         Ok(applied)

@@ -42,10 +42,13 @@ async fn sign_in(
     let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
     let now = state.clock.now();
     // Counted as a failure before the check, so parallel guesses cannot pass the slow-down.
-    if let Some(until) = state.db.reserve_sign_in_attempt(&keys, now).await? {
-        let retry_after_secs = now.until(until).as_secs_f64().ceil() as u64;
-        return Err(AppError::RateLimited { retry_after_secs });
-    }
+    let before = match state.db.reserve_sign_in_attempt(&keys, now).await? {
+        Ok(before) => before,
+        Err(until) => {
+            let retry_after_secs = now.until(until).as_secs_f64().ceil() as u64;
+            return Err(AppError::RateLimited { retry_after_secs });
+        }
+    };
 
     let found = state.db.user_with_password(&username).await?;
     let user = check_password(found, body.password).await?;
@@ -54,7 +57,8 @@ async fn sign_in(
         return Err(AppError::InvalidCredentials);
     };
 
-    state.db.sign_in_succeeded(keys[0], &keys[1..]).await?;
+    let others: Vec<(&str, _)> = keys.iter().copied().zip(before).skip(1).collect();
+    state.db.sign_in_succeeded(keys[0], &others, now).await?;
     let token = credentials::new_session_token();
     state
         .db

@@ -60,8 +60,8 @@ impl From<sqlx::Error> for CommandError {
 
 /// Who acts: a user with a command, or a timer worker with a due deadline.
 #[derive(Debug, Clone)]
-pub enum Act<'a> {
-    User(&'a User, Command),
+pub enum Act {
+    User(User, Command),
     Timer(Deadline),
 }
 
@@ -421,155 +421,18 @@ impl Db {
         row.map(deadline_from_row).transpose()
     }
 
-    /// Decides `act` on a support session and stores the outcome, all in one transaction.
+    /// Decides `act` on a support session and stores the outcome, all in one transaction
+    /// (shared with other commands that queued up meanwhile: group commit). Answers only once
+    /// the transaction has committed.
     pub async fn execute(
         &self,
         id: ConversationId,
-        act: Act<'_>,
+        act: Act,
         now: Timestamp,
     ) -> Result<Applied, CommandError> {
-        let mut tx = self.write.begin_with("BEGIN IMMEDIATE").await?;
-        let conv = load_conversation(&mut tx, id)
-            .await?
-            .ok_or(Refusal::NotFound)?;
-        let queue_id = conv.queue.ok_or(Refusal::NotFound)?;
-        let queue = self
-            .queue_in(&mut tx, queue_id)
-            .await?
-            .ok_or(Refusal::NotFound)?;
-        let pending: Option<(String, i64)> =
-            sqlx::query_as("SELECT kind, due_at FROM deadlines WHERE conversation_id = ?")
-                .bind(id.0)
-                .fetch_optional(&mut *tx)
-                .await?;
-        let pending = pending.map(deadline_from_row).transpose()?;
-        let facts = Facts {
-            conv: &conv,
-            queue: &queue.settings,
-            pending,
-            now,
-        };
-        let decision = match &act {
-            Act::User(user, command) => {
-                let in_group = is_member(&mut tx, queue.settings.group, user.id).await?;
-                let viewer = Viewer { user, in_group };
-                if !session::can_view(&conv, &viewer) {
-                    return Err(Refusal::NotFound.into());
-                }
-                // A repeated send returns what the first one stored, to whoever may still see it.
-                if let Command::Post { client_id, .. } = command
-                    && let Some(entry) = find_sent(&mut tx, id, user.id, client_id).await?
-                {
-                    return Ok(Applied {
-                        previous_state: conv.state,
-                        conversation: conv.clone(),
-                        entries: vec![entry],
-                        created: false,
-                    });
-                }
-                let command = match command.clone() {
-                    // Membership is read here, in the transaction, not trusted from the caller.
-                    Command::Transfer {
-                        to,
-                        to_online,
-                        note,
-                        ..
-                    } => {
-                        let to_in_group = is_member(&mut tx, queue.settings.group, to.id).await?;
-                        Command::Transfer {
-                            to,
-                            to_in_group,
-                            to_online,
-                            note,
-                        }
-                    }
-                    other => other,
-                };
-                session::decide(&facts, &viewer, command)?
-            }
-            Act::Timer(deadline) => {
-                let fired = sqlx::query(
-                    "DELETE FROM deadlines WHERE conversation_id = ? AND kind = ? AND due_at = ?",
-                )
-                .bind(id.0)
-                .bind(deadline_kind_str(deadline.kind))
-                .bind(deadline.due.0)
-                .execute(&mut *tx)
-                .await?;
-                if fired.rows_affected() != 1 {
-                    return Err(Refusal::NotDue.into());
-                }
-                session::fire(&facts, *deadline)?
-            }
-        };
-        let entries = self.apply(&mut tx, &conv, &decision, now).await?;
-        let after = load_conversation(&mut tx, id)
-            .await?
-            .ok_or(StorageError::Missing("conversation"))?;
-        tx.commit().await?;
-        Ok(Applied {
-            previous_state: conv.state,
-            conversation: after,
-            entries,
-            created: true,
-        })
-    }
-
-    async fn apply(
-        &self,
-        tx: &mut sqlx::SqliteConnection,
-        conv: &Conversation,
-        decision: &Decision,
-        now: Timestamp,
-    ) -> Result<Vec<Entry>, CommandError> {
-        let assignee = decision.assignee.as_ref().map(|a| a.id.0);
-        let changed = decision.state != conv.state || decision.assignee != conv.assignee;
-        if changed {
-            // Conditional on the state read above: of two racing writers, one changes the row.
-            let done = sqlx::query(
-                "UPDATE conversations SET state = ?, assignee_id = ?, closed_reason = ?, \
-                 accepted_at = CASE WHEN state = 'queued' AND ? = 'active' THEN ? ELSE accepted_at END, \
-                 closed_at = CASE WHEN ? = 'closed' THEN ? ELSE closed_at END \
-                 WHERE id = ? AND state = ? AND assignee_id IS ?",
-            )
-            .bind(state_str(decision.state))
-            .bind(assignee)
-            .bind(decision.closed_reason.map(close_reason_str))
-            .bind(state_str(decision.state))
-            .bind(now.0)
-            .bind(state_str(decision.state))
-            .bind(now.0)
-            .bind(conv.id.0)
-            .bind(state_str(conv.state))
-            .bind(conv.assignee.as_ref().map(|a| a.id.0))
-            .execute(&mut *tx)
-            .await?;
-            if done.rows_affected() != 1 {
-                return Err(Refusal::NotQueued.into());
-            }
-        }
-        let entries = append(tx, conv.id, &decision.entries, now).await?;
-        match decision.deadline {
-            DeadlineChange::Keep => {}
-            DeadlineChange::Clear => {
-                sqlx::query("DELETE FROM deadlines WHERE conversation_id = ?")
-                    .bind(conv.id.0)
-                    .execute(&mut *tx)
-                    .await?;
-            }
-            DeadlineChange::Set(d) => {
-                sqlx::query(
-                    "INSERT INTO deadlines (conversation_id, kind, due_at) VALUES (?, ?, ?) \
-                     ON CONFLICT (conversation_id) DO UPDATE SET kind = excluded.kind, due_at = excluded.due_at",
-                )
-                .bind(conv.id.0)
-                .bind(deadline_kind_str(d.kind))
-                .bind(d.due.0)
-                .execute(&mut *tx)
-                .await?;
-            }
-        }
-        Ok(entries)
+        self.writer
+            .run(move |conn| Box::pin(execute_in(conn, id, act, now)))
+            .await
     }
 
     /// Whether `user` is a member of `group`.
@@ -656,4 +519,149 @@ impl Db {
         .await?;
         rows.iter().map(conversation_from_row).collect()
     }
+}
+
+/// The body of [`Db::execute`], inside the writer's transaction.
+async fn execute_in(
+    tx: &mut sqlx::SqliteConnection,
+    id: ConversationId,
+    act: Act,
+    now: Timestamp,
+) -> Result<Applied, CommandError> {
+    let conv = load_conversation(tx, id).await?.ok_or(Refusal::NotFound)?;
+    let queue_id = conv.queue.ok_or(Refusal::NotFound)?;
+    let queue = super::directory::load_queue(tx, queue_id)
+        .await?
+        .ok_or(Refusal::NotFound)?;
+    let pending: Option<(String, i64)> =
+        sqlx::query_as("SELECT kind, due_at FROM deadlines WHERE conversation_id = ?")
+            .bind(id.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+    let pending = pending.map(deadline_from_row).transpose()?;
+    let facts = Facts {
+        conv: &conv,
+        queue: &queue.settings,
+        pending,
+        now,
+    };
+    let decision = match &act {
+        Act::User(user, command) => {
+            let in_group = is_member(tx, queue.settings.group, user.id).await?;
+            let viewer = Viewer { user, in_group };
+            if !session::can_view(&conv, &viewer) {
+                return Err(Refusal::NotFound.into());
+            }
+            // A repeated send returns what the first one stored, to whoever may still see it.
+            if let Command::Post { client_id, .. } = command
+                && let Some(entry) = find_sent(tx, id, user.id, client_id).await?
+            {
+                return Ok(Applied {
+                    previous_state: conv.state,
+                    conversation: conv.clone(),
+                    entries: vec![entry],
+                    created: false,
+                });
+            }
+            let command = match command.clone() {
+                // Membership is read here, in the transaction, not trusted from the caller.
+                Command::Transfer {
+                    to,
+                    to_online,
+                    note,
+                    ..
+                } => {
+                    let to_in_group = is_member(tx, queue.settings.group, to.id).await?;
+                    Command::Transfer {
+                        to,
+                        to_in_group,
+                        to_online,
+                        note,
+                    }
+                }
+                other => other,
+            };
+            session::decide(&facts, &viewer, command)?
+        }
+        Act::Timer(deadline) => {
+            let fired = sqlx::query(
+                "DELETE FROM deadlines WHERE conversation_id = ? AND kind = ? AND due_at = ?",
+            )
+            .bind(id.0)
+            .bind(deadline_kind_str(deadline.kind))
+            .bind(deadline.due.0)
+            .execute(&mut *tx)
+            .await?;
+            if fired.rows_affected() != 1 {
+                return Err(Refusal::NotDue.into());
+            }
+            session::fire(&facts, *deadline)?
+        }
+    };
+    let entries = apply(tx, &conv, &decision, now).await?;
+    let after = load_conversation(tx, id)
+        .await?
+        .ok_or(StorageError::Missing("conversation"))?;
+    Ok(Applied {
+        previous_state: conv.state,
+        conversation: after,
+        entries,
+        created: true,
+    })
+}
+
+async fn apply(
+    tx: &mut sqlx::SqliteConnection,
+    conv: &Conversation,
+    decision: &Decision,
+    now: Timestamp,
+) -> Result<Vec<Entry>, CommandError> {
+    let assignee = decision.assignee.as_ref().map(|a| a.id.0);
+    let changed = decision.state != conv.state || decision.assignee != conv.assignee;
+    if changed {
+        // Conditional on the state read above: of two racing writers, one changes the row.
+        let done = sqlx::query(
+            "UPDATE conversations SET state = ?, assignee_id = ?, closed_reason = ?, \
+             accepted_at = CASE WHEN state = 'queued' AND ? = 'active' THEN ? ELSE accepted_at END, \
+             closed_at = CASE WHEN ? = 'closed' THEN ? ELSE closed_at END \
+             WHERE id = ? AND state = ? AND assignee_id IS ?",
+        )
+        .bind(state_str(decision.state))
+        .bind(assignee)
+        .bind(decision.closed_reason.map(close_reason_str))
+        .bind(state_str(decision.state))
+        .bind(now.0)
+        .bind(state_str(decision.state))
+        .bind(now.0)
+        .bind(conv.id.0)
+        .bind(state_str(conv.state))
+        .bind(conv.assignee.as_ref().map(|a| a.id.0))
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(Refusal::NotQueued.into());
+        }
+    }
+    let entries = append(tx, conv.id, &decision.entries, now).await?;
+    match decision.deadline {
+        DeadlineChange::Keep => {}
+        DeadlineChange::Clear => {
+            sqlx::query("DELETE FROM deadlines WHERE conversation_id = ?")
+                .bind(conv.id.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        DeadlineChange::Set(d) => {
+            sqlx::query(
+                "INSERT INTO deadlines (conversation_id, kind, due_at) VALUES (?, ?, ?) \
+                 ON CONFLICT (conversation_id) DO UPDATE SET kind = excluded.kind, due_at = excluded.due_at",
+            )
+            .bind(conv.id.0)
+            .bind(deadline_kind_str(d.kind))
+            .bind(d.due.0)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    Ok(entries)
 }

@@ -412,17 +412,14 @@ impl Db {
     }
 }
 
-impl Db {
-    /// A queue, read inside a transaction.
-    pub(super) async fn queue_in(
-        &self,
-        conn: &mut sqlx::SqliteConnection,
-        id: QueueId,
-    ) -> Result<Option<Queue>> {
-        let row = sqlx::query(&format!("{QUEUE_SELECT} WHERE q.id = ?"))
-            .bind(id.0)
-            .fetch_optional(conn)
-            .await?;
-        row.as_ref().map(queue_from_row).transpose()
-    }
+/// A queue, read inside a transaction.
+pub(super) async fn load_queue(
+    conn: &mut sqlx::SqliteConnection,
+    id: QueueId,
+) -> Result<Option<Queue>> {
+    let row = sqlx::query(&format!("{QUEUE_SELECT} WHERE q.id = ?"))
+        .bind(id.0)
+        .fetch_optional(conn)
+        .await?;
+    row.as_ref().map(queue_from_row).transpose()
 }

@@ -8,6 +8,7 @@ mod conversations;
 mod directory;
 mod sessions;
 mod throttle;
+mod writer;
 
 use std::path::{Path, PathBuf};
 use std::str::FromStr;
@@ -35,6 +36,8 @@ pub enum StorageError {
     UnsupportedUrl(String),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
+    #[error("writer: {0}")]
+    Writer(&'static str),
     #[error("migrations: {0}")]
     Migrate(#[from] sqlx::migrate::MigrateError),
     #[error("preparing the data directory {path}: {source}")]
@@ -53,6 +56,8 @@ static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations
 pub struct Db {
     /// One connection: SQLite has one writer, and queueing writers here avoids busy errors.
     write: SqlitePool,
+    /// The group-commit task for commands on sessions (it takes turns on `write`).
+    writer: writer::Writer,
     read: SqlitePool,
     file: PathBuf,
 }
@@ -85,7 +90,13 @@ impl Db {
             .max_connections(4)
             .connect_with(options.read_only(true))
             .await?;
-        Ok(Db { write, read, file })
+        let writer = writer::Writer::spawn(write.clone());
+        Ok(Db {
+            write,
+            writer,
+            read,
+            file,
+        })
     }
 
     /// The SQLite file this database lives in.

@@ -15,13 +15,13 @@ fn failures_from_row((count, at): (i64, i64)) -> Failures {
 }
 
 impl Db {
-    /// If any key is being slowed down, until when (nothing is counted). Otherwise counts this
-    /// attempt as a failure for every key and returns `None`.
+    /// If any key is being slowed down, `Err` with until when (nothing is counted). Otherwise
+    /// counts this attempt as a failure for every key and returns what each record was before.
     pub async fn reserve_sign_in_attempt(
         &self,
         keys: &[&str],
         now: Timestamp,
-    ) -> Result<Option<Timestamp>> {
+    ) -> Result<std::result::Result<Vec<Option<Failures>>, Timestamp>> {
         let mut tx = self.write.begin_with("BEGIN IMMEDIATE").await?;
         let mut records = Vec::with_capacity(keys.len());
         for key in keys {
@@ -38,10 +38,10 @@ impl Db {
             .flatten()
             .filter_map(|f| f.blocked_until(now))
             .max();
-        if blocked.is_some() {
-            return Ok(blocked);
+        if let Some(until) = blocked {
+            return Ok(Err(until));
         }
-        for (key, previous) in keys.iter().zip(records) {
+        for (key, previous) in keys.iter().zip(records.iter().copied()) {
             let next = Failures::after_failure(previous, now);
             sqlx::query(
                 "INSERT INTO sign_in_failures (key, failures, last_failure_at) VALUES (?, ?, ?) \
@@ -55,27 +55,45 @@ impl Db {
             .await?;
         }
         tx.commit().await?;
-        Ok(None)
+        Ok(Ok(records))
     }
 
-    /// The attempt succeeded: the account's failures are forgotten, and the attempt counted
-    /// against the other keys (the address) is taken back.
-    pub async fn sign_in_succeeded(&self, account: &str, others: &[&str]) -> Result<()> {
+    /// The attempt reserved at `reserved_at` succeeded: the account's failures are forgotten,
+    /// and the attempt counted against each other key (the address) is taken back, restoring
+    /// its record as it was unless another attempt has touched it since.
+    pub async fn sign_in_succeeded(
+        &self,
+        account: &str,
+        others: &[(&str, Option<Failures>)],
+        reserved_at: Timestamp,
+    ) -> Result<()> {
         let mut tx = self.write.begin().await?;
         sqlx::query("DELETE FROM sign_in_failures WHERE key = ?")
             .bind(account)
             .execute(&mut *tx)
             .await?;
-        for key in others {
-            // A count of one goes away; a larger count drops by one.
-            sqlx::query("DELETE FROM sign_in_failures WHERE key = ? AND failures = 1")
-                .bind(key)
-                .execute(&mut *tx)
-                .await?;
-            sqlx::query("UPDATE sign_in_failures SET failures = failures - 1 WHERE key = ?")
-                .bind(key)
-                .execute(&mut *tx)
-                .await?;
+        for (key, previous) in others {
+            match previous {
+                None => {
+                    sqlx::query("DELETE FROM sign_in_failures WHERE key = ? AND failures = 1 AND last_failure_at = ?")
+                        .bind(key)
+                        .bind(reserved_at.0)
+                        .execute(&mut *tx)
+                        .await?;
+                }
+                Some(before) => {
+                    sqlx::query(
+                        "UPDATE sign_in_failures SET failures = max(failures - 1, 1), \
+                         last_failure_at = CASE WHEN last_failure_at = ? THEN ? ELSE last_failure_at END \
+                         WHERE key = ?",
+                    )
+                    .bind(reserved_at.0)
+                    .bind(before.last_at.0)
+                    .bind(key)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
         }
         tx.commit().await?;
         Ok(())

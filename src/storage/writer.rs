@@ -1,0 +1,116 @@
+//! Group commit: one task takes write jobs from a channel and commits whatever has queued up
+//! meanwhile as one transaction, each job in its own savepoint (a refused job rolls back alone).
+//! Every caller is answered only after the commit, so an acknowledged write is durable, and
+//! one fsync serves the whole batch.
+
+use std::future::Future;
+use std::pin::Pin;
+
+use sqlx::SqliteConnection;
+use sqlx::sqlite::SqlitePool;
+use tokio::sync::{mpsc, oneshot};
+
+use super::StorageError;
+use super::conversations::CommandError;
+
+/// The most jobs committed together.
+const BATCH: usize = 256;
+
+type Answer = Box<dyn FnOnce(Result<(), &'static str>) + Send>;
+type JobFuture<'c> = Pin<Box<dyn Future<Output = (bool, Answer)> + Send + 'c>>;
+type Job = Box<dyn for<'c> FnOnce(&'c mut SqliteConnection) -> JobFuture<'c> + Send>;
+/// The work of one job: its statements on the writer's connection.
+pub(super) type Work<'c, T> = Pin<Box<dyn Future<Output = Result<T, CommandError>> + Send + 'c>>;
+
+/// The handle to the writer task.
+#[derive(Debug, Clone)]
+pub(super) struct Writer {
+    jobs: mpsc::Sender<Job>,
+}
+
+impl Writer {
+    /// Starts the writer on `pool` (the one-connection writer pool; other writes through the
+    /// pool take turns with the batches).
+    pub(super) fn spawn(pool: SqlitePool) -> Writer {
+        let (jobs, queue) = mpsc::channel::<Job>(4 * BATCH);
+        tokio::spawn(run(pool, queue));
+        Writer { jobs }
+    }
+
+    /// Runs `work` in the next batch; answers after the batch has committed.
+    pub(super) async fn run<T: Send + 'static>(
+        &self,
+        work: impl for<'c> FnOnce(&'c mut SqliteConnection) -> Work<'c, T> + Send + 'static,
+    ) -> Result<T, CommandError> {
+        let (reply, answer) = oneshot::channel();
+        let job: Job = Box::new(move |conn| {
+            Box::pin(async move {
+                let result = work(conn).await;
+                let ok = result.is_ok();
+                let answer: Answer = Box::new(move |commit: Result<(), &'static str>| {
+                    let result = commit
+                        .map_err(|why| CommandError::Storage(StorageError::Writer(why)))
+                        .and(result);
+                    let _ = reply.send(result);
+                });
+                (ok, answer)
+            })
+        });
+        self.jobs
+            .send(job)
+            .await
+            .map_err(|_| CommandError::Storage(StorageError::Writer("the writer has stopped")))?;
+        answer.await.map_err(|_| {
+            CommandError::Storage(StorageError::Writer("the writer dropped the job"))
+        })?
+    }
+}
+
+async fn run(pool: SqlitePool, mut queue: mpsc::Receiver<Job>) {
+    while let Some(first) = queue.recv().await {
+        let mut batch = vec![first];
+        while batch.len() < BATCH {
+            match queue.try_recv() {
+                Ok(job) => batch.push(job),
+                Err(_) => break,
+            }
+        }
+        let mut answers = Vec::with_capacity(batch.len());
+        let outcome = commit_batch(&pool, batch, &mut answers).await;
+        if let Err(e) = &outcome {
+            tracing::error!(error = %e, "a write batch failed to commit");
+        }
+        let result = outcome.map_err(|_| "the transaction did not commit");
+        for answer in answers {
+            answer(result);
+        }
+    }
+}
+
+/// Runs the jobs in one transaction; `answers` collects each job's answer, to be given after.
+async fn commit_batch(
+    pool: &SqlitePool,
+    batch: Vec<Job>,
+    answers: &mut Vec<Answer>,
+) -> Result<(), sqlx::Error> {
+    let mut conn = pool.acquire().await?;
+    sqlx::query("BEGIN IMMEDIATE").execute(&mut *conn).await?;
+    let done = async {
+        for job in batch {
+            sqlx::query("SAVEPOINT job").execute(&mut *conn).await?;
+            let (ok, answer) = job(&mut conn).await;
+            answers.push(answer);
+            if !ok {
+                sqlx::query("ROLLBACK TO job").execute(&mut *conn).await?;
+            }
+            sqlx::query("RELEASE job").execute(&mut *conn).await?;
+        }
+        sqlx::query("COMMIT").execute(&mut *conn).await.map(|_| ())
+    }
+    .await;
+    if done.is_err() {
+        // Never hand the connection back with a transaction open.
+        let _ = sqlx::query("ROLLBACK").execute(&mut *conn).await;
+    }
+    done
+}
