@@ -599,9 +599,20 @@ async fn execute_in(
         }
     };
     let entries = apply(tx, &conv, &decision, now).await?;
-    let after = load_conversation(tx, id)
-        .await?
-        .ok_or(StorageError::Missing("conversation"))?;
+    // The row as `apply` left it, without reading it back.
+    let accepted_now = conv.state == SessionState::Queued && decision.state == SessionState::Active;
+    let after = Conversation {
+        state: decision.state,
+        assignee: decision.assignee.clone(),
+        closed_reason: decision.closed_reason,
+        last_seq: entries.last().map_or(conv.last_seq, |e| e.seq),
+        accepted_at: if accepted_now {
+            Some(now)
+        } else {
+            conv.accepted_at
+        },
+        ..conv.clone()
+    };
     Ok(Applied {
         previous_state: conv.state,
         conversation: after,
