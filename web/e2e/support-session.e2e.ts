@@ -49,6 +49,15 @@ const notification = (page: Page, customer: string): Locator => sidebar(page).ge
 const miniWindow = (page: Page, customer: string): Locator => page.getByRole("region", { name: customer });
 const log = (scope: Page | Locator): Locator => scope.getByRole("log").first();
 
+/** Serious axe violations in the light and the dark theme. */
+async function axeBothThemes(page: Page): Promise<string[]> {
+  const light = await seriousViolations(page);
+  await page.emulateMedia({ colorScheme: "dark" });
+  const dark = (await seriousViolations(page)).map((v) => `dark: ${v}`);
+  await page.emulateMedia({ colorScheme: "light" });
+  return [...light, ...dark];
+}
+
 async function send(field: Locator, text: string): Promise<void> {
   await field.fill(text);
   await field.press("Enter");
@@ -94,7 +103,7 @@ describe("a support session", () => {
     await carol.page.getByText("You are chatting with Alice Agent.").waitFor();
     await log(carol.page).getByText("Alice Agent joined the chat.").waitFor();
 
-    expect(await seriousViolations(alice.page), "agent app with an open mini window").toEqual([]);
+    expect(await axeBothThemes(alice.page), "agent app with an open mini window").toEqual([]);
   });
 
   it("comments_go_both_ways_with_typing_shown", async (test) => {
@@ -116,7 +125,7 @@ describe("a support session", () => {
     await log(window).getByText("The old one, version 4.2").waitFor();
     await log(carol.page).getByText("The old one, version 4.2").waitFor();
 
-    expect(await seriousViolations(carol.page), "customer chat").toEqual([]);
+    expect(await axeBothThemes(carol.page), "customer chat").toEqual([]);
   });
 
   it("a_work_note_reaches_agents_and_itil_customers_only", async (test) => {
@@ -130,7 +139,8 @@ describe("a support session", () => {
     await note.waitFor();
     expect(await note.textContent(), "a work note is labelled").toContain("Work note");
 
-    await window.getByRole("button", { name: "Comment" }).click();
+    // Alt+N switches back to Comment from the keyboard.
+    await noteField.press("Alt+n");
     await send(window.getByRole("textbox", { name: "Message (comment)" }), "Let me look into that.");
     await log(carol.page).getByText("Let me look into that.").waitFor();
     expect(await log(carol.page).getByText("Old VPN client").count(), "carol (no ITIL) never sees the work note").toBe(0);
@@ -199,10 +209,12 @@ describe("a support session", () => {
     await pane.getByRole("heading", { name: "Carol Customer" }).waitFor();
     await log(pane).getByText(FIRST_MESSAGE).waitFor();
     await workspace.getByRole("tab", { name: "Customer" }).waitFor();
-    await workspace.getByRole("tabpanel").getByRole("heading", { name: "Carol Customer" }).waitFor();
+    const customerTool = workspace.getByRole("tabpanel", { name: "Customer" });
+    await customerTool.getByRole("heading", { name: "Carol Customer" }).waitFor();
+    await customerTool.getByText("No: does not see work notes").waitFor();
     await pane.getByRole("button", { name: "Transfer" }).waitFor();
     await pane.getByRole("button", { name: "End", exact: true }).waitFor();
-    expect(await seriousViolations(workspace), "workspace").toEqual([]);
+    expect(await axeBothThemes(workspace), "workspace").toEqual([]);
   });
 
   it("a_reload_mid_chat_loses_and_doubles_nothing", async (test) => {
@@ -223,6 +235,26 @@ describe("a support session", () => {
     await page.reload();
     await log(page).getByText("Bob here, I have your case.").waitFor();
     expect(await log(page).getByRole("listitem").allTextContents(), "bob's conversation after a reload").toEqual(agentBefore);
+  });
+
+  it("a_message_typed_offline_waits_and_is_sent_once_when_back", async (test) => {
+    keepScreenshotsOnFailure(test);
+    const { carol } = people;
+    const page = workspace;
+    if (page === null) throw new Error("the workspace did not open");
+    await carol.context.setOffline(true);
+    try {
+      await carol.page.getByRole("status").getByText("Reconnecting…").waitFor();
+      await send(carol.page.getByRole("textbox", { name: "Message" }), "Typed while the train was in a tunnel");
+      await log(carol.page).getByText("Waiting for the connection…").waitFor();
+    } finally {
+      await carol.context.setOffline(false);
+    }
+    await carol.page.getByRole("status").getByText("Reconnecting…").waitFor({ state: "detached", timeout: 20_000 });
+    await log(page).getByText("Typed while the train was in a tunnel").waitFor();
+    await log(carol.page).getByText("Waiting for the connection…").waitFor({ state: "detached" });
+    expect(await log(page).getByText("Typed while the train was in a tunnel").count(), "the offline message arrives once").toBe(1);
+    expect(await log(carol.page).getByText("Typed while the train was in a tunnel").count(), "carol sees it once").toBe(1);
   });
 
   it("inactivity_warns_the_customer_then_closes_the_session", async (test) => {

@@ -48,6 +48,7 @@ export async function loadAgent(): Promise<void> {
     socket.start();
     startClock();
     window.addEventListener("online", () => socket.reconnectNow());
+    window.addEventListener("offline", () => socket.networkLost());
     queues.value = await requestJson("/api/queues", isQueueList);
   } catch (error) {
     loadError.value = asApiError(error);
@@ -105,7 +106,7 @@ function TopBar({ user }: { user: User }) {
         Switchboard
       </a>
       <div class="top-bar__user">
-        <PresenceControl />
+        <PresenceControl user={user} />
         <span class="top-bar__name">{user.display_name}</span>
         <SignOutButton />
       </div>
@@ -113,8 +114,10 @@ function TopBar({ user }: { user: User }) {
   );
 }
 
-function PresenceControl() {
-  const choice = presenceChoice.value;
+function PresenceControl({ user }: { user: User }) {
+  // What the server last said about me (another tab may have changed it), else what I chose here.
+  const reported = connection.value?.presence.value.get(user.id);
+  const choice = reported === "away" || reported === "available" ? reported : presenceChoice.value;
   return (
     <label class="presence-control">
       <span class={`presence presence--${choice}`} aria-hidden="true">
@@ -170,7 +173,7 @@ function ContentPane({ user }: { user: User }) {
                     {waiting.length > 0 && <span class="muted"> · longest {clock((now.value - oldest) / 1000)}</span>}
                   </span>
                   <span>
-                    <strong>{active}</strong> active that you see
+                    <strong>{active}</strong> active with you
                   </span>
                 </li>
               );

@@ -1,7 +1,7 @@
 /** What the agent does over HTTP: Accept, End, Transfer, canned messages, lookups. */
 import { requestJson } from "../shared/api";
 import { newClientId } from "../shared/socket";
-import { isCannedList, isConversation, isConversationList, isEntry, isMemberList, type Canned, type Conversation, type Member } from "../shared/wire";
+import { isCannedList, isConversation, isConversationList, isEntry, isMemberList, isUser, type Canned, type Conversation, type Member, type User } from "../shared/wire";
 import { connection } from "./state";
 
 function adopt(conversation: Conversation): Conversation {
@@ -48,4 +48,9 @@ export function membersOf(queue: string): Promise<Member[]> {
 /** The customer's sessions (earlier ones included), for the Customer tool. */
 export function sessionsOf(user: string): Promise<Conversation[]> {
   return requestJson(`/api/users/${encodeURIComponent(user)}/sessions`, isConversationList);
+}
+
+/** A person's profile (name, username, roles, ITIL), for the Customer tool. */
+export function userProfile(user: string): Promise<User> {
+  return requestJson(`/api/users/${encodeURIComponent(user)}`, isUser);
 }

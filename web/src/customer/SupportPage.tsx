@@ -14,6 +14,7 @@ import { SignOutButton } from "../shared/SignOutButton";
 import { Connection, newClientId } from "../shared/socket";
 import { ConnectionBanner, Timeline } from "../shared/Timeline";
 import { isConversation, isQueue, isQueueList, type Conversation, type Entry, type Queue, type User } from "../shared/wire";
+import { chooseQueue, openChat, pendingWarning } from "./chat";
 
 /** What the support page knows once it has loaded: who is here and which queue they reach. */
 interface SupportSession {
@@ -34,31 +35,6 @@ const params = new URLSearchParams(location.search);
 /** Inside the widget's panel (or any frame): a compact page. */
 export const embedded = params.get("embed") === "1" || window.self !== window.top;
 
-/** The queue asked for with `?queue=`, else the first one the customer may use. */
-export function chooseQueue(queues: readonly Queue[], wanted: string | null): Queue | null {
-  return queues.find((q) => q.id === wanted) ?? queues[0] ?? null;
-}
-
-/** The newest chat of this queue that is still open, or null. */
-export function openChat(conversations: Iterable<Conversation>, queue: string): Conversation | null {
-  let best: Conversation | null = null;
-  for (const c of conversations) {
-    if (c.queue !== queue || c.state === "closed") continue;
-    if (best === null || c.created_at > best.created_at) best = c;
-  }
-  return best;
-}
-
-/** The inactivity warning still waiting for an answer, if any. */
-export function pendingWarning(entries: readonly Entry[], me: string): Entry | null {
-  let warning: Entry | null = null;
-  for (const e of entries) {
-    if (e.event === "inactivity_warning") warning = e;
-    else if (warning !== null && (e.event === "still_here" || e.event === "closed" || (e.kind === "comment" && e.author?.id === me))) warning = null;
-  }
-  return warning;
-}
-
 export async function loadSupport(): Promise<void> {
   try {
     const user = await requireUser();
@@ -76,6 +52,7 @@ export async function loadSupport(): Promise<void> {
     socket.start();
     startClock();
     window.addEventListener("online", () => socket.reconnectNow());
+    window.addEventListener("offline", () => socket.networkLost());
   } catch (error) {
     loadError.value = asApiError(error);
   }

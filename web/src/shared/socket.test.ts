@@ -186,6 +186,20 @@ describe("Connection", () => {
     expect(latest().framesOf("send").map((f) => f.client_id), "retried once with the original client id").toEqual([clientId]);
   });
 
+  it("network_lost_drops_the_socket_at_once_and_reconnects", () => {
+    const { connection, sockets, latest } = setup();
+    connection.start();
+    greet(latest(), [{ type: "conversation", ...conversation }]);
+    connection.networkLost();
+    expect(connection.link.value).toBe("reconnecting");
+    const clientId = connection.send("7", "comment", "offline");
+    expect(sockets[0]?.framesOf("send"), "nothing goes out on the lost socket").toEqual([]);
+    connection.reconnectNow();
+    expect(sockets.length, "back online: a new socket without waiting for the backoff").toBe(2);
+    latest().open();
+    expect(latest().framesOf("send").map((f) => f.client_id)).toEqual([clientId]);
+  });
+
   it("an_acked_send_is_not_retried", () => {
     const { connection, latest } = setup();
     connection.start();

@@ -140,6 +140,21 @@ export class Connection {
     if (this.socket === null) this.open();
   }
 
+  /** The browser reports the network gone: treat the socket as lost now rather than when TCP notices. */
+  networkLost(): void {
+    const socket = this.socket;
+    if (this.stopped || socket === null) return;
+    this.socket = null;
+    this.greeted = false;
+    this.clearTyping();
+    try {
+      socket.close(4000, "network lost");
+    } catch {
+      // Closing a socket that is already going away is fine.
+    }
+    if (this.timer === null) this.scheduleReconnect();
+  }
+
   /** Posts a comment or work note; sent now when online, else when the socket is back. Returns its client id. */
   send(conversation: string, kind: PostKind, body: string, clientId: string = newClientId()): string {
     const pending: PendingSend = { client_id: clientId, conversation, kind, body, acked: false, error: null };

@@ -1,5 +1,6 @@
 /** Transfer / New Window / End for a support session, as the mini window and the workspace show them. */
 import { useSignal } from "@preact/signals";
+import { STATE_ICON, STATE_LABEL } from "../../shared/format";
 import { asApiError } from "../../shared/session";
 import type { Conversation } from "../../shared/wire";
 import { endSession } from "../actions";
@@ -56,11 +57,9 @@ export function SessionActions({ conversation, me, onNewWindow }: Props) {
 
 /** The state in words and an icon. */
 export function StateBadge({ conversation }: { conversation: Conversation }) {
-  const words = { queued: "Waiting", active: "Active", closed: "Closed" }[conversation.state];
-  const icon = { queued: "◔", active: "●", closed: "✓" }[conversation.state];
   return (
     <span class={`state-badge state-badge--${conversation.state}`}>
-      <span aria-hidden="true">{icon}</span> {words}
+      <span aria-hidden="true">{STATE_ICON[conversation.state]}</span> {STATE_LABEL[conversation.state]}
     </span>
   );
 }

@@ -3,10 +3,11 @@
  * took, and every conversation of the agent with state, unread count and a preview.
  * Collapses to an icon rail that keeps the unread badges.
  */
-import { initials, STATE_ICON, STATE_LABEL } from "../../shared/format";
+import { initials, STATE_LABEL } from "../../shared/format";
 import { now } from "../../shared/now";
 import type { Conversation, User } from "../../shared/wire";
 import { connection, openMiniWindow, queueName, queues, sidebarCollapsed } from "../state";
+import { StateBadge } from "../conversation/SessionActions";
 import { QueueNotification } from "./QueueNotification";
 
 const NOTE_SHOWN_MS = 15_000;
@@ -161,9 +162,7 @@ function ConversationItem({ conversation: c, me }: { conversation: Conversation;
         )}
       </span>
       <span class="conversation-item__state">
-        <span class={`state-badge state-badge--${c.state}`}>
-          <span aria-hidden="true">{STATE_ICON[c.state]}</span> {STATE_LABEL[c.state]}
-        </span>
+        <StateBadge conversation={c} />
         <span class="muted">
           {queueName(c.queue)}
           {other}

@@ -3,17 +3,23 @@ import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { exactTime, relativeTime, STATE_ICON, STATE_LABEL, closedReasonForAgent } from "../../shared/format";
 import { now } from "../../shared/now";
-import type { Conversation } from "../../shared/wire";
-import { sessionsOf } from "../actions";
+import type { Conversation, User } from "../../shared/wire";
+import { sessionsOf, userProfile } from "../actions";
 import { queueName } from "../state";
 
 export function CustomerTool({ conversation, known }: { conversation: Conversation; known: readonly Conversation[] }) {
   const customer = conversation.customer;
   const fetched = useSignal<Conversation[] | null>(null);
+  const profile = useSignal<User | null>(null);
 
   useEffect(() => {
     fetched.value = null;
+    profile.value = null;
     if (customer === undefined) return;
+    userProfile(customer.id).then(
+      (user) => (profile.value = user),
+      () => undefined,
+    );
     // GET /api/users/{id}/sessions may not exist yet: then the sessions this agent already sees are listed.
     sessionsOf(customer.id).then(
       (list) => (fetched.value = list.filter((c) => c.id !== conversation.id)),
@@ -29,6 +35,14 @@ export function CustomerTool({ conversation, known }: { conversation: Conversati
         {customer.display_name}
       </h2>
       <dl class="customer-tool__facts">
+        {profile.value !== null && (
+          <>
+            <dt>Username</dt>
+            <dd>{profile.value.username}</dd>
+            <dt>ITIL role</dt>
+            <dd>{profile.value.itil ? "Yes: sees work notes" : "No: does not see work notes"}</dd>
+          </>
+        )}
         <dt>Session started</dt>
         <dd title={exactTime(conversation.created_at)}>{relativeTime(conversation.created_at, now.value)}</dd>
         <dt>Queue</dt>

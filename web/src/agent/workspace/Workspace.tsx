@@ -5,7 +5,8 @@
  */
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
-import { STATE_ICON, STATE_LABEL } from "../../shared/format";
+import { exactTime, relativeTime, STATE_ICON, STATE_LABEL } from "../../shared/format";
+import { now } from "../../shared/now";
 import type { User } from "../../shared/wire";
 import { ConversationView } from "../conversation/ConversationView";
 import { SessionActions, StateBadge } from "../conversation/SessionActions";
@@ -52,7 +53,8 @@ export function Workspace({ user, id }: { user: User; id: string }) {
               >
                 <span class="conversation-item__name">{c.customer?.display_name ?? "Conversation"}</span>
                 <span class="muted">
-                  <span aria-hidden="true">{STATE_ICON[c.state]}</span> {STATE_LABEL[c.state]}
+                  <span aria-hidden="true">{STATE_ICON[c.state]}</span> {STATE_LABEL[c.state]} ·{" "}
+                  <span title={exactTime(c.created_at)}>{relativeTime(c.created_at, now.value)}</span>
                   {(c.unread ?? 0) > 0 && ` · ${c.unread} unread`}
                 </span>
               </a>

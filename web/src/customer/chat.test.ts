@@ -1,0 +1,53 @@
+import { describe, expect, it } from "vitest";
+import type { Conversation, Entry, Queue } from "../shared/wire";
+import { chooseQueue, openChat, pendingWarning } from "./chat";
+
+const queue = (id: string): Queue => ({
+  id,
+  name: `Queue ${id}`,
+  group: { id: "1", name: "ITSD_chat" },
+  greeting: "",
+  inactivity_warning_seconds: 120,
+  auto_close_seconds: 60,
+});
+
+const chat = (id: string, state: Conversation["state"], created_at: string, queueId = "1"): Conversation => ({
+  id,
+  kind: "support",
+  state,
+  queue: queueId,
+  last_seq: 1,
+  created_at,
+});
+
+let seq = 0;
+const entry = (fields: Partial<Entry>): Entry => ({ conversation: "7", seq: ++seq, kind: "system", body: "", at: "2026-01-01T10:00:00Z", ...fields });
+const carol = { id: "5", display_name: "Carol Customer" };
+
+describe("support page decisions", () => {
+  it("chooses_the_queue_asked_for_else_the_first", () => {
+    expect(chooseQueue([queue("1"), queue("2")], "2")?.id).toBe("2");
+    expect(chooseQueue([queue("1"), queue("2")], "9")?.id).toBe("1");
+    expect(chooseQueue([], null)).toBeNull();
+  });
+
+  it("reopens_the_newest_open_chat_of_the_queue_and_never_a_closed_one", () => {
+    const chats = [
+      chat("1", "closed", "2026-01-03T00:00:00Z"),
+      chat("2", "active", "2026-01-02T00:00:00Z"),
+      chat("3", "queued", "2026-01-04T00:00:00Z", "2"),
+    ];
+    expect(openChat(chats, "1")?.id).toBe("2");
+    expect(openChat([chat("1", "closed", "2026-01-03T00:00:00Z")], "1")).toBeNull();
+  });
+
+  it.each([
+    ["a warning alone waits", [entry({ event: "inactivity_warning" })], true],
+    ["answered with I'm still here", [entry({ event: "inactivity_warning" }), entry({ event: "still_here" })], false],
+    ["answered with a comment", [entry({ event: "inactivity_warning" }), entry({ kind: "comment", author: carol })], false],
+    ["an agent comment does not answer it", [entry({ event: "inactivity_warning" }), entry({ kind: "comment", author: { id: "2", display_name: "Alice" } })], true],
+    ["closed after it", [entry({ event: "inactivity_warning" }), entry({ event: "closed" })], false],
+  ] as const)("pending warning: %s", (_name, entries, waits) => {
+    expect(pendingWarning(entries, "5") !== null).toBe(waits);
+  });
+});

@@ -1,0 +1,72 @@
+import { describe, expect, it } from "vitest";
+import cannedFixture from "../../../tests/fixtures/wire/canned.json";
+import conversationFixture from "../../../tests/fixtures/wire/conversation.json";
+import entryFixture from "../../../tests/fixtures/wire/entry.json";
+import memberFixture from "../../../tests/fixtures/wire/member.json";
+import {
+  isCanned,
+  isConversation,
+  isEntry,
+  isMember,
+  parseServerFrame,
+  type Canned,
+  type Conversation,
+  type Entry,
+  type Member,
+} from "./wire";
+
+// The fixtures hold every field, optional ones included, so the comparison makes every field
+// required and widens literal unions to their primitive (a JSON import types "queued" as string).
+type Widened<T> = T extends string
+  ? string
+  : T extends number
+    ? number
+    : T extends boolean
+      ? boolean
+      : T extends readonly (infer Item)[]
+        ? Widened<Item>[]
+        : { [K in keyof T]-?: Widened<Exclude<T[K], undefined>> };
+
+type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
+
+const entryMatches: Same<typeof entryFixture, Widened<Entry>> = true;
+const conversationMatches: Same<typeof conversationFixture, Widened<Conversation>> = true;
+const cannedMatches: Same<typeof cannedFixture, Widened<Canned>> = true;
+const memberMatches: Same<typeof memberFixture, Widened<Member>> = true;
+
+describe("support-session fixtures shared with the server", () => {
+  it("fixtures_have_exactly_the_fields_of_the_wire_types", () => {
+    expect([entryMatches, conversationMatches, cannedMatches, memberMatches]).toEqual([true, true, true, true]);
+  });
+
+  it("fixtures_pass_the_runtime_guards", () => {
+    expect(isEntry(entryFixture), "entry.json").toBe(true);
+    expect(isConversation(conversationFixture), "conversation.json").toBe(true);
+    expect(isCanned(cannedFixture), "canned.json").toBe(true);
+    expect(isMember(memberFixture), "member.json").toBe(true);
+  });
+
+  it("fixtures_inside_socket_frames_parse", () => {
+    expect(parseServerFrame({ type: "entry", ...entryFixture })?.type).toBe("entry");
+    expect(parseServerFrame({ type: "conversation", ...conversationFixture })?.type).toBe("conversation");
+    expect(parseServerFrame({ type: "offer", conversation: conversationFixture })?.type).toBe("offer");
+  });
+});
+
+describe("socket frames the client must ignore", () => {
+  const cases: { name: string; value: unknown }[] = [
+    { name: "no type", value: { ...entryFixture } },
+    { name: "unknown type", value: { type: "telepathy" } },
+    { name: "entry with an unknown kind", value: { type: "entry", ...entryFixture, kind: "shout" } },
+    { name: "entry with a string seq", value: { type: "entry", ...entryFixture, seq: "3" } },
+    { name: "conversation with an unknown state", value: { type: "conversation", ...conversationFixture, state: "paused" } },
+    { name: "offer without a conversation", value: { type: "offer" } },
+    { name: "ack without seq", value: { type: "ack", conversation: "7" } },
+    { name: "presence with an unknown status", value: { type: "presence", user: { id: "1", display_name: "A" }, status: "busy" } },
+    { name: "typing without active", value: { type: "typing", conversation: "7", user: { id: "1", display_name: "A" } } },
+  ];
+
+  it.each(cases)("ignores $name", ({ value }) => {
+    expect(parseServerFrame(value)).toBeNull();
+  });
+});
