@@ -344,6 +344,17 @@ impl Session {
             }
         }
         self.greeted = true;
+        if self.user.roles.is_staff() {
+            // The agent's own presence, so a reloaded page shows what they chose.
+            let status = self
+                .state
+                .presence
+                .status(self.user.id, self.state.clock.now());
+            frames.push(ServerFrame::Presence {
+                user: wire::user_ref(&Person::from(&self.user)),
+                status: status.into(),
+            });
+        }
         for conv in offers {
             match self.state.view(conv).await {
                 Ok(view) => frames.push(ServerFrame::Offer {

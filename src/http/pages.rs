@@ -23,8 +23,10 @@ pub fn router() -> Router<AppState> {
         )
 }
 
-fn to_sign_in(path: &str) -> Response {
-    let next: String = path
+/// To the sign-in page, which comes back to `uri` (path and query) afterwards.
+fn to_sign_in(uri: &axum::http::Uri) -> Response {
+    let target = uri.path_and_query().map_or(uri.path(), |pq| pq.as_str());
+    let next: String = target
         .bytes()
         .map(|b| match b {
             b'A'..=b'Z' | b'a'..=b'z' | b'0'..=b'9' | b'-' | b'_' | b'.' | b'~' => {
@@ -42,7 +44,7 @@ async fn agent_app(
     request: Request,
 ) -> Result<Response, AppError> {
     Ok(match state.authenticate(&headers).await? {
-        None => to_sign_in(request.uri().path()),
+        None => to_sign_in(request.uri()),
         Some(current) if !current.user.roles.is_staff() => Redirect::to("/support").into_response(),
         Some(_) => assets::page("agent.html"),
     })
@@ -51,9 +53,10 @@ async fn agent_app(
 async fn support_page(
     State(state): State<AppState>,
     headers: HeaderMap,
+    request: Request,
 ) -> Result<Response, AppError> {
     Ok(match state.authenticate(&headers).await? {
-        None => to_sign_in("/support"),
+        None => to_sign_in(request.uri()),
         Some(_) => assets::page("support.html"),
     })
 }

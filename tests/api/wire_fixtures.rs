@@ -25,4 +25,8 @@ fn wire_fixtures_match_the_server_types() {
     round_trip::<wire::ErrorBody>("error.json");
     round_trip::<wire::Queue>("queue.json");
     round_trip::<wire::SignInResponse>("sign_in_response.json");
+    round_trip::<wire::Entry>("entry.json");
+    round_trip::<wire::Conversation>("conversation.json");
+    round_trip::<wire::Canned>("canned.json");
+    round_trip::<wire::Member>("member.json");
 }
