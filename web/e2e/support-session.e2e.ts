@@ -305,6 +305,10 @@ describe("a support session", () => {
     await frame.getByRole("heading", { name: "Start a chat with the service desk" }).waitFor();
     await carol.page.getByRole("button", { name: "Close chat" }).click();
     expect(await open.getAttribute("aria-expanded")).toBe("false");
+    // The demo page the server ships carries the same widget.
+    await carol.page.goto(`${baseUrl}/widget-demo`);
+    await carol.page.getByRole("button", { name: "Chat with the service desk" }).click();
+    await carol.page.frameLocator('iframe[title="Service desk chat"]').getByRole("heading", { name: "Start a chat with the service desk" }).waitFor();
   });
 });
 
