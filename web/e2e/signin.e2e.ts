@@ -1,8 +1,6 @@
-import { readFile } from "node:fs/promises";
-import { createRequire } from "node:module";
-import type { AxeResults } from "axe-core";
 import type { Browser, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, inject, it, type TestContext } from "vitest";
+import { seriousViolations } from "./axe";
 import { launchBrowser, newVisitor, screenshot, signInAs, type Visitor } from "./browser";
 
 const baseUrl = inject("baseUrl");
@@ -104,21 +102,6 @@ describe("pages behind sign-in", () => {
 });
 
 describe("accessibility", () => {
-  const require = createRequire(import.meta.url);
-  const axeSource = readFile(require.resolve("axe-core/axe.min.js"), "utf8");
-
-  /** Serious and critical axe violations on the page as it is now, as "rule: target" lines. */
-  async function seriousViolations(page: Page): Promise<string[]> {
-    await page.addScriptTag({ content: await axeSource });
-    return page.evaluate(async () => {
-      const { axe } = window as unknown as { axe: { run(): Promise<AxeResults> } };
-      const results = await axe.run();
-      return results.violations
-        .filter((violation) => violation.impact === "serious" || violation.impact === "critical")
-        .flatMap((violation) => violation.nodes.map((node) => `${violation.id}: ${node.target.join(" ")}`));
-    });
-  }
-
   const themes = ["light", "dark"] as const;
 
   it.for(themes)("pages_have_no_serious_axe_violations_in_%s_theme", async (theme, test) => {

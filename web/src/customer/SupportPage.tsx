@@ -12,7 +12,7 @@ import { LoadingPage, PageLoadFailed } from "../shared/PageStatus";
 import { asApiError, requireUser } from "../shared/session";
 import { SignOutButton } from "../shared/SignOutButton";
 import { Connection, newClientId } from "../shared/socket";
-import { ConnectionBanner, Timeline } from "../shared/Timeline";
+import { ConnectionBanner, Timeline, useConversationFeed } from "../shared/Timeline";
 import { isConversation, isQueue, isQueueList, type Conversation, type Entry, type Queue, type User } from "../shared/wire";
 import { chooseQueue, openChat, pendingWarning } from "./chat";
 
@@ -165,18 +165,9 @@ function StartChat({ queue }: { queue: Queue | null }) {
   );
 }
 
-const NO_ENTRIES: never[] = [];
-
 function Chat({ conversation, queue, user }: { conversation: Conversation; queue: Queue; user: User }) {
   const socket = connection.value;
-  const entries = socket?.entries.value.get(conversation.id) ?? NO_ENTRIES;
-  const pending = (socket?.outbox.value ?? NO_ENTRIES).filter((p) => p.conversation === conversation.id);
-  const typing = socket?.typing.value.get(conversation.id) ?? NO_ENTRIES;
-  const last = entries.at(-1)?.seq ?? 0;
-
-  useEffect(() => {
-    if (last > 0) socket?.markRead(conversation.id, last);
-  }, [last, conversation.id]);
+  const { entries, pending, typing } = useConversationFeed(socket, conversation.id, true);
 
   return (
     <section class="chat" aria-label="Chat with the service desk">

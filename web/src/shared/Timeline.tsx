@@ -5,8 +5,23 @@
  */
 import { useEffect, useRef } from "preact/hooks";
 import { exactTime, initials } from "./format";
-import type { PendingSend } from "./socket";
+import type { Connection, PendingSend } from "./socket";
 import type { Entry, UserRef } from "./wire";
+
+const NONE: never[] = [];
+
+/** What a conversation view shows from the socket: its entries, the sends still on their way and
+ * who is typing. While `shown`, what arrives is marked read. */
+export function useConversationFeed(socket: Connection | null, conversationId: string, shown: boolean) {
+  const entries = socket?.entries.value.get(conversationId) ?? NONE;
+  const pending = (socket?.outbox.value ?? NONE).filter((p) => p.conversation === conversationId);
+  const typing = socket?.typing.value.get(conversationId) ?? NONE;
+  const last = entries.at(-1)?.seq ?? 0;
+  useEffect(() => {
+    if (shown && last > 0) socket?.markRead(conversationId, last);
+  }, [shown, last, conversationId]);
+  return { entries, pending, typing };
+}
 
 export interface TimelineProps {
   label: string;
