@@ -81,9 +81,21 @@ impl AppState {
                 }
             }
         }
+        // Whether `user` works a queue, asked once per queue rather than per conversation.
+        let mut works: std::collections::HashMap<crate::domain::QueueId, bool> =
+            std::collections::HashMap::new();
         let mut visible = Vec::with_capacity(convs.len());
         for conv in convs {
-            if session::can_view(&conv, &self.viewer_of(&conv, user).await?) {
+            let in_group = match conv.queue {
+                Some(queue) if user.roles.is_staff() => match works.get(&queue) {
+                    Some(known) => *known,
+                    None => *works
+                        .entry(queue)
+                        .or_insert(self.db.works_queue(user.id, queue).await?),
+                },
+                _ => false,
+            };
+            if session::can_view(&conv, &Viewer { user, in_group }) {
                 visible.push(conv);
             }
         }
@@ -126,10 +138,7 @@ impl AppState {
         user: &'a User,
     ) -> Result<Viewer<'a>, AppError> {
         let in_group = match conv.queue {
-            Some(queue) if user.roles.is_staff() => match self.db.queue(queue).await? {
-                Some(q) => self.db.is_group_member(q.settings.group, user.id).await?,
-                None => false,
-            },
+            Some(queue) if user.roles.is_staff() => self.db.works_queue(user.id, queue).await?,
             _ => false,
         };
         Ok(Viewer { user, in_group })

@@ -435,6 +435,19 @@ impl Db {
             .await
     }
 
+    /// Whether `user` is a member of the assignment group of `queue`.
+    pub async fn works_queue(&self, user: UserId, queue: QueueId) -> Result<bool> {
+        let found: Option<i64> = sqlx::query_scalar(
+            "SELECT 1 FROM queues q JOIN group_members m ON m.group_id = q.group_id \
+             WHERE q.id = ? AND m.user_id = ?",
+        )
+        .bind(queue.0)
+        .bind(user.0)
+        .fetch_optional(&self.read)
+        .await?;
+        Ok(found.is_some())
+    }
+
     /// Whether `user` is a member of `group`.
     pub async fn is_group_member(
         &self,
