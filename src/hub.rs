@@ -123,6 +123,10 @@ impl Hub {
             return;
         };
         remove_from(&mut inner.by_user, &sub.user, id);
+        if !inner.by_user.contains_key(&sub.user) {
+            // The user's last socket: nothing of theirs is typing any more.
+            inner.typing_sent.retain(|(user, _), _| *user != sub.user);
+        }
         for g in &sub.groups {
             remove_from(&mut inner.by_group, g, id);
         }

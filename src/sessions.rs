@@ -13,6 +13,16 @@ use crate::http::error::AppError;
 use crate::hub::ConversationView;
 use crate::storage::{Act, Applied, CommandError};
 
+/// Runs `work` in a task of its own and waits for it: dropping the caller (a client that
+/// disconnected) does not cancel it.
+async fn detached<T: Send + 'static>(
+    work: impl std::future::Future<Output = Result<T, AppError>> + Send + 'static,
+) -> Result<T, AppError> {
+    tokio::spawn(work)
+        .await
+        .map_err(|e| AppError::Internal(format!("a session task failed: {e}")))?
+}
+
 /// The most conversations a list returns.
 const LIST_LIMIT: i64 = 200;
 
@@ -190,23 +200,40 @@ impl AppState {
                 "Only customers start support sessions.",
             ));
         }
-        let message = message.filter(|m| !m.trim().is_empty());
-        session::check_post(message.unwrap_or("-"), client_id)?;
-        let (conv, entries, created) = self
-            .db
-            .start_session(queue.id, customer, client_id, message, self.clock.now())
-            .await?;
-        let view = self.view(conv).await?;
-        if created {
-            self.hub.watch_for_user(customer.id, view.conversation.id);
-            self.hub
-                .watch_for_group(queue.settings.group, view.conversation.id);
-            self.hub.publish_entries(view.conversation.id, entries);
-            self.hub.publish_conversation(view.clone());
-            self.hub.offer(queue.settings.group, view.clone());
-            tracing::info!(conversation = view.conversation.id.0, "session started");
-        }
-        Ok((view, created))
+        let message = message.filter(|m| !m.trim().is_empty()).map(str::to_owned);
+        session::check_post(message.as_deref().unwrap_or("-"), client_id)?;
+        let (state, customer, queue, client_id) = (
+            self.clone(),
+            customer.clone(),
+            queue.clone(),
+            client_id.to_owned(),
+        );
+        // Its own task: a client that goes away mid-request must not stop the announcement of
+        // what has been committed.
+        detached(async move {
+            let (conv, entries, created) = state
+                .db
+                .start_session(
+                    queue.id,
+                    &customer,
+                    &client_id,
+                    message.as_deref(),
+                    state.clock.now(),
+                )
+                .await?;
+            let view = state.view(conv).await?;
+            if created {
+                let id = view.conversation.id;
+                state.hub.watch_for_user(customer.id, id);
+                state.hub.watch_for_group(queue.settings.group, id);
+                state.hub.publish_entries(id, entries);
+                state.hub.publish_conversation(view.clone());
+                state.hub.offer(queue.settings.group, view.clone());
+                tracing::info!(conversation = id.0, "session started");
+            }
+            Ok((view, created))
+        })
+        .await
     }
 
     /// Runs `command` by `user` on a session and announces the outcome.
@@ -216,12 +243,18 @@ impl AppState {
         user: &User,
         command: Command,
     ) -> Result<Applied, AppError> {
-        let applied = self
-            .db
-            .execute(id, Act::User(user.clone(), command), self.clock.now())
-            .await?;
-        self.announce(&applied, Some(user.id)).await;
-        Ok(applied)
+        let (state, user) = (self.clone(), user.clone());
+        // Its own task: a client that goes away mid-request must not stop the announcement of
+        // what has been committed.
+        detached(async move {
+            let applied = state
+                .db
+                .execute(id, Act::User(user.clone(), command), state.clock.now())
+                .await?;
+            state.announce(&applied, Some(user.id)).await;
+            Ok(applied)
+        })
+        .await
     }
 
     /// Fires a due deadline; false if another worker already did or it moved.

@@ -34,6 +34,8 @@ const PAGE: i64 = 500;
 const MAX_POSITIONS: usize = 1000;
 /// How often an open socket checks that its session still exists, and keeps it from idling out.
 const SESSION_CHECK: Duration = Duration::from_secs(60);
+/// How often the server pings: keeps idle connections open through proxies and finds dead ones.
+const PING_EVERY: Duration = Duration::from_secs(30);
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(upgrade))
@@ -116,6 +118,8 @@ async fn serve(state: AppState, current: CurrentUser, mut socket: WebSocket) {
     let mut revocations = state.revocations();
     let mut session_check = tokio::time::interval(SESSION_CHECK);
     session_check.tick().await;
+    let mut ping = tokio::time::interval(PING_EVERY);
+    ping.tick().await;
     let mut session = Session {
         state: state.clone(),
         user,
@@ -135,6 +139,12 @@ async fn serve(state: AppState, current: CurrentUser, mut socket: WebSocket) {
                 Err(_) => break (close_code::RESTART, "reconnect"),
                 Ok(_) => continue,
             },
+            _ = ping.tick() => {
+                if socket.send(Message::Ping(Default::default())).await.is_err() {
+                    return;
+                }
+                continue;
+            }
             _ = session_check.tick() => {
                 match state.db.session(&current.token_hash).await {
                     Ok(Some(_)) => {

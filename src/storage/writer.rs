@@ -4,6 +4,9 @@
 //! one fsync serves the whole batch.
 
 use std::future::Future;
+use std::panic::AssertUnwindSafe;
+
+use futures_util::FutureExt;
 use std::pin::Pin;
 
 use sqlx::SqliteConnection;
@@ -98,10 +101,18 @@ async fn commit_batch(
     let done = async {
         for job in batch {
             sqlx::query("SAVEPOINT job").execute(&mut *conn).await?;
-            let (ok, answer) = job(&mut conn).await;
-            answers.push(answer);
-            if !ok {
-                sqlx::query("ROLLBACK TO job").execute(&mut *conn).await?;
+            // A job that panics is rolled back like a refused one (its caller hears that the
+            // job was dropped); the writer and the rest of the batch go on.
+            match AssertUnwindSafe(job(&mut conn)).catch_unwind().await {
+                Ok((true, answer)) => answers.push(answer),
+                Ok((false, answer)) => {
+                    answers.push(answer);
+                    sqlx::query("ROLLBACK TO job").execute(&mut *conn).await?;
+                }
+                Err(_) => {
+                    tracing::error!("a write job panicked; it was rolled back");
+                    sqlx::query("ROLLBACK TO job").execute(&mut *conn).await?;
+                }
             }
             sqlx::query("RELEASE job").execute(&mut *conn).await?;
         }
