@@ -328,12 +328,9 @@ impl Session {
             )];
         }
         let mut frames = Vec::new();
-        let (mut convs, offers) = match (
-            self.state.conversations_for(&self.user).await,
-            self.state.offers_for(&self.user).await,
-        ) {
-            (Ok(convs), Ok(offers)) => (convs, offers),
-            (Err(e), _) | (_, Err(e)) => return vec![error_frame(None, &e)],
+        let mut convs = match self.state.conversations_for(&self.user).await {
+            Ok(convs) => convs,
+            Err(e) => return vec![error_frame(None, &e)],
         };
         for (id, seq) in &positions {
             match self.visible(id).await {
@@ -365,14 +362,7 @@ impl Session {
                 status: status.into(),
             });
         }
-        for conv in offers {
-            match self.state.view(conv).await {
-                Ok(view) => frames.push(ServerFrame::Offer {
-                    conversation: wire::Conversation::from(&view),
-                }),
-                Err(e) => frames.push(error_frame(None, &e)),
-            }
-        }
+        frames.extend(self.offer_frames().await);
         for conv in convs {
             let id = conv.id;
             self.state.hub.watch(self.socket_id, id);
@@ -428,9 +418,29 @@ impl Session {
         frames
     }
 
+    /// An `offer` frame for each session waiting in the queues of the user's groups.
+    async fn offer_frames(&self) -> Vec<ServerFrame> {
+        let offers = match self.state.offers_for(&self.user).await {
+            Ok(offers) => offers,
+            Err(e) => return vec![error_frame(None, &e)],
+        };
+        let mut frames = Vec::with_capacity(offers.len());
+        for conv in offers {
+            match self.state.view(conv).await {
+                Ok(view) => frames.push(ServerFrame::Offer {
+                    conversation: wire::Conversation::from(&view),
+                }),
+                Err(e) => frames.push(error_frame(None, &e)),
+            }
+        }
+        frames
+    }
+
+    /// After dropped pushes: the offers waiting now, then every watched conversation's state
+    /// and the entries after this socket's position, from the log.
     async fn resync(&mut self) -> Vec<ServerFrame> {
         let watched: Vec<ConversationId> = self.positions.keys().copied().collect();
-        let mut frames = Vec::new();
+        let mut frames = self.offer_frames().await;
         for id in watched {
             if let Ok(Some(conv)) = self.state.db.conversation(id).await {
                 frames.extend(self.conversation_frame(conv).await);
