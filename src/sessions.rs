@@ -2,12 +2,10 @@
 //! committed in one transaction) and then announces what they did on the hub. HTTP handlers,
 //! the socket and the timer worker all go through here, so every path behaves the same.
 
-use crate::domain::UserId;
-use crate::domain::session::Audience;
 use crate::domain::session::{
-    self, Command, Conversation, Deadline, Refusal, SessionState, Viewer,
+    self, Audience, Command, Conversation, Deadline, Refusal, SessionState, Viewer,
 };
-use crate::domain::{ConversationId, Queue, User};
+use crate::domain::{ConversationId, Queue, QueueId, User, UserId};
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::hub::ConversationView;
@@ -92,8 +90,7 @@ impl AppState {
             }
         }
         // Whether `user` works a queue, asked once per queue rather than per conversation.
-        let mut works: std::collections::HashMap<crate::domain::QueueId, bool> =
-            std::collections::HashMap::new();
+        let mut works: std::collections::HashMap<QueueId, bool> = std::collections::HashMap::new();
         let mut visible = Vec::with_capacity(convs.len());
         for conv in convs {
             let in_group = match conv.queue {
