@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { BACKOFF_MS, Connection, type SocketLike } from "./socket";
+import { ACK_TIMEOUT_MS, BACKOFF_MS, Connection, FLOOD_REASON, MAX_BODY_CHARS, MAX_POSITIONS, TOO_LARGE_MESSAGE, hasUnsent, isRetryable, type SocketLike } from "./socket";
 import type { ClientFrame, Conversation, Entry } from "./wire";
 
 /** A WebSocket the test drives by hand: open it, push server frames, drop it. */
@@ -16,8 +16,11 @@ class FakeSocket implements SocketLike {
     this.sent.push(JSON.parse(data) as ClientFrame);
   }
 
-  close(): void {
+  closedWith: number | null = null;
+
+  close(code?: number): void {
     this.readyState = 3;
+    this.closedWith = code ?? 1005;
   }
 
   open(): void {
@@ -29,9 +32,9 @@ class FakeSocket implements SocketLike {
     this.onmessage?.(new MessageEvent("message", { data: JSON.stringify(frame) }));
   }
 
-  drop(code = 1006): void {
+  drop(code = 1006, reason = ""): void {
     this.readyState = 3;
-    this.onclose?.({ code } as CloseEvent);
+    this.onclose?.({ code, reason } as CloseEvent);
   }
 
   framesOf<T extends ClientFrame["type"]>(type: T): Extract<ClientFrame, { type: T }>[] {
@@ -54,7 +57,7 @@ function entry(seq: number, body = `message ${seq}`): Entry {
   return { conversation: "7", seq, kind: "comment", author: { id: "5", display_name: "Carol Customer" }, body, at: "2026-01-01T10:00:00.000Z" };
 }
 
-function setup() {
+function setup(checkSignedIn: () => Promise<boolean | null> = () => Promise.resolve(true)) {
   const sockets: FakeSocket[] = [];
   const connection = new Connection({
     url: "ws://test/api/ws",
@@ -65,6 +68,7 @@ function setup() {
     },
     random: () => 0.5,
     me: "2",
+    checkSignedIn,
   });
   const latest = (): FakeSocket => {
     const socket = sockets.at(-1);
@@ -266,5 +270,182 @@ describe("Connection", () => {
     expect(connection.typing.value.get("7")?.map((u) => u.id)).toEqual(["5"]);
     vi.advanceTimersByTime(10_000);
     expect(connection.typing.value.get("7"), "typing goes away without a refresh").toBeUndefined();
+  });
+
+  it("a_body_over_the_limit_is_refused_with_the_reason_and_never_sent", () => {
+    const { connection, latest } = setup();
+    connection.start();
+    greet(latest(), [{ type: "conversation", ...conversation }]);
+    connection.send("7", "comment", "x".repeat(MAX_BODY_CHARS + 1));
+    expect(latest().framesOf("send"), "nothing goes to the server").toEqual([]);
+    expect(connection.outbox.value[0]?.error).toMatch(/at most 10,000 characters/);
+    connection.send("7", "comment", "x".repeat(MAX_BODY_CHARS));
+    expect(latest().framesOf("send"), "exactly the limit is fine").toHaveLength(1);
+  });
+
+  it("close_1009_fails_the_oldest_unacked_send_instead_of_resending_it_forever", () => {
+    const { connection, latest } = setup();
+    connection.start();
+    greet(latest(), [{ type: "conversation", ...conversation }]);
+    const big = connection.send("7", "comment", "big");
+    const next = connection.send("7", "comment", "small");
+    latest().drop(1009);
+    const failed = connection.outbox.value.find((p) => p.client_id === big);
+    expect(failed?.error).toBe(TOO_LARGE_MESSAGE);
+    expect(failed !== undefined && isRetryable(failed), "too large is not offered Retry").toBe(false);
+    vi.advanceTimersByTime(BACKOFF_MS[0]);
+    latest().open();
+    expect(latest().framesOf("send").map((f) => f.client_id), "only the other send is retried").toEqual([next]);
+  });
+
+  it("hello_names_only_conversations_the_server_sent_at_the_last_hello_and_at_most_1000", () => {
+    const { connection, latest } = setup();
+    connection.start();
+    const many = Array.from({ length: MAX_POSITIONS + 5 }, (_, i) => ({
+      type: "offer",
+      conversation: { ...conversation, id: `q${i}`, state: "queued", created_at: `2026-01-01T10:${String(Math.floor(i / 60) % 60).padStart(2, "0")}:${String(i % 60).padStart(2, "0")}.000Z` },
+    }));
+    greet(latest(), [{ type: "conversation", ...conversation }, ...many]);
+    latest().drop();
+    vi.advanceTimersByTime(BACKOFF_MS[0]);
+    latest().open();
+    const hello = latest().framesOf("hello")[0];
+    const named = Object.keys(hello?.positions ?? {});
+    expect(named, "at most 1000 conversations").toHaveLength(MAX_POSITIONS);
+    expect(named, "the oldest are left out").not.toContain("q0");
+    expect(named, "the most recent are kept").toContain(`q${MAX_POSITIONS + 4}`);
+    // This time the server names only conversation 7: the offers went away while offline.
+    latest().receive({ type: "conversation", ...conversation });
+    latest().receive({ type: "ready" });
+    expect(connection.offers.value.size, "stale offers are dropped at ready").toBe(0);
+    latest().drop();
+    vi.advanceTimersByTime(BACKOFF_MS[0]);
+    latest().open();
+    expect(latest().framesOf("hello")[0], "positions shrink to what the server still sends").toEqual({ type: "hello", positions: { "7": 0 } });
+  });
+
+  it("offers_are_rebuilt_from_what_the_server_sends_between_hello_and_ready", () => {
+    const { connection, latest } = setup();
+    connection.start();
+    const queued = (id: string) => ({ type: "offer", conversation: { ...conversation, id, state: "queued", position: 1 } });
+    greet(latest(), [queued("8"), queued("9")]);
+    expect([...connection.offers.value.keys()].sort()).toEqual(["8", "9"]);
+    latest().drop();
+    vi.advanceTimersByTime(BACKOFF_MS[0]);
+    greet(latest(), [queued("9")]);
+    expect([...connection.offers.value.keys()], "the offer that went away while offline is gone").toEqual(["9"]);
+    expect(connection.conversations.value.has("8"), "and so is its conversation").toBe(false);
+  });
+
+  it("an_error_without_ref_before_ready_fails_the_connection_and_retries_with_backoff", () => {
+    const { connection, sockets, latest } = setup();
+    connection.start();
+    latest().open();
+    latest().receive({ type: "error", error: { code: "invalid", message: "hello names at most 1000 conversations." } });
+    expect(sockets[0]?.closedWith, "the client closes the refused socket").not.toBeNull();
+    expect(connection.link.value).toBe("reconnecting");
+    vi.advanceTimersByTime(BACKOFF_MS[0]);
+    expect(sockets.length, "and tries again after the backoff").toBe(2);
+    greet(latest());
+    expect(connection.link.value).toBe("online");
+  });
+
+  it("a_conversation_no_longer_visible_at_hello_is_forgotten_without_failing_the_connection", () => {
+    const { connection, latest } = setup();
+    connection.start();
+    greet(latest(), [{ type: "conversation", ...conversation }, { type: "conversation", ...conversation, id: "8" }]);
+    latest().drop();
+    vi.advanceTimersByTime(BACKOFF_MS[0]);
+    const socket = latest();
+    socket.open();
+    socket.receive({ type: "error", error: { code: "not_found", message: 'Conversation "8": not found' } });
+    socket.receive({ type: "conversation", ...conversation });
+    socket.receive({ type: "ready" });
+    expect(socket.closedWith, "the socket stays open").toBeNull();
+    expect(connection.link.value).toBe("online");
+    expect([...connection.conversations.value.keys()]).toEqual(["7"]);
+  });
+
+  it("a_refused_upgrade_with_the_session_gone_ends_instead_of_retrying_forever", async () => {
+    let signedIn: boolean | null = null;
+    const { connection, sockets, latest } = setup(() => Promise.resolve(signedIn));
+    connection.start();
+    greet(latest());
+    latest().drop();
+    vi.advanceTimersByTime(BACKOFF_MS[0]);
+    latest().drop(1006);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(connection.link.value, "the server cannot tell: keep trying").toBe("reconnecting");
+    signedIn = false;
+    await vi.advanceTimersByTimeAsync(BACKOFF_MS[1] * 2);
+    latest().drop(1006);
+    await vi.advanceTimersByTimeAsync(0);
+    expect(connection.link.value, "GET /api/me answered 401: signed out").toBe("ended");
+    const count = sockets.length;
+    await vi.advanceTimersByTimeAsync(60_000);
+    expect(sockets.length, "no more attempts").toBe(count);
+  });
+
+  it("close_1008_for_a_flood_reconnects_and_keeps_the_queue_but_signed_out_ends", () => {
+    const { connection, sockets, latest } = setup();
+    connection.start();
+    greet(latest(), [{ type: "conversation", ...conversation }]);
+    const clientId = connection.send("7", "comment", "during the flood");
+    latest().drop(1008, FLOOD_REASON);
+    expect(connection.link.value).toBe("reconnecting");
+    vi.advanceTimersByTime(BACKOFF_MS[0]);
+    expect(sockets.length, "a flood waits longer than the first backoff step").toBe(1);
+    vi.advanceTimersByTime(BACKOFF_MS[3] * 1.2);
+    expect(sockets.length).toBe(2);
+    latest().open();
+    expect(latest().framesOf("send").map((f) => f.client_id), "the queue is still there").toEqual([clientId]);
+    latest().receive({ type: "ready" });
+    latest().drop(1008, "signed out");
+    expect(connection.link.value).toBe("ended");
+  });
+
+  it("a_send_without_ack_for_10_s_drops_the_socket_and_is_retried_with_its_client_id", () => {
+    const { connection, sockets, latest } = setup();
+    connection.start();
+    greet(latest(), [{ type: "conversation", ...conversation }]);
+    const acked = connection.send("7", "comment", "answered");
+    latest().receive({ type: "ack", ref: acked, conversation: "7", seq: 1 });
+    const clientId = connection.send("7", "comment", "into the void");
+    vi.advanceTimersByTime(ACK_TIMEOUT_MS - 1);
+    expect(sockets[0]?.closedWith, "still waiting").toBeNull();
+    vi.advanceTimersByTime(1);
+    expect(sockets[0]?.closedWith, "no ack in 10 s: the socket is closed").not.toBeNull();
+    expect(connection.link.value).toBe("reconnecting");
+    vi.advanceTimersByTime(BACKOFF_MS[0]);
+    latest().open();
+    expect(latest().framesOf("send").map((f) => f.client_id)).toEqual([clientId]);
+  });
+
+  it("a_temporary_failure_offers_retry_with_the_same_client_id", () => {
+    const { connection, latest } = setup();
+    connection.start();
+    greet(latest(), [{ type: "conversation", ...conversation }]);
+    const clientId = connection.send("7", "comment", "try me");
+    latest().receive({ type: "error", ref: clientId, error: { code: "internal", message: "Something went wrong." } });
+    const failed = connection.outbox.value[0];
+    expect(failed !== undefined && isRetryable(failed)).toBe(true);
+    connection.retry(clientId);
+    expect(connection.outbox.value[0]?.error).toBeNull();
+    expect(latest().framesOf("send").map((f) => f.client_id), "sent again with the same client id").toEqual([clientId, clientId]);
+    const other = connection.send("7", "comment", "closed");
+    latest().receive({ type: "error", ref: other, error: { code: "session_closed", message: "closed" } });
+    const refused = connection.outbox.value.find((p) => p.client_id === other);
+    expect(refused !== undefined && isRetryable(refused), "a final refusal offers only Discard").toBe(false);
+  });
+
+  it("has_unsent_while_a_send_is_not_acknowledged", () => {
+    const { connection, latest } = setup();
+    connection.start();
+    greet(latest(), [{ type: "conversation", ...conversation }]);
+    expect(hasUnsent(connection.outbox.value)).toBe(false);
+    const clientId = connection.send("7", "comment", "wait for me");
+    expect(hasUnsent(connection.outbox.value)).toBe(true);
+    latest().receive({ type: "ack", ref: clientId, conversation: "7", seq: 1 });
+    expect(hasUnsent(connection.outbox.value), "stored on the server: safe to leave").toBe(false);
   });
 });

@@ -32,8 +32,22 @@ export interface PendingSend {
   body: string;
   /** The server acknowledged it; it disappears when its entry arrives. */
   acked: boolean;
-  /** The server refused it (its message); it is not retried. */
+  /** The server refused it (its message); it is not retried unless the user asks (see `retry`). */
   error: string | null;
+  /** The error's code, e.g. `too_long`, `internal`, `unavailable`; null while there is no error. */
+  code: string | null;
+}
+
+/** Failures that may pass: the user is offered Retry (same client id) next to Discard. */
+const TEMPORARY_CODES: readonly string[] = ["internal", "unavailable"];
+
+export function isRetryable(pending: PendingSend): boolean {
+  return pending.error !== null && pending.code !== null && TEMPORARY_CODES.includes(pending.code);
+}
+
+/** Sends the server has not stored yet: leaving the page would lose them. */
+export function hasUnsent(outbox: readonly PendingSend[]): boolean {
+  return outbox.some((p) => !p.acked);
 }
 
 /** A queue notification that went away: a colleague accepted it (by) or the customer left. */
@@ -51,6 +65,11 @@ export interface ConnectionOptions {
   random?: () => number;
   /** The signed-in user's id: their own entries never count as unread. */
   me?: string;
+  /**
+   * Asked when a socket could not even open (the browser reports 1006 for a refused upgrade):
+   * true while signed in, false when the session is gone (401), null when it cannot tell.
+   */
+  checkSignedIn?: () => Promise<boolean | null>;
 }
 
 const OPEN = 1;
@@ -58,6 +77,37 @@ const OPEN = 1;
 export const BACKOFF_MS = [500, 1000, 2000, 4000, 8000, 15000] as const;
 /** A typing indicator without a refresh goes away after this long (the server refreshes every 2 s). */
 export const TYPING_TIMEOUT_MS = 6000;
+/** A send not acknowledged within this long means a dead link: the socket is dropped and opened again. */
+export const ACK_TIMEOUT_MS = 10_000;
+/** The server refuses a body longer than this (code `too_long`). */
+export const MAX_BODY_CHARS = 10_000;
+/** `hello` may name at most this many conversations. */
+export const MAX_POSITIONS = 1000;
+/** The close reason of 1008 for a flood (any other 1008 means the session ended). */
+export const FLOOD_REASON = "too many frames";
+/** After a flood the reconnect waits at least this step of BACKOFF_MS. */
+const FLOOD_BACKOFF_STEP = 3;
+
+export const TOO_LARGE_MESSAGE = "Not sent: this message is too large for the server. Shorten it and send it again.";
+
+/** Why a body cannot be sent, or null when it can. */
+export function bodyProblem(body: string): string | null {
+  if (body.length > MAX_BODY_CHARS) {
+    return `Too long: at most ${MAX_BODY_CHARS.toLocaleString("en")} characters (this one has ${body.length.toLocaleString("en")}).`;
+  }
+  return null;
+}
+
+/** GET /api/me: true when signed in, false on 401, null when the server cannot be asked. */
+export async function defaultCheckSignedIn(): Promise<boolean | null> {
+  try {
+    const response = await fetch("/api/me", { credentials: "same-origin", headers: { Accept: "application/json" } });
+    if (response.status === 401) return false;
+    return response.ok ? true : null;
+  } catch {
+    return null;
+  }
+}
 
 export function defaultSocketUrl(): string {
   const scheme = location.protocol === "https:" ? "wss" : "ws";
@@ -84,46 +134,42 @@ export class Connection {
   /** Agents' presence as the server reported it, by user id. */
   readonly presence = signal<ReadonlyMap<string, PresenceStatus>>(new Map());
   readonly outbox = signal<readonly PendingSend[]>([]);
-  /** The last error the server sent that belongs to no send. */
-  readonly lastError = signal<string | null>(null);
 
   private readonly url: string;
   private readonly createSocket: SocketFactory;
   private readonly random: () => number;
   private readonly me: string | null;
+  private readonly checkSignedIn: () => Promise<boolean | null>;
   private socket: SocketLike | null = null;
   private attempts = 0;
   private timer: ReturnType<typeof setTimeout> | null = null;
-  private stopped = true;
+  private started = false;
   private greeted = false;
   /** Last seq received per conversation: what `hello` tells the server. */
   private readonly positions = new Map<string, number>();
   private readonly readMarks = new Map<string, number>();
   private readonly unsentReads = new Set<string>();
   private readonly typingTimers = new Map<string, ReturnType<typeof setTimeout>>();
+  /** Sends waiting for their ack on the current socket, by client id. */
+  private readonly ackTimers = new Map<string, ReturnType<typeof setTimeout>>();
   private readonly listeners = new Set<Listener>();
   private presenceChoice: "available" | "away" | null = null;
+  /** Conversations and offers the server named between `hello` and `ready` (null once ready). */
+  private heldSinceHello: Set<string> | null = null;
+  private offeredSinceHello: Set<string> | null = null;
 
   constructor(options: ConnectionOptions = {}) {
     this.url = options.url ?? defaultSocketUrl();
     this.createSocket = options.createSocket ?? ((url) => new WebSocket(url));
     this.random = options.random ?? Math.random;
     this.me = options.me ?? null;
+    this.checkSignedIn = options.checkSignedIn ?? defaultCheckSignedIn;
   }
 
   start(): void {
-    if (!this.stopped) return;
-    this.stopped = false;
+    if (this.started) return;
+    this.started = true;
     this.open();
-  }
-
-  stop(): void {
-    this.stopped = true;
-    if (this.timer !== null) clearTimeout(this.timer);
-    this.timer = null;
-    const socket = this.socket;
-    this.socket = null;
-    socket?.close(1000, "bye");
   }
 
   /** Called with every frame; `live` is false for what `hello` replays. */
@@ -134,7 +180,7 @@ export class Connection {
 
   /** Try again now (e.g. the browser went back online) instead of waiting for the backoff. */
   reconnectNow(): void {
-    if (this.stopped || this.link.value === "online" || this.link.value === "ended") return;
+    if (!this.started || this.link.value === "online" || this.link.value === "ended") return;
     if (this.timer !== null) clearTimeout(this.timer);
     this.timer = null;
     if (this.socket === null) this.open();
@@ -142,30 +188,40 @@ export class Connection {
 
   /** The browser reports the network gone: treat the socket as lost now rather than when TCP notices. */
   networkLost(): void {
-    const socket = this.socket;
-    if (this.stopped || socket === null) return;
-    this.socket = null;
-    this.greeted = false;
-    this.clearTyping();
-    try {
-      socket.close(4000, "network lost");
-    } catch {
-      // Closing a socket that is already going away is fine.
-    }
-    if (this.timer === null) this.scheduleReconnect();
+    if (!this.started || this.socket === null) return;
+    this.abandonSocket("network lost");
   }
 
   /** Posts a comment or work note; sent now when online, else when the socket is back. Returns its client id. */
   send(conversation: string, kind: PostKind, body: string, clientId: string = newClientId()): string {
-    const pending: PendingSend = { client_id: clientId, conversation, kind, body, acked: false, error: null };
+    const problem = bodyProblem(body);
+    const pending: PendingSend = {
+      client_id: clientId,
+      conversation,
+      kind,
+      body,
+      acked: false,
+      error: problem,
+      code: problem === null ? null : "too_long",
+    };
     this.outbox.value = [...this.outbox.value, pending];
-    if (this.greeted) this.transmitSend(pending);
+    if (this.greeted && problem === null) this.transmitSend(pending);
     return clientId;
   }
 
   /** Forgets a send the server refused. */
   discard(clientId: string): void {
+    this.stopAckTimer(clientId);
     this.outbox.value = this.outbox.value.filter((p) => p.client_id !== clientId);
+  }
+
+  /** Sends a failed message again with its client id (the server stores it once). */
+  retry(clientId: string): void {
+    const pending = this.outbox.value.find((p) => p.client_id === clientId);
+    if (pending === undefined || pending.error === null || bodyProblem(pending.body) !== null) return;
+    const again: PendingSend = { ...pending, error: null, code: null };
+    this.outbox.value = this.outbox.value.map((p) => (p.client_id === clientId ? again : p));
+    if (this.greeted) this.transmitSend(again);
   }
 
   /** Everything up to `seq` in `conversation` has been seen. */
@@ -190,15 +246,28 @@ export class Connection {
     if (this.greeted) this.transmit({ type: "presence", status });
   }
 
-  /** Also receive a conversation the user may see but is not part of. */
+  /** Also receive a conversation the user may see but is not part of (its position is kept once the server sends it). */
   watch(conversation: string): void {
-    if (!this.positions.has(conversation)) this.positions.set(conversation, 0);
     if (this.greeted) this.transmit({ type: "watch", conversation });
   }
 
   /** Adopts a conversation learnt over HTTP (e.g. the answer to Accept or Start). */
   noteConversation(conversation: Conversation): void {
     this.applyConversation(conversation);
+  }
+
+  /** What `hello` says: at most MAX_POSITIONS conversations, the most recently active first. */
+  helloPositions(): Record<string, number> {
+    const recency = (id: string): string => {
+      const c = this.conversations.value.get(id);
+      // Not known yet (asked for a moment ago): keep it.
+      if (c === undefined) return "\uffff";
+      return c.preview?.at ?? c.accepted_at ?? c.created_at;
+    };
+    const ids = [...this.positions.keys()].sort((a, b) => recency(b).localeCompare(recency(a))).slice(0, MAX_POSITIONS);
+    const positions: Record<string, number> = {};
+    for (const id of ids) positions[id] = this.positions.get(id) ?? 0;
+    return positions;
   }
 
   // ---- the socket ----
@@ -213,12 +282,14 @@ export class Connection {
       return;
     }
     this.socket = socket;
+    let opened = false;
     socket.onopen = () => {
       if (this.socket !== socket) return;
-      const positions: Record<string, number> = {};
-      for (const [conversation, seq] of this.positions) positions[conversation] = seq;
-      this.transmit({ type: "hello", positions });
+      opened = true;
+      this.transmit({ type: "hello", positions: this.helloPositions() });
       this.greeted = true;
+      this.heldSinceHello = new Set();
+      this.offeredSinceHello = new Set();
       if (this.presenceChoice !== null) this.transmit({ type: "presence", status: this.presenceChoice });
       for (const conversation of this.unsentReads) {
         const seq = this.readMarks.get(conversation);
@@ -242,17 +313,67 @@ export class Connection {
     };
     socket.onclose = (event: CloseEvent) => {
       if (this.socket !== socket) return;
-      this.socket = null;
-      this.greeted = false;
-      this.clearTyping();
-      if (this.stopped) return;
-      if (event.code === 1008) {
+      this.forgetSocket();
+      if (event.code === 1008 && event.reason !== FLOOD_REASON) {
         this.link.value = "ended";
         return;
       }
+      if (event.code === 1008) this.attempts = Math.max(this.attempts, FLOOD_BACKOFF_STEP);
+      if (event.code === 1009) this.failOldestUnacked();
       this.scheduleReconnect();
+      // A refused upgrade looks like a lost network (1006): ask whether the session is still there.
+      if (!opened) this.checkSession();
     };
     socket.onerror = () => undefined;
+  }
+
+  /** The socket is gone (closed, or given up on): what belonged to it goes too. */
+  private forgetSocket(): void {
+    this.socket = null;
+    this.greeted = false;
+    this.heldSinceHello = null;
+    this.offeredSinceHello = null;
+    for (const timer of this.ackTimers.values()) clearTimeout(timer);
+    this.ackTimers.clear();
+    this.clearTyping();
+  }
+
+  /** Closes the current socket ourselves (network lost, no ack, hello refused) and reconnects with backoff. */
+  private abandonSocket(reason: string): void {
+    const socket = this.socket;
+    this.forgetSocket();
+    try {
+      socket?.close(4000, reason);
+    } catch {
+      // Closing a socket that is already going away is fine.
+    }
+    if (this.timer === null) this.scheduleReconnect();
+  }
+
+  private checkSession(): void {
+    void this.checkSignedIn().then(
+      (signedIn) => {
+        if (signedIn !== false || this.link.value === "online" || this.link.value === "ended") return;
+        if (this.timer !== null) clearTimeout(this.timer);
+        this.timer = null;
+        const socket = this.socket;
+        this.forgetSocket();
+        try {
+          socket?.close(1000, "signed out");
+        } catch {
+          // Already closing.
+        }
+        this.link.value = "ended";
+      },
+      () => undefined,
+    );
+  }
+
+  /** 1009: the oldest send still on its way was too large; it fails instead of being resent forever. */
+  private failOldestUnacked(): void {
+    const oldest = this.outbox.value.find((p) => !p.acked && p.error === null);
+    if (oldest === undefined) return;
+    this.outbox.value = this.outbox.value.map((p) => (p === oldest ? { ...p, error: TOO_LARGE_MESSAGE, code: "too_large" } : p));
   }
 
   private scheduleReconnect(): void {
@@ -262,7 +383,7 @@ export class Connection {
     const delay = Math.round(base * (0.8 + 0.4 * this.random()));
     this.timer = setTimeout(() => {
       this.timer = null;
-      if (!this.stopped) this.open();
+      if (this.link.value !== "ended") this.open();
     }, delay);
   }
 
@@ -285,6 +406,28 @@ export class Connection {
       kind: pending.kind,
       body: pending.body,
     });
+    // Before `ready` the server is still replaying: the clock starts at `ready`.
+    if (this.link.value === "online") this.startAckTimer(pending.client_id);
+  }
+
+  private startAckTimer(clientId: string): void {
+    if (this.socket === null || this.ackTimers.has(clientId)) return;
+    const socket = this.socket;
+    this.ackTimers.set(
+      clientId,
+      setTimeout(() => {
+        this.ackTimers.delete(clientId);
+        if (this.socket !== socket) return;
+        const pending = this.outbox.value.find((p) => p.client_id === clientId);
+        if (pending !== undefined && !pending.acked && pending.error === null) this.abandonSocket("no acknowledgement");
+      }, ACK_TIMEOUT_MS),
+    );
+  }
+
+  private stopAckTimer(clientId: string): void {
+    const timer = this.ackTimers.get(clientId);
+    if (timer !== undefined) clearTimeout(timer);
+    this.ackTimers.delete(clientId);
   }
 
   // ---- frames ----
@@ -292,14 +435,20 @@ export class Connection {
   private receive(frame: ServerFrame): void {
     const live = this.link.value === "online";
     let fresh = true;
+    let refused = false;
     batch(() => {
       switch (frame.type) {
         case "ready":
           this.attempts = 0;
+          this.rebuildFromHello();
           this.link.value = "online";
+          for (const pending of this.outbox.value) {
+            if (!pending.acked && pending.error === null) this.startAckTimer(pending.client_id);
+          }
           break;
         case "entry": {
           const { type: _type, ...entry } = frame;
+          this.heldSinceHello?.add(entry.conversation);
           fresh = this.applyEntry(entry);
           break;
         }
@@ -311,6 +460,7 @@ export class Connection {
         case "offer":
           this.applyConversation(frame.conversation);
           if (frame.conversation.state === "queued") {
+            this.offeredSinceHello?.add(frame.conversation.id);
             const offers = new Map(this.offers.value);
             offers.set(frame.conversation.id, frame.conversation);
             this.offers.value = offers;
@@ -322,6 +472,7 @@ export class Connection {
         case "ack":
           if (frame.ref !== undefined) {
             const ref = frame.ref;
+            this.stopAckTimer(ref);
             this.outbox.value = this.outbox.value.map((p) => (p.client_id === ref ? { ...p, acked: true } : p));
             // The entry may have arrived before its ack.
             const have = this.positions.get(frame.conversation) ?? 0;
@@ -331,9 +482,10 @@ export class Connection {
         case "error": {
           const ref = frame.ref;
           if (ref !== undefined && this.outbox.value.some((p) => p.client_id === ref)) {
-            this.outbox.value = this.outbox.value.map((p) => (p.client_id === ref ? { ...p, error: frame.error.message } : p));
-          } else {
-            this.lastError.value = frame.error.message;
+            this.stopAckTimer(ref);
+            this.outbox.value = this.outbox.value.map((p) => (p.client_id === ref ? { ...p, error: frame.error.message, code: frame.error.code } : p));
+          } else if (ref === undefined && this.heldSinceHello !== null) {
+            refused = this.helloError(frame.error.code, frame.error.message);
           }
           break;
         }
@@ -348,8 +500,46 @@ export class Connection {
         }
       }
     });
+    if (refused) {
+      // `hello` was refused (no `ready` follows): a failed connection, tried again with backoff.
+      this.abandonSocket("hello refused");
+      return;
+    }
     if (!fresh) return;
     for (const listener of this.listeners) listener(frame, live);
+  }
+
+  /**
+   * An error without ref between `hello` and `ready`. A conversation named in `hello` that the
+   * user may no longer see (not_found) is forgotten and the catch-up goes on; anything else
+   * means `hello` failed: true.
+   */
+  private helloError(code: string, message: string): boolean {
+    if (code !== "not_found") return true;
+    const id = /^Conversation "([^"]*)"/.exec(message)?.[1];
+    if (id !== undefined) this.positions.delete(id);
+    return false;
+  }
+
+  /** At `ready`: keep only what the server sent since `hello` (positions, conversations, entries, offers). */
+  private rebuildFromHello(): void {
+    const held = this.heldSinceHello;
+    const offered = this.offeredSinceHello;
+    this.heldSinceHello = null;
+    this.offeredSinceHello = null;
+    if (held === null || offered === null) return;
+    for (const id of [...this.positions.keys()]) if (!held.has(id)) this.positions.delete(id);
+    for (const id of [...this.readMarks.keys()]) if (!held.has(id)) this.readMarks.delete(id);
+    const keep = <T,>(map: ReadonlyMap<string, T>, wanted: Set<string>): ReadonlyMap<string, T> | null => {
+      if ([...map.keys()].every((id) => wanted.has(id))) return null;
+      return new Map([...map].filter(([id]) => wanted.has(id)));
+    };
+    const conversations = keep(this.conversations.value, held);
+    if (conversations !== null) this.conversations.value = conversations;
+    const entries = keep(this.entries.value, held);
+    if (entries !== null) this.entries.value = entries;
+    const offers = keep(this.offers.value, offered);
+    if (offers !== null) this.offers.value = offers;
   }
 
   /** Adds an entry unless it was seen already; false for a duplicate. */
@@ -365,6 +555,7 @@ export class Connection {
     if (entry.client_id !== undefined) {
       const clientId = entry.client_id;
       if (this.outbox.value.some((p) => p.client_id === clientId && p.conversation === entry.conversation)) {
+        this.stopAckTimer(clientId);
         this.outbox.value = this.outbox.value.filter((p) => p.client_id !== clientId);
       }
     }
@@ -383,6 +574,7 @@ export class Connection {
   }
 
   private applyConversation(next: Conversation): void {
+    this.heldSinceHello?.add(next.id);
     const current = this.conversations.value.get(next.id);
     const merged: Conversation = { ...next };
     // Live frames carry no summary: keep the one we have.

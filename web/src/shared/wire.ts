@@ -146,11 +146,6 @@ export interface Conversation {
   unread?: number;
 }
 
-export interface EntriesPage {
-  entries: Entry[];
-  next_after: number | null;
-}
-
 export interface Canned {
   id: string;
   queue: string;
@@ -181,7 +176,6 @@ export type ServerFrame =
 export type ClientFrame =
   | { type: "hello"; positions: Record<string, number> }
   | { type: "send"; ref: string; conversation: string; client_id: string; kind: PostKind; body: string }
-  | { type: "accept"; ref: string; conversation: string }
   | { type: "typing"; conversation: string; active: boolean }
   | { type: "presence"; status: "available" | "away" }
   | { type: "read"; conversation: string; seq: number }
@@ -237,15 +231,6 @@ export function isConversation(value: unknown): value is Conversation {
 
 export function isConversationList(value: unknown): value is Conversation[] {
   return Array.isArray(value) && value.every(isConversation);
-}
-
-export function isEntriesPage(value: unknown): value is EntriesPage {
-  return (
-    isObject(value) &&
-    Array.isArray(value.entries) &&
-    value.entries.every(isEntry) &&
-    (value.next_after === null || isCount(value.next_after))
-  );
 }
 
 export function isCanned(value: unknown): value is Canned {
