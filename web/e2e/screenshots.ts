@@ -147,7 +147,7 @@ async function session(browser: Browser, baseUrl: string, theme: "light" | "dark
     await carol.page.route(`${baseUrl}/widget-demo.html`, (route) => route.fulfill({ contentType: "text/html", body: demo }));
     await carol.page.goto("/widget-demo.html");
     await carol.page.getByRole("button", { name: "Chat with the service desk" }).click();
-    await carol.page.frameLocator('iframe[title="Service desk chat"]').getByRole("heading", { name: "Start a chat with the service desk" }).waitFor();
+    await carol.page.getByTitle("Service desk chat").contentFrame().getByRole("heading", { name: "Start a chat with the service desk" }).waitFor();
     saved.push(await screenshot(carol.page, `widget-demo-desktop${suffix}`));
   } finally {
     await carol.context.close();

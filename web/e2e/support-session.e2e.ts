@@ -83,6 +83,8 @@ describe("a support session", () => {
       await offer.getByText(FIRST_MESSAGE).waitFor();
       await offer.getByText(/waiting \d+:\d\d/).waitFor();
       await offer.getByRole("button", { name: "Accept" }).waitFor();
+      // The visible text stays "Accept"; the accessible name says whom.
+      await offer.getByRole("button", { name: "Accept Carol Customer", exact: true }).waitFor();
     }
     expect(await alice.page.title(), "the tab title counts the waiting session").toMatch(/^\(1\) /);
   });
@@ -95,7 +97,7 @@ describe("a support session", () => {
     const window = miniWindow(alice.page, "Carol Customer");
     const field = window.getByRole("textbox", { name: "Message (comment)" });
     await field.waitFor();
-    expect(await isFocused(field), "the mini window's message field has the focus after Accept").toBe(true);
+    await expect.poll(() => isFocused(field), { message: "the mini window's message field has the focus after Accept", timeout: 5000 }).toBe(true);
     await log(window).getByText(FIRST_MESSAGE).waitFor();
 
     await notification(bob.page, "Carol Customer").waitFor({ state: "detached" });
@@ -132,8 +134,12 @@ describe("a support session", () => {
     keepScreenshotsOnFailure(test);
     const { alice, bob, carol, ivan } = people;
     const window = miniWindow(alice.page, "Carol Customer");
+    expect(await window.getByRole("button", { name: /Canned messages/ }).count(), "canned messages are offered in Comment mode").toBe(1);
     await window.getByRole("button", { name: "Work Note" }).click();
     const noteField = window.getByRole("textbox", { name: "Message (work note)" });
+    expect(await window.getByRole("button", { name: /Canned messages/ }).count(), "no canned messages (public comments) in Work Note mode").toBe(0);
+    await expect.poll(() => noteField.getAttribute("placeholder"), { message: "carol (no ITIL): agents only" }).toContain("agents only");
+    expect(await noteField.getAttribute("maxlength"), "the field stops at the server's limit").toBe("10000");
     await send(noteField, "Old VPN client: needs the 5.x upgrade");
     const note = log(window).getByRole("listitem").filter({ hasText: "Old VPN client: needs the 5.x upgrade" });
     await note.waitFor();
@@ -152,7 +158,11 @@ describe("a support session", () => {
     await notification(bob.page, "Ivan Customer").getByRole("button", { name: "Accept" }).click();
     const bobWindow = miniWindow(bob.page, "Ivan Customer");
     await bobWindow.getByRole("button", { name: "Work Note" }).click();
-    await send(bobWindow.getByRole("textbox", { name: "Message (work note)" }), "Checking his account lockout");
+    const bobNoteField = bobWindow.getByRole("textbox", { name: "Message (work note)" });
+    await expect
+      .poll(() => bobNoteField.getAttribute("placeholder"), { message: "the work-note wording names the ITIL customer" })
+      .toContain("agents and Ivan Customer (ITIL) see it");
+    await send(bobNoteField, "Checking his account lockout");
     const ivansNote = log(ivan.page).getByRole("listitem").filter({ hasText: "Checking his account lockout" });
     await ivansNote.waitFor();
     expect(await ivansNote.textContent(), "ivan sees the work note, labelled").toContain("Work note");
@@ -253,6 +263,10 @@ describe("a support session", () => {
     await carol.page.getByRole("status").getByText("Reconnecting…").waitFor({ state: "detached", timeout: 20_000 });
     await log(page).getByText("Typed while the train was in a tunnel").waitFor();
     await log(carol.page).getByText("Waiting for the connection…").waitFor({ state: "detached" });
+    // A duplicate would come before a later message: send one and wait for it on both sides, then count.
+    await send(carol.page.getByRole("textbox", { name: "Message" }), "Back out of the tunnel");
+    await log(page).getByText("Back out of the tunnel").waitFor();
+    await log(carol.page).getByText("Back out of the tunnel").waitFor();
     expect(await log(page).getByText("Typed while the train was in a tunnel").count(), "the offline message arrives once").toBe(1);
     expect(await log(carol.page).getByText("Typed while the train was in a tunnel").count(), "carol sees it once").toBe(1);
   });
@@ -301,14 +315,14 @@ describe("a support session", () => {
     const open = carol.page.getByRole("button", { name: "Chat with the service desk" });
     await open.click();
     expect(await open.getAttribute("aria-expanded")).toBe("true");
-    const frame = carol.page.frameLocator('iframe[title="Service desk chat"]');
+    const frame = carol.page.getByTitle("Service desk chat").contentFrame();
     await frame.getByRole("heading", { name: "Start a chat with the service desk" }).waitFor();
     await carol.page.getByRole("button", { name: "Close chat" }).click();
     expect(await open.getAttribute("aria-expanded")).toBe("false");
     // The demo page the server ships carries the same widget.
     await carol.page.goto(`${baseUrl}/widget-demo`);
     await carol.page.getByRole("button", { name: "Chat with the service desk" }).click();
-    await carol.page.frameLocator('iframe[title="Service desk chat"]').getByRole("heading", { name: "Start a chat with the service desk" }).waitFor();
+    await carol.page.getByTitle("Service desk chat").contentFrame().getByRole("heading", { name: "Start a chat with the service desk" }).waitFor();
   });
 });
 

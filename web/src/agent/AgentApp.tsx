@@ -15,10 +15,12 @@ import { SignOutButton } from "../shared/SignOutButton";
 import { Connection } from "../shared/socket";
 import { ConnectionBanner } from "../shared/Timeline";
 import { isQueueList, type Conversation, type User } from "../shared/wire";
-import { askNotificationPermissionOnce, beep, notifyDesktop, titleWithCount } from "./alerts";
+import { warnBeforeLeavingUnsent } from "../shared/unload";
+import { askNotificationPermissionOnce, beep, notifyDesktop, titleWithCount, unlockAudioOnFirstGesture } from "./alerts";
 import { MiniWindowDock } from "./miniwindows/MiniWindowDock";
-import { ConnectSidebar } from "./sidebar/ConnectSidebar";
-import { connection, me, openMiniWindow, presenceChoice, queueName, queues } from "./state";
+import { activeWithMe, sidebarGroups } from "./sessions";
+import { ConnectSidebar, PreviewText } from "./sidebar/ConnectSidebar";
+import { connection, me, openMiniWindow, presenceChoice, queueName, queues, showOffer } from "./state";
 import { Workspace, workspaceId } from "./workspace/Workspace";
 
 export { me } from "./state";
@@ -40,7 +42,12 @@ export async function loadAgent(): Promise<void> {
       if (frame.type === "offer" && live && frame.conversation.state === "queued") {
         const name = frame.conversation.customer?.display_name ?? "A customer";
         beep();
-        notifyDesktop(`New chat: ${name}`, frame.conversation.first_message ?? queueName(frame.conversation.queue), () => undefined);
+        const id = frame.conversation.id;
+        notifyDesktop(`New chat: ${name}`, frame.conversation.first_message ?? queueName(frame.conversation.queue), () => {
+          // Still waiting: its notification in the sidebar, Accept focused; else its mini window.
+          if (socket.offers.value.has(id)) showOffer(id);
+          else if (socket.conversations.value.has(id)) openMiniWindow(id);
+        });
       }
     });
     connection.value = socket;
@@ -49,6 +56,8 @@ export async function loadAgent(): Promise<void> {
     startClock();
     window.addEventListener("online", () => socket.reconnectNow());
     window.addEventListener("offline", () => socket.networkLost());
+    warnBeforeLeavingUnsent(window, socket.outbox);
+    unlockAudioOnFirstGesture(window);
     queues.value = await requestJson("/api/queues", isQueueList);
   } catch (error) {
     loadError.value = asApiError(error);
@@ -143,7 +152,7 @@ function PresenceControl({ user }: { user: User }) {
 function ContentPane({ user }: { user: User }) {
   const socket = connection.value;
   const all = [...(socket?.conversations.value.values() ?? [])];
-  const mine = all.filter((c) => c.state === "active" && c.assignee?.id === user.id);
+  const mine = sidebarGroups(all, user.id).mine;
   const offers = [...(socket?.offers.value.values() ?? [])];
   return (
     <main class="content-pane" aria-label="Content pane">
@@ -164,7 +173,7 @@ function ContentPane({ user }: { user: User }) {
             {queues.value.map((q) => {
               const waiting = offers.filter((o) => o.queue === q.id);
               const oldest = waiting.reduce((min, o) => Math.min(min, Date.parse(o.created_at)), Number.POSITIVE_INFINITY);
-              const active = all.filter((c) => c.queue === q.id && c.state === "active").length;
+              const active = activeWithMe(all, q.id, user.id);
               return (
                 <li key={q.id} class="queue-card">
                   <span class="queue-card__name">{q.name}</span>
@@ -209,7 +218,9 @@ function SessionTable({ sessions }: { sessions: Conversation[] }) {
               <span aria-hidden="true">{STATE_ICON[c.state]}</span> {STATE_LABEL[c.state]}
             </td>
             <td>{queueName(c.queue)}</td>
-            <td class="session-table__preview">{c.preview?.kind === "work_note" ? `Work note: ${c.preview.body}` : (c.preview?.body ?? "")}</td>
+            <td class="session-table__preview">
+              <PreviewText conversation={c} />
+            </td>
             <td>{c.unread ?? 0}</td>
           </tr>
         ))}

@@ -16,11 +16,39 @@ export function askNotificationPermissionOnce(): void {
 
 let audio: AudioContext | null = null;
 
-/** Two short tones; silent where audio is not allowed yet. */
+interface GestureTarget {
+  addEventListener(type: "pointerdown" | "keydown", listener: () => void, options?: AddEventListenerOptions): void;
+  removeEventListener(type: "pointerdown" | "keydown", listener: () => void): void;
+}
+
+/**
+ * Browsers start an AudioContext only after a user gesture: it is created (or resumed) on the
+ * first pointerdown or keydown, so a later beep can play. Returns the undo.
+ */
+export function unlockAudioOnFirstGesture(target: GestureTarget, create: () => AudioContext = () => new AudioContext()): () => void {
+  const unlock = () => {
+    target.removeEventListener("pointerdown", unlock);
+    target.removeEventListener("keydown", unlock);
+    try {
+      audio ??= create();
+      if (audio.state === "suspended") void audio.resume().catch(() => undefined);
+    } catch {
+      // No audio here: the other alerts remain.
+    }
+  };
+  target.addEventListener("pointerdown", unlock);
+  target.addEventListener("keydown", unlock);
+  return () => {
+    target.removeEventListener("pointerdown", unlock);
+    target.removeEventListener("keydown", unlock);
+  };
+}
+
+/** Two short tones; silent until a gesture has unlocked audio (see unlockAudioOnFirstGesture). */
 export function beep(): void {
+  const ctx = audio;
+  if (ctx === null) return;
   try {
-    audio ??= new AudioContext();
-    const ctx = audio;
     if (ctx.state === "suspended") void ctx.resume().catch(() => undefined);
     for (const [offset, frequency] of [
       [0, 880],

@@ -18,6 +18,8 @@ export const miniWindows = signal<readonly MiniWindowState[]>([]);
 /** The conversation whose message field should take focus next. */
 export const focusRequest = signal<string | null>(null);
 export const sidebarCollapsed = signal(false);
+/** The queue notification whose Accept button should take focus next (a desktop notification was clicked). */
+export const offerFocusRequest = signal<string | null>(null);
 export const presenceChoice = signal<"available" | "away">("available");
 
 /** Opens (or brings back) the mini window of `id`, and asks for its message field to take focus. */
@@ -26,6 +28,12 @@ export function openMiniWindow(id: string, focus = true): void {
   if (existing === undefined) miniWindows.value = [...miniWindows.value, { id, minimised: false }];
   else if (existing.minimised) miniWindows.value = miniWindows.value.map((w) => (w.id === id ? { ...w, minimised: false } : w));
   if (focus) focusRequest.value = id;
+}
+
+/** Shows the queue notification of `id` (the sidebar expanded) and focuses its Accept button. */
+export function showOffer(id: string): void {
+  sidebarCollapsed.value = false;
+  offerFocusRequest.value = id;
 }
 
 export function closeMiniWindow(id: string): void {

@@ -4,17 +4,19 @@
  * typing, answer the inactivity warning, see why a chat closed, and start again.
  */
 import { signal, useSignal } from "@preact/signals";
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useMemo, useRef } from "preact/hooks";
 import { requestJson, requestNoContent, type ApiError } from "../shared/api";
 import { clock, closedReasonText } from "../shared/format";
 import { now, startClock } from "../shared/now";
 import { LoadingPage, PageLoadFailed } from "../shared/PageStatus";
 import { asApiError, requireUser } from "../shared/session";
 import { SignOutButton } from "../shared/SignOutButton";
+import { bodyProblem, enterSends, lengthHint, MAX_BODY_CHARS, TypingThrottle } from "../shared/composer";
 import { Connection, newClientId } from "../shared/socket";
+import { warnBeforeLeavingUnsent } from "../shared/unload";
 import { ConnectionBanner, Timeline, useConversationFeed } from "../shared/Timeline";
 import { isConversation, isQueue, isQueueList, type Conversation, type Entry, type Queue, type User } from "../shared/wire";
-import { chooseQueue, openChat, pendingWarning } from "./chat";
+import { chooseQueue, countdownLeft, openChat, pendingWarning } from "./chat";
 
 /** What the support page knows once it has loaded: who is here and which queue they reach. */
 interface SupportSession {
@@ -53,6 +55,7 @@ export async function loadSupport(): Promise<void> {
     startClock();
     window.addEventListener("online", () => socket.reconnectNow());
     window.addEventListener("offline", () => socket.networkLost());
+    warnBeforeLeavingUnsent(window, socket.outbox);
   } catch (error) {
     loadError.value = asApiError(error);
   }
@@ -108,6 +111,11 @@ function StartChat({ queue }: { queue: Queue | null }) {
   async function submit(event: Event) {
     event.preventDefault();
     if (queue === null || busy.value || message.value.trim() === "") return;
+    const why = bodyProblem(message.value.trim());
+    if (why !== null) {
+      error.value = why;
+      return;
+    }
     busy.value = true;
     error.value = null;
     try {
@@ -148,12 +156,11 @@ function StartChat({ queue }: { queue: Queue | null }) {
               class="start-chat__message"
               rows={4}
               required
+              maxLength={MAX_BODY_CHARS}
               placeholder="For example: my VPN drops every few minutes since this morning."
               value={message.value}
               onInput={(event) => (message.value = event.currentTarget.value)}
-              onKeyDown={(event) => {
-                if (event.key === "Enter" && !event.shiftKey && !event.isComposing) void submit(event);
-              }}
+              onKeyDown={(event) => enterSends(event, () => void submit(event))}
             />
           </div>
           <button type="submit" class="button" disabled={busy.value || message.value.trim() === ""}>
@@ -181,6 +188,7 @@ function Chat({ conversation, queue, user }: { conversation: Conversation; queue
         me={user.id}
         online={socket?.link.value === "online"}
         onDiscard={(id) => socket?.discard(id)}
+        onRetry={(id) => socket?.retry(id)}
         avatars={true}
       />
       {conversation.state === "closed" ? <ClosedPanel conversation={conversation} /> : <Composer conversation={conversation} />}
@@ -245,9 +253,12 @@ function InactivityBanner({ conversation, entries, queue, me }: { conversation: 
     );
   }, [warningSeq, queue.id]);
 
+  // The countdown starts when the warning reached this page (browser clock), not at the server's `at`.
+  const receivedAt = useMemo(() => Date.now(), [warningSeq]);
+
   if (warning === null || answered.value === warning.seq) return null;
-  const deadline = Date.parse(warning.at) + closeAfter.value * 1000;
-  const left = Math.min(closeAfter.value, Math.max(0, Math.ceil((deadline - now.value) / 1000)));
+  const left = countdownLeft(receivedAt, closeAfter.value, now.value);
+  const endsAt = new Date(receivedAt + closeAfter.value * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
 
   async function stillHere(seq: number) {
     error.value = null;
@@ -260,9 +271,15 @@ function InactivityBanner({ conversation, entries, queue, me }: { conversation: 
   }
 
   return (
+    // Announced once when it appears: the ticking countdown is hidden from assistive technology,
+    // which hears the end time instead.
     <div class="inactivity-banner" role="alert">
       <p>
-        <strong>Are you still there?</strong> This chat closes in <span class="tabular">{clock(left)}</span> unless you answer.
+        <strong>Are you still there?</strong> This chat closes{" "}
+        <span aria-hidden="true" aria-live="off">
+          in <span class="tabular">{clock(left)}</span>
+        </span>
+        <span class="visually-hidden"> at {endsAt}</span> unless you answer.
       </p>
       {error.value !== null && <p class="entry__error">{error.value}</p>}
       <button type="button" class="button" onClick={() => void stillHere(warning.seq)}>
@@ -286,58 +303,50 @@ function ClosedPanel({ conversation }: { conversation: Conversation }) {
   );
 }
 
-const TYPING_EVERY_MS = 2000;
-
 function Composer({ conversation }: { conversation: Conversation }) {
   const text = useSignal("");
-  const typingAt = useRef(0);
-
-  function typing(active: boolean) {
-    const socket = connection.value;
-    if (socket === null) return;
-    const at = Date.now();
-    if (active && at - typingAt.current > TYPING_EVERY_MS) {
-      typingAt.current = at;
-      socket.setTyping(conversation.id, true);
-    } else if (!active && typingAt.current !== 0) {
-      typingAt.current = 0;
-      socket.setTyping(conversation.id, false);
-    }
-  }
+  const problem = useSignal<string | null>(null);
+  const typing = useMemo(() => new TypingThrottle((active) => connection.value?.setTyping(conversation.id, active)), [conversation.id]);
 
   function send() {
     const body = text.value.trim();
     if (body === "") return;
+    const why = bodyProblem(body);
+    problem.value = why;
+    if (why !== null) return;
     connection.value?.send(conversation.id, "comment", body);
     text.value = "";
-    typing(false);
+    typing.set(false);
   }
 
+  const counter = lengthHint(text.value);
   return (
     <div class="composer">
       <div class="composer__row">
         <textarea
           class="composer__input"
           rows={2}
+          maxLength={MAX_BODY_CHARS}
           aria-label="Message"
           placeholder="Type your message…"
           value={text.value}
           onInput={(event) => {
             text.value = event.currentTarget.value;
-            typing(text.value !== "");
+            problem.value = null;
+            typing.set(text.value !== "");
           }}
-          onBlur={() => typing(false)}
-          onKeyDown={(event) => {
-            if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
-              event.preventDefault();
-              send();
-            }
-          }}
+          onBlur={() => typing.set(false)}
+          onKeyDown={(event) => enterSends(event, send)}
         />
         <button type="button" class="button" onClick={send} disabled={text.value.trim() === ""}>
           Send
         </button>
       </div>
+      {(problem.value !== null || counter !== null) && (
+        <p class={problem.value !== null ? "composer__problem" : "composer__count muted"} role={problem.value !== null ? "alert" : undefined}>
+          {problem.value ?? counter}
+        </p>
+      )}
       <span class="composer__hint">Enter sends · Shift+Enter adds a line</span>
     </div>
   );

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Conversation, Entry, Queue } from "../shared/wire";
-import { chooseQueue, openChat, pendingWarning } from "./chat";
+import { chooseQueue, countdownLeft, openChat, pendingWarning } from "./chat";
 
 const queue = (id: string): Queue => ({
   id,
@@ -49,5 +49,13 @@ describe("support page decisions", () => {
     ["closed after it", [entry({ event: "inactivity_warning" }), entry({ event: "closed" })], false],
   ] as const)("pending warning: %s", (_name, entries, waits) => {
     expect(pendingWarning(entries, "5") !== null).toBe(waits);
+  });
+
+  it("the_countdown_runs_on_the_browser_clock_from_when_the_warning_arrived", () => {
+    const received = 1_000_000;
+    expect(countdownLeft(received, 60, received), "the full period at arrival").toBe(60);
+    expect(countdownLeft(received, 60, received + 15_500)).toBe(45);
+    expect(countdownLeft(received, 60, received + 120_000), "never below zero").toBe(0);
+    expect(countdownLeft(received, 60, received - 5_000), "a clock going back does not add time").toBe(60);
   });
 });

@@ -25,3 +25,12 @@ export function pendingWarning(entries: readonly Entry[], me: string): Entry | n
   }
   return warning;
 }
+
+/**
+ * Seconds left before an unanswered inactivity warning closes the chat, counted on the
+ * browser's clock from when the warning arrived (the server's `at` is another clock).
+ */
+export function countdownLeft(receivedAt: number, closeAfterSeconds: number, now: number): number {
+  const deadline = receivedAt + closeAfterSeconds * 1000;
+  return Math.min(closeAfterSeconds, Math.max(0, Math.ceil((deadline - now) / 1000)));
+}

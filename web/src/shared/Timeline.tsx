@@ -5,21 +5,24 @@
  */
 import { useEffect, useRef } from "preact/hooks";
 import { exactTime, initials } from "./format";
-import type { Connection, PendingSend } from "./socket";
+import { isRetryable, type Connection, type PendingSend } from "./socket";
+import { pageVisible, readMarkDue } from "./visibility";
 import type { Entry, UserRef } from "./wire";
 
 const NONE: never[] = [];
 
 /** What a conversation view shows from the socket: its entries, the sends still on their way and
- * who is typing. While `shown`, what arrives is marked read. */
+ * who is typing. While `shown` on a visible page, what arrives is marked read (and what arrived
+ * while the tab was hidden is marked read when it comes back). */
 export function useConversationFeed(socket: Connection | null, conversationId: string, shown: boolean) {
   const entries = socket?.entries.value.get(conversationId) ?? NONE;
   const pending = (socket?.outbox.value ?? NONE).filter((p) => p.conversation === conversationId);
   const typing = socket?.typing.value.get(conversationId) ?? NONE;
   const last = entries.at(-1)?.seq ?? 0;
+  const visible = pageVisible.value;
   useEffect(() => {
-    if (shown && last > 0) socket?.markRead(conversationId, last);
-  }, [shown, last, conversationId]);
+    if (readMarkDue(shown, visible, last)) socket?.markRead(conversationId, last);
+  }, [shown, visible, last, conversationId]);
   return { entries, pending, typing };
 }
 
@@ -32,6 +35,8 @@ export interface TimelineProps {
   me: string;
   online: boolean;
   onDiscard?: (clientId: string) => void;
+  /** Sends a failed message again (offered for temporary failures). */
+  onRetry?: (clientId: string) => void;
   /** Customers see agents' initials as avatars. */
   avatars?: boolean;
 }
@@ -41,7 +46,7 @@ function time(at: string): string {
   return Number.isNaN(d.getTime()) ? "" : d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 }
 
-export function Timeline({ label, entries, pending, typing, me, online, onDiscard, avatars = false }: TimelineProps) {
+export function Timeline({ label, entries, pending, typing, me, online, onDiscard, onRetry, avatars = false }: TimelineProps) {
   const end = useRef<HTMLDivElement>(null);
   const count = entries.length + pending.length;
   useEffect(() => {
@@ -62,6 +67,13 @@ export function Timeline({ label, entries, pending, typing, me, online, onDiscar
               {p.error !== null ? (
                 <span class="entry__error">
                   Not sent: {p.error}{" "}
+                  {onRetry !== undefined && isRetryable(p) && (
+                    <>
+                      <button type="button" class="link-button" onClick={() => onRetry(p.client_id)}>
+                        Retry
+                      </button>{" "}
+                    </>
+                  )}
                   {onDiscard !== undefined && (
                     <button type="button" class="link-button" onClick={() => onDiscard(p.client_id)}>
                       Discard

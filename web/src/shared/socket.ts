@@ -88,7 +88,7 @@ export const FLOOD_REASON = "too many frames";
 /** After a flood the reconnect waits at least this step of BACKOFF_MS. */
 const FLOOD_BACKOFF_STEP = 3;
 
-export const TOO_LARGE_MESSAGE = "Not sent: this message is too large for the server. Shorten it and send it again.";
+export const TOO_LARGE_MESSAGE = "this message is too large for the server. Shorten it and send it again.";
 
 /** Why a body cannot be sent, or null when it can. */
 export function bodyProblem(body: string): string | null {

@@ -18,6 +18,7 @@ export function ConversationView({ conversation, user, visible }: { conversation
         me={user.id}
         online={socket?.link.value === "online"}
         onDiscard={(id) => socket?.discard(id)}
+        onRetry={(id) => socket?.retry(id)}
       />
       <MessageField conversation={conversation} user={user} />
     </>

@@ -1,16 +1,37 @@
 /**
  * The agent's message field: Comment or Work Note (toggle, or Alt+N / Ctrl+Shift+N), Enter
- * sends, Shift+Enter adds a line, "/" in an empty field opens the canned messages. The field
- * turns gold in work-note mode. Sends go through the socket's outbox, so nothing typed while
- * offline is lost.
+ * sends, Shift+Enter adds a line, "/" in an empty field opens the canned messages (Comment mode
+ * only: they are posted to the customer). The field turns gold in work-note mode. Sends go
+ * through the socket's outbox, so nothing typed while offline is lost.
  */
 import { useSignal } from "@preact/signals";
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useMemo, useRef } from "preact/hooks";
+import { bodyProblem, enterSends, lengthHint, MAX_BODY_CHARS, TypingThrottle } from "../../shared/composer";
 import type { Conversation, PostKind, User } from "../../shared/wire";
+import { userProfile } from "../actions";
+import { nextMode, workNoteAudience } from "../sessions";
 import { connection, focusRequest, queueName } from "../state";
 import { CannedMessagePicker } from "./CannedMessagePicker";
 
-const TYPING_EVERY_MS = 2000;
+/** Whether the customer holds the ITIL role (and so reads work notes); null until known. */
+export function useCustomerItil(customerId: string | undefined): boolean | null {
+  const itil = useSignal<boolean | null>(null);
+  useEffect(() => {
+    itil.value = null;
+    if (customerId === undefined) return;
+    let current = true;
+    userProfile(customerId).then(
+      (user) => {
+        if (current) itil.value = user.itil;
+      },
+      () => undefined,
+    );
+    return () => {
+      current = false;
+    };
+  }, [customerId]);
+  return itil.value;
+}
 
 export function MessageField({ conversation, user }: { conversation: Conversation; user: User }) {
   const assignee = conversation.assignee?.id === user.id;
@@ -18,14 +39,16 @@ export function MessageField({ conversation, user }: { conversation: Conversatio
   const closed = conversation.state === "closed";
   const mode = useSignal<PostKind>(canComment ? "comment" : "work_note");
   const text = useSignal("");
+  const problem = useSignal<string | null>(null);
   const pickerOpen = useSignal(false);
   const field = useRef<HTMLTextAreaElement>(null);
-  const typingSentAt = useRef(0);
   const hintId = `composer-hint-${conversation.id}`;
+  const itil = useCustomerItil(conversation.customer?.id);
+  const typing = useMemo(() => new TypingThrottle((active) => connection.value?.setTyping(conversation.id, active)), [conversation.id]);
 
-  // Becoming the assignee (Accept, a transfer to me) makes Comment the natural mode; losing it, Work Note.
+  // Losing the right to comment forces Work Note; gaining it never switches a Work Note to Comment.
   useEffect(() => {
-    mode.value = canComment ? "comment" : "work_note";
+    mode.value = nextMode(mode.value, canComment);
   }, [canComment]);
 
   useEffect(() => {
@@ -35,46 +58,34 @@ export function MessageField({ conversation, user }: { conversation: Conversatio
     }
   }, [focusRequest.value, conversation.id]);
 
-  function setTyping(active: boolean) {
-    const socket = connection.value;
-    if (socket === null) return;
-    const now = Date.now();
-    if (active && now - typingSentAt.current > TYPING_EVERY_MS) {
-      typingSentAt.current = now;
-      socket.setTyping(conversation.id, true);
-    } else if (!active && typingSentAt.current !== 0) {
-      typingSentAt.current = 0;
-      socket.setTyping(conversation.id, false);
-    }
-  }
-
-  function toggleMode() {
-    if (mode.value === "work_note" && !canComment) return;
-    mode.value = mode.value === "comment" ? "work_note" : "comment";
+  function setMode(next: PostKind) {
+    if (next === "comment" && !canComment) return;
+    mode.value = next;
+    if (next === "work_note") pickerOpen.value = false;
+    typing.set(false);
   }
 
   function send() {
     const body = text.value.trim();
     if (body === "" || closed) return;
     if (mode.value === "comment" && !canComment) return;
+    const why = bodyProblem(body);
+    problem.value = why;
+    if (why !== null) return;
     connection.value?.send(conversation.id, mode.value, body);
     text.value = "";
-    if (mode.value === "comment") setTyping(false);
+    typing.set(false);
   }
 
   function onKeyDown(event: KeyboardEvent) {
     const key = event.key.toLowerCase();
     if ((event.altKey && !event.ctrlKey && key === "n") || (event.ctrlKey && event.shiftKey && key === "n")) {
       event.preventDefault();
-      toggleMode();
+      setMode(mode.value === "comment" ? "work_note" : "comment");
       return;
     }
-    if (event.key === "Enter" && !event.shiftKey && !event.isComposing) {
-      event.preventDefault();
-      send();
-      return;
-    }
-    if (event.key === "/" && text.value === "" && canComment) {
+    if (enterSends(event, send)) return;
+    if (event.key === "/" && text.value === "" && canComment && mode.value === "comment") {
       event.preventDefault();
       pickerOpen.value = true;
     }
@@ -90,6 +101,7 @@ export function MessageField({ conversation, user }: { conversation: Conversatio
 
   const workNote = mode.value === "work_note";
   const customer = conversation.customer?.display_name ?? "the customer";
+  const counter = lengthHint(text.value);
   return (
     <div class={`composer${workNote ? " composer--work-note" : ""}`}>
       <div class="composer__tools">
@@ -100,7 +112,7 @@ export function MessageField({ conversation, user }: { conversation: Conversatio
             aria-pressed={!workNote}
             disabled={!canComment}
             title={canComment ? "Public comment, seen by the customer (Alt+N switches)" : "Only the assignee of an active session comments"}
-            onClick={() => (mode.value = "comment")}
+            onClick={() => setMode("comment")}
           >
             Comment
           </button>
@@ -108,18 +120,18 @@ export function MessageField({ conversation, user }: { conversation: Conversatio
             type="button"
             class="mode-toggle__button mode-toggle__button--work-note"
             aria-pressed={workNote}
-            title="Internal work note, for agents (Alt+N switches)"
-            onClick={() => (mode.value = "work_note")}
+            title={`Internal work note: ${workNoteAudience(customer, itil)} (Alt+N switches)`}
+            onClick={() => setMode("work_note")}
           >
             Work Note
           </button>
         </div>
-        {canComment && (
+        {canComment && !workNote && (
           <button
             type="button"
             class="icon-button"
-            aria-label="Canned messages"
-            title="Canned messages (/ in an empty field)"
+            aria-label={`Canned messages (posted as a comment to ${customer})`}
+            title="Canned messages, posted as a comment (/ in an empty field)"
             aria-haspopup="dialog"
             aria-expanded={pickerOpen.value}
             onClick={() => (pickerOpen.value = !pickerOpen.value)}
@@ -128,10 +140,10 @@ export function MessageField({ conversation, user }: { conversation: Conversatio
           </button>
         )}
         <span id={hintId} class="composer__hint">
-          {workNote ? "Work note: agents only" : `Comment: ${customer} sees it`} · Enter sends · Shift+Enter new line
+          {workNote ? `Work note: ${workNoteAudience(customer, itil)}` : `Comment: ${customer} sees it`} · Enter sends · Shift+Enter new line
         </span>
       </div>
-      {pickerOpen.value && conversation.queue !== undefined && (
+      {pickerOpen.value && !workNote && conversation.queue !== undefined && (
         <CannedMessagePicker
           conversation={conversation}
           queue={conversation.queue}
@@ -147,21 +159,28 @@ export function MessageField({ conversation, user }: { conversation: Conversatio
           ref={field}
           class={`composer__input${workNote ? " composer__input--work-note" : ""}`}
           rows={2}
+          maxLength={MAX_BODY_CHARS}
           aria-label={workNote ? "Message (work note)" : "Message (comment)"}
           aria-describedby={hintId}
-          placeholder={workNote ? "Work note for agents…" : `Comment to ${customer}…`}
+          placeholder={workNote ? `Work note (${workNoteAudience(customer, itil)})…` : `Comment to ${customer}…`}
           value={text.value}
           onInput={(event) => {
             text.value = event.currentTarget.value;
-            if (mode.value === "comment") setTyping(text.value !== "");
+            problem.value = null;
+            if (mode.value === "comment") typing.set(text.value !== "");
           }}
-          onBlur={() => setTyping(false)}
+          onBlur={() => typing.set(false)}
           onKeyDown={onKeyDown}
         />
         <button type="button" class="button composer__send" onClick={send} disabled={text.value.trim() === ""}>
           Send
         </button>
       </div>
+      {(problem.value !== null || counter !== null) && (
+        <p class={problem.value !== null ? "composer__problem" : "composer__count muted"} role={problem.value !== null ? "alert" : undefined}>
+          {problem.value ?? counter}
+        </p>
+      )}
     </div>
   );
 }

@@ -6,7 +6,10 @@ import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { asApiError } from "../../shared/session";
 import type { Conversation, Member, PresenceStatus } from "../../shared/wire";
+import { MAX_BODY_CHARS } from "../../shared/composer";
 import { membersOf, transferSession } from "../actions";
+import { workNoteAudience } from "../sessions";
+import { useCustomerItil } from "./MessageField";
 
 const PRESENCE: Record<PresenceStatus, { icon: string; word: string }> = {
   available: { icon: "●", word: "Available" },
@@ -36,6 +39,8 @@ export function TransferDialog({ conversation, me, onClose }: Props) {
   const error = useSignal<string | null>(null);
   const busy = useSignal(false);
   const titleId = `transfer-title-${conversation.id}`;
+  const itil = useCustomerItil(conversation.customer?.id);
+  const customer = conversation.customer?.display_name ?? "the customer";
 
   useEffect(() => {
     dialog.current?.showModal();
@@ -95,8 +100,15 @@ export function TransferDialog({ conversation, me, onClose }: Props) {
           </ul>
         </fieldset>
         <div class="field">
-          <label for={`transfer-note-${conversation.id}`}>Note for the receiver (optional, a work note)</label>
-          <textarea id={`transfer-note-${conversation.id}`} class="dialog__note" rows={3} value={note.value} onInput={(e) => (note.value = e.currentTarget.value)} />
+          <label for={`transfer-note-${conversation.id}`}>Note for the receiver (optional, a work note: {workNoteAudience(customer, itil)})</label>
+          <textarea
+            id={`transfer-note-${conversation.id}`}
+            class="dialog__note"
+            rows={3}
+            maxLength={MAX_BODY_CHARS}
+            value={note.value}
+            onInput={(e) => (note.value = e.currentTarget.value)}
+          />
         </div>
         <div class="dialog__actions">
           <button type="button" class="button button--quiet" onClick={() => dialog.current?.close()}>

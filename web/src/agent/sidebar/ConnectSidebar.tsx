@@ -6,27 +6,26 @@
 import { initials, STATE_LABEL } from "../../shared/format";
 import { now } from "../../shared/now";
 import type { Conversation, User } from "../../shared/wire";
+import { sidebarGroups } from "../sessions";
 import { connection, openMiniWindow, queueName, queues, sidebarCollapsed } from "../state";
 import { StateBadge } from "../conversation/SessionActions";
 import { QueueNotification } from "./QueueNotification";
 
 const NOTE_SHOWN_MS = 15_000;
 
-function previewText(c: Conversation): string {
+/** A conversation's last message for a list: work notes gold and labelled "Work note", comments with their author's first name. */
+export function PreviewText({ conversation: c }: { conversation: Conversation }) {
   const p = c.preview;
-  if (p === undefined) return c.first_message ?? "";
-  const prefix = p.kind === "work_note" ? "Work note: " : p.author !== undefined ? `${p.author.display_name.split(" ")[0]}: ` : "";
-  return prefix + p.body;
-}
-
-/** Sessions of mine first (assigned, newest activity on top), then others I wrote in, then closed. */
-export function sidebarGroups(all: readonly Conversation[], me: string): { mine: Conversation[]; closed: Conversation[] } {
-  const byRecent = (a: Conversation, b: Conversation) => (b.preview?.at ?? b.created_at).localeCompare(a.preview?.at ?? a.created_at);
-  const support = all.filter((c) => c.state !== "queued");
-  return {
-    mine: support.filter((c) => c.state === "active").sort((a, b) => Number(b.assignee?.id === me) - Number(a.assignee?.id === me) || byRecent(a, b)),
-    closed: support.filter((c) => c.state === "closed").sort(byRecent).slice(0, 10),
-  };
+  if (p === undefined) return <>{c.first_message ?? ""}</>;
+  if (p.kind === "work_note") {
+    return (
+      <span class="work-note-preview">
+        <span class="work-note-preview__label">Work note</span>
+        {p.body}
+      </span>
+    );
+  }
+  return <>{(p.author !== undefined ? `${p.author.display_name.split(" ")[0]}: ` : "") + p.body}</>;
 }
 
 function itemLabel(c: Conversation): string {
@@ -168,7 +167,9 @@ function ConversationItem({ conversation: c, me }: { conversation: Conversation;
           {other}
         </span>
       </span>
-      <span class={`conversation-item__preview${c.preview?.kind === "work_note" ? " conversation-item__preview--work-note" : ""}`}>{previewText(c)}</span>
+      <span class={`conversation-item__preview${c.preview?.kind === "work_note" ? " conversation-item__preview--work-note" : ""}`}>
+        <PreviewText conversation={c} />
+      </span>
     </button>
   );
 }

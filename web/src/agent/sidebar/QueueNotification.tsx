@@ -1,11 +1,12 @@
 /** A new session waiting in one of the agent's queues: who, what, how long, and Accept. */
 import { useSignal } from "@preact/signals";
+import { useEffect, useRef } from "preact/hooks";
 import { clock } from "../../shared/format";
 import { now } from "../../shared/now";
 import { asApiError } from "../../shared/session";
 import type { Conversation } from "../../shared/wire";
 import { acceptSession } from "../actions";
-import { openMiniWindow } from "../state";
+import { offerFocusRequest, openMiniWindow } from "../state";
 
 export function QueueNotification({ offer }: { offer: Conversation }) {
   const busy = useSignal(false);
@@ -13,6 +14,16 @@ export function QueueNotification({ offer }: { offer: Conversation }) {
   const name = offer.customer?.display_name ?? "A customer";
   const waited = (now.value - Date.parse(offer.created_at)) / 1000;
   const titleId = `offer-${offer.id}`;
+  const button = useRef<HTMLButtonElement>(null);
+
+  // A click on this session's desktop notification lands here.
+  useEffect(() => {
+    if (offerFocusRequest.value === offer.id && button.current !== null) {
+      button.current.focus();
+      button.current.scrollIntoView?.({ block: "nearest" });
+      offerFocusRequest.value = null;
+    }
+  }, [offerFocusRequest.value, offer.id]);
 
   async function accept() {
     busy.value = true;
@@ -42,7 +53,14 @@ export function QueueNotification({ offer }: { offer: Conversation }) {
           {error.value}
         </p>
       )}
-      <button type="button" class="button button--small" disabled={busy.value} aria-describedby={titleId} onClick={() => void accept()}>
+      <button
+        ref={button}
+        type="button"
+        class="button button--small"
+        disabled={busy.value}
+        aria-label={`Accept ${name}`}
+        onClick={() => void accept()}
+      >
         Accept
       </button>
     </article>

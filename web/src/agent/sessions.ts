@@ -1,0 +1,38 @@
+/** Agent-side decisions from the data: whose sessions are mine, the message mode, who sees a work note. */
+import type { Conversation, PostKind } from "../shared/wire";
+
+const byRecent = (a: Conversation, b: Conversation) => (b.preview?.at ?? b.created_at).localeCompare(a.preview?.at ?? a.created_at);
+
+/** Active sessions assigned to `me` (a colleague's session this socket watches is not mine). */
+export function isMine(c: Conversation, me: string): boolean {
+  return c.state === "active" && c.assignee?.id === me;
+}
+
+/** "My sessions" (assigned to me, newest activity on top) and "Recently closed" (at most 10). */
+export function sidebarGroups(all: readonly Conversation[], me: string): { mine: Conversation[]; closed: Conversation[] } {
+  return {
+    mine: all.filter((c) => isMine(c, me)).sort(byRecent),
+    closed: all.filter((c) => c.state === "closed").sort(byRecent).slice(0, 10),
+  };
+}
+
+/** How many sessions of `queue` are active with `me`. */
+export function activeWithMe(all: readonly Conversation[], queue: string, me: string): number {
+  return all.filter((c) => c.queue === queue && isMine(c, me)).length;
+}
+
+/**
+ * The message field's mode after the right to comment changed. Losing it forces Work Note;
+ * gaining it (a transfer to me) never turns a Work Note into a Comment by itself: what the agent
+ * typed as an internal note must not go to the customer. A new field starts as Comment when it can.
+ */
+export function nextMode(current: PostKind, canComment: boolean): PostKind {
+  return canComment ? current : "work_note";
+}
+
+/** Who reads a work note: "agents only", or the customer too when they hold the ITIL role (null: not known yet). */
+export function workNoteAudience(customer: string, itil: boolean | null): string {
+  if (itil === true) return `agents and ${customer} (ITIL) see it`;
+  if (itil === false) return "agents only";
+  return "agents, and the customer if they hold the ITIL role";
+}

@@ -1,0 +1,36 @@
+import { signal } from "@preact/signals";
+import { describe, expect, it } from "vitest";
+import type { PendingSend } from "./socket";
+import { warnBeforeLeavingUnsent } from "./unload";
+import { readMarkDue } from "./visibility";
+
+const pending = (acked: boolean): PendingSend => ({ client_id: "c1", conversation: "7", kind: "comment", body: "hi", acked, error: null, code: null });
+
+function leave(target: EventTarget): boolean {
+  const event = new Event("beforeunload", { cancelable: true });
+  target.dispatchEvent(event);
+  return event.defaultPrevented;
+}
+
+describe("leaving the page", () => {
+  it("warns_only_while_a_message_is_unsent", () => {
+    const target = new EventTarget();
+    const outbox = signal<readonly PendingSend[]>([]);
+    const undo = warnBeforeLeavingUnsent(target, outbox);
+    expect(leave(target), "nothing queued: leave quietly").toBe(false);
+    outbox.value = [pending(false)];
+    expect(leave(target), "an unsent message: the browser asks").toBe(true);
+    outbox.value = [pending(true)];
+    expect(leave(target), "stored on the server: leave quietly").toBe(false);
+    outbox.value = [pending(false)];
+    undo();
+    expect(leave(target)).toBe(false);
+  });
+
+  it("read_marks_wait_for_a_visible_page", () => {
+    expect(readMarkDue(true, false, 4), "hidden tab: not read").toBe(false);
+    expect(readMarkDue(true, true, 4)).toBe(true);
+    expect(readMarkDue(false, true, 4)).toBe(false);
+    expect(readMarkDue(true, true, 0)).toBe(false);
+  });
+});
