@@ -99,6 +99,14 @@ async fn serve(state: AppState, current: CurrentUser, mut socket: WebSocket) {
             return;
         }
     };
+    // Announced to the others before this socket is registered: it learns its own presence in
+    // the answer to `hello`, so the announcement cannot race with that answer.
+    let now = state.clock.now();
+    if state.presence.connected(user.id, now).is_some() && user.roles.is_staff() {
+        state
+            .hub
+            .presence(Person::from(&user), state.presence.status(user.id, now));
+    }
     let Registration {
         id,
         mut pushes,
@@ -109,12 +117,6 @@ async fn serve(state: AppState, current: CurrentUser, mut socket: WebSocket) {
         id,
         user: user.id,
     };
-    let now = state.clock.now();
-    if state.presence.connected(user.id, now).is_some() && user.roles.is_staff() {
-        state
-            .hub
-            .presence(Person::from(&user), state.presence.status(user.id, now));
-    }
     let mut revocations = state.revocations();
     let mut session_check = tokio::time::interval(SESSION_CHECK);
     session_check.tick().await;
