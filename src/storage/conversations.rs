@@ -19,13 +19,38 @@ use crate::domain::session::{
     DeadlineKind, Decision, Entry, EntryKind, Event, Facts, NewEntry, Person, Refusal,
     SessionState, Viewer,
 };
-use crate::domain::{ConversationId, QueueId, Timestamp, User, UserId};
+use crate::domain::{ConversationId, QueueId, QueueSettings, Timestamp, User, UserId};
 
-const CONVERSATION_SELECT: &str = "SELECT c.id, c.kind, c.state, c.queue_id, c.customer_id, \
-     cu.display_name AS customer_name, c.assignee_id, au.display_name AS assignee_name, c.last_seq, \
-     c.closed_reason, c.first_message, c.created_at, c.accepted_at \
-     FROM conversations c LEFT JOIN users cu ON cu.id = c.customer_id \
-     LEFT JOIN users au ON au.id = c.assignee_id";
+macro_rules! conversation_columns {
+    () => {
+        "c.id, c.kind, c.state, c.queue_id, c.customer_id, cu.display_name AS customer_name, \
+         c.assignee_id, au.display_name AS assignee_name, c.last_seq, c.closed_reason, \
+         c.first_message, c.created_at, c.accepted_at"
+    };
+}
+
+macro_rules! conversation_from {
+    () => {
+        " FROM conversations c LEFT JOIN users cu ON cu.id = c.customer_id \
+         LEFT JOIN users au ON au.id = c.assignee_id"
+    };
+}
+
+const CONVERSATION_SELECT: &str = concat!("SELECT ", conversation_columns!(), conversation_from!());
+
+/// Everything a command on a session decides on, in one read: the conversation, its queue's
+/// settings, the pending deadline, and whether the actor (`?1`) is in the queue's group.
+const SESSION_FACTS: &str = concat!(
+    "SELECT ",
+    conversation_columns!(),
+    ", q.name AS q_name, q.group_id AS q_group, q.greeting AS q_greeting, \
+     q.inactivity_warning_seconds AS q_warning, q.auto_close_seconds AS q_close, \
+     d.kind AS d_kind, d.due_at AS d_due, \
+     EXISTS (SELECT 1 FROM group_members m WHERE m.group_id = q.group_id AND m.user_id = ?1) AS actor_in_group",
+    conversation_from!(),
+    " JOIN queues q ON q.id = c.queue_id LEFT JOIN deadlines d ON d.conversation_id = c.id \
+     WHERE c.id = ?2"
+);
 
 const ENTRY_SELECT: &str = "SELECT e.conversation_id, e.seq, e.kind, e.author_id, u.display_name AS author_name, \
      e.client_id, e.body, e.event, e.at FROM entries e LEFT JOIN users u ON u.id = e.author_id";
@@ -541,27 +566,49 @@ async fn execute_in(
     act: Act,
     now: Timestamp,
 ) -> Result<Applied, CommandError> {
-    let conv = load_conversation(tx, id).await?.ok_or(Refusal::NotFound)?;
-    let queue_id = conv.queue.ok_or(Refusal::NotFound)?;
-    let queue = super::directory::load_queue(tx, queue_id)
+    let actor = match &act {
+        Act::User(user, _) => Some(user.id.0),
+        Act::Timer(_) => None,
+    };
+    let row = sqlx::query(SESSION_FACTS)
+        .bind(actor)
+        .bind(id.0)
+        .fetch_optional(&mut *tx)
         .await?
         .ok_or(Refusal::NotFound)?;
-    let pending: Option<(String, i64)> =
-        sqlx::query_as("SELECT kind, due_at FROM deadlines WHERE conversation_id = ?")
-            .bind(id.0)
-            .fetch_optional(&mut *tx)
-            .await?;
-    let pending = pending.map(deadline_from_row).transpose()?;
+    let conv = conversation_from_row(&row)?;
+    let secs = |col: &str| -> Result<u32> {
+        Ok(u32::try_from(row.try_get::<i64, _>(col)?).unwrap_or(u32::MAX))
+    };
+    let queue = QueueSettings {
+        name: row.try_get("q_name").map_err(StorageError::from)?,
+        group: crate::domain::GroupId(row.try_get("q_group").map_err(StorageError::from)?),
+        greeting: row.try_get("q_greeting").map_err(StorageError::from)?,
+        inactivity_warning_secs: secs("q_warning")?,
+        auto_close_secs: secs("q_close")?,
+    };
+    let pending_kind: Option<String> = row.try_get("d_kind").map_err(StorageError::from)?;
+    let pending_due: Option<i64> = row.try_get("d_due").map_err(StorageError::from)?;
+    let pending = pending_kind
+        .zip(pending_due)
+        .map(deadline_from_row)
+        .transpose()?;
+    let actor_in_group = row
+        .try_get::<i64, _>("actor_in_group")
+        .map_err(StorageError::from)?
+        != 0;
     let facts = Facts {
         conv: &conv,
-        queue: &queue.settings,
+        queue: &queue,
         pending,
         now,
     };
     let decision = match &act {
         Act::User(user, command) => {
-            let in_group = is_member(tx, queue.settings.group, user.id).await?;
-            let viewer = Viewer { user, in_group };
+            let viewer = Viewer {
+                user,
+                in_group: actor_in_group,
+            };
             if !session::can_view(&conv, &viewer) {
                 return Err(Refusal::NotFound.into());
             }
@@ -584,7 +631,7 @@ async fn execute_in(
                     note,
                     ..
                 } => {
-                    let to_in_group = is_member(tx, queue.settings.group, to.id).await?;
+                    let to_in_group = is_member(tx, queue.group, to.id).await?;
                     Command::Transfer {
                         to,
                         to_in_group,

@@ -411,15 +411,3 @@ impl Db {
         Ok(true)
     }
 }
-
-/// A queue, read inside a transaction.
-pub(super) async fn load_queue(
-    conn: &mut sqlx::SqliteConnection,
-    id: QueueId,
-) -> Result<Option<Queue>> {
-    let row = sqlx::query(&format!("{QUEUE_SELECT} WHERE q.id = ?"))
-        .bind(id.0)
-        .fetch_optional(conn)
-        .await?;
-    row.as_ref().map(queue_from_row).transpose()
-}
