@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use serde_json::json;
 
-use crate::helpers::{TestApp, error_of};
+use crate::helpers::{TestApp, error_of, get_json};
 
 #[tokio::test]
 async fn malformed_bodies_get_clear_errors() {
@@ -46,7 +46,7 @@ async fn malformed_bodies_get_clear_errors() {
             "message {message:?} should name {words:?}"
         );
     }
-    let users: serde_json::Value = admin.get(&url).send().await.unwrap().json().await.unwrap();
+    let users: serde_json::Value = get_json(&admin, &url).await;
     assert_eq!(users.as_array().unwrap().len(), 6, "only the demo users");
 }
 

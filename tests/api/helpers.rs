@@ -191,3 +191,15 @@ pub async fn error_of(response: Response) -> (StatusCode, String, String) {
         .to_owned();
     (status, code, message)
 }
+
+/// The JSON body of a GET by `client`.
+pub async fn get_json(client: &Client, url: impl reqwest::IntoUrl) -> Value {
+    client
+        .get(url)
+        .send()
+        .await
+        .expect("GET")
+        .json()
+        .await
+        .expect("a JSON body")
+}

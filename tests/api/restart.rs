@@ -3,20 +3,13 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::TestApp;
+use crate::helpers::{TestApp, get_json};
 
 #[tokio::test]
 async fn demo_data_loads_once_and_survives_restarts() {
     let app = TestApp::spawn().await;
     let admin = app.signed_in("admin").await;
-    let before: Value = admin
-        .get(app.url("/api/admin/users"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let before: Value = get_json(&admin, app.url("/api/admin/users")).await;
     let names: Vec<&str> = before
         .as_array()
         .unwrap()
@@ -24,14 +17,7 @@ async fn demo_data_loads_once_and_survives_restarts() {
         .map(|u| u["username"].as_str().unwrap())
         .collect();
     assert_eq!(names, ["admin", "alice", "bob", "carol", "dana", "ivan"]);
-    let groups: Value = admin
-        .get(app.url("/api/groups"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let groups: Value = get_json(&admin, app.url("/api/groups")).await;
     assert_eq!(groups[0]["name"], "ITSD_chat");
     let members: Vec<&str> = groups[0]["members"]
         .as_array()
@@ -51,26 +37,12 @@ async fn demo_data_loads_once_and_survives_restarts() {
 
     let app = app.restart(|_| {}).await;
     let admin = app.signed_in("admin").await;
-    let after: Value = admin
-        .get(app.url("/api/admin/users"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let after: Value = get_json(&admin, app.url("/api/admin/users")).await;
     assert_eq!(
         before, after,
         "a restart with --demo loads nothing twice and changes nothing"
     );
-    let groups: Value = admin
-        .get(app.url("/api/groups"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let groups: Value = get_json(&admin, app.url("/api/groups")).await;
     assert_eq!(
         groups.as_array().unwrap().len(),
         2,

@@ -3,7 +3,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::helpers::{TestApp, error_of};
+use crate::helpers::{TestApp, error_of, get_json};
 
 /// (method, path, body) of endpoints guarded by a role.
 fn guarded(group_id: &str, user_id: &str) -> Vec<(Method, String, serde_json::Value)> {
@@ -56,14 +56,7 @@ const ADMIN_ONLY: usize = 3;
 async fn every_guarded_endpoint_answers_401_then_403_then_ok() {
     let app = TestApp::spawn().await;
     let admin = app.signed_in("admin").await;
-    let groups: serde_json::Value = admin
-        .get(app.url("/api/groups"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let groups: serde_json::Value = get_json(&admin, app.url("/api/groups")).await;
     let group_id = groups[0]["id"].as_str().unwrap().to_owned();
     let bob_id = app.user_id("bob").await;
 
@@ -121,8 +114,7 @@ async fn queues_are_listed_by_role() {
     let names = |client: reqwest::Client| {
         let url = app.url("/api/queues");
         async move {
-            let queues: serde_json::Value =
-                client.get(url).send().await.unwrap().json().await.unwrap();
+            let queues: serde_json::Value = get_json(&client, url).await;
             queues
                 .as_array()
                 .unwrap()

@@ -4,20 +4,11 @@
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, error_of};
+use crate::helpers::{TestApp, error_of, get_json};
 use crate::socket::Ws;
 
 pub async fn queue_id(app: &TestApp) -> String {
-    let queues: Value = app
-        .signed_in("dana")
-        .await
-        .get(app.url("/api/queues"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let queues: Value = get_json(&app.signed_in("dana").await, app.url("/api/queues")).await;
     queues[0]["id"].as_str().expect("demo queue").to_owned()
 }
 
@@ -49,14 +40,7 @@ pub async fn post(
 }
 
 pub async fn entries(app: &TestApp, who: &Client, conv: &str) -> Vec<Value> {
-    let page: Value = who
-        .get(app.url(&format!("/api/conversations/{conv}/entries")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let page: Value = get_json(&who, app.url(&format!("/api/conversations/{conv}/entries"))).await;
     page["entries"].as_array().expect("entries").clone()
 }
 
@@ -384,7 +368,7 @@ async fn canned_messages_are_managed_and_posted_with_placeholders_filled() {
     let queue = queue_id(&app).await;
     let dana = app.signed_in("dana").await;
     let url = app.url(&format!("/api/queues/{queue}/canned"));
-    let demo: Value = dana.get(&url).send().await.unwrap().json().await.unwrap();
+    let demo: Value = get_json(&dana, &url).await;
     assert_eq!(
         demo.as_array().unwrap().len(),
         6,
@@ -701,14 +685,7 @@ async fn previews_and_unread_counts_follow_visibility_and_read_marks() {
         .unwrap();
     assert_eq!(error_of(beyond).await.1, "invalid");
 
-    let listed: Value = carol
-        .get(app.url("/api/conversations"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let listed: Value = get_json(&carol, app.url("/api/conversations")).await;
     assert_eq!(listed[0]["preview"]["body"], "Is it switched on?");
 }
 
@@ -718,14 +695,7 @@ async fn agents_see_the_group_with_presence_and_a_customers_history() {
     let queue = queue_id(&app).await;
     let alice = app.signed_in("alice").await;
     let _bob_ws = Ws::open(&app, "bob").await;
-    let members: Value = alice
-        .get(app.url(&format!("/api/queues/{queue}/members")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let members: Value = get_json(&alice, app.url(&format!("/api/queues/{queue}/members"))).await;
     let status_of = |name: &str| {
         members
             .as_array()
@@ -756,26 +726,13 @@ async fn agents_see_the_group_with_presence_and_a_customers_history() {
         .unwrap();
     let (_, second) = start(&app, &carol, "Second problem").await;
     let carol_id = first["customer"]["id"].as_str().unwrap();
-    let profile: Value = alice
-        .get(app.url(&format!("/api/users/{carol_id}")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let profile: Value = get_json(&alice, app.url(&format!("/api/users/{carol_id}"))).await;
     assert_eq!(
         (profile["display_name"].as_str(), profile["itil"].as_bool()),
         (Some("Carol Customer"), Some(false))
     );
-    let history: Value = alice
-        .get(app.url(&format!("/api/users/{carol_id}/sessions")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let history: Value =
+        get_json(&alice, app.url(&format!("/api/users/{carol_id}/sessions"))).await;
     let ids: Vec<&Value> = history
         .as_array()
         .unwrap()
@@ -821,14 +778,7 @@ async fn a_repeated_send_reveals_nothing_to_someone_who_lost_access() {
     post(&app, &alice, &id, "work_note", "secret detail", "a-note").await;
 
     let dana = app.signed_in("dana").await;
-    let groups: Value = dana
-        .get(app.url("/api/groups"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let groups: Value = get_json(&dana, app.url("/api/groups")).await;
     let group = groups[0]["id"].as_str().unwrap();
     let bob_id = app.user_id("bob").await;
     dana.delete(app.url(&format!("/api/groups/{group}/members/{bob_id}")))
@@ -883,16 +833,7 @@ async fn a_change_of_permissions_makes_open_sockets_reconnect() {
         Some(1012),
         "ivan's socket reconnects without the ITIL role"
     );
-    let me: Value = app
-        .signed_in("ivan")
-        .await
-        .get(app.url("/api/me"))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let me: Value = get_json(&app.signed_in("ivan").await, app.url("/api/me")).await;
     assert_eq!(me["itil"], false);
 }
 

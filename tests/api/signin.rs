@@ -5,7 +5,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, error_of};
+use crate::helpers::{TestApp, error_of, get_json};
 
 #[tokio::test]
 async fn sign_in_returns_the_user_and_a_hardened_cookie() {
@@ -76,16 +76,7 @@ async fn me_needs_a_session_and_shows_the_itil_flag() {
     );
 
     for (user, itil) in [("carol", false), ("ivan", true), ("bob", true)] {
-        let me: Value = app
-            .signed_in(user)
-            .await
-            .get(app.url("/api/me"))
-            .send()
-            .await
-            .unwrap()
-            .json()
-            .await
-            .unwrap();
+        let me: Value = get_json(&app.signed_in(user).await, app.url("/api/me")).await;
         assert_eq!(me["username"], user);
         assert_eq!(me["itil"], itil, "ITIL of {user}");
     }

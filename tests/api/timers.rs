@@ -9,7 +9,7 @@ use switchboard::domain::session::{Deadline, DeadlineKind};
 use switchboard::domain::{ConversationId, Timestamp};
 use switchboard::storage::{Act, CommandError, Db};
 
-use crate::helpers::{START, TestApp};
+use crate::helpers::{START, TestApp, get_json};
 use crate::sessions::{entries, post, start};
 use crate::socket::Ws;
 
@@ -122,14 +122,7 @@ async fn the_warning_comes_at_exactly_two_minutes_and_the_close_one_minute_later
 
     app.clock.advance(Duration::from_secs(60) - MS);
     two_rounds(&app).await;
-    let conv: Value = carol
-        .get(app.url(&format!("/api/conversations/{id}")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let conv: Value = get_json(&carol, app.url(&format!("/api/conversations/{id}"))).await;
     assert_eq!(conv["state"], "active", "still open at 2:59.999");
 
     app.clock.advance(MS);
