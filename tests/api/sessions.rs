@@ -40,7 +40,7 @@ pub async fn post(
 }
 
 pub async fn entries(app: &TestApp, who: &Client, conv: &str) -> Vec<Value> {
-    let page: Value = get_json(&who, app.url(&format!("/api/conversations/{conv}/entries"))).await;
+    let page: Value = get_json(who, app.url(&format!("/api/conversations/{conv}/entries"))).await;
     page["entries"].as_array().expect("entries").clone()
 }
 
