@@ -1,7 +1,7 @@
 /** The agent app's state: who is signed in, the socket, the queues and the open mini windows. */
 import { signal } from "@preact/signals";
 import type { Connection } from "../shared/socket";
-import type { Queue, User } from "../shared/wire";
+import type { PostKind, Queue, User } from "../shared/wire";
 
 export const me = signal<User | null>(null);
 export const connection = signal<Connection | null>(null);
@@ -21,6 +21,13 @@ export const sidebarCollapsed = signal(false);
 /** The queue notification whose Accept button should take focus next (a desktop notification was clicked). */
 export const offerFocusRequest = signal<string | null>(null);
 export const presenceChoice = signal<"available" | "away">("available");
+
+/**
+ * What an agent typed but has not sent, and in which mode, per conversation: a minimised or
+ * closed mini window unmounts its message field, and restoring it must bring both back (a work
+ * note in progress must never come back as a comment).
+ */
+export const drafts = new Map<string, { text: string; mode: PostKind }>();
 
 /** Opens (or brings back) the mini window of `id`, and asks for its message field to take focus. */
 export function openMiniWindow(id: string, focus = true): void {

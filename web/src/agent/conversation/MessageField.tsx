@@ -10,7 +10,7 @@ import { bodyProblem, enterSends, lengthHint, MAX_BODY_CHARS, TypingThrottle } f
 import type { Conversation, PostKind, User } from "../../shared/wire";
 import { userProfile } from "../actions";
 import { nextMode, workNoteAudience } from "../sessions";
-import { connection, focusRequest, queueName } from "../state";
+import { connection, drafts, focusRequest, queueName } from "../state";
 import { CannedMessagePicker } from "./CannedMessagePicker";
 
 /** Whether the customer holds the ITIL role (and so reads work notes); null until known. */
@@ -37,8 +37,9 @@ export function MessageField({ conversation, user }: { conversation: Conversatio
   const assignee = conversation.assignee?.id === user.id;
   const canComment = assignee && conversation.state === "active";
   const closed = conversation.state === "closed";
-  const mode = useSignal<PostKind>(canComment ? "comment" : "work_note");
-  const text = useSignal("");
+  const draft = drafts.get(conversation.id);
+  const mode = useSignal<PostKind>(nextMode(draft?.mode ?? "comment", canComment));
+  const text = useSignal(draft?.text ?? "");
   const problem = useSignal<string | null>(null);
   const pickerOpen = useSignal(false);
   const field = useRef<HTMLTextAreaElement>(null);
@@ -50,6 +51,12 @@ export function MessageField({ conversation, user }: { conversation: Conversatio
   useEffect(() => {
     mode.value = nextMode(mode.value, canComment);
   }, [canComment]);
+
+  // Keep the unsent text and its mode for when this field is mounted again (a restored mini window).
+  useEffect(() => {
+    if (text.value === "") drafts.delete(conversation.id);
+    else drafts.set(conversation.id, { text: text.value, mode: mode.value });
+  }, [text.value, mode.value, conversation.id]);
 
   useEffect(() => {
     if (focusRequest.value === conversation.id && field.current !== null) {

@@ -1,0 +1,221 @@
+/**
+ * The agent app's windows: several mini windows at once, minimise / restore / close, the
+ * collapsible Connect sidebar with its unread badges, and the message field's keys. Each test
+ * starts its own customers' sessions (through the API) and ends them when it finishes.
+ */
+import { randomUUID } from "node:crypto";
+import { request, type APIRequestContext, type Browser, type Locator, type Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, inject, it, type TestContext } from "vitest";
+import { launchBrowser, newVisitor, screenshot, signInByApi, type Visitor } from "./browser";
+
+const baseUrl = inject("baseUrl");
+let browser: Browser;
+let alice: Visitor;
+const customers: Record<"carol" | "ivan", APIRequestContext> = {} as Record<"carol" | "ivan", APIRequestContext>;
+let queueId = "";
+
+const CAROL = "Carol Customer";
+const IVAN = "Ivan Customer";
+
+interface Entry {
+  kind: string;
+  body: string;
+}
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  alice = await newVisitor(browser, baseUrl, { viewport: { width: 1280, height: 800 } });
+  await signInByApi(alice.context, "alice");
+  for (const name of ["carol", "ivan"] as const) {
+    const api = await request.newContext({ baseURL: baseUrl });
+    const signedIn = await api.post("/api/session", { data: { username: name, password: name } });
+    if (!signedIn.ok()) throw new Error(`sign-in of ${name} answered ${signedIn.status()}`);
+    customers[name] = api;
+    // A session another file left open would be handed back instead of a fresh one.
+    const open = ((await (await api.get("/api/conversations")).json()) as { id: string; state: string }[]).filter((c) => c.state !== "closed");
+    for (const c of open) await api.post(`/api/conversations/${c.id}/end`);
+  }
+  const queues = (await (await customers.carol.get("/api/queues")).json()) as { id: string; name: string }[];
+  queueId = queues.find((q) => q.name === "IT Service Desk")?.id ?? queues[0]?.id ?? "";
+  // Another file may have shortened the queue's inactivity timers; these tests need the defaults.
+  const manager = await request.newContext({ baseURL: baseUrl });
+  try {
+    expect((await manager.post("/api/session", { data: { username: "dana", password: "dana" } })).ok(), "dana signs in").toBe(true);
+    const patched = await manager.patch(`/api/queues/${queueId}`, { data: { inactivity_warning_seconds: 120, auto_close_seconds: 60 } });
+    expect(patched.ok(), `PATCH queue timers: ${patched.status()}`).toBe(true);
+  } finally {
+    await manager.dispose();
+  }
+});
+
+afterAll(async () => {
+  for (const api of Object.values(customers)) await api.dispose();
+  await browser?.close();
+});
+
+/** A failing test leaves a screenshot of the agent's page in e2e/artifacts/. */
+function keepScreenshotOnFailure(test: TestContext): void {
+  test.onTestFinished(async () => {
+    if (test.task.result?.state !== "fail" || alice.page.isClosed()) return;
+    const path = await screenshot(alice.page, `failed-${test.task.name}-alice`);
+    console.error(`screenshot of the failed test: ${path}`);
+  });
+}
+
+/** The customer starts a chat through the API; the test ends it when it finishes. */
+async function startChat(test: TestContext, who: "carol" | "ivan", message: string): Promise<string> {
+  const api = customers[who];
+  const response = await api.post(`/api/queues/${queueId}/sessions`, { data: { client_id: randomUUID(), message } });
+  expect(response.status(), `${who} starts a chat`).toBe(201);
+  const id = ((await response.json()) as { id: string }).id;
+  test.onTestFinished(async () => {
+    await api.post(`/api/conversations/${id}/end`);
+  });
+  return id;
+}
+
+async function customerWrites(who: "carol" | "ivan", conversation: string, body: string): Promise<void> {
+  const response = await customers[who].post(`/api/conversations/${conversation}/entries`, { data: { client_id: randomUUID(), kind: "comment", body } });
+  expect(response.ok(), `${who} writes: ${response.status()}`).toBe(true);
+}
+
+/** What the customer sees of the conversation. */
+async function customerSees(who: "carol" | "ivan", conversation: string): Promise<Entry[]> {
+  const response = await customers[who].get(`/api/conversations/${conversation}/entries`);
+  return ((await response.json()) as { entries: Entry[] }).entries;
+}
+
+const sidebar = (page: Page): Locator => page.getByRole("complementary", { name: "Connect sidebar" });
+const notification = (page: Page, customer: string): Locator => sidebar(page).getByRole("article", { name: customer });
+const miniWindow = (page: Page, customer: string): Locator => page.getByRole("region", { name: customer, exact: true });
+const commentField = (scope: Locator): Locator => scope.getByRole("textbox", { name: "Message (comment)" });
+const mySessions = (page: Page): Locator => sidebar(page).getByRole("region", { name: "My sessions" });
+
+/** A fresh agent app (no mini windows left from another test), the sidebar expanded. */
+async function openAgentApp(): Promise<Page> {
+  const page = alice.page;
+  await page.goto("/agent");
+  const expand = sidebar(page).getByRole("button", { name: "Expand sidebar" });
+  if (await expand.isVisible()) await expand.click();
+  await sidebar(page).getByRole("button", { name: "Collapse sidebar" }).waitFor();
+  return page;
+}
+
+async function accept(page: Page, customer: string, firstMessage: string): Promise<Locator> {
+  const offer = notification(page, customer).filter({ hasText: firstMessage });
+  await offer.getByRole("button", { name: `Accept ${customer}`, exact: true }).click();
+  const window = miniWindow(page, customer);
+  await commentField(window).waitFor();
+  await window.getByRole("log").getByText(firstMessage).waitFor();
+  return window;
+}
+
+describe("the agent's windows", () => {
+  it("several_mini_windows_dock_newest_on_the_right_each_with_its_own_field", async (test) => {
+    keepScreenshotOnFailure(test);
+    const page = await openAgentApp();
+    const carolsChat = await startChat(test, "carol", "My printer prints blank pages.");
+    const ivansChat = await startChat(test, "ivan", "I cannot reach the file share.");
+    const carolsWindow = await accept(page, CAROL, "My printer prints blank pages.");
+    const ivansWindow = await accept(page, IVAN, "I cannot reach the file share.");
+
+    expect(await page.getByRole("region").filter({ has: page.getByRole("textbox", { name: /^Message/ }) }).count(), "two mini windows").toBe(2);
+    const carolsBox = await carolsWindow.boundingBox();
+    const ivansBox = await ivansWindow.boundingBox();
+    if (carolsBox === null || ivansBox === null) throw new Error("a mini window is not on screen");
+    expect(ivansBox.x, "the newest mini window docks to the right of the older one").toBeGreaterThanOrEqual(carolsBox.x + carolsBox.width);
+
+    await commentField(carolsWindow).fill("Which printer is it?");
+    await commentField(carolsWindow).press("Enter");
+    await commentField(ivansWindow).fill("Which share do you mean?");
+    await commentField(ivansWindow).press("Enter");
+    await carolsWindow.getByRole("log").getByText("Which printer is it?").waitFor();
+    await ivansWindow.getByRole("log").getByText("Which share do you mean?").waitFor();
+    expect(await carolsWindow.getByText("Which share do you mean?").count(), "ivan's comment stays out of carol's window").toBe(0);
+
+    await expect.poll(async () => (await customerSees("carol", carolsChat)).map((e) => e.body), { message: "carol gets her comment" }).toContain("Which printer is it?");
+    await expect.poll(async () => (await customerSees("ivan", ivansChat)).map((e) => e.body), { message: "ivan gets his comment" }).toContain("Which share do you mean?");
+    expect((await customerSees("carol", carolsChat)).map((e) => e.body), "carol never gets ivan's comment").not.toContain("Which share do you mean?");
+    expect((await customerSees("ivan", ivansChat)).map((e) => e.body), "ivan never gets carol's comment").not.toContain("Which printer is it?");
+  });
+
+  it("minimise_keeps_the_header_and_the_draft_and_close_keeps_the_session_in_the_sidebar", async (test) => {
+    keepScreenshotOnFailure(test);
+    const page = await openAgentApp();
+    await startChat(test, "carol", "Teams has no sound.");
+    const window = await accept(page, CAROL, "Teams has no sound.");
+    const field = commentField(window);
+    await field.fill("Half-typed answer");
+
+    await window.getByRole("button", { name: `Minimise ${CAROL}` }).click();
+    await field.waitFor({ state: "hidden" });
+    await window.getByRole("heading", { name: CAROL }).waitFor();
+    expect(await window.getByRole("log").count(), "a minimised mini window shows only its header").toBe(0);
+
+    await window.getByRole("button", { name: `Restore ${CAROL}` }).click();
+    await field.waitFor();
+    expect(await field.inputValue(), "the draft survives minimise and restore").toBe("Half-typed answer");
+
+    await window.getByRole("button", { name: `Close ${CAROL}` }).click();
+    await window.waitFor({ state: "detached" });
+    const item = mySessions(page).getByRole("button", { name: new RegExp(`^${CAROL}`) });
+    await item.waitFor();
+    await item.click();
+    await commentField(miniWindow(page, CAROL)).waitFor();
+    await miniWindow(page, CAROL).getByRole("log").getByText("Teams has no sound.").waitFor();
+  });
+
+  it("the_collapsed_sidebar_rail_shows_unread_badges_and_expands_again", async (test) => {
+    keepScreenshotOnFailure(test);
+    const page = await openAgentApp();
+    const chat = await startChat(test, "carol", "My laptop will not charge.");
+    const window = await accept(page, CAROL, "My laptop will not charge.");
+    // An open mini window reads what arrives; a closed one leaves it unread.
+    await window.getByRole("button", { name: `Close ${CAROL}` }).click();
+    await window.waitFor({ state: "detached" });
+
+    await sidebar(page).getByRole("button", { name: "Collapse sidebar" }).click();
+    const expand = sidebar(page).getByRole("button", { name: "Expand sidebar" });
+    expect(await expand.getAttribute("aria-expanded"), "the toggle says the sidebar is collapsed").toBe("false");
+    await mySessions(page).waitFor({ state: "detached" });
+    await sidebar(page).getByRole("button", { name: `${CAROL}, Active`, exact: true }).waitFor();
+
+    await customerWrites("carol", chat, "It is plugged in, the light is off.");
+    await sidebar(page).getByRole("button", { name: `${CAROL}, Active, 1 unread`, exact: true }).waitFor();
+    await customerWrites("carol", chat, "Tried another socket too.");
+    await sidebar(page).getByRole("button", { name: `${CAROL}, Active, 2 unread`, exact: true }).waitFor();
+
+    await expand.click();
+    expect(await sidebar(page).getByRole("button", { name: "Collapse sidebar" }).getAttribute("aria-expanded")).toBe("true");
+    const item = mySessions(page).getByRole("button", { name: new RegExp(`^${CAROL}`) });
+    await item.getByText("2 unread").waitFor();
+    await item.click();
+    await miniWindow(page, CAROL).getByRole("log").getByText("Tried another socket too.").waitFor();
+    await item.getByText("unread").waitFor({ state: "detached" });
+  });
+
+  it("enter_sends_shift_enter_adds_a_line_and_alt_n_switches_to_work_note", async (test) => {
+    keepScreenshotOnFailure(test);
+    const page = await openAgentApp();
+    const chat = await startChat(test, "carol", "Excel crashes on start.");
+    const window = await accept(page, CAROL, "Excel crashes on start.");
+    const field = commentField(window);
+    await field.pressSequentially("Please try:");
+    await field.press("Shift+Enter");
+    await field.pressSequentially("safe mode");
+    expect(await field.inputValue(), "Shift+Enter adds a line, it does not send").toBe("Please try:\nsafe mode");
+    await field.press("Enter");
+    await window.getByRole("log").getByText(/Please try:\s+safe mode/).waitFor();
+    expect(await field.inputValue(), "Enter sent and emptied the field").toBe("");
+    await expect
+      .poll(async () => (await customerSees("carol", chat)).map((e) => e.body), { message: "carol gets one comment with a line break" })
+      .toContain("Please try:\nsafe mode");
+
+    const toggle = window.getByRole("group", { name: "Message type" });
+    expect(await toggle.getByRole("button", { name: "Comment" }).getAttribute("aria-pressed")).toBe("true");
+    await field.press("Alt+n");
+    await toggle.getByRole("button", { name: "Work Note", pressed: true }).waitFor();
+    expect(await toggle.getByRole("button", { name: "Comment" }).getAttribute("aria-pressed")).toBe("false");
+    await window.getByRole("textbox", { name: "Message (work note)" }).waitFor();
+  });
+});
