@@ -24,6 +24,8 @@ const SOCKET_BUFFER: usize = 1024;
 pub struct ConversationView {
     pub conversation: Conversation,
     pub position: Option<i64>,
+    /// Seconds until the session closes by itself, while an inactivity warning is pending.
+    pub closes_in: Option<u64>,
 }
 
 /// Agent presence.

@@ -3,7 +3,7 @@
 //! the socket and the timer worker all go through here, so every path behaves the same.
 
 use crate::domain::session::{
-    self, Audience, Command, Conversation, Deadline, Refusal, SessionState, Viewer,
+    self, Audience, Command, Conversation, Deadline, DeadlineKind, Refusal, SessionState, Viewer,
 };
 use crate::domain::{ConversationId, Queue, QueueId, User, UserId};
 use crate::http::AppState;
@@ -38,9 +38,20 @@ impl AppState {
     /// The conversation with its queue position while queued.
     pub async fn view(&self, conversation: Conversation) -> Result<ConversationView, AppError> {
         let position = self.db.queue_position(&conversation).await?;
+        let closes_in = match conversation.state {
+            SessionState::Active => match self.db.deadline(conversation.id).await? {
+                Some(Deadline {
+                    kind: DeadlineKind::Close,
+                    due,
+                }) => Some(self.clock.now().until(due).as_secs()),
+                _ => None,
+            },
+            _ => None,
+        };
         Ok(ConversationView {
             conversation,
             position,
+            closes_in,
         })
     }
 
@@ -332,6 +343,7 @@ impl AppState {
             self.hub.publish_conversation(ConversationView {
                 conversation: waiting,
                 position,
+                closes_in: None,
             });
         }
         Ok(())

@@ -298,6 +298,10 @@ pub struct Conversation {
     pub created_at: String,
     #[serde(skip_serializing_if = "Option::is_none")]
     pub accepted_at: Option<String>,
+    /// While an inactivity warning is pending: seconds until the session closes by itself, as of
+    /// this answer or frame (a duration, so the clocks of server and browser need not agree).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub closes_in_seconds: Option<u64>,
     /// For the caller: the last entry they may see (lists and `hello` only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preview: Option<Entry>,
@@ -356,6 +360,7 @@ impl From<&ConversationView> for Conversation {
             first_message: c.first_message.clone(),
             created_at: rfc3339(c.created_at),
             accepted_at: c.accepted_at.map(rfc3339),
+            closes_in_seconds: v.closes_in,
             preview: None,
             unread: None,
         }

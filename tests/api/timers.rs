@@ -119,11 +119,17 @@ async fn the_warning_comes_at_exactly_two_minutes_and_the_close_one_minute_later
             due: close_due
         })
     );
+    let conv = get_json(&carol, app.url(&format!("/api/conversations/{id}"))).await;
+    assert_eq!(
+        conv["closes_in_seconds"], 60,
+        "the page can count down without trusting its clock"
+    );
 
     app.clock.advance(Duration::from_secs(60) - MS);
     two_rounds(&app).await;
     let conv: Value = get_json(&carol, app.url(&format!("/api/conversations/{id}"))).await;
     assert_eq!(conv["state"], "active", "still open at 2:59.999");
+    assert_eq!(conv["closes_in_seconds"], 0);
 
     app.clock.advance(MS);
     let closed = carol_ws

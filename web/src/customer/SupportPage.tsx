@@ -253,12 +253,15 @@ function InactivityBanner({ conversation, entries, queue, me }: { conversation: 
     );
   }, [warningSeq, queue.id]);
 
-  // The countdown starts when the warning reached this page (browser clock), not at the server's `at`.
-  const receivedAt = useMemo(() => Date.now(), [warningSeq]);
+  // The countdown runs on the browser clock: from when the server's `closes_in_seconds` arrived
+  // (after a reload), else from when the warning itself reached this page.
+  const closesIn = conversation.closes_in_seconds;
+  const basis = useMemo(() => ({ at: Date.now(), seconds: closesIn ?? null }), [warningSeq, closesIn]);
 
   if (warning === null || answered.value === warning.seq) return null;
-  const left = countdownLeft(receivedAt, closeAfter.value, now.value);
-  const endsAt = new Date(receivedAt + closeAfter.value * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  const seconds = basis.seconds ?? closeAfter.value;
+  const left = countdownLeft(basis.at, seconds, now.value);
+  const endsAt = new Date(basis.at + seconds * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
 
   async function stillHere(seq: number) {
     error.value = null;

@@ -142,6 +142,8 @@ export interface Conversation {
   first_message?: string;
   created_at: string;
   accepted_at?: string;
+  /** While an inactivity warning is pending: seconds until the session closes, as of this frame. */
+  closes_in_seconds?: number;
   preview?: Entry;
   unread?: number;
 }
@@ -224,6 +226,7 @@ export function isConversation(value: unknown): value is Conversation {
     isOptional(value.first_message, isString) &&
     isString(value.created_at) &&
     isOptional(value.accepted_at, isString) &&
+    isOptional(value.closes_in_seconds, isCount) &&
     isOptional(value.preview, isEntry) &&
     isOptional(value.unread, isCount)
   );
