@@ -84,6 +84,24 @@ struct Inner {
     typing_sent: HashMap<(UserId, ConversationId), Instant>,
 }
 
+impl Inner {
+    fn watch(&mut self, id: u64, conversation: ConversationId) {
+        if let Some(sub) = self.sockets.get_mut(&id) {
+            sub.watching.insert(conversation);
+            self.by_conversation
+                .entry(conversation)
+                .or_default()
+                .insert(id);
+        }
+    }
+
+    fn watch_all(&mut self, ids: &[u64], conversation: ConversationId) {
+        for id in ids {
+            self.watch(*id, conversation);
+        }
+    }
+}
+
 /// The fan-out of one node.
 #[derive(Default)]
 pub struct Hub {
@@ -139,28 +157,20 @@ impl Hub {
 
     /// The socket `id` now receives the pushes of `conversation`.
     pub fn watch(&self, id: u64, conversation: ConversationId) {
-        let mut inner = self.lock();
-        if let Some(sub) = inner.sockets.get_mut(&id) {
-            sub.watching.insert(conversation);
-            inner
-                .by_conversation
-                .entry(conversation)
-                .or_default()
-                .insert(id);
-        }
+        self.lock().watch(id, conversation);
     }
 
     /// Every socket of `user` now receives the pushes of `conversation`.
     pub fn watch_for_user(&self, user: UserId, conversation: ConversationId) {
-        let ids: Vec<u64> = self
-            .lock()
+        let mut inner = self.lock();
+        let ids: Vec<u64> = inner
             .by_user
             .get(&user)
-            .map(|s| s.iter().copied().collect())
-            .unwrap_or_default();
-        for id in ids {
-            self.watch(id, conversation);
-        }
+            .into_iter()
+            .flatten()
+            .copied()
+            .collect();
+        inner.watch_all(&ids, conversation);
     }
 
     /// Whether `user` has a socket open on this node.
@@ -238,15 +248,15 @@ impl Hub {
 
     /// Every socket of the members of `group` now receives the pushes of `conversation`.
     pub fn watch_for_group(&self, group: GroupId, conversation: ConversationId) {
-        let ids: Vec<u64> = self
-            .lock()
+        let mut inner = self.lock();
+        let ids: Vec<u64> = inner
             .by_group
             .get(&group)
-            .map(|s| s.iter().copied().collect())
-            .unwrap_or_default();
-        for id in ids {
-            self.watch(id, conversation);
-        }
+            .into_iter()
+            .flatten()
+            .copied()
+            .collect();
+        inner.watch_all(&ids, conversation);
     }
 
     /// Tells every staff socket that `user`'s presence changed.
