@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, error_of};
+use crate::helpers::{TestApp, error_of, post_json};
 
 async fn json_of(response: reqwest::Response) -> Value {
     response.json().await.expect("JSON body")
@@ -13,12 +13,7 @@ async fn json_of(response: reqwest::Response) -> Value {
 async fn an_admin_creates_a_user_who_can_then_sign_in() {
     let app = TestApp::spawn().await;
     let admin = app.signed_in("admin").await;
-    let response = admin
-        .post(app.url("/api/admin/users"))
-        .json(&json!({"username": "Erin", "display_name": " Erin Employee ", "password": "erin-secret", "roles": ["customer"], "itil": true}))
-        .send()
-        .await
-        .unwrap();
+    let response = post_json(&admin, app.url("/api/admin/users"), &json!({"username": "Erin", "display_name": " Erin Employee ", "password": "erin-secret", "roles": ["customer"], "itil": true})).await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let erin = json_of(response).await;
     assert_eq!(erin["username"], "erin", "usernames are stored lowercase");
@@ -48,12 +43,7 @@ async fn an_admin_creates_a_user_who_can_then_sign_in() {
 async fn a_taken_username_is_a_conflict() {
     let app = TestApp::spawn().await;
     let admin = app.signed_in("admin").await;
-    let response = admin
-        .post(app.url("/api/admin/users"))
-        .json(&json!({"username": "ALICE", "display_name": "Other Alice", "password": "long enough", "roles": ["agent"]}))
-        .send()
-        .await
-        .unwrap();
+    let response = post_json(&admin, app.url("/api/admin/users"), &json!({"username": "ALICE", "display_name": "Other Alice", "password": "long enough", "roles": ["agent"]})).await;
     let (status, code, _) = error_of(response).await;
     assert_eq!(
         (status, code.as_str()),
@@ -89,12 +79,7 @@ async fn refused_user_fields_store_nothing() {
         ),
     ];
     for (body, names) in cases {
-        let response = admin
-            .post(app.url("/api/admin/users"))
-            .json(&body)
-            .send()
-            .await
-            .unwrap();
+        let response = post_json(&admin, app.url("/api/admin/users"), &body).await;
         let (status, code, message) = error_of(response).await;
         assert_eq!(
             (status, code.as_str()),
@@ -170,12 +155,12 @@ async fn an_admin_changes_roles_and_password_but_cannot_lock_themselves_out() {
 async fn a_manager_builds_a_group_and_a_queue() {
     let app = TestApp::spawn().await;
     let dana = app.signed_in("dana").await;
-    let response = dana
-        .post(app.url("/api/groups"))
-        .json(&json!({"name": "Network_chat"}))
-        .send()
-        .await
-        .unwrap();
+    let response = post_json(
+        &dana,
+        app.url("/api/groups"),
+        &json!({"name": "Network_chat"}),
+    )
+    .await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let group = json_of(response).await;
     let group_id = group["id"].as_str().unwrap();
@@ -214,12 +199,7 @@ async fn a_manager_builds_a_group_and_a_queue() {
     );
     assert!(message.contains("Carol Customer"), "{message}");
 
-    let response = dana
-        .post(app.url("/api/queues"))
-        .json(&json!({"name": "Network", "group": group_id, "greeting": "Network desk here.", "inactivity_warning_seconds": 90}))
-        .send()
-        .await
-        .unwrap();
+    let response = post_json(&dana, app.url("/api/queues"), &json!({"name": "Network", "group": group_id, "greeting": "Network desk here.", "inactivity_warning_seconds": 90})).await;
     assert_eq!(response.status(), StatusCode::CREATED);
     let queue = json_of(response).await;
     assert_eq!(
@@ -304,11 +284,11 @@ async fn queue_settings_change_and_bad_settings_change_nothing() {
     let now = json_of(dana.get(&url).send().await.unwrap()).await;
     assert_eq!(now, changed, "refused changes left the queue as it was");
 
-    let dup = dana
-        .post(app.url("/api/queues"))
-        .json(&json!({"name": "IT Service Desk", "group": changed["group"]["id"]}))
-        .send()
-        .await
-        .unwrap();
+    let dup = post_json(
+        &dana,
+        app.url("/api/queues"),
+        &json!({"name": "IT Service Desk", "group": changed["group"]["id"]}),
+    )
+    .await;
     assert_eq!(error_of(dup).await.1, "already_exists");
 }

@@ -203,3 +203,20 @@ pub async fn get_json(client: &Client, url: impl reqwest::IntoUrl) -> Value {
         .await
         .expect("a JSON body")
 }
+
+/// The answer to a POST of `body` as JSON by `client`.
+pub async fn post_json(client: &Client, url: impl reqwest::IntoUrl, body: &Value) -> Response {
+    client.post(url).json(body).send().await.expect("POST")
+}
+
+/// The Prometheus text of `/metrics`.
+pub async fn metrics_text(app: &TestApp) -> String {
+    app.client()
+        .get(app.url("/metrics"))
+        .send()
+        .await
+        .expect("GET /metrics")
+        .text()
+        .await
+        .expect("text")
+}

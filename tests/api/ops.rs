@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{TestApp, error_of};
+use crate::helpers::{TestApp, error_of, metrics_text};
 
 #[tokio::test]
 async fn healthz_and_readyz_answer_when_all_is_well() {
@@ -70,14 +70,7 @@ async fn metrics_count_requests_by_route_and_status() {
     for _ in 0..3 {
         client.get(app.url("/api/me")).send().await.unwrap();
     }
-    let text = client
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = metrics_text(&app).await;
     let line = text
         .lines()
         .find(|l| {

@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, get_json};
+use crate::helpers::{TestApp, get_json, post_json};
 
 #[tokio::test]
 async fn demo_data_loads_once_and_survives_restarts() {
@@ -27,12 +27,12 @@ async fn demo_data_loads_once_and_survives_restarts() {
         .collect();
     assert_eq!(members, ["Alice Agent", "Bob Agent", "Dana Manager"]);
     // Data created after the demo load must survive too.
-    let created = admin
-        .post(app.url("/api/groups"))
-        .json(&json!({"name": "Network_chat"}))
-        .send()
-        .await
-        .unwrap();
+    let created = post_json(
+        &admin,
+        app.url("/api/groups"),
+        &json!({"name": "Network_chat"}),
+    )
+    .await;
     assert_eq!(created.status(), StatusCode::CREATED);
 
     let app = app.restart(|_| {}).await;

@@ -3,7 +3,7 @@
 use reqwest::{Method, StatusCode};
 use serde_json::json;
 
-use crate::helpers::{TestApp, error_of, get_json};
+use crate::helpers::{TestApp, error_of, get_json, post_json};
 
 /// (method, path, body) of endpoints guarded by a role.
 fn guarded(group_id: &str, user_id: &str) -> Vec<(Method, String, serde_json::Value)> {
@@ -137,12 +137,7 @@ async fn queues_are_listed_by_role() {
 
     // An agent outside the queue's group sees no queue.
     let admin = app.signed_in("admin").await;
-    let created = admin
-        .post(app.url("/api/admin/users"))
-        .json(&json!({"username": "nina", "display_name": "Nina Network", "password": "nina-password", "roles": ["agent"]}))
-        .send()
-        .await
-        .unwrap();
+    let created = post_json(&admin, app.url("/api/admin/users"), &json!({"username": "nina", "display_name": "Nina Network", "password": "nina-password", "roles": ["agent"]})).await;
     assert_eq!(created.status(), StatusCode::CREATED);
     let nina = app.client();
     assert_eq!(

@@ -4,7 +4,7 @@
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, error_of, get_json};
+use crate::helpers::{TestApp, error_of, get_json, post_json};
 use crate::socket::Ws;
 
 pub async fn queue_id(app: &TestApp) -> String {
@@ -15,12 +15,12 @@ pub async fn queue_id(app: &TestApp) -> String {
 /// `who` starts a session with `message`; returns the answer's status and body.
 pub async fn start(app: &TestApp, who: &Client, message: &str) -> (StatusCode, Value) {
     let queue = queue_id(app).await;
-    let response = who
-        .post(app.url(&format!("/api/queues/{queue}/sessions")))
-        .json(&json!({"client_id": format!("start-{message}"), "message": message}))
-        .send()
-        .await
-        .unwrap();
+    let response = post_json(
+        who,
+        app.url(&format!("/api/queues/{queue}/sessions")),
+        &json!({"client_id": format!("start-{message}"), "message": message}),
+    )
+    .await;
     (response.status(), response.json().await.unwrap())
 }
 
@@ -32,11 +32,12 @@ pub async fn post(
     body: &str,
     client_id: &str,
 ) -> reqwest::Response {
-    who.post(app.url(&format!("/api/conversations/{conv}/entries")))
-        .json(&json!({"client_id": client_id, "kind": kind, "body": body}))
-        .send()
-        .await
-        .unwrap()
+    post_json(
+        who,
+        app.url(&format!("/api/conversations/{conv}/entries")),
+        &json!({"client_id": client_id, "kind": kind, "body": body}),
+    )
+    .await
 }
 
 pub async fn entries(app: &TestApp, who: &Client, conv: &str) -> Vec<Value> {
@@ -298,12 +299,7 @@ async fn transfer_goes_to_an_online_member_of_the_group_only() {
     let (_, code, _) = error_of(transfer(app.user_id("alice").await, None).await).await;
     assert_eq!(code, "same_agent");
     let admin = app.signed_in("admin").await;
-    let nina: Value = admin
-        .post(app.url("/api/admin/users"))
-        .json(&json!({"username": "nina", "display_name": "Nina Network", "password": "nina-password", "roles": ["agent"]}))
-        .send()
-        .await
-        .unwrap()
+    let nina: Value = post_json(&admin, app.url("/api/admin/users"), &json!({"username": "nina", "display_name": "Nina Network", "password": "nina-password", "roles": ["agent"]})).await
         .json()
         .await
         .unwrap();
@@ -375,12 +371,12 @@ async fn canned_messages_are_managed_and_posted_with_placeholders_filled() {
         "six demo canned messages"
     );
 
-    let refused = dana
-        .post(&url)
-        .json(&json!({"title": "Bad", "body": "Hi {customer.nickname}"}))
-        .send()
-        .await
-        .unwrap();
+    let refused = post_json(
+        &dana,
+        &url,
+        &json!({"title": "Bad", "body": "Hi {customer.nickname}"}),
+    )
+    .await;
     let (status, code, message) = error_of(refused).await;
     assert_eq!(
         (status, code.as_str()),
@@ -388,27 +384,15 @@ async fn canned_messages_are_managed_and_posted_with_placeholders_filled() {
     );
     assert!(message.contains("{customer.nickname}"), "{message}");
     let alice = app.signed_in("alice").await;
-    let (status, ..) = error_of(
-        alice
-            .post(&url)
-            .json(&json!({"title": "X", "body": "Y"}))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, ..) =
+        error_of(post_json(&alice, &url, &json!({"title": "X", "body": "Y"})).await).await;
     assert_eq!(
         status,
         StatusCode::FORBIDDEN,
         "agents use canned messages, managers keep them"
     );
 
-    let created = dana
-        .post(&url)
-        .json(&json!({"title": "Reboot", "body": "{customer.first_name}, please reboot. – {agent.first_name}, {queue.name}"}))
-        .send()
-        .await
-        .unwrap();
+    let created = post_json(&dana, &url, &json!({"title": "Reboot", "body": "{customer.first_name}, please reboot. – {agent.first_name}, {queue.name}"})).await;
     assert_eq!(created.status(), StatusCode::CREATED);
     let canned: Value = created.json().await.unwrap();
     let canned_id = canned["id"].as_str().unwrap();
@@ -428,12 +412,12 @@ async fn canned_messages_are_managed_and_posted_with_placeholders_filled() {
         .send()
         .await
         .unwrap();
-    let posted = alice
-        .post(app.url(&format!("/api/conversations/{id}/canned/{canned_id}")))
-        .json(&json!({"client_id": "canned-1"}))
-        .send()
-        .await
-        .unwrap();
+    let posted = post_json(
+        &alice,
+        app.url(&format!("/api/conversations/{id}/canned/{canned_id}")),
+        &json!({"client_id": "canned-1"}),
+    )
+    .await;
     assert_eq!(posted.status(), StatusCode::CREATED);
     let entry: Value = posted.json().await.unwrap();
     assert_eq!(entry["kind"], "comment");
@@ -441,12 +425,12 @@ async fn canned_messages_are_managed_and_posted_with_placeholders_filled() {
         entry["body"],
         "Carol, please restart. – Alice, IT Service Desk"
     );
-    let again = alice
-        .post(app.url(&format!("/api/conversations/{id}/canned/{canned_id}")))
-        .json(&json!({"client_id": "canned-1"}))
-        .send()
-        .await
-        .unwrap();
+    let again = post_json(
+        &alice,
+        app.url(&format!("/api/conversations/{id}/canned/{canned_id}")),
+        &json!({"client_id": "canned-1"}),
+    )
+    .await;
     assert_eq!(
         again.status(),
         StatusCode::OK,
@@ -466,12 +450,12 @@ async fn canned_messages_are_managed_and_posted_with_placeholders_filled() {
         .await
         .unwrap();
     assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
-    let gone = alice
-        .post(app.url(&format!("/api/conversations/{id}/canned/{canned_id}")))
-        .json(&json!({"client_id": "canned-2"}))
-        .send()
-        .await
-        .unwrap();
+    let gone = post_json(
+        &alice,
+        app.url(&format!("/api/conversations/{id}/canned/{canned_id}")),
+        &json!({"client_id": "canned-2"}),
+    )
+    .await;
     assert_eq!(error_of(gone).await.0, StatusCode::NOT_FOUND);
 }
 
@@ -657,32 +641,32 @@ async fn previews_and_unread_counts_follow_visibility_and_read_marks() {
     );
 
     let last_seq = for_alice["last_seq"].as_i64().unwrap();
-    let read = carol
-        .post(app.url(&format!("/api/conversations/{id}/read")))
-        .json(&json!({"seq": last_seq}))
-        .send()
-        .await
-        .unwrap();
+    let read = post_json(
+        &carol,
+        app.url(&format!("/api/conversations/{id}/read")),
+        &json!({"seq": last_seq}),
+    )
+    .await;
     assert_eq!(read.status(), StatusCode::NO_CONTENT);
     assert_eq!(summary(&carol).await["unread"], 0);
-    let back = carol
-        .post(app.url(&format!("/api/conversations/{id}/read")))
-        .json(&json!({"seq": 1}))
-        .send()
-        .await
-        .unwrap();
+    let back = post_json(
+        &carol,
+        app.url(&format!("/api/conversations/{id}/read")),
+        &json!({"seq": 1}),
+    )
+    .await;
     assert_eq!(back.status(), StatusCode::NO_CONTENT);
     assert_eq!(
         summary(&carol).await["unread"],
         0,
         "a read mark never moves back"
     );
-    let beyond = carol
-        .post(app.url(&format!("/api/conversations/{id}/read")))
-        .json(&json!({"seq": last_seq + 1}))
-        .send()
-        .await
-        .unwrap();
+    let beyond = post_json(
+        &carol,
+        app.url(&format!("/api/conversations/{id}/read")),
+        &json!({"seq": last_seq + 1}),
+    )
+    .await;
     assert_eq!(error_of(beyond).await.1, "invalid");
 
     let listed: Value = get_json(&carol, app.url("/api/conversations")).await;

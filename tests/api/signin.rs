@@ -5,7 +5,7 @@ use std::time::Duration;
 use reqwest::StatusCode;
 use serde_json::{Value, json};
 
-use crate::helpers::{TestApp, error_of, get_json};
+use crate::helpers::{TestApp, error_of, get_json, post_json};
 
 #[tokio::test]
 async fn sign_in_returns_the_user_and_a_hardened_cookie() {
@@ -252,13 +252,13 @@ async fn parallel_guesses_cannot_slip_past_the_slow_down() {
         let client = app.client();
         let url = app.url("/api/session");
         async move {
-            client
-                .post(url)
-                .json(&json!({"username": "alice", "password": format!("guess {n}")}))
-                .send()
-                .await
-                .unwrap()
-                .status()
+            post_json(
+                &client,
+                url,
+                &json!({"username": "alice", "password": format!("guess {n}")}),
+            )
+            .await
+            .status()
         }
     });
     let statuses = futures_util::future::join_all(guesses).await;

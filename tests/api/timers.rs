@@ -9,7 +9,7 @@ use switchboard::domain::session::{Deadline, DeadlineKind};
 use switchboard::domain::{ConversationId, Timestamp};
 use switchboard::storage::{Act, CommandError, Db};
 
-use crate::helpers::{START, TestApp, get_json};
+use crate::helpers::{START, TestApp, get_json, metrics_text};
 use crate::sessions::{entries, post, start};
 use crate::socket::Ws;
 
@@ -18,15 +18,7 @@ async fn spawn() -> TestApp {
 }
 
 async fn timer_rounds(app: &TestApp) -> u64 {
-    let text = app
-        .client()
-        .get(app.url("/metrics"))
-        .send()
-        .await
-        .unwrap()
-        .text()
-        .await
-        .unwrap();
+    let text = metrics_text(app).await;
     text.lines()
         .find_map(|l| l.strip_prefix("switchboard_timer_rounds_total "))
         .and_then(|n| n.trim().parse().ok())
