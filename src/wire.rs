@@ -562,10 +562,9 @@ pub struct MarkRead {
 #[serde(deny_unknown_fields)]
 pub struct Typing {
     pub active: bool,
-    /// What is being typed: a comment (the default) or a work note, shown only to those who
-    /// may see work notes.
-    #[serde(default)]
-    pub kind: Option<PostKind>,
+    /// What is being typed: a comment, or a work note (shown only to those who may see work
+    /// notes). Required: an indicator of unknown kind never reaches the customer.
+    pub kind: PostKind,
 }
 
 /// A frame the client sends on the WebSocket.
@@ -593,9 +592,8 @@ pub enum ClientFrame {
     Typing {
         conversation: String,
         active: bool,
-        /// `comment` (default) or `work_note`.
-        #[serde(default)]
-        kind: Option<PostKind>,
+        /// `comment` or `work_note` (required).
+        kind: PostKind,
     },
     Presence {
         status: PresenceStatus,

@@ -273,7 +273,7 @@ impl Session {
                 kind,
             } => {
                 let audience =
-                    session::audience_of_post(kind.unwrap_or(wire::PostKind::Comment).into());
+                    session::audience_of_post(kind.into());
                 let result = match parse_id(&conversation) {
                     Ok(id) => self.state.typing(id, &self.user, active, audience).await,
                     Err(e) => Err(e),

@@ -327,8 +327,7 @@ async fn typing(
     ApiPath(id): ApiPath<ConversationId>,
     ApiJson(body): ApiJson<wire::Typing>,
 ) -> Result<StatusCode, AppError> {
-    let kind = body.kind.unwrap_or(wire::PostKind::Comment);
-    let audience = session::audience_of_post(kind.into());
+    let audience = session::audience_of_post(body.kind.into());
     state
         .typing(id, &current.user, body.active, audience)
         .await?;

@@ -177,7 +177,7 @@ async fn a_session_goes_from_queue_to_accept_to_close() {
 
     // Typing reaches the other side, never the log.
     carol_ws
-        .send(json!({"type": "typing", "conversation": id, "active": true}))
+        .send(json!({"type": "typing", "conversation": id, "active": true, "kind": "comment"}))
         .await;
     let typing = alice.find(|f| f["type"] == "typing").await;
     assert_eq!(
@@ -508,7 +508,7 @@ async fn bad_socket_input_gets_errors_and_a_flood_closes_only_that_socket() {
 
     let (mut bystander, _) = Ws::connect(&app, "alice", json!({})).await;
     for n in 0..400 {
-        ws.send(json!({"type": "typing", "conversation": id, "active": n % 2 == 0}))
+        ws.send(json!({"type": "typing", "conversation": id, "active": n % 2 == 0, "kind": "comment"}))
             .await;
     }
     assert_eq!(
@@ -783,7 +783,7 @@ async fn a_repeated_send_reveals_nothing_to_someone_who_lost_access() {
         .find(|f| f["type"] == "error" || f["type"] == "ack")
         .await;
     assert_eq!(answer["error"]["code"], "not_found", "{answer}");
-    ws.send(json!({"type": "typing", "conversation": id, "active": true}))
+    ws.send(json!({"type": "typing", "conversation": id, "active": true, "kind": "comment"}))
         .await;
     assert_eq!(
         ws.find(|f| f["type"] == "error").await["error"]["code"],
@@ -850,8 +850,14 @@ async fn authors_receive_what_they_post_and_only_itil_holders_see_work_note_typi
         typing["user"]["display_name"], "Dana Manager",
         "agents see a work note being typed"
     );
+    // An indicator of unknown kind is refused, never treated as a comment.
     alice_ws
         .send(json!({"type": "typing", "conversation": id, "active": true}))
+        .await;
+    let refused = alice_ws.find(|f| f["type"] == "error").await;
+    assert_eq!(refused["error"]["code"], "invalid", "typing without kind: {refused}");
+    alice_ws
+        .send(json!({"type": "typing", "conversation": id, "active": true, "kind": "comment"}))
         .await;
     let seen = carol_ws.find(|f| f["type"] == "typing").await;
     assert_eq!(

@@ -309,7 +309,7 @@ function ClosedPanel({ conversation }: { conversation: Conversation }) {
 function Composer({ conversation }: { conversation: Conversation }) {
   const text = useSignal("");
   const problem = useSignal<string | null>(null);
-  const typing = useMemo(() => new TypingThrottle((active) => connection.value?.setTyping(conversation.id, active)), [conversation.id]);
+  const typing = useMemo(() => new TypingThrottle((active) => connection.value?.setTyping(conversation.id, active, "comment")), [conversation.id]);
 
   function send() {
     const body = text.value.trim();

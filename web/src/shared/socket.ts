@@ -237,8 +237,9 @@ export class Connection {
     else this.unsentReads.add(conversation);
   }
 
-  setTyping(conversation: string, active: boolean): void {
-    if (this.greeted) this.transmit({ type: "typing", conversation, active });
+  /** The kind is required: the server shows a work note's typing only to those who may see work notes. */
+  setTyping(conversation: string, active: boolean, kind: PostKind): void {
+    if (this.greeted) this.transmit({ type: "typing", conversation, active, kind });
   }
 
   setPresence(status: "available" | "away"): void {

@@ -45,7 +45,7 @@ export function MessageField({ conversation, user }: { conversation: Conversatio
   const field = useRef<HTMLTextAreaElement>(null);
   const hintId = `composer-hint-${conversation.id}`;
   const itil = useCustomerItil(conversation.customer?.id);
-  const typing = useMemo(() => new TypingThrottle((active) => connection.value?.setTyping(conversation.id, active)), [conversation.id]);
+  const typing = useMemo(() => new TypingThrottle((active) => connection.value?.setTyping(conversation.id, active, mode.peek())), [conversation.id]);
 
   // Losing the right to comment forces Work Note; gaining it never switches a Work Note to Comment.
   useEffect(() => {
@@ -67,9 +67,10 @@ export function MessageField({ conversation, user }: { conversation: Conversatio
 
   function setMode(next: PostKind) {
     if (next === "comment" && !canComment) return;
+    // The stop goes out under the old kind, so those who saw the start see it end.
+    typing.set(false);
     mode.value = next;
     if (next === "work_note") pickerOpen.value = false;
-    typing.set(false);
   }
 
   function send() {
