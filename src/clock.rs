@@ -1,7 +1,7 @@
 //! Where time comes from: the system clock in production, a manual clock in tests, so the
 //! 2- and 3-minute timers are tested in milliseconds.
 
-use std::sync::atomic::{AtomicI64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicI64, Ordering};
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use crate::domain::Timestamp;
@@ -27,23 +27,39 @@ impl Clock for SystemClock {
 
 /// A clock that moves only when told to.
 #[derive(Debug)]
-pub struct ManualClock(AtomicI64);
+pub struct ManualClock {
+    now: AtomicI64,
+    broken: AtomicBool,
+}
 
 impl ManualClock {
     pub fn new(start: Timestamp) -> Self {
-        ManualClock(AtomicI64::new(start.0))
+        ManualClock {
+            now: AtomicI64::new(start.0),
+            broken: AtomicBool::new(false),
+        }
     }
 
     pub fn advance(&self, by: Duration) {
-        self.0.fetch_add(
+        self.now.fetch_add(
             i64::try_from(by.as_millis()).unwrap_or(i64::MAX),
             Ordering::SeqCst,
         );
+    }
+
+    /// From now on every reading panics: how tests make a server task die, to see that the
+    /// server notices and stops.
+    pub fn break_down(&self) {
+        self.broken.store(true, Ordering::SeqCst);
     }
 }
 
 impl Clock for ManualClock {
     fn now(&self) -> Timestamp {
-        Timestamp(self.0.load(Ordering::SeqCst))
+        assert!(
+            !self.broken.load(Ordering::SeqCst),
+            "the manual clock was broken on purpose"
+        );
+        Timestamp(self.now.load(Ordering::SeqCst))
     }
 }

@@ -61,11 +61,35 @@ pub struct Config {
           value_parser = clap::value_parser!(u64).range(1..=60_000))]
     pub timer_poll_ms: u64,
 
-    /// Frames per second a client may send on a socket (after a burst of five times as many);
-    /// a sustained flood beyond it closes the socket with 1008.
+    /// Frames per second a client may send on a socket (after a burst of five times as many).
+    /// A faster client is slowed down (its socket is not read until it may send again).
     #[arg(long, env = "SWITCHBOARD_SOCKET_FRAMES_PER_SECOND", default_value_t = 20,
           value_parser = clap::value_parser!(u32).range(1..=1_000_000))]
     pub socket_frames_per_second: u32,
+
+    /// Seconds a client may go on sending faster than allowed while slowed down, before its
+    /// socket is closed with 1008.
+    #[arg(long, env = "SWITCHBOARD_SOCKET_FLOOD_SECONDS", default_value_t = 30,
+          value_parser = clap::value_parser!(u32).range(1..=3600))]
+    pub socket_flood_seconds: u32,
+
+    /// How often the server pings each socket, in milliseconds. A socket that has sent nothing
+    /// (not even a pong) for two of these is taken for dead and dropped.
+    #[arg(long, env = "SWITCHBOARD_SOCKET_PING_MS", default_value_t = 30_000,
+          value_parser = clap::value_parser!(u64).range(50..=600_000))]
+    pub socket_ping_ms: u64,
+
+    /// The most sockets one user may have open on a node (tabs, devices); one more is closed
+    /// with 1008 and the reason `too many sockets`.
+    #[arg(long, env = "SWITCHBOARD_MAX_SOCKETS_PER_USER", default_value_t = 16,
+          value_parser = clap::value_parser!(u32).range(1..=10_000))]
+    pub max_sockets_per_user: u32,
+
+    /// Passwords hashed at once (each takes about 19 MiB for a moment); sign-ins beyond wait
+    /// briefly, then get 503 with `Retry-After`.
+    #[arg(long, env = "SWITCHBOARD_PASSWORD_HASHERS", default_value_t = 2,
+          value_parser = clap::value_parser!(u32).range(1..=64))]
+    pub password_hashers: u32,
 }
 
 impl Config {

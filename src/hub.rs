@@ -3,7 +3,7 @@
 //! queue's group). The pushes are signals with a copy of what was committed: a socket that
 //! falls behind (its channel full) is marked lagged and re-reads the log, which is the truth.
 
-use std::collections::{HashMap, HashSet};
+use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::time::{Duration, Instant};
@@ -18,6 +18,11 @@ pub const TYPING_EVERY: Duration = Duration::from_secs(2);
 
 /// How many pushes may wait for one socket before it is marked lagged.
 const SOCKET_BUFFER: usize = 1024;
+
+/// The most conversations one socket watches; beyond, the oldest watched is forgotten (a
+/// client reading it again asks with `watch`). Keeps an agent's socket from growing all day
+/// with every session its queues ever saw.
+pub const MAX_WATCHED: usize = 2000;
 
 /// A conversation as sockets show it: with its queue position while queued.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,18 +41,20 @@ pub enum Status {
     Offline,
 }
 
-/// Something a socket should tell its client.
+/// Something a socket should tell its client. Each push carries the conversation it is about
+/// (as committed), so the socket checks the viewer's current rights at delivery, in memory:
+/// being watched is not an authorization.
 #[derive(Debug, Clone)]
 pub enum Push {
-    Entries(ConversationId, Arc<[Entry]>),
+    Entries(Arc<Conversation>, Arc<[Entry]>),
     Conversation(Arc<ConversationView>),
     Offer(Arc<ConversationView>),
     Withdraw {
-        conversation: ConversationId,
+        conversation: Arc<Conversation>,
         by: Option<Person>,
     },
     Typing {
-        conversation: ConversationId,
+        conversation: Arc<Conversation>,
         user: Person,
         active: bool,
         audience: Audience,
@@ -57,6 +64,11 @@ pub enum Push {
         status: Status,
     },
 }
+
+/// Why a socket could not register.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, thiserror::Error)]
+#[error("this user already has {0} sockets open")]
+pub struct TooManySockets(pub usize);
 
 /// A registered socket's end: its pushes, and whether it missed some.
 pub struct Registration {
@@ -70,6 +82,8 @@ struct Subscriber {
     staff: bool,
     groups: Vec<GroupId>,
     watching: HashSet<ConversationId>,
+    /// The order conversations were watched in, to forget the oldest beyond [`MAX_WATCHED`].
+    watch_order: VecDeque<ConversationId>,
     tx: mpsc::Sender<Push>,
     lagged: Arc<AtomicBool>,
 }
@@ -86,13 +100,26 @@ struct Inner {
 
 impl Inner {
     fn watch(&mut self, id: u64, conversation: ConversationId) {
-        if let Some(sub) = self.sockets.get_mut(&id) {
-            sub.watching.insert(conversation);
-            self.by_conversation
-                .entry(conversation)
-                .or_default()
-                .insert(id);
+        let Some(sub) = self.sockets.get_mut(&id) else {
+            return;
+        };
+        if !sub.watching.insert(conversation) {
+            return;
         }
+        sub.watch_order.push_back(conversation);
+        let forgotten = if sub.watching.len() > MAX_WATCHED {
+            sub.watch_order.pop_front()
+        } else {
+            None
+        };
+        if let Some(old) = forgotten {
+            sub.watching.remove(&old);
+            remove_from(&mut self.by_conversation, &old, id);
+        }
+        self.by_conversation
+            .entry(conversation)
+            .or_default()
+            .insert(id);
     }
 
     fn watch_all(&mut self, ids: &[u64], conversation: ConversationId) {
@@ -115,12 +142,26 @@ impl Hub {
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
     }
 
-    /// Registers a socket of `user` (staff or not), in the given groups.
-    pub fn register(&self, user: UserId, staff: bool, groups: Vec<GroupId>) -> Registration {
+    /// Registers a socket of `user` (staff or not) in the groups whose queues they work, unless
+    /// the user already has `max_per_user` sockets on this node.
+    pub fn register(
+        &self,
+        user: UserId,
+        staff: bool,
+        groups: Vec<GroupId>,
+        max_per_user: usize,
+    ) -> Result<Registration, TooManySockets> {
+        let mut inner = self.lock();
+        if inner
+            .by_user
+            .get(&user)
+            .is_some_and(|s| s.len() >= max_per_user)
+        {
+            return Err(TooManySockets(max_per_user));
+        }
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
         let (tx, pushes) = mpsc::channel(SOCKET_BUFFER);
         let lagged = Arc::new(AtomicBool::new(false));
-        let mut inner = self.lock();
         inner.by_user.entry(user).or_default().insert(id);
         for g in &groups {
             inner.by_group.entry(*g).or_default().insert(id);
@@ -130,11 +171,17 @@ impl Hub {
             staff,
             groups,
             watching: HashSet::new(),
+            watch_order: VecDeque::new(),
             tx,
             lagged: lagged.clone(),
         };
         inner.sockets.insert(id, subscriber);
-        Registration { id, pushes, lagged }
+        Ok(Registration { id, pushes, lagged })
+    }
+
+    /// How many sockets are open on this node.
+    pub fn sockets(&self) -> usize {
+        self.lock().sockets.len()
     }
 
     pub fn unregister(&self, id: u64) {
@@ -181,12 +228,12 @@ impl Hub {
             .is_some_and(|s| !s.is_empty())
     }
 
-    pub fn publish_entries(&self, conversation: ConversationId, entries: Vec<Entry>) {
+    pub fn publish_entries(&self, conversation: Arc<Conversation>, entries: Vec<Entry>) {
         if entries.is_empty() {
             return;
         }
-        let push = Push::Entries(conversation, entries.into());
-        self.to_watchers(conversation, &push);
+        let id = conversation.id;
+        self.to_watchers(id, &Push::Entries(conversation, entries.into()));
     }
 
     pub fn publish_conversation(&self, view: ConversationView) {
@@ -200,7 +247,7 @@ impl Hub {
     }
 
     /// The session is no longer on offer (accepted by `by`, or gone).
-    pub fn withdraw(&self, group: GroupId, conversation: ConversationId, by: Option<Person>) {
+    pub fn withdraw(&self, group: GroupId, conversation: Arc<Conversation>, by: Option<Person>) {
         self.to_group(group, &Push::Withdraw { conversation, by });
     }
 
@@ -210,14 +257,15 @@ impl Hub {
     pub fn typing(
         &self,
         from: UserId,
-        conversation: ConversationId,
+        conversation: Arc<Conversation>,
         user: Person,
         active: bool,
         audience: Audience,
     ) {
         let mut inner = self.lock();
         let now = Instant::now();
-        let key = (from, conversation);
+        let id = conversation.id;
+        let key = (from, id);
         if active {
             if inner
                 .typing_sent
@@ -230,7 +278,7 @@ impl Hub {
         } else {
             inner.typing_sent.remove(&key);
         }
-        let Some(ids) = inner.by_conversation.get(&conversation) else {
+        let Some(ids) = inner.by_conversation.get(&id) else {
             return;
         };
         let push = Push::Typing {
@@ -261,10 +309,18 @@ impl Hub {
 
     /// Tells every staff socket that `user`'s presence changed.
     pub fn presence(&self, user: Person, status: Status) {
+        self.presence_except(None, user, status);
+    }
+
+    /// [`Hub::presence`] to every staff socket but `except` (a socket that learns its own
+    /// presence in its answer to `hello`).
+    pub fn presence_except(&self, except: Option<u64>, user: Person, status: Status) {
         let inner = self.lock();
         let push = Push::Presence { user, status };
-        for sub in inner.sockets.values().filter(|s| s.staff) {
-            send(sub, push.clone());
+        for (id, sub) in &inner.sockets {
+            if sub.staff && Some(*id) != except {
+                send(sub, push.clone());
+            }
         }
     }
 

@@ -20,7 +20,7 @@ pub mod timers;
 pub mod wire;
 pub mod ws;
 
-use std::future::Future;
+use std::future::{Future, IntoFuture};
 use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Duration;
@@ -28,6 +28,7 @@ use std::time::Duration;
 use axum::http::Uri;
 use axum::serve::ListenerExt;
 use tokio::net::TcpListener;
+use tokio_util::sync::CancellationToken;
 
 use clock::{Clock, SystemClock};
 pub use config::Config;
@@ -43,6 +44,9 @@ pub enum ServerError {
     Storage(#[from] StorageError),
     #[error("network: {0}")]
     Io(#[from] std::io::Error),
+    /// A task the server cannot run without (the database writer, the timer worker) stopped.
+    #[error("the {0} stopped")]
+    TaskDied(&'static str),
 }
 
 /// Runs the server on `listener` until `shutdown` completes, then drains connections and
@@ -79,27 +83,90 @@ pub async fn run_with_clock(
         }
     }
 
-    let state = AppState::new(db.clone(), clock, web);
-    let timers = timers::spawn(state.clone(), Duration::from_millis(config.timer_poll_ms));
-    let app = http::router(state);
+    let hashers = config.password_hashers as usize;
+    let state = AppState::new(
+        db.clone(),
+        clock,
+        web,
+        credentials::Hashers::new(hashers, HASH_WAITING_PER_HASHER * hashers),
+    );
+    let stop_timers = CancellationToken::new();
+    let mut timers = Some(tokio::spawn(timers::run(
+        state.clone(),
+        Duration::from_millis(config.timer_poll_ms),
+        stop_timers.clone(),
+    )));
+    let app = http::router(state.clone());
     let listener = listener.tap_io(|tcp| {
         // Small frames must not wait for Nagle's algorithm.
         if let Err(e) = tcp.set_nodelay(true) {
             tracing::warn!(error = %e, "TCP_NODELAY not set");
         }
     });
+    // The caller's signal starts the shutdown; so does a server task that dies.
+    let stopping = state.shutdown.clone();
+    tokio::spawn(async move {
+        tokio::select! {
+            () = shutdown => stopping.cancel(),
+            () = stopping.cancelled() => {}
+        }
+    });
     tracing::info!(address = %local, "listening");
-    axum::serve(
+    let server = axum::serve(
         listener,
         app.into_make_service_with_connect_info::<SocketAddr>(),
     )
-    .with_graceful_shutdown(shutdown)
-    .await?;
-    timers.abort();
+    .with_graceful_shutdown(state.shutdown.clone().cancelled_owned())
+    .into_future();
+    tokio::pin!(server);
+    // Supervision: the writer and the timer worker run as long as the server does.
+    let died = tokio::select! {
+        served = &mut server => {
+            served?;
+            None
+        }
+        ended = async { timers.as_mut().expect("the timer worker is running").await } => {
+            timers = None;
+            if let Err(e) = ended {
+                tracing::error!(error = %e, "the timer worker failed");
+            }
+            Some("timer worker")
+        }
+        () = db.writer_stopped() => Some("database writer"),
+    };
+    if let Some(task) = died {
+        tracing::error!(task, "a server task stopped; shutting down");
+        state.mark_broken(task);
+        state.shutdown.cancel();
+        (&mut server).await?;
+    }
+    // Sockets have been told to reconnect (1012); commands in flight finish before the
+    // database closes.
+    state.tasks.close();
+    if tokio::time::timeout(DRAIN, state.tasks.wait())
+        .await
+        .is_err()
+    {
+        tracing::warn!("work still in flight after {DRAIN:?}; closing anyway");
+    }
+    stop_timers.cancel();
+    if let Some(timers) = timers {
+        let _ = timers.await;
+    }
     db.close().await;
-    tracing::info!("stopped");
-    Ok(())
+    match died {
+        Some(task) => Err(ServerError::TaskDied(task)),
+        None => {
+            tracing::info!("stopped");
+            Ok(())
+        }
+    }
 }
+
+/// Password checks that may wait for a free hasher, per hasher.
+const HASH_WAITING_PER_HASHER: usize = 8;
+/// How long a stopping server waits for sockets and commands in flight.
+const DRAIN: Duration = Duration::from_secs(10);
 
 /// Which origins may make browser requests, and whether cookies need `Secure`.
 fn web_settings(config: &Config, local: SocketAddr) -> Result<WebSettings, ServerError> {
@@ -133,6 +200,9 @@ fn web_settings(config: &Config, local: SocketAddr) -> Result<WebSettings, Serve
         secure_cookies,
         session_idle: Duration::from_secs(u64::from(config.session_idle_minutes) * 60),
         socket_frames_per_second: config.socket_frames_per_second,
+        socket_flood: Duration::from_secs(u64::from(config.socket_flood_seconds)),
+        socket_ping: Duration::from_millis(config.socket_ping_ms),
+        max_sockets_per_user: config.max_sockets_per_user as usize,
     })
 }
 

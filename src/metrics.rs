@@ -9,6 +9,7 @@ use axum::response::Response;
 use prometheus_client::encoding::EncodeLabelSet;
 use prometheus_client::metrics::counter::Counter;
 use prometheus_client::metrics::family::Family;
+use prometheus_client::metrics::gauge::Gauge;
 use prometheus_client::metrics::histogram::{Histogram, exponential_buckets};
 use prometheus_client::registry::Registry;
 
@@ -38,6 +39,10 @@ pub struct Metrics {
     pub timer_rounds: Counter,
     /// Inactivity deadlines fired (warnings and closes).
     pub deadlines_fired: Counter,
+    /// WebSockets open on this node.
+    pub sockets_open: Gauge,
+    /// Expired web sessions and forgotten sign-in failures removed.
+    pub purged: Counter,
 }
 
 impl Default for Metrics {
@@ -69,12 +74,22 @@ impl Default for Metrics {
             "Inactivity deadlines fired",
             deadlines_fired.clone(),
         );
+        let sockets_open = Gauge::default();
+        registry.register("sockets_open", "WebSockets open", sockets_open.clone());
+        let purged = Counter::default();
+        registry.register(
+            "purged_rows",
+            "Expired web sessions and old sign-in failures removed",
+            purged.clone(),
+        );
         Metrics {
             registry,
             requests,
             latency,
             timer_rounds,
             deadlines_fired,
+            sockets_open,
+            purged,
         }
     }
 }

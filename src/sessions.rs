@@ -5,18 +5,23 @@
 use crate::domain::session::{
     self, Audience, Command, Conversation, Deadline, DeadlineKind, Refusal, SessionState, Viewer,
 };
-use crate::domain::{ConversationId, Queue, QueueId, User, UserId};
+use std::sync::Arc;
+
+use crate::domain::{ConversationId, GroupId, Queue, User, UserId};
 use crate::http::AppState;
 use crate::http::error::AppError;
 use crate::hub::ConversationView;
 use crate::storage::{Act, Applied, CommandError};
 
 /// Runs `work` in a task of its own and waits for it: dropping the caller (a client that
-/// disconnected) does not cancel it.
+/// disconnected) does not cancel it, and a stopping server waits for it before the database
+/// closes.
 async fn detached<T: Send + 'static>(
+    tasks: &tokio_util::task::TaskTracker,
     work: impl std::future::Future<Output = Result<T, AppError>> + Send + 'static,
 ) -> Result<T, AppError> {
-    tokio::spawn(work)
+    tasks
+        .spawn(work)
         .await
         .map_err(|e| AppError::Internal(format!("a session task failed: {e}")))?
 }
@@ -81,51 +86,40 @@ impl AppState {
         })
     }
 
+    /// The groups `user` is a member of (raw membership: the domain adds the role).
+    pub async fn memberships(&self, user: &User) -> Result<Vec<GroupId>, AppError> {
+        Ok(self.db.groups_of(user.id).await?)
+    }
+
     /// The conversations `user` takes part in (a customer's sessions; for staff those assigned
     /// to them or written in by them) and, for staff, the sessions waiting in the queues they
     /// work (managers: every queue). Only conversations `user` may view.
     pub async fn conversations_for(&self, user: &User) -> Result<Vec<Conversation>, AppError> {
+        let memberships = self.memberships(user).await?;
         let mut convs = self.db.conversations_of(user.id, LIST_LIMIT).await?;
-        if user.roles.is_staff() {
-            let queues = if user.roles.can_manage_queues() {
-                self.db.queues().await?
-            } else {
-                self.db.queues_worked_by(user.id).await?
-            };
-            for queue in queues {
-                for waiting in self.db.queued_sessions(queue.id).await? {
-                    if !convs.iter().any(|c| c.id == waiting.id) {
-                        convs.push(waiting);
-                    }
+        for queue in self.db.queues().await? {
+            let member = memberships.contains(&queue.settings.group);
+            let oversees = user.roles.can_manage_queues() && !user.disabled;
+            if !(oversees || session::staff_of_queue(user, member)) {
+                continue;
+            }
+            for waiting in self.db.queued_sessions(queue.id).await? {
+                if !convs.iter().any(|c| c.id == waiting.id) {
+                    convs.push(waiting);
                 }
             }
         }
-        // Whether `user` works a queue, asked once per queue rather than per conversation.
-        let mut works: std::collections::HashMap<QueueId, bool> = std::collections::HashMap::new();
-        let mut visible = Vec::with_capacity(convs.len());
-        for conv in convs {
-            let in_group = match conv.queue {
-                Some(queue) if user.roles.is_staff() => match works.get(&queue) {
-                    Some(known) => *known,
-                    None => *works
-                        .entry(queue)
-                        .or_insert(self.db.works_queue(user.id, queue).await?),
-                },
-                _ => false,
-            };
-            if session::can_view(&conv, &Viewer { user, in_group }) {
-                visible.push(conv);
-            }
-        }
-        Ok(visible)
+        convs.retain(|conv| session::can_view(conv, &Viewer::of(user, conv, &memberships)));
+        Ok(convs)
     }
 
-    /// The queued sessions offered to `user`: those in queues whose group they are a member of.
-    /// The same rule as live offers, which go to the sockets of the queue's group.
+    /// The queued sessions offered to `user`: those in the queues they are staff of. The same
+    /// rule as live offers, checked again at delivery.
     pub async fn offers_for(&self, user: &User) -> Result<Vec<Conversation>, AppError> {
+        let groups = session::queue_groups(user, &self.memberships(user).await?);
         let mut offers = Vec::new();
-        if user.roles.is_staff() {
-            for queue in self.db.queues_worked_by(user.id).await? {
+        for queue in self.db.queues().await? {
+            if groups.contains(&queue.settings.group) {
                 offers.extend(self.db.queued_sessions(queue.id).await?);
             }
         }
@@ -144,22 +138,22 @@ impl AppState {
         let conv = self.visible_conversation(conversation, user).await?;
         if conv.state != SessionState::Closed {
             self.hub
-                .typing(user.id, conversation, user.into(), active, audience);
+                .typing(user.id, Arc::new(conv), user.into(), active, audience);
         }
         Ok(())
     }
 
-    /// Who `user` is to the conversation (a member of its queue's group or not).
+    /// Who `user` is to the conversation (staff of its queue or not).
     pub async fn viewer_of<'a>(
         &self,
         conv: &Conversation,
         user: &'a User,
     ) -> Result<Viewer<'a>, AppError> {
-        let in_group = match conv.queue {
-            Some(queue) if user.roles.is_staff() => self.db.works_queue(user.id, queue).await?,
-            _ => false,
+        let member = match conv.group {
+            Some(group) => self.db.is_group_member(group, user.id).await?,
+            None => false,
         };
-        Ok(Viewer { user, in_group })
+        Ok(Viewer::new(user, member))
     }
 
     /// The conversation if `user` may see it; else the same 404 as for one that does not exist.
@@ -180,7 +174,8 @@ impl AppState {
         }
     }
 
-    /// Marks a conversation the user may see read up to `seq`.
+    /// Marks a conversation the user may see read up to `seq` (at most the last seq they may
+    /// see: the answer reveals nothing about entries hidden from them).
     pub async fn mark_read(
         &self,
         id: ConversationId,
@@ -188,8 +183,11 @@ impl AppState {
         seq: i64,
     ) -> Result<(), AppError> {
         let conv = self.visible_conversation(id, user).await?;
-        if !(0..=conv.last_seq).contains(&seq) {
-            return Err(AppError::Invalid(format!("seq is 0 to {}.", conv.last_seq)));
+        let last = session::visible_last_seq(&conv, user);
+        if !(0..=last).contains(&seq) {
+            return Err(AppError::Invalid(format!(
+                "seq is 0 to the last seq of the conversation ({last})."
+            )));
         }
         self.db.mark_read(user.id, id, seq).await?;
         Ok(())
@@ -218,7 +216,7 @@ impl AppState {
         );
         // Its own task: a client that goes away mid-request must not stop the announcement of
         // what has been committed.
-        detached(async move {
+        detached(&self.tasks, async move {
             let (conv, entries, created) = state
                 .db
                 .start_session(
@@ -229,12 +227,25 @@ impl AppState {
                     state.clock.now(),
                 )
                 .await?;
-            let view = state.view(conv).await?;
+            let mut view = state.view(conv).await?;
+            if let (false, Some(body)) = (created, message) {
+                // The customer already has a session open here: what they wrote goes into it
+                // (once: a repeated start with the same client id replays the entry).
+                let post = Command::Post {
+                    kind: session::PostKind::Comment,
+                    body,
+                    client_id,
+                };
+                let applied = state.command(view.conversation.id, &customer, post).await?;
+                view = state.view(applied.conversation).await?;
+            }
             if created {
                 let id = view.conversation.id;
                 state.hub.watch_for_user(customer.id, id);
                 state.hub.watch_for_group(queue.settings.group, id);
-                state.hub.publish_entries(id, entries);
+                state
+                    .hub
+                    .publish_entries(Arc::new(view.conversation.clone()), entries);
                 state.hub.publish_conversation(view.clone());
                 state.hub.offer(queue.settings.group, view.clone());
                 tracing::info!(conversation = id.0, "session started");
@@ -254,7 +265,7 @@ impl AppState {
         let (state, user) = (self.clone(), user.clone());
         // Its own task: a client that goes away mid-request must not stop the announcement of
         // what has been committed.
-        detached(async move {
+        detached(&self.tasks, async move {
             let applied = state
                 .db
                 .execute(id, Act::User(user.clone(), command), state.clock.now())
@@ -304,7 +315,8 @@ impl AppState {
         {
             self.hub.watch_for_user(user, conv.id);
         }
-        self.hub.publish_entries(conv.id, applied.entries.clone());
+        self.hub
+            .publish_entries(Arc::new(conv.clone()), applied.entries.clone());
         let reassigned = applied
             .entries
             .iter()
@@ -322,19 +334,16 @@ impl AppState {
 
     /// A session left the queue: withdraw its offer and tell those still waiting their place.
     async fn queue_moved(&self, left: &Conversation) -> Result<(), AppError> {
-        let Some(queue) = left.queue else {
-            return Ok(());
-        };
-        let Some(queue) = self.db.queue(queue).await? else {
+        let (Some(queue), Some(group)) = (left.queue, left.group) else {
             return Ok(());
         };
         let by = (left.state == SessionState::Active)
             .then(|| left.assignee.clone())
             .flatten();
-        self.hub.withdraw(queue.settings.group, left.id, by);
+        self.hub.withdraw(group, Arc::new(left.clone()), by);
         for (i, waiting) in self
             .db
-            .queued_sessions(queue.id)
+            .queued_sessions(queue)
             .await?
             .into_iter()
             .enumerate()

@@ -1,48 +1,83 @@
 //! The timer worker: fires stored inactivity deadlines once they are due (by the injected
-//! clock), and announces agents whose presence grace period ran out. Firing is a conditional
-//! write in storage, so any number of workers (or nodes) fire each deadline exactly once.
+//! clock), announces agents whose presence grace period ran out, and purges expired web
+//! sessions and forgotten sign-in failures. Firing is a conditional write in storage, so any
+//! number of workers (or nodes) fire each deadline exactly once. One failing deadline is logged
+//! and the round goes on.
 
 use std::time::Duration;
 
-use tokio::task::JoinHandle;
+use tokio_util::sync::CancellationToken;
 
+use crate::domain::Timestamp;
+use crate::domain::signin::FORGET_AFTER;
 use crate::http::AppState;
 use crate::hub::Status;
 
 /// How many due deadlines one round fires at most.
 const BATCH: i64 = 200;
+/// How often (by the injected clock) expired web sessions and old sign-in failures are purged.
+pub const PURGE_EVERY: Duration = Duration::from_secs(10 * 60);
 
-/// Starts the worker; it checks every `poll` until the task is aborted.
-pub fn spawn(state: AppState, poll: Duration) -> JoinHandle<()> {
-    tokio::spawn(async move {
-        let mut last_sweep = state.clock.now();
-        loop {
-            match fire_due(&state).await {
-                Ok(fired) => {
-                    state.metrics.deadlines_fired.inc_by(fired as u64);
-                }
-                Err(e) => tracing::warn!(error = %e, "firing deadlines"),
-            };
-            let now = state.clock.now();
-            for user in state.presence.gone_offline(last_sweep, now) {
-                if let Ok(Some(user)) = state.db.user(user).await {
-                    state.hub.presence((&user).into(), Status::Offline);
-                }
+/// The worker: a round every `poll` until `stop` is cancelled.
+pub async fn run(state: AppState, poll: Duration, stop: CancellationToken) {
+    let mut last_sweep = state.clock.now();
+    let mut last_purge: Option<Timestamp> = None;
+    loop {
+        let fired = fire_due(&state).await;
+        state.metrics.deadlines_fired.inc_by(fired as u64);
+        let now = state.clock.now();
+        for user in state.presence.gone_offline(last_sweep, now) {
+            match state.db.user(user).await {
+                Ok(Some(user)) => state.hub.presence((&user).into(), Status::Offline),
+                Ok(None) => {}
+                Err(e) => tracing::warn!(error = %e, "announcing an agent gone offline"),
             }
-            last_sweep = now;
-            state.metrics.timer_rounds.inc();
-            tokio::time::sleep(poll).await;
         }
-    })
-}
-
-/// Fires every deadline due now; returns how many fired.
-pub async fn fire_due(state: &AppState) -> Result<usize, crate::http::error::AppError> {
-    let mut fired = 0;
-    for (conversation, deadline) in state.db.due_deadlines(state.clock.now(), BATCH).await? {
-        if state.fire(conversation, deadline).await? {
-            fired += 1;
+        last_sweep = now;
+        if last_purge.is_none_or(|at| at.until(now) >= PURGE_EVERY) {
+            purge(&state, now).await;
+            last_purge = Some(now);
+        }
+        state.metrics.timer_rounds.inc();
+        tokio::select! {
+            () = stop.cancelled() => return,
+            () = tokio::time::sleep(poll) => {}
         }
     }
-    Ok(fired)
+}
+
+/// Fires every deadline due now; returns how many fired. A deadline that fails is logged and
+/// left for the next round; the others still fire.
+pub async fn fire_due(state: &AppState) -> usize {
+    let due = match state.db.due_deadlines(state.clock.now(), BATCH).await {
+        Ok(due) => due,
+        Err(e) => {
+            tracing::warn!(error = %e, "reading due deadlines");
+            return 0;
+        }
+    };
+    let mut fired = 0;
+    for (conversation, deadline) in due {
+        match state.fire(conversation, deadline).await {
+            Ok(true) => fired += 1,
+            Ok(false) => {}
+            Err(e) => {
+                tracing::warn!(error = %e, conversation = conversation.0, "firing a deadline");
+            }
+        }
+    }
+    fired
+}
+
+async fn purge(state: &AppState, now: Timestamp) {
+    match state
+        .db
+        .purge_expired(now.minus(state.web.session_idle), now.minus(FORGET_AFTER))
+        .await
+    {
+        Ok(purged) => {
+            state.metrics.purged.inc_by(purged);
+        }
+        Err(e) => tracing::warn!(error = %e, "purging expired sessions"),
+    }
 }

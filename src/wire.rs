@@ -326,8 +326,10 @@ fn person_ref(p: &session::Person) -> UserRef {
     }
 }
 
-impl From<&ConversationView> for Conversation {
-    fn from(v: &ConversationView) -> Self {
+impl Conversation {
+    /// The conversation as `viewer` sees it: `last_seq` is the last seq they may see, so a
+    /// customer without the ITIL role learns nothing of work notes after it.
+    pub fn seen_by(v: &ConversationView, viewer: &crate::domain::User) -> Self {
         let c = &v.conversation;
         Conversation {
             id: c.id.to_string(),
@@ -347,7 +349,7 @@ impl From<&ConversationView> for Conversation {
             customer: c.customer.as_ref().map(person_ref),
             assignee: c.assignee.as_ref().map(person_ref),
             position: v.position,
-            last_seq: c.last_seq,
+            last_seq: session::visible_last_seq(c, viewer),
             closed_reason: c.closed_reason.map(|r| {
                 match r {
                     session::CloseReason::EndedByAgent => "ended_by_agent",

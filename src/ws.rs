@@ -2,40 +2,51 @@
 //! may see. After `hello` (where the client was, per conversation) it sends exactly what was
 //! missed and may be seen, then `ready`, then the live stream: each entry once, in seq order.
 //! `send` and `accept` are answered with `ack` after the commit. Bad input costs the client
-//! only an `error` frame; an oversized frame closes with 1009, invalid UTF-8 with 1007, a
-//! sustained flood with 1008, and so does the end of the session (sign-out, user disabled);
-//! a change of the user's permissions closes with 1012 so the client reconnects.
+//! only an `error` frame; an oversized frame closes with 1009, invalid UTF-8 with 1007; a
+//! client sending too fast is slowed down, and one that keeps flooding while slowed is closed
+//! with 1008, as is the end of the session (sign-out, user disabled) and one socket too many;
+//! a change of the user's permissions, or the server shutting down, closes with 1012 so the
+//! client reconnects.
+//!
+//! Everything sent is bounded: catch-up is read and sent a page at a time, each send has a
+//! deadline, and a peer that answers nothing (not even a pong) is dropped.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use axum::extract::State;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code};
 use axum::response::Response;
+use futures_util::stream::{SplitSink, SplitStream};
+use futures_util::{SinkExt, StreamExt};
+use tokio::time::MissedTickBehavior;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::domain::session::{self, Command, Entry, Person};
-use crate::domain::{ConversationId, User};
+use crate::domain::session::{self, Command, Conversation, Entry, Person, Viewer};
+use crate::domain::{ConversationId, GroupId, User};
 use crate::http::auth::CurrentUser;
 use crate::http::error::AppError;
 use crate::http::{AppState, Revocation};
-use crate::hub::{Push, Registration, Status};
+use crate::hub::{ConversationView, MAX_WATCHED, Push, Registration, Status};
 use crate::wire::{self, ClientFrame, ServerFrame};
 
 /// The largest frame a client may send.
 pub const MAX_FRAME: usize = 64 * 1024;
 /// A client may send a burst of this many times its per-second allowance.
 const BURST_SECONDS: f64 = 5.0;
-/// History is read in pages of this size.
-const PAGE: i64 = 500;
+/// History is read and sent in pages of this size.
+const PAGE: i64 = 200;
 /// The most conversations a `hello` may name.
 const MAX_POSITIONS: usize = 1000;
 /// How often an open socket checks that its session still exists, and keeps it from idling out.
 const SESSION_CHECK: Duration = Duration::from_secs(60);
-/// How often the server pings: keeps idle connections open through proxies and finds dead ones.
-const PING_EVERY: Duration = Duration::from_secs(30);
+/// A frame that cannot be handed to the peer in this long means a stalled peer: it is dropped.
+const SEND_TIMEOUT: Duration = Duration::from_secs(10);
+/// After closing for a bad frame, how long the socket is read (and discarded) so the close
+/// frame reaches the peer before the connection goes, instead of a reset.
+const LINGER: Duration = Duration::from_secs(1);
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(upgrade))
@@ -70,82 +81,226 @@ struct Registered {
 impl Drop for Registered {
     fn drop(&mut self) {
         self.state.hub.unregister(self.id);
+        self.state.metrics.sockets_open.dec();
         self.state
             .presence
             .disconnected(self.user, self.state.clock.now());
     }
 }
 
+/// The peer is gone or stalled: the socket ends without more ado.
+#[derive(Debug)]
+struct Gone;
+
+/// The sending half, with a deadline on every send.
+struct Out {
+    sink: SplitSink<WebSocket, Message>,
+}
+
+impl Out {
+    async fn message(&mut self, message: Message) -> Result<(), Gone> {
+        match tokio::time::timeout(SEND_TIMEOUT, self.sink.send(message)).await {
+            Ok(Ok(())) => Ok(()),
+            Ok(Err(_)) => Err(Gone),
+            Err(_) => {
+                tracing::info!("dropping a socket whose peer stopped reading");
+                Err(Gone)
+            }
+        }
+    }
+
+    async fn frame(&mut self, frame: ServerFrame) -> Result<(), Gone> {
+        match frame.to_text() {
+            Ok(text) => self.message(Message::Text(text.into())).await,
+            Err(e) => {
+                tracing::error!(error = %e, "encoding a frame");
+                Ok(())
+            }
+        }
+    }
+
+    async fn frames(&mut self, frames: Vec<ServerFrame>) -> Result<(), Gone> {
+        for frame in frames {
+            self.frame(frame).await?;
+        }
+        Ok(())
+    }
+
+    async fn close(&mut self, code: u16, reason: &'static str) {
+        let _ = self
+            .message(Message::Close(Some(CloseFrame {
+                code,
+                reason: reason.into(),
+            })))
+            .await;
+    }
+}
+
+/// What one socket knows of a conversation it watches.
+#[derive(Debug, Clone, Copy, Default)]
+struct Watched {
+    /// The last seq delivered (or skipped as invisible).
+    position: i64,
+    /// The newest state shown, as (last seq, queue position): frames never go back to an older one.
+    shown: Option<(i64, i64)>,
+}
+
 /// One socket's state.
 struct Session {
     state: AppState,
     user: User,
+    /// The groups whose queues the user works (by [`session::queue_groups`]), as of connecting;
+    /// a change closes the socket (1012), so these are the current rights.
+    groups: Vec<GroupId>,
     socket_id: u64,
     greeted: bool,
-    /// The last seq delivered (or skipped as invisible), per watched conversation.
-    positions: HashMap<ConversationId, i64>,
+    watched: HashMap<ConversationId, Watched>,
+    /// The order conversations were first watched in, to forget the oldest beyond [`MAX_WATCHED`].
+    watch_order: VecDeque<ConversationId>,
+    out: Out,
     tokens: f64,
     refilled: Instant,
+    /// Since when the client has been sending faster than allowed, without a pause.
+    throttled_since: Option<Instant>,
+}
+
+/// Why the loop ended: close with this code and reason, or just go.
+enum End {
+    Close(u16, &'static str),
+    /// A frame the protocol cannot read: close, then read briefly so the close is seen.
+    BadFrame(u16),
+    Gone,
+}
+
+impl From<Gone> for End {
+    fn from(_: Gone) -> Self {
+        End::Gone
+    }
 }
 
 #[tracing::instrument(name = "socket", skip_all, fields(user_id = current.user.id.0))]
-async fn serve(state: AppState, current: CurrentUser, mut socket: WebSocket) {
+async fn serve(state: AppState, current: CurrentUser, socket: WebSocket) {
+    // A stopping server waits for its sockets to say goodbye (1012) before it closes the database.
+    let _tracked = state.tasks.token();
+    let (sink, mut stream) = socket.split();
+    let mut out = Out { sink };
     let user = current.user.clone();
-    let groups = match state.db.groups_of(user.id).await {
+    let memberships = match state.db.groups_of(user.id).await {
         Ok(groups) => groups,
         Err(e) => {
             tracing::warn!(error = %e, "socket refused: cannot read the user's groups");
-            close(&mut socket, close_code::AGAIN, "try again").await;
+            out.close(close_code::AGAIN, "try again").await;
             return;
         }
     };
-    // Announced to the others before this socket is registered: it learns its own presence in
-    // the answer to `hello`, so the announcement cannot race with that answer.
-    let now = state.clock.now();
-    if state.presence.connected(user.id, now).is_some() && user.roles.is_staff() {
-        state
-            .hub
-            .presence(Person::from(&user), state.presence.status(user.id, now));
-    }
+    let groups = session::queue_groups(&user, &memberships);
+    let registration = state.hub.register(
+        user.id,
+        user.roles.is_staff(),
+        groups.clone(),
+        state.web.max_sockets_per_user,
+    );
     let Registration {
         id,
         mut pushes,
         lagged,
-    } = state.hub.register(user.id, user.roles.is_staff(), groups);
+    } = match registration {
+        Ok(registration) => registration,
+        Err(e) => {
+            tracing::info!(error = %e, "socket refused");
+            out.close(close_code::POLICY, "too many sockets").await;
+            return;
+        }
+    };
+    state.metrics.sockets_open.inc();
     let _registered = Registered {
         state: state.clone(),
         id,
         user: user.id,
     };
+    let now = state.clock.now();
+    if state.presence.connected(user.id, now).is_some() && user.roles.is_staff() {
+        let status = state.presence.status(user.id, now);
+        state
+            .hub
+            .presence_except(Some(id), Person::from(&user), status);
+    }
     let mut revocations = state.revocations();
     let mut session_check = tokio::time::interval(SESSION_CHECK);
+    session_check.set_missed_tick_behavior(MissedTickBehavior::Delay);
     session_check.tick().await;
-    let mut ping = tokio::time::interval(PING_EVERY);
+    let ping_every = state.web.socket_ping;
+    let mut ping = tokio::time::interval(ping_every);
+    // After a long catch-up, one ping, not a burst of the ones missed.
+    ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
     ping.tick().await;
+    let mut last_heard = Instant::now();
+    let shutdown = state.shutdown.clone();
     let mut session = Session {
         state: state.clone(),
         user,
+        groups,
         socket_id: id,
         greeted: false,
-        positions: HashMap::new(),
+        watched: HashMap::new(),
+        watch_order: VecDeque::new(),
+        out,
         tokens: f64::from(state.web.socket_frames_per_second) * BURST_SECONDS,
         refilled: Instant::now(),
+        throttled_since: None,
     };
-    let (code, reason) = loop {
-        let frames = tokio::select! {
+    let end = loop {
+        let step: Result<(), End> = tokio::select! {
+            // Rights first: no push is delivered under permissions that were already revoked;
+            // then the client's frames, so pushes cannot starve them.
+            biased;
+            () = shutdown.cancelled() => Err(End::Close(close_code::RESTART, "server restarting")),
             revoked = revocations.recv() => match revoked {
-                Ok(Revocation::Session(hash)) if hash == current.token_hash => break (close_code::POLICY, "signed out"),
-                Ok(Revocation::User(user)) if user == current.user.id => break (close_code::POLICY, "signed out"),
-                Ok(Revocation::Refresh(user)) if user == current.user.id => break (close_code::RESTART, "permissions changed"),
+                Ok(Revocation::Session(hash)) if hash == current.token_hash => Err(End::Close(close_code::POLICY, "signed out")),
+                Ok(Revocation::User(user)) if user == current.user.id => Err(End::Close(close_code::POLICY, "signed out")),
+                Ok(Revocation::Refresh(user)) if user == current.user.id => Err(End::Close(close_code::RESTART, "permissions changed")),
                 // Missed revocations: the permissions may have changed; reconnect to be sure.
-                Err(_) => break (close_code::RESTART, "reconnect"),
-                Ok(_) => continue,
+                Err(_) => Err(End::Close(close_code::RESTART, "reconnect")),
+                Ok(_) => Ok(()),
+            },
+            message = stream.next() => {
+                last_heard = Instant::now();
+                match message {
+                    Some(Ok(Message::Text(text))) => match session.throttle().await {
+                        Ok(()) => session.on_text(text.as_str()).await.map_err(End::from),
+                        Err(end) => Err(end),
+                    },
+                    Some(Ok(Message::Binary(_))) => match session.throttle().await {
+                        Ok(()) => session
+                            .out
+                            .frame(ServerFrame::error(None, "invalid", "Frames are JSON text."))
+                            .await
+                            .map_err(End::from),
+                        Err(end) => Err(end),
+                    },
+                    Some(Ok(Message::Ping(_) | Message::Pong(_))) => Ok(()),
+                    Some(Ok(Message::Close(_))) | None => Err(End::Gone),
+                    Some(Err(e)) => Err(End::BadFrame(close_code_for(e))),
+                }
+            }
+            push = pushes.recv() => match push {
+                Some(push) if lagged.swap(false, Ordering::AcqRel) => {
+                    // Pushes were dropped: everything watched is re-read from the log.
+                    match session.resync().await {
+                        Ok(()) => session.on_push(push).await.map_err(End::from),
+                        Err(e) => Err(e.into()),
+                    }
+                }
+                Some(push) => session.on_push(push).await.map_err(End::from),
+                None => Err(End::Gone),
             },
             _ = ping.tick() => {
-                if socket.send(Message::Ping(Default::default())).await.is_err() {
-                    return;
+                if last_heard.elapsed() > ping_every * 2 {
+                    tracing::info!("dropping a socket whose peer answers nothing");
+                    Err(End::Gone)
+                } else {
+                    session.out.message(Message::Ping(Default::default())).await.map_err(End::from)
                 }
-                continue;
             }
             _ = session_check.tick() => {
                 match state.db.session(&current.token_hash).await {
@@ -154,60 +309,43 @@ async fn serve(state: AppState, current: CurrentUser, mut socket: WebSocket) {
                         if let Err(e) = state.db.touch_session(&current.token_hash, state.clock.now()).await {
                             tracing::warn!(error = %e, "touching the session");
                         }
-                        continue;
+                        Ok(())
                     }
-                    Ok(None) => break (close_code::POLICY, "signed out"),
-                    Err(_) => continue,
+                    Ok(None) => Err(End::Close(close_code::POLICY, "signed out")),
+                    Err(_) => Ok(()),
                 }
             }
-            push = pushes.recv() => match push {
-                Some(push) if lagged.swap(false, Ordering::AcqRel) => {
-                    // Pushes were dropped: everything watched is re-read from the log.
-                    let mut frames = session.resync().await;
-                    frames.extend(session.on_push(push).await);
-                    frames
-                }
-                Some(push) => session.on_push(push).await,
-                None => return,
-            },
-            message = socket.recv() => match message {
-                Some(Ok(Message::Text(text))) => {
-                    if !session.take_token() { break (close_code::POLICY, "too many frames") }
-                    session.on_text(text.as_str()).await
-                }
-                Some(Ok(Message::Binary(_))) => {
-                    if !session.take_token() { break (close_code::POLICY, "too many frames") }
-                    vec![ServerFrame::error(None, "invalid", "Frames are JSON text.")]
-                }
-                Some(Ok(Message::Ping(_) | Message::Pong(_))) => Vec::new(),
-                Some(Ok(Message::Close(_))) | None => return,
-                Some(Err(e)) => break (close_code_for(e), "bad frame"),
-            },
         };
-        if send_all(&mut socket, frames).await.is_err() {
-            return;
+        if let Err(end) = step {
+            break end;
         }
     };
-    close(&mut socket, code, reason).await;
+    match end {
+        End::Close(code, reason) => session.out.close(code, reason).await,
+        End::BadFrame(code) => {
+            session.out.close(code, "bad frame").await;
+            linger(&mut stream).await;
+        }
+        End::Gone => {}
+    }
 }
 
-async fn close(socket: &mut WebSocket, code: u16, reason: &'static str) {
-    let _ = socket
-        .send(Message::Close(Some(CloseFrame {
-            code,
-            reason: reason.into(),
-        })))
-        .await;
-}
-
-async fn send_all(socket: &mut WebSocket, frames: Vec<ServerFrame>) -> Result<(), axum::Error> {
-    for frame in frames {
-        match frame.to_text() {
-            Ok(text) => socket.send(Message::Text(text.into())).await?,
-            Err(e) => tracing::error!(error = %e, "encoding a frame"),
+/// Reads and discards what the peer still sends, for at most [`LINGER`], so that closing the
+/// connection with unread data does not reset it before the peer has read the close frame.
+async fn linger(stream: &mut SplitStream<WebSocket>) {
+    let deadline = tokio::time::Instant::now() + LINGER;
+    loop {
+        match tokio::time::timeout_at(deadline, stream.next()).await {
+            Ok(Some(Ok(_))) => continue,
+            // The peer closed, or the time is up.
+            Ok(None) | Err(_) => return,
+            // The reader cannot go on past the bad frame: wait for the peer to take the close.
+            Ok(Some(Err(_))) => {
+                tokio::time::sleep_until(deadline).await;
+                return;
+            }
         }
     }
-    Ok(())
 }
 
 /// 1009 for a frame over [`MAX_FRAME`], 1007 for text that is not UTF-8, 1002 otherwise.
@@ -228,24 +366,71 @@ fn error_frame(reference: Option<String>, error: &AppError) -> ServerFrame {
 }
 
 impl Session {
-    /// Token bucket: false once the client sends faster than allowed for long enough.
-    fn take_token(&mut self) -> bool {
-        let now = Instant::now();
+    /// Token bucket. A client over its allowance is slowed down: its socket is not read until a
+    /// token is back, so TCP pushes back on it. Only one that keeps sending too fast for the
+    /// configured time while slowed is closed.
+    async fn throttle(&mut self) -> Result<(), End> {
         let per_second = f64::from(self.state.web.socket_frames_per_second);
+        self.refill(per_second);
+        if self.tokens >= 1.0 {
+            self.throttled_since = None;
+        } else {
+            let since = *self.throttled_since.get_or_insert_with(Instant::now);
+            if since.elapsed() > self.state.web.socket_flood {
+                return Err(End::Close(close_code::POLICY, "too many frames"));
+            }
+            let wait = Duration::from_secs_f64((1.0 - self.tokens) / per_second);
+            tokio::time::sleep(wait).await;
+            self.refill(per_second);
+        }
+        self.tokens = (self.tokens - 1.0).max(0.0);
+        Ok(())
+    }
+
+    fn refill(&mut self, per_second: f64) {
+        let now = Instant::now();
         let refill = now.duration_since(self.refilled).as_secs_f64() * per_second;
         self.tokens = (self.tokens + refill).min(per_second * BURST_SECONDS);
         self.refilled = now;
-        if self.tokens < 1.0 {
-            return false;
-        }
-        self.tokens -= 1.0;
-        true
     }
 
-    async fn on_text(&mut self, text: &str) -> Vec<ServerFrame> {
+    /// Who this socket's user is to `conv`, with the rights the socket holds.
+    fn viewer<'a>(&'a self, conv: &Conversation) -> Viewer<'a> {
+        Viewer::of(&self.user, conv, &self.groups)
+    }
+
+    fn may_view(&self, conv: &Conversation) -> bool {
+        session::can_view(conv, &self.viewer(conv))
+    }
+
+    /// Offers and their withdrawal go to the staff of the queue only.
+    fn works_queue_of(&self, conv: &Conversation) -> bool {
+        self.viewer(conv).in_group()
+    }
+
+    /// Starts watching `conversation` on this socket (and forgets the oldest beyond the cap).
+    fn watch(&mut self, conversation: ConversationId) -> &mut Watched {
+        if !self.watched.contains_key(&conversation) {
+            self.state.hub.watch(self.socket_id, conversation);
+            self.watch_order.push_back(conversation);
+            if self.watch_order.len() > MAX_WATCHED
+                && let Some(oldest) = self.watch_order.pop_front()
+            {
+                self.watched.remove(&oldest);
+            }
+        }
+        self.watched.entry(conversation).or_default()
+    }
+
+    async fn on_text(&mut self, text: &str) -> Result<(), Gone> {
         let frame = match ClientFrame::parse(text) {
             Ok(frame) => frame,
-            Err(message) => return vec![ServerFrame::error(None, "invalid", &message)],
+            Err(message) => {
+                return self
+                    .out
+                    .frame(ServerFrame::error(None, "invalid", &message))
+                    .await;
+            }
         };
         match frame {
             ClientFrame::Hello { positions } => self.hello(positions).await,
@@ -272,84 +457,92 @@ impl Session {
                 active,
                 kind,
             } => {
-                let audience =
-                    session::audience_of_post(kind.into());
+                let audience = session::audience_of_post(kind.into());
                 let result = match parse_id(&conversation) {
                     Ok(id) => self.state.typing(id, &self.user, active, audience).await,
                     Err(e) => Err(e),
                 };
-                result
-                    .err()
-                    .map(|e| vec![error_frame(None, &e)])
-                    .unwrap_or_default()
+                self.answer_error(result).await
             }
-            ClientFrame::Presence { status } => self.presence(status),
+            ClientFrame::Presence { status } => {
+                let frames = self.presence(status);
+                self.out.frames(frames).await
+            }
             ClientFrame::Read { conversation, seq } => {
                 let result = match parse_id(&conversation) {
                     Ok(id) => self.state.mark_read(id, &self.user, seq).await,
                     Err(e) => Err(e),
                 };
-                result
-                    .err()
-                    .map(|e| vec![error_frame(None, &e)])
-                    .unwrap_or_default()
+                self.answer_error(result).await
             }
             ClientFrame::Watch { conversation } => match self.visible(&conversation).await {
                 Ok(conv) => {
-                    self.state.hub.watch(self.socket_id, conv.id);
-                    let mut frames = self.conversation_frame(conv.clone()).await;
-                    frames.extend(self.catch_up(conv.id).await);
-                    frames
+                    let id = conv.id;
+                    self.watch(id);
+                    self.conversation_frame(conv).await?;
+                    self.catch_up(id).await
                 }
-                Err(e) => vec![error_frame(None, &e)],
+                Err(e) => self.out.frame(error_frame(None, &e)).await,
             },
         }
     }
 
-    async fn visible(&self, conversation: &str) -> Result<session::Conversation, AppError> {
+    async fn answer_error(&mut self, result: Result<(), AppError>) -> Result<(), Gone> {
+        match result {
+            Ok(()) => Ok(()),
+            Err(e) => self.out.frame(error_frame(None, &e)).await,
+        }
+    }
+
+    async fn visible(&self, conversation: &str) -> Result<Conversation, AppError> {
         self.state
             .visible_conversation(parse_id(conversation)?, &self.user)
             .await
     }
 
     /// Sends what was missed since `positions`, the current state of every conversation, the
-    /// offers waiting in the agent's queues, then `ready`. Said once per socket.
-    async fn hello(&mut self, positions: BTreeMap<String, i64>) -> Vec<ServerFrame> {
+    /// offers waiting in the agent's queues, then `ready`. Said once per socket. Sent as it is
+    /// read, a page at a time: however much was missed, it is never held in memory at once.
+    async fn hello(&mut self, positions: BTreeMap<String, i64>) -> Result<(), Gone> {
         if self.greeted {
-            return vec![ServerFrame::error(
-                None,
-                "invalid",
-                "hello was already said on this socket; reconnect to start over.",
-            )];
+            return self
+                .out
+                .frame(ServerFrame::error(
+                    None,
+                    "invalid",
+                    "hello was already said on this socket; reconnect to start over.",
+                ))
+                .await;
         }
         if positions.len() > MAX_POSITIONS {
-            return vec![ServerFrame::error(
-                None,
-                "invalid",
-                &format!("hello names at most {MAX_POSITIONS} conversations."),
-            )];
+            return self
+                .out
+                .frame(ServerFrame::error(
+                    None,
+                    "invalid",
+                    &format!("hello names at most {MAX_POSITIONS} conversations."),
+                ))
+                .await;
         }
-        let mut frames = Vec::new();
         let mut convs = match self.state.conversations_for(&self.user).await {
             Ok(convs) => convs,
-            Err(e) => return vec![error_frame(None, &e)],
+            Err(e) => return self.out.frame(error_frame(None, &e)).await,
         };
         for (id, seq) in &positions {
             match self.visible(id).await {
                 Ok(conv) => {
                     // A position beyond the log (a reset database, a bad client) would silence the
                     // conversation: it is clamped to what exists.
-                    self.positions
-                        .insert(conv.id, (*seq).clamp(0, conv.last_seq));
+                    self.watch(conv.id).position = (*seq).clamp(0, conv.last_seq);
                     if !convs.iter().any(|c| c.id == conv.id) {
                         convs.push(conv);
                     }
                 }
-                Err(e) => frames.push(ServerFrame::error(
-                    None,
-                    e.code(),
-                    &format!("Conversation {id:?}: {e}"),
-                )),
+                Err(e) => {
+                    let frame =
+                        ServerFrame::error(None, e.code(), &format!("Conversation {id:?}: {e}"));
+                    self.out.frame(frame).await?;
+                }
             }
         }
         self.greeted = true;
@@ -359,138 +552,157 @@ impl Session {
                 .state
                 .presence
                 .status(self.user.id, self.state.clock.now());
-            frames.push(ServerFrame::Presence {
-                user: wire::user_ref(&Person::from(&self.user)),
-                status: status.into(),
-            });
+            self.out
+                .frame(ServerFrame::Presence {
+                    user: wire::user_ref(&Person::from(&self.user)),
+                    status: status.into(),
+                })
+                .await?;
         }
-        frames.extend(self.offer_frames().await);
+        self.offer_frames().await?;
         for conv in convs {
             let id = conv.id;
-            self.state.hub.watch(self.socket_id, id);
-            frames.extend(self.conversation_frame(conv).await);
-            frames.extend(self.catch_up(id).await);
+            self.watch(id);
+            self.conversation_frame(conv).await?;
+            self.catch_up(id).await?;
         }
-        frames.push(ServerFrame::Ready);
-        frames
+        self.out.frame(ServerFrame::Ready).await
     }
 
     /// The conversation's state with this user's preview and unread count.
-    async fn conversation_frame(&self, conv: session::Conversation) -> Vec<ServerFrame> {
+    async fn conversation_frame(&mut self, conv: Conversation) -> Result<(), Gone> {
+        let (id, last_seq) = (conv.id, conv.last_seq);
         match crate::http::conversations::summarised(&self.state, conv, &self.user).await {
-            Ok(conv) => vec![ServerFrame::Conversation(conv)],
-            Err(e) => vec![error_frame(None, &e)],
+            Ok(conv) => {
+                let version = (last_seq, -conv.position.unwrap_or(0));
+                let shown = &mut self.watch(id).shown;
+                *shown = Some(version.max(shown.unwrap_or_default()));
+                self.out.frame(ServerFrame::Conversation(conv)).await
+            }
+            Err(e) => self.out.frame(error_frame(None, &e)).await,
         }
     }
 
-    /// Everything after this socket's position in `conversation`, from the log.
-    async fn catch_up(&mut self, conversation: ConversationId) -> Vec<ServerFrame> {
-        let mut frames = Vec::new();
+    /// Everything after this socket's position in `conversation`, from the log, sent a page at
+    /// a time.
+    async fn catch_up(&mut self, conversation: ConversationId) -> Result<(), Gone> {
         loop {
-            let after = *self.positions.entry(conversation).or_insert(0);
+            let after = self.watch(conversation).position;
             match self.state.db.entries_after(conversation, after, PAGE).await {
                 Ok(entries) => {
                     let full = entries.len() as i64 == PAGE;
-                    frames.extend(self.deliver(conversation, &entries));
+                    let frames = self.deliver(conversation, &entries);
+                    self.out.frames(frames).await?;
                     if !full {
-                        return frames;
+                        return Ok(());
                     }
                 }
-                Err(e) => {
-                    frames.push(error_frame(None, &e.into()));
-                    return frames;
-                }
+                Err(e) => return self.out.frame(error_frame(None, &e.into())).await,
             }
         }
     }
 
     /// The frames for entries in seq order, each once, only those the user may see.
     fn deliver(&mut self, conversation: ConversationId, entries: &[Entry]) -> Vec<ServerFrame> {
-        let position = self.positions.entry(conversation).or_insert(0);
+        self.watch(conversation);
+        let Session { user, watched, .. } = self;
+        let Some(Watched { position, .. }) = watched.get_mut(&conversation) else {
+            return Vec::new();
+        };
         let mut frames = Vec::new();
         for entry in entries {
             if entry.seq != position.saturating_add(1) {
                 continue;
             }
             *position = entry.seq;
-            if session::can_see(entry.audience(), &self.user) {
+            if session::can_see(entry.audience(), user) {
                 frames.push(ServerFrame::Entry(wire::Entry::from(entry)));
             }
         }
         frames
     }
 
-    /// An `offer` frame for each session waiting in the queues of the user's groups.
-    async fn offer_frames(&self) -> Vec<ServerFrame> {
+    /// An `offer` frame for each session waiting in the queues the user works.
+    async fn offer_frames(&mut self) -> Result<(), Gone> {
         let offers = match self.state.offers_for(&self.user).await {
             Ok(offers) => offers,
-            Err(e) => return vec![error_frame(None, &e)],
+            Err(e) => return self.out.frame(error_frame(None, &e)).await,
         };
-        let mut frames = Vec::with_capacity(offers.len());
         for conv in offers {
-            match self.state.view(conv).await {
-                Ok(view) => frames.push(ServerFrame::Offer {
-                    conversation: wire::Conversation::from(&view),
-                }),
-                Err(e) => frames.push(error_frame(None, &e)),
-            }
+            let frame = match self.state.view(conv).await {
+                Ok(view) => ServerFrame::Offer {
+                    conversation: wire::Conversation::seen_by(&view, &self.user),
+                },
+                Err(e) => error_frame(None, &e),
+            };
+            self.out.frame(frame).await?;
         }
-        frames
+        Ok(())
     }
 
     /// After dropped pushes: the offers waiting now, then every watched conversation's state
     /// and the entries after this socket's position, from the log.
-    async fn resync(&mut self) -> Vec<ServerFrame> {
-        let watched: Vec<ConversationId> = self.positions.keys().copied().collect();
-        let mut frames = self.offer_frames().await;
+    async fn resync(&mut self) -> Result<(), Gone> {
+        self.offer_frames().await?;
+        let watched: Vec<ConversationId> = self.watch_order.iter().copied().collect();
         for id in watched {
-            if let Ok(Some(conv)) = self.state.db.conversation(id).await {
-                frames.extend(self.conversation_frame(conv).await);
+            match self.state.db.conversation(id).await {
+                Ok(Some(conv)) if self.may_view(&conv) => {
+                    self.conversation_frame(conv).await?;
+                    self.catch_up(id).await?;
+                }
+                _ => {}
             }
-            frames.extend(self.catch_up(id).await);
         }
-        frames
+        Ok(())
     }
 
-    async fn on_push(&mut self, push: Push) -> Vec<ServerFrame> {
+    /// A live push, delivered only if the user may see it with the rights the socket holds now.
+    async fn on_push(&mut self, push: Push) -> Result<(), Gone> {
         if !self.greeted {
             // `hello` reads everything from the log; nothing is pushed before it.
-            return Vec::new();
+            return Ok(());
         }
         match push {
-            Push::Entries(conversation, entries) => {
-                let position = self.positions.get(&conversation).copied().unwrap_or(0);
+            Push::Entries(conv, entries) => {
+                if !self.may_view(&conv) {
+                    return Ok(());
+                }
+                let position = self.watch(conv.id).position;
                 let first = entries.first().map_or(position, |e| e.seq);
                 if first > position.saturating_add(1) {
                     // A gap (a newly watched conversation, or a dropped push): read the log.
-                    let mut frames = self.catch_up(conversation).await;
-                    frames.extend(self.deliver(conversation, &entries));
-                    frames
-                } else {
-                    self.deliver(conversation, &entries)
+                    self.catch_up(conv.id).await?;
                 }
+                let frames = self.deliver(conv.id, &entries);
+                self.out.frames(frames).await
             }
-            // A signal: the state is read now, so frames never go back to an older state.
             Push::Conversation(view) => {
-                match self.state.db.conversation(view.conversation.id).await {
-                    Ok(Some(conv)) => match self.state.view(conv).await {
-                        Ok(view) => {
-                            vec![ServerFrame::Conversation(wire::Conversation::from(&view))]
-                        }
-                        Err(e) => vec![error_frame(None, &e)],
-                    },
-                    Ok(None) => Vec::new(),
-                    Err(e) => vec![error_frame(None, &e.into())],
+                if !self.may_view(&view.conversation) || !self.is_newer(&view) {
+                    return Ok(());
                 }
+                let frame =
+                    ServerFrame::Conversation(wire::Conversation::seen_by(&view, &self.user));
+                self.out.frame(frame).await
             }
-            Push::Offer(view) => vec![ServerFrame::Offer {
-                conversation: wire::Conversation::from(view.as_ref()),
-            }],
+            Push::Offer(view) => {
+                if !self.works_queue_of(&view.conversation) {
+                    return Ok(());
+                }
+                let frame = ServerFrame::Offer {
+                    conversation: wire::Conversation::seen_by(&view, &self.user),
+                };
+                self.out.frame(frame).await
+            }
             Push::Withdraw { conversation, by } => {
-                vec![ServerFrame::Withdraw {
-                    conversation: conversation.to_string(),
+                if !self.works_queue_of(&conversation) {
+                    return Ok(());
+                }
+                let frame = ServerFrame::Withdraw {
+                    conversation: conversation.id.to_string(),
                     by: by.as_ref().map(wire::user_ref),
-                }]
+                };
+                self.out.frame(frame).await
             }
             Push::Typing {
                 conversation,
@@ -498,22 +710,40 @@ impl Session {
                 active,
                 audience,
             } => {
-                if !session::can_see(audience, &self.user) {
-                    return Vec::new();
+                if !self.may_view(&conversation) || !session::can_see(audience, &self.user) {
+                    return Ok(());
                 }
-                vec![ServerFrame::Typing {
-                    conversation: conversation.to_string(),
+                let frame = ServerFrame::Typing {
+                    conversation: conversation.id.to_string(),
                     user: wire::user_ref(&user),
                     active,
-                }]
+                };
+                self.out.frame(frame).await
             }
             Push::Presence { user, status } => {
-                vec![ServerFrame::Presence {
+                if !self.user.roles.is_staff() {
+                    return Ok(());
+                }
+                let frame = ServerFrame::Presence {
                     user: wire::user_ref(&user),
                     status: status.into(),
-                }]
+                };
+                self.out.frame(frame).await
             }
         }
+    }
+
+    /// Whether `view` is newer than what this socket last showed of its conversation (pushes of
+    /// two commands may arrive in either order). Every change of state stores an entry, so the
+    /// last seq orders them; while queued, the place in the queue only goes down.
+    fn is_newer(&mut self, view: &ConversationView) -> bool {
+        let version = (view.conversation.last_seq, -view.position.unwrap_or(0));
+        let shown = &mut self.watch(view.conversation.id).shown;
+        if shown.is_some_and(|old| old > version) {
+            return false;
+        }
+        *shown = Some(version);
+        true
     }
 
     async fn run(
@@ -521,33 +751,31 @@ impl Session {
         reference: Option<String>,
         conversation: &str,
         command: Command,
-    ) -> Vec<ServerFrame> {
+    ) -> Result<(), Gone> {
         let id = match parse_id(conversation) {
             Ok(id) => id,
-            Err(e) => return vec![error_frame(reference, &e)],
+            Err(e) => return self.out.frame(error_frame(reference, &e)).await,
         };
         match self.state.command(id, &self.user, command).await {
             Ok(applied) => {
-                let Some(first) = applied.entries.first() else {
-                    return vec![ServerFrame::error(
-                        reference,
-                        "internal",
-                        "Nothing was stored.",
-                    )];
-                };
-                let mut frames = Vec::new();
-                if !applied.created && self.positions.contains_key(&id) {
+                if !applied.created && self.watched.contains_key(&id) {
                     // A repeated send: the original may not have reached this socket yet.
-                    frames.extend(self.catch_up(id).await);
+                    self.catch_up(id).await?;
                 }
-                frames.push(ServerFrame::Ack {
-                    reference,
-                    conversation: id.to_string(),
-                    seq: first.seq,
-                });
-                frames
+                // Nothing stored (a repeated Accept by its winner): where the conversation is.
+                let seq = applied.entries.first().map_or_else(
+                    || session::visible_last_seq(&applied.conversation, &self.user),
+                    |e| e.seq,
+                );
+                self.out
+                    .frame(ServerFrame::Ack {
+                        reference,
+                        conversation: id.to_string(),
+                        seq,
+                    })
+                    .await
             }
-            Err(e) => vec![error_frame(reference, &e)],
+            Err(e) => self.out.frame(error_frame(reference, &e)).await,
         }
     }
 

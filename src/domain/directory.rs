@@ -25,6 +25,7 @@ pub enum DirectoryError {
     BadTimer { field: &'static str },
 }
 
+pub const USERNAME_MAX: usize = 64;
 pub const PASSWORD_MIN: usize = 8;
 pub const PASSWORD_MAX: usize = 256;
 pub const TIMER_MIN_SECS: u32 = 1;
@@ -84,7 +85,7 @@ pub fn normalize_username(raw: &str) -> Result<String, DirectoryError> {
     let mut chars = name.chars();
     let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphanumeric());
     let rest_ok = chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-    if first_ok && rest_ok && name.len() <= 64 {
+    if first_ok && rest_ok && name.len() <= USERNAME_MAX {
         Ok(name)
     } else {
         Err(DirectoryError::BadUsername)

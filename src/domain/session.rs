@@ -12,7 +12,7 @@
 use std::time::Duration;
 
 use super::directory::{QueueSettings, User};
-use super::ids::{ConversationId, QueueId, UserId};
+use super::ids::{ConversationId, GroupId, QueueId, UserId};
 use super::time::Timestamp;
 
 /// The longest entry body, in characters.
@@ -66,9 +66,14 @@ pub struct Conversation {
     pub kind: ConversationKind,
     pub state: SessionState,
     pub queue: Option<QueueId>,
+    /// The assignment group of the queue (support sessions): whose staff work it.
+    pub group: Option<GroupId>,
     pub customer: Option<Person>,
     pub assignee: Option<Person>,
     pub last_seq: i64,
+    /// The seq of the newest entry everyone may see (not a work note): what a viewer without
+    /// the ITIL role is told the conversation has reached.
+    pub last_public_seq: i64,
     pub closed_reason: Option<CloseReason>,
     pub created_at: Timestamp,
     pub accepted_at: Option<Timestamp>,
@@ -185,17 +190,67 @@ pub enum DeadlineChange {
     Set(Deadline),
 }
 
-/// What an agent (or anyone) is to the conversation, as far as permissions go.
+/// The one rule of who works a queue: a staff role (agent, manager or admin, as
+/// [`crate::domain::RoleSet::is_staff`] says) AND membership of the queue's assignment group,
+/// and not disabled. Membership alone is nothing: a member demoted to customer works no queue.
+/// Every path (commands, lists, offers, socket registration, live pushes, typing) asks this.
+pub fn staff_of_queue(user: &User, member_of_group: bool) -> bool {
+    member_of_group && user.roles.is_staff() && !user.disabled
+}
+
+/// Whether `user` may use a queue at all: customers any (to start a chat there), managers and
+/// admins any, other staff only the queues they work.
+pub fn can_use_queue(user: &User, member_of_group: bool) -> bool {
+    !user.disabled
+        && (user.roles.can_manage_queues()
+            || !user.roles.is_staff()
+            || staff_of_queue(user, member_of_group))
+}
+
+/// The groups whose queues `user` works, given the groups they are a member of.
+pub fn queue_groups(user: &User, memberships: &[GroupId]) -> Vec<GroupId> {
+    if staff_of_queue(user, true) {
+        memberships.to_vec()
+    } else {
+        Vec::new()
+    }
+}
+
+/// What a user is to one conversation, as far as permissions go. Built only by [`Viewer::new`],
+/// so "in the group" always means [`staff_of_queue`].
 #[derive(Debug, Clone)]
 pub struct Viewer<'a> {
     pub user: &'a User,
-    /// A member of the assignment group of the conversation's queue.
-    pub in_group: bool,
+    in_group: bool,
+}
+
+impl<'a> Viewer<'a> {
+    /// `member_of_group`: whether `user` is a member of the conversation's queue's group.
+    pub fn new(user: &'a User, member_of_group: bool) -> Self {
+        Viewer {
+            user,
+            in_group: staff_of_queue(user, member_of_group),
+        }
+    }
+
+    /// Staff of the conversation's queue.
+    pub fn in_group(&self) -> bool {
+        self.in_group
+    }
+
+    /// The viewer of `conv` for a user who is a member of `memberships`.
+    pub fn of(user: &'a User, conv: &Conversation, memberships: &[GroupId]) -> Self {
+        Viewer::new(user, conv.group.is_some_and(|g| memberships.contains(&g)))
+    }
 }
 
 /// Whether `viewer` may see the conversation at all: a customer their own sessions; staff the
-/// sessions of queues their group works, managers and admins every queue.
+/// sessions of queues their group works (and one assigned to them), managers and admins every
+/// queue. Nobody disabled sees anything.
 pub fn can_view(conv: &Conversation, viewer: &Viewer<'_>) -> bool {
+    if viewer.user.disabled {
+        return false;
+    }
     let is_customer = conv
         .customer
         .as_ref()
@@ -205,6 +260,15 @@ pub fn can_view(conv: &Conversation, viewer: &Viewer<'_>) -> bool {
         .as_ref()
         .is_some_and(|a| a.id == viewer.user.id);
     is_customer || is_assignee || viewer.in_group || viewer.user.roles.can_manage_queues()
+}
+
+/// The last seq of `conv` that `viewer` may see: work notes beyond it are not even hinted at.
+pub fn visible_last_seq(conv: &Conversation, viewer: &User) -> i64 {
+    if can_see(Audience::Itil, viewer) {
+        conv.last_seq
+    } else {
+        conv.last_public_seq
+    }
 }
 
 /// Whether `viewer`, who may view the conversation, may see this entry: work notes only with
@@ -227,6 +291,7 @@ pub enum Command {
     Accept,
     Transfer {
         to: User,
+        /// Whether `to` is a member of the queue's group (read in the command's transaction).
         to_in_group: bool,
         to_online: bool,
         note: Option<String>,
@@ -253,8 +318,9 @@ pub enum Refusal {
     SessionClosed,
     #[error("{by} accepted this session {ago}.")]
     AlreadyAccepted { by: String, ago: String },
-    #[error("Only a queued session can be accepted.")]
-    NotQueued,
+    /// The session changed between reading it and writing the decision (a racing writer).
+    #[error("The session changed meanwhile; look again and retry.")]
+    Changed,
     #[error("{0} is not a member of this queue's group.")]
     NotInGroup(String),
     #[error("The session is already yours.")]
@@ -274,6 +340,8 @@ pub enum Refusal {
 /// The outcome of an accepted command.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Decision {
+    /// A repeated send: the entry its first sending stored, returned instead of storing more.
+    pub replay: Option<Entry>,
     pub entries: Vec<NewEntry>,
     pub state: SessionState,
     pub assignee: Option<Person>,
@@ -287,6 +355,8 @@ pub struct Facts<'a> {
     pub conv: &'a Conversation,
     pub queue: &'a QueueSettings,
     pub pending: Option<Deadline>,
+    /// For a post: the entry this actor already stored under the same client id, if any.
+    pub sent_before: Option<&'a Entry>,
     pub now: Timestamp,
 }
 
@@ -301,6 +371,7 @@ impl Facts<'_> {
 
     fn unchanged(&self, entries: Vec<NewEntry>, deadline: DeadlineChange) -> Decision {
         Decision {
+            replay: None,
             entries,
             state: self.conv.state,
             assignee: self.conv.assignee.clone(),
@@ -355,6 +426,14 @@ pub fn decide(
             body,
             client_id,
         } => {
+            // A repeated send returns what the first one stored (to a viewer who may still see
+            // the conversation, checked above): never a duplicate, never an error.
+            if let Some(original) = facts.sent_before {
+                return Ok(Decision {
+                    replay: Some(original.clone()),
+                    ..facts.unchanged(Vec::new(), DeadlineChange::Keep)
+                });
+            }
             check_post(&body, &client_id)?;
             if conv.state == SessionState::Closed {
                 return Err(Refusal::SessionClosed);
@@ -405,6 +484,10 @@ pub fn decide(
             }
             match conv.state {
                 SessionState::Queued => {}
+                // The winner asking again (a retry after a lost answer): nothing more to do.
+                SessionState::Active if is_assignee => {
+                    return Ok(facts.unchanged(Vec::new(), DeadlineChange::Keep));
+                }
                 SessionState::Active => {
                     let by = conv
                         .assignee
@@ -433,6 +516,7 @@ pub fn decide(
                 deadline = facts.warning_from_now();
             }
             Ok(Decision {
+                replay: None,
                 entries,
                 state: SessionState::Active,
                 assignee: Some(Person::from(actor)),
@@ -459,7 +543,7 @@ pub fn decide(
             if conv.assignee.as_ref().is_some_and(|a| a.id == to.id) {
                 return Err(Refusal::SameAgent);
             }
-            if !to_in_group || to.disabled || !to.roles.is_staff() {
+            if !staff_of_queue(&to, to_in_group) {
                 return Err(Refusal::NotInGroup(to.display_name.clone()));
             }
             if !to_online {
@@ -574,6 +658,7 @@ pub fn fire(facts: &Facts<'_>, deadline: Deadline) -> Result<Decision, Refusal> 
 
 fn close(facts: &Facts<'_>, reason: CloseReason, body: String) -> Decision {
     Decision {
+        replay: None,
         entries: vec![NewEntry::system(Event::Closed, body)],
         state: SessionState::Closed,
         assignee: facts.conv.assignee.clone(),
@@ -639,8 +724,10 @@ mod tests {
                 id: UserId(10),
                 display_name: "Carol".into(),
             }),
+            group: Some(GroupId(1)),
             assignee: assignee.map(Person::from),
             last_seq: 1,
+            last_public_seq: 1,
             closed_reason: (state == SessionState::Closed).then_some(CloseReason::EndedByAgent),
             created_at: Timestamp(0),
             accepted_at: assignee.map(|_| Timestamp(0)),
@@ -666,11 +753,31 @@ mod tests {
         let dana = user(3, "Dana", &[Role::Manager, Role::Agent], false);
         let outsider = user(4, "Olga", &[Role::Agent], false);
         let ivan = user(11, "Ivan", &[Role::Customer], true);
+        // Still in the group's member list, but no longer an agent.
+        let demoted = user(5, "Dirk", &[Role::Customer], false);
+        let mut gone = user(6, "Gina", &[Role::Agent], false);
+        gone.disabled = true;
         use SessionState::*;
         // (state, actor, in group, command, expected: Ok or the refusal)
         type Case<'a> = (SessionState, &'a User, bool, Command, Result<(), Refusal>);
         let cases: Vec<Case<'_>> = vec![
             (Queued, &alice, true, Command::Accept, Ok(())),
+            (
+                Queued,
+                &demoted,
+                true,
+                Command::Accept,
+                Err(Refusal::NotFound),
+            ),
+            (Queued, &gone, true, Command::Accept, Err(Refusal::NotFound)),
+            (
+                Active,
+                &demoted,
+                true,
+                post(PostKind::WorkNote),
+                Err(Refusal::NotFound),
+            ),
+            (Active, &alice, true, Command::Accept, Ok(())),
             (
                 Queued,
                 &outsider,
@@ -767,17 +874,10 @@ mod tests {
                 conv: &c,
                 queue: &q,
                 pending: None,
+                sent_before: None,
                 now: NOW,
             };
-            let got = decide(
-                &facts,
-                &Viewer {
-                    user: actor,
-                    in_group,
-                },
-                command.clone(),
-            )
-            .map(|_| ());
+            let got = decide(&facts, &Viewer::new(actor, in_group), command.clone()).map(|_| ());
             assert_eq!(got, want, "{state:?} {} {command:?}", actor.display_name);
         }
     }
@@ -792,12 +892,10 @@ mod tests {
             conv: &c,
             queue: &q,
             pending: None,
+            sent_before: None,
             now: NOW,
         };
-        let viewer = Viewer {
-            user: &alice,
-            in_group: true,
-        };
+        let viewer = Viewer::new(&alice, true);
         let transfer = |to: &User, in_group, online| Command::Transfer {
             to: to.clone(),
             to_in_group: in_group,
@@ -841,14 +939,8 @@ mod tests {
             due: NOW,
         };
         let at = |secs: u64| NOW.plus(Duration::from_secs(secs));
-        let agent = Viewer {
-            user: &alice,
-            in_group: true,
-        };
-        let customer = Viewer {
-            user: &carol,
-            in_group: false,
-        };
+        let agent = Viewer::new(&alice, true);
+        let customer = Viewer::new(&carol, false);
         // (pending, actor, command, deadline change)
         let cases = [
             (
@@ -909,6 +1001,7 @@ mod tests {
                 conv: &c,
                 queue: &q,
                 pending,
+                sent_before: None,
                 now: NOW,
             };
             let got = decide(&facts, viewer, command.clone()).unwrap().deadline;
@@ -923,6 +1016,7 @@ mod tests {
             conv: &c,
             queue: &q,
             pending: Some(warning),
+            sent_before: None,
             now: at(5),
         };
         let fired = fire(&facts, warning).unwrap();
@@ -938,6 +1032,7 @@ mod tests {
             conv: &c,
             queue: &q,
             pending: Some(close),
+            sent_before: None,
             now: NOW,
         };
         let closed = fire(&facts, close).unwrap();
@@ -954,6 +1049,7 @@ mod tests {
             conv: &c,
             queue: &q,
             pending: Some(warning),
+            sent_before: None,
             now: Timestamp(NOW.0 - 1),
         };
         assert_eq!(fire(&early, warning), Err(Refusal::NotDue), "not due yet");
@@ -982,6 +1078,62 @@ mod tests {
         }
         assert_eq!(audience_of(EntryKind::WorkNote), Audience::Itil);
         assert_eq!(audience_of(EntryKind::Comment), Audience::Everyone);
+    }
+
+    #[test]
+    fn staff_of_a_queue_needs_a_staff_role_and_membership() {
+        let mut gone = user(6, "Gina", &[Role::Agent], false);
+        gone.disabled = true;
+        // (user, member of the group, staff of the queue)
+        let cases = [
+            (user(1, "Alice", &[Role::Agent], false), true, true),
+            (user(1, "Alice", &[Role::Agent], false), false, false),
+            (user(3, "Dana", &[Role::Manager], false), true, true),
+            (user(5, "Dirk", &[Role::Customer], true), true, false),
+            (gone, true, false),
+        ];
+        for (u, member, want) in cases {
+            assert_eq!(
+                staff_of_queue(&u, member),
+                want,
+                "{} member={member}",
+                u.display_name
+            );
+            assert_eq!(
+                Viewer::new(&u, member).in_group(),
+                want,
+                "{}",
+                u.display_name
+            );
+            if member {
+                let groups = queue_groups(&u, &[GroupId(1)]);
+                assert_eq!(
+                    !groups.is_empty(),
+                    want,
+                    "{}'s queue groups",
+                    u.display_name
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn a_viewer_without_itil_is_told_only_the_last_public_seq() {
+        let mut c = conv(SessionState::Active, None);
+        c.last_seq = 7;
+        c.last_public_seq = 5;
+        assert_eq!(
+            visible_last_seq(&c, &user(10, "Carol", &[Role::Customer], false)),
+            5
+        );
+        assert_eq!(
+            visible_last_seq(&c, &user(11, "Ivan", &[Role::Customer], true)),
+            7
+        );
+        assert_eq!(
+            visible_last_seq(&c, &user(1, "Alice", &[Role::Agent], false)),
+            7
+        );
     }
 
     #[test]

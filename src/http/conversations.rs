@@ -46,13 +46,11 @@ pub(super) async fn usable_queue(
         .queue(id)
         .await?
         .ok_or_else(|| AppError::not_found("queue"))?;
-    let works_it = user.roles.can_manage_queues()
-        || !user.roles.is_staff()
-        || state
-            .db
-            .is_group_member(queue.settings.group, user.id)
-            .await?;
-    if works_it {
+    let member = state
+        .db
+        .is_group_member(queue.settings.group, user.id)
+        .await?;
+    if session::can_use_queue(user, member) {
         Ok(queue)
     } else {
         Err(AppError::not_found("queue"))
@@ -62,8 +60,9 @@ pub(super) async fn usable_queue(
 async fn wire_conversation(
     state: &AppState,
     conv: Conversation,
+    user: &User,
 ) -> Result<wire::Conversation, AppError> {
-    Ok(wire::Conversation::from(&state.view(conv).await?))
+    Ok(wire::Conversation::seen_by(&state.view(conv).await?, user))
 }
 
 /// The conversation as `user` sees it in a list: with their preview and unread count.
@@ -73,7 +72,9 @@ pub(crate) async fn summarised(
     user: &User,
 ) -> Result<wire::Conversation, AppError> {
     let summary = state.summary(&conv, user).await?;
-    Ok(wire_conversation(state, conv).await?.with_summary(&summary))
+    Ok(wire_conversation(state, conv, user)
+        .await?
+        .with_summary(&summary))
 }
 
 /// Start a support session (customers); returns the open one if there is one.
@@ -104,7 +105,10 @@ async fn start_session(
     } else {
         StatusCode::OK
     };
-    Ok((status, Json(wire::Conversation::from(&view))))
+    Ok((
+        status,
+        Json(wire::Conversation::seen_by(&view, &current.user)),
+    ))
 }
 
 /// The queued sessions of a queue, oldest first (agents of its group, managers).
@@ -119,7 +123,7 @@ async fn waiting_sessions(
     let queue = usable_queue(&state, &user, queue).await?;
     let mut out = Vec::new();
     for conv in state.db.queued_sessions(queue.id).await? {
-        out.push(wire_conversation(&state, conv).await?);
+        out.push(wire_conversation(&state, conv, &user).await?);
     }
     Ok(Json(out))
 }
@@ -240,8 +244,11 @@ async fn post_entry(
 async fn conversation_after(
     state: &AppState,
     applied: crate::storage::Applied,
+    user: &User,
 ) -> Result<Json<wire::Conversation>, AppError> {
-    Ok(Json(wire_conversation(state, applied.conversation).await?))
+    Ok(Json(
+        wire_conversation(state, applied.conversation, user).await?,
+    ))
 }
 
 /// Accept a queued session: of any number of agents accepting at once, exactly one wins.
@@ -255,7 +262,7 @@ async fn accept(
     ApiPath(id): ApiPath<ConversationId>,
 ) -> Result<Json<wire::Conversation>, AppError> {
     let applied = state.command(id, &user, Command::Accept).await?;
-    conversation_after(&state, applied).await
+    conversation_after(&state, applied, &user).await
 }
 
 /// Transfer the session to another agent of the queue's group who is online.
@@ -269,7 +276,7 @@ async fn transfer(
     ApiPath(id): ApiPath<ConversationId>,
     ApiJson(body): ApiJson<wire::Transfer>,
 ) -> Result<Json<wire::Conversation>, AppError> {
-    let conv = state.visible_conversation(id, &user).await?;
+    state.visible_conversation(id, &user).await?;
     let to_id: UserId = body
         .to
         .parse()
@@ -279,16 +286,16 @@ async fn transfer(
         .user(to_id)
         .await?
         .ok_or_else(|| AppError::Invalid(format!("No user has the id {:?}.", body.to)))?;
-    let to_in_group = state.viewer_of(&conv, &to).await?.in_group;
     let to_online = state.presence.status(to.id, state.clock.now()) != Status::Offline;
     let command = Command::Transfer {
         to,
-        to_in_group,
+        // Read in the command's transaction.
+        to_in_group: false,
         to_online,
         note: body.note,
     };
     let applied = state.command(id, &user, command).await?;
-    conversation_after(&state, applied).await
+    conversation_after(&state, applied, &user).await
 }
 
 /// End the session (the assigned agent or the customer; a customer leaving the queue abandons it).
@@ -301,7 +308,7 @@ async fn end(
     ApiPath(id): ApiPath<ConversationId>,
 ) -> Result<Json<wire::Conversation>, AppError> {
     let applied = state.command(id, &current.user, Command::End).await?;
-    conversation_after(&state, applied).await
+    conversation_after(&state, applied, &current.user).await
 }
 
 /// The customer answers the inactivity warning: the clock starts again.

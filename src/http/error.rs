@@ -46,6 +46,8 @@ pub enum AppError {
     RateLimited { retry_after_secs: u64 },
     #[error("The service is not ready: {0}")]
     Unavailable(String),
+    #[error("The server is busy; try again in {retry_after_secs} s.")]
+    Busy { retry_after_secs: u64 },
     #[error("Something went wrong on our side; it has been logged.")]
     Internal(String),
 }
@@ -68,6 +70,7 @@ impl AppError {
             AppError::Conflict { code, .. } => code,
             AppError::RateLimited { .. } => "rate_limited",
             AppError::Unavailable(_) => "unavailable",
+            AppError::Busy { .. } => "busy",
             AppError::Internal(_) => "internal",
         }
     }
@@ -84,7 +87,7 @@ impl AppError {
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
             AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            AppError::Unavailable(_) => StatusCode::SERVICE_UNAVAILABLE,
+            AppError::Unavailable(_) | AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -110,7 +113,9 @@ impl IntoResponse for AppError {
             tracing::error!(%detail, "internal error");
         }
         let mut response = (self.status(), Json(self.body())).into_response();
-        if let AppError::RateLimited { retry_after_secs } = self {
+        if let AppError::RateLimited { retry_after_secs } | AppError::Busy { retry_after_secs } =
+            self
+        {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(retry_after_secs));
@@ -144,7 +149,8 @@ impl From<Refusal> for AppError {
             Refusal::NotFound => AppError::not_found("conversation"),
             Refusal::Forbidden(m) => AppError::Forbidden(m),
             Refusal::SessionClosed => conflict("session_closed"),
-            Refusal::AlreadyAccepted { .. } | Refusal::NotQueued => conflict("already_accepted"),
+            Refusal::AlreadyAccepted { .. } => conflict("already_accepted"),
+            Refusal::Changed => conflict("changed"),
             Refusal::NotInGroup(_) => conflict("not_in_group"),
             Refusal::SameAgent => conflict("same_agent"),
             Refusal::Offline(_) => conflict("offline"),
@@ -160,6 +166,17 @@ impl From<CommandError> for AppError {
         match e {
             CommandError::Refused(r) => r.into(),
             CommandError::Storage(s) => s.into(),
+        }
+    }
+}
+
+impl From<crate::credentials::HashError> for AppError {
+    fn from(err: crate::credentials::HashError) -> Self {
+        match err {
+            crate::credentials::HashError::Busy => AppError::Busy {
+                retry_after_secs: 1,
+            },
+            crate::credentials::HashError::Stopped => AppError::Unavailable(err.to_string()),
         }
     }
 }

@@ -29,7 +29,11 @@ use tracing::Level;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
+use tokio_util::sync::CancellationToken;
+use tokio_util::task::TaskTracker;
+
 use crate::clock::Clock;
+use crate::credentials::Hashers;
 use crate::domain::UserId;
 use crate::hub::Hub;
 use crate::metrics::Metrics;
@@ -49,6 +53,14 @@ pub struct AppState {
     pub metrics: Arc<Metrics>,
     pub hub: Arc<Hub>,
     pub presence: Arc<Presence>,
+    /// The threads that hash and check passwords (bounded: see [`Hashers`]).
+    pub hashers: Hashers,
+    /// Cancelled when the server stops: open sockets close with 1012.
+    pub shutdown: CancellationToken,
+    /// Work that must finish before the database closes (commands in flight, open sockets).
+    pub tasks: TaskTracker,
+    /// Set when a task the server needs has stopped: `/readyz` answers 503 from then on.
+    broken: Arc<std::sync::OnceLock<&'static str>>,
     revocations: broadcast::Sender<Revocation>,
 }
 
@@ -72,6 +84,11 @@ pub struct WebSettings {
     pub session_idle: Duration,
     /// Socket frames a client may send per second, after a burst of five times as many.
     pub socket_frames_per_second: u32,
+    /// How long a client may keep sending too fast while slowed down before it is closed.
+    pub socket_flood: Duration,
+    /// How often sockets are pinged; silence for two of these drops the socket.
+    pub socket_ping: Duration,
+    pub max_sockets_per_user: usize,
 }
 
 impl WebSettings {
@@ -83,7 +100,7 @@ impl WebSettings {
 }
 
 impl AppState {
-    pub fn new(db: Db, clock: Arc<dyn Clock>, web: WebSettings) -> AppState {
+    pub fn new(db: Db, clock: Arc<dyn Clock>, web: WebSettings, hashers: Hashers) -> AppState {
         let (revocations, _) = broadcast::channel(256);
         AppState {
             db,
@@ -92,8 +109,22 @@ impl AppState {
             metrics: Arc::new(Metrics::default()),
             hub: Arc::default(),
             presence: Arc::default(),
+            hashers,
+            shutdown: CancellationToken::new(),
+            tasks: TaskTracker::new(),
+            broken: Arc::default(),
             revocations,
         }
+    }
+
+    /// Records that `task` stopped: the server is no longer ready.
+    pub fn mark_broken(&self, task: &'static str) {
+        let _ = self.broken.set(task);
+    }
+
+    /// The task that stopped, if one did.
+    pub fn broken(&self) -> Option<&'static str> {
+        self.broken.get().copied()
     }
 
     /// Tells open sockets that sessions have ended.

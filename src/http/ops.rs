@@ -27,6 +27,12 @@ async fn healthz() -> &'static str {
 #[utoipa::path(get, path = "/readyz", tag = "operations",
     responses((status = 200, body = String), (status = 503, body = crate::wire::ErrorBody)))]
 async fn readyz(State(state): State<AppState>) -> Result<&'static str, AppError> {
+    if let Some(task) = state.broken() {
+        return Err(AppError::Unavailable(format!("the {task} stopped")));
+    }
+    if state.shutdown.is_cancelled() {
+        return Err(AppError::Unavailable("the server is stopping".into()));
+    }
     match state.db.check_ready().await {
         Ok(()) => Ok("ready"),
         Err(e) => {

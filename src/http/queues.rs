@@ -12,6 +12,7 @@ use super::auth::{CurrentUser, Manager, Staff};
 use super::error::AppError;
 use super::extract::{ApiJson, ApiPath};
 use crate::domain::directory::{DEFAULT_AUTO_CLOSE_SECS, DEFAULT_WARNING_SECS};
+use crate::domain::session;
 use crate::domain::{GroupId, Queue, QueueId, QueueSettings, User};
 use crate::wire;
 
@@ -37,7 +38,8 @@ async fn queue_members(
     Ok(Json(
         members
             .iter()
-            .filter(|m| !m.disabled)
+            // Those who work the queue: a member demoted to customer is not offered for Transfer.
+            .filter(|m| session::staff_of_queue(m, true))
             .map(|m| wire::Member {
                 id: m.id.to_string(),
                 display_name: m.display_name.clone(),
@@ -50,11 +52,10 @@ async fn queue_members(
 /// The queues `user` may see: customers and managers every queue (customers to start a chat),
 /// agents the queues of their groups.
 async fn visible_queues(state: &AppState, user: &User) -> Result<Vec<Queue>, AppError> {
-    if user.roles.can_manage_queues() || !user.roles.is_staff() {
-        Ok(state.db.queues().await?)
-    } else {
-        Ok(state.db.queues_worked_by(user.id).await?)
-    }
+    let memberships = state.memberships(user).await?;
+    let mut queues = state.db.queues().await?;
+    queues.retain(|q| session::can_use_queue(user, memberships.contains(&q.settings.group)));
+    Ok(queues)
 }
 
 /// The queues the caller may use (customers) or works (agents).
@@ -142,14 +143,17 @@ async fn update_queue(
         .ok_or_else(|| AppError::not_found("queue"))?
         .settings;
     let settings = QueueSettings {
-        name: body.name.unwrap_or(current.name),
+        name: body.name.clone().unwrap_or_else(|| current.name.clone()),
         group: body
             .group
             .as_deref()
             .map(parse_group)
             .transpose()?
             .unwrap_or(current.group),
-        greeting: body.greeting.unwrap_or(current.greeting),
+        greeting: body
+            .greeting
+            .clone()
+            .unwrap_or_else(|| current.greeting.clone()),
         inactivity_warning_secs: body
             .inactivity_warning_seconds
             .unwrap_or(current.inactivity_warning_secs),
@@ -158,5 +162,14 @@ async fn update_queue(
     .validate()?;
     require_group(&state, settings.group).await?;
     let queue = state.db.update_queue(id, &settings).await?;
+    if queue.settings.group != current.group {
+        // Who works the queue changed: the sockets of both groups reconnect with the new rights
+        // (the old group's stop receiving its sessions, the new group's start).
+        for group in [current.group, queue.settings.group] {
+            for member in state.db.group_members(group).await? {
+                state.revoke(super::Revocation::Refresh(member.id));
+            }
+        }
+    }
     Ok(Json(wire::Queue::from(&queue)))
 }

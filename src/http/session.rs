@@ -12,7 +12,7 @@ use super::auth::{ClientAddr, CurrentUser, SESSION_COOKIE};
 use super::error::AppError;
 use super::extract::ApiJson;
 use crate::credentials;
-use crate::domain::User;
+use crate::domain::{User, directory};
 use crate::wire;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -36,6 +36,16 @@ async fn sign_in(
     ApiJson(body): ApiJson<wire::SignInRequest>,
 ) -> Result<(CookieJar, Json<wire::SignInResponse>), AppError> {
     let username = body.username.trim().to_lowercase();
+    // Before anything is counted or hashed: nobody has a name or password this long.
+    if username.chars().count() > directory::USERNAME_MAX
+        || body.password.chars().count() > directory::PASSWORD_MAX
+    {
+        return Err(AppError::Invalid(format!(
+            "A username is at most {} characters, a password at most {}.",
+            directory::USERNAME_MAX,
+            directory::PASSWORD_MAX
+        )));
+    }
     let keys: Vec<String> = std::iter::once(format!("account:{username}"))
         .chain(addr.map(|ip| format!("address:{ip}")))
         .collect();
@@ -51,7 +61,7 @@ async fn sign_in(
     };
 
     let found = state.db.user_with_password(&username).await?;
-    let user = check_password(found, body.password).await?;
+    let user = check_password(&state, found, body.password).await?;
     let Some(user) = user else {
         tracing::info!(username = %username, "sign-in failed");
         return Err(AppError::InvalidCredentials);
@@ -77,21 +87,13 @@ async fn sign_in(
 /// The user if the password matches and the account is enabled. An unknown user is checked
 /// against a decoy hash so the answer takes as long as a wrong password.
 async fn check_password(
+    state: &AppState,
     found: Option<(User, String)>,
     password: String,
 ) -> Result<Option<User>, AppError> {
-    tokio::task::spawn_blocking(move || match found {
-        Some((user, hash)) => {
-            let ok = credentials::verify_password(&password, &hash);
-            (ok && !user.disabled).then_some(user)
-        }
-        None => {
-            credentials::verify_password(&password, credentials::decoy_hash());
-            None
-        }
-    })
-    .await
-    .map_err(|e| AppError::Internal(format!("password check: {e}")))
+    let (user, hash) = found.unzip();
+    let matches = state.hashers.verify(password, hash).await?;
+    Ok(user.filter(|u| matches && !u.disabled))
 }
 
 /// Sign out: ends this browser's session (and its sockets) and clears the cookie.

@@ -10,7 +10,6 @@ use super::AppState;
 use super::auth::Admin;
 use super::error::AppError;
 use super::extract::{ApiJson, ApiPath};
-use crate::credentials;
 use crate::domain::directory::{self, NewUser};
 use crate::domain::{Role, UserId};
 use crate::storage::UserChanges;
@@ -59,7 +58,7 @@ async fn create_user(
         body.itil,
     )?;
     directory::validate_password(&body.password)?;
-    let hash = hash(body.password).await?;
+    let hash = hash(&state, body.password).await?;
     let user = state.db.create_user(&new, &hash, state.clock.now()).await?;
     tracing::info!(user_id = user.id.0, "user created");
     Ok((StatusCode::CREATED, Json(wire::AdminUser::from(&user))))
@@ -98,7 +97,7 @@ async fn update_user(
     let password_hash = match body.password {
         Some(password) => {
             directory::validate_password(&password)?;
-            Some(hash(password).await?)
+            Some(hash(&state, password).await?)
         }
         None => None,
     };
@@ -120,9 +119,10 @@ async fn update_user(
     Ok(Json(wire::AdminUser::from(&user)))
 }
 
-async fn hash(password: String) -> Result<String, AppError> {
-    tokio::task::spawn_blocking(move || credentials::hash_password(&password))
-        .await
-        .map_err(|e| AppError::Internal(format!("hashing: {e}")))?
+async fn hash(state: &AppState, password: String) -> Result<String, AppError> {
+    state
+        .hashers
+        .hash(password)
+        .await?
         .map_err(|e| AppError::Internal(format!("hashing: {e}")))
 }

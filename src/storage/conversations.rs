@@ -15,38 +15,39 @@ use sqlx::sqlite::SqliteRow;
 
 use super::{Db, Result, StorageError, classify};
 use crate::domain::session::{
-    self, CloseReason, Command, Conversation, ConversationKind, Deadline, DeadlineChange,
+    self, Audience, CloseReason, Command, Conversation, ConversationKind, Deadline, DeadlineChange,
     DeadlineKind, Decision, Entry, EntryKind, Event, Facts, NewEntry, Person, Refusal,
     SessionState, Viewer,
 };
-use crate::domain::{ConversationId, QueueId, QueueSettings, Timestamp, User, UserId};
+use crate::domain::{ConversationId, GroupId, QueueId, QueueSettings, Timestamp, User, UserId};
 
 macro_rules! conversation_columns {
     () => {
-        "c.id, c.kind, c.state, c.queue_id, c.customer_id, cu.display_name AS customer_name, \
-         c.assignee_id, au.display_name AS assignee_name, c.last_seq, c.closed_reason, \
-         c.first_message, c.created_at, c.accepted_at"
+        "c.id, c.kind, c.state, c.queue_id, cq.group_id AS group_id, c.customer_id, \
+         cu.display_name AS customer_name, c.assignee_id, au.display_name AS assignee_name, \
+         c.last_seq, c.last_public_seq, c.closed_reason, c.first_message, c.created_at, c.accepted_at"
     };
 }
 
 macro_rules! conversation_from {
     () => {
         " FROM conversations c LEFT JOIN users cu ON cu.id = c.customer_id \
-         LEFT JOIN users au ON au.id = c.assignee_id"
+         LEFT JOIN users au ON au.id = c.assignee_id LEFT JOIN queues cq ON cq.id = c.queue_id"
     };
 }
 
 const CONVERSATION_SELECT: &str = concat!("SELECT ", conversation_columns!(), conversation_from!());
 
 /// Everything a command on a session decides on, in one read: the conversation, its queue's
-/// settings, the pending deadline, and whether the actor (`?1`) is in the queue's group.
+/// settings, the pending deadline, and whether the actor (`?1`) is a member of the queue's
+/// group (raw membership: [`session::staff_of_queue`] adds the role).
 const SESSION_FACTS: &str = concat!(
     "SELECT ",
     conversation_columns!(),
     ", q.name AS q_name, q.group_id AS q_group, q.greeting AS q_greeting, \
      q.inactivity_warning_seconds AS q_warning, q.auto_close_seconds AS q_close, \
      d.kind AS d_kind, d.due_at AS d_due, \
-     EXISTS (SELECT 1 FROM group_members m WHERE m.group_id = q.group_id AND m.user_id = ?1) AS actor_in_group",
+     EXISTS (SELECT 1 FROM group_members m WHERE m.group_id = q.group_id AND m.user_id = ?1) AS actor_member",
     conversation_from!(),
     " JOIN queues q ON q.id = c.queue_id LEFT JOIN deadlines d ON d.conversation_id = c.id \
      WHERE c.id = ?2"
@@ -64,7 +65,8 @@ pub struct Applied {
     pub previous_state: SessionState,
     /// The entries it stored, or for a repeated send the entry stored the first time.
     pub entries: Vec<Entry>,
-    /// False when a repeated send returned the original entry.
+    /// False when nothing was stored: a repeated send (its original entry is in `entries`), or
+    /// a command with nothing left to do (the winner's repeated Accept).
     pub created: bool,
 }
 
@@ -124,9 +126,11 @@ fn conversation_from_row(row: &SqliteRow) -> Result<Conversation> {
             other => return Err(decode_error("state", other)),
         },
         queue: row.try_get::<Option<i64>, _>("queue_id")?.map(QueueId),
+        group: row.try_get::<Option<i64>, _>("group_id")?.map(GroupId),
         customer: person(row, "customer_id", "customer_name")?,
         assignee: person(row, "assignee_id", "assignee_name")?,
         last_seq: row.try_get("last_seq")?,
+        last_public_seq: row.try_get("last_public_seq")?,
         closed_reason: reason.as_deref().map(close_reason_from).transpose()?,
         created_at: Timestamp(row.try_get("created_at")?),
         accepted_at: row.try_get::<Option<i64>, _>("accepted_at")?.map(Timestamp),
@@ -235,9 +239,13 @@ async fn append(
 ) -> Result<Vec<Entry>> {
     let mut stored = Vec::with_capacity(entries.len());
     for entry in entries {
+        // The old last_seq on the right-hand side: the new seq is last_seq + 1 in both places.
         let seq: i64 = sqlx::query_scalar(
-            "UPDATE conversations SET last_seq = last_seq + 1 WHERE id = ? RETURNING last_seq",
+            "UPDATE conversations SET last_seq = last_seq + 1, \
+             last_public_seq = CASE WHEN ? THEN last_seq + 1 ELSE last_public_seq END \
+             WHERE id = ? RETURNING last_seq",
         )
+        .bind(entry.audience() == Audience::Everyone)
         .bind(conv.0)
         .fetch_one(&mut *tx)
         .await?;
@@ -559,30 +567,37 @@ impl Db {
     }
 }
 
-/// The body of [`Db::execute`], inside the writer's transaction.
-async fn execute_in(
+/// What a command on a session is decided on, read inside its transaction.
+pub(super) struct SessionFacts {
+    pub conv: Conversation,
+    pub queue: QueueSettings,
+    pub pending: Option<Deadline>,
+    /// The acting user as stored now (not as their request found them), and whether they are
+    /// a member of the queue's group.
+    pub actor: Option<(User, bool)>,
+    /// For a post: what this actor already stored under the same client id.
+    pub sent_before: Option<Entry>,
+}
+
+/// Reads the facts of a command on session `id` by `actor` (none for a timer).
+pub(super) async fn read_facts(
     tx: &mut sqlx::SqliteConnection,
     id: ConversationId,
-    act: Act,
-    now: Timestamp,
-) -> Result<Applied, CommandError> {
-    let actor = match &act {
-        Act::User(user, _) => Some(user.id.0),
-        Act::Timer(_) => None,
-    };
+    actor: Option<&User>,
+    command: Option<&Command>,
+) -> Result<SessionFacts, CommandError> {
     let row = sqlx::query(SESSION_FACTS)
-        .bind(actor)
+        .bind(actor.map(|u| u.id.0))
         .bind(id.0)
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(Refusal::NotFound)?;
     let conv = conversation_from_row(&row)?;
-    let secs = |col: &str| -> Result<u32> {
-        Ok(u32::try_from(row.try_get::<i64, _>(col)?).unwrap_or(u32::MAX))
-    };
+    let get = |col: &str| -> Result<i64> { Ok(row.try_get::<i64, _>(col)?) };
+    let secs = |col: &str| -> Result<u32> { Ok(u32::try_from(get(col)?).unwrap_or(u32::MAX)) };
     let queue = QueueSettings {
         name: row.try_get("q_name").map_err(StorageError::from)?,
-        group: crate::domain::GroupId(row.try_get("q_group").map_err(StorageError::from)?),
+        group: GroupId(get("q_group")?),
         greeting: row.try_get("q_greeting").map_err(StorageError::from)?,
         inactivity_warning_secs: secs("q_warning")?,
         auto_close_secs: secs("q_close")?,
@@ -593,36 +608,55 @@ async fn execute_in(
         .zip(pending_due)
         .map(deadline_from_row)
         .transpose()?;
-    let actor_in_group = row
-        .try_get::<i64, _>("actor_in_group")
-        .map_err(StorageError::from)?
-        != 0;
-    let facts = Facts {
-        conv: &conv,
-        queue: &queue,
+    let member = get("actor_member")? != 0;
+    let actor = match actor {
+        // Roles and the disabled flag as they are now, in this transaction.
+        Some(user) => Some((
+            super::directory::load_user(tx, user.id)
+                .await?
+                .ok_or(Refusal::NotFound)?,
+            member,
+        )),
+        None => None,
+    };
+    let sent_before = match (command, &actor) {
+        (Some(Command::Post { client_id, .. }), Some((user, _))) => {
+            find_sent(tx, id, user.id, client_id).await?
+        }
+        _ => None,
+    };
+    Ok(SessionFacts {
+        conv,
+        queue,
         pending,
+        actor,
+        sent_before,
+    })
+}
+
+/// The body of [`Db::execute`], inside the writer's transaction: read the facts, let the
+/// domain decide, store the decision.
+async fn execute_in(
+    tx: &mut sqlx::SqliteConnection,
+    id: ConversationId,
+    act: Act,
+    now: Timestamp,
+) -> Result<Applied, CommandError> {
+    let (actor, command) = match &act {
+        Act::User(user, command) => (Some(user), Some(command)),
+        Act::Timer(_) => (None, None),
+    };
+    let facts = read_facts(tx, id, actor, command).await?;
+    let domain_facts = Facts {
+        conv: &facts.conv,
+        queue: &facts.queue,
+        pending: facts.pending,
+        sent_before: facts.sent_before.as_ref(),
         now,
     };
-    let decision = match &act {
-        Act::User(user, command) => {
-            let viewer = Viewer {
-                user,
-                in_group: actor_in_group,
-            };
-            if !session::can_view(&conv, &viewer) {
-                return Err(Refusal::NotFound.into());
-            }
-            // A repeated send returns what the first one stored, to whoever may still see it.
-            if let Command::Post { client_id, .. } = command
-                && let Some(entry) = find_sent(tx, id, user.id, client_id).await?
-            {
-                return Ok(Applied {
-                    previous_state: conv.state,
-                    conversation: conv.clone(),
-                    entries: vec![entry],
-                    created: false,
-                });
-            }
+    let (decision, fired) = match (&act, &facts.actor) {
+        (Act::User(_, command), Some((user, member))) => {
+            let viewer = Viewer::new(user, *member);
             let command = match command.clone() {
                 // Membership is read here, in the transaction, not trusted from the caller.
                 Command::Transfer {
@@ -631,7 +665,7 @@ async fn execute_in(
                     note,
                     ..
                 } => {
-                    let to_in_group = is_member(tx, queue.group, to.id).await?;
+                    let to_in_group = is_member(tx, facts.queue.group, to.id).await?;
                     Command::Transfer {
                         to,
                         to_in_group,
@@ -641,31 +675,60 @@ async fn execute_in(
                 }
                 other => other,
             };
-            session::decide(&facts, &viewer, command)?
+            (session::decide(&domain_facts, &viewer, command)?, None)
         }
-        Act::Timer(deadline) => {
-            let fired = sqlx::query(
-                "DELETE FROM deadlines WHERE conversation_id = ? AND kind = ? AND due_at = ?",
-            )
-            .bind(id.0)
-            .bind(deadline_kind_str(deadline.kind))
-            .bind(deadline.due.0)
-            .execute(&mut *tx)
-            .await?;
-            if fired.rows_affected() != 1 {
-                return Err(Refusal::NotDue.into());
-            }
-            session::fire(&facts, *deadline)?
-        }
+        (Act::Timer(deadline), _) => (session::fire(&domain_facts, *deadline)?, Some(*deadline)),
+        (Act::User(..), None) => return Err(Refusal::NotFound.into()),
     };
-    let entries = apply(tx, &conv, &decision, now).await?;
+    store(tx, &facts.conv, decision, fired, now).await
+}
+
+/// Stores `decision`, taken on `conv` as it was read, and what it fired. Every write is
+/// conditional on what the decision was made on: if the conversation or the deadline changed
+/// since (a racing writer), nothing is stored and the command is refused.
+pub(super) async fn store(
+    tx: &mut sqlx::SqliteConnection,
+    conv: &Conversation,
+    decision: Decision,
+    fired: Option<Deadline>,
+    now: Timestamp,
+) -> Result<Applied, CommandError> {
+    if let Some(original) = decision.replay {
+        return Ok(Applied {
+            previous_state: conv.state,
+            conversation: conv.clone(),
+            entries: vec![original],
+            created: false,
+        });
+    }
+    if let Some(deadline) = fired {
+        let deleted = sqlx::query(
+            "DELETE FROM deadlines WHERE conversation_id = ? AND kind = ? AND due_at = ?",
+        )
+        .bind(conv.id.0)
+        .bind(deadline_kind_str(deadline.kind))
+        .bind(deadline.due.0)
+        .execute(&mut *tx)
+        .await?;
+        if deleted.rows_affected() != 1 {
+            return Err(Refusal::NotDue.into());
+        }
+    }
+    let entries = apply(tx, conv, &decision, now).await?;
     // The row as `apply` left it, without reading it back.
     let accepted_now = conv.state == SessionState::Queued && decision.state == SessionState::Active;
+    let last_public_seq = entries
+        .iter()
+        .rev()
+        .find(|e| e.audience() == Audience::Everyone)
+        .map_or(conv.last_public_seq, |e| e.seq);
+    let created = !entries.is_empty() || decision.state != conv.state;
     let after = Conversation {
         state: decision.state,
         assignee: decision.assignee.clone(),
         closed_reason: decision.closed_reason,
         last_seq: entries.last().map_or(conv.last_seq, |e| e.seq),
+        last_public_seq,
         accepted_at: if accepted_now {
             Some(now)
         } else {
@@ -677,7 +740,7 @@ async fn execute_in(
         previous_state: conv.state,
         conversation: after,
         entries,
-        created: true,
+        created,
     })
 }
 
@@ -710,7 +773,7 @@ async fn apply(
         .execute(&mut *tx)
         .await?;
         if done.rows_affected() != 1 {
-            return Err(Refusal::NotQueued.into());
+            return Err(Refusal::Changed.into());
         }
     }
     let entries = append(tx, conv.id, &decision.entries, now).await?;

@@ -50,6 +50,15 @@ fn user_from_row(row: &SqliteRow) -> Result<User> {
     })
 }
 
+/// A user as stored now (inside a transaction: as of that transaction).
+pub(super) async fn load_user(db: &mut sqlx::SqliteConnection, id: UserId) -> Result<Option<User>> {
+    let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?"))
+        .bind(id.0)
+        .fetch_optional(db)
+        .await?;
+    row.as_ref().map(user_from_row).transpose()
+}
+
 async fn insert_user<'e>(
     db: impl sqlx::SqliteExecutor<'e>,
     new: &NewUser,
@@ -114,11 +123,8 @@ impl Db {
     }
 
     pub async fn user(&self, id: UserId) -> Result<Option<User>> {
-        let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?"))
-            .bind(id.0)
-            .fetch_optional(&self.read)
-            .await?;
-        row.as_ref().map(user_from_row).transpose()
+        let mut conn = self.read.acquire().await?;
+        load_user(&mut conn, id).await
     }
 
     /// A user and their password hash, by (normalised) username.

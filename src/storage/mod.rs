@@ -99,6 +99,12 @@ impl Db {
         })
     }
 
+    /// Completes when the group-commit writer task has ended (it should not while the server
+    /// runs: the server stops when it does).
+    pub async fn writer_stopped(&self) {
+        self.writer.stopped.cancelled().await;
+    }
+
     /// The SQLite file this database lives in.
     pub fn file(&self) -> &Path {
         &self.file

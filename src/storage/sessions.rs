@@ -57,4 +57,27 @@ impl Db {
             .await?;
         Ok(())
     }
+
+    /// Removes web sessions idle since before `idle_before` (they no longer sign anyone in) and
+    /// sign-in failures last counted before `failures_before` (they no longer slow anyone
+    /// down). Returns how many rows went.
+    pub async fn purge_expired(
+        &self,
+        idle_before: Timestamp,
+        failures_before: Timestamp,
+    ) -> Result<u64> {
+        let mut tx = self.write.begin().await?;
+        let sessions = sqlx::query("DELETE FROM web_sessions WHERE last_seen_at < ?")
+            .bind(idle_before.0)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        let failures = sqlx::query("DELETE FROM sign_in_failures WHERE last_failure_at < ?")
+            .bind(failures_before.0)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+        tx.commit().await?;
+        Ok(sessions + failures)
+    }
 }

@@ -12,6 +12,7 @@ use std::pin::Pin;
 use sqlx::SqliteConnection;
 use sqlx::sqlite::SqlitePool;
 use tokio::sync::{mpsc, oneshot};
+use tokio_util::sync::CancellationToken;
 
 use super::StorageError;
 use super::conversations::CommandError;
@@ -29,6 +30,17 @@ pub(super) type Work<'c, T> = Pin<Box<dyn Future<Output = Result<T, CommandError
 #[derive(Debug, Clone)]
 pub(super) struct Writer {
     jobs: mpsc::Sender<Job>,
+    /// Cancelled when the writer task ends, however it ends (a panic included).
+    pub(super) stopped: CancellationToken,
+}
+
+/// Cancels its token when dropped: when the task holding it ends or unwinds.
+struct StopGuard(CancellationToken);
+
+impl Drop for StopGuard {
+    fn drop(&mut self) {
+        self.0.cancel();
+    }
 }
 
 impl Writer {
@@ -36,8 +48,13 @@ impl Writer {
     /// pool take turns with the batches).
     pub(super) fn spawn(pool: SqlitePool) -> Writer {
         let (jobs, queue) = mpsc::channel::<Job>(4 * BATCH);
-        tokio::spawn(run(pool, queue));
-        Writer { jobs }
+        let stopped = CancellationToken::new();
+        let guard = StopGuard(stopped.clone());
+        tokio::spawn(async move {
+            let _guard = guard;
+            run(pool, queue).await;
+        });
+        Writer { jobs, stopped }
     }
 
     /// Runs `work` in the next batch; answers after the batch has committed.

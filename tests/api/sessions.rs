@@ -460,7 +460,7 @@ async fn canned_messages_are_managed_and_posted_with_placeholders_filled() {
 }
 
 #[tokio::test]
-async fn bad_socket_input_gets_errors_and_a_flood_closes_only_that_socket() {
+async fn bad_socket_input_gets_errors_and_a_fast_client_is_slowed_not_cut_off() {
     let app = TestApp::spawn().await;
     let carol = app.signed_in("carol").await;
     let (_, conv) = start(&app, &carol, "Outlook crashes").await;
@@ -506,28 +506,20 @@ async fn bad_socket_input_gets_errors_and_a_flood_closes_only_that_socket() {
         "the socket stayed up"
     );
 
-    let (mut bystander, _) = Ws::connect(&app, "alice", json!({})).await;
-    for n in 0..400 {
-        ws.send(json!({"type": "typing", "conversation": id, "active": n % 2 == 0, "kind": "comment"}))
-            .await;
+    // A paste of many lines: more than the burst allows, sent without waiting. It is slowed
+    // down, not cut off: every line is stored and acknowledged once.
+    let burst = 5 * app.config.socket_frames_per_second as usize;
+    for n in 0..burst + 20 {
+        ws.send(json!({"type": "send", "ref": format!("p{n}"), "conversation": id, "client_id": format!("p{n}"), "kind": "comment", "body": format!("line {n}")})).await;
+    }
+    for n in 0..burst + 20 {
+        let ack = ws.find(|f| f["type"] == "ack").await;
+        assert_eq!(ack["ref"], format!("p{n}"), "acks in order, none lost");
     }
     assert_eq!(
-        ws.closed().await,
-        Some(1008),
-        "a flood closes with policy violation"
-    );
-    bystander
-        .send(json!({"type": "read", "conversation": "999999", "seq": 0}))
-        .await;
-    let answer = bystander.find(|f| f["type"] == "error").await;
-    assert_eq!(
-        answer["error"]["code"], "not_found",
-        "others are unaffected: their socket still answers"
-    );
-    assert_eq!(
         entries(&app, &carol, &id).await.len(),
-        2,
-        "nothing stored was touched"
+        2 + burst + 20,
+        "every line stored once, nothing else touched"
     );
 }
 
@@ -640,7 +632,12 @@ async fn previews_and_unread_counts_follow_visibility_and_read_marks() {
         "carol's two messages and the system line"
     );
 
-    let last_seq = for_alice["last_seq"].as_i64().unwrap();
+    // Carol is told the last seq she may see (the work note after it stays unmentioned).
+    let last_seq = for_carol["last_seq"].as_i64().unwrap();
+    assert!(
+        last_seq < for_alice["last_seq"].as_i64().unwrap(),
+        "a customer without ITIL is not told of the work note at the end: {for_carol} {for_alice}"
+    );
     let read = post_json(
         &carol,
         app.url(&format!("/api/conversations/{id}/read")),
@@ -855,7 +852,10 @@ async fn authors_receive_what_they_post_and_only_itil_holders_see_work_note_typi
         .send(json!({"type": "typing", "conversation": id, "active": true}))
         .await;
     let refused = alice_ws.find(|f| f["type"] == "error").await;
-    assert_eq!(refused["error"]["code"], "invalid", "typing without kind: {refused}");
+    assert_eq!(
+        refused["error"]["code"], "invalid",
+        "typing without kind: {refused}"
+    );
     alice_ws
         .send(json!({"type": "typing", "conversation": id, "active": true, "kind": "comment"}))
         .await;
