@@ -799,3 +799,154 @@ async fn apply(
     }
     Ok(entries)
 }
+
+/// The conditions of the writes, driven directly: a decision made on facts that changed
+/// before the write must store nothing. (The single writer serialises commands, so only these
+/// tests reach the stale-read path; on PostgreSQL it is the everyday race.)
+#[cfg(test)]
+mod stale_reads {
+    use super::*;
+    use crate::domain::Timestamp;
+
+    const NOW: Timestamp = Timestamp(1_767_603_600_000);
+
+    async fn demo_db() -> (Db, tempfile::TempDir) {
+        let dir = tempfile::tempdir().expect("temp dir");
+        let db = Db::connect(&format!("sqlite://{}", dir.path().join("s.db").display()))
+            .await
+            .expect("database");
+        crate::demo::load_if_empty(&db, NOW)
+            .await
+            .expect("demo data");
+        (db, dir)
+    }
+
+    async fn user(db: &Db, name: &str) -> User {
+        db.user_with_password(name)
+            .await
+            .expect("read")
+            .expect("demo user")
+            .0
+    }
+
+    /// Facts as `actor` reads them now, in a transaction of their own.
+    async fn facts_now(
+        db: &Db,
+        id: ConversationId,
+        actor: Option<&User>,
+        command: Option<&Command>,
+    ) -> SessionFacts {
+        let mut conn = db.write.acquire().await.expect("connection");
+        read_facts(&mut conn, id, actor, command)
+            .await
+            .expect("facts")
+    }
+
+    /// Stores `decision` taken on `stale` in a transaction of its own (rolled back if refused).
+    async fn store_now(
+        db: &Db,
+        stale: &SessionFacts,
+        decision: Decision,
+        fired: Option<Deadline>,
+        now: Timestamp,
+    ) -> Result<Applied, CommandError> {
+        let mut tx = db.write.begin_with("BEGIN IMMEDIATE").await.expect("begin");
+        let result = store(&mut tx, &stale.conv, decision, fired, now).await;
+        if result.is_ok() {
+            tx.commit().await.expect("commit");
+        }
+        result
+    }
+
+    fn domain_facts(facts: &SessionFacts, now: Timestamp) -> Facts<'_> {
+        Facts {
+            conv: &facts.conv,
+            queue: &facts.queue,
+            pending: facts.pending,
+            sent_before: facts.sent_before.as_ref(),
+            now,
+        }
+    }
+
+    async fn queued_session(db: &Db) -> ConversationId {
+        let carol = user(db, "carol").await;
+        let queue = db.queues().await.expect("queues")[0].id;
+        let (conv, _, _) = db
+            .start_session(queue, &carol, "c1", Some("The printer is on fire"), NOW)
+            .await
+            .expect("session");
+        conv.id
+    }
+
+    #[tokio::test]
+    async fn an_accept_decided_on_a_stale_read_does_not_overwrite_the_winner() {
+        let (db, _dir) = demo_db().await;
+        let id = queued_session(&db).await;
+        let (alice, bob) = (user(&db, "alice").await, user(&db, "bob").await);
+        let stale = facts_now(&db, id, Some(&bob), Some(&Command::Accept)).await;
+        db.execute(id, Act::User(alice.clone(), Command::Accept), NOW)
+            .await
+            .expect("alice wins");
+        let decision = session::decide(
+            &domain_facts(&stale, NOW),
+            &Viewer::new(&bob, true),
+            Command::Accept,
+        )
+        .expect("on the stale read the session is still queued");
+        let outcome = store_now(&db, &stale, decision, None, NOW).await;
+        assert!(
+            matches!(outcome, Err(CommandError::Refused(Refusal::Changed))),
+            "the loser's write is refused: {outcome:?}"
+        );
+        let conv = db.conversation(id).await.expect("read").expect("exists");
+        assert_eq!(
+            conv.assignee.map(|a| a.id),
+            Some(alice.id),
+            "the winner stays"
+        );
+        assert_eq!(
+            conv.last_seq, 3,
+            "first message, joined, greeting: nothing of bob's"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_deadline_fired_on_a_stale_read_fires_once() {
+        let (db, _dir) = demo_db().await;
+        let id = queued_session(&db).await;
+        let alice = user(&db, "alice").await;
+        db.execute(id, Act::User(alice, Command::Accept), NOW)
+            .await
+            .expect("accepted");
+        let warning = db
+            .deadline(id)
+            .await
+            .expect("read")
+            .expect("the greeting starts the clock");
+        let due = warning.due;
+        let stale = facts_now(&db, id, None, None).await;
+        db.execute(id, Act::Timer(warning), due)
+            .await
+            .expect("the first worker fires the warning");
+        let decision =
+            session::fire(&domain_facts(&stale, due), warning).expect("due on the stale read");
+        let outcome = store_now(&db, &stale, decision, Some(warning), due).await;
+        assert!(
+            matches!(outcome, Err(CommandError::Refused(Refusal::NotDue))),
+            "the second worker stores nothing: {outcome:?}"
+        );
+        let warnings = db
+            .entries_after(id, 0, 100)
+            .await
+            .expect("entries")
+            .iter()
+            .filter(|e| e.event == Some(Event::InactivityWarning))
+            .count();
+        assert_eq!(warnings, 1, "one warning");
+        assert_eq!(
+            db.deadline(id).await.expect("read").map(|d| d.kind),
+            Some(DeadlineKind::Close),
+            "the close deadline the first firing set is still there"
+        );
+    }
+}
