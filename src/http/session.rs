@@ -61,7 +61,15 @@ async fn sign_in(
     };
 
     let found = state.db.user_with_password(&username).await?;
-    let user = check_password(&state, found, body.password).await?;
+    let user = match check_password(&state, found, body.password).await {
+        Ok(user) => user,
+        Err(e) => {
+            // Too busy to judge the password: the attempt does not count against anyone.
+            let reserved: Vec<(&str, _)> = keys.iter().copied().zip(before).collect();
+            state.db.sign_in_not_judged(&reserved, now).await?;
+            return Err(e);
+        }
+    };
     let Some(user) = user else {
         tracing::info!(username = %username, "sign-in failed");
         return Err(AppError::InvalidCredentials);

@@ -72,7 +72,34 @@ impl Db {
             .bind(account)
             .execute(&mut *tx)
             .await?;
-        for (key, previous) in others {
+        take_back(&mut tx, others, reserved_at).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// The attempt reserved at `reserved_at` was never judged (the server was too busy to
+    /// check the password): it is taken back from every key, as for the others on a success.
+    pub async fn sign_in_not_judged(
+        &self,
+        keys: &[(&str, Option<Failures>)],
+        reserved_at: Timestamp,
+    ) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        take_back(&mut tx, keys, reserved_at).await?;
+        tx.commit().await?;
+        Ok(())
+    }
+}
+
+/// Takes one reserved attempt back from each key, restoring its record as it was unless
+/// another attempt has touched it since.
+async fn take_back(
+    tx: &mut sqlx::SqliteConnection,
+    keys: &[(&str, Option<Failures>)],
+    reserved_at: Timestamp,
+) -> Result<()> {
+    {
+        for (key, previous) in keys {
             match previous {
                 None => {
                     sqlx::query("DELETE FROM sign_in_failures WHERE key = ? AND failures = 1 AND last_failure_at = ?")
@@ -95,7 +122,6 @@ impl Db {
                 }
             }
         }
-        tx.commit().await?;
         Ok(())
     }
 }

@@ -95,6 +95,23 @@ impl TestApp {
         }
     }
 
+    /// Signals the server to stop, without waiting (see [`TestApp::finished`]).
+    pub fn begin_stop(&mut self) {
+        if let Some(tx) = self.shutdown.take() {
+            let _ = tx.send(());
+        }
+    }
+
+    /// Waits (at most 10 s) for the server to end by itself or after [`TestApp::begin_stop`],
+    /// and returns how it ended.
+    pub async fn finished(&mut self) -> Result<(), ServerError> {
+        let handle = self.handle.take().expect("the server is running");
+        tokio::time::timeout(Duration::from_secs(10), handle)
+            .await
+            .expect("the server ends within 10 s")
+            .expect("server task")
+    }
+
     pub fn url(&self, path: &str) -> String {
         format!("http://{}{path}", self.addr)
     }

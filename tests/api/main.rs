@@ -3,6 +3,7 @@
 mod helpers;
 
 mod bad_input;
+mod bounds;
 mod config_env;
 mod directory;
 mod guarantees;
@@ -10,6 +11,7 @@ mod ops;
 mod origin;
 mod pages;
 mod restart;
+mod rights;
 mod roles;
 mod sessions;
 mod signin;
