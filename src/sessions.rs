@@ -63,27 +63,16 @@ impl AppState {
     /// What `user` sees of a conversation in a list: the last entry they may see, and how many
     /// entries by others they may see after their read mark (counted up to [`UNREAD_WINDOW`]).
     pub async fn summary(&self, conv: &Conversation, user: &User) -> Result<Summary, AppError> {
-        let mark = self.db.read_mark(user.id, conv.id).await?;
-        let recent = self
+        let (preview, unread) = self
             .db
-            .entries_after(
+            .preview_and_unread(
                 conv.id,
-                (conv.last_seq - UNREAD_WINDOW).max(0),
+                user.id,
+                &session::visible_kinds(user),
                 UNREAD_WINDOW,
             )
             .await?;
-        let visible: Vec<&session::Entry> = recent
-            .iter()
-            .filter(|e| session::can_see(e.audience(), user))
-            .collect();
-        let unread = visible
-            .iter()
-            .filter(|e| e.seq > mark && e.author.as_ref().is_none_or(|a| a.id != user.id))
-            .count();
-        Ok(Summary {
-            preview: visible.last().map(|e| (*e).clone()),
-            unread: unread as i64,
-        })
+        Ok(Summary { preview, unread })
     }
 
     /// The groups `user` is a member of (raw membership: the domain adds the role).

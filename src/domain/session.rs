@@ -88,6 +88,10 @@ pub enum EntryKind {
     System,
 }
 
+impl EntryKind {
+    pub const ALL: [EntryKind; 3] = [EntryKind::Comment, EntryKind::WorkNote, EntryKind::System];
+}
+
 /// What a system entry records.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Event {
@@ -260,6 +264,15 @@ pub fn can_view(conv: &Conversation, viewer: &Viewer<'_>) -> bool {
         .as_ref()
         .is_some_and(|a| a.id == viewer.user.id);
     is_customer || is_assignee || viewer.in_group || viewer.user.roles.can_manage_queues()
+}
+
+/// The kinds of entry `viewer` may see, by [`can_see`]: for queries that read only what a
+/// viewer may see (a preview, an unread count) instead of filtering afterwards.
+pub fn visible_kinds(viewer: &User) -> Vec<EntryKind> {
+    EntryKind::ALL
+        .into_iter()
+        .filter(|k| can_see(audience_of(*k), viewer))
+        .collect()
 }
 
 /// The last seq of `conv` that `viewer` may see: work notes beyond it are not even hinted at.
@@ -1076,6 +1089,14 @@ mod tests {
                 viewer.display_name
             );
         }
+        assert_eq!(
+            visible_kinds(&user(10, "Carol", &[Role::Customer], false)),
+            [EntryKind::Comment, EntryKind::System]
+        );
+        assert_eq!(
+            visible_kinds(&user(1, "Alice", &[Role::Agent], false)),
+            EntryKind::ALL
+        );
         assert_eq!(audience_of(EntryKind::WorkNote), Audience::Itil);
         assert_eq!(audience_of(EntryKind::Comment), Audience::Everyone);
     }

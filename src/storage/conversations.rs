@@ -427,6 +427,43 @@ impl Db {
         rows.iter().map(entry_from_row).collect()
     }
 
+    /// For a list row: the newest entry of one of `kinds` (what the viewer may see), and how
+    /// many such entries not by `user` follow seq `mark`, counted up to `limit`. Reads no more
+    /// than the preview and the count need.
+    pub async fn preview_and_unread(
+        &self,
+        conv: ConversationId,
+        user: UserId,
+        kinds: &[EntryKind],
+        limit: i64,
+    ) -> Result<(Option<Entry>, i64)> {
+        // Kinds are our own constant strings, never input.
+        let kinds = kinds
+            .iter()
+            .map(|k| format!("'{}'", entry_kind_str(*k)))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let mut conn = self.read.acquire().await?;
+        let preview = sqlx::query(&format!(
+            "{ENTRY_SELECT} WHERE e.conversation_id = ? AND e.kind IN ({kinds}) \
+             ORDER BY e.seq DESC LIMIT 1"
+        ))
+        .bind(conv.0)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let unread: i64 = sqlx::query_scalar(&format!(
+            "SELECT count(*) FROM (SELECT 1 FROM entries e WHERE e.conversation_id = ?1 \
+             AND e.seq > coalesce((SELECT seq FROM read_marks WHERE user_id = ?2 AND conversation_id = ?1), 0) \
+             AND e.kind IN ({kinds}) AND (e.author_id IS NULL OR e.author_id <> ?2) LIMIT ?3)"
+        ))
+        .bind(conv.0)
+        .bind(user.0)
+        .bind(limit)
+        .fetch_one(&mut *conn)
+        .await?;
+        Ok((preview.as_ref().map(entry_from_row).transpose()?, unread))
+    }
+
     /// Deadlines due at `now`, earliest first.
     pub async fn due_deadlines(
         &self,
