@@ -14,7 +14,7 @@ pub mod http;
 pub mod hub;
 pub mod metrics;
 pub mod presence;
-pub mod sessions;
+pub mod service;
 pub mod storage;
 pub mod timers;
 pub mod wire;
@@ -32,7 +32,7 @@ use tokio_util::sync::CancellationToken;
 
 use clock::{Clock, SystemClock};
 pub use config::Config;
-use http::{AppState, WebSettings};
+use service::{AppState, WebSettings};
 use storage::{Db, StorageError};
 
 /// Why the server could not start or stopped with an error.

@@ -10,8 +10,8 @@ use tokio_util::sync::CancellationToken;
 
 use crate::domain::Timestamp;
 use crate::domain::signin::FORGET_AFTER;
-use crate::http::AppState;
 use crate::hub::Status;
+use crate::service::AppState;
 
 /// How many due deadlines one round fires at most.
 const BATCH: i64 = 200;

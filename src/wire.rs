@@ -312,7 +312,15 @@ pub struct Conversation {
 
 impl Conversation {
     /// This conversation with the caller's preview and unread count.
-    pub fn with_summary(mut self, summary: &crate::sessions::Summary) -> Self {
+    /// A list row: the conversation as `viewer` sees it, with their preview and unread count.
+    pub fn listed(
+        (view, summary): &(ConversationView, crate::service::Summary),
+        viewer: &crate::domain::User,
+    ) -> Self {
+        Conversation::seen_by(view, viewer).with_summary(summary)
+    }
+
+    pub fn with_summary(mut self, summary: &crate::service::Summary) -> Self {
         self.preview = summary.preview.as_ref().map(Entry::from);
         self.unread = Some(summary.unread);
         self

@@ -28,8 +28,8 @@ use crate::domain::session::{self, Command, Conversation, Entry, Person, Viewer}
 use crate::domain::{ConversationId, GroupId, User};
 use crate::http::auth::CurrentUser;
 use crate::http::error::AppError;
-use crate::http::{AppState, Revocation};
 use crate::hub::{ConversationView, MAX_WATCHED, Push, Registration, Status};
+use crate::service::{AppState, Revocation, ServiceError};
 use crate::wire::{self, ClientFrame, ServerFrame};
 
 /// The largest frame a client may send.
@@ -361,7 +361,9 @@ fn close_code_for(error: axum::Error) -> u16 {
     }
 }
 
-fn error_frame(reference: Option<String>, error: &AppError) -> ServerFrame {
+/// An `error` frame, with the code and message the HTTP API gives for the same error.
+fn error_frame(reference: Option<String>, error: impl Into<AppError>) -> ServerFrame {
+    let error = error.into();
     ServerFrame::error(reference, error.code(), &error.to_string())
 }
 
@@ -482,19 +484,19 @@ impl Session {
                     self.conversation_frame(conv).await?;
                     self.catch_up(id).await
                 }
-                Err(e) => self.out.frame(error_frame(None, &e)).await,
+                Err(e) => self.out.frame(error_frame(None, e)).await,
             },
         }
     }
 
-    async fn answer_error(&mut self, result: Result<(), AppError>) -> Result<(), Gone> {
+    async fn answer_error(&mut self, result: Result<(), ServiceError>) -> Result<(), Gone> {
         match result {
             Ok(()) => Ok(()),
-            Err(e) => self.out.frame(error_frame(None, &e)).await,
+            Err(e) => self.out.frame(error_frame(None, e)).await,
         }
     }
 
-    async fn visible(&self, conversation: &str) -> Result<Conversation, AppError> {
+    async fn visible(&self, conversation: &str) -> Result<Conversation, ServiceError> {
         self.state
             .visible_conversation(parse_id(conversation)?, &self.user)
             .await
@@ -526,7 +528,7 @@ impl Session {
         }
         let mut convs = match self.state.conversations_for(&self.user).await {
             Ok(convs) => convs,
-            Err(e) => return self.out.frame(error_frame(None, &e)).await,
+            Err(e) => return self.out.frame(error_frame(None, e)).await,
         };
         for (id, seq) in &positions {
             match self.visible(id).await {
@@ -539,6 +541,7 @@ impl Session {
                     }
                 }
                 Err(e) => {
+                    let e = AppError::from(e);
                     let frame =
                         ServerFrame::error(None, e.code(), &format!("Conversation {id:?}: {e}"));
                     self.out.frame(frame).await?;
@@ -572,14 +575,15 @@ impl Session {
     /// The conversation's state with this user's preview and unread count.
     async fn conversation_frame(&mut self, conv: Conversation) -> Result<(), Gone> {
         let (id, last_seq) = (conv.id, conv.last_seq);
-        match crate::http::conversations::summarised(&self.state, conv, &self.user).await {
-            Ok(conv) => {
+        match self.state.listed(conv, &self.user).await {
+            Ok(listed) => {
+                let conv = wire::Conversation::listed(&listed, &self.user);
                 let version = (last_seq, -conv.position.unwrap_or(0));
                 let shown = &mut self.watch(id).shown;
                 *shown = Some(version.max(shown.unwrap_or_default()));
                 self.out.frame(ServerFrame::Conversation(conv)).await
             }
-            Err(e) => self.out.frame(error_frame(None, &e)).await,
+            Err(e) => self.out.frame(error_frame(None, e)).await,
         }
     }
 
@@ -597,7 +601,7 @@ impl Session {
                         return Ok(());
                     }
                 }
-                Err(e) => return self.out.frame(error_frame(None, &e.into())).await,
+                Err(e) => return self.out.frame(error_frame(None, e)).await,
             }
         }
     }
@@ -626,14 +630,14 @@ impl Session {
     async fn offer_frames(&mut self) -> Result<(), Gone> {
         let offers = match self.state.offers_for(&self.user).await {
             Ok(offers) => offers,
-            Err(e) => return self.out.frame(error_frame(None, &e)).await,
+            Err(e) => return self.out.frame(error_frame(None, e)).await,
         };
         for conv in offers {
             let frame = match self.state.view(conv).await {
                 Ok(view) => ServerFrame::Offer {
                     conversation: wire::Conversation::seen_by(&view, &self.user),
                 },
-                Err(e) => error_frame(None, &e),
+                Err(e) => error_frame(None, e),
             };
             self.out.frame(frame).await?;
         }
@@ -754,7 +758,7 @@ impl Session {
     ) -> Result<(), Gone> {
         let id = match parse_id(conversation) {
             Ok(id) => id,
-            Err(e) => return self.out.frame(error_frame(reference, &e)).await,
+            Err(e) => return self.out.frame(error_frame(reference, e)).await,
         };
         match self.state.command(id, &self.user, command).await {
             Ok(applied) => {
@@ -775,7 +779,7 @@ impl Session {
                     })
                     .await
             }
-            Err(e) => self.out.frame(error_frame(reference, &e)).await,
+            Err(e) => self.out.frame(error_frame(reference, e)).await,
         }
     }
 
@@ -784,7 +788,7 @@ impl Session {
             _ if !self.user.roles.is_staff() => {
                 return vec![error_frame(
                     None,
-                    &AppError::Forbidden("Only service desk staff have a presence."),
+                    AppError::Forbidden("Only service desk staff have a presence."),
                 )];
             }
             wire::PresenceStatus::Available => Status::Available,
@@ -792,7 +796,7 @@ impl Session {
             wire::PresenceStatus::Offline => {
                 return vec![error_frame(
                     None,
-                    &AppError::Invalid("Choose available or away.".into()),
+                    AppError::Invalid("Choose available or away.".into()),
                 )];
             }
         };
@@ -806,8 +810,8 @@ impl Session {
     }
 }
 
-fn parse_id(conversation: &str) -> Result<ConversationId, AppError> {
+fn parse_id(conversation: &str) -> Result<ConversationId, ServiceError> {
     conversation
         .parse()
-        .map_err(|_| AppError::not_found("conversation"))
+        .map_err(|_| ServiceError::NotFound("conversation"))
 }

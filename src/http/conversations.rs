@@ -66,15 +66,15 @@ async fn wire_conversation(
 }
 
 /// The conversation as `user` sees it in a list: with their preview and unread count.
-pub(crate) async fn summarised(
+pub(super) async fn summarised(
     state: &AppState,
     conv: Conversation,
     user: &User,
 ) -> Result<wire::Conversation, AppError> {
-    let summary = state.summary(&conv, user).await?;
-    Ok(wire_conversation(state, conv, user)
-        .await?
-        .with_summary(&summary))
+    Ok(wire::Conversation::listed(
+        &state.listed(conv, user).await?,
+        user,
+    ))
 }
 
 /// Start a support session (customers); returns the open one if there is one.

@@ -170,6 +170,21 @@ impl From<CommandError> for AppError {
     }
 }
 
+impl From<crate::service::ServiceError> for AppError {
+    fn from(err: crate::service::ServiceError) -> Self {
+        use crate::service::ServiceError;
+        match err {
+            ServiceError::NotFound(what) => AppError::not_found(what),
+            ServiceError::Forbidden(message) => AppError::Forbidden(message),
+            ServiceError::Invalid(message) => AppError::Invalid(message),
+            ServiceError::Refused(refusal) => refusal.into(),
+            ServiceError::Hashing(e) => e.into(),
+            ServiceError::Storage(e) => e.into(),
+            ServiceError::Internal(detail) => AppError::Internal(detail),
+        }
+    }
+}
+
 impl From<crate::credentials::HashError> for AppError {
     fn from(err: crate::credentials::HashError) -> Self {
         match err {

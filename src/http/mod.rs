@@ -4,7 +4,7 @@
 
 pub mod auth;
 mod canned;
-pub(crate) mod conversations;
+mod conversations;
 pub mod error;
 pub mod extract;
 mod groups;
@@ -16,128 +16,25 @@ mod session;
 mod users;
 
 use std::sync::Arc;
-use std::time::Duration;
 
 use axum::Router;
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
 use axum::response::{IntoResponse, Response};
 use axum::routing::get;
-use tokio::sync::broadcast;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 use utoipa::OpenApi;
 use utoipa_axum::router::OpenApiRouter;
 
-use tokio_util::sync::CancellationToken;
-use tokio_util::task::TaskTracker;
-
-use crate::clock::Clock;
-use crate::credentials::Hashers;
-use crate::domain::UserId;
-use crate::hub::Hub;
-use crate::metrics::Metrics;
-use crate::presence::Presence;
-use crate::storage::Db;
+// Child modules reach these as `super::AppState` and so on; they are defined by the service.
+use crate::service::AppState;
+#[allow(unused_imports)]
+use crate::service::{Revocation, WebSettings};
 use error::AppError;
 
 /// The largest request body accepted (the same limit as a socket frame).
 pub const BODY_LIMIT: usize = 64 * 1024;
-
-/// What every handler can reach.
-#[derive(Clone)]
-pub struct AppState {
-    pub db: Db,
-    pub clock: Arc<dyn Clock>,
-    pub web: Arc<WebSettings>,
-    pub metrics: Arc<Metrics>,
-    pub hub: Arc<Hub>,
-    pub presence: Arc<Presence>,
-    /// The threads that hash and check passwords (bounded: see [`Hashers`]).
-    pub hashers: Hashers,
-    /// Cancelled when the server stops: open sockets close with 1012.
-    pub shutdown: CancellationToken,
-    /// Work that must finish before the database closes (commands in flight, open sockets).
-    pub tasks: TaskTracker,
-    /// Set when a task the server needs has stopped: `/readyz` answers 503 from then on.
-    broken: Arc<std::sync::OnceLock<&'static str>>,
-    revocations: broadcast::Sender<Revocation>,
-}
-
-/// Sessions ended while the server runs; open sockets of those sessions close at once.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum Revocation {
-    /// One browser signed out (the session token's hash).
-    Session(Vec<u8>),
-    /// Every session of a user (disabled, or password changed).
-    User(UserId),
-    /// A user's permissions changed (roles, ITIL, groups): their sockets reconnect.
-    Refresh(UserId),
-}
-
-/// Browser-facing settings derived from the configuration.
-#[derive(Debug, Clone)]
-pub struct WebSettings {
-    /// Exact origins (`scheme://host[:port]`) allowed to make browser requests.
-    pub allowed_origins: Vec<String>,
-    pub secure_cookies: bool,
-    pub session_idle: Duration,
-    /// Socket frames a client may send per second, after a burst of five times as many.
-    pub socket_frames_per_second: u32,
-    /// How long a client may keep sending too fast while slowed down before it is closed.
-    pub socket_flood: Duration,
-    /// How often sockets are pinged; silence for two of these drops the socket.
-    pub socket_ping: Duration,
-    pub max_sockets_per_user: usize,
-}
-
-impl WebSettings {
-    pub fn origin_allowed(&self, origin: &str) -> bool {
-        self.allowed_origins
-            .iter()
-            .any(|o| o.eq_ignore_ascii_case(origin))
-    }
-}
-
-impl AppState {
-    pub fn new(db: Db, clock: Arc<dyn Clock>, web: WebSettings, hashers: Hashers) -> AppState {
-        let (revocations, _) = broadcast::channel(256);
-        AppState {
-            db,
-            clock,
-            web: Arc::new(web),
-            metrics: Arc::new(Metrics::default()),
-            hub: Arc::default(),
-            presence: Arc::default(),
-            hashers,
-            shutdown: CancellationToken::new(),
-            tasks: TaskTracker::new(),
-            broken: Arc::default(),
-            revocations,
-        }
-    }
-
-    /// Records that `task` stopped: the server is no longer ready.
-    pub fn mark_broken(&self, task: &'static str) {
-        let _ = self.broken.set(task);
-    }
-
-    /// The task that stopped, if one did.
-    pub fn broken(&self) -> Option<&'static str> {
-        self.broken.get().copied()
-    }
-
-    /// Tells open sockets that sessions have ended.
-    pub fn revoke(&self, revocation: Revocation) {
-        // No receiver just means no socket is open.
-        let _ = self.revocations.send(revocation);
-    }
-
-    /// A stream of revocations, for a socket to watch.
-    pub fn revocations(&self) -> broadcast::Receiver<Revocation> {
-        self.revocations.subscribe()
-    }
-}
 
 #[derive(OpenApi)]
 #[openapi(

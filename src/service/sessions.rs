@@ -7,9 +7,8 @@ use crate::domain::session::{
 };
 use std::sync::Arc;
 
+use super::{AppState, ServiceError};
 use crate::domain::{ConversationId, GroupId, Queue, User, UserId};
-use crate::http::AppState;
-use crate::http::error::AppError;
 use crate::hub::ConversationView;
 use crate::storage::{Act, Applied, CommandError};
 
@@ -18,12 +17,12 @@ use crate::storage::{Act, Applied, CommandError};
 /// closes.
 async fn detached<T: Send + 'static>(
     tasks: &tokio_util::task::TaskTracker,
-    work: impl std::future::Future<Output = Result<T, AppError>> + Send + 'static,
-) -> Result<T, AppError> {
+    work: impl std::future::Future<Output = Result<T, ServiceError>> + Send + 'static,
+) -> Result<T, ServiceError> {
     tasks
         .spawn(work)
         .await
-        .map_err(|e| AppError::Internal(format!("a session task failed: {e}")))?
+        .map_err(|e| ServiceError::Internal(format!("a session task failed: {e}")))?
 }
 
 /// The most conversations a list returns.
@@ -41,7 +40,7 @@ pub struct Summary {
 
 impl AppState {
     /// The conversation with its queue position while queued.
-    pub async fn view(&self, conversation: Conversation) -> Result<ConversationView, AppError> {
+    pub async fn view(&self, conversation: Conversation) -> Result<ConversationView, ServiceError> {
         let position = self.db.queue_position(&conversation).await?;
         let closes_in = match conversation.state {
             SessionState::Active => match self.db.deadline(conversation.id).await? {
@@ -62,7 +61,7 @@ impl AppState {
 
     /// What `user` sees of a conversation in a list: the last entry they may see, and how many
     /// entries by others they may see after their read mark (counted up to [`UNREAD_WINDOW`]).
-    pub async fn summary(&self, conv: &Conversation, user: &User) -> Result<Summary, AppError> {
+    pub async fn summary(&self, conv: &Conversation, user: &User) -> Result<Summary, ServiceError> {
         let (preview, unread) = self
             .db
             .preview_and_unread(
@@ -75,15 +74,26 @@ impl AppState {
         Ok(Summary { preview, unread })
     }
 
+    /// The conversation as `user` sees it in a list: its view, with their preview and unread
+    /// count.
+    pub async fn listed(
+        &self,
+        conv: Conversation,
+        user: &User,
+    ) -> Result<(ConversationView, Summary), ServiceError> {
+        let summary = self.summary(&conv, user).await?;
+        Ok((self.view(conv).await?, summary))
+    }
+
     /// The groups `user` is a member of (raw membership: the domain adds the role).
-    pub async fn memberships(&self, user: &User) -> Result<Vec<GroupId>, AppError> {
+    pub async fn memberships(&self, user: &User) -> Result<Vec<GroupId>, ServiceError> {
         Ok(self.db.groups_of(user.id).await?)
     }
 
     /// The conversations `user` takes part in (a customer's sessions; for staff those assigned
     /// to them or written in by them) and, for staff, the sessions waiting in the queues they
     /// work (managers: every queue). Only conversations `user` may view.
-    pub async fn conversations_for(&self, user: &User) -> Result<Vec<Conversation>, AppError> {
+    pub async fn conversations_for(&self, user: &User) -> Result<Vec<Conversation>, ServiceError> {
         let memberships = self.memberships(user).await?;
         let mut convs = self.db.conversations_of(user.id, LIST_LIMIT).await?;
         for queue in self.db.queues().await? {
@@ -104,7 +114,7 @@ impl AppState {
 
     /// The queued sessions offered to `user`: those in the queues they are staff of. The same
     /// rule as live offers, checked again at delivery.
-    pub async fn offers_for(&self, user: &User) -> Result<Vec<Conversation>, AppError> {
+    pub async fn offers_for(&self, user: &User) -> Result<Vec<Conversation>, ServiceError> {
         let groups = session::queue_groups(user, &self.memberships(user).await?);
         let mut offers = Vec::new();
         for queue in self.db.queues().await? {
@@ -123,7 +133,7 @@ impl AppState {
         user: &User,
         active: bool,
         audience: Audience,
-    ) -> Result<(), AppError> {
+    ) -> Result<(), ServiceError> {
         let conv = self.visible_conversation(conversation, user).await?;
         if conv.state != SessionState::Closed {
             self.hub
@@ -137,7 +147,7 @@ impl AppState {
         &self,
         conv: &Conversation,
         user: &'a User,
-    ) -> Result<Viewer<'a>, AppError> {
+    ) -> Result<Viewer<'a>, ServiceError> {
         let member = match conv.group {
             Some(group) => self.db.is_group_member(group, user.id).await?,
             None => false,
@@ -150,16 +160,16 @@ impl AppState {
         &self,
         id: ConversationId,
         user: &User,
-    ) -> Result<Conversation, AppError> {
+    ) -> Result<Conversation, ServiceError> {
         let conv = self
             .db
             .conversation(id)
             .await?
-            .ok_or_else(|| AppError::not_found("conversation"))?;
+            .ok_or_else(|| ServiceError::NotFound("conversation"))?;
         if session::can_view(&conv, &self.viewer_of(&conv, user).await?) {
             Ok(conv)
         } else {
-            Err(AppError::not_found("conversation"))
+            Err(ServiceError::NotFound("conversation"))
         }
     }
 
@@ -170,11 +180,11 @@ impl AppState {
         id: ConversationId,
         user: &User,
         seq: i64,
-    ) -> Result<(), AppError> {
+    ) -> Result<(), ServiceError> {
         let conv = self.visible_conversation(id, user).await?;
         let last = session::visible_last_seq(&conv, user);
         if !(0..=last).contains(&seq) {
-            return Err(AppError::Invalid(format!(
+            return Err(ServiceError::Invalid(format!(
                 "seq is 0 to the last seq of the conversation ({last})."
             )));
         }
@@ -189,9 +199,9 @@ impl AppState {
         queue: &Queue,
         client_id: &str,
         message: Option<&str>,
-    ) -> Result<(ConversationView, bool), AppError> {
+    ) -> Result<(ConversationView, bool), ServiceError> {
         if !customer.roles.contains(crate::domain::Role::Customer) {
-            return Err(AppError::Forbidden(
+            return Err(ServiceError::Forbidden(
                 "Only customers start support sessions.",
             ));
         }
@@ -250,7 +260,7 @@ impl AppState {
         id: ConversationId,
         user: &User,
         command: Command,
-    ) -> Result<Applied, AppError> {
+    ) -> Result<Applied, ServiceError> {
         let (state, user) = (self.clone(), user.clone());
         // Its own task: a client that goes away mid-request must not stop the announcement of
         // what has been committed.
@@ -266,7 +276,7 @@ impl AppState {
     }
 
     /// Fires a due deadline; false if another worker already did or it moved.
-    pub async fn fire(&self, id: ConversationId, deadline: Deadline) -> Result<bool, AppError> {
+    pub async fn fire(&self, id: ConversationId, deadline: Deadline) -> Result<bool, ServiceError> {
         match self
             .db
             .execute(id, Act::Timer(deadline), self.clock.now())
@@ -289,7 +299,11 @@ impl AppState {
         }
     }
 
-    async fn try_announce(&self, applied: &Applied, actor: Option<UserId>) -> Result<(), AppError> {
+    async fn try_announce(
+        &self,
+        applied: &Applied,
+        actor: Option<UserId>,
+    ) -> Result<(), ServiceError> {
         if !applied.created {
             return Ok(());
         }
@@ -322,7 +336,7 @@ impl AppState {
     }
 
     /// A session left the queue: withdraw its offer and tell those still waiting their place.
-    async fn queue_moved(&self, left: &Conversation) -> Result<(), AppError> {
+    async fn queue_moved(&self, left: &Conversation) -> Result<(), ServiceError> {
         let (Some(queue), Some(group)) = (left.queue, left.group) else {
             return Ok(());
         };
