@@ -85,6 +85,12 @@ pub struct Config {
           value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub max_sockets_per_user: u32,
 
+    /// Pushes that may wait for one socket before it is marked lagged and re-reads what it
+    /// missed from the database.
+    #[arg(long, env = "SWITCHBOARD_SOCKET_BUFFER", default_value_t = 1024,
+          value_parser = clap::value_parser!(u32).range(1..=65_536))]
+    pub socket_buffer: u32,
+
     /// Passwords hashed at once (each takes about 19 MiB for a moment); sign-ins beyond wait
     /// briefly, then get 503 with `Retry-After`.
     #[arg(long, env = "SWITCHBOARD_PASSWORD_HASHERS", default_value_t = 2,

@@ -16,8 +16,8 @@ use crate::domain::{ConversationId, GroupId, UserId};
 /// A typing indicator is passed on at most this often per user and conversation.
 pub const TYPING_EVERY: Duration = Duration::from_secs(2);
 
-/// How many pushes may wait for one socket before it is marked lagged.
-const SOCKET_BUFFER: usize = 1024;
+/// How many pushes may wait for one socket before it is marked lagged, by default.
+pub const SOCKET_BUFFER: usize = 1024;
 
 /// The most conversations one socket watches; beyond, the oldest watched is forgotten (a
 /// client reading it again asks with `watch`). Keeps an agent's socket from growing all day
@@ -130,13 +130,29 @@ impl Inner {
 }
 
 /// The fan-out of one node.
-#[derive(Default)]
 pub struct Hub {
     inner: Mutex<Inner>,
     next_id: AtomicU64,
+    /// Pushes that may wait for one socket before it is marked lagged.
+    buffer: usize,
+}
+
+impl Default for Hub {
+    fn default() -> Self {
+        Hub::new(SOCKET_BUFFER)
+    }
 }
 
 impl Hub {
+    /// A hub whose sockets each hold up to `buffer` pushes before they are marked lagged.
+    pub fn new(buffer: usize) -> Hub {
+        Hub {
+            inner: Mutex::default(),
+            next_id: AtomicU64::default(),
+            buffer: buffer.max(1),
+        }
+    }
+
     fn lock(&self) -> MutexGuard<'_, Inner> {
         // A panic while holding the lock leaves plain maps behind; they are still consistent.
         self.inner.lock().unwrap_or_else(|p| p.into_inner())
@@ -160,7 +176,7 @@ impl Hub {
             return Err(TooManySockets(max_per_user));
         }
         let id = self.next_id.fetch_add(1, Ordering::Relaxed);
-        let (tx, pushes) = mpsc::channel(SOCKET_BUFFER);
+        let (tx, pushes) = mpsc::channel(self.buffer);
         let lagged = Arc::new(AtomicBool::new(false));
         inner.by_user.entry(user).or_default().insert(id);
         for g in &groups {

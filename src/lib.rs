@@ -203,6 +203,7 @@ fn web_settings(config: &Config, local: SocketAddr) -> Result<WebSettings, Serve
         socket_flood: Duration::from_secs(u64::from(config.socket_flood_seconds)),
         socket_ping: Duration::from_millis(config.socket_ping_ms),
         max_sockets_per_user: config.max_sockets_per_user as usize,
+        socket_buffer: config.socket_buffer as usize,
     })
 }
 

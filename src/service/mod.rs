@@ -68,6 +68,8 @@ pub struct WebSettings {
     /// How often sockets are pinged; silence for two of these drops the socket.
     pub socket_ping: Duration,
     pub max_sockets_per_user: usize,
+    /// Pushes that may wait for one socket before it is marked lagged and re-reads the log.
+    pub socket_buffer: usize,
 }
 
 impl WebSettings {
@@ -81,12 +83,13 @@ impl WebSettings {
 impl AppState {
     pub fn new(db: Db, clock: Arc<dyn Clock>, web: WebSettings, hashers: Hashers) -> AppState {
         let (revocations, _) = broadcast::channel(256);
+        let hub = Arc::new(Hub::new(web.socket_buffer));
         AppState {
             db,
             clock,
             web: Arc::new(web),
             metrics: Arc::new(Metrics::default()),
-            hub: Arc::default(),
+            hub,
             presence: Arc::default(),
             hashers,
             shutdown: CancellationToken::new(),

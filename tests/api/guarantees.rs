@@ -938,8 +938,21 @@ fn post_strategy() -> impl Strategy<Value = Post> {
     ]
 }
 
+/// How an agent of the group loses the right to the session midway.
+#[derive(Debug, Clone, Copy)]
+enum Loss {
+    /// An admin makes them a customer (they stay in the group's member list).
+    Demoted,
+    /// A manager gives the queue to another group (without them).
+    QueueMoved,
+}
+
 #[derive(Debug, Clone)]
 struct NotesCase {
+    /// Sockets hold only a few pushes, so live sockets fall behind and resync from the log.
+    small_buffer: bool,
+    /// Before which post an agent of the group (olga) loses the right to the session.
+    loss: (Loss, usize),
     posts: Vec<Post>,
     /// End with a transfer to bob whose note is a work note.
     transfer: bool,
@@ -955,18 +968,28 @@ fn notes_case_strategy() -> impl Strategy<Value = NotesCase> {
         any::<bool>(),
         prop::collection::vec(0u16..=1000, 2),
         "[A-Z0-9]{12}",
+        (
+            any::<bool>(),
+            prop_oneof![Just(Loss::Demoted), Just(Loss::QueueMoved)],
+            any::<prop::sample::Index>(),
+        ),
     )
-        .prop_map(|(mut posts, at, transfer, resume_at, tag)| {
-            // Always at least one work note.
-            let at = at.index(posts.len() + 1);
-            posts.insert(at, Post::AgentNote);
-            NotesCase {
-                posts,
-                transfer,
-                resume_at,
-                canary: format!("CANARY-{tag}"),
-            }
-        })
+        .prop_map(
+            |(mut posts, at, transfer, resume_at, tag, (small_buffer, loss, loss_at))| {
+                // Always at least one work note.
+                let at = at.index(posts.len() + 1);
+                posts.insert(at, Post::AgentNote);
+                let loss_at = loss_at.index(posts.len() + 1);
+                NotesCase {
+                    small_buffer,
+                    loss: (loss, loss_at),
+                    posts,
+                    transfer,
+                    resume_at,
+                    canary: format!("CANARY-{tag}"),
+                }
+            },
+        )
 }
 
 /// What one customer received on each read path, as raw text.
@@ -983,12 +1006,106 @@ struct Staff {
     bob_id: String,
 }
 
+/// Olga, an agent of the group who loses the right to the session midway, and what she saw.
+struct Former {
+    cookie: String,
+    id: String,
+    admin: Client,
+    dana: Client,
+    /// The group the queue moves to (alice and bob, not olga).
+    night_shift: String,
+    /// Her socket from before the loss, read at the loss until it closes.
+    live: Option<Socket>,
+    /// What she received after losing the right, on every path.
+    after: Vec<(String, String)>,
+}
+
+impl Former {
+    async fn new(app: &TestApp) -> Former {
+        let admin = app.signed_in("admin").await;
+        let dana = app.signed_in("dana").await;
+        let id = create_user(app, &admin, "olga", "Olga Agent", &["agent"]).await;
+        let itsd = itsd_group(app, &dana).await;
+        let (status, body) = put(app, &dana, &format!("/api/groups/{itsd}/members/{id}")).await;
+        assert_eq!(status, StatusCode::OK, "olga joins the group: {body}");
+        let (status, group) =
+            post_json(app, &dana, "/api/groups", json!({"name": "Night shift"})).await;
+        assert_eq!(status, StatusCode::CREATED, "{group}");
+        let night_shift = group["id"].as_str().expect("group id").to_owned();
+        for member in [app.user_id("alice").await, app.user_id("bob").await] {
+            let (status, body) = put(
+                app,
+                &dana,
+                &format!("/api/groups/{night_shift}/members/{member}"),
+            )
+            .await;
+            assert_eq!(status, StatusCode::OK, "{body}");
+        }
+        Former {
+            cookie: cookie_of(app, "olga", "olga-password").await,
+            id,
+            admin,
+            dana,
+            night_shift,
+            live: None,
+            after: Vec::new(),
+        }
+    }
+
+    /// Olga loses the right; her open socket must be told to reconnect before anything more
+    /// of the session reaches it. Returns what it received, for the caller to check.
+    async fn lose(&mut self, app: &TestApp, loss: Loss, queue: &str) -> String {
+        let (path, body, client) = match loss {
+            Loss::Demoted => (
+                format!("/api/admin/users/{}", self.id),
+                json!({"roles": ["customer"]}),
+                &self.admin,
+            ),
+            Loss::QueueMoved => (
+                format!("/api/queues/{queue}"),
+                json!({"group": self.night_shift}),
+                &self.dana,
+            ),
+        };
+        let response = client
+            .patch(app.url(&path))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "{loss:?}");
+        let mut live = self.live.take().expect("olga's live socket");
+        let mut text = String::new();
+        let closed = tokio::time::timeout(WAIT, async {
+            while let Some(message) = live.next().await {
+                match message {
+                    Ok(Message::Text(t)) => text.push_str(&t),
+                    Ok(Message::Close(frame)) => return frame.map(|f| u16::from(f.code)),
+                    Ok(_) => {}
+                    Err(_) => return None,
+                }
+            }
+            None
+        })
+        .await
+        .expect("olga's socket closes within 10 s");
+        assert_eq!(closed, Some(1012), "{loss:?}: olga's socket reconnects");
+        text
+    }
+}
+
+async fn put(app: &TestApp, client: &Client, path: &str) -> (StatusCode, Value) {
+    let response = client.put(app.url(path)).send().await.expect("PUT");
+    (response.status(), json_of(response).await)
+}
+
 async fn observe_session(
     app: &TestApp,
     queue: &str,
     customer_name: &str,
     staff: &Staff,
     case: &NotesCase,
+    mut former: Option<&mut Former>,
 ) -> Observed {
     let customer = app.signed_in(customer_name).await;
     let cookie = app.session_cookie(customer_name).await;
@@ -1013,9 +1130,31 @@ async fn observe_session(
     // The live socket, open before anything is posted.
     let mut live = open_socket(app, &cookie).await;
     let mut live_frames = hello(&mut live, json!({})).await;
+    if let Some(former) = former.as_deref_mut() {
+        let mut socket = open_socket(app, &former.cookie).await;
+        let frames = hello(&mut socket, json!({})).await;
+        assert!(
+            frames.iter().any(|(f, _)| f["type"] == "offer"),
+            "olga works the queue before she loses it"
+        );
+        former.live = Some(socket);
+    }
     accept(app, &staff.alice, &conv).await;
 
+    let (loss, loss_at) = case.loss;
     for (i, post) in case.posts.iter().enumerate() {
+        if i == loss_at
+            && let Some(former) = former.as_deref_mut()
+        {
+            let seen = former.lose(app, loss, queue).await;
+            for later in loss_at..case.posts.len() {
+                assert!(
+                    !seen.contains(&format!("note {later}:"))
+                        && !seen.contains(&format!("colleague {later}:")),
+                    "{loss:?} before post {loss_at}: post {later} reached olga's old socket"
+                );
+            }
+        }
         let (client, kind, body) = match post {
             Post::AgentComment => (&staff.alice, "comment", format!("comment {i}")),
             Post::CustomerComment => (&customer, "comment", format!("reply {i}")),
@@ -1038,6 +1177,11 @@ async fn observe_session(
         )
         .await;
         assert_eq!(status, StatusCode::CREATED, "post {i} ({post:?}): {entry}");
+    }
+    if loss_at == case.posts.len()
+        && let Some(former) = former.as_deref_mut()
+    {
+        former.lose(app, loss, queue).await;
     }
     if case.transfer {
         // Bob is online while his socket is open.
@@ -1110,6 +1254,30 @@ async fn observe_session(
         entry_paths.push((format!("history, pages of {limit}"), text));
     }
 
+    if let Some(former) = former {
+        // After the loss, on every path: nothing of the session.
+        let mut socket = open_socket(app, &former.cookie).await;
+        let frames = hello(&mut socket, json!({ conv.clone(): 0 })).await;
+        former
+            .after
+            .push(("hello from 0".to_owned(), texts(&frames)));
+        send_frame(&mut socket, json!({"type": "watch", "conversation": conv})).await;
+        let refused = frames_until(&mut socket, |f| f["type"] == "error").await;
+        former.after.push(("watch".to_owned(), texts(&refused)));
+        let olga = signed_in_as(app, "olga", "olga-password").await;
+        for path in [
+            "/api/conversations".to_owned(),
+            format!("/api/conversations/{conv}"),
+            entries_path.clone(),
+        ] {
+            let response = olga.get(app.url(&path)).send().await.unwrap();
+            former
+                .after
+                .push((format!("GET {path}"), response.text().await.unwrap()));
+        }
+        former.live = Some(socket);
+    }
+
     let mut conversation_paths = Vec::new();
     for path in [
         "/api/conversations".to_owned(),
@@ -1141,8 +1309,14 @@ fn around<'a>(text: &'a str, needle: &str) -> &'a str {
 }
 
 async fn notes_case(case: NotesCase) {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|c| {
+        if case.small_buffer {
+            c.socket_buffer = 4;
+        }
+    })
+    .await;
     let queue = queue_id(&app).await;
+    let mut former = Former::new(&app).await;
     let staff = Staff {
         alice: app.signed_in("alice").await,
         bob: app.signed_in("bob").await,
@@ -1150,7 +1324,7 @@ async fn notes_case(case: NotesCase) {
     };
     let canary = &case.canary;
 
-    let carol = observe_session(&app, &queue, "carol", &staff, &case).await;
+    let carol = observe_session(&app, &queue, "carol", &staff, &case, Some(&mut former)).await;
     for (path, text) in carol
         .entry_paths
         .iter()
@@ -1162,7 +1336,27 @@ async fn notes_case(case: NotesCase) {
             around(text, canary)
         );
     }
-    let ivan = observe_session(&app, &queue, "ivan", &staff, &case).await;
+    let ivan = observe_session(&app, &queue, "ivan", &staff, &case, None).await;
+    // Olga's socket from after the loss stayed open through ivan's session: no offer, no entry.
+    let mut socket = former.live.take().expect("olga's later socket");
+    send_frame(
+        &mut socket,
+        json!({"type": "read", "conversation": "999999", "seq": 0}),
+    )
+    .await;
+    let frames = frames_until(&mut socket, |f| f["type"] == "error").await;
+    let live_text: String = frames.iter().map(|(_, t)| t.as_str()).collect();
+    former
+        .after
+        .push(("live socket after the loss".to_owned(), live_text));
+    for (path, text) in &former.after {
+        assert!(
+            !text.contains(canary.as_str()) && !text.contains("Outlook keeps asking"),
+            "{:?}: something of a session reached olga after she lost the queue, through {path}: …{}…",
+            case.loss,
+            around(text, canary)
+        );
+    }
     for (path, text) in &ivan.entry_paths {
         // A resume that starts after every work note rightly carries none.
         if path.starts_with("hello from") && !path.ends_with("(0)") && path != "hello from None" {
