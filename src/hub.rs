@@ -16,6 +16,9 @@ use crate::domain::{ConversationId, GroupId, UserId};
 /// A typing indicator is passed on at most this often per user and conversation.
 pub const TYPING_EVERY: Duration = Duration::from_secs(2);
 
+/// Beyond this many remembered typing starts, those older than the throttle window are dropped.
+const TYPING_REMEMBERED: usize = 4096;
+
 /// How many pushes may wait for one socket before it is marked lagged, by default.
 pub const SOCKET_BUFFER: usize = 1024;
 
@@ -289,6 +292,12 @@ impl Hub {
                 .is_some_and(|at| now.duration_since(*at) < TYPING_EVERY)
             {
                 return;
+            }
+            if inner.typing_sent.len() >= TYPING_REMEMBERED {
+                // Only starts within the throttle window matter; the rest can go.
+                inner
+                    .typing_sent
+                    .retain(|_, at| now.duration_since(*at) < TYPING_EVERY);
             }
             inner.typing_sent.insert(key, now);
         } else {
