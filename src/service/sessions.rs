@@ -2,12 +2,12 @@
 //! committed in one transaction) and then announces what they did on the hub. HTTP handlers,
 //! the socket and the timer worker all go through here, so every path behaves the same.
 
-use crate::domain::session::{
-    self, Audience, Command, Conversation, Deadline, DeadlineKind, Refusal, SessionState, Viewer,
-};
 use std::sync::Arc;
 
 use super::{AppState, ServiceError};
+use crate::domain::session::{
+    self, Audience, Command, Conversation, Deadline, DeadlineKind, Refusal, SessionState, Viewer,
+};
 use crate::domain::{ConversationId, GroupId, Queue, User, UserId};
 use crate::hub::ConversationView;
 use crate::storage::{Act, Applied, CommandError};
