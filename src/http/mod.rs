@@ -31,6 +31,7 @@ use utoipa_axum::router::OpenApiRouter;
 
 use crate::clock::Clock;
 use crate::domain::UserId;
+use crate::domain::address::Cidr;
 use crate::hub::Hub;
 use crate::metrics::Metrics;
 use crate::presence::Presence;
@@ -72,6 +73,8 @@ pub struct WebSettings {
     pub session_idle: Duration,
     /// Socket frames a client may send per second, after a burst of five times as many.
     pub socket_frames_per_second: u32,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<Cidr>,
 }
 
 impl WebSettings {

@@ -13,6 +13,7 @@ use super::error::AppError;
 use super::extract::ApiJson;
 use crate::credentials;
 use crate::domain::User;
+use crate::domain::signin;
 use crate::wire;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -37,7 +38,7 @@ async fn sign_in(
 ) -> Result<(CookieJar, Json<wire::SignInResponse>), AppError> {
     let username = body.username.trim().to_lowercase();
     let keys: Vec<String> = std::iter::once(format!("account:{username}"))
-        .chain(addr.map(|ip| format!("address:{ip}")))
+        .chain(addr.map(|ip| format!("address:{}", signin::address_group(ip))))
         .collect();
     let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
     let now = state.clock.now();
