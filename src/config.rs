@@ -41,7 +41,8 @@ pub struct Config {
     #[arg(long, env = "SWITCHBOARD_PUBLIC_URL")]
     pub public_url: Option<String>,
 
-    /// More origins allowed to make browser requests, comma-separated.
+    /// More origins allowed to make browser requests, comma-separated. Their pages may also
+    /// frame the support page (the widget on the company portal).
     #[arg(long, env = "SWITCHBOARD_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub allowed_origins: Vec<String>,
 
