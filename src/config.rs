@@ -4,6 +4,8 @@ use std::net::SocketAddr;
 
 use clap::{Parser, ValueEnum};
 
+use crate::domain::address::Cidr;
+
 /// How log lines are written.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum LogFormat {
@@ -39,9 +41,17 @@ pub struct Config {
     #[arg(long, env = "SWITCHBOARD_PUBLIC_URL")]
     pub public_url: Option<String>,
 
-    /// More origins allowed to make browser requests, comma-separated.
+    /// More origins allowed to make browser requests, comma-separated. Their pages may also
+    /// frame the support page (the widget on the company portal).
     #[arg(long, env = "SWITCHBOARD_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub allowed_origins: Vec<String>,
+
+    /// Reverse proxies whose `X-Forwarded-For` is believed, as comma-separated address ranges
+    /// (e.g. `10.0.0.0/8,2001:db8::/32,192.0.2.1`). For a request from one of them, the client
+    /// address (for the sign-in slow-down) is the first address of that header, from the right,
+    /// that is not a trusted proxy. Without it the header is ignored.
+    #[arg(long, env = "SWITCHBOARD_TRUSTED_PROXIES", value_delimiter = ',')]
+    pub trusted_proxies: Vec<Cidr>,
 
     /// Log line format.
     #[arg(long, env = "SWITCHBOARD_LOG_FORMAT", value_enum, default_value_t = LogFormat::Pretty)]

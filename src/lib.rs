@@ -199,6 +199,7 @@ fn web_settings(config: &Config, local: SocketAddr) -> Result<WebSettings, Serve
         allowed_origins: allowed,
         secure_cookies,
         session_idle: Duration::from_secs(u64::from(config.session_idle_minutes) * 60),
+        trusted_proxies: config.trusted_proxies.clone(),
         socket_frames_per_second: config.socket_frames_per_second,
         socket_flood: Duration::from_secs(u64::from(config.socket_flood_seconds)),
         socket_ping: Duration::from_millis(config.socket_ping_ms),

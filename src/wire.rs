@@ -619,9 +619,10 @@ pub enum ClientFrame {
     },
 }
 
-/// A frame the server sends on the WebSocket.
-#[derive(Debug, Serialize)]
-#[serde(tag = "type", rename_all = "snake_case")]
+/// A frame the server sends on the WebSocket. Also `Deserialize`, for clients written in Rust
+/// (tests, the load generator) and the shared fixtures.
+#[derive(Debug, Serialize, Deserialize)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
 pub enum ServerFrame {
     Entry(Entry),
     Conversation(Conversation),

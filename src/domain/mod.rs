@@ -1,8 +1,9 @@
 //! The pure core of Switchboard: ids, roles, the directory's rules, sign-in throttling, the
-//! support-session state machine and visibility, canned messages, and time as data. Nothing
-//! here does I/O, knows serde or SQL; every function is deterministic given its arguments
-//! (time is passed in, never read).
+//! client address behind trusted proxies, the support-session state machine and visibility,
+//! canned messages, and time as data. Nothing here does I/O, knows serde or SQL; every
+//! function is deterministic given its arguments (time is passed in, never read).
 
+pub mod address;
 pub mod canned;
 pub mod directory;
 pub mod ids;

@@ -1,8 +1,10 @@
 //! Sign-in throttling as a pure policy: after a few failures an account or a client address
 //! is slowed down, with a delay that grows but is capped and forgotten after a while.
 
+use std::net::IpAddr;
 use std::time::Duration;
 
+use super::address::Cidr;
 use super::time::Timestamp;
 
 /// Failures allowed before any delay applies.
@@ -13,6 +15,16 @@ pub const BASE_DELAY: Duration = Duration::from_secs(30);
 pub const MAX_DELAY: Duration = Duration::from_secs(15 * 60);
 /// Failures older than this are forgotten.
 pub const FORGET_AFTER: Duration = Duration::from_secs(60 * 60);
+
+/// The addresses that share one slow-down, as text: an IPv4 address alone; an IPv6 address with
+/// the rest of its /64, since one host or home network holds a whole /64 and can pick a fresh
+/// address in it for every guess.
+pub fn address_group(ip: IpAddr) -> String {
+    match ip.to_canonical() {
+        v4 @ IpAddr::V4(_) => v4.to_string(),
+        v6 => Cidr::new(v6, 64).map_or_else(|| v6.to_string(), |net| net.to_string()),
+    }
+}
 
 /// The failure record of one key (an account or a client address).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -78,6 +90,21 @@ mod tests {
             let now = Timestamp(1_000_000 + since);
             let got = f.blocked_until(now).map(|t| t.0 - now.0);
             assert_eq!(got, want, "{count} failures, {since} ms later");
+        }
+    }
+
+    #[test]
+    fn ipv6_addresses_share_a_slow_down_per_64() {
+        let cases = [
+            ("203.0.113.7", "203.0.113.7"),
+            ("::ffff:203.0.113.7", "203.0.113.7"),
+            ("2001:db8:1:2::1", "2001:db8:1:2::/64"),
+            ("2001:db8:1:2:aaaa:bbbb:cccc:dddd", "2001:db8:1:2::/64"),
+            ("2001:db8:1:3::1", "2001:db8:1:3::/64"),
+            ("::1", "::/64"),
+        ];
+        for (ip, want) in cases {
+            assert_eq!(address_group(ip.parse().unwrap()), want, "{ip}");
         }
     }
 

@@ -16,6 +16,10 @@ use super::AppState;
 use super::error::AppError;
 use crate::credentials;
 use crate::domain::User;
+use crate::domain::address;
+
+/// The de facto standard header in which reverse proxies name the address they serve.
+const X_FORWARDED_FOR: &str = "x-forwarded-for";
 
 /// The name of the session cookie.
 pub const SESSION_COOKIE: &str = "switchboard_session";
@@ -117,20 +121,33 @@ role_extractor!(
     "Only admins may do this."
 );
 
-/// The client's IP address, when the server was started with connection info.
+/// The client's IP address, when the server was started with connection info: the TCP peer,
+/// or behind a trusted reverse proxy the client it names in `X-Forwarded-For`.
 #[derive(Debug, Clone, Copy)]
 pub struct ClientAddr(pub Option<IpAddr>);
 
-impl<S: Send + Sync> FromRequestParts<S> for ClientAddr {
+impl FromRequestParts<AppState> for ClientAddr {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, _: &S) -> Result<Self, Self::Rejection> {
-        Ok(ClientAddr(
-            parts
-                .extensions
-                .get::<ConnectInfo<SocketAddr>>()
-                .map(|c| c.0.ip()),
-        ))
+    async fn from_request_parts(
+        parts: &mut Parts,
+        state: &AppState,
+    ) -> Result<Self, Self::Rejection> {
+        let Some(ConnectInfo(peer)) = parts.extensions.get::<ConnectInfo<SocketAddr>>() else {
+            return Ok(ClientAddr(None));
+        };
+        // A value that is not text is no address: the walk from the right stops there, as at
+        // any hop it cannot read, rather than skip to what lies beyond it.
+        let forwarded_for = parts
+            .headers
+            .get_all(X_FORWARDED_FOR)
+            .iter()
+            .map(|v| v.to_str().unwrap_or("not text"));
+        Ok(ClientAddr(Some(address::client_address(
+            peer.ip(),
+            forwarded_for,
+            &state.web.trusted_proxies,
+        ))))
     }
 }
 

@@ -1,6 +1,6 @@
 //! The HTTP edge: the router, shared state, and the middleware every request passes
-//! (tracing span, metrics, panic catcher, body limit, `Origin` check). Handlers live in one
-//! file per resource and return `Result<_, AppError>`.
+//! (tracing span, metrics, panic catcher, body limit, `Origin` check, security headers).
+//! Handlers live in one file per resource and return `Result<_, AppError>`.
 
 pub mod auth;
 mod canned;
@@ -8,6 +8,7 @@ mod conversations;
 pub mod error;
 pub mod extract;
 mod groups;
+mod headers;
 mod ops;
 mod pages;
 mod profiles;
@@ -68,37 +69,40 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::ws::router())
         .split_for_parts();
     let openapi = Arc::new(openapi);
+    let security = headers::SecurityHeaders::new(&state.web.allowed_origins);
 
-    api.route(
-        "/api/openapi.json",
-        get(move || async move { axum::Json(openapi.as_ref().clone()) }),
-    )
-    .merge(pages::router())
-    .fallback(pages::fallback)
-    .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
-    .layer(axum::middleware::from_fn_with_state(
-        state.clone(),
-        auth::check_origin,
-    ))
-    .layer(axum::middleware::from_fn_with_state(
-        state.clone(),
-        crate::metrics::track,
-    ))
-    .layer(DefaultBodyLimit::max(BODY_LIMIT))
-    .layer(CatchPanicLayer::custom(|_| panic_response()))
-    .layer(
-        TraceLayer::new_for_http()
-            .make_span_with(|request: &Request| {
-                let route = request
-                    .extensions()
-                    .get::<MatchedPath>()
-                    .map(MatchedPath::as_str);
-                tracing::info_span!("request", method = %request.method(), route,
+    let app = api
+        .route(
+            "/api/openapi.json",
+            get(move || async move { axum::Json(openapi.as_ref().clone()) }),
+        )
+        .merge(pages::router(&security))
+        .fallback(pages::fallback)
+        .method_not_allowed_fallback(|| async { AppError::MethodNotAllowed })
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            auth::check_origin,
+        ))
+        .layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::metrics::track,
+        ))
+        .layer(DefaultBodyLimit::max(BODY_LIMIT))
+        .layer(CatchPanicLayer::custom(|_| panic_response()))
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(|request: &Request| {
+                    let route = request
+                        .extensions()
+                        .get::<MatchedPath>()
+                        .map(MatchedPath::as_str);
+                    tracing::info_span!("request", method = %request.method(), route,
                         path = %request.uri().path(), user_id = tracing::field::Empty)
-            })
-            .on_response(DefaultOnResponse::new().level(Level::DEBUG)),
-    )
-    .with_state(state)
+                })
+                .on_response(DefaultOnResponse::new().level(Level::DEBUG)),
+        );
+    // Outermost, so error answers and the panic catcher's answer carry the headers too.
+    security.apply(app).with_state(state)
 }
 
 fn panic_response() -> Response {

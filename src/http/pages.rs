@@ -1,5 +1,7 @@
 //! The web app's pages: `/` (sign-in), `/agent` (agents), `/support` (customers), and the
 //! built assets. Pages behind sign-in redirect to the sign-in page, which comes back after.
+//! The support page and the sign-in page may be framed by the allowed origins (the widget);
+//! no other page may be framed.
 
 use axum::Router;
 use axum::extract::{Request, State};
@@ -9,18 +11,23 @@ use axum::routing::get;
 
 use super::AppState;
 use super::error::AppError;
+use super::headers::SecurityHeaders;
 use crate::assets;
 
-pub fn router() -> Router<AppState> {
-    Router::new()
+pub fn router(headers: &SecurityHeaders) -> Router<AppState> {
+    // The widget's frame shows the support page, or the sign-in page it redirects to when the
+    // customer is signed out.
+    let framed = Router::new()
         .route("/", get(|| async { assets::page("index.html") }))
+        .route("/support", get(support_page));
+    Router::new()
         .route("/agent", get(agent_app))
         .route("/agent/{*rest}", get(agent_app))
-        .route("/support", get(support_page))
         .route(
             "/widget-demo",
             get(|| async { assets::page("widget-demo.html") }),
         )
+        .merge(headers.framable(framed))
 }
 
 /// To the sign-in page, which comes back to `uri` (path and query) afterwards.

@@ -12,7 +12,7 @@ use super::auth::{ClientAddr, CurrentUser, SESSION_COOKIE};
 use super::error::AppError;
 use super::extract::ApiJson;
 use crate::credentials;
-use crate::domain::{User, directory};
+use crate::domain::{User, directory, signin};
 use crate::wire;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -47,7 +47,7 @@ async fn sign_in(
         )));
     }
     let keys: Vec<String> = std::iter::once(format!("account:{username}"))
-        .chain(addr.map(|ip| format!("address:{ip}")))
+        .chain(addr.map(|ip| format!("address:{}", signin::address_group(ip))))
         .collect();
     let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
     let now = state.clock.now();

@@ -70,6 +70,8 @@ pub struct WebSettings {
     pub max_sockets_per_user: usize,
     /// Pushes that may wait for one socket before it is marked lagged and re-reads the log.
     pub socket_buffer: usize,
+    /// Reverse proxies whose `X-Forwarded-For` names the client.
+    pub trusted_proxies: Vec<crate::domain::address::Cidr>,
 }
 
 impl WebSettings {

@@ -97,15 +97,32 @@ async fn the_binary_takes_its_configuration_from_the_environment() {
 
 #[test]
 fn a_bad_environment_value_is_refused_clearly() {
-    let output = Command::new(env!("CARGO_BIN_EXE_switchboard"))
-        .env_clear()
-        .env("SWITCHBOARD_LISTEN", "not an address")
-        .output()
-        .expect("run the binary");
-    assert!(!output.status.success());
-    let stderr = String::from_utf8_lossy(&output.stderr);
-    assert!(
-        stderr.contains("--listen") && stderr.contains("not an address"),
-        "{stderr}"
-    );
+    // (variable, value, the flag the refusal names)
+    let cases = [
+        ("SWITCHBOARD_LISTEN", "not an address", "--listen"),
+        (
+            "SWITCHBOARD_TRUSTED_PROXIES",
+            "10.0.0.0/8,10.0.0.0/33",
+            "--trusted-proxies",
+        ),
+        (
+            "SWITCHBOARD_TRUSTED_PROXIES",
+            "proxy.internal",
+            "--trusted-proxies",
+        ),
+    ];
+    for (variable, value, flag) in cases {
+        let output = Command::new(env!("CARGO_BIN_EXE_switchboard"))
+            .env_clear()
+            .env(variable, value)
+            .output()
+            .expect("run the binary");
+        assert!(!output.status.success(), "{variable}={value:?} is refused");
+        let stderr = String::from_utf8_lossy(&output.stderr);
+        let bad_part = value.rsplit(',').next().unwrap_or(value);
+        assert!(
+            stderr.contains(flag) && stderr.contains(bad_part),
+            "{variable}={value:?}: the refusal names {flag} and {bad_part:?}: {stderr}"
+        );
+    }
 }

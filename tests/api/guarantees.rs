@@ -13,6 +13,7 @@ use proptest::test_runner::{Config as ProptestConfig, RngSeed};
 use reqwest::{Client, StatusCode};
 use serde_json::{Value, json};
 use tokio_tungstenite::tungstenite::Message;
+use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 use crate::helpers::{TestApp, error_of};
 use crate::origin::{Socket, connect_ws};
@@ -26,24 +27,20 @@ const RESUME_WAIT: Duration = Duration::from_secs(3);
 // Helpers
 // ---------------------------------------------------------------------------------------------
 
-/// A proptest configuration with a small fixed case count, no regression files, and a seed
-/// that is printed up front (and taken from `PROPTEST_RNG_SEED` when set) so a failure can be
-/// replayed exactly.
+/// The seed of every property test unless `PROPTEST_RNG_SEED` names another: CI (and every
+/// `make test`) runs the same cases, so a failure there is a failure here.
+const DEFAULT_SEED: u64 = 20_260_105;
+
+/// A proptest configuration with a small fixed case count, no regression files, and a fixed
+/// seed that is printed up front (shown with the output of a failed test), so a failure can be
+/// replayed exactly. `PROPTEST_RNG_SEED=<number>` runs other cases, to explore.
 fn proptest_config(name: &str, cases: u32) -> ProptestConfig {
-    let seed = std::env::var("PROPTEST_RNG_SEED")
-        .ok()
-        .and_then(|s| s.parse::<u64>().ok())
-        .unwrap_or_else(|| {
-            use std::hash::{BuildHasher, Hasher};
-            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-            h.write_u64(
-                std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map(|d| d.as_nanos() as u64)
-                    .unwrap_or(0),
-            );
-            h.finish()
-        });
+    let seed = match std::env::var("PROPTEST_RNG_SEED") {
+        Ok(text) => text
+            .parse::<u64>()
+            .unwrap_or_else(|_| panic!("PROPTEST_RNG_SEED={text:?} is not a number")),
+        Err(_) => DEFAULT_SEED,
+    };
     eprintln!("{name}: proptest seed {seed} (replay with PROPTEST_RNG_SEED={seed})");
     ProptestConfig {
         cases,
@@ -635,7 +632,24 @@ enum Op {
     /// side may post meanwhile), says `hello` from the last seq it saw, and sends again what
     /// was not acknowledged.
     Kill(Who),
+    /// The agent posts [`FLOOD_POSTS`] comments over HTTP while neither socket reads: more
+    /// than the hub queues for a socket, so both sockets are marked lagged and must re-read
+    /// the log; then both read up to the flood's last entry before anything else happens.
+    /// Slow (seconds), so only in the fixed lagged case, never drawn at random.
+    Flood,
 }
+
+/// Comments posted by [`Op::Flood`]. The first [`FLOOD_LONG`] are long, to fill the kernel's
+/// socket buffers (a few megabytes: the server's send buffer grows up to `tcp_wmem`, 4 MiB by
+/// default) so the server's writes block; the rest are short and pile up in the hub, which
+/// queues [`RESUME_SOCKET_BUFFER`] pushes per socket here and marks the socket lagged beyond
+/// that. Pushes after that are dropped: the socket must read them from the log. The short ones
+/// are few enough that a blocked write finishes within the server's 10 s send deadline.
+const FLOOD_POSTS: usize = FLOOD_LONG + 200;
+/// Pushes a socket may queue in the resume cases (`--socket-buffer`).
+const RESUME_SOCKET_BUFFER: u32 = 32;
+/// Long comments first: 300 of 9,000 three-byte characters are about 8 MB of frames.
+const FLOOD_LONG: usize = 300;
 
 fn op_strategy() -> impl Strategy<Value = Op> {
     let who = prop_oneof![Just(Who::Customer), Just(Who::Agent)];
@@ -653,6 +667,28 @@ struct Pending {
     body: String,
 }
 
+/// A socket like [`open_socket`] with a small, fixed receive buffer. Linux grows a socket's
+/// buffer up to `tcp_rmem` (tens of megabytes) while the reader lags; fixed, a side that stops
+/// reading blocks the server's writes after some kilobytes, as a slow client over a real
+/// network does, and its pushes pile up in the hub.
+async fn open_small_socket(app: &TestApp, cookie: &str) -> Socket {
+    let tcp = tokio::net::TcpSocket::new_v4().expect("a TCP socket");
+    tcp.set_recv_buffer_size(64 * 1024)
+        .expect("a small receive buffer");
+    let stream = tcp.connect(app.addr).await.expect("connect");
+    let mut request = format!("ws://{}/api/ws", app.addr)
+        .into_client_request()
+        .expect("a WebSocket request");
+    let headers = request.headers_mut();
+    headers.insert("cookie", cookie.parse().expect("cookie header"));
+    headers.insert("origin", app.origin().parse().expect("origin header"));
+    let (socket, _) =
+        tokio_tungstenite::client_async(request, tokio_tungstenite::MaybeTlsStream::Plain(stream))
+            .await
+            .expect("WebSocket upgrade");
+    socket
+}
+
 /// One side of the conversation as a client that resumes.
 struct Side {
     who: Who,
@@ -668,6 +704,9 @@ struct Side {
     refs: HashMap<String, String>,
     acked: HashMap<String, Vec<i64>>,
     next_ref: u64,
+    /// `conversation` frames read after `hello`. Only sends happen after `hello`, which change
+    /// no state: each is a lagged socket's resync.
+    resyncs: usize,
 }
 
 impl Side {
@@ -683,6 +722,7 @@ impl Side {
             refs: HashMap::new(),
             acked: HashMap::new(),
             next_ref: 0,
+            resyncs: 0,
         }
     }
 
@@ -728,7 +768,7 @@ impl Side {
 
     async fn connect(&mut self, app: &TestApp) {
         self.refs.clear();
-        let mut socket = open_socket(app, &self.cookie).await;
+        let mut socket = open_small_socket(app, &self.cookie).await;
         let positions = json!({ self.conv.clone(): self.last_seq });
         for (frame, _) in hello(&mut socket, positions).await {
             self.on_frame(frame);
@@ -758,7 +798,7 @@ impl Side {
             let socket = self.socket.as_mut().expect("connected");
             let frame = match tokio::time::timeout(RESUME_WAIT, socket.next()).await {
                 Ok(Some(Ok(Message::Text(text)))) => {
-                    serde_json::from_str(&text).expect("JSON frame")
+                    serde_json::from_str::<Value>(&text).expect("JSON frame")
                 }
                 Ok(Some(Ok(_))) => continue,
                 Ok(other) => panic!("{:?}: the socket ended: {other:?}", self.who),
@@ -771,6 +811,9 @@ impl Side {
                     seqs(&self.timeline)
                 ),
             };
+            if frame["type"] == "conversation" {
+                self.resyncs += 1;
+            }
             self.on_frame(frame);
         }
     }
@@ -783,7 +826,7 @@ impl Side {
 }
 
 async fn resume_case(ops: Vec<Op>) {
-    let app = TestApp::spawn().await;
+    let app = TestApp::spawn_with(|c| c.socket_buffer = RESUME_SOCKET_BUFFER).await;
     let queue = queue_id(&app).await;
     let carol = app.signed_in("carol").await;
     let alice = app.signed_in("alice").await;
@@ -825,6 +868,18 @@ async fn resume_case(ops: Vec<Op>) {
             Op::Settle(Who::Agent) => agent.settle(&app).await,
             Op::Kill(Who::Customer) => customer.kill(),
             Op::Kill(Who::Agent) => agent.kill(),
+            Op::Flood => {
+                let last = flood(&app, &alice, &conv).await;
+                // Nothing more is posted until both sides have read the whole flood: the
+                // entries their queues dropped can only come from the resync.
+                for side in [&mut customer, &mut agent] {
+                    side.ensure_connected(&app).await;
+                    side.read_until(&format!("the flood's last entry, seq {last}"), |s| {
+                        s.last_seq >= last
+                    })
+                    .await;
+                }
+            }
         }
     }
     customer.settle(&app).await;
@@ -901,6 +956,58 @@ async fn resume_case(ops: Vec<Op>) {
         customer.timeline, customer_log,
         "the customer's entry frames equal the stored entries they may see"
     );
+    if ops.iter().any(|op| matches!(op, Op::Flood)) {
+        for side in [&customer, &agent] {
+            assert!(
+                side.resyncs > 0,
+                "{:?}: the flood made the socket lag and resync (a `conversation` frame after \
+                 `hello`); if not, raise FLOOD_LONG (the socket buffers are larger here)",
+                side.who
+            );
+        }
+    }
+}
+
+/// [`Op::Flood`]: the agent's comments, one request at a time; returns the last seq stored.
+/// Posts at once would commit together and be announced out of order, and each socket's gap
+/// catch-up would read the tail from the log before its pushes were dropped. One at a time,
+/// pushes come in seq order: those dropped are the last, and only the resync brings them.
+async fn flood(app: &TestApp, agent: &Client, conv: &str) -> i64 {
+    let path = format!("/api/conversations/{conv}/entries");
+    let mut last = 0;
+    for n in 0..FLOOD_POSTS {
+        let filler = if n < FLOOD_LONG {
+            "€".repeat(9000)
+        } else {
+            String::new()
+        };
+        let body = json!({"client_id": format!("flood-{n}"), "kind": "comment",
+                          "body": format!("flood {n} {filler}")});
+        let (status, entry) = post_json(app, agent, &path, body).await;
+        assert_eq!(status, StatusCode::CREATED, "flood comment {n}");
+        last = entry["seq"].as_i64().expect("seq");
+    }
+    last
+}
+
+#[test]
+fn resume_after_a_lagged_socket_loses_and_doubles_nothing() {
+    let (customer, agent) = (Who::Customer, Who::Agent);
+    runtime().block_on(resume_case(vec![
+        Op::Send(customer, "comment"),
+        Op::Send(agent, "comment"),
+        Op::Send(agent, "work_note"),
+        // Both sockets lag with these sends unacknowledged, then resync when they read.
+        Op::Flood,
+        Op::Send(customer, "comment"),
+        Op::Settle(customer),
+        Op::Send(agent, "work_note"),
+        Op::Settle(agent),
+        // And a reconnect after the resync.
+        Op::Kill(customer),
+        Op::Send(agent, "comment"),
+        Op::Send(customer, "comment"),
+    ]));
 }
 
 proptest! {

@@ -87,6 +87,38 @@ async fn metrics_count_requests_by_route_and_status() {
 }
 
 #[tokio::test]
+async fn metrics_label_an_unknown_method_as_other() {
+    let app = TestApp::spawn().await;
+    let made_up = reqwest::Method::from_bytes(b"FROBNICATE").expect("a valid method token");
+    let response = app
+        .client()
+        .request(made_up, app.url("/api/me"))
+        .send()
+        .await
+        .expect("a request with a made-up method");
+    assert_eq!(
+        response.status(),
+        StatusCode::METHOD_NOT_ALLOWED,
+        "the made-up method is refused"
+    );
+    let text = metrics_text(&app).await;
+    let requests: Vec<&str> = text
+        .lines()
+        .filter(|l| l.starts_with("switchboard_http_requests_total{"))
+        .collect();
+    assert!(
+        requests.iter().any(|l| l.contains(r#"method="other""#)
+            && l.contains(r#"route="/api/me""#)
+            && l.contains(r#"status="405""#)),
+        "the made-up method is counted as method=\"other\": {requests:#?}"
+    );
+    assert!(
+        !text.contains("FROBNICATE"),
+        "the made-up method never becomes a label: {requests:#?}"
+    );
+}
+
+#[tokio::test]
 async fn the_openapi_document_lists_every_endpoint() {
     let app = TestApp::spawn().await;
     let doc: Value = app

@@ -276,3 +276,109 @@ async fn parallel_guesses_cannot_slip_past_the_slow_down() {
         "only five passwords are ever checked: {statuses:?}"
     );
 }
+
+/// A failed or successful sign-in as relayed by a reverse proxy for `client`.
+async fn sign_in_via_proxy(
+    app: &TestApp,
+    username: &str,
+    password: &str,
+    client: &str,
+) -> StatusCode {
+    app.client()
+        .post(app.url("/api/session"))
+        .header("x-forwarded-for", client)
+        .json(&json!({"username": username, "password": password}))
+        .send()
+        .await
+        .expect("sign-in request")
+        .status()
+}
+
+/// Five failed sign-ins of different accounts from `client` (so only the address is slowed).
+async fn five_failures_from(app: &TestApp, clients: &[&str; 5]) {
+    for (n, client) in clients.iter().enumerate() {
+        let status = sign_in_via_proxy(app, &format!("nobody{n}"), "guess", client).await;
+        assert_eq!(
+            status,
+            StatusCode::UNAUTHORIZED,
+            "failure {n} from {client} is only refused"
+        );
+    }
+}
+
+#[tokio::test]
+async fn behind_a_trusted_proxy_failures_slow_down_the_forwarded_client_only() {
+    let app =
+        TestApp::spawn_with(|c| c.trusted_proxies = vec!["127.0.0.0/8".parse().unwrap()]).await;
+    five_failures_from(&app, &["203.0.113.7"; 5]).await;
+    assert_eq!(
+        sign_in_via_proxy(&app, "bob", "bob", "203.0.113.7").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "the client with five failures is slowed down"
+    );
+    // A client that forges a hop at the left is still known by what the proxy appended.
+    assert_eq!(
+        sign_in_via_proxy(&app, "bob", "bob", "198.51.100.1, 203.0.113.7").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "a forged hop does not hide the client"
+    );
+    assert_eq!(
+        sign_in_via_proxy(&app, "bob", "bob", "203.0.113.8").await,
+        StatusCode::OK,
+        "another client behind the same proxy is not slowed down"
+    );
+    let status = app.try_sign_in(&app.client(), "bob", "bob").await.status();
+    assert_eq!(
+        status,
+        StatusCode::OK,
+        "the proxy's own address is not slowed down"
+    );
+}
+
+#[tokio::test]
+async fn without_trusted_proxies_x_forwarded_for_is_ignored() {
+    let app = TestApp::spawn().await;
+    five_failures_from(
+        &app,
+        &[
+            "203.0.113.1",
+            "203.0.113.2",
+            "203.0.113.3",
+            "203.0.113.4",
+            "203.0.113.5",
+        ],
+    )
+    .await;
+    assert_eq!(
+        sign_in_via_proxy(&app, "bob", "bob", "203.0.113.99").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "every failure counted against the TCP peer, whatever the header said"
+    );
+}
+
+#[tokio::test]
+async fn ipv6_clients_in_one_64_share_a_slow_down() {
+    let app =
+        TestApp::spawn_with(|c| c.trusted_proxies = vec!["127.0.0.0/8".parse().unwrap()]).await;
+    five_failures_from(
+        &app,
+        &[
+            "2001:db8:1:2::1",
+            "2001:db8:1:2::2",
+            "2001:db8:1:2:aaaa::3",
+            "[2001:db8:1:2:ffff:ffff:ffff:ffff]:4711",
+            "2001:db8:1:2:1234:5678:9abc:def0",
+        ],
+    )
+    .await;
+    assert_eq!(
+        sign_in_via_proxy(&app, "bob", "bob", "2001:db8:1:2::beef").await,
+        StatusCode::TOO_MANY_REQUESTS,
+        "another address of the same /64 is slowed down"
+    );
+    assert_eq!(
+        sign_in_via_proxy(&app, "bob", "bob", "2001:db8:1:3::1").await,
+        StatusCode::OK,
+        "the next /64 is not"
+    );
+}

@@ -5,8 +5,8 @@
  */
 import { randomUUID } from "node:crypto";
 import { request, type APIRequestContext, type Browser, type Locator, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it, type TestContext } from "vitest";
-import { launchBrowser, newVisitor, screenshot, signInByApi, type Visitor } from "./browser";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it, type TestContext } from "vitest";
+import { launchBrowser, newVisitor, screenshot, signInByApi, takePolicyViolations, type Visitor } from "./browser";
 
 const baseUrl = inject("baseUrl");
 let browser: Browser;
@@ -51,6 +51,10 @@ beforeAll(async () => {
 afterAll(async () => {
   for (const api of Object.values(customers)) await api.dispose();
   await browser?.close();
+});
+
+afterEach(() => {
+  expect(takePolicyViolations(), "nothing was refused under the Content-Security-Policy").toEqual([]);
 });
 
 /** A failing test leaves a screenshot of the agent's page in e2e/artifacts/. */

@@ -5,7 +5,8 @@ import { chromium, type Browser, type BrowserContext, type BrowserContextOptions
 
 export const ARTIFACTS = fileURLToPath(new URL("./artifacts/", import.meta.url));
 
-export function launchBrowser(): Promise<Browser> {
+/** Debian's Chromium, headless; `extraArgs` go after the usual flags. */
+export function launchBrowser(extraArgs: string[] = []): Promise<Browser> {
   return chromium.launch({
     executablePath: process.env.CHROMIUM_BIN ?? "/usr/bin/chromium",
     headless: true,
@@ -18,6 +19,7 @@ export function launchBrowser(): Promise<Browser> {
       "--disable-background-networking",
       "--disable-component-update",
       "--disable-sync",
+      ...extraArgs,
     ],
   });
 }
@@ -27,10 +29,24 @@ export interface Visitor {
   page: Page;
 }
 
+const policyViolations: string[] = [];
+
+/**
+ * What Chromium refused under a Content-Security-Policy since the last call (scripts, styles,
+ * sockets, frames) in any visitor's pages and frames. The server's policy is strict, so every
+ * file checks after each test that the app needed nothing it forbids.
+ */
+export function takePolicyViolations(): string[] {
+  return policyViolations.splice(0);
+}
+
 /** A fresh browser profile (no cookies) with one page, for one person in a test. */
 export async function newVisitor(browser: Browser, baseUrl: string, options: BrowserContextOptions = {}): Promise<Visitor> {
   const context = await browser.newContext({ baseURL: baseUrl, ...options });
   context.setDefaultTimeout(10_000);
+  context.on("console", (message) => {
+    if (/Content[- ]Security[- ]Policy/i.test(message.text())) policyViolations.push(`${message.page()?.url() ?? "?"}: ${message.text()}`);
+  });
   const page = await context.newPage();
   return { context, page };
 }

@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it, type TestContext } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it, type TestContext } from "vitest";
 import { seriousViolations } from "./axe";
-import { launchBrowser, newVisitor, screenshot, signInAs, type Visitor } from "./browser";
+import { launchBrowser, newVisitor, screenshot, signInAs, takePolicyViolations, type Visitor } from "./browser";
 
 const baseUrl = inject("baseUrl");
 let browser: Browser;
@@ -12,6 +12,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
+});
+
+afterEach(() => {
+  expect(takePolicyViolations(), "nothing was refused under the Content-Security-Policy").toEqual([]);
 });
 
 /** A signed-out visitor for this test; a failing test leaves a screenshot in e2e/artifacts/. */

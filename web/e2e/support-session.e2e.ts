@@ -3,9 +3,9 @@
  * browser contexts: the steps run in order and share the people below.
  */
 import { request, type Browser, type Locator, type Page } from "playwright-core";
-import { afterAll, beforeAll, describe, expect, inject, it, type TestContext } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it, type TestContext } from "vitest";
 import { seriousViolations } from "./axe";
-import { isFocused, launchBrowser, newVisitor, screenshot, signInByApi, type Visitor } from "./browser";
+import { isFocused, launchBrowser, newVisitor, screenshot, signInByApi, takePolicyViolations, type Visitor } from "./browser";
 
 const baseUrl = inject("baseUrl");
 let browser: Browser;
@@ -28,6 +28,10 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
+});
+
+afterEach(() => {
+  expect(takePolicyViolations(), "nothing was refused under the Content-Security-Policy").toEqual([]);
 });
 
 /** A failing step leaves a screenshot of every page in e2e/artifacts/. */

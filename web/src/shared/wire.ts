@@ -178,6 +178,7 @@ export type ServerFrame =
 export type ClientFrame =
   | { type: "hello"; positions: Record<string, number> }
   | { type: "send"; ref: string; conversation: string; client_id: string; kind: PostKind; body: string }
+  | { type: "accept"; ref: string; conversation: string }
   | { type: "typing"; conversation: string; active: boolean; kind: PostKind }
   | { type: "presence"; status: "available" | "away" }
   | { type: "read"; conversation: string; seq: number }

@@ -14,8 +14,9 @@
   const host = document.createElement("div");
   host.setAttribute("data-switchboard-widget", "");
   const root = host.attachShadow({ mode: "open" });
-  root.innerHTML = `
-<style>
+  // A constructed style sheet, not a <style> element: pages with a strict Content-Security-Policy
+  // (Switchboard's own widget demo, and many portals) refuse inline style elements, not these.
+  const css = `
   :host { all: initial; }
   .sb-button {
     position: fixed; right: 20px; bottom: 20px; z-index: 2147483646;
@@ -43,13 +44,26 @@
   @media (max-width: 480px) {
     .sb-panel { right: 0; bottom: 0; width: 100vw; height: 100vh; max-width: none; max-height: none; border-radius: 0; }
   }
-</style>
+`;
+  root.innerHTML = `
 <div class="sb-panel" role="dialog" aria-label="${title.replace(/"/g, "&quot;")}" hidden>
   <div class="sb-bar"><span>${title.replace(/</g, "&lt;")}</span><button type="button" class="sb-close" aria-label="Close chat">✕</button></div>
 </div>
 <button type="button" class="sb-button" aria-label="${title.replace(/"/g, "&quot;")}" aria-expanded="false">
   <svg viewBox="0 0 24 24" aria-hidden="true"><path d="M4 4h16a2 2 0 0 1 2 2v10a2 2 0 0 1-2 2H9l-5 4v-4a2 2 0 0 1-2-2V6a2 2 0 0 1 2-2z"/></svg>
 </button>`;
+  const constructable =
+    typeof CSSStyleSheet === "function" && "replaceSync" in CSSStyleSheet.prototype && "adoptedStyleSheets" in ShadowRoot.prototype;
+  if (constructable) {
+    const sheet = new CSSStyleSheet();
+    sheet.replaceSync(css);
+    root.adoptedStyleSheets = [sheet];
+  } else {
+    // Older browsers: a style element (refused where the host page's policy forbids it).
+    const style = document.createElement("style");
+    style.textContent = css;
+    root.append(style);
+  }
 
   const panel = root.querySelector<HTMLDivElement>(".sb-panel");
   const button = root.querySelector<HTMLButtonElement>(".sb-button");
