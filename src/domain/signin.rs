@@ -46,6 +46,25 @@ impl Failures {
         }
     }
 
+    /// This record (as stored now) with one attempt, reserved at `reserved_at`, taken back;
+    /// `before` is the record as it was before the reservation. `None`: no record at all. An
+    /// attempt made since the reservation is kept.
+    pub fn taken_back(self, before: Option<Failures>, reserved_at: Timestamp) -> Option<Failures> {
+        let untouched = self.last_at == reserved_at;
+        match before {
+            None if untouched && self.count == 1 => None,
+            None => Some(self),
+            Some(before) => Some(Failures {
+                count: self.count.saturating_sub(1).max(1),
+                last_at: if untouched {
+                    before.last_at
+                } else {
+                    self.last_at
+                },
+            }),
+        }
+    }
+
     fn is_stale(self, now: Timestamp) -> bool {
         self.last_at.until(now) >= FORGET_AFTER
     }
@@ -90,6 +109,31 @@ mod tests {
             let now = Timestamp(1_000_000 + since);
             let got = f.blocked_until(now).map(|t| t.0 - now.0);
             assert_eq!(got, want, "{count} failures, {since} ms later");
+        }
+    }
+
+    #[test]
+    fn an_attempt_taken_back_restores_the_record_unless_another_came_since() {
+        let at = |ms: i64| Timestamp(1_000_000 + ms);
+        let rec = |count, ms| Failures {
+            count,
+            last_at: at(ms),
+        };
+        let reserved = at(500);
+        // (stored now, before the reservation, after taking it back)
+        let cases = [
+            (rec(1, 500), None, None),
+            (rec(2, 700), None, Some(rec(2, 700))),
+            (rec(3, 500), Some(rec(2, 100)), Some(rec(2, 100))),
+            (rec(4, 700), Some(rec(2, 100)), Some(rec(3, 700))),
+            (rec(1, 500), Some(rec(1, 100)), Some(rec(1, 100))),
+        ];
+        for (now, before, want) in cases {
+            assert_eq!(
+                now.taken_back(before, reserved),
+                want,
+                "{now:?} before {before:?}"
+            );
         }
     }
 

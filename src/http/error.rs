@@ -177,6 +177,10 @@ impl From<crate::service::ServiceError> for AppError {
             ServiceError::NotFound(what) => AppError::not_found(what),
             ServiceError::Forbidden(message) => AppError::Forbidden(message),
             ServiceError::Invalid(message) => AppError::Invalid(message),
+            ServiceError::InvalidCredentials => AppError::InvalidCredentials,
+            ServiceError::RateLimited { retry_after_secs } => {
+                AppError::RateLimited { retry_after_secs }
+            }
             ServiceError::Refused(refusal) => refusal.into(),
             ServiceError::Hashing(e) => e.into(),
             ServiceError::Storage(e) => e.into(),

@@ -12,7 +12,6 @@ use super::auth::{ClientAddr, CurrentUser, SESSION_COOKIE};
 use super::error::AppError;
 use super::extract::ApiJson;
 use crate::credentials;
-use crate::domain::{User, directory, signin};
 use crate::wire;
 
 pub fn router() -> OpenApiRouter<AppState> {
@@ -35,73 +34,14 @@ async fn sign_in(
     jar: CookieJar,
     ApiJson(body): ApiJson<wire::SignInRequest>,
 ) -> Result<(CookieJar, Json<wire::SignInResponse>), AppError> {
-    let username = body.username.trim().to_lowercase();
-    // Before anything is counted or hashed: nobody has a name or password this long.
-    if username.chars().count() > directory::USERNAME_MAX
-        || body.password.chars().count() > directory::PASSWORD_MAX
-    {
-        return Err(AppError::Invalid(format!(
-            "A username is at most {} characters, a password at most {}.",
-            directory::USERNAME_MAX,
-            directory::PASSWORD_MAX
-        )));
-    }
-    let keys: Vec<String> = std::iter::once(format!("account:{username}"))
-        .chain(addr.map(|ip| format!("address:{}", signin::address_group(ip))))
-        .collect();
-    let keys: Vec<&str> = keys.iter().map(String::as_str).collect();
-    let now = state.clock.now();
-    // Counted as a failure before the check, so parallel guesses cannot pass the slow-down.
-    let before = match state.db.reserve_sign_in_attempt(&keys, now).await? {
-        Ok(before) => before,
-        Err(until) => {
-            let retry_after_secs = now.until(until).as_secs_f64().ceil() as u64;
-            return Err(AppError::RateLimited { retry_after_secs });
-        }
-    };
-
-    let found = state.db.user_with_password(&username).await?;
-    let user = match check_password(&state, found, body.password).await {
-        Ok(user) => user,
-        Err(e) => {
-            // Too busy to judge the password: the attempt does not count against anyone.
-            let reserved: Vec<(&str, _)> = keys.iter().copied().zip(before).collect();
-            state.db.sign_in_not_judged(&reserved, now).await?;
-            return Err(e);
-        }
-    };
-    let Some(user) = user else {
-        tracing::info!(username = %username, "sign-in failed");
-        return Err(AppError::InvalidCredentials);
-    };
-
-    let others: Vec<(&str, _)> = keys.iter().copied().zip(before).skip(1).collect();
-    state.db.sign_in_succeeded(keys[0], &others, now).await?;
-    let token = credentials::new_session_token();
-    state
-        .db
-        .create_session(&credentials::token_hash(&token), user.id, now)
-        .await?;
-    tracing::info!(user_id = user.id.0, "signed in");
-    let jar = jar.add(state.session_cookie(token));
+    let signed_in = state.sign_in(&body.username, body.password, addr).await?;
+    let jar = jar.add(state.session_cookie(signed_in.token));
     Ok((
         jar,
         Json(wire::SignInResponse {
-            user: wire::User::from(&user),
+            user: wire::User::from(&signed_in.user),
         }),
     ))
-}
-
-/// The user if the password matches and the account is enabled. An unknown user is checked
-/// against a decoy hash so the answer takes as long as a wrong password.
-async fn check_password(
-    state: &AppState,
-    found: Option<(User, String)>,
-    password: String,
-) -> Result<Option<User>, AppError> {
-    let (user, hash) = found.unzip();
-    let matches = state.hashers.verify(password, hash).await?;
-    Ok(user.filter(|u| matches && !u.disabled))
 }
 
 /// Sign out: ends this browser's session (and its sockets) and clears the cookie.

@@ -15,6 +15,10 @@ pub enum ServiceError {
     /// The request is understood but its content is refused.
     #[error("{0}")]
     Invalid(String),
+    #[error("Wrong username or password.")]
+    InvalidCredentials,
+    #[error("Too many failed sign-ins. Try again in {retry_after_secs} s.")]
+    RateLimited { retry_after_secs: u64 },
     /// The domain refused a command.
     #[error(transparent)]
     Refused(#[from] Refusal),

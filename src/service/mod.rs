@@ -4,6 +4,7 @@
 
 mod error;
 pub mod sessions;
+mod signin;
 
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,6 +23,7 @@ use crate::storage::Db;
 
 pub use error::ServiceError;
 pub use sessions::Summary;
+pub use signin::SignedIn;
 
 /// What every edge can reach: the database, the clock, the hub, presence, settings.
 #[derive(Clone)]

@@ -58,9 +58,9 @@ impl Db {
         Ok(Ok(records))
     }
 
-    /// The attempt reserved at `reserved_at` succeeded: the account's failures are forgotten,
-    /// and the attempt counted against each other key (the address) is taken back, restoring
-    /// its record as it was unless another attempt has touched it since.
+    /// The attempt reserved at `reserved_at` was right: the account's failures are forgotten,
+    /// and the attempt is taken back from each other key (the address), as
+    /// [`Failures::taken_back`] says.
     pub async fn sign_in_succeeded(
         &self,
         account: &str,
@@ -78,8 +78,8 @@ impl Db {
     }
 
     /// The attempt reserved at `reserved_at` was never judged (the server was too busy to
-    /// check the password): it is taken back from every key, as for the others on a success.
-    pub async fn sign_in_not_judged(
+    /// check the password): it is taken back from every key.
+    pub async fn take_back_sign_in_attempt(
         &self,
         keys: &[(&str, Option<Failures>)],
         reserved_at: Timestamp,
@@ -91,37 +91,40 @@ impl Db {
     }
 }
 
-/// Takes one reserved attempt back from each key, restoring its record as it was unless
-/// another attempt has touched it since.
+/// Takes one reserved attempt back from each key: the record as stored now, changed as the
+/// domain says (gone, or restored unless another attempt touched it since).
 async fn take_back(
     tx: &mut sqlx::SqliteConnection,
     keys: &[(&str, Option<Failures>)],
     reserved_at: Timestamp,
 ) -> Result<()> {
-    {
-        for (key, previous) in keys {
-            match previous {
-                None => {
-                    sqlx::query("DELETE FROM sign_in_failures WHERE key = ? AND failures = 1 AND last_failure_at = ?")
-                        .bind(key)
-                        .bind(reserved_at.0)
-                        .execute(&mut *tx)
-                        .await?;
-                }
-                Some(before) => {
-                    sqlx::query(
-                        "UPDATE sign_in_failures SET failures = max(failures - 1, 1), \
-                         last_failure_at = CASE WHEN last_failure_at = ? THEN ? ELSE last_failure_at END \
-                         WHERE key = ?",
-                    )
-                    .bind(reserved_at.0)
-                    .bind(before.last_at.0)
+    for (key, before) in keys {
+        let row: Option<(i64, i64)> =
+            sqlx::query_as("SELECT failures, last_failure_at FROM sign_in_failures WHERE key = ?")
+                .bind(key)
+                .fetch_optional(&mut *tx)
+                .await?;
+        let Some(now) = row.map(failures_from_row) else {
+            continue;
+        };
+        match now.taken_back(*before, reserved_at) {
+            None => {
+                sqlx::query("DELETE FROM sign_in_failures WHERE key = ?")
                     .bind(key)
                     .execute(&mut *tx)
                     .await?;
-                }
+            }
+            Some(after) => {
+                sqlx::query(
+                    "UPDATE sign_in_failures SET failures = ?, last_failure_at = ? WHERE key = ?",
+                )
+                .bind(after.count)
+                .bind(after.last_at.0)
+                .bind(key)
+                .execute(&mut *tx)
+                .await?;
             }
         }
-        Ok(())
     }
+    Ok(())
 }
