@@ -439,6 +439,9 @@ pub fn decide(
             body,
             client_id,
         } => {
+            // A refused body is refused whatever its client id: a repeat never makes it look
+            // accepted.
+            check_post(&body, &client_id)?;
             // A repeated send returns what the first one stored (to a viewer who may still see
             // the conversation, checked above): never a duplicate, never an error.
             if let Some(original) = facts.sent_before {
@@ -447,7 +450,6 @@ pub fn decide(
                     ..facts.unchanged(Vec::new(), DeadlineChange::Keep)
                 });
             }
-            check_post(&body, &client_id)?;
             if conv.state == SessionState::Closed {
                 return Err(Refusal::SessionClosed);
             }
