@@ -460,6 +460,45 @@ async fn canned_messages_are_managed_and_posted_with_placeholders_filled() {
 }
 
 #[tokio::test]
+async fn a_deleted_canned_messages_id_is_never_given_to_another() {
+    let app = TestApp::spawn().await;
+    let queue = queue_id(&app).await;
+    let dana = app.signed_in("dana").await;
+    let url = app.url(&format!("/api/queues/{queue}/canned"));
+    let create = |title: &'static str| {
+        let (dana, url) = (dana.clone(), url.clone());
+        async move {
+            let response = post_json(&dana, &url, &json!({"title": title, "body": "Hello."})).await;
+            assert_eq!(response.status(), StatusCode::CREATED, "create {title}");
+            let canned: Value = response.json().await.unwrap();
+            canned["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let newest = create("Newest").await;
+    let deleted = dana.delete(format!("{url}/{newest}")).send().await.unwrap();
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+
+    let next = create("Next").await;
+    assert_ne!(
+        next, newest,
+        "a client holding the old id must not reach the new message"
+    );
+    let patch = dana
+        .patch(format!("{url}/{newest}"))
+        .json(&json!({"title": "Renamed"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        error_of(patch).await.0,
+        StatusCode::NOT_FOUND,
+        "the old id is gone"
+    );
+    let again = dana.delete(format!("{url}/{newest}")).send().await.unwrap();
+    assert_eq!(error_of(again).await.0, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
 async fn bad_socket_input_gets_errors_and_a_flood_closes_only_that_socket() {
     let app = TestApp::spawn().await;
     let carol = app.signed_in("carol").await;
@@ -508,8 +547,10 @@ async fn bad_socket_input_gets_errors_and_a_flood_closes_only_that_socket() {
 
     let (mut bystander, _) = Ws::connect(&app, "alice", json!({})).await;
     for n in 0..400 {
-        ws.send(json!({"type": "typing", "conversation": id, "active": n % 2 == 0, "kind": "comment"}))
-            .await;
+        ws.send(
+            json!({"type": "typing", "conversation": id, "active": n % 2 == 0, "kind": "comment"}),
+        )
+        .await;
     }
     assert_eq!(
         ws.closed().await,
@@ -855,7 +896,10 @@ async fn authors_receive_what_they_post_and_only_itil_holders_see_work_note_typi
         .send(json!({"type": "typing", "conversation": id, "active": true}))
         .await;
     let refused = alice_ws.find(|f| f["type"] == "error").await;
-    assert_eq!(refused["error"]["code"], "invalid", "typing without kind: {refused}");
+    assert_eq!(
+        refused["error"]["code"], "invalid",
+        "typing without kind: {refused}"
+    );
     alice_ws
         .send(json!({"type": "typing", "conversation": id, "active": true, "kind": "comment"}))
         .await;
