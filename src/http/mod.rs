@@ -8,6 +8,7 @@ pub(crate) mod conversations;
 pub mod error;
 pub mod extract;
 mod groups;
+mod openapi;
 mod ops;
 mod pages;
 mod profiles;
@@ -112,7 +113,13 @@ impl AppState {
 #[openapi(
     info(title = "Switchboard", description = "Live-support chat for IT service desks. \
         Authentication is the `switchboard_session` cookie set by `POST /api/session`; \
-        errors are `{\"error\": {\"code\", \"message\"}}`."),
+        errors are `{\"error\": {\"code\", \"message\"}}`. Request bodies are JSON objects \
+        (`Content-Type: application/json`, at most 64 KiB)."),
+    components(responses(
+        openapi::Malformed, openapi::Unauthorized, openapi::Forbidden, openapi::ForbiddenOrigin,
+        openapi::ForbiddenOrOrigin, openapi::TooLarge, openapi::UnsupportedMediaType,
+        openapi::RateLimited, openapi::Busy,
+    )),
     tags(
         (name = "session", description = "Sign-in and the current user"),
         (name = "admin", description = "Users (admins)"),
