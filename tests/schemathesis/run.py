@@ -1,0 +1,200 @@
+#!/usr/bin/env python3
+"""The API document against the server: a bounded schemathesis pass.
+
+Starts the real binary on 127.0.0.1 (port 0) with a fresh SQLite file and the demo data, signs
+in through `POST /api/session`, and runs schemathesis over every operation of
+`/api/openapi.json` as a customer, a manager, an admin and signed out. Any server error, any
+answer whose status, content type, headers or body the document does not describe, and any
+refused valid or accepted invalid request (see schemathesis.toml) fails the pass. The server is
+stopped afterwards, whatever happened.
+
+Usage: run.py PATH/TO/switchboard (the debug build; `make api-conformance` passes it).
+Environment: SWITCHBOARD_SCHEMATHESIS_SEED (a number, or `random`; default fixed, so CI explores
+the same cases every time) and SWITCHBOARD_SCHEMATHESIS_EXAMPLES (per operation and run).
+"""
+
+import json
+import os
+import random
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.error
+import urllib.request
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+CONFIG = HERE / "schemathesis.toml"
+SCHEMATHESIS = Path(sys.executable).parent / "schemathesis"
+DEFAULT_SEED = 20260105
+DEFAULT_EXAMPLES = 25
+# A run that takes longer than this has hung; the whole pass aims at well under two minutes.
+RUN_TIMEOUT_SECS = 150
+START_TIMEOUT_SECS = 60
+
+
+def main() -> int:
+    if len(sys.argv) != 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    binary = Path(sys.argv[1])
+    if not binary.is_file():
+        print(f"no server binary at {binary}; build it with `cargo build --bin switchboard`", file=sys.stderr)
+        return 2
+    seed = os.environ.get("SWITCHBOARD_SCHEMATHESIS_SEED", str(DEFAULT_SEED))
+    if seed == "random":
+        seed = str(random.randrange(1, 2**31))
+    examples = os.environ.get("SWITCHBOARD_SCHEMATHESIS_EXAMPLES", str(DEFAULT_EXAMPLES))
+
+    started = time.monotonic()
+    with tempfile.TemporaryDirectory(prefix="switchboard-schemathesis-") as tmp:
+        server, base = start_server(binary, Path(tmp))
+        try:
+            # Sign in before any run: the runs' failed sign-ins slow this address down.
+            cookies = {name: sign_in(base, name) for name in ("carol", "dana", "admin")}
+            # The admin run changes users; aimed at one made for it, it cannot set its own
+            # password (which would end its session) or change a user another run signs in as.
+            target = create_user(base, cookies["admin"], "schemathesis-target")
+            admin_only = (
+                '[[operations]]\ninclude-name = "PATCH /api/admin/users/{id}"\n'
+                f'parameters = {{ "path.id" = "{target}" }}\n'
+            )
+            # (who, cookie, extra configuration, phases). Signed out, every operation answers
+            # 401 before reading its input, so a few generated requests per operation say all.
+            runs = [
+                ("customer (carol)", cookies["carol"], "", []),
+                ("manager and agent (dana)", cookies["dana"], "", []),
+                ("admin", cookies["admin"], admin_only, []),
+                ("signed out", None, "", ["--phases", "fuzzing", "--max-examples", "5"]),
+            ]
+            failed = []
+            for number, (label, cookie, extra_config, extra_args) in enumerate(runs):
+                print(f"\n== schemathesis as {label}: seed {seed}", flush=True)
+                config = Path(tmp) / f"schemathesis-{number}.toml"
+                config.write_text(CONFIG.read_text() + "\n" + extra_config)
+                if not run_schemathesis(base, cookie, seed, examples, config, extra_args, Path(tmp)):
+                    failed.append(label)
+        finally:
+            stop_server(server)
+            log = Path(tmp) / "server.log"
+            if log.exists() and "panicked" in log.read_text(errors="replace"):
+                print("\nthe server panicked; its log:\n" + log.read_text(errors="replace"), file=sys.stderr)
+                failed = ["server panic"]
+
+    took = time.monotonic() - started
+    if failed:
+        print(f"\nschemathesis pass FAILED ({', '.join(failed)}) in {took:.0f} s; "
+              f"reproduce with SWITCHBOARD_SCHEMATHESIS_SEED={seed}", file=sys.stderr)
+        return 1
+    print(f"\nschemathesis pass: no server error, the document matches every answer ({took:.0f} s)")
+    return 0
+
+
+def start_server(binary: Path, tmp: Path) -> tuple[subprocess.Popen, str]:
+    """The server on a free loopback port; returns it and its base URL."""
+    log = open(tmp / "server.log", "w")
+    server = subprocess.Popen(
+        [str(binary), "--demo", "--listen", "127.0.0.1:0",
+         "--database-url", f"sqlite://{tmp / 'switchboard.db'}", "--log-level", "warn,switchboard=info"],
+        stdout=subprocess.PIPE, stderr=log, text=True, start_new_session=True,
+        env={**os.environ, "SWITCHBOARD_LOG_FORMAT": "pretty"},
+    )
+    # The binary prints the bound address on its first line (port 0 picks a free one).
+    first_line: list[str] = []
+    reader = threading.Thread(target=lambda: first_line.append(server.stdout.readline()), daemon=True)
+    reader.start()
+    reader.join(START_TIMEOUT_SECS)
+    match = re.search(r"listening on (http://127\.0\.0\.1:\d+)", first_line[0] if first_line else "")
+    if not match:
+        stop_server(server)
+        raise SystemExit(f"the server did not start: {first_line!r}; log in {tmp / 'server.log'}")
+    base = match.group(1)
+    deadline = time.monotonic() + START_TIMEOUT_SECS
+    while True:
+        try:
+            with urllib.request.urlopen(f"{base}/healthz", timeout=5) as response:
+                if response.status == 200:
+                    return server, base
+        except OSError:
+            pass
+        if time.monotonic() > deadline:
+            stop_server(server)
+            raise SystemExit("the server did not answer /healthz")
+        time.sleep(0.2)
+
+
+def stop_server(server: subprocess.Popen) -> None:
+    if server.poll() is not None:
+        return
+    server.send_signal(signal.SIGTERM)
+    try:
+        server.wait(timeout=15)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
+
+
+def post_json(base: str, path: str, body: dict, cookie: str | None = None) -> tuple[int, dict, str]:
+    headers = {"Content-Type": "application/json"}
+    if cookie:
+        headers["Cookie"] = cookie
+    request = urllib.request.Request(f"{base}{path}", data=json.dumps(body).encode(), headers=headers, method="POST")
+    try:
+        with urllib.request.urlopen(request, timeout=30) as response:
+            return response.status, json.loads(response.read() or b"null"), response.headers.get("Set-Cookie", "")
+    except urllib.error.HTTPError as e:
+        raise SystemExit(f"POST {path}: {e.code} {e.read().decode(errors='replace')}") from None
+
+
+def sign_in(base: str, username: str) -> str:
+    """The session cookie of a demo user (password = username), as `name=value`."""
+    _, _, set_cookie = post_json(base, "/api/session", {"username": username, "password": username})
+    cookie = set_cookie.split(";", 1)[0]
+    if not cookie.startswith("switchboard_session="):
+        raise SystemExit(f"signing in {username} set no session cookie: {set_cookie!r}")
+    return cookie
+
+
+def create_user(base: str, admin_cookie: str, username: str) -> str:
+    _, user, _ = post_json(base, "/api/admin/users", {
+        "username": username, "display_name": "Schemathesis Target",
+        "password": "long enough", "roles": ["customer"],
+    }, admin_cookie)
+    return user["id"]
+
+
+def run_schemathesis(
+    base: str, cookie: str | None, seed: str, examples: str, config: Path, extra_args: list[str], tmp: Path
+) -> bool:
+    command = [
+        str(SCHEMATHESIS), "--config-file", str(config), "--no-color", "run", f"{base}/api/openapi.json",
+        "--seed", seed, "--max-examples", examples, *extra_args,
+    ]
+    if cookie:
+        command += [
+            "--header", f"Cookie: {cookie}",
+            # Signing out would end the session this run is authenticated with; the signed-out
+            # run covers it.
+            "--exclude-name", "DELETE /api/session",
+            # Signed in, a request without WebSocket upgrade headers is refused by the upgrade
+            # itself; an HTTP fuzzer cannot open a socket. The signed-out run covers the 401.
+            "--exclude-path", "/api/ws",
+        ]
+    # The working directory is the scratch folder: nothing schemathesis writes lands in the clone.
+    try:
+        result = subprocess.run(command, cwd=tmp, timeout=RUN_TIMEOUT_SECS)
+    except subprocess.TimeoutExpired:
+        print(f"schemathesis did not finish within {RUN_TIMEOUT_SECS} s", file=sys.stderr)
+        return False
+    return result.returncode == 0
+
+
+if __name__ == "__main__":
+    if not SCHEMATHESIS.exists() and shutil.which("schemathesis") is None:
+        raise SystemExit(f"schemathesis is not installed next to {sys.executable}; run `make schemathesis-deps`")
+    sys.exit(main())
