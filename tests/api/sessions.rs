@@ -914,3 +914,40 @@ async fn authors_receive_what_they_post_and_only_itil_holders_see_work_note_typi
     post(&app, &carol, &id, "comment", "Still no sound", "k9").await;
     late.entry_with(&id, "Still no sound").await;
 }
+
+#[tokio::test]
+async fn a_refused_body_is_refused_even_with_a_client_id_posted_before() {
+    let app = TestApp::spawn().await;
+    let carol = app.signed_in("carol").await;
+    let (_, conv) = start(&app, &carol, "VPN drops").await;
+    let id = conv["id"].as_str().unwrap();
+    let first = post(&app, &carol, id, "comment", "It drops every hour.", "c-1").await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let too_long = "x".repeat(10_001);
+    // (body, status, code)
+    let cases = [
+        ("", StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+        ("   ", StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+        (
+            too_long.as_str(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "too_long",
+        ),
+    ];
+    for (body, want_status, want_code) in cases {
+        let response = post(&app, &carol, id, "comment", body, "c-1").await;
+        let (status, code, _) = error_of(response).await;
+        assert_eq!(
+            (status, code.as_str()),
+            (want_status, want_code),
+            "a retry of c-1 with a {}-character body",
+            body.len()
+        );
+    }
+    let retry = post(&app, &carol, id, "comment", "It drops every hour.", "c-1").await;
+    assert_eq!(
+        retry.status(),
+        StatusCode::OK,
+        "a real retry still gets the original"
+    );
+}
