@@ -156,7 +156,11 @@ pub struct CreateUser {
     #[schema(min_length = 1, max_length = 64)]
     pub username: String,
     /// Not only spaces, no control characters.
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub display_name: String,
     #[schema(min_length = 8, max_length = 256)]
     pub password: String,
@@ -177,7 +181,11 @@ impl CreateUser {
 #[serde(deny_unknown_fields)]
 pub struct UpdateUser {
     /// Not only spaces, no control characters.
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub display_name: Option<String>,
     /// Setting it ends the user's web sessions.
     #[schema(min_length = 8, max_length = 256)]
@@ -218,7 +226,11 @@ impl Group {
 #[serde(deny_unknown_fields)]
 pub struct CreateGroup {
     /// Not only spaces, no control characters.
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub name: String,
 }
 
@@ -267,7 +279,11 @@ impl From<&domain::Queue> for Queue {
 #[serde(deny_unknown_fields)]
 pub struct CreateQueue {
     /// Not only spaces, no control characters.
-    #[schema(min_length = 1, max_length = 100)]
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub name: String,
     /// The id of the assignment group.
     pub group: String,
@@ -287,7 +303,12 @@ pub struct CreateQueue {
 #[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateQueue {
-    #[schema(min_length = 1, max_length = 100)]
+    /// Not only spaces, no control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub name: Option<String>,
     /// The id of the assignment group.
     pub group: Option<String>,
@@ -546,8 +567,12 @@ impl From<&canned::Canned> for Canned {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CannedInput {
-    /// Required when creating; unique in the queue; not only spaces.
-    #[schema(min_length = 1, max_length = 100)]
+    /// Required when creating; unique in the queue; not only spaces, no control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub title: Option<String>,
     /// Required when creating; only the known placeholders.
     #[schema(min_length = 1, max_length = 5000)]

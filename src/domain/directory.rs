@@ -11,13 +11,15 @@ pub enum DirectoryError {
         "A username is 1 to {USERNAME_MAX} characters: lowercase letters, digits, '.', '_' or '-', starting with a letter or digit."
     )]
     BadUsername,
-    #[error("A display name is 1 to {NAME_MAX} characters and not only spaces.")]
+    #[error(
+        "A display name is 1 to {NAME_MAX} characters, not only spaces, without control characters."
+    )]
     BadDisplayName,
     #[error("A password is {min} to {max} characters.", min = PASSWORD_MIN, max = PASSWORD_MAX)]
     BadPassword,
     #[error("A user needs at least one role.")]
     NoRoles,
-    #[error("A name is 1 to {NAME_MAX} characters and not only spaces.")]
+    #[error("A name is 1 to {NAME_MAX} characters, not only spaces, without control characters.")]
     BadName,
     #[error("A greeting is at most {GREETING_MAX} characters.")]
     GreetingTooLong,
@@ -99,10 +101,11 @@ pub fn validate_display_name(raw: &str) -> Result<String, DirectoryError> {
     validate_name(raw).map_err(|_| DirectoryError::BadDisplayName)
 }
 
-/// At most 100 characters as sent, not blank; stored trimmed.
+/// At most 100 characters as sent, no control characters (not even a tab or newline at an
+/// end), not blank; stored trimmed.
 pub fn validate_name(raw: &str) -> Result<String, DirectoryError> {
     let name = raw.trim();
-    if name.is_empty() || raw.chars().count() > NAME_MAX || name.chars().any(char::is_control) {
+    if name.is_empty() || raw.chars().count() > NAME_MAX || raw.chars().any(char::is_control) {
         Err(DirectoryError::BadName)
     } else {
         Ok(name.to_owned())
@@ -212,6 +215,10 @@ mod tests {
     fn names_and_passwords_have_bounds() {
         assert!(validate_name("  ").is_err(), "blank name");
         assert!(validate_name("IT\u{0007}").is_err(), "control character");
+        assert!(
+            validate_name("IT chat\n").is_err(),
+            "a newline, even at the end"
+        );
         assert_eq!(validate_name(" ITSD_chat ").as_deref(), Ok("ITSD_chat"));
         assert!(validate_password("short").is_err(), "7 chars or fewer");
         assert!(validate_password("long enough").is_ok(), "8+ chars");

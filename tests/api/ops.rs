@@ -431,6 +431,18 @@ async fn the_document_states_the_limits_the_server_applies() {
         let value = &doc["components"]["schemas"][schema]["properties"][property][keyword];
         assert_eq!(value.as_u64(), Some(want), "{schema}.{property} {keyword}");
     }
+    // Names may not hold control characters (`char::is_control`: U+0000–001F, U+007F–009F).
+    for (schema, property) in [
+        ("CreateUser", "display_name"),
+        ("UpdateUser", "display_name"),
+        ("CreateGroup", "name"),
+        ("CreateQueue", "name"),
+        ("UpdateQueue", "name"),
+        ("CannedInput", "title"),
+    ] {
+        let pattern = &doc["components"]["schemas"][schema]["properties"][property]["pattern"];
+        assert_eq!(pattern, r"^[^\x00-\x1f\x7f-\x9f]*$", "{schema}.{property}");
+    }
 }
 
 #[tokio::test]
