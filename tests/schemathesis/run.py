@@ -56,20 +56,23 @@ def main() -> int:
         server, base = start_server(binary, Path(tmp))
         try:
             # Sign in before any run: the runs' failed sign-ins slow this address down.
-            cookies = {name: sign_in(base, name) for name in ("carol", "dana", "admin")}
+            cookies = {name: sign_in(base, name) for name in ("carol", "ivan", "dana", "admin")}
+            # Generated ids rarely name anything, so the customer's and the manager's runs are
+            # aimed at a session of their own: commands reach the session rules instead of 404.
+            # The admin run keeps generated ids (and their 404s).
+            queue = get_json(base, "/api/queues", cookies["carol"])[0]["id"]
+            carols = start_session(base, cookies["carol"], queue)
+            ivans = start_session(base, cookies["ivan"], queue)
+            canned = get_json(base, f"/api/queues/{queue}/canned", cookies["dana"])[0]["id"]
             # The admin run changes users; aimed at one made for it, it cannot set its own
             # password (which would end its session) or change a user another run signs in as.
             target = create_user(base, cookies["admin"], "schemathesis-target")
-            admin_only = (
-                '[[operations]]\ninclude-name = "PATCH /api/admin/users/{id}"\n'
-                f'parameters = {{ "path.id" = "{target}" }}\n'
-            )
-            # (who, cookie, extra configuration, phases). Signed out, every operation answers
-            # 401 before reading its input, so a few generated requests per operation say all.
+            # (who, cookie, extra configuration, extra arguments). Signed out, every operation
+            # answers 401 before reading its input, so a few requests per operation say all.
             runs = [
-                ("customer (carol)", cookies["carol"], "", []),
-                ("manager and agent (dana)", cookies["dana"], "", []),
-                ("admin", cookies["admin"], admin_only, []),
+                ("customer (carol)", cookies["carol"], aim_at(carols, canned), []),
+                ("manager and agent (dana)", cookies["dana"], aim_at(ivans, canned), []),
+                ("admin", cookies["admin"], pin("PATCH /api/admin/users/{id}", id=target), []),
                 ("signed out", None, "", ["--phases", "fuzzing", "--max-examples", "5"]),
             ]
             failed = []
@@ -137,6 +140,33 @@ def stop_server(server: subprocess.Popen) -> None:
     except subprocess.TimeoutExpired:
         server.kill()
         server.wait()
+
+
+def pin(operation: str, **path: str) -> str:
+    """Configuration that fixes path parameters of one operation (`METHOD /path`)."""
+    values = ", ".join(f'"path.{name}" = "{value}"' for name, value in path.items())
+    return f'[[operations]]\ninclude-name = "{operation}"\nparameters = {{ {values} }}\n'
+
+
+def aim_at(conversation: str, canned: str) -> str:
+    """Configuration that aims every operation on a conversation at `conversation`."""
+    return (
+        '[[operations]]\ninclude-path-regex = "^/api/conversations/\\\\{id\\\\}"\n'
+        f'parameters = {{ "path.id" = "{conversation}", "path.canned" = "{canned}" }}\n'
+    )
+
+
+def get_json(base: str, path: str, cookie: str):
+    request = urllib.request.Request(f"{base}{path}", headers={"Cookie": cookie})
+    with urllib.request.urlopen(request, timeout=30) as response:
+        return json.loads(response.read())
+
+
+def start_session(base: str, cookie: str, queue: str) -> str:
+    _, conversation, _ = post_json(base, f"/api/queues/{queue}/sessions", {
+        "client_id": "schemathesis", "message": "A session for the schemathesis pass",
+    }, cookie)
+    return conversation["id"]
 
 
 def post_json(base: str, path: str, body: dict, cookie: str | None = None) -> tuple[int, dict, str]:
