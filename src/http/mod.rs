@@ -37,6 +37,7 @@ use crate::metrics::Metrics;
 use crate::presence::Presence;
 use crate::storage::Db;
 use error::AppError;
+use openapi::SessionCookie;
 
 /// The largest request body accepted (the same limit as a socket frame).
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -120,6 +121,7 @@ impl AppState {
         openapi::ForbiddenOrOrigin, openapi::TooLarge, openapi::UnsupportedMediaType,
         openapi::RateLimited, openapi::Busy,
     )),
+    modifiers(&SessionCookie),
     tags(
         (name = "session", description = "Sign-in and the current user"),
         (name = "admin", description = "Users (admins)"),

@@ -1,11 +1,31 @@
-//! The error answers that many operations share, as reusable responses of the OpenAPI document
-//! (`components/responses`): each comes from one extractor or middleware, so every operation
-//! using it documents it the same way. Answers particular to an operation (404, 409, 422) are
-//! described at the operation.
+//! What many operations of the OpenAPI document share: the session cookie as a security scheme
+//! (`session`, named by every operation that answers 401 without it), and the error answers that
+//! come from one extractor or middleware as reusable responses (`components/responses`), so every
+//! operation using it documents it the same way. Answers particular to an operation (404, 409,
+//! 422) are described at the operation.
 
-use utoipa::ToResponse;
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::{Modify, ToResponse};
 
+use super::auth::SESSION_COOKIE;
 use crate::wire::ErrorBody;
+
+/// Adds the `session` security scheme: the cookie `POST /api/session` sets.
+pub struct SessionCookie;
+
+impl Modify for SessionCookie {
+    fn modify(&self, openapi: &mut utoipa::openapi::OpenApi) {
+        let scheme = SecurityScheme::ApiKey(ApiKey::Cookie(ApiKeyValue::with_description(
+            SESSION_COOKIE,
+            "Set by `POST /api/session` (HttpOnly); ends on sign-out, when idle, or when the user \
+             is disabled or their password is set.",
+        )));
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme("session", scheme);
+    }
+}
 
 // The structs only carry the document's text: none is ever built.
 

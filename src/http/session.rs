@@ -124,6 +124,7 @@ async fn sign_out(
 
 /// The signed-in user.
 #[utoipa::path(get, path = "/api/me", tag = "session",
+    security(("session" = [])),
     responses(
         (status = 200, body = wire::User),
         (status = 401, response = doc::Unauthorized),

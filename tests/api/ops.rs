@@ -220,6 +220,18 @@ async fn every_operation_documents_the_errors_its_extractors_can_answer() {
             for status in wanted {
                 assert!(has(status), "{label} documents {status}");
             }
+            // The session cookie is the security of exactly the operations that answer
+            // `unauthorized` without it.
+            let needs_session = responses
+                .get("401")
+                .is_some_and(|r| r["$ref"] == "#/components/responses/Unauthorized");
+            let declares_session = op["security"]
+                .as_array()
+                .is_some_and(|s| s.iter().any(|r| r.get("session").is_some()));
+            assert_eq!(
+                needs_session, declares_session,
+                "{label}: security `session`"
+            );
             for (status, response) in responses {
                 if status.starts_with('2') || status == "101" || path == "/metrics" {
                     continue;
@@ -235,6 +247,16 @@ async fn every_operation_documents_the_errors_its_extractors_can_answer() {
         }
     }
     assert!(checked >= 40, "every operation checked, {checked}");
+    let scheme = &doc["components"]["securitySchemes"]["session"];
+    assert_eq!(
+        (&scheme["type"], &scheme["in"], &scheme["name"]),
+        (
+            &Value::from("apiKey"),
+            &Value::from("cookie"),
+            &Value::from("switchboard_session")
+        ),
+        "the session cookie as a security scheme"
+    );
 
     // Retry-After where the server sends it: the sign-in slow-down and the busy password hashing.
     let cases = [
