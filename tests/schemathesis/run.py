@@ -17,12 +17,10 @@ import json
 import os
 import random
 import re
-import shutil
 import signal
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -51,7 +49,10 @@ def main() -> int:
         seed = str(random.randrange(1, 2**31))
     examples = os.environ.get("SWITCHBOARD_SCHEMATHESIS_EXAMPLES", str(DEFAULT_EXAMPLES))
 
+    # A TERM (a CI timeout, say) unwinds like an error, so the server is stopped all the same.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(143))
     started = time.monotonic()
+    failed: list[str] = []
     with tempfile.TemporaryDirectory(prefix="switchboard-schemathesis-") as tmp:
         server, base = start_server(binary, Path(tmp))
         try:
@@ -75,7 +76,6 @@ def main() -> int:
                 ("admin", cookies["admin"], pin("PATCH /api/admin/users/{id}", id=target), []),
                 ("signed out", None, "", ["--phases", "fuzzing", "--max-examples", "5"]),
             ]
-            failed = []
             for number, (label, cookie, extra_config, extra_args) in enumerate(runs):
                 print(f"\n== schemathesis as {label}: seed {seed}", flush=True)
                 config = Path(tmp) / f"schemathesis-{number}.toml"
@@ -87,7 +87,7 @@ def main() -> int:
             log = Path(tmp) / "server.log"
             if log.exists() and "panicked" in log.read_text(errors="replace"):
                 print("\nthe server panicked; its log:\n" + log.read_text(errors="replace"), file=sys.stderr)
-                failed = ["server panic"]
+                failed.append("server panic")
 
     took = time.monotonic() - started
     if failed:
@@ -100,24 +100,25 @@ def main() -> int:
 
 def start_server(binary: Path, tmp: Path) -> tuple[subprocess.Popen, str]:
     """The server on a free loopback port; returns it and its base URL."""
-    log = open(tmp / "server.log", "w")
-    server = subprocess.Popen(
-        [str(binary), "--demo", "--listen", "127.0.0.1:0",
-         "--database-url", f"sqlite://{tmp / 'switchboard.db'}", "--log-level", "warn,switchboard=info"],
-        stdout=subprocess.PIPE, stderr=log, text=True, start_new_session=True,
-        env={**os.environ, "SWITCHBOARD_LOG_FORMAT": "pretty"},
-    )
-    # The binary prints the bound address on its first line (port 0 picks a free one).
-    first_line: list[str] = []
-    reader = threading.Thread(target=lambda: first_line.append(server.stdout.readline()), daemon=True)
-    reader.start()
-    reader.join(START_TIMEOUT_SECS)
-    match = re.search(r"listening on (http://127\.0\.0\.1:\d+)", first_line[0] if first_line else "")
-    if not match:
-        stop_server(server)
-        raise SystemExit(f"the server did not start: {first_line!r}; log in {tmp / 'server.log'}")
-    base = match.group(1)
+    log_path = tmp / "server.log"
+    # Its output goes to a file, never to a pipe nobody reads (a full pipe would stall its logs).
+    # Only the configuration given here: no SWITCHBOARD_* of the caller's environment.
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SWITCHBOARD_")}
+    with open(log_path, "w") as log:
+        server = subprocess.Popen(
+            [str(binary), "--demo", "--listen", "127.0.0.1:0",
+             "--database-url", f"sqlite://{tmp / 'switchboard.db'}", "--log-level", "warn,switchboard=info"],
+            stdout=log, stderr=subprocess.STDOUT, env=env,
+        )
+    # The binary prints the bound address first (port 0 picks a free one).
     deadline = time.monotonic() + START_TIMEOUT_SECS
+    listening = re.compile(r"listening on (http://127\.0\.0\.1:\d+)")
+    while not (match := listening.search(log_path.read_text(errors="replace"))):
+        if server.poll() is not None or time.monotonic() > deadline:
+            stop_server(server)
+            raise SystemExit("the server did not start:\n" + log_path.read_text(errors="replace"))
+        time.sleep(0.05)
+    base = match.group(1)
     while True:
         try:
             with urllib.request.urlopen(f"{base}/healthz", timeout=5) as response:
@@ -224,6 +225,6 @@ def run_schemathesis(base: str, seed: str, examples: str, config: Path, extra_ar
 
 
 if __name__ == "__main__":
-    if not SCHEMATHESIS.exists() and shutil.which("schemathesis") is None:
+    if not SCHEMATHESIS.exists():
         raise SystemExit(f"schemathesis is not installed next to {sys.executable}; run `make schemathesis-deps`")
     sys.exit(main())
