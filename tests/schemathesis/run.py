@@ -213,7 +213,7 @@ def create_user(base: str, admin_cookie: str, username: str) -> str:
 def run_schemathesis(base: str, seed: str, examples: str, config: Path, extra_args: list[str], tmp: Path) -> bool:
     command = [
         str(SCHEMATHESIS), "--config-file", str(config), "--no-color", "run", f"{base}/api/openapi.json",
-        "--seed", seed, "--max-examples", examples, *extra_args,
+        "--checks", "all", "--seed", seed, "--max-examples", examples, *extra_args,
     ]
     # The working directory is the scratch folder: nothing schemathesis writes lands in the clone.
     try:
