@@ -3,8 +3,12 @@
 CARGO_TARGET_DIR ?= $(CURDIR)/target
 export CARGO_TARGET_DIR
 DEBUG_BIN := $(CARGO_TARGET_DIR)/debug/switchboard
+# Test tools that are neither crates nor npm packages live outside the clone, so repeated runs
+# on one machine reuse them.
+SWITCHBOARD_TOOLS ?= /var/tmp/switchboard-ci
+TOOLS_VENV := $(SWITCHBOARD_TOOLS)/venv
 
-.PHONY: run test web web-deps rust-test web-test e2e lint screenshots clean
+.PHONY: run test web web-deps rust-test web-test e2e lint screenshots clean schemathesis-deps api-conformance
 
 ## Build the web app and the server (release), run on SQLite with demo data.
 run: web
@@ -16,12 +20,27 @@ run: web
 	@echo ""
 	$(CARGO_TARGET_DIR)/release/switchboard --demo
 
-## Every test: Rust (nextest), web type check and unit tests, browser tests.
-test: web
+## Every test: Rust (nextest), web type check and unit tests, the API document against the
+## server (schemathesis), browser tests.
+test: web schemathesis-deps
 	cargo nextest run --no-fail-fast
 	cd web && npm run typecheck && npm test
 	cargo build --bin switchboard
+	$(TOOLS_VENV)/bin/python tests/schemathesis/run.py $(DEBUG_BIN)
 	cd web && SWITCHBOARD_BIN=$(DEBUG_BIN) npm run e2e
+
+## The API document against the server: a bounded schemathesis pass on a fresh demo server.
+api-conformance: schemathesis-deps
+	cargo build --bin switchboard
+	$(TOOLS_VENV)/bin/python tests/schemathesis/run.py $(DEBUG_BIN)
+
+## Schemathesis, pinned in tests/schemathesis/requirements.txt, in a venv outside the clone.
+schemathesis-deps: $(TOOLS_VENV)/requirements.txt
+
+$(TOOLS_VENV)/requirements.txt: tests/schemathesis/requirements.txt
+	python3 -m venv $(TOOLS_VENV)
+	$(TOOLS_VENV)/bin/pip install --quiet --disable-pip-version-check -r $<
+	cp $< $@
 
 web-deps: web/node_modules/.package-lock.json
 

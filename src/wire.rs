@@ -152,9 +152,19 @@ impl From<&domain::User> for AdminUser {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateUser {
+    /// Letters, digits, `.`, `_` or `-`, starting with a letter or digit; stored lowercase.
+    #[schema(min_length = 1, max_length = 64)]
     pub username: String,
+    /// Not only spaces, no control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub display_name: String,
+    #[schema(min_length = 8, max_length = 256)]
     pub password: String,
+    #[schema(min_items = 1)]
     pub roles: Vec<Role>,
     #[serde(default)]
     pub itil: bool,
@@ -170,8 +180,17 @@ impl CreateUser {
 #[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateUser {
+    /// Not only spaces, no control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub display_name: Option<String>,
+    /// Setting it ends the user's web sessions.
+    #[schema(min_length = 8, max_length = 256)]
     pub password: Option<String>,
+    #[schema(min_items = 1)]
     pub roles: Option<Vec<Role>>,
     pub itil: Option<bool>,
     pub disabled: Option<bool>,
@@ -206,6 +225,12 @@ impl Group {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateGroup {
+    /// Not only spaces, no control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub name: String,
 }
 
@@ -225,7 +250,11 @@ pub struct Queue {
     pub name: String,
     pub group: GroupRef,
     pub greeting: String,
+    /// Customer silence before the inactivity warning.
+    #[schema(minimum = 1, maximum = 86400)]
     pub inactivity_warning_seconds: u32,
+    /// Further silence after the warning before the session closes by itself.
+    #[schema(minimum = 1, maximum = 86400)]
     pub auto_close_seconds: u32,
 }
 
@@ -249,12 +278,24 @@ impl From<&domain::Queue> for Queue {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CreateQueue {
+    /// Not only spaces, no control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub name: String,
     /// The id of the assignment group.
     pub group: String,
+    /// Posted when an agent accepts a session (default none).
     #[serde(default)]
+    #[schema(max_length = 1000)]
     pub greeting: String,
+    /// Default 120.
+    #[schema(minimum = 1, maximum = 86400)]
     pub inactivity_warning_seconds: Option<u32>,
+    /// Default 60.
+    #[schema(minimum = 1, maximum = 86400)]
     pub auto_close_seconds: Option<u32>,
 }
 
@@ -262,10 +303,20 @@ pub struct CreateQueue {
 #[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UpdateQueue {
+    /// Not only spaces, no control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub name: Option<String>,
+    /// The id of the assignment group.
     pub group: Option<String>,
+    #[schema(max_length = 1000)]
     pub greeting: Option<String>,
+    #[schema(minimum = 1, maximum = 86400)]
     pub inactivity_warning_seconds: Option<u32>,
+    #[schema(minimum = 1, maximum = 86400)]
     pub auto_close_seconds: Option<u32>,
 }
 
@@ -436,11 +487,14 @@ pub struct EntriesPage {
 
 /// `GET /api/conversations/{id}/entries` query.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
 #[serde(deny_unknown_fields)]
 pub struct EntriesQuery {
     /// Entries with a greater seq (default 0: from the start).
+    #[param(minimum = 0)]
     pub after: Option<i64>,
-    /// At most this many (default and maximum 500).
+    /// At most this many read from the log (default and maximum 500).
+    #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
 }
 
@@ -448,7 +502,11 @@ pub struct EntriesQuery {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct StartSession {
+    /// Chosen by the client for the first message; a repeat finds the same session.
+    #[schema(min_length = 1, max_length = 100)]
     pub client_id: String,
+    /// The customer's first message (blank: none).
+    #[schema(max_length = 10000)]
     pub message: Option<String>,
 }
 
@@ -473,8 +531,12 @@ impl From<PostKind> for session::PostKind {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct PostEntry {
+    /// Chosen by the client; a repeat by the same author returns the original entry.
+    #[schema(min_length = 1, max_length = 100)]
     pub client_id: String,
     pub kind: PostKind,
+    /// Not only spaces.
+    #[schema(min_length = 1, max_length = 10000)]
     pub body: String,
 }
 
@@ -484,7 +546,8 @@ pub struct PostEntry {
 pub struct Transfer {
     /// The receiving agent's user id.
     pub to: String,
-    /// A work note for the receiver.
+    /// A work note for the receiver (blank: none).
+    #[schema(max_length = 10000)]
     pub note: Option<String>,
 }
 
@@ -514,7 +577,15 @@ impl From<&canned::Canned> for Canned {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CannedInput {
+    /// Required when creating; unique in the queue; not only spaces, no control characters.
+    #[schema(
+        min_length = 1,
+        max_length = 100,
+        pattern = r"^[^\x00-\x1f\x7f-\x9f]*$"
+    )]
     pub title: Option<String>,
+    /// Required when creating; only the known placeholders.
+    #[schema(min_length = 1, max_length = 5000)]
     pub body: Option<String>,
 }
 
@@ -522,6 +593,8 @@ pub struct CannedInput {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UseCanned {
+    /// Chosen by the client; a repeat returns the original entry.
+    #[schema(min_length = 1, max_length = 100)]
     pub client_id: String,
 }
 
@@ -564,6 +637,8 @@ pub struct SetPresence {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct MarkRead {
+    /// At most the conversation's `last_seq`.
+    #[schema(minimum = 0)]
     pub seq: i64,
 }
 

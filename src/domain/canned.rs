@@ -13,7 +13,7 @@ pub const PLACEHOLDERS: [&str; 5] = [
     "queue.name",
 ];
 
-/// The longest canned message body.
+/// The longest canned message body, in characters as sent.
 pub const BODY_MAX: usize = 5_000;
 
 /// Why a canned message was refused.
@@ -43,8 +43,12 @@ pub struct Canned {
 /// Checks a title and body; every placeholder must be known.
 pub fn validate(title: &str, body: &str) -> Result<(String, String), CannedError> {
     let title = validate_name(title)?;
+    // The limit applies to the body as sent, as the API document states it.
+    if body.chars().count() > BODY_MAX {
+        return Err(CannedError::BadBody);
+    }
     let body = body.trim();
-    if body.is_empty() || body.chars().count() > BODY_MAX {
+    if body.is_empty() {
         return Err(CannedError::BadBody);
     }
     for name in placeholders(body) {

@@ -8,24 +8,29 @@ use super::time::Timestamp;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum DirectoryError {
     #[error(
-        "A username is 1 to 64 characters: lowercase letters, digits, '.', '_' or '-', starting with a letter or digit."
+        "A username is 1 to {USERNAME_MAX} characters: lowercase letters, digits, '.', '_' or '-', starting with a letter or digit."
     )]
     BadUsername,
-    #[error("A display name is 1 to 100 characters and not only spaces.")]
+    #[error(
+        "A display name is 1 to {NAME_MAX} characters, not only spaces, without control characters."
+    )]
     BadDisplayName,
     #[error("A password is {min} to {max} characters.", min = PASSWORD_MIN, max = PASSWORD_MAX)]
     BadPassword,
     #[error("A user needs at least one role.")]
     NoRoles,
-    #[error("A name is 1 to 100 characters and not only spaces.")]
+    #[error("A name is 1 to {NAME_MAX} characters, not only spaces, without control characters.")]
     BadName,
-    #[error("A greeting is at most 1000 characters.")]
+    #[error("A greeting is at most {GREETING_MAX} characters.")]
     GreetingTooLong,
     #[error("{field} must be between {min} and {max} seconds.", min = TIMER_MIN_SECS, max = TIMER_MAX_SECS)]
     BadTimer { field: &'static str },
 }
 
+/// Limits in characters, as sent (the OpenAPI document states them; surrounding spaces count).
 pub const USERNAME_MAX: usize = 64;
+pub const NAME_MAX: usize = 100;
+pub const GREETING_MAX: usize = 1000;
 pub const PASSWORD_MIN: usize = 8;
 pub const PASSWORD_MAX: usize = 256;
 pub const TIMER_MIN_SECS: u32 = 1;
@@ -85,7 +90,7 @@ pub fn normalize_username(raw: &str) -> Result<String, DirectoryError> {
     let mut chars = name.chars();
     let first_ok = chars.next().is_some_and(|c| c.is_ascii_alphanumeric());
     let rest_ok = chars.all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | '-'));
-    if first_ok && rest_ok && name.len() <= USERNAME_MAX {
+    if first_ok && rest_ok && raw.chars().count() <= USERNAME_MAX {
         Ok(name)
     } else {
         Err(DirectoryError::BadUsername)
@@ -96,10 +101,11 @@ pub fn validate_display_name(raw: &str) -> Result<String, DirectoryError> {
     validate_name(raw).map_err(|_| DirectoryError::BadDisplayName)
 }
 
-/// Trimmed, 1 to 100 characters.
+/// At most 100 characters as sent, no control characters (not even a tab or newline at an
+/// end), not blank; stored trimmed.
 pub fn validate_name(raw: &str) -> Result<String, DirectoryError> {
     let name = raw.trim();
-    if name.is_empty() || name.chars().count() > 100 || name.chars().any(char::is_control) {
+    if name.is_empty() || raw.chars().count() > NAME_MAX || raw.chars().any(char::is_control) {
         Err(DirectoryError::BadName)
     } else {
         Ok(name.to_owned())
@@ -146,10 +152,10 @@ pub struct QueueSettings {
 impl QueueSettings {
     /// Checks every field; the queue's settings are only ever stored in this validated form.
     pub fn validate(self) -> Result<QueueSettings, DirectoryError> {
-        let greeting = self.greeting.trim().to_owned();
-        if greeting.chars().count() > 1000 {
+        if self.greeting.chars().count() > GREETING_MAX {
             return Err(DirectoryError::GreetingTooLong);
         }
+        let greeting = self.greeting.trim().to_owned();
         for (field, secs) in [
             ("inactivity_warning_seconds", self.inactivity_warning_secs),
             ("auto_close_seconds", self.auto_close_secs),
@@ -194,6 +200,7 @@ mod tests {
             ("ålice", None),
             (&"a".repeat(64), Some(&"a".repeat(64))),
             (&"a".repeat(65), None),
+            (&format!(" {} ", "a".repeat(63)), None),
         ];
         for (raw, want) in cases {
             assert_eq!(
@@ -208,10 +215,19 @@ mod tests {
     fn names_and_passwords_have_bounds() {
         assert!(validate_name("  ").is_err(), "blank name");
         assert!(validate_name("IT\u{0007}").is_err(), "control character");
+        assert!(
+            validate_name("IT chat\n").is_err(),
+            "a newline, even at the end"
+        );
         assert_eq!(validate_name(" ITSD_chat ").as_deref(), Ok("ITSD_chat"));
         assert!(validate_password("short").is_err(), "7 chars or fewer");
         assert!(validate_password("long enough").is_ok(), "8+ chars");
         assert!(validate_password(&"x".repeat(257)).is_err(), "over 256");
+        let padded = format!(" {} ", "x".repeat(NAME_MAX));
+        assert!(
+            validate_name(&padded).is_err(),
+            "the limit counts surrounding spaces, as the API document states it"
+        );
     }
 
     #[test]

@@ -12,6 +12,7 @@ use super::auth::{Manager, Staff};
 use super::conversations::{entry_response, usable_queue};
 use super::error::AppError;
 use super::extract::{ApiJson, ApiPath};
+use super::openapi as doc;
 use crate::domain::canned::{self, CannedError, FillContext};
 use crate::domain::session::{Command, PostKind};
 use crate::domain::{CannedId, ConversationId, QueueId};
@@ -33,7 +34,13 @@ impl From<CannedError> for AppError {
 /// The canned messages of a queue (its agents and managers).
 #[utoipa::path(get, path = "/api/queues/{queue}/canned", tag = "canned",
     params(("queue" = String, Path, description = "Queue id")),
-    responses((status = 200, body = Vec<wire::Canned>), (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody)))]
+    security(("session" = [])),
+    responses(
+        (status = 200, body = Vec<wire::Canned>),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::Forbidden),
+        (status = 404, description = "`not_found`: no such queue, or not one the caller works", body = wire::ErrorBody),
+    ))]
 async fn list_canned(
     State(state): State<AppState>,
     Staff(user): Staff,
@@ -54,7 +61,18 @@ async fn list_canned(
 /// Create a canned message; unknown placeholders are refused.
 #[utoipa::path(post, path = "/api/queues/{queue}/canned", tag = "canned", request_body = wire::CannedInput,
     params(("queue" = String, Path, description = "Queue id")),
-    responses((status = 201, body = wire::Canned), (status = 409, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody)))]
+    security(("session" = [])),
+    responses(
+        (status = 201, body = wire::Canned),
+        (status = 400, response = doc::Malformed),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::ForbiddenOrOrigin),
+        (status = 404, description = "`not_found`: no such queue", body = wire::ErrorBody),
+        (status = 409, description = "`already_exists`: the queue has a canned message with this title", body = wire::ErrorBody),
+        (status = 413, response = doc::TooLarge),
+        (status = 415, response = doc::UnsupportedMediaType),
+        (status = 422, description = "`invalid`: not an object of this schema, a missing or refused title or body, or an unknown placeholder", body = wire::ErrorBody),
+    ))]
 async fn create_canned(
     State(state): State<AppState>,
     _: Manager,
@@ -77,7 +95,18 @@ async fn create_canned(
 /// Change a canned message's title or body.
 #[utoipa::path(patch, path = "/api/queues/{queue}/canned/{id}", tag = "canned", request_body = wire::CannedInput,
     params(("queue" = String, Path, description = "Queue id"), ("id" = String, Path, description = "Canned message id")),
-    responses((status = 200, body = wire::Canned), (status = 404, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody)))]
+    security(("session" = [])),
+    responses(
+        (status = 200, body = wire::Canned),
+        (status = 400, response = doc::Malformed),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::ForbiddenOrOrigin),
+        (status = 404, description = "`not_found`: no such canned message in this queue", body = wire::ErrorBody),
+        (status = 409, description = "`already_exists`: the queue has a canned message with this title", body = wire::ErrorBody),
+        (status = 413, response = doc::TooLarge),
+        (status = 415, response = doc::UnsupportedMediaType),
+        (status = 422, description = "`invalid`: not an object of this schema, a refused title or body, or an unknown placeholder", body = wire::ErrorBody),
+    ))]
 async fn update_canned(
     State(state): State<AppState>,
     _: Manager,
@@ -101,7 +130,13 @@ async fn update_canned(
 /// Delete a canned message.
 #[utoipa::path(delete, path = "/api/queues/{queue}/canned/{id}", tag = "canned",
     params(("queue" = String, Path, description = "Queue id"), ("id" = String, Path, description = "Canned message id")),
-    responses((status = 204), (status = 404, body = wire::ErrorBody)))]
+    security(("session" = [])),
+    responses(
+        (status = 204, description = "Deleted; its id is never given to another canned message"),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::ForbiddenOrOrigin),
+        (status = 404, description = "`not_found`: no such canned message in this queue", body = wire::ErrorBody),
+    ))]
 async fn delete_canned(
     State(state): State<AppState>,
     _: Manager,
@@ -117,8 +152,19 @@ async fn delete_canned(
 /// Post a canned message as the agent's comment, placeholders filled.
 #[utoipa::path(post, path = "/api/conversations/{id}/canned/{canned}", tag = "canned", request_body = wire::UseCanned,
     params(("id" = String, Path, description = "Conversation id"), ("canned" = String, Path, description = "Canned message id")),
-    responses((status = 201, body = wire::Entry), (status = 200, description = "Posted before with this client_id", body = wire::Entry),
-        (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody)))]
+    security(("session" = [])),
+    responses(
+        (status = 201, description = "Posted as the agent's comment", body = wire::Entry),
+        (status = 200, description = "Posted before with this client_id: the original entry", body = wire::Entry),
+        (status = 400, response = doc::Malformed),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, description = "`forbidden`: not staff, or not the assignee; `forbidden_origin`: a browser request from an origin that is not allowed", body = wire::ErrorBody),
+        (status = 404, description = "`not_found`: no such conversation (or not one the caller may see), or no such canned message in its queue", body = wire::ErrorBody),
+        (status = 409, description = "`session_closed`", body = wire::ErrorBody),
+        (status = 413, response = doc::TooLarge),
+        (status = 415, response = doc::UnsupportedMediaType),
+        (status = 422, description = "`invalid`: not an object of this schema, or a bad client id; `too_long`: the filled message is over 10,000 characters", body = wire::ErrorBody),
+    ))]
 async fn post_canned(
     State(state): State<AppState>,
     Staff(user): Staff,

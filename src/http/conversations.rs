@@ -12,6 +12,7 @@ use super::AppState;
 use super::auth::{CurrentUser, Staff};
 use super::error::AppError;
 use super::extract::{ApiJson, ApiPath};
+use super::openapi as doc;
 use crate::domain::session::{self, Command, Conversation};
 use crate::domain::{ConversationId, QueueId, User, UserId};
 use crate::hub::Status;
@@ -80,10 +81,17 @@ pub(super) async fn summarised(
 /// Start a support session (customers); returns the open one if there is one.
 #[utoipa::path(post, path = "/api/queues/{queue}/sessions", tag = "sessions", request_body = wire::StartSession,
     params(("queue" = String, Path, description = "Queue id")),
+    security(("session" = [])),
     responses(
         (status = 201, description = "Started", body = wire::Conversation),
         (status = 200, description = "The customer's open session in this queue", body = wire::Conversation),
-        (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody),
+        (status = 400, response = doc::Malformed),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, description = "`forbidden`: only customers start sessions; `forbidden_origin`: a browser request from an origin that is not allowed", body = wire::ErrorBody),
+        (status = 404, description = "`not_found`: no such queue", body = wire::ErrorBody),
+        (status = 413, response = doc::TooLarge),
+        (status = 415, response = doc::UnsupportedMediaType),
+        (status = 422, description = "`invalid`: not an object of this schema, or a bad client id; `too_long`: the message is over 10,000 characters", body = wire::ErrorBody),
     ))]
 async fn start_session(
     State(state): State<AppState>,
@@ -114,7 +122,13 @@ async fn start_session(
 /// The queued sessions of a queue, oldest first (agents of its group, managers).
 #[utoipa::path(get, path = "/api/queues/{queue}/sessions", tag = "sessions",
     params(("queue" = String, Path, description = "Queue id")),
-    responses((status = 200, body = Vec<wire::Conversation>), (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody)))]
+    security(("session" = [])),
+    responses(
+        (status = 200, body = Vec<wire::Conversation>),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::Forbidden),
+        (status = 404, description = "`not_found`: no such queue, or not one the caller works", body = wire::ErrorBody),
+    ))]
 async fn waiting_sessions(
     State(state): State<AppState>,
     Staff(user): Staff,
@@ -130,7 +144,11 @@ async fn waiting_sessions(
 
 /// The caller's conversations.
 #[utoipa::path(get, path = "/api/conversations", tag = "sessions",
-    responses((status = 200, body = Vec<wire::Conversation>), (status = 401, body = wire::ErrorBody)))]
+    security(("session" = [])),
+    responses(
+        (status = 200, body = Vec<wire::Conversation>),
+        (status = 401, response = doc::Unauthorized),
+    ))]
 async fn list_conversations(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -145,7 +163,12 @@ async fn list_conversations(
 /// One conversation the caller may see.
 #[utoipa::path(get, path = "/api/conversations/{id}", tag = "sessions",
     params(("id" = String, Path, description = "Conversation id")),
-    responses((status = 200, body = wire::Conversation), (status = 404, body = wire::ErrorBody)))]
+    security(("session" = [])),
+    responses(
+        (status = 200, body = wire::Conversation),
+        (status = 401, response = doc::Unauthorized),
+        (status = 404, description = "`not_found`: no such conversation, or one the caller may not see (the same answer)", body = wire::ErrorBody),
+    ))]
 async fn get_conversation(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -158,7 +181,17 @@ async fn get_conversation(
 /// Mark the conversation read up to `seq` (for unread counts; a mark never moves back).
 #[utoipa::path(post, path = "/api/conversations/{id}/read", tag = "sessions", request_body = wire::MarkRead,
     params(("id" = String, Path, description = "Conversation id")),
-    responses((status = 204), (status = 404, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody)))]
+    security(("session" = [])),
+    responses(
+        (status = 204, description = "The mark is at `seq` or was already beyond it"),
+        (status = 400, response = doc::Malformed),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::ForbiddenOrigin),
+        (status = 404, description = "`not_found`: no such conversation, or one the caller may not see", body = wire::ErrorBody),
+        (status = 413, response = doc::TooLarge),
+        (status = 415, response = doc::UnsupportedMediaType),
+        (status = 422, description = "`invalid`: not an object of this schema, or `seq` beyond the conversation's last", body = wire::ErrorBody),
+    ))]
 async fn mark_read(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -172,7 +205,13 @@ async fn mark_read(
 /// History by seq: the entries after `after` that the caller may see.
 #[utoipa::path(get, path = "/api/conversations/{id}/entries", tag = "sessions",
     params(("id" = String, Path, description = "Conversation id"), wire::EntriesQuery),
-    responses((status = 200, body = wire::EntriesPage), (status = 404, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody)))]
+    security(("session" = [])),
+    responses(
+        (status = 200, body = wire::EntriesPage),
+        (status = 401, response = doc::Unauthorized),
+        (status = 404, description = "`not_found`: no such conversation, or one the caller may not see", body = wire::ErrorBody),
+        (status = 422, description = "`invalid`: `after` or `limit` is not an integer in range, or an unknown query parameter", body = wire::ErrorBody),
+    ))]
 async fn list_entries(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -222,10 +261,18 @@ pub(super) fn entry_response(
 /// Post a Comment or a Work Note; a repeated `client_id` returns the original entry.
 #[utoipa::path(post, path = "/api/conversations/{id}/entries", tag = "sessions", request_body = wire::PostEntry,
     params(("id" = String, Path, description = "Conversation id")),
+    security(("session" = [])),
     responses(
-        (status = 201, body = wire::Entry), (status = 200, description = "The entry stored earlier with this client_id", body = wire::Entry),
-        (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody),
-        (status = 409, description = "session_closed", body = wire::ErrorBody), (status = 422, description = "invalid, too_long", body = wire::ErrorBody),
+        (status = 201, body = wire::Entry),
+        (status = 200, description = "The entry stored earlier with this client_id", body = wire::Entry),
+        (status = 400, response = doc::Malformed),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, description = "`forbidden`: the caller may not post this kind here (see who posts what); `forbidden_origin`: a browser request from an origin that is not allowed", body = wire::ErrorBody),
+        (status = 404, description = "`not_found`: no such conversation, or one the caller may not see", body = wire::ErrorBody),
+        (status = 409, description = "`session_closed`", body = wire::ErrorBody),
+        (status = 413, response = doc::TooLarge),
+        (status = 415, response = doc::UnsupportedMediaType),
+        (status = 422, description = "`invalid`: not an object of this schema, an empty body or a bad client id; `too_long`: the body is over 10,000 characters", body = wire::ErrorBody),
     ))]
 async fn post_entry(
     State(state): State<AppState>,
@@ -233,6 +280,9 @@ async fn post_entry(
     ApiPath(id): ApiPath<ConversationId>,
     ApiJson(body): ApiJson<wire::PostEntry>,
 ) -> Result<(StatusCode, Json<wire::Entry>), AppError> {
+    // Checked before the command: a repeated client id is answered with the stored entry
+    // before any rule runs, and that must never make a refused body look accepted.
+    session::check_post(&body.body, &body.client_id)?;
     let command = Command::Post {
         kind: body.kind.into(),
         body: body.body,
@@ -254,8 +304,14 @@ async fn conversation_after(
 /// Accept a queued session: of any number of agents accepting at once, exactly one wins.
 #[utoipa::path(post, path = "/api/conversations/{id}/accept", tag = "sessions",
     params(("id" = String, Path, description = "Conversation id")),
-    responses((status = 200, body = wire::Conversation), (status = 404, body = wire::ErrorBody),
-        (status = 409, description = "already_accepted (names who), session_closed", body = wire::ErrorBody)))]
+    security(("session" = [])),
+    responses(
+        (status = 200, body = wire::Conversation),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::ForbiddenOrOrigin),
+        (status = 404, description = "`not_found`: no such conversation, or one the caller may not see", body = wire::ErrorBody),
+        (status = 409, description = "`already_accepted` (names who and when), `session_closed`", body = wire::ErrorBody),
+    ))]
 async fn accept(
     State(state): State<AppState>,
     Staff(user): Staff,
@@ -268,8 +324,18 @@ async fn accept(
 /// Transfer the session to another agent of the queue's group who is online.
 #[utoipa::path(post, path = "/api/conversations/{id}/transfer", tag = "sessions", request_body = wire::Transfer,
     params(("id" = String, Path, description = "Conversation id")),
-    responses((status = 200, body = wire::Conversation), (status = 404, body = wire::ErrorBody),
-        (status = 409, description = "not_in_group, same_agent, offline, session_closed", body = wire::ErrorBody)))]
+    security(("session" = [])),
+    responses(
+        (status = 200, body = wire::Conversation),
+        (status = 400, response = doc::Malformed),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::ForbiddenOrOrigin),
+        (status = 404, description = "`not_found`: no such conversation, or one the caller may not see", body = wire::ErrorBody),
+        (status = 409, description = "`not_in_group`, `same_agent`, `offline`, `session_closed`", body = wire::ErrorBody),
+        (status = 413, response = doc::TooLarge),
+        (status = 415, response = doc::UnsupportedMediaType),
+        (status = 422, description = "`invalid`: not an object of this schema, or no such user; `too_long`: the note is over 10,000 characters", body = wire::ErrorBody),
+    ))]
 async fn transfer(
     State(state): State<AppState>,
     Staff(user): Staff,
@@ -301,7 +367,14 @@ async fn transfer(
 /// End the session (the assigned agent or the customer; a customer leaving the queue abandons it).
 #[utoipa::path(post, path = "/api/conversations/{id}/end", tag = "sessions",
     params(("id" = String, Path, description = "Conversation id")),
-    responses((status = 200, body = wire::Conversation), (status = 404, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody)))]
+    security(("session" = [])),
+    responses(
+        (status = 200, body = wire::Conversation),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::ForbiddenOrOrigin),
+        (status = 404, description = "`not_found`: no such conversation, or one the caller may not see", body = wire::ErrorBody),
+        (status = 409, description = "`session_closed`", body = wire::ErrorBody),
+    ))]
 async fn end(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -314,7 +387,14 @@ async fn end(
 /// The customer answers the inactivity warning: the clock starts again.
 #[utoipa::path(post, path = "/api/conversations/{id}/still-here", tag = "sessions",
     params(("id" = String, Path, description = "Conversation id")),
-    responses((status = 204), (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody), (status = 409, body = wire::ErrorBody)))]
+    security(("session" = [])),
+    responses(
+        (status = 204, description = "The inactivity clock starts again"),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::ForbiddenOrOrigin),
+        (status = 404, description = "`not_found`: no such conversation, or one the caller may not see", body = wire::ErrorBody),
+        (status = 409, description = "`session_closed`", body = wire::ErrorBody),
+    ))]
 async fn still_here(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -327,7 +407,17 @@ async fn still_here(
 /// Typing indicator (never stored): tells the other side.
 #[utoipa::path(post, path = "/api/conversations/{id}/typing", tag = "sessions", request_body = wire::Typing,
     params(("id" = String, Path, description = "Conversation id")),
-    responses((status = 204), (status = 404, body = wire::ErrorBody)))]
+    security(("session" = [])),
+    responses(
+        (status = 204, description = "Passed on (or nothing to do: the session is closed)"),
+        (status = 400, response = doc::Malformed),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::ForbiddenOrigin),
+        (status = 404, description = "`not_found`: no such conversation, or one the caller may not see", body = wire::ErrorBody),
+        (status = 413, response = doc::TooLarge),
+        (status = 415, response = doc::UnsupportedMediaType),
+        (status = 422, description = "`invalid`: not an object of this schema", body = wire::ErrorBody),
+    ))]
 async fn typing(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -343,7 +433,16 @@ async fn typing(
 
 /// Set the agent's presence: Available or Away.
 #[utoipa::path(put, path = "/api/presence", tag = "sessions", request_body = wire::SetPresence,
-    responses((status = 204), (status = 403, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody)))]
+    security(("session" = [])),
+    responses(
+        (status = 204, description = "Set"),
+        (status = 400, response = doc::Malformed),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::ForbiddenOrOrigin),
+        (status = 413, response = doc::TooLarge),
+        (status = 415, response = doc::UnsupportedMediaType),
+        (status = 422, description = "`invalid`: not an object of this schema, or `offline` (only the server reports it)", body = wire::ErrorBody),
+    ))]
 async fn set_presence(
     State(state): State<AppState>,
     Staff(user): Staff,

@@ -1,18 +1,55 @@
 //! Extractors whose rejections are `AppError`s, so a bad body or path gets the protocol's
 //! JSON error instead of axum's plain-text one.
 
+use std::fmt;
+use std::marker::PhantomData;
 use std::str::FromStr;
 
-use axum::extract::{FromRequest, FromRequestParts, Path};
+use axum::Json;
+use axum::extract::{FromRequest, FromRequestParts, Path, Request};
 use axum::http::request::Parts;
+use serde::de::{self, DeserializeOwned, MapAccess, Visitor};
+use serde::{Deserialize, Deserializer};
 
 use super::error::AppError;
 use crate::domain::{CannedId, ConversationId, GroupId, QueueId, UserId};
 
-/// A JSON body; unknown fields and syntax errors are refused with a message naming them.
-#[derive(FromRequest)]
-#[from_request(via(axum::Json), rejection(AppError))]
+/// A JSON object body; unknown fields, syntax errors and any body that is not an object are
+/// refused with a message naming the problem.
 pub struct ApiJson<T>(pub T);
+
+impl<S: Send + Sync, T: DeserializeOwned> FromRequest<S> for ApiJson<T> {
+    type Rejection = AppError;
+
+    async fn from_request(request: Request, state: &S) -> Result<Self, AppError> {
+        let Json(Object(value)) = Json::<Object<T>>::from_request(request, state).await?;
+        Ok(ApiJson(value))
+    }
+}
+
+/// `T` read from a JSON object only. serde fills a struct from an array too (its fields in
+/// order), so `["id","comment","text"]` would post an entry; every body of the API is an object.
+struct Object<T>(T);
+
+impl<'de, T: Deserialize<'de>> Deserialize<'de> for Object<T> {
+    fn deserialize<D: Deserializer<'de>>(deserializer: D) -> Result<Self, D::Error> {
+        deserializer.deserialize_map(ObjectVisitor(PhantomData))
+    }
+}
+
+struct ObjectVisitor<T>(PhantomData<T>);
+
+impl<'de, T: Deserialize<'de>> Visitor<'de> for ObjectVisitor<T> {
+    type Value = Object<T>;
+
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("a JSON object")
+    }
+
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        T::deserialize(de::value::MapAccessDeserializer::new(map)).map(Object)
+    }
+}
 
 /// Path parameters parsed into id types; a malformed id is a 404, as if nothing had it.
 pub struct ApiPath<T>(pub T);

@@ -10,6 +10,7 @@ use super::AppState;
 use super::auth::Manager;
 use super::error::AppError;
 use super::extract::{ApiJson, ApiPath};
+use super::openapi as doc;
 use crate::domain::directory;
 use crate::domain::{GroupId, UserId};
 use crate::wire;
@@ -33,7 +34,12 @@ async fn group_with_members(state: &AppState, id: GroupId) -> Result<wire::Group
 
 /// Every assignment group with its members.
 #[utoipa::path(get, path = "/api/groups", tag = "groups",
-    responses((status = 200, body = Vec<wire::Group>), (status = 403, body = wire::ErrorBody)))]
+    security(("session" = [])),
+    responses(
+        (status = 200, body = Vec<wire::Group>),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::Forbidden),
+    ))]
 async fn list_groups(
     State(state): State<AppState>,
     _: Manager,
@@ -47,7 +53,17 @@ async fn list_groups(
 
 /// Create an assignment group.
 #[utoipa::path(post, path = "/api/groups", tag = "groups", request_body = wire::CreateGroup,
-    responses((status = 201, body = wire::Group), (status = 409, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody)))]
+    security(("session" = [])),
+    responses(
+        (status = 201, body = wire::Group),
+        (status = 400, response = doc::Malformed),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::ForbiddenOrOrigin),
+        (status = 409, description = "`already_exists`: the name is taken", body = wire::ErrorBody),
+        (status = 413, response = doc::TooLarge),
+        (status = 415, response = doc::UnsupportedMediaType),
+        (status = 422, description = "`invalid`: not an object of this schema, or the name is refused", body = wire::ErrorBody),
+    ))]
 async fn create_group(
     State(state): State<AppState>,
     _: Manager,
@@ -61,7 +77,13 @@ async fn create_group(
 /// One group with its members.
 #[utoipa::path(get, path = "/api/groups/{id}", tag = "groups",
     params(("id" = String, Path, description = "Group id")),
-    responses((status = 200, body = wire::Group), (status = 404, body = wire::ErrorBody)))]
+    security(("session" = [])),
+    responses(
+        (status = 200, body = wire::Group),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::Forbidden),
+        (status = 404, description = "`not_found`: no such group", body = wire::ErrorBody),
+    ))]
 async fn get_group(
     State(state): State<AppState>,
     _: Manager,
@@ -73,10 +95,13 @@ async fn get_group(
 /// Make a staff member part of a group (and so an agent of its queues).
 #[utoipa::path(put, path = "/api/groups/{id}/members/{user}", tag = "groups",
     params(("id" = String, Path, description = "Group id"), ("user" = String, Path, description = "User id")),
+    security(("session" = [])),
     responses(
         (status = 200, body = wire::Group),
-        (status = 404, body = wire::ErrorBody),
-        (status = 422, description = "Only agents and managers can be members", body = wire::ErrorBody),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::ForbiddenOrOrigin),
+        (status = 404, description = "`not_found`: no such group or user", body = wire::ErrorBody),
+        (status = 422, description = "`invalid`: only agents and managers can be members", body = wire::ErrorBody),
     ))]
 async fn add_member(
     State(state): State<AppState>,
@@ -108,7 +133,13 @@ async fn add_member(
 /// Take a user out of a group (not an error if they were not in it).
 #[utoipa::path(delete, path = "/api/groups/{id}/members/{user}", tag = "groups",
     params(("id" = String, Path, description = "Group id"), ("user" = String, Path, description = "User id")),
-    responses((status = 200, body = wire::Group), (status = 404, body = wire::ErrorBody)))]
+    security(("session" = [])),
+    responses(
+        (status = 200, body = wire::Group),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::ForbiddenOrOrigin),
+        (status = 404, description = "`not_found`: no such group, or a malformed user id", body = wire::ErrorBody),
+    ))]
 async fn remove_member(
     State(state): State<AppState>,
     _: Manager,

@@ -9,6 +9,7 @@ pub mod error;
 pub mod extract;
 mod groups;
 mod headers;
+mod openapi;
 mod ops;
 mod pages;
 mod profiles;
@@ -33,6 +34,7 @@ use crate::service::AppState;
 #[allow(unused_imports)]
 use crate::service::{Revocation, WebSettings};
 use error::AppError;
+use openapi::SessionCookie;
 
 /// The largest request body accepted (the same limit as a socket frame).
 pub const BODY_LIMIT: usize = 64 * 1024;
@@ -41,7 +43,14 @@ pub const BODY_LIMIT: usize = 64 * 1024;
 #[openapi(
     info(title = "Switchboard", description = "Live-support chat for IT service desks. \
         Authentication is the `switchboard_session` cookie set by `POST /api/session`; \
-        errors are `{\"error\": {\"code\", \"message\"}}`."),
+        errors are `{\"error\": {\"code\", \"message\"}}`. Request bodies are JSON objects \
+        (`Content-Type: application/json`, at most 64 KiB)."),
+    components(responses(
+        openapi::Malformed, openapi::Unauthorized, openapi::Forbidden, openapi::ForbiddenOrigin,
+        openapi::ForbiddenOrOrigin, openapi::TooLarge, openapi::UnsupportedMediaType,
+        openapi::RateLimited, openapi::Busy,
+    )),
+    modifiers(&SessionCookie),
     tags(
         (name = "session", description = "Sign-in and the current user"),
         (name = "admin", description = "Users (admins)"),

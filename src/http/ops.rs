@@ -25,7 +25,8 @@ async fn healthz() -> &'static str {
 
 /// The server can serve requests: the database is reachable and usable.
 #[utoipa::path(get, path = "/readyz", tag = "operations",
-    responses((status = 200, body = String), (status = 503, body = crate::wire::ErrorBody)))]
+    responses((status = 200, body = String),
+        (status = 503, description = "`unavailable`: the database is not usable", body = crate::wire::ErrorBody)))]
 async fn readyz(State(state): State<AppState>) -> Result<&'static str, AppError> {
     if let Some(task) = state.broken() {
         return Err(AppError::Unavailable(format!("the {task} stopped")));
@@ -42,8 +43,10 @@ async fn readyz(State(state): State<AppState>) -> Result<&'static str, AppError>
     }
 }
 
-/// Prometheus metrics in the text exposition format.
-#[utoipa::path(get, path = "/metrics", tag = "operations", responses((status = 200, body = String)))]
+/// Prometheus metrics in the OpenMetrics text format.
+#[utoipa::path(get, path = "/metrics", tag = "operations",
+    responses((status = 200, description = "OpenMetrics text (Prometheus scrapes it as is)", body = String,
+        content_type = "application/openmetrics-text")))]
 async fn metrics(State(state): State<AppState>) -> impl IntoResponse {
     (
         StatusCode::OK,

@@ -10,6 +10,7 @@ use super::AppState;
 use super::auth::Staff;
 use super::error::AppError;
 use super::extract::ApiPath;
+use super::openapi as doc;
 use crate::domain::UserId;
 use crate::domain::session;
 use crate::wire;
@@ -23,7 +24,13 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// A user's public profile: name, roles, ITIL (staff only).
 #[utoipa::path(get, path = "/api/users/{id}", tag = "sessions",
     params(("id" = String, Path, description = "User id")),
-    responses((status = 200, body = wire::User), (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody)))]
+    security(("session" = [])),
+    responses(
+        (status = 200, body = wire::User),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::Forbidden),
+        (status = 404, description = "`not_found`: no such user", body = wire::ErrorBody),
+    ))]
 async fn get_user(
     State(state): State<AppState>,
     _: Staff,
@@ -40,7 +47,13 @@ async fn get_user(
 /// The support sessions of a customer that the caller may see, newest first.
 #[utoipa::path(get, path = "/api/users/{id}/sessions", tag = "sessions",
     params(("id" = String, Path, description = "User id")),
-    responses((status = 200, body = Vec<wire::Conversation>), (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody)))]
+    security(("session" = [])),
+    responses(
+        (status = 200, body = Vec<wire::Conversation>),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::Forbidden),
+        (status = 404, description = "`not_found`: no such user", body = wire::ErrorBody),
+    ))]
 async fn user_sessions(
     State(state): State<AppState>,
     Staff(viewer): Staff,

@@ -11,6 +11,7 @@ use super::AppState;
 use super::auth::{CurrentUser, Manager, Staff};
 use super::error::AppError;
 use super::extract::{ApiJson, ApiPath};
+use super::openapi as doc;
 use crate::domain::directory::{DEFAULT_AUTO_CLOSE_SECS, DEFAULT_WARNING_SECS};
 use crate::domain::session;
 use crate::domain::{GroupId, Queue, QueueId, QueueSettings, User};
@@ -26,7 +27,13 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// The agents of a queue's group with their presence, for the Transfer dialog.
 #[utoipa::path(get, path = "/api/queues/{queue}/members", tag = "queues",
     params(("queue" = String, Path, description = "Queue id")),
-    responses((status = 200, body = Vec<wire::Member>), (status = 403, body = wire::ErrorBody), (status = 404, body = wire::ErrorBody)))]
+    security(("session" = [])),
+    responses(
+        (status = 200, body = Vec<wire::Member>),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::Forbidden),
+        (status = 404, description = "`not_found`: no such queue, or not one the caller works", body = wire::ErrorBody),
+    ))]
 async fn queue_members(
     State(state): State<AppState>,
     Staff(user): Staff,
@@ -60,7 +67,11 @@ async fn visible_queues(state: &AppState, user: &User) -> Result<Vec<Queue>, App
 
 /// The queues the caller may use (customers) or works (agents).
 #[utoipa::path(get, path = "/api/queues", tag = "queues",
-    responses((status = 200, body = Vec<wire::Queue>), (status = 401, body = wire::ErrorBody)))]
+    security(("session" = [])),
+    responses(
+        (status = 200, body = Vec<wire::Queue>),
+        (status = 401, response = doc::Unauthorized),
+    ))]
 async fn list_queues(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -77,7 +88,12 @@ async fn list_queues(
 /// One queue the caller may see.
 #[utoipa::path(get, path = "/api/queues/{id}", tag = "queues",
     params(("id" = String, Path, description = "Queue id")),
-    responses((status = 200, body = wire::Queue), (status = 404, body = wire::ErrorBody)))]
+    security(("session" = [])),
+    responses(
+        (status = 200, body = wire::Queue),
+        (status = 401, response = doc::Unauthorized),
+        (status = 404, description = "`not_found`: no such queue, or not one the caller may see", body = wire::ErrorBody),
+    ))]
 async fn get_queue(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -105,7 +121,17 @@ async fn require_group(state: &AppState, id: GroupId) -> Result<(), AppError> {
 
 /// Create a queue.
 #[utoipa::path(post, path = "/api/queues", tag = "queues", request_body = wire::CreateQueue,
-    responses((status = 201, body = wire::Queue), (status = 409, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody)))]
+    security(("session" = [])),
+    responses(
+        (status = 201, body = wire::Queue),
+        (status = 400, response = doc::Malformed),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::ForbiddenOrOrigin),
+        (status = 409, description = "`already_exists`: the name is taken", body = wire::ErrorBody),
+        (status = 413, response = doc::TooLarge),
+        (status = 415, response = doc::UnsupportedMediaType),
+        (status = 422, description = "`invalid`: not an object of this schema, a field breaks a rule, or no such group", body = wire::ErrorBody),
+    ))]
 async fn create_queue(
     State(state): State<AppState>,
     _: Manager,
@@ -129,7 +155,18 @@ async fn create_queue(
 /// Change a queue's name, assignment group, greeting or inactivity timers.
 #[utoipa::path(patch, path = "/api/queues/{id}", tag = "queues", request_body = wire::UpdateQueue,
     params(("id" = String, Path, description = "Queue id")),
-    responses((status = 200, body = wire::Queue), (status = 404, body = wire::ErrorBody), (status = 422, body = wire::ErrorBody)))]
+    security(("session" = [])),
+    responses(
+        (status = 200, body = wire::Queue),
+        (status = 400, response = doc::Malformed),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::ForbiddenOrOrigin),
+        (status = 404, description = "`not_found`: no such queue", body = wire::ErrorBody),
+        (status = 409, description = "`already_exists`: the name is taken", body = wire::ErrorBody),
+        (status = 413, response = doc::TooLarge),
+        (status = 415, response = doc::UnsupportedMediaType),
+        (status = 422, description = "`invalid`: not an object of this schema, a field breaks a rule, or no such group", body = wire::ErrorBody),
+    ))]
 async fn update_queue(
     State(state): State<AppState>,
     _: Manager,

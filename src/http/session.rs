@@ -11,6 +11,7 @@ use super::AppState;
 use super::auth::{ClientAddr, CurrentUser, SESSION_COOKIE};
 use super::error::AppError;
 use super::extract::ApiJson;
+use super::openapi as doc;
 use crate::credentials;
 use crate::wire;
 
@@ -25,8 +26,14 @@ pub fn router() -> OpenApiRouter<AppState> {
     request_body = wire::SignInRequest,
     responses(
         (status = 200, description = "Signed in; the session cookie is set", body = wire::SignInResponse),
-        (status = 401, description = "Unknown user or wrong password (the same answer for both)", body = wire::ErrorBody),
-        (status = 429, description = "Too many failures for this account or address; see Retry-After", body = wire::ErrorBody),
+        (status = 400, response = doc::Malformed),
+        (status = 401, description = "`invalid_credentials`: unknown user, wrong password or disabled account (one answer for all)", body = wire::ErrorBody),
+        (status = 403, response = doc::ForbiddenOrigin),
+        (status = 413, response = doc::TooLarge),
+        (status = 415, response = doc::UnsupportedMediaType),
+        (status = 422, description = "`invalid`: not an object with a username and a password", body = wire::ErrorBody),
+        (status = 429, response = doc::RateLimited),
+        (status = 503, response = doc::Busy),
     ))]
 async fn sign_in(
     State(state): State<AppState>,
@@ -46,7 +53,10 @@ async fn sign_in(
 
 /// Sign out: ends this browser's session (and its sockets) and clears the cookie.
 #[utoipa::path(delete, path = "/api/session", tag = "session",
-    responses((status = 204, description = "Signed out (also when there was no session)")))]
+    responses(
+        (status = 204, description = "Signed out (also when there was no session)"),
+        (status = 403, response = doc::ForbiddenOrigin),
+    ))]
 async fn sign_out(
     State(state): State<AppState>,
     jar: CookieJar,
@@ -64,9 +74,10 @@ async fn sign_out(
 
 /// The signed-in user.
 #[utoipa::path(get, path = "/api/me", tag = "session",
+    security(("session" = [])),
     responses(
         (status = 200, body = wire::User),
-        (status = 401, description = "Not signed in", body = wire::ErrorBody),
+        (status = 401, response = doc::Unauthorized),
     ))]
 async fn me(current: CurrentUser) -> Json<wire::User> {
     Json(wire::User::from(&current.user))

@@ -10,6 +10,7 @@ use super::AppState;
 use super::auth::Admin;
 use super::error::AppError;
 use super::extract::{ApiJson, ApiPath};
+use super::openapi as doc;
 use crate::domain::directory::{self, NewUser};
 use crate::domain::{Role, UserId};
 use crate::storage::UserChanges;
@@ -23,7 +24,12 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Every user.
 #[utoipa::path(get, path = "/api/admin/users", tag = "admin",
-    responses((status = 200, body = Vec<wire::AdminUser>), (status = 401, body = wire::ErrorBody), (status = 403, body = wire::ErrorBody)))]
+    security(("session" = [])),
+    responses(
+        (status = 200, body = Vec<wire::AdminUser>),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::Forbidden),
+    ))]
 async fn list_users(
     State(state): State<AppState>,
     _: Admin,
@@ -41,10 +47,17 @@ async fn list_users(
 
 /// Create a user.
 #[utoipa::path(post, path = "/api/admin/users", tag = "admin", request_body = wire::CreateUser,
+    security(("session" = [])),
     responses(
         (status = 201, body = wire::AdminUser),
-        (status = 409, description = "Username taken", body = wire::ErrorBody),
-        (status = 422, description = "A field is refused", body = wire::ErrorBody),
+        (status = 400, response = doc::Malformed),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::ForbiddenOrOrigin),
+        (status = 409, description = "`already_exists`: the username is taken", body = wire::ErrorBody),
+        (status = 413, response = doc::TooLarge),
+        (status = 415, response = doc::UnsupportedMediaType),
+        (status = 422, description = "`invalid`: not an object of this schema, or a field breaks a rule of the directory", body = wire::ErrorBody),
+        (status = 503, response = doc::Busy),
     ))]
 async fn create_user(
     State(state): State<AppState>,
@@ -68,11 +81,18 @@ async fn create_user(
 /// password, ends their web sessions at once.
 #[utoipa::path(patch, path = "/api/admin/users/{id}", tag = "admin", request_body = wire::UpdateUser,
     params(("id" = String, Path, description = "User id")),
+    security(("session" = [])),
     responses(
         (status = 200, body = wire::AdminUser),
-        (status = 404, body = wire::ErrorBody),
-        (status = 409, description = "An admin may not lock themselves out", body = wire::ErrorBody),
-        (status = 422, body = wire::ErrorBody),
+        (status = 400, response = doc::Malformed),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::ForbiddenOrOrigin),
+        (status = 404, description = "`not_found`: no such user", body = wire::ErrorBody),
+        (status = 409, description = "`self_lockout`: an admin may not disable themselves or drop their own admin role", body = wire::ErrorBody),
+        (status = 413, response = doc::TooLarge),
+        (status = 415, response = doc::UnsupportedMediaType),
+        (status = 422, description = "`invalid`: not an object of this schema, or a field breaks a rule of the directory", body = wire::ErrorBody),
+        (status = 503, response = doc::Busy),
     ))]
 async fn update_user(
     State(state): State<AppState>,

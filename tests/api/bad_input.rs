@@ -143,3 +143,56 @@ async fn a_sign_in_with_missing_fields_is_refused_without_counting_a_failure() {
         StatusCode::OK
     );
 }
+
+#[tokio::test]
+async fn a_body_that_is_not_a_json_object_is_refused_and_stores_nothing() {
+    let app = TestApp::spawn().await;
+    let carol = app.signed_in("carol").await;
+    let (_, conv) = crate::sessions::start(&app, &carol, "Printer jam").await;
+    let id = conv["id"].as_str().unwrap();
+    let url = app.url(&format!("/api/conversations/{id}/entries"));
+    let before = crate::sessions::entries(&app, &carol, id).await.len();
+    // serde fills a struct from an array in field order: this one would post an entry.
+    for body in [
+        r#"["array-1","comment","Posted from an array"]"#,
+        r#"[]"#,
+        r#"null"#,
+        r#""text""#,
+        r#"5"#,
+    ] {
+        let response = carol
+            .post(&url)
+            .header("content-type", "application/json")
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        let (status, code, message) = error_of(response).await;
+        assert_eq!(
+            (status, code.as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+            "body {body}"
+        );
+        assert!(message.contains("JSON object"), "{body}: {message}");
+    }
+    assert_eq!(
+        crate::sessions::entries(&app, &carol, id).await.len(),
+        before,
+        "nothing posted"
+    );
+
+    // Nor does an array sign anyone in.
+    let response = app
+        .client()
+        .post(app.url("/api/session"))
+        .header("content-type", "application/json")
+        .body(r#"["carol","carol"]"#)
+        .send()
+        .await
+        .unwrap();
+    let (status, code, _) = error_of(response).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid")
+    );
+}

@@ -3,7 +3,7 @@
 use reqwest::StatusCode;
 use serde_json::Value;
 
-use crate::helpers::{TestApp, error_of, metrics_text};
+use crate::helpers::{TestApp, error_of, get_json, metrics_text};
 
 #[tokio::test]
 async fn healthz_and_readyz_answer_when_all_is_well() {
@@ -193,4 +193,327 @@ async fn the_openapi_document_lists_every_endpoint() {
         doc["components"]["schemas"]["ErrorBody"].is_object(),
         "error body schema"
     );
+}
+
+/// The OpenAPI document as the server serves it.
+async fn openapi(app: &TestApp) -> Value {
+    get_json(&app.client(), app.url("/api/openapi.json")).await
+}
+
+/// A response object of the document, with a `$ref` to `components/responses` followed.
+fn resolved<'a>(doc: &'a Value, response: &'a Value) -> &'a Value {
+    match response["$ref"].as_str() {
+        Some(reference) => {
+            let name = reference
+                .strip_prefix("#/components/responses/")
+                .unwrap_or_else(|| panic!("a response reference: {reference}"));
+            &doc["components"]["responses"][name]
+        }
+        None => response,
+    }
+}
+
+#[tokio::test]
+async fn every_operation_documents_the_errors_its_extractors_can_answer() {
+    let app = TestApp::spawn().await;
+    let doc = openapi(&app).await;
+    // Operations anyone may call: no 401.
+    let public = [
+        ("/api/session", "post"),
+        ("/api/session", "delete"),
+        ("/healthz", "get"),
+        ("/readyz", "get"),
+        ("/metrics", "get"),
+    ];
+    let mut checked = 0;
+    for (path, item) in doc["paths"].as_object().expect("paths") {
+        for (method, op) in item.as_object().unwrap() {
+            let label = format!("{} {path}", method.to_uppercase());
+            let responses = op["responses"].as_object().expect("responses");
+            let has = |status: &str| responses.contains_key(status);
+            let changes_state = matches!(method.as_str(), "post" | "put" | "patch" | "delete");
+            let takes_json = op.get("requestBody").is_some();
+            let has_path_id = op["parameters"]
+                .as_array()
+                .is_some_and(|ps| ps.iter().any(|p| p["in"] == "path"));
+            let mut wanted: Vec<&str> = Vec::new();
+            if !public.contains(&(path.as_str(), method.as_str())) {
+                wanted.push("401");
+            }
+            if changes_state {
+                wanted.push("403");
+            }
+            if takes_json {
+                wanted.extend(["400", "413", "415", "422"]);
+            }
+            if has_path_id {
+                wanted.push("404");
+            }
+            for status in wanted {
+                assert!(has(status), "{label} documents {status}");
+            }
+            // The session cookie is the security of exactly the operations that answer
+            // `unauthorized` without it.
+            let needs_session = responses
+                .get("401")
+                .is_some_and(|r| r["$ref"] == "#/components/responses/Unauthorized");
+            let declares_session = op["security"]
+                .as_array()
+                .is_some_and(|s| s.iter().any(|r| r.get("session").is_some()));
+            assert_eq!(
+                needs_session, declares_session,
+                "{label}: security `session`"
+            );
+            for (status, response) in responses {
+                if status.starts_with('2') || status == "101" || path == "/metrics" {
+                    continue;
+                }
+                let schema =
+                    &resolved(&doc, response)["content"]["application/json"]["schema"]["$ref"];
+                assert_eq!(
+                    schema, "#/components/schemas/ErrorBody",
+                    "{label} {status} has the error body"
+                );
+            }
+            checked += 1;
+        }
+    }
+    assert!(checked >= 40, "every operation checked, {checked}");
+    let scheme = &doc["components"]["securitySchemes"]["session"];
+    assert_eq!(
+        (&scheme["type"], &scheme["in"], &scheme["name"]),
+        (
+            &Value::from("apiKey"),
+            &Value::from("cookie"),
+            &Value::from("switchboard_session")
+        ),
+        "the session cookie as a security scheme"
+    );
+
+    // Retry-After where the server sends it: the sign-in slow-down and the busy password hashing.
+    let cases = [
+        ("/api/session", "post", "429"),
+        ("/api/session", "post", "503"),
+        ("/api/admin/users", "post", "503"),
+        ("/api/admin/users/{id}", "patch", "503"),
+    ];
+    for (path, method, status) in cases {
+        let response = resolved(&doc, &doc["paths"][path][method]["responses"][status]);
+        assert!(
+            response["headers"]["Retry-After"].is_object(),
+            "{method} {path} {status} documents Retry-After"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_entries_page_takes_after_and_limit_from_the_query() {
+    let app = TestApp::spawn().await;
+    let doc = openapi(&app).await;
+    let params = doc["paths"]["/api/conversations/{id}/entries"]["get"]["parameters"]
+        .as_array()
+        .expect("parameters")
+        .clone();
+    let place = |name: &str| {
+        params
+            .iter()
+            .find(|p| p["name"] == name)
+            .unwrap_or_else(|| panic!("parameter {name}"))["in"]
+            .clone()
+    };
+    assert_eq!(place("id"), "path");
+    assert_eq!(place("after"), "query");
+    assert_eq!(place("limit"), "query");
+    let limit = &params.iter().find(|p| p["name"] == "limit").unwrap()["schema"];
+    assert_eq!(
+        (limit["minimum"].as_i64(), limit["maximum"].as_i64()),
+        (Some(1), Some(500))
+    );
+}
+
+#[tokio::test]
+async fn the_document_states_the_limits_the_server_applies() {
+    use switchboard::domain::{canned, directory, session};
+    let app = TestApp::spawn().await;
+    let doc = openapi(&app).await;
+    let timer_max = u64::from(directory::TIMER_MAX_SECS);
+    let timer_min = u64::from(directory::TIMER_MIN_SECS);
+    let cases: Vec<(&str, &str, &str, u64)> = vec![
+        (
+            "CreateUser",
+            "username",
+            "maxLength",
+            directory::USERNAME_MAX as u64,
+        ),
+        (
+            "CreateUser",
+            "display_name",
+            "maxLength",
+            directory::NAME_MAX as u64,
+        ),
+        (
+            "CreateUser",
+            "password",
+            "minLength",
+            directory::PASSWORD_MIN as u64,
+        ),
+        (
+            "CreateUser",
+            "password",
+            "maxLength",
+            directory::PASSWORD_MAX as u64,
+        ),
+        ("CreateUser", "roles", "minItems", 1),
+        (
+            "UpdateUser",
+            "display_name",
+            "maxLength",
+            directory::NAME_MAX as u64,
+        ),
+        (
+            "UpdateUser",
+            "password",
+            "minLength",
+            directory::PASSWORD_MIN as u64,
+        ),
+        (
+            "UpdateUser",
+            "password",
+            "maxLength",
+            directory::PASSWORD_MAX as u64,
+        ),
+        (
+            "CreateGroup",
+            "name",
+            "maxLength",
+            directory::NAME_MAX as u64,
+        ),
+        (
+            "CreateQueue",
+            "name",
+            "maxLength",
+            directory::NAME_MAX as u64,
+        ),
+        (
+            "CreateQueue",
+            "greeting",
+            "maxLength",
+            directory::GREETING_MAX as u64,
+        ),
+        (
+            "CreateQueue",
+            "inactivity_warning_seconds",
+            "minimum",
+            timer_min,
+        ),
+        (
+            "CreateQueue",
+            "inactivity_warning_seconds",
+            "maximum",
+            timer_max,
+        ),
+        ("CreateQueue", "auto_close_seconds", "minimum", timer_min),
+        ("CreateQueue", "auto_close_seconds", "maximum", timer_max),
+        (
+            "UpdateQueue",
+            "name",
+            "maxLength",
+            directory::NAME_MAX as u64,
+        ),
+        (
+            "UpdateQueue",
+            "greeting",
+            "maxLength",
+            directory::GREETING_MAX as u64,
+        ),
+        (
+            "UpdateQueue",
+            "inactivity_warning_seconds",
+            "maximum",
+            timer_max,
+        ),
+        ("UpdateQueue", "auto_close_seconds", "maximum", timer_max),
+        ("Queue", "inactivity_warning_seconds", "maximum", timer_max),
+        ("Queue", "auto_close_seconds", "maximum", timer_max),
+        (
+            "StartSession",
+            "client_id",
+            "maxLength",
+            session::CLIENT_ID_MAX as u64,
+        ),
+        (
+            "StartSession",
+            "message",
+            "maxLength",
+            session::BODY_MAX_CHARS as u64,
+        ),
+        ("PostEntry", "client_id", "minLength", 1),
+        (
+            "PostEntry",
+            "client_id",
+            "maxLength",
+            session::CLIENT_ID_MAX as u64,
+        ),
+        (
+            "PostEntry",
+            "body",
+            "maxLength",
+            session::BODY_MAX_CHARS as u64,
+        ),
+        (
+            "Transfer",
+            "note",
+            "maxLength",
+            session::BODY_MAX_CHARS as u64,
+        ),
+        (
+            "UseCanned",
+            "client_id",
+            "maxLength",
+            session::CLIENT_ID_MAX as u64,
+        ),
+        (
+            "CannedInput",
+            "title",
+            "maxLength",
+            directory::NAME_MAX as u64,
+        ),
+        ("CannedInput", "body", "maxLength", canned::BODY_MAX as u64),
+        ("MarkRead", "seq", "minimum", 0),
+    ];
+    for (schema, property, keyword, want) in cases {
+        let value = &doc["components"]["schemas"][schema]["properties"][property][keyword];
+        assert_eq!(value.as_u64(), Some(want), "{schema}.{property} {keyword}");
+    }
+    // Names may not hold control characters (`char::is_control`: U+0000–001F, U+007F–009F).
+    for (schema, property) in [
+        ("CreateUser", "display_name"),
+        ("UpdateUser", "display_name"),
+        ("CreateGroup", "name"),
+        ("CreateQueue", "name"),
+        ("UpdateQueue", "name"),
+        ("CannedInput", "title"),
+    ] {
+        let pattern = &doc["components"]["schemas"][schema]["properties"][property]["pattern"];
+        assert_eq!(pattern, r"^[^\x00-\x1f\x7f-\x9f]*$", "{schema}.{property}");
+    }
+}
+
+#[tokio::test]
+async fn metrics_are_documented_with_the_content_type_they_are_served_with() {
+    let app = TestApp::spawn().await;
+    let doc = openapi(&app).await;
+    let documented: Vec<String> = doc["paths"]["/metrics"]["get"]["responses"]["200"]["content"]
+        .as_object()
+        .expect("content")
+        .keys()
+        .cloned()
+        .collect();
+    let response = app.client().get(app.url("/metrics")).send().await.unwrap();
+    let served = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    let essence = served.split(';').next().unwrap().trim();
+    assert_eq!(documented, vec![essence.to_owned()], "served as {served}");
 }

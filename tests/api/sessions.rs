@@ -460,6 +460,45 @@ async fn canned_messages_are_managed_and_posted_with_placeholders_filled() {
 }
 
 #[tokio::test]
+async fn a_deleted_canned_messages_id_is_never_given_to_another() {
+    let app = TestApp::spawn().await;
+    let queue = queue_id(&app).await;
+    let dana = app.signed_in("dana").await;
+    let url = app.url(&format!("/api/queues/{queue}/canned"));
+    let create = |title: &'static str| {
+        let (dana, url) = (dana.clone(), url.clone());
+        async move {
+            let response = post_json(&dana, &url, &json!({"title": title, "body": "Hello."})).await;
+            assert_eq!(response.status(), StatusCode::CREATED, "create {title}");
+            let canned: Value = response.json().await.unwrap();
+            canned["id"].as_str().unwrap().to_owned()
+        }
+    };
+    let newest = create("Newest").await;
+    let deleted = dana.delete(format!("{url}/{newest}")).send().await.unwrap();
+    assert_eq!(deleted.status(), StatusCode::NO_CONTENT);
+
+    let next = create("Next").await;
+    assert_ne!(
+        next, newest,
+        "a client holding the old id must not reach the new message"
+    );
+    let patch = dana
+        .patch(format!("{url}/{newest}"))
+        .json(&json!({"title": "Renamed"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(
+        error_of(patch).await.0,
+        StatusCode::NOT_FOUND,
+        "the old id is gone"
+    );
+    let again = dana.delete(format!("{url}/{newest}")).send().await.unwrap();
+    assert_eq!(error_of(again).await.0, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
 async fn bad_socket_input_gets_errors_and_a_fast_client_is_slowed_not_cut_off() {
     let app = TestApp::spawn().await;
     let carol = app.signed_in("carol").await;
@@ -869,4 +908,41 @@ async fn authors_receive_what_they_post_and_only_itil_holders_see_work_note_typi
     let (mut late, _) = Ws::connect(&app, "carol", json!({ id.as_str(): i64::MAX })).await;
     post(&app, &carol, &id, "comment", "Still no sound", "k9").await;
     late.entry_with(&id, "Still no sound").await;
+}
+
+#[tokio::test]
+async fn a_refused_body_is_refused_even_with_a_client_id_posted_before() {
+    let app = TestApp::spawn().await;
+    let carol = app.signed_in("carol").await;
+    let (_, conv) = start(&app, &carol, "VPN drops").await;
+    let id = conv["id"].as_str().unwrap();
+    let first = post(&app, &carol, id, "comment", "It drops every hour.", "c-1").await;
+    assert_eq!(first.status(), StatusCode::CREATED);
+    let too_long = "x".repeat(10_001);
+    // (body, status, code)
+    let cases = [
+        ("", StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+        ("   ", StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+        (
+            too_long.as_str(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "too_long",
+        ),
+    ];
+    for (body, want_status, want_code) in cases {
+        let response = post(&app, &carol, id, "comment", body, "c-1").await;
+        let (status, code, _) = error_of(response).await;
+        assert_eq!(
+            (status, code.as_str()),
+            (want_status, want_code),
+            "a retry of c-1 with a {}-character body",
+            body.len()
+        );
+    }
+    let retry = post(&app, &carol, id, "comment", "It drops every hour.", "c-1").await;
+    assert_eq!(
+        retry.status(),
+        StatusCode::OK,
+        "a real retry still gets the original"
+    );
 }
