@@ -109,7 +109,10 @@ impl From<&domain::User> for UserRef {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SignInRequest {
+    /// As sent: a longer one is refused before anything is counted or hashed.
+    #[schema(max_length = 64)]
     pub username: String,
+    #[schema(max_length = 256)]
     pub password: String,
 }
 

@@ -16,8 +16,9 @@ use std::sync::atomic::Ordering;
 use std::time::{Duration, Instant};
 
 use axum::extract::State;
+use axum::extract::ws::rejection::WebSocketUpgradeRejection;
 use axum::extract::ws::{CloseFrame, Message, WebSocket, WebSocketUpgrade, close_code};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use futures_util::stream::{SplitSink, SplitStream};
 use futures_util::{SinkExt, StreamExt};
 use tokio::time::MissedTickBehavior;
@@ -56,14 +57,26 @@ pub fn router() -> OpenApiRouter<AppState> {
 #[utoipa::path(get, path = "/api/ws", tag = "realtime",
     responses(
         (status = 101, description = "Switching to the WebSocket protocol"),
-        (status = 401, description = "Not signed in", body = crate::wire::ErrorBody),
-        (status = 403, description = "Origin not allowed", body = crate::wire::ErrorBody),
-    ))]
+        (status = 400, description = "Not a WebSocket upgrade request (`malformed`)", body = crate::wire::ErrorBody),
+        (status = 401, response = crate::http::openapi::Unauthorized),
+        (status = 403, response = crate::http::openapi::ForbiddenOrigin),
+    ),
+    security(("session" = [])))]
 async fn upgrade(
     State(state): State<AppState>,
     current: CurrentUser,
-    ws: WebSocketUpgrade,
+    ws: Result<WebSocketUpgrade, WebSocketUpgradeRejection>,
 ) -> Response {
+    let ws = match ws {
+        Ok(ws) => ws,
+        Err(rejection) => {
+            return AppError::Malformed(format!(
+                "This is the WebSocket endpoint: {}",
+                rejection.body_text()
+            ))
+            .into_response();
+        }
+    };
     ws.max_message_size(MAX_FRAME)
         .max_frame_size(MAX_FRAME)
         .read_buffer_size(4 * 1024)

@@ -572,10 +572,14 @@ pub fn decide(
                 Event::Transferred,
                 format!("{from} transferred the chat to {}.", to.display_name),
             )];
+            // The length counts as sent, blanks too; a blank note is then no note.
+            if note
+                .as_ref()
+                .is_some_and(|n| n.chars().count() > BODY_MAX_CHARS)
+            {
+                return Err(Refusal::TooLong);
+            }
             if let Some(note) = note.filter(|n| !n.trim().is_empty()) {
-                if note.chars().count() > BODY_MAX_CHARS {
-                    return Err(Refusal::TooLong);
-                }
                 entries.push(NewEntry {
                     kind: EntryKind::WorkNote,
                     author: Some(Person::from(actor)),

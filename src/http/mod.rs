@@ -9,7 +9,7 @@ pub mod error;
 pub mod extract;
 mod groups;
 mod headers;
-mod openapi;
+pub(crate) mod openapi;
 mod ops;
 mod pages;
 mod profiles;

@@ -205,6 +205,10 @@ impl AppState {
                 "Only customers start support sessions.",
             ));
         }
+        // The length counts as sent, blanks too; a blank message is then no message.
+        if message.is_some_and(|m| m.chars().count() > session::BODY_MAX_CHARS) {
+            return Err(Refusal::TooLong.into());
+        }
         let message = message.filter(|m| !m.trim().is_empty()).map(str::to_owned);
         session::check_post(message.as_deref().unwrap_or("-"), client_id)?;
         let (state, customer, queue, client_id) = (

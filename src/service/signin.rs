@@ -23,7 +23,6 @@ impl AppState {
         password: String,
         client: Option<IpAddr>,
     ) -> Result<SignedIn, ServiceError> {
-        let username = username.trim().to_lowercase();
         // Before anything is counted or hashed: nobody has a name or password this long.
         if username.chars().count() > directory::USERNAME_MAX
             || password.chars().count() > directory::PASSWORD_MAX
@@ -34,6 +33,7 @@ impl AppState {
                 directory::PASSWORD_MAX
             )));
         }
+        let username = username.trim().to_lowercase();
         let keys: Vec<String> = std::iter::once(format!("account:{username}"))
             .chain(client.map(|ip| format!("address:{}", signin::address_group(ip))))
             .collect();

@@ -196,3 +196,75 @@ async fn a_body_that_is_not_a_json_object_is_refused_and_stores_nothing() {
         (StatusCode::UNPROCESSABLE_ENTITY, "invalid")
     );
 }
+
+#[tokio::test]
+async fn a_plain_get_of_the_socket_endpoint_gets_the_json_error_body() {
+    let app = TestApp::spawn().await;
+    let carol = app.signed_in("carol").await;
+    let response = carol.get(app.url("/api/ws")).send().await.unwrap();
+    let (status, code, _) = error_of(response).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::BAD_REQUEST, "malformed")
+    );
+}
+
+#[tokio::test]
+async fn blank_but_overlong_texts_are_refused_by_their_length() {
+    let app = TestApp::spawn().await;
+    let carol = app.signed_in("carol").await;
+    let queue = crate::sessions::queue_id(&app).await;
+    let blanks = " ".repeat(10_001);
+    let started = carol
+        .post(app.url(&format!("/api/queues/{queue}/sessions")))
+        .json(&json!({"client_id": "s1", "message": blanks}))
+        .send()
+        .await
+        .unwrap();
+    let (status, code, _) = error_of(started).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "too_long")
+    );
+
+    let (_, conv) = crate::sessions::start(&app, &carol, "Dock not detected").await;
+    let id = conv["id"].as_str().unwrap().to_owned();
+    let alice = app.signed_in("alice").await;
+    alice
+        .post(app.url(&format!("/api/conversations/{id}/accept")))
+        .send()
+        .await
+        .unwrap();
+    let _bob_online = crate::socket::Ws::open(&app, "bob").await;
+    let bob_id = app.user_id("bob").await;
+    let transferred = alice
+        .post(app.url(&format!("/api/conversations/{id}/transfer")))
+        .json(&json!({"to": bob_id, "note": blanks}))
+        .send()
+        .await
+        .unwrap();
+    let (status, code, _) = error_of(transferred).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "too_long")
+    );
+}
+
+#[tokio::test]
+async fn a_refused_body_on_the_socket_is_refused_whatever_its_client_id() {
+    let app = TestApp::spawn().await;
+    let carol = app.signed_in("carol").await;
+    let (_, conv) = crate::sessions::start(&app, &carol, "Webcam is black").await;
+    let id = conv["id"].as_str().unwrap().to_owned();
+    let mut ws = crate::socket::Ws::open(&app, "carol").await;
+    ws.send(json!({"type": "send", "ref": "a", "conversation": id, "client_id": "c1", "kind": "comment", "body": "first"})).await;
+    assert_eq!(ws.find(|f| f["type"] == "ack").await["ref"], "a");
+    ws.send(json!({"type": "send", "ref": "b", "conversation": id, "client_id": "c1", "kind": "comment", "body": "  "})).await;
+    let answer = ws
+        .find(|f| f["ref"] == "b" && (f["type"] == "ack" || f["type"] == "error"))
+        .await;
+    assert_eq!(
+        answer["error"]["code"], "invalid",
+        "not the old entry: {answer}"
+    );
+}
