@@ -430,9 +430,11 @@ pub fn decide(
     if !can_view(conv, viewer) {
         return Err(Refusal::NotFound);
     }
-    let staff = viewer.in_group || actor.roles.can_manage_queues();
     let is_customer = facts.is_customer(actor);
-    let is_assignee = facts.is_assignee(actor);
+    // The assignee acts as the agent only while holding a staff role: an assignee demoted to
+    // customer keeps no agent powers over the session (they may still read it).
+    let is_assignee = facts.is_assignee(actor) && actor.roles.is_staff();
+    let staff = viewer.in_group || actor.roles.can_manage_queues() || is_assignee;
     match command {
         Command::Post {
             kind,
@@ -898,6 +900,42 @@ mod tests {
             };
             let got = decide(&facts, &Viewer::new(actor, in_group), command.clone()).map(|_| ());
             assert_eq!(got, want, "{state:?} {} {command:?}", actor.display_name);
+        }
+    }
+
+    #[test]
+    fn an_assignee_demoted_to_customer_keeps_no_agent_powers() {
+        let dirk = user(5, "Dirk", &[Role::Customer], false);
+        let c = conv(SessionState::Active, Some(&dirk));
+        let q = queue();
+        let facts = Facts {
+            conv: &c,
+            queue: &q,
+            pending: None,
+            sent_before: None,
+            now: NOW,
+        };
+        let viewer = Viewer::new(&dirk, true);
+        assert!(can_view(&c, &viewer), "he may still read the session");
+        let bob = user(2, "Bob", &[Role::Agent], false);
+        for command in [
+            post(PostKind::Comment),
+            post(PostKind::WorkNote),
+            Command::End,
+            Command::Transfer {
+                to: bob,
+                to_in_group: true,
+                to_online: true,
+                note: None,
+            },
+        ] {
+            assert!(
+                matches!(
+                    decide(&facts, &viewer, command.clone()),
+                    Err(Refusal::Forbidden(_))
+                ),
+                "{command:?}"
+            );
         }
     }
 

@@ -29,6 +29,27 @@ async fn patch(app: &TestApp, who: &str, path: &str, body: Value) -> reqwest::Re
 #[tokio::test]
 async fn a_demoted_agent_loses_the_queue_on_every_path() {
     let app = TestApp::spawn().await;
+    // A chat she is working on when it happens, with a customer of its own.
+    let created = post_json(
+        &app.signed_in("admin").await,
+        app.url("/api/admin/users"),
+        &json!({"username": "frank", "display_name": "Frank Customer",
+                "password": "frank-password", "roles": ["customer"]}),
+    )
+    .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let frank = app.client();
+    let signed = app.try_sign_in(&frank, "frank", "frank-password").await;
+    assert_eq!(signed.status(), StatusCode::OK);
+    let (_, working) = start(&app, &frank, "Teams will not start").await;
+    let working = working["id"].as_str().unwrap().to_owned();
+    let alice_http = app.signed_in("alice").await;
+    let accepted = alice_http
+        .post(app.url(&format!("/api/conversations/{working}/accept")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(accepted.status(), StatusCode::OK);
     let mut alice = Ws::open(&app, "alice").await;
     let alice_id = app.user_id("alice").await;
     let demoted = patch(
@@ -40,6 +61,15 @@ async fn a_demoted_agent_loses_the_queue_on_every_path() {
     .await;
     assert_eq!(demoted.status(), StatusCode::OK);
     assert_eq!(alice.closed().await, Some(1012), "her socket reconnects");
+    for kind in ["comment", "work_note"] {
+        let (status, code, _) =
+            error_of(post(&app, &alice_http, &working, kind, "still here?", kind).await).await;
+        assert_eq!(
+            (status, code.as_str()),
+            (StatusCode::FORBIDDEN, "forbidden"),
+            "no {kind} as the agent of the chat she still holds"
+        );
+    }
 
     // Still listed in the group, but no longer an agent: no offer, no session, no Accept.
     let carol = app.signed_in("carol").await;

@@ -46,7 +46,7 @@ export async function loadSupport(): Promise<void> {
     const socket = new Connection({ me: user.id });
     socket.subscribe((frame) => {
       if (frame.type === "ready" && current.value === undefined) {
-        current.value = queue === null ? null : (openChat(socket.conversations.value.values(), queue.id)?.id ?? null);
+        current.value = queue === null ? null : (openChat(socket.conversations.value.values(), queue.id, user.id)?.id ?? null);
       }
     });
     connection.value = socket;

@@ -11,11 +11,12 @@ const queue = (id: string): Queue => ({
   auto_close_seconds: 60,
 });
 
-const chat = (id: string, state: Conversation["state"], created_at: string, queueId = "1"): Conversation => ({
+const chat = (id: string, state: Conversation["state"], created_at: string, queueId = "1", customer = "5"): Conversation => ({
   id,
   kind: "support",
   state,
   queue: queueId,
+  customer: { id: customer, display_name: `Customer ${customer}` },
   last_seq: 1,
   created_at,
 });
@@ -37,8 +38,14 @@ describe("support page decisions", () => {
       chat("2", "active", "2026-01-02T00:00:00Z"),
       chat("3", "queued", "2026-01-04T00:00:00Z", "2"),
     ];
-    expect(openChat(chats, "1")?.id).toBe("2");
-    expect(openChat([chat("1", "closed", "2026-01-03T00:00:00Z")], "1")).toBeNull();
+    expect(openChat(chats, "1", "5")?.id).toBe("2");
+    expect(openChat([chat("1", "closed", "2026-01-03T00:00:00Z")], "1", "5")).toBeNull();
+  });
+
+  it("staff_on_the_support_page_never_open_someone_elses_chat", () => {
+    const others = [chat("7", "queued", "2026-01-05T00:00:00Z", "1", "9"), chat("8", "active", "2026-01-06T00:00:00Z", "1", "9")];
+    expect(openChat(others, "1", "5"), "another customer's sessions are not mine").toBeNull();
+    expect(openChat([...others, chat("2", "active", "2026-01-01T00:00:00Z")], "1", "5")?.id).toBe("2");
   });
 
   it.each([

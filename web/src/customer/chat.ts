@@ -7,10 +7,11 @@ export function chooseQueue(queues: readonly Queue[], wanted: string | null): Qu
 }
 
 /** The newest chat of this queue that is still open, or null. */
-export function openChat(conversations: Iterable<Conversation>, queue: string): Conversation | null {
+export function openChat(conversations: Iterable<Conversation>, queue: string, me: string): Conversation | null {
   let best: Conversation | null = null;
   for (const c of conversations) {
-    if (c.queue !== queue || c.state === "closed") continue;
+    // Only the signed-in customer's own chat: staff on this page also know others' sessions.
+    if (c.queue !== queue || c.state === "closed" || c.customer?.id !== me) continue;
     if (best === null || c.created_at > best.created_at) best = c;
   }
   return best;
