@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ACK_TIMEOUT_MS, BACKOFF_MS, Connection, FLOOD_REASON, MAX_BODY_CHARS, MAX_POSITIONS, TOO_LARGE_MESSAGE, hasUnsent, isRetryable, type SocketLike } from "./socket";
+import { ACK_TIMEOUT_MS, BACKOFF_MS, Connection, FLOOD_REASON, MAX_BODY_CHARS, MAX_POSITIONS, RIGHTS_CHANGED_REASON, TOO_LARGE_MESSAGE, hasUnsent, isRetryable, type SocketLike } from "./socket";
 import type { ClientFrame, Conversation, Entry } from "./wire";
 
 /** A WebSocket the test drives by hand: open it, push server frames, drop it. */
@@ -141,6 +141,20 @@ describe("Connection", () => {
     vi.advanceTimersByTime(BACKOFF_MS[0]);
     latest().open();
     expect(latest().sent[0], "hello after a reconnect says where the client was").toEqual({ type: "hello", positions: { "7": 2 } });
+  });
+
+  it("a_change_of_rights_replays_the_log_so_entries_skipped_as_invisible_arrive", () => {
+    const { connection, latest } = setup();
+    connection.start();
+    // Seq 2 was a work note this user could not see; seq 3 a comment.
+    greet(latest(), [{ type: "conversation", ...conversation }, { type: "entry", ...entry(1) }, { type: "entry", ...entry(3) }]);
+    latest().drop(1012, RIGHTS_CHANGED_REASON);
+    vi.advanceTimersByTime(BACKOFF_MS[0]);
+    latest().open();
+    expect(latest().sent[0], "hello from scratch").toEqual({ type: "hello", positions: {} });
+    for (const seq of [1, 2, 3]) latest().receive({ type: "entry", ...entry(seq) });
+    latest().receive({ type: "ready" });
+    expect(connection.entries.value.get("7")?.map((e) => e.seq), "the note now visible, in order, nothing twice").toEqual([1, 2, 3]);
   });
 
   it("drops_entries_already_seen_by_conversation_and_seq", () => {

@@ -83,6 +83,11 @@ export const ACK_TIMEOUT_MS = 10_000;
 export const MAX_BODY_CHARS = 10_000;
 /** `hello` may name at most this many conversations. */
 export const MAX_POSITIONS = 1000;
+/** The close reason of 1012 when the user's rights changed. */
+export const RIGHTS_CHANGED_REASON = "permissions changed";
+/** The close reason of 1012 when the server is stopping: rights are unchanged. */
+export const SERVER_RESTART_REASON = "server restarting";
+
 /** The close reason of 1008 for a flood (any other 1008 means the session ended). */
 export const FLOOD_REASON = "too many frames";
 /** After a flood the reconnect waits at least this step of BACKOFF_MS. */
@@ -321,6 +326,10 @@ export class Connection {
       }
       if (event.code === 1008) this.attempts = Math.max(this.attempts, FLOOD_BACKOFF_STEP);
       if (event.code === 1009) this.failOldestUnacked();
+      // New rights (the ITIL role, a queue) can reveal entries this client skipped as
+      // invisible: the next hello starts from scratch, and the log is replayed.
+      // (Every 1012 but a server restart may carry new rights.)
+      if (event.code === 1012 && event.reason !== SERVER_RESTART_REASON) this.forgetHistory();
       this.scheduleReconnect();
       // A refused upgrade looks like a lost network (1006): ask whether the session is still there.
       if (!opened) this.checkSession();
@@ -541,6 +550,12 @@ export class Connection {
     if (entries !== null) this.entries.value = entries;
     const offers = keep(this.offers.value, offered);
     if (offers !== null) this.offers.value = offers;
+  }
+
+  /** Forgets every position and entry, so the next `hello` replays the whole log. */
+  private forgetHistory(): void {
+    this.positions.clear();
+    this.entries.value = new Map();
   }
 
   /** Adds an entry unless it was seen already; false for a duplicate. */

@@ -175,7 +175,8 @@ export function MessageField({ conversation, user }: { conversation: Conversatio
           onInput={(event) => {
             text.value = event.currentTarget.value;
             problem.value = null;
-            if (mode.value === "comment") typing.set(text.value !== "");
+            // Sent under its kind: a work note's typing reaches only those who may see notes.
+            typing.set(text.value !== "");
           }}
           onBlur={() => typing.set(false)}
           onKeyDown={onKeyDown}
