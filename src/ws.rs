@@ -248,7 +248,9 @@ async fn serve(state: AppState, current: CurrentUser, socket: WebSocket) {
     ping.set_missed_tick_behavior(MissedTickBehavior::Delay);
     ping.tick().await;
     let mut last_heard = Instant::now();
-    let shutdown = state.shutdown.clone();
+    // One waiter for the whole life of the socket, not one registered per loop turn.
+    let shutdown = state.shutdown.clone().cancelled_owned();
+    tokio::pin!(shutdown);
     let mut session = Session {
         state: state.clone(),
         user,
@@ -267,7 +269,7 @@ async fn serve(state: AppState, current: CurrentUser, socket: WebSocket) {
             // Rights first: no push is delivered under permissions that were already revoked;
             // then the client's frames, so pushes cannot starve them.
             biased;
-            () = shutdown.cancelled() => Err(End::Close(close_code::RESTART, "server restarting")),
+            () = &mut shutdown => Err(End::Close(close_code::RESTART, "server restarting")),
             revoked = revocations.recv() => match revoked {
                 Ok(Revocation::Session(hash)) if hash == current.token_hash => Err(End::Close(close_code::POLICY, "signed out")),
                 Ok(Revocation::User(user)) if user == current.user.id => Err(End::Close(close_code::POLICY, "signed out")),
