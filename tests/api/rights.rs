@@ -16,6 +16,14 @@ async fn sync(ws: &mut Ws) {
         .await;
 }
 
+/// `who` presses Accept on `conversation` over HTTP.
+async fn accept(app: &TestApp, who: &reqwest::Client, conversation: &str) -> reqwest::Response {
+    who.post(app.url(&format!("/api/conversations/{conversation}/accept")))
+        .send()
+        .await
+        .expect("POST accept")
+}
+
 async fn patch(app: &TestApp, who: &str, path: &str, body: Value) -> reqwest::Response {
     app.signed_in(who)
         .await
@@ -44,12 +52,10 @@ async fn a_demoted_agent_loses_the_queue_on_every_path() {
     let (_, working) = start(&app, &frank, "Teams will not start").await;
     let working = working["id"].as_str().unwrap().to_owned();
     let alice_http = app.signed_in("alice").await;
-    let accepted = alice_http
-        .post(app.url(&format!("/api/conversations/{working}/accept")))
-        .send()
-        .await
-        .unwrap();
-    assert_eq!(accepted.status(), StatusCode::OK);
+    assert_eq!(
+        accept(&app, &alice_http, &working).await.status(),
+        StatusCode::OK
+    );
     let mut alice = Ws::open(&app, "alice").await;
     let alice_id = app.user_id("alice").await;
     let demoted = patch(
@@ -169,15 +175,7 @@ async fn a_queue_given_to_another_group_changes_who_works_it_at_once() {
         "the old group is not: {}",
         alice.pending_text()
     );
-    let (status, code, _) = error_of(
-        app.signed_in("alice")
-            .await
-            .post(app.url(&format!("/api/conversations/{id}/accept")))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, code, _) = error_of(accept(&app, &app.signed_in("alice").await, &id).await).await;
     assert_eq!(
         (status, code.as_str()),
         (StatusCode::NOT_FOUND, "not_found")
@@ -191,14 +189,7 @@ async fn a_customer_without_itil_learns_nothing_of_work_notes_after_the_last_com
     let alice = app.signed_in("alice").await;
     let (_, conv) = start(&app, &carol, "VPN drops every hour").await;
     let id = conv["id"].as_str().unwrap().to_owned();
-    let accepted: Value = alice
-        .post(app.url(&format!("/api/conversations/{id}/accept")))
-        .send()
-        .await
-        .unwrap()
-        .json()
-        .await
-        .unwrap();
+    let accepted: Value = accept(&app, &alice, &id).await.json().await.unwrap();
     let public = accepted["last_seq"].as_i64().unwrap();
     let mut carol_ws = Ws::open(&app, "carol").await;
     for n in 0..3 {
@@ -262,9 +253,8 @@ async fn the_winner_repeating_accept_gets_the_same_answer() {
     let (_, conv) = start(&app, &carol, "Mouse pointer jumps").await;
     let id = conv["id"].as_str().unwrap().to_owned();
     let alice = app.signed_in("alice").await;
-    let accept = || alice.post(app.url(&format!("/api/conversations/{id}/accept")));
-    let first: Value = accept().send().await.unwrap().json().await.unwrap();
-    let again = accept().send().await.unwrap();
+    let first: Value = accept(&app, &alice, &id).await.json().await.unwrap();
+    let again = accept(&app, &alice, &id).await;
     assert_eq!(
         again.status(),
         StatusCode::OK,
@@ -283,15 +273,8 @@ async fn the_winner_repeating_accept_gets_the_same_answer() {
         .find(|f| f["ref"] == "r" && (f["type"] == "ack" || f["type"] == "error"))
         .await;
     assert_eq!(answer["type"], "ack", "{answer}");
-    let (status, code, message) = error_of(
-        app.signed_in("bob")
-            .await
-            .post(app.url(&format!("/api/conversations/{id}/accept")))
-            .send()
-            .await
-            .unwrap(),
-    )
-    .await;
+    let (status, code, message) =
+        error_of(accept(&app, &app.signed_in("bob").await, &id).await).await;
     assert_eq!(
         (status, code.as_str()),
         (StatusCode::CONFLICT, "already_accepted")
