@@ -202,6 +202,24 @@ pub fn staff_of_queue(user: &User, member_of_group: bool) -> bool {
     member_of_group && user.roles.is_staff() && !user.disabled
 }
 
+/// Whether `user` sees the sessions of a queue: its staff, and managers and admins (who oversee
+/// every queue). The queue part of [`can_view`].
+pub fn sees_queue(user: &User, member_of_group: bool) -> bool {
+    staff_of_queue(user, member_of_group) || (user.roles.can_manage_queues() && !user.disabled)
+}
+
+/// An optional text (a first message, a transfer note): its length counts as sent, blanks too;
+/// a blank text is then no text.
+pub fn optional_text(text: Option<String>) -> Result<Option<String>, Refusal> {
+    if text
+        .as_ref()
+        .is_some_and(|t| t.chars().count() > BODY_MAX_CHARS)
+    {
+        return Err(Refusal::TooLong);
+    }
+    Ok(text.filter(|t| !t.trim().is_empty()))
+}
+
 /// Whether `user` may use a queue at all: customers any (to start a chat there), managers and
 /// admins any, other staff only the queues they work.
 pub fn can_use_queue(user: &User, member_of_group: bool) -> bool {
@@ -263,7 +281,8 @@ pub fn can_view(conv: &Conversation, viewer: &Viewer<'_>) -> bool {
         .assignee
         .as_ref()
         .is_some_and(|a| a.id == viewer.user.id);
-    is_customer || is_assignee || viewer.in_group || viewer.user.roles.can_manage_queues()
+    // `in_group` is `staff_of_queue` already; `sees_queue` adds the managers.
+    is_customer || is_assignee || viewer.in_group || sees_queue(viewer.user, false)
 }
 
 /// The kinds of entry `viewer` may see, by [`can_see`]: for queries that read only what a
@@ -574,14 +593,7 @@ pub fn decide(
                 Event::Transferred,
                 format!("{from} transferred the chat to {}.", to.display_name),
             )];
-            // The length counts as sent, blanks too; a blank note is then no note.
-            if note
-                .as_ref()
-                .is_some_and(|n| n.chars().count() > BODY_MAX_CHARS)
-            {
-                return Err(Refusal::TooLong);
-            }
-            if let Some(note) = note.filter(|n| !n.trim().is_empty()) {
+            if let Some(note) = optional_text(note)? {
                 entries.push(NewEntry {
                     kind: EntryKind::WorkNote,
                     author: Some(Person::from(actor)),
@@ -1170,6 +1182,13 @@ mod tests {
                 "{}",
                 u.display_name
             );
+            let oversees = u.roles.can_manage_queues() && !u.disabled;
+            assert_eq!(
+                sees_queue(&u, member),
+                want || oversees,
+                "{} sees the queue",
+                u.display_name
+            );
             if member {
                 let groups = queue_groups(&u, &[GroupId(1)]);
                 assert_eq!(
@@ -1198,6 +1217,17 @@ mod tests {
         assert_eq!(
             visible_last_seq(&c, &user(1, "Alice", &[Role::Agent], false)),
             7
+        );
+    }
+
+    #[test]
+    fn optional_texts_count_blanks_and_blank_is_none() {
+        assert_eq!(optional_text(None), Ok(None));
+        assert_eq!(optional_text(Some("  ".into())), Ok(None));
+        assert_eq!(optional_text(Some(" hi ".into())), Ok(Some(" hi ".into())));
+        assert_eq!(
+            optional_text(Some(" ".repeat(BODY_MAX_CHARS + 1))),
+            Err(Refusal::TooLong)
         );
     }
 

@@ -280,9 +280,6 @@ async fn post_entry(
     ApiPath(id): ApiPath<ConversationId>,
     ApiJson(body): ApiJson<wire::PostEntry>,
 ) -> Result<(StatusCode, Json<wire::Entry>), AppError> {
-    // Checked before the command: a repeated client id is answered with the stored entry
-    // before any rule runs, and that must never make a refused body look accepted.
-    session::check_post(&body.body, &body.client_id)?;
     let command = Command::Post {
         kind: body.kind.into(),
         body: body.body,

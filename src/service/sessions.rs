@@ -97,9 +97,7 @@ impl AppState {
         let memberships = self.memberships(user).await?;
         let mut convs = self.db.conversations_of(user.id, LIST_LIMIT).await?;
         for queue in self.db.queues().await? {
-            let member = memberships.contains(&queue.settings.group);
-            let oversees = user.roles.can_manage_queues() && !user.disabled;
-            if !(oversees || session::staff_of_queue(user, member)) {
+            if !session::sees_queue(user, memberships.contains(&queue.settings.group)) {
                 continue;
             }
             for waiting in self.db.queued_sessions(queue.id).await? {
@@ -205,11 +203,7 @@ impl AppState {
                 "Only customers start support sessions.",
             ));
         }
-        // The length counts as sent, blanks too; a blank message is then no message.
-        if message.is_some_and(|m| m.chars().count() > session::BODY_MAX_CHARS) {
-            return Err(Refusal::TooLong.into());
-        }
-        let message = message.filter(|m| !m.trim().is_empty()).map(str::to_owned);
+        let message = session::optional_text(message.map(str::to_owned))?;
         session::check_post(message.as_deref().unwrap_or("-"), client_id)?;
         let (state, customer, queue, client_id) = (
             self.clone(),
