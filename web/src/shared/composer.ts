@@ -2,17 +2,18 @@
  * What the agent's and the customer's message fields share: Enter sends (Shift+Enter adds a
  * line, never while an IME composes), one typing indicator start per 2 s, and the length limit.
  */
-import { MAX_BODY_CHARS } from "./socket";
+import { charCount, MAX_BODY_CHARS } from "./length";
 
-export { MAX_BODY_CHARS, bodyProblem } from "./socket";
+export { MAX_BODY_CHARS, bodyProblem, charCount } from "./length";
 
 /** The server passes a typing start on at most every 2 s, so sending more is waste. */
 export const TYPING_EVERY_MS = 2000;
 
 /** Shown near the limit: "9,812 / 10,000", else null. */
 export function lengthHint(body: string): string | null {
-  if (body.length < MAX_BODY_CHARS * 0.9) return null;
-  return `${body.length.toLocaleString("en")} / ${MAX_BODY_CHARS.toLocaleString("en")} characters`;
+  const length = charCount(body);
+  if (length < MAX_BODY_CHARS * 0.9) return null;
+  return `${length.toLocaleString("en")} / ${MAX_BODY_CHARS.toLocaleString("en")} characters`;
 }
 
 /** The keys of a field's keydown that matter here. */

