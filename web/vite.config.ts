@@ -5,14 +5,18 @@ import { defineConfig, type Connect, type Plugin } from "vite";
 const root = fileURLToPath(new URL(".", import.meta.url));
 const rustServer = "http://127.0.0.1:8080";
 
-/** The Rust server maps these paths to the HTML entry points; the dev server does the same. */
-function pageFor(url: string): string | null {
+/**
+ * The Rust server (src/http/pages.rs) serves the app shell (index.html) at `/`, `/agent…` and
+ * `/support`, and at any other address that names no file (the shell then says "page not
+ * found"); the dev server does the same.
+ */
+export function pageFor(url: string): string | null {
   const path = url.split("?")[0] ?? "";
-  if (path === "/agent" || path.startsWith("/agent/")) return "/agent.html";
-  if (path === "/support" || path === "/support/") return "/support.html";
   if (path === "/widget-demo") return "/widget-demo.html";
   if (path === "/widget.js") return "/src/widget/widget.ts";
-  return null;
+  if (path === "/api" || path.startsWith("/api/") || path === "/healthz" || path.startsWith("/@") || path.startsWith("/__")) return null;
+  const last = path.slice(path.lastIndexOf("/") + 1);
+  return last.includes(".") ? null : "/index.html";
 }
 
 function serverRoutes(): Plugin {
@@ -45,9 +49,8 @@ export default defineConfig({
     emptyOutDir: true,
     rollupOptions: {
       input: {
+        // The app shell; its pages are chunks of their own, loaded on demand.
         index: resolve(root, "index.html"),
-        agent: resolve(root, "agent.html"),
-        support: resolve(root, "support.html"),
         "widget-demo": resolve(root, "widget-demo.html"),
         // The embeddable script: a classic script at a stable address (dist/widget.js).
         widget: resolve(root, "src/widget/widget.ts"),

@@ -1,7 +1,8 @@
 //! The web app's pages: `/` (sign-in), `/agent` (agents), `/support` (customers), and the
-//! built assets. Pages behind sign-in redirect to the sign-in page, which comes back after.
-//! The support page and the sign-in page may be framed by the allowed origins (the widget);
-//! no other page may be framed.
+//! built assets. All three are the one app shell (`index.html`), which routes in the browser;
+//! the server still checks who may open each address. Pages behind sign-in redirect to the
+//! sign-in page, which comes back after. The support page and the sign-in page may be framed by
+//! the allowed origins (the widget); no other page may be framed.
 
 use axum::Router;
 use axum::extract::{Request, State};
@@ -14,11 +15,14 @@ use super::error::AppError;
 use super::headers::SecurityHeaders;
 use crate::assets;
 
+/// The app shell: the one HTML page of the sign-in page, the agent app and the support page.
+const SHELL: &str = "index.html";
+
 pub fn router(headers: &SecurityHeaders) -> Router<AppState> {
     // The widget's frame shows the support page, or the sign-in page it redirects to when the
     // customer is signed out.
     let framed = Router::new()
-        .route("/", get(|| async { assets::page("index.html") }))
+        .route("/", get(|| async { assets::page(SHELL) }))
         .route("/support", get(support_page));
     Router::new()
         .route("/agent", get(agent_app))
@@ -53,7 +57,7 @@ async fn agent_app(
     Ok(match state.authenticate(&headers).await? {
         None => to_sign_in(request.uri()),
         Some(current) if !current.user.roles.is_staff() => Redirect::to("/support").into_response(),
-        Some(_) => assets::page("agent.html"),
+        Some(_) => assets::page(SHELL),
     })
 }
 
@@ -64,11 +68,13 @@ async fn support_page(
 ) -> Result<Response, AppError> {
     Ok(match state.authenticate(&headers).await? {
         None => to_sign_in(request.uri()),
-        Some(_) => assets::page("support.html"),
+        Some(_) => assets::page(SHELL),
     })
 }
 
-/// Everything no route matched: a JSON 404 under `/api`, else a built file or a plain 404.
+/// Everything no route matched: a JSON 404 under `/api`, else a built file; else a 404 that is
+/// the app shell (it says "page not found" with a way home) for an address that names no file,
+/// and a plain 404 for a missing file.
 pub async fn fallback(request: Request) -> Response {
     let path = request.uri().path();
     if path == "/api" || path.starts_with("/api/") {
@@ -80,6 +86,12 @@ pub async fn fallback(request: Request) -> Response {
         && let Some(response) = assets::file(relative)
     {
         return response;
+    }
+    let last = relative.rsplit('/').next().unwrap_or_default();
+    if !last.contains('.')
+        && let Some(shell) = assets::file(SHELL)
+    {
+        return (axum::http::StatusCode::NOT_FOUND, shell).into_response();
     }
     (axum::http::StatusCode::NOT_FOUND, "Not found").into_response()
 }

@@ -1,14 +1,15 @@
 /**
  * The agent app: top bar (presence, user, Sign out), the content pane with the home view,
  * the Connect sidebar on the right and the docked mini windows; or, at
- * `/agent/workspace/<id>`, the full-screen workspace.
+ * `/agent/workspace/<id>`, the full-screen workspace. The shell's router says which (the
+ * `workspace` prop); the connection and the page's state outlive a change between them.
  */
-import { signal, useSignalEffect } from "@preact/signals";
+import { effect, signal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { requestJson, type ApiError } from "../shared/api";
 import { clock, STATE_ICON, STATE_LABEL } from "../shared/format";
-import { homeFor, isStaff } from "../shared/nav";
-import { now, startClock } from "../shared/now";
+import { homeFor, isStaff, navigate } from "../shared/nav";
+import { startClock, useClockText } from "../shared/now";
 import { LoadingPage, PageLoadFailed } from "../shared/PageStatus";
 import { asApiError, requireUser } from "../shared/session";
 import { SignOutButton } from "../shared/SignOutButton";
@@ -21,21 +22,24 @@ import { MiniWindowDock } from "./miniwindows/MiniWindowDock";
 import { activeWithMe, sidebarGroups } from "./sessions";
 import { ConnectSidebar, PreviewText } from "./sidebar/ConnectSidebar";
 import { connection, me, openMiniWindow, presenceChoice, queueName, queues, showOffer } from "./state";
-import { Workspace, workspaceId } from "./workspace/Workspace";
+import { Workspace } from "./workspace/Workspace";
 
 export { me } from "./state";
 
 const loadError = signal<ApiError | null>(null);
 const BASE_TITLE = "Agent · Switchboard";
 
-/** Finds out who is signed in (the signed out go to sign-in, customers to their page), then connects. */
-export async function loadAgent(): Promise<void> {
+/**
+ * Finds out who is signed in (the signed out go to sign-in, customers to their page), then
+ * connects. False when it sent the visitor elsewhere (nothing was started).
+ */
+export async function loadAgent(): Promise<boolean> {
   try {
     const user = await requireUser();
-    if (user === null) return;
+    if (user === null) return false;
     if (!isStaff(user)) {
-      location.assign(homeFor(user));
-      return;
+      navigate(homeFor(user), { replace: true });
+      return false;
     }
     const socket = new Connection({ me: user.id });
     socket.subscribe((frame, live) => {
@@ -62,23 +66,30 @@ export async function loadAgent(): Promise<void> {
   } catch (error) {
     loadError.value = asApiError(error);
   }
+  return true;
 }
 
-export function AgentApp() {
+/** The agent app; `workspace` is the conversation of `/agent/workspace/<id>`, null at `/agent`. */
+export function AgentApp({ workspace }: { workspace: string | null }) {
   const user = me.value;
   if (loadError.value !== null) return <PageLoadFailed message={loadError.value.message} />;
   if (user === null) return <LoadingPage label="Loading Switchboard…" />;
-  const workspace = workspaceId(location.pathname);
   return <SignedIn user={user} workspace={workspace} />;
 }
 
 function SignedIn({ user, workspace }: { user: User; workspace: string | null }) {
   const socket = connection.value;
+  const base = workspace === null ? BASE_TITLE : "Workspace · Switchboard";
 
-  useSignalEffect(() => {
-    const waiting = connection.value?.offers.value.size ?? 0;
-    document.title = titleWithCount(workspace === null ? BASE_TITLE : `Workspace · Switchboard`, waiting);
-  });
+  // Again when the route changes between home and workspace (the component stays mounted).
+  useEffect(
+    () =>
+      effect(() => {
+        const waiting = connection.value?.offers.value.size ?? 0;
+        document.title = titleWithCount(base, waiting);
+      }),
+    [base],
+  );
 
   useEffect(() => {
     const ask = () => askNotificationPermissionOnce();
@@ -179,7 +190,7 @@ function ContentPane({ user }: { user: User }) {
                   <span class="queue-card__name">{q.name}</span>
                   <span>
                     <strong>{waiting.length}</strong> waiting
-                    {waiting.length > 0 && <span class="muted"> · longest {clock((now.value - oldest) / 1000)}</span>}
+                    {waiting.length > 0 && <LongestWait since={oldest} />}
                   </span>
                   <span>
                     <strong>{active}</strong> active with you
@@ -192,6 +203,12 @@ function ContentPane({ user }: { user: User }) {
       </section>
     </main>
   );
+}
+
+/** How long the oldest offer has waited: the one part of the home view that follows the clock. */
+function LongestWait({ since }: { since: number }) {
+  const waited = useClockText((at) => clock((at - since) / 1000));
+  return <span class="muted"> · longest {waited}</span>;
 }
 
 function SessionTable({ sessions }: { sessions: Conversation[] }) {

@@ -30,3 +30,34 @@ export function safeNext(next: string | null): string | null {
 export function signInUrl(path: string): string {
   return `/?next=${encodeURIComponent(path)}`;
 }
+
+/** Goes to `url` on this site; `replace` swaps the current history entry instead of adding one. */
+export type Navigate = (url: string, options?: { replace?: boolean }) => void;
+
+/** Outside the app shell (e.g. in tests): a full page load. */
+const loadPage: Navigate = (url, options) => (options?.replace === true ? location.replace(url) : location.assign(url));
+
+let current: Navigate = loadPage;
+
+/**
+ * Goes to another page of the app: through the shell's router (no reload, the socket stays)
+ * once the shell has installed it with `setNavigate`, else by loading the page.
+ */
+export function navigate(url: string, options?: { replace?: boolean }): void {
+  current(url, options);
+}
+
+/** The shell installs its router here; the returned function puts the page load back. */
+export function setNavigate(to: Navigate): () => void {
+  current = to;
+  return () => {
+    if (current === to) current = loadPage;
+  };
+}
+
+/**
+ * The paths the app shell routes itself (links to them change the page without a reload).
+ * The sign-in page is left out on purpose: going there (e.g. "Sign in again" after a session
+ * ended) loads a fresh page, so nothing of the previous session survives in memory.
+ */
+export const SHELL_LINKS = /^\/(?:agent|support)(?:[/?#]|$)/;

@@ -1,6 +1,6 @@
 /** Signing in and out, and finding out who is signed in. */
 import { ApiError, requestJson, requestNoContent } from "./api";
-import { signInUrl } from "./nav";
+import { navigate, signInUrl } from "./nav";
 import { isSignInResponse, isUser, type User } from "./wire";
 
 /** The signed-in user; fails with an `ApiError` of status 401 when nobody is. */
@@ -25,14 +25,15 @@ export async function signOut(): Promise<void> {
 
 /**
  * For pages behind sign-in: the signed-in user, or null after sending the browser to the
- * sign-in page (which comes back here afterwards).
+ * sign-in page (which comes back here afterwards). The page that was asked for is replaced in
+ * the history, so Back from the sign-in page does not bounce into it again.
  */
 export async function requireUser(): Promise<User | null> {
   try {
     return await fetchMe();
   } catch (error) {
     if (error instanceof ApiError && error.status === 401) {
-      location.assign(signInUrl(location.pathname + location.search));
+      navigate(signInUrl(location.pathname + location.search), { replace: true });
       return null;
     }
     throw error;

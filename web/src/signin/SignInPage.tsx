@@ -1,6 +1,6 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
-import { homeFor, safeNext } from "../shared/nav";
+import { homeFor, navigate, safeNext } from "../shared/nav";
 import { asApiError, fetchMe, signIn } from "../shared/session";
 import type { User } from "../shared/wire";
 import { signInErrorText } from "./errorText";
@@ -8,7 +8,7 @@ import { signInErrorText } from "./errorText";
 /** Where to go once signed in: the `?next=` path when it is safe, else the user's home. */
 function goOnFor(user: User): void {
   const next = safeNext(new URLSearchParams(location.search).get("next"));
-  location.assign(next ?? homeFor(user));
+  navigate(next ?? homeFor(user), { replace: true });
 }
 
 /** The sign-in page: a centred card with the product name and the sign-in form. */

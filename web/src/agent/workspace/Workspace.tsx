@@ -1,22 +1,18 @@
 /**
  * The workspace (`/agent/workspace/<conversation>`): the agent's conversations on the left,
  * the selected one in full in the middle, and the tools on the right (Customer now; Record
- * and Knowledge Base join the same tab list later).
+ * and Knowledge Base join the same tab list later). The list's links go through the shell's
+ * router: switching conversations keeps the page and its one connection.
  */
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { exactTime, relativeTime, STATE_ICON, STATE_LABEL } from "../../shared/format";
-import { now } from "../../shared/now";
+import { useClockText } from "../../shared/now";
 import type { User } from "../../shared/wire";
 import { ConversationView } from "../conversation/ConversationView";
 import { SessionActions, StateBadge } from "../conversation/SessionActions";
 import { connection, queueName } from "../state";
 import { CustomerTool } from "./CustomerTool";
-
-export const workspaceId = (path: string): string | null => {
-  const match = /^\/agent\/workspace\/([^/]+)\/?$/.exec(path);
-  return match?.[1] === undefined ? null : decodeURIComponent(match[1]);
-};
 
 interface Tool {
   id: string;
@@ -54,7 +50,7 @@ export function Workspace({ user, id }: { user: User; id: string }) {
                 <span class="conversation-item__name">{c.customer?.display_name ?? "Conversation"}</span>
                 <span class="muted">
                   <span aria-hidden="true">{STATE_ICON[c.state]}</span> {STATE_LABEL[c.state]} ·{" "}
-                  <span title={exactTime(c.created_at)}>{relativeTime(c.created_at, now.value)}</span>
+                  <Since at={c.created_at} />
                   {(c.unread ?? 0) > 0 && ` · ${c.unread} unread`}
                 </span>
               </a>
@@ -78,7 +74,8 @@ export function Workspace({ user, id }: { user: User; id: string }) {
               </div>
               <SessionActions conversation={conversation} me={user.id} />
             </header>
-            <ConversationView conversation={conversation} user={user} visible={true} />
+            {/* Keyed: another conversation gets its own message field (draft, mode), not this one's. */}
+            <ConversationView key={conversation.id} conversation={conversation} user={user} visible={true} />
           </>
         )}
       </main>
@@ -107,3 +104,9 @@ export function Workspace({ user, id }: { user: User; id: string }) {
   );
 }
 
+
+/** "3 min ago" that follows the clock on its own (the list around it does not re-render each second). */
+function Since({ at }: { at: string }) {
+  const text = useClockText((time) => relativeTime(at, time));
+  return <span title={exactTime(at)}>{text}</span>;
+}

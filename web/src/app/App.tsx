@@ -1,0 +1,59 @@
+/**
+ * The app shell: one page for sign-in, the agent app, the workspace and the support page,
+ * routed in the browser (preact-iso). Each page is its own chunk, loaded when first shown, so
+ * a customer never downloads the agent app. A change of route keeps the document, and with
+ * it the agent app's one connection; the new page's title is set and its main heading takes
+ * focus, so screen-reader users learn that the page changed.
+ */
+import { ErrorBoundary, lazy, LocationProvider, Route, Router, useLocation } from "preact-iso";
+import { useEffect, useLayoutEffect } from "preact/hooks";
+import { SHELL_LINKS, setNavigate } from "../shared/nav";
+import { focusMainHeadingSoon } from "./focus";
+import { NotFound } from "./NotFound";
+import { titleFor } from "./routes";
+
+const SignIn = lazy(() => import("./pages/signin"));
+const Agent = lazy(() => import("./pages/agent"));
+const Support = lazy(() => import("./pages/support"));
+
+export function App() {
+  return (
+    <LocationProvider scope={SHELL_LINKS}>
+      <Shell />
+    </LocationProvider>
+  );
+}
+
+function Shell() {
+  const location = useLocation();
+
+  // Pages navigate through the router; addresses the shell does not route (the sign-in page
+  // among them, see SHELL_LINKS) load as a new document.
+  useEffect(
+    () =>
+      setNavigate((url, options) => {
+        if (SHELL_LINKS.test(url)) location.route(url, options?.replace === true);
+        else if (options?.replace === true) window.location.replace(url);
+        else window.location.assign(url);
+      }),
+    [location.route],
+  );
+
+  // Pages that know better (the agent app counts waiting chats) set their own later.
+  useLayoutEffect(() => {
+    const title = titleFor(location.path);
+    if (title !== null) document.title = title;
+  }, [location.path]);
+
+  return (
+    <ErrorBoundary>
+      <Router onRouteChange={() => focusMainHeadingSoon()}>
+        <Route path="/" component={SignIn} />
+        <Route path="/agent" component={Agent} />
+        <Route path="/agent/workspace/:id" component={Agent} />
+        <Route path="/support" component={Support} />
+        <Route default component={NotFound} />
+      </Router>
+    </ErrorBoundary>
+  );
+}
