@@ -36,7 +36,8 @@ options.diffed = (vnode: VNode) => {
   previousDiffed?.(vnode);
 };
 afterAll(() => {
-  options.diffed = previousDiffed;
+  if (previousDiffed === undefined) delete options.diffed;
+  else options.diffed = previousDiffed;
 });
 
 beforeEach(() => {
