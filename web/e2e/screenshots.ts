@@ -1,6 +1,7 @@
 /**
  * Saves pictures of the pages to e2e/artifacts/ for a person to look at:
- * sign-in (blank and after a wrong password), agent app and support page, on a desktop and a phone, light and dark;
+ * sign-in (blank and after a wrong password), agent app, support page and "page not found", on a desktop and a
+ * phone, light and dark;
  * then a support session played through (queue notification, mini window with comments, a work note,
  * the canned-message picker, the Transfer dialog, the icon rail, the workspace, the customer's chat,
  * inactivity warning and closed state, on a desktop and a phone) and the widget's demo page.
@@ -21,6 +22,10 @@ async function shoot(browser: Browser, baseUrl: string, device: keyof typeof vie
   const saved: string[] = [];
   const { context, page } = await newVisitor(browser, baseUrl, { viewport: viewports[device], colorScheme: theme });
   try {
+    await page.goto("/no-such-page");
+    await page.getByRole("heading", { name: "Page not found" }).waitFor();
+    saved.push(await screenshot(page, `not-found-${suffix}`));
+
     await page.goto("/");
     await page.getByRole("button", { name: "Sign in" }).waitFor();
     saved.push(await screenshot(page, `signin-${suffix}`));

@@ -6,15 +6,30 @@
  * focus, so screen-reader users learn that the page changed.
  */
 import { ErrorBoundary, lazy, LocationProvider, Route, Router, useLocation } from "preact-iso";
+import type { ComponentType } from "preact";
 import { useEffect, useLayoutEffect } from "preact/hooks";
 import { SHELL_LINKS, setNavigate } from "../shared/nav";
+import { PageLoadFailed } from "../shared/PageStatus";
 import { focusMainHeadingSoon } from "./focus";
 import { NotFound } from "./NotFound";
 import { titleFor } from "./routes";
 
-const SignIn = lazy(() => import("./pages/signin"));
-const Agent = lazy(() => import("./pages/agent"));
-const Support = lazy(() => import("./pages/support"));
+/**
+ * A page loaded when first shown. A chunk that cannot be fetched (offline, or the server was
+ * updated and the old file is gone) shows why, with Try again (a reload), instead of leaving
+ * the previous page on screen.
+ */
+function page<P>(load: () => Promise<{ default: ComponentType<P> }>) {
+  return lazy(() => load().then((module) => module.default, () => PageChunkFailed));
+}
+
+function PageChunkFailed() {
+  return <PageLoadFailed message="part of the app could not be downloaded. Check the connection." />;
+}
+
+const SignIn = page(() => import("./pages/signin"));
+const Agent = page(() => import("./pages/agent"));
+const Support = page(() => import("./pages/support"));
 
 export function App() {
   return (
