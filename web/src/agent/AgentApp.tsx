@@ -17,6 +17,8 @@ import { ConnectionBanner } from "../shared/Timeline";
 import { isQueueList, type Conversation, type User } from "../shared/wire";
 import { warnBeforeLeavingUnsent } from "../shared/unload";
 import { askNotificationPermissionOnce, beep, notifyDesktop, titleWithCount, unlockAudioOnFirstGesture } from "./alerts";
+import { attentionCount } from "./attention";
+import { AttentionLayer } from "./AttentionLayer";
 import { MiniWindowDock } from "./miniwindows/MiniWindowDock";
 import { activeWithMe, sidebarGroups } from "./sessions";
 import { ConnectSidebar, PreviewText } from "./sidebar/ConnectSidebar";
@@ -76,7 +78,7 @@ function SignedIn({ user, workspace }: { user: User; workspace: string | null })
   const socket = connection.value;
 
   useSignalEffect(() => {
-    const waiting = connection.value?.offers.value.size ?? 0;
+    const waiting = attentionCount(connection.value?.conversations.value.values() ?? [], connection.value?.offers.value.size ?? 0, user.id);
     document.title = titleWithCount(workspace === null ? BASE_TITLE : `Workspace · Switchboard`, waiting);
   });
 
@@ -92,6 +94,7 @@ function SignedIn({ user, workspace }: { user: User; workspace: string | null })
         <TopBar user={user} />
         <ConnectionBanner state={socket?.link.value ?? "connecting"} />
         <Workspace user={user} id={workspace} />
+        <AttentionLayer user={user} />
       </div>
     );
   }
@@ -104,6 +107,7 @@ function SignedIn({ user, workspace }: { user: User; workspace: string | null })
       <ContentPane user={user} />
       <ConnectSidebar user={user} />
       <MiniWindowDock user={user} />
+      <AttentionLayer user={user} />
     </div>
   );
 }

@@ -1,0 +1,29 @@
+/**
+ * The length of what is being typed, as the server counts it (code points): a counter near the
+ * limit and a clear "too long" message past it. Nothing is cut: a pasted log stays whole so the
+ * writer can shorten it.
+ */
+import { bodyProblem, lengthHint } from "./composer";
+
+/** The id to put in the field's `aria-describedby`. */
+export function lengthNoteId(field: string): string {
+  return `${field}-length`;
+}
+
+export function LengthNote({ id, text }: { id: string; text: string }) {
+  const problem = bodyProblem(text.trim());
+  if (problem !== null) {
+    return (
+      <p id={id} class="composer__problem" role="alert">
+        {problem}
+      </p>
+    );
+  }
+  const counter = lengthHint(text);
+  if (counter === null) return null;
+  return (
+    <p id={id} class="composer__count muted">
+      {counter}
+    </p>
+  );
+}
