@@ -1,6 +1,7 @@
 /** A conversation's last message for a list: work notes gold and labelled "Work note", comments with their author's first name. */
 import { firstName } from "./format";
 import type { Conversation } from "./wire";
+import "./preview.css";
 
 export function PreviewText({ conversation: c }: { conversation: Conversation }) {
   const p = c.preview;

@@ -1,7 +1,7 @@
 /** A conversation's state in words and an icon (never colour alone), wherever it is listed. */
 import { STATE_ICON, STATE_LABEL } from "./format";
 import type { ConversationState } from "./wire";
-import "./badges.css";
+import "./state-badge.css";
 
 export function StateBadge({ conversation }: { conversation: { state: ConversationState } }) {
   return (

@@ -14,6 +14,7 @@ import { LinkedText } from "./links";
 import { isRetryable, type Connection, type HistoryState, type PendingSend } from "./socket";
 import { pageVisible, readMarkDue } from "./visibility";
 import type { Entry, UserRef } from "./wire";
+import "./conversation.css";
 
 const NONE: never[] = [];
 /** Within this many pixels of the end, the log counts as scrolled to the bottom. */

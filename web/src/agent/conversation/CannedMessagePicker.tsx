@@ -10,6 +10,7 @@ import type { Canned, Conversation } from "../../shared/wire";
 import { cannedFor } from "../actions";
 import { connection } from "../state";
 import { fillPlaceholders, type PlaceholderValues } from "./placeholders";
+import "./canned-picker.css";
 
 interface Props {
   conversation: Conversation;

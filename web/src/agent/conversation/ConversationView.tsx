@@ -12,6 +12,7 @@ import type { Conversation, User } from "../../shared/wire";
 import { attending, focusedConversation, noteFocus, pageFocused } from "../attention";
 import { connection } from "../state";
 import { MessageField } from "./MessageField";
+import "./conversation-view.css";
 
 interface Props {
   conversation: Conversation;

@@ -14,6 +14,7 @@ import { userProfile } from "../actions";
 import { nextMode, workNoteAudience } from "../sessions";
 import { connection, drafts, focusRequest, queueName } from "../state";
 import { CannedMessagePicker } from "./CannedMessagePicker";
+import "./message-field.css";
 
 /** Whether the customer holds the ITIL role (and so reads work notes); null until known. */
 export function useCustomerItil(customerId: string | undefined): boolean | null {

@@ -11,6 +11,8 @@ import { LengthNote } from "../../shared/LengthNote";
 import { membersOf, transferSession } from "../actions";
 import { workNoteAudience } from "../sessions";
 import { useCustomerItil } from "./MessageField";
+import "../../shared/dialog.css";
+import "./transfer.css";
 
 const PRESENCE: Record<PresenceStatus, { icon: string; word: string }> = {
   available: { icon: "●", word: "Available" },

@@ -12,6 +12,7 @@ import { ConversationView } from "../conversation/ConversationView";
 import { SessionActions, StateBadge } from "../conversation/SessionActions";
 import { connection, queueName } from "../state";
 import { CustomerTool } from "./CustomerTool";
+import "./workspace.css";
 
 export const workspaceId = (path: string): string | null => {
   const match = /^\/agent\/workspace\/([^/]+)\/?$/.exec(path);
