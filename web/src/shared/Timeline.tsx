@@ -73,11 +73,16 @@ export function isAtBottom(element: { scrollHeight: number; scrollTop: number; c
   return element.scrollHeight - element.scrollTop - element.clientHeight <= BOTTOM_SLACK_PX;
 }
 
-/** The seq of the first of the newest `unread` entries written by others, or null. */
+/**
+ * The seq of the first of the newest `unread` entries written by others, or null; also null
+ * when nothing was read before it (a separator above everything separates nothing).
+ */
 export function firstUnreadSeq(entries: readonly Entry[], me: string, unread: number): number | null {
   if (unread <= 0) return null;
   const others = entries.filter((e) => e.kind !== "system" && e.author?.id !== me);
-  return others.at(-Math.min(unread, others.length))?.seq ?? null;
+  const first = others.at(-Math.min(unread, others.length));
+  if (first === undefined || first.seq === entries.find((e) => e.kind !== "system")?.seq) return null;
+  return first.seq;
 }
 
 function scrollToEnd(element: HTMLElement | null): void {

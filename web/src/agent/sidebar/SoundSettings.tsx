@@ -26,12 +26,14 @@ export function SoundSettings() {
         type="button"
         class="icon-button"
         aria-label="Sound settings"
-        title="Sound settings"
+        title={anyOn ? "Sound settings" : "Sound settings (all sounds off)"}
         aria-expanded={open.value}
         aria-controls="sound-settings-panel"
         onClick={() => (open.value = !open.value)}
       >
-        <span aria-hidden="true">{anyOn ? "🔔" : "🔕"}</span>
+        <span aria-hidden="true" class={anyOn ? "" : "sound-settings__off"}>
+          ♪
+        </span>
       </button>
       {open.value && (
         <fieldset
