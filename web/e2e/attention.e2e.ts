@@ -209,10 +209,16 @@ describe("the agent's attention", () => {
     await jump.waitFor();
     expect(await log.evaluate((element) => element.scrollTop), "the log did not move while the agent reads the history").toBe(0);
     await window.getByRole("separator", { name: "New messages" }).waitFor();
-    await screenshot(page, "attention-separator-and-jump");
+    await screenshot(page, "attention-jump-button");
+    expect(await window.getByText("3 unread").count(), "read only up to where the agent is").toBe(1);
     await jump.click();
     await jump.waitFor({ state: "detached" });
     expect(await log.evaluate((element) => element.scrollHeight - element.scrollTop - element.clientHeight), "the log is at the bottom").toBeLessThan(30);
+    // At the bottom of the focused log, the three are read; the separator still shows where they began.
+    await window.getByText("3 unread").waitFor({ state: "detached" });
+    const separator = window.getByRole("separator", { name: "New messages" });
+    expect(await separator.isVisible(), "the separator is in view above the new messages").toBe(true);
+    await screenshot(page, "attention-separator");
   });
 
   it("more_windows_than_fit_wait_in_a_more_menu_and_the_shortcuts_are_listed", async (test) => {

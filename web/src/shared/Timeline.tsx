@@ -149,6 +149,11 @@ export function Timeline(props: TimelineProps) {
     }
   }, [newestSeq, oldestSeq, pending.length, typing.length]);
 
+  // The separator itself takes room: a log at the bottom stays there when it appears or goes.
+  useLayoutEffect(() => {
+    if (atBottom.current) scrollToEnd(log.current);
+  }, [separator.value]);
+
   function loadEarlier() {
     const element = log.current;
     if (element !== null) beforeEarlier.current = { height: element.scrollHeight, top: element.scrollTop };
