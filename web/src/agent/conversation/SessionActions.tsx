@@ -49,8 +49,11 @@ export function SessionActions({ conversation, me, onNewWindow }: Props) {
           describeError={(failure) => asApiError(failure).message}
           onClose={() => {
             confirming.value = false;
-            // Back where the agent was; once ended, the button is disabled and the window stays.
-            if (endButton.current !== null && !endButton.current.disabled) endButton.current.focus();
+            // Back where the agent was; once ended (the button disabled), to the conversation's log.
+            const button = endButton.current;
+            if (button === null) return;
+            if (!button.disabled) button.focus();
+            else button.closest("section, main")?.querySelector<HTMLElement>('[role="log"]')?.focus();
           }}
         >
           <p>{customer} sees that the chat has ended and can no longer write in it.</p>

@@ -12,7 +12,7 @@ import { sidebarGroups } from "../sessions";
 import { ShortcutsButton } from "../shortcuts/ShortcutsDialog";
 import { connection, openMiniWindow, queueName, queues, sidebarCollapsed } from "../state";
 import { OfferAnnouncer } from "./OfferAnnouncer";
-import { QUEUE_HEADING_ID, QueueNotification } from "./QueueNotification";
+import { OfferList, QUEUE_HEADING_ID } from "./QueueNotification";
 import { SoundSettings } from "./SoundSettings";
 import "./sidebar.css";
 
@@ -106,15 +106,7 @@ export function ConnectSidebar({ user }: { user: User }) {
               {note.customer}: {note.by === null ? "left the queue" : `taken by ${note.by.display_name}`}
             </p>
           ))}
-          {offers.length === 0 ? (
-            <p class="muted sidebar-group__empty">No one is waiting.</p>
-          ) : (
-            <div class="sidebar-group__list">
-              {offers.map((offer) => (
-                <QueueNotification key={offer.id} offer={offer} />
-              ))}
-            </div>
-          )}
+          <OfferList offers={offers} />
         </section>
         <ConversationGroup title="My sessions" id="sidebar-mine" items={mine} empty="No sessions yet." me={user.id} />
         {closed.length > 0 && <ConversationGroup title="Recently closed" id="sidebar-closed" items={closed} empty="" me={user.id} />}

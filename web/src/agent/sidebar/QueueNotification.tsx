@@ -1,10 +1,6 @@
-/**
- * A new session waiting in one of the agent's queues: who, what, how long, and Accept. When it
- * goes away (a colleague took it, the customer left, or Accept failed because of that) while
- * focus was in it, focus moves to the next waiting session's Accept, else to the queue's heading.
- */
+/** New sessions waiting in the agent's queues: who, what, how long, and Accept. */
 import { useSignal } from "@preact/signals";
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
 import { clock } from "../../shared/format";
 import { now } from "../../shared/now";
 import { asApiError } from "../../shared/session";
@@ -15,12 +11,44 @@ import { acceptRequest, offerFocusRequest, openMiniWindow } from "../state";
 /** The heading of the queue notifications: focus lands there when the last one goes away. */
 export const QUEUE_HEADING_ID = "sidebar-queue";
 
-/** Focus the Accept of another waiting session than `gone`, else the queue heading. */
-function focusAfterOffer(gone: string): void {
-  setTimeout(() => {
-    const next = Array.from(document.querySelectorAll<HTMLElement>("[data-offer-accept]")).find((b) => b.dataset.offerAccept !== gone);
+/**
+ * The waiting sessions, oldest first. When the one holding the focus goes away (a colleague took
+ * it, the customer left, or Accept failed because of that), focus moves to the next waiting
+ * session's Accept, else to the queue's heading: never to <body>.
+ */
+export function OfferList({ offers }: { offers: readonly Conversation[] }) {
+  const focusedOffer = useRef<string | null>(null);
+  const ids = offers.map((o) => o.id).join(",");
+
+  useLayoutEffect(() => {
+    const gone = focusedOffer.current;
+    if (gone === null || offers.some((o) => o.id === gone)) return;
+    focusedOffer.current = null;
+    const active = document.activeElement;
+    if (active !== null && active !== document.body) return;
+    const next = document.querySelector<HTMLElement>("[data-offer-accept]");
     (next ?? document.getElementById(QUEUE_HEADING_ID))?.focus();
-  }, 0);
+  }, [ids]);
+
+  if (offers.length === 0) return <p class="muted sidebar-group__empty">No one is waiting.</p>;
+  return (
+    <div
+      class="sidebar-group__list"
+      onFocusIn={(event) => {
+        const holder = (event.target as Element).closest("[data-offer]");
+        focusedOffer.current = holder?.getAttribute("data-offer") ?? null;
+      }}
+      onFocusOut={(event) => {
+        // Removing the focused element may report no new target: keep the note for the check above.
+        const next = event.relatedTarget;
+        if (next instanceof Node && !event.currentTarget.contains(next)) focusedOffer.current = null;
+      }}
+    >
+      {offers.map((offer) => (
+        <QueueNotification key={offer.id} offer={offer} />
+      ))}
+    </div>
+  );
 }
 
 export function QueueNotification({ offer }: { offer: Conversation }) {
@@ -30,8 +58,6 @@ export function QueueNotification({ offer }: { offer: Conversation }) {
   const waited = (now.value - Date.parse(offer.created_at)) / 1000;
   const titleId = `offer-${offer.id}`;
   const button = useRef<HTMLButtonElement>(null);
-  const article = useRef<HTMLElement>(null);
-  const accepted = useRef(false);
 
   // A click on this session's desktop notification lands here.
   useEffect(() => {
@@ -50,21 +76,12 @@ export function QueueNotification({ offer }: { offer: Conversation }) {
     void accept();
   }, [acceptRequest.value, offer.id]);
 
-  // Removed while focus was inside: never leave it on <body>. (Accepted: the new window's field takes it.)
-  useEffect(() => {
-    const element = article.current;
-    return () => {
-      if (!accepted.current && element !== null && element.contains(document.activeElement)) focusAfterOffer(offer.id);
-    };
-  }, [offer.id]);
-
   async function accept() {
     if (busy.value) return;
     busy.value = true;
     error.value = null;
     try {
       const conversation = await acceptSession(offer.id);
-      accepted.current = true;
       openMiniWindow(conversation.id, true);
     } catch (failure) {
       error.value = asApiError(failure).message;
@@ -73,7 +90,7 @@ export function QueueNotification({ offer }: { offer: Conversation }) {
   }
 
   return (
-    <article ref={article} class="queue-notification" aria-labelledby={titleId}>
+    <article class="queue-notification" aria-labelledby={titleId} data-offer={offer.id}>
       <div class="queue-notification__head">
         <h3 id={titleId} class="queue-notification__name">
           {name}
