@@ -64,7 +64,8 @@ export function ConfirmDialog({ title, children, confirm, onConfirm, onClose, de
           <button ref={cancel} type="button" class="button button--quiet" onClick={() => (dialog.current?.open === true && typeof dialog.current.close === "function" ? dialog.current.close() : onClose())}>
             Cancel
           </button>
-          <button type="button" class="button button--danger" disabled={busy.value} onClick={() => void run()}>
+          {/* Not disabled while busy: a disabled button drops the focus to <body>. */}
+          <button type="button" class="button button--danger" aria-disabled={busy.value} onClick={() => void run()}>
             {busy.value ? "…" : confirm}
           </button>
         </div>
