@@ -83,7 +83,7 @@ describe("Timeline", () => {
     expect(element.scrollTop, "new entries do not pull the reader away").toBe(0);
     const jump = screen.getByRole("button", { name: "Jump to latest (3 new)" });
     const separator = screen.getByRole("separator", { name: "New messages" });
-    expect(separator.nextElementSibling?.textContent, "the separator sits above the first new message").toContain("Line 11");
+    expect(separator.nextElementSibling?.querySelector("li")?.textContent, "the separator sits above the first new message").toContain("Line 11");
 
     fireEvent.click(jump);
     expect(distanceFromBottom(element), "the jump goes to the newest entry").toBe(0);
@@ -94,13 +94,13 @@ describe("Timeline", () => {
   it("marks_where_new_messages_begin_when_they_arrive_while_the_reader_is_elsewhere", () => {
     const view = render(<Timeline {...props(lines(1, 3), { attending: false })} />);
     view.rerender(<Timeline {...props(lines(1, 5), { attending: false })} />);
-    expect(screen.getByRole("separator", { name: "New messages" }).nextElementSibling?.textContent, "separator above Line 4").toContain("Line 4");
+    expect(screen.getByRole("separator", { name: "New messages" }).nextElementSibling?.querySelector("li")?.textContent, "separator above Line 4").toContain("Line 4");
     expect(distanceFromBottom(log()), "still pinned: it was at the bottom").toBe(0);
   });
 
   it("puts_the_separator_above_what_was_unread_when_opened_but_not_above_everything", () => {
     render(<Timeline {...props([...lines(1, 3, ALICE), ...lines(4, 6)], { unreadAtOpen: 2 })} />);
-    expect(screen.getByRole("separator", { name: "New messages" }).nextElementSibling?.textContent).toContain("Line 5");
+    expect(screen.getByRole("separator", { name: "New messages" }).nextElementSibling?.querySelector("li")?.textContent).toContain("Line 5");
     cleanup();
     render(<Timeline {...props(lines(1, 2), { unreadAtOpen: 2 })} />);
     expect(screen.queryByRole("separator", { name: "New messages" }), "all unread: nothing to separate").toBeNull();

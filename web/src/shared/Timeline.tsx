@@ -8,6 +8,7 @@
  * at the top prepends older entries without moving what the reader is looking at.
  */
 import { useSignal } from "@preact/signals";
+import { Fragment } from "preact";
 import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
 import { dayKey, dayLabel, exactTime, initials } from "./format";
 import { LinkedText } from "./links";
@@ -61,6 +62,30 @@ export interface TimelineProps {
   onAtBottomChange?: (atBottom: boolean) => void;
   /** The time the day separators are relative to ("Today"); the current time when absent. */
   now?: number;
+}
+
+/** A run of entries of one day, after a day separator (`day`: an entry's time) and/or the "New messages" one. */
+interface EntryRun {
+  key: string;
+  day: string | null;
+  unread: boolean;
+  entries: Entry[];
+}
+
+/** Splits the entries where the day changes and where the unread ones begin (`separator`: its seq). */
+export function groupEntries(entries: readonly Entry[], separator: number | null): EntryRun[] {
+  const runs: EntryRun[] = [];
+  let previousDay = "";
+  for (const entry of entries) {
+    const day = dayKey(entry.at);
+    const newDay = day !== previousDay && day !== "";
+    const unread = entry.seq === separator;
+    previousDay = day === "" ? previousDay : day;
+    const current = runs.at(-1);
+    if (current === undefined || newDay || unread) runs.push({ key: `run-${entry.seq}`, day: newDay ? entry.at : null, unread, entries: [entry] });
+    else current.entries.push(entry);
+  }
+  return runs;
 }
 
 function time(at: string): string {
@@ -167,7 +192,36 @@ export function Timeline(props: TimelineProps) {
   }
 
   const now = props.now ?? Date.now();
-  let previousDay = "";
+  const groups = groupEntries(entries, separator.value);
+  const pendingItems = pending.map((p) => (
+    <li key={p.client_id} class={`entry entry--mine entry--pending ${p.kind === "work_note" ? "entry--work-note" : "entry--comment"}`}>
+      {p.kind === "work_note" && <span class="entry__label">Work note</span>}
+      <p class="entry__body">{p.body}</p>
+      <span class="entry__meta">
+        {p.error !== null ? (
+          <span class="entry__error">
+            Not sent: {p.error}{" "}
+            {onRetry !== undefined && isRetryable(p) && (
+              <>
+                <button type="button" class="link-button" onClick={() => onRetry(p.client_id)}>
+                  Retry
+                </button>{" "}
+              </>
+            )}
+            {onDiscard !== undefined && (
+              <button type="button" class="link-button" onClick={() => onDiscard(p.client_id)}>
+                Discard
+              </button>
+            )}
+          </span>
+        ) : online ? (
+          "Sending…"
+        ) : (
+          "Waiting for the connection…"
+        )}
+      </span>
+    </li>
+  ));
   return (
     <div class="timeline-frame">
       <div ref={log} class="timeline" role="log" aria-label={label} tabIndex={0} onScroll={(event) => setAtBottom(isAtBottom(event.currentTarget))}>
@@ -178,55 +232,30 @@ export function Timeline(props: TimelineProps) {
             </button>
           </div>
         )}
-        <ol class="timeline__list">
-          {entries.map((entry) => {
-            const day = dayKey(entry.at);
-            const newDay = day !== previousDay && day !== "";
-            previousDay = day;
-            return [
-              newDay && (
-                <li key={`day-${day}`} class="timeline__day" role="separator" aria-label={dayLabel(entry.at, now)}>
-                  <span>{dayLabel(entry.at, now)}</span>
-                </li>
-              ),
-              separator.value === entry.seq && (
-                <li key="unread" class="timeline__unread" role="separator" aria-label="New messages">
+        {/* One list per run of entries: the day and "New messages" separators stand between lists, not inside one. */}
+        <div class="timeline__runs">
+          {groups.map((group, i) => (
+            <Fragment key={group.key}>
+              {group.day !== null && (
+                <div class="timeline__day" role="separator" aria-label={dayLabel(group.day, now)}>
+                  <span>{dayLabel(group.day, now)}</span>
+                </div>
+              )}
+              {group.unread && (
+                <div class="timeline__unread" role="separator" aria-label="New messages">
                   <span>New messages</span>
-                </li>
-              ),
-              <EntryItem key={entry.seq} entry={entry} mine={entry.author?.id === me} avatars={avatars} />,
-            ];
-          })}
-          {pending.map((p) => (
-            <li key={p.client_id} class={`entry entry--mine entry--pending ${p.kind === "work_note" ? "entry--work-note" : "entry--comment"}`}>
-              {p.kind === "work_note" && <span class="entry__label">Work note</span>}
-              <p class="entry__body">{p.body}</p>
-              <span class="entry__meta">
-                {p.error !== null ? (
-                  <span class="entry__error">
-                    Not sent: {p.error}{" "}
-                    {onRetry !== undefined && isRetryable(p) && (
-                      <>
-                        <button type="button" class="link-button" onClick={() => onRetry(p.client_id)}>
-                          Retry
-                        </button>{" "}
-                      </>
-                    )}
-                    {onDiscard !== undefined && (
-                      <button type="button" class="link-button" onClick={() => onDiscard(p.client_id)}>
-                        Discard
-                      </button>
-                    )}
-                  </span>
-                ) : online ? (
-                  "Sending…"
-                ) : (
-                  "Waiting for the connection…"
-                )}
-              </span>
-            </li>
+                </div>
+              )}
+              <ol class="timeline__list">
+                {group.entries.map((entry) => (
+                  <EntryItem key={entry.seq} entry={entry} mine={entry.author?.id === me} avatars={avatars} />
+                ))}
+                {i === groups.length - 1 && pendingItems}
+              </ol>
+            </Fragment>
           ))}
-        </ol>
+          {groups.length === 0 && pendingItems.length > 0 && <ol class="timeline__list">{pendingItems}</ol>}
+        </div>
         {typing.length > 0 && (
           <p class="timeline__typing" role="status">
             {typing.map((u) => u.display_name).join(", ")} {typing.length === 1 ? "is" : "are"} typing…
