@@ -168,6 +168,11 @@ describe("the agent's attention", () => {
     await commentField(open.carol.window).click();
     await open.carol.window.getByText("1 unread").waitFor({ state: "detached" });
     await expect.poll(() => page.title(), { message: "read: the title has no count" }).toBe("Agent · Switchboard");
+
+    // Closing a window hands the focus to its neighbour's field, never to <body>.
+    await open.erin.window.getByRole("button", { name: `Close ${NAMES.erin}` }).click();
+    await open.erin.window.waitFor({ state: "detached" });
+    await expect.poll(() => isFocused(commentField(open.ivan.window)), { message: "focus in Ivan's field after closing Erin's window" }).toBe(true);
   });
 
   it("a_reload_keeps_the_draft_the_work_note_mode_and_the_windows", async (test) => {

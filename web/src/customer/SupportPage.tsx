@@ -14,7 +14,7 @@ import { SignOutButton } from "../shared/SignOutButton";
 import { bodyProblem, enterSends, TypingThrottle } from "../shared/composer";
 import { Composer as MessageComposer } from "../shared/Composer";
 import { ConfirmDialog } from "../shared/ConfirmDialog";
-import { LengthNote } from "../shared/LengthNote";
+import { LengthNote, lengthNoteShown } from "../shared/LengthNote";
 import { Connection, newClientId } from "../shared/socket";
 import { warnBeforeLeavingUnsent } from "../shared/unload";
 import { ConnectionBanner, Timeline, useConversationFeed } from "../shared/Timeline";
@@ -159,7 +159,7 @@ function StartChat({ queue }: { queue: Queue | null }) {
               class="start-chat__message"
               rows={4}
               required
-              aria-describedby="first-message-length"
+              aria-describedby={lengthNoteShown(message.value) ? "first-message-length" : undefined}
               placeholder="For example: my VPN drops every few minutes since this morning."
               value={message.value}
               onInput={(event) => (message.value = event.currentTarget.value)}

@@ -5,7 +5,7 @@
  */
 import type { ComponentChildren, Ref } from "preact";
 import { bodyProblem, enterSends } from "./composer";
-import { LengthNote, lengthNoteId } from "./LengthNote";
+import { LengthNote, lengthNoteId, lengthNoteShown } from "./LengthNote";
 import "./composer.css";
 
 export interface ComposerProps {
@@ -49,7 +49,7 @@ export function Composer(props: ComposerProps) {
           class={`composer__input${workNote ? " composer__input--work-note" : ""}`}
           rows={2}
           aria-label={label}
-          aria-describedby={`${hint === undefined ? "" : hintId} ${noteId}`.trim()}
+          aria-describedby={`${hint === undefined ? "" : hintId} ${lengthNoteShown(text) ? noteId : ""}`.trim() || undefined}
           aria-invalid={bodyProblem(body) !== null}
           placeholder={placeholder}
           value={text}

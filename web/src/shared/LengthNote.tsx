@@ -10,6 +10,11 @@ export function lengthNoteId(field: string): string {
   return `${field}-length`;
 }
 
+/** Whether the note shows anything for `text` (a field names it in aria-describedby only then). */
+export function lengthNoteShown(text: string): boolean {
+  return bodyProblem(text.trim()) !== null || lengthHint(text) !== null;
+}
+
 export function LengthNote({ id, text }: { id: string; text: string }) {
   const problem = bodyProblem(text.trim());
   if (problem !== null) {

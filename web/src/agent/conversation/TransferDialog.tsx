@@ -7,7 +7,7 @@ import { useEffect, useRef } from "preact/hooks";
 import { asApiError } from "../../shared/session";
 import type { Conversation, Member, PresenceStatus } from "../../shared/wire";
 import { bodyProblem } from "../../shared/composer";
-import { LengthNote } from "../../shared/LengthNote";
+import { LengthNote, lengthNoteShown } from "../../shared/LengthNote";
 import { membersOf, transferSession } from "../actions";
 import { workNoteAudience } from "../sessions";
 import { useCustomerItil } from "./MessageField";
@@ -108,7 +108,7 @@ export function TransferDialog({ conversation, me, onClose }: Props) {
             id={`transfer-note-${conversation.id}`}
             class="dialog__note"
             rows={3}
-            aria-describedby={`transfer-note-${conversation.id}-length`}
+            aria-describedby={lengthNoteShown(note.value) ? `transfer-note-${conversation.id}-length` : undefined}
             value={note.value}
             onInput={(e) => (note.value = e.currentTarget.value)}
           />
