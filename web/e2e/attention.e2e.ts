@@ -261,6 +261,34 @@ describe("the agent's attention", () => {
     }
   });
 
+  it("the_agents_end_asks_first_and_a_too_long_message_is_named_not_cut", async (test) => {
+    keepScreenshotOnFailure(test);
+    const page = await openAgentApp();
+    await startChat(test, "carol", "The Wi-Fi in the lobby is down.");
+    const window = await accept(page, "carol", "The Wi-Fi in the lobby is down.");
+    const field = commentField(window);
+    await field.fill(`${"A long pasted log line. ".repeat(417)}end`);
+    const alert = window.getByRole("alert");
+    await alert.getByText(/^Too long: at most 10,000 characters \(this one has 10,0\d\d\)\.$/).waitFor();
+    expect((await field.inputValue()).endsWith("end"), "nothing was cut").toBe(true);
+    expect(await window.getByRole("button", { name: "Send" }).isDisabled(), "Send waits for a shorter text").toBe(true);
+    await screenshot(page, "attention-too-long");
+    await field.fill("");
+
+    const end = window.getByRole("button", { name: "End", exact: true });
+    await end.click();
+    const dialog = page.getByRole("dialog", { name: `End the chat with ${NAMES.carol}?` });
+    await dialog.waitFor();
+    await screenshot(page, "attention-agent-end-confirmation");
+    await dialog.getByRole("button", { name: "Cancel" }).click();
+    await dialog.waitFor({ state: "detached" });
+    expect(await isFocused(end), "Cancel: focus back on End").toBe(true);
+    await end.click();
+    await dialog.getByRole("button", { name: "End chat" }).click();
+    await window.getByText("This session is closed.").waitFor();
+    await expect.poll(() => isFocused(window.getByRole("log")), { message: "ended: focus on the conversation's log, not <body>" }).toBe(true);
+  });
+
   it("the_customers_end_asks_first", async (test) => {
     keepScreenshotOnFailure(test);
     const carol = await newVisitor(browser, baseUrl, { viewport: { width: 900, height: 800 } });

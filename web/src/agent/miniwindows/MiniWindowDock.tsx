@@ -115,7 +115,14 @@ function MoreWindows({ hidden }: { hidden: readonly MiniWindowState[] }) {
   }
 
   return (
-    <div class="mini-more">
+    <div
+      class="mini-more"
+      onFocusOut={(event) => {
+        // Focus went elsewhere (a click outside, Tab away): the menu closes without taking it back.
+        const next = event.relatedTarget;
+        if (next instanceof Node && !event.currentTarget.contains(next)) open.value = false;
+      }}
+    >
       {open.value && (
         <ul ref={menu} class="mini-more__menu" role="menu" aria-label="More chats" onKeyDown={onKeyDown}>
           {hidden.map((w) => {

@@ -20,7 +20,13 @@ export function SoundSettings() {
   }, [open.value]);
 
   return (
-    <div class="sound-settings">
+    <div
+      class="sound-settings"
+      onFocusOut={(event) => {
+        const next = event.relatedTarget;
+        if (next instanceof Node && !event.currentTarget.contains(next)) open.value = false;
+      }}
+    >
       <button
         ref={button}
         type="button"
