@@ -261,6 +261,33 @@ describe("the agent's attention", () => {
     }
   });
 
+  it("shortcuts_accept_the_oldest_offer_and_go_to_the_next_unread_chat", async (test) => {
+    keepScreenshotOnFailure(test);
+    const page = await openAgentApp();
+    const carols = await startChat(test, "carol", "Teams keeps crashing.");
+    await sidebar(page).getByRole("button", { name: `Accept ${NAMES.carol}`, exact: true }).waitFor();
+    await startChat(test, "ivan", "My badge does not open the door.");
+    await sidebar(page).getByRole("button", { name: `Accept ${NAMES.ivan}`, exact: true }).waitFor();
+
+    await page.keyboard.press("Alt+Shift+KeyO");
+    const carolsWindow = miniWindow(page, "carol");
+    await commentField(carolsWindow).waitFor();
+    expect(await isFocused(commentField(carolsWindow)), "the oldest offer (Carol's) is accepted and its field focused").toBe(true);
+    expect(await sidebar(page).getByRole("button", { name: `Accept ${NAMES.ivan}`, exact: true }).count(), "Ivan still waits").toBe(1);
+    await page.keyboard.press("Alt+Shift+KeyO");
+    const ivansWindow = miniWindow(page, "ivan");
+    await commentField(ivansWindow).waitFor();
+
+    await customerWrites("carol", carols, "It crashed again just now.");
+    await carolsWindow.getByText("1 unread").waitFor();
+    await page.keyboard.press("Alt+Shift+KeyU");
+    await expect.poll(() => isFocused(commentField(carolsWindow)), { message: "next unread: Carol's field" }).toBe(true);
+    await carolsWindow.getByText("1 unread").waitFor({ state: "detached" });
+    await page.keyboard.press("Alt+Shift+KeyJ");
+    await expect.poll(() => isFocused(commentField(ivansWindow)), { message: "next chat: Ivan's field" }).toBe(true);
+    expect(await commentField(ivansWindow).inputValue(), "the shortcut typed nothing").toBe("");
+  });
+
   it("the_agents_end_asks_first_and_a_too_long_message_is_named_not_cut", async (test) => {
     keepScreenshotOnFailure(test);
     const page = await openAgentApp();

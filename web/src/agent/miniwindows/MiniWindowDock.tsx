@@ -56,7 +56,9 @@ function focusAfterClose(closed: string, neighbours: readonly MiniWindowState[])
 }
 
 export function MiniWindowDock({ user }: { user: User }) {
-  const windows = miniWindows.value;
+  // Windows brought back by a reload wait for their conversation to arrive before taking room.
+  const known = connection.value?.conversations.value;
+  const windows = miniWindows.value.filter((w) => known?.has(w.id) === true);
   const capacity = windowsThatFit(dockWidth(useViewportWidth(), sidebarCollapsed.value), windows.length);
   useEffect(() => {
     dockCapacity.value = capacity;
