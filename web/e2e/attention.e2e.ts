@@ -316,7 +316,7 @@ describe("the agent's attention", () => {
     await expect.poll(() => isFocused(window.getByRole("log")), { message: "ended: focus on the conversation's log, not <body>" }).toBe(true);
   });
 
-  it("the_customers_end_asks_first", async (test) => {
+  it("the_customers_end_asks_first_and_their_draft_survives_a_reload", async (test) => {
     keepScreenshotOnFailure(test);
     const carol = await newVisitor(browser, baseUrl, { viewport: { width: 900, height: 800 } });
     try {
@@ -325,6 +325,11 @@ describe("the agent's attention", () => {
       const page = carol.page;
       await page.goto("/support");
       await page.getByRole("log").getByText("My screen flickers.").waitFor();
+      // What the customer typed survives a reload too.
+      await page.getByRole("textbox", { name: "Message" }).fill("It started after the update");
+      await page.reload();
+      await page.getByRole("log").getByText("My screen flickers.").waitFor();
+      expect(await page.getByRole("textbox", { name: "Message" }).inputValue(), "the customer's draft is back").toBe("It started after the update");
       await page.getByRole("button", { name: "Leave the queue" }).click();
       const dialog = page.getByRole("dialog", { name: "Leave the queue?" });
       await dialog.waitFor();

@@ -17,6 +17,7 @@ import { ConfirmDialog } from "../shared/ConfirmDialog";
 import { LengthNote, lengthNoteShown } from "../shared/LengthNote";
 import { Connection, newClientId } from "../shared/socket";
 import { warnBeforeLeavingUnsent } from "../shared/unload";
+import { useStoredText } from "../shared/storedText";
 import { ConnectionBanner, Timeline, useConversationFeed } from "../shared/Timeline";
 import { isConversation, isQueue, isQueueList, type Conversation, type Entry, type Queue, type User } from "../shared/wire";
 import { chooseQueue, countdownLeft, openChat, pendingWarning } from "./chat";
@@ -80,7 +81,7 @@ export function SupportPage() {
         {id === undefined ? (
           <LoadingPage label="Connecting…" />
         ) : conversation === undefined || loaded.queue === null ? (
-          <StartChat queue={loaded.queue} />
+          <StartChat queue={loaded.queue} user={loaded.user} />
         ) : (
           <Chat conversation={conversation} queue={loaded.queue} user={loaded.user} />
         )}
@@ -101,8 +102,13 @@ function SupportHeader({ title, user }: { title: string; user: User }) {
   );
 }
 
-function StartChat({ queue }: { queue: Queue | null }) {
-  const message = useSignal("");
+/** Where the tab keeps what the customer typed and has not sent (see useStoredText). */
+function draftKey(user: string, what: string): string {
+  return `switchboard.support.${user}.${what}`;
+}
+
+function StartChat({ queue, user }: { queue: Queue | null; user: User }) {
+  const message = useStoredText(draftKey(user.id, "first-message"));
   const busy = useSignal(false);
   const error = useSignal<string | null>(null);
   const field = useRef<HTMLTextAreaElement>(null);
@@ -197,7 +203,7 @@ function Chat({ conversation, queue, user }: { conversation: Conversation; queue
         history={history}
         onLoadEarlier={() => void socket?.loadEarlier(conversation.id)}
       />
-      {conversation.state === "closed" ? <ClosedPanel conversation={conversation} /> : <Composer conversation={conversation} />}
+      {conversation.state === "closed" ? <ClosedPanel conversation={conversation} /> : <Composer conversation={conversation} user={user} />}
     </section>
   );
 }
@@ -321,8 +327,8 @@ function ClosedPanel({ conversation }: { conversation: Conversation }) {
   );
 }
 
-function Composer({ conversation }: { conversation: Conversation }) {
-  const text = useSignal("");
+function Composer({ conversation, user }: { conversation: Conversation; user: User }) {
+  const text = useStoredText(draftKey(user.id, `draft.${conversation.id}`));
   const typing = useMemo(() => new TypingThrottle((active) => connection.value?.setTyping(conversation.id, active, "comment")), [conversation.id]);
 
   return (
