@@ -99,6 +99,9 @@ const mySessions = (page: Page): Locator => sidebar(page).getByRole("region", { 
 async function openAgentApp(): Promise<Page> {
   const page = alice.page;
   await page.goto("/agent");
+  // Mini windows survive a reload in the same tab: start without those of an earlier test.
+  await page.evaluate(() => sessionStorage.clear());
+  await page.reload();
   const expand = sidebar(page).getByRole("button", { name: "Expand sidebar" });
   if (await expand.isVisible()) await expand.click();
   await sidebar(page).getByRole("button", { name: "Collapse sidebar" }).waitFor();

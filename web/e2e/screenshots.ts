@@ -143,6 +143,7 @@ async function session(browser: Browser, baseUrl: string, theme: "light" | "dark
     await carol.page.setViewportSize(viewports.desktop);
     saved.push(await screenshot(carol.page, `support-warning-desktop${suffix}`));
     await workspace.getByRole("button", { name: "End", exact: true }).click();
+    await workspace.getByRole("dialog", { name: /^End the chat with/ }).getByRole("button", { name: "End chat" }).click();
     await carol.page.getByRole("button", { name: "Start a new chat" }).waitFor();
     saved.push(await screenshot(carol.page, `support-closed-desktop${suffix}`));
     await setTimers(baseUrl, queue, 120, 60);

@@ -18,6 +18,8 @@ import { ConnectionBanner } from "../shared/Timeline";
 import { isQueueList, type Conversation, type User } from "../shared/wire";
 import { warnBeforeLeavingUnsent } from "../shared/unload";
 import { askNotificationPermissionOnce, beep, notifyDesktop, titleWithCount, unlockAudioOnFirstGesture } from "./alerts";
+import { attentionCount } from "./attention";
+import { AttentionLayer } from "./AttentionLayer";
 import { MiniWindowDock } from "./miniwindows/MiniWindowDock";
 import { activeWithMe, sidebarGroups } from "./sessions";
 import { ConnectSidebar, PreviewText } from "./sidebar/ConnectSidebar";
@@ -85,10 +87,10 @@ function SignedIn({ user, workspace }: { user: User; workspace: string | null })
   useEffect(
     () =>
       effect(() => {
-        const waiting = connection.value?.offers.value.size ?? 0;
-        document.title = titleWithCount(base, waiting);
+        const count = attentionCount(connection.value?.conversations.value.values() ?? [], connection.value?.offers.value.size ?? 0, user.id);
+        document.title = titleWithCount(base, count);
       }),
-    [base],
+    [base, user.id],
   );
 
   useEffect(() => {
@@ -103,6 +105,7 @@ function SignedIn({ user, workspace }: { user: User; workspace: string | null })
         <TopBar user={user} />
         <ConnectionBanner state={socket?.link.value ?? "connecting"} />
         <Workspace user={user} id={workspace} />
+        <AttentionLayer user={user} />
       </div>
     );
   }
@@ -115,6 +118,7 @@ function SignedIn({ user, workspace }: { user: User; workspace: string | null })
       <ContentPane user={user} />
       <ConnectSidebar user={user} />
       <MiniWindowDock user={user} />
+      <AttentionLayer user={user} />
     </div>
   );
 }

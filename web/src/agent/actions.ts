@@ -1,7 +1,6 @@
-/** What the agent does over HTTP: Accept, End, Transfer, canned messages, lookups. */
+/** What the agent does over HTTP: Accept, End, Transfer, the canned messages' list, lookups. */
 import { requestJson } from "../shared/api";
-import { newClientId } from "../shared/socket";
-import { isCannedList, isConversation, isConversationList, isEntry, isMemberList, isUser, type Canned, type Conversation, type Member, type User } from "../shared/wire";
+import { isCannedList, isConversation, isConversationList, isMemberList, isUser, type Canned, type Conversation, type Member, type User } from "../shared/wire";
 import { connection } from "./state";
 
 function adopt(conversation: Conversation): Conversation {
@@ -32,13 +31,6 @@ export function cannedFor(queue: string): Promise<Canned[]> {
     cannedCache.set(queue, cached);
   }
   return cached;
-}
-
-export async function postCanned(conversation: string, canned: string): Promise<void> {
-  await requestJson(`/api/conversations/${encodeURIComponent(conversation)}/canned/${encodeURIComponent(canned)}`, isEntry, {
-    method: "POST",
-    body: { client_id: newClientId() },
-  });
 }
 
 export function membersOf(queue: string): Promise<Member[]> {

@@ -1,4 +1,10 @@
-/** New-session alerts: a short beep, a desktop notification, and a count in the tab title. */
+/**
+ * Alerts: a short beep (for new sessions and customers' replies, each switchable, silent while
+ * Away), a desktop notification, and a count in the tab title.
+ */
+import { signal } from "@preact/signals";
+import { localStore, type KeyValueStore } from "./persist";
+import { connection, me, presenceChoice } from "./state";
 
 const ASKED_KEY = "switchboard.notifications-asked";
 
@@ -44,8 +50,61 @@ export function unlockAudioOnFirstGesture(target: GestureTarget, create: () => A
   };
 }
 
+/** Which sounds the agent wants (saved in localStorage, so per browser). */
+export interface SoundSettings {
+  /** A new session waits in one of my queues. */
+  offers: boolean;
+  /** A customer wrote in a conversation I am not looking at. */
+  replies: boolean;
+}
+
+export type SoundKind = keyof SoundSettings;
+
+const SOUND_KEY = "switchboard.sounds";
+const DEFAULT_SOUNDS: SoundSettings = { offers: true, replies: true };
+
+export function loadSoundSettings(store: KeyValueStore | null): SoundSettings {
+  try {
+    const raw = store?.getItem(SOUND_KEY);
+    if (raw === null || raw === undefined) return DEFAULT_SOUNDS;
+    const saved = JSON.parse(raw) as Partial<Record<SoundKind, unknown>>;
+    return { offers: saved.offers !== false, replies: saved.replies !== false };
+  } catch {
+    return DEFAULT_SOUNDS;
+  }
+}
+
+export const soundSettings = signal<SoundSettings>(loadSoundSettings(localStore()));
+
+export function setSoundSettings(next: SoundSettings, store: KeyValueStore | null = localStore()): void {
+  soundSettings.value = next;
+  try {
+    store?.setItem(SOUND_KEY, JSON.stringify(next));
+  } catch {
+    // Not saved: the choice holds for this page.
+  }
+}
+
+/** Whether a sound of `kind` plays: switched on, and the agent is not Away. */
+export function soundWanted(kind: SoundKind, settings: SoundSettings, away: boolean): boolean {
+  return !away && settings[kind];
+}
+
+/** Away as the server last reported it for me (another tab may have changed it), else as chosen here. */
+export function isAway(): boolean {
+  const id = me.value?.id;
+  const reported = id === undefined ? undefined : connection.value?.presence.value.get(id);
+  return (reported === "away" || reported === "available" ? reported : presenceChoice.value) === "away";
+}
+
+/** The beep for `kind`, unless switched off or Away. */
+export function beep(kind: SoundKind = "offers"): void {
+  if (!soundWanted(kind, soundSettings.value, isAway())) return;
+  playTones();
+}
+
 /** Two short tones; silent until a gesture has unlocked audio (see unlockAudioOnFirstGesture). */
-export function beep(): void {
+function playTones(): void {
   const ctx = audio;
   if (ctx === null) return;
   try {
@@ -83,7 +142,7 @@ export function notifyDesktop(title: string, body: string, onClick: () => void):
   }
 }
 
-/** "(2) Agent · Switchboard" while two sessions wait. */
+/** "(2) Agent · Switchboard" with two unread messages or waiting sessions. */
 export function titleWithCount(base: string, count: number): string {
   return count > 0 ? `(${count}) ${base}` : base;
 }

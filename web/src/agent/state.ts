@@ -1,39 +1,91 @@
-/** The agent app's state: who is signed in, the socket, the queues and the open mini windows. */
-import { signal } from "@preact/signals";
+/** The agent app's state: who is signed in, the socket, the queues, the open mini windows and the drafts. */
+import { effect, signal, untracked } from "@preact/signals";
 import type { Connection } from "../shared/socket";
-import type { PostKind, Queue, User } from "../shared/wire";
+import type { Queue, User } from "../shared/wire";
+import { keepDraft, loadDrafts, loadWindows, saveDrafts, saveWindows, sessionStore, type Draft, type KeyValueStore, type MiniWindowState } from "./persist";
+
+export type { Draft, MiniWindowState } from "./persist";
 
 export const me = signal<User | null>(null);
 export const connection = signal<Connection | null>(null);
 export const queues = signal<readonly Queue[]>([]);
 
-/** A docked mini window; minimised ones collapse to their header. */
-export interface MiniWindowState {
-  id: string;
-  minimised: boolean;
-}
-
 /** Open mini windows, oldest first (so the newest docks on the right). */
 export const miniWindows = signal<readonly MiniWindowState[]>([]);
+/** How many mini windows fit beside each other (the dock measures it); the rest wait in "+N more". */
+export const dockCapacity = signal(Number.POSITIVE_INFINITY);
 /** The conversation whose message field should take focus next. */
 export const focusRequest = signal<string | null>(null);
 export const sidebarCollapsed = signal(false);
 /** The queue notification whose Accept button should take focus next (a desktop notification was clicked). */
 export const offerFocusRequest = signal<string | null>(null);
+/** The queue notification that should run its Accept (the "Accept the oldest" shortcut). */
+export const acceptRequest = signal<string | null>(null);
 export const presenceChoice = signal<"available" | "away">("available");
 
 /**
  * What an agent typed but has not sent, and in which mode, per conversation: a minimised or
- * closed mini window unmounts its message field, and restoring it must bring both back (a work
- * note in progress must never come back as a comment).
+ * closed mini window unmounts its message field, and restoring it (or reloading the tab) must
+ * bring both back (a work note in progress must never come back as a comment).
  */
-export const drafts = new Map<string, { text: string; mode: PostKind }>();
+class Drafts {
+  private readonly byConversation = new Map<string, Draft>();
+  private store: KeyValueStore | null = null;
+  private user: string | null = null;
+
+  /** Reads what this tab saved for `user` and saves every change from now on. */
+  bind(store: KeyValueStore | null, user: string): void {
+    this.store = store;
+    this.user = user;
+    this.byConversation.clear();
+    for (const [id, draft] of loadDrafts(store, user)) this.byConversation.set(id, draft);
+  }
+
+  get(id: string): Draft | undefined {
+    return this.byConversation.get(id);
+  }
+
+  set(id: string, draft: Draft): void {
+    const current = this.byConversation.get(id);
+    if (current?.text === draft.text && current.mode === draft.mode) return;
+    if (current === undefined && !keepDraft(draft)) return;
+    if (keepDraft(draft)) this.byConversation.set(id, draft);
+    else this.byConversation.delete(id);
+    if (this.user !== null) saveDrafts(this.store, this.user, this.byConversation);
+  }
+}
+
+export const drafts = new Drafts();
+
+let unbindWindows: (() => void) | null = null;
+
+/**
+ * Brings back this tab's drafts and mini windows for `user` (after a reload) and keeps saving
+ * them. Call once the signed-in user is known.
+ */
+export function restoreSession(user: string, store: KeyValueStore | null = sessionStore()): void {
+  drafts.bind(store, user);
+  unbindWindows?.();
+  miniWindows.value = loadWindows(store, user);
+  let first = true;
+  unbindWindows = effect(() => {
+    const windows = miniWindows.value;
+    if (first) {
+      first = false;
+      return;
+    }
+    saveWindows(store, user, windows);
+  });
+}
 
 /** Opens (or brings back) the mini window of `id`, and asks for its message field to take focus. */
 export function openMiniWindow(id: string, focus = true): void {
-  const existing = miniWindows.value.find((w) => w.id === id);
-  if (existing === undefined) miniWindows.value = [...miniWindows.value, { id, minimised: false }];
-  else if (existing.minimised) miniWindows.value = miniWindows.value.map((w) => (w.id === id ? { ...w, minimised: false } : w));
+  const windows = miniWindows.value;
+  const at = windows.findIndex((w) => w.id === id);
+  const hidden = at !== -1 && at < windows.length - dockCapacity.value;
+  if (at === -1) miniWindows.value = [...windows, { id, minimised: false }];
+  else if (hidden) miniWindows.value = [...windows.filter((w) => w.id !== id), { id, minimised: false }];
+  else if (windows[at]?.minimised === true) miniWindows.value = windows.map((w) => (w.id === id ? { ...w, minimised: false } : w));
   if (focus) focusRequest.value = id;
 }
 
@@ -54,3 +106,10 @@ export function toggleMinimised(id: string): void {
 export function queueName(id: string | undefined): string {
   return queues.value.find((q) => q.id === id)?.name ?? "Queue";
 }
+
+// The tab's drafts and mini windows come back as soon as the signed-in user is known, before
+// anything renders a message field.
+effect(() => {
+  const user = me.value;
+  if (user !== null) untracked(() => restoreSession(user.id));
+});

@@ -11,9 +11,13 @@ import { now, startClock } from "../shared/now";
 import { LoadingPage, PageLoadFailed } from "../shared/PageStatus";
 import { asApiError, requireUser } from "../shared/session";
 import { SignOutButton } from "../shared/SignOutButton";
-import { bodyProblem, enterSends, lengthHint, MAX_BODY_CHARS, TypingThrottle } from "../shared/composer";
+import { bodyProblem, enterSends, TypingThrottle } from "../shared/composer";
+import { Composer as MessageComposer } from "../shared/Composer";
+import { ConfirmDialog } from "../shared/ConfirmDialog";
+import { LengthNote, lengthNoteShown } from "../shared/LengthNote";
 import { Connection, newClientId } from "../shared/socket";
 import { warnBeforeLeavingUnsent } from "../shared/unload";
+import { useStoredText } from "../shared/storedText";
 import { ConnectionBanner, Timeline, useConversationFeed } from "../shared/Timeline";
 import { isConversation, isQueue, isQueueList, type Conversation, type Entry, type Queue, type User } from "../shared/wire";
 import { chooseQueue, countdownLeft, openChat, pendingWarning } from "./chat";
@@ -77,7 +81,7 @@ export function SupportPage() {
         {id === undefined ? (
           <LoadingPage label="Connecting…" />
         ) : conversation === undefined || loaded.queue === null ? (
-          <StartChat queue={loaded.queue} />
+          <StartChat queue={loaded.queue} user={loaded.user} />
         ) : (
           <Chat conversation={conversation} queue={loaded.queue} user={loaded.user} />
         )}
@@ -98,8 +102,13 @@ function SupportHeader({ title, user }: { title: string; user: User }) {
   );
 }
 
-function StartChat({ queue }: { queue: Queue | null }) {
-  const message = useSignal("");
+/** Where the tab keeps what the customer typed and has not sent (see useStoredText). */
+function draftKey(user: string, what: string): string {
+  return `switchboard.support.${user}.${what}`;
+}
+
+function StartChat({ queue, user }: { queue: Queue | null; user: User }) {
+  const message = useStoredText(draftKey(user.id, "first-message"));
   const busy = useSignal(false);
   const error = useSignal<string | null>(null);
   const field = useRef<HTMLTextAreaElement>(null);
@@ -156,14 +165,15 @@ function StartChat({ queue }: { queue: Queue | null }) {
               class="start-chat__message"
               rows={4}
               required
-              maxLength={MAX_BODY_CHARS}
+              aria-describedby={lengthNoteShown(message.value) ? "first-message-length" : undefined}
               placeholder="For example: my VPN drops every few minutes since this morning."
               value={message.value}
               onInput={(event) => (message.value = event.currentTarget.value)}
               onKeyDown={(event) => enterSends(event, () => void submit(event))}
             />
+            <LengthNote id="first-message-length" text={message.value} />
           </div>
-          <button type="submit" class="button" disabled={busy.value || message.value.trim() === ""}>
+          <button type="submit" class="button" disabled={busy.value || message.value.trim() === "" || bodyProblem(message.value.trim()) !== null}>
             {busy.value ? "Starting…" : "Start chat"}
           </button>
         </form>
@@ -174,7 +184,7 @@ function StartChat({ queue }: { queue: Queue | null }) {
 
 function Chat({ conversation, queue, user }: { conversation: Conversation; queue: Queue; user: User }) {
   const socket = connection.value;
-  const { entries, pending, typing } = useConversationFeed(socket, conversation.id, true);
+  const { entries, pending, typing, history } = useConversationFeed(socket, conversation.id, true);
 
   return (
     <section class="chat" aria-label="Chat with the service desk">
@@ -190,24 +200,21 @@ function Chat({ conversation, queue, user }: { conversation: Conversation; queue
         onDiscard={(id) => socket?.discard(id)}
         onRetry={(id) => socket?.retry(id)}
         avatars={true}
+        history={history}
+        onLoadEarlier={() => void socket?.loadEarlier(conversation.id)}
       />
-      {conversation.state === "closed" ? <ClosedPanel conversation={conversation} /> : <Composer conversation={conversation} />}
+      {conversation.state === "closed" ? <ClosedPanel conversation={conversation} /> : <Composer conversation={conversation} user={user} />}
     </section>
   );
 }
 
 function ChatStatus({ conversation }: { conversation: Conversation }) {
-  const busy = useSignal(false);
+  const confirming = useSignal(false);
+  const endButton = useRef<HTMLButtonElement>(null);
+  const queued = conversation.state === "queued";
   async function end() {
-    busy.value = true;
-    try {
-      const closed = await requestJson(`/api/conversations/${encodeURIComponent(conversation.id)}/end`, isConversation, { method: "POST" });
-      connection.value?.noteConversation(closed);
-    } catch {
-      // The state stays as it is; the socket brings the truth.
-    } finally {
-      busy.value = false;
-    }
+    const closed = await requestJson(`/api/conversations/${encodeURIComponent(conversation.id)}/end`, isConversation, { method: "POST" });
+    connection.value?.noteConversation(closed);
   }
   let text: string;
   if (conversation.state === "queued") {
@@ -229,9 +236,23 @@ function ChatStatus({ conversation }: { conversation: Conversation }) {
         {text}
       </p>
       {conversation.state !== "closed" && (
-        <button type="button" class="button button--quiet chat__end" disabled={busy.value} onClick={() => void end()}>
-          {conversation.state === "queued" ? "Leave the queue" : "End chat"}
+        <button ref={endButton} type="button" class="button button--quiet chat__end" onClick={() => (confirming.value = true)}>
+          {queued ? "Leave the queue" : "End chat"}
         </button>
+      )}
+      {confirming.value && (
+        <ConfirmDialog
+          title={queued ? "Leave the queue?" : "End this chat?"}
+          confirm={queued ? "Leave the queue" : "End chat"}
+          onConfirm={end}
+          describeError={(failure) => `The chat could not be ended: ${asApiError(failure).message}`}
+          onClose={() => {
+            confirming.value = false;
+            endButton.current?.focus();
+          }}
+        >
+          <p>{queued ? "You lose your place in the queue." : "You can no longer write in this chat; the agent sees that you ended it."}</p>
+        </ConfirmDialog>
       )}
     </div>
   );
@@ -306,51 +327,27 @@ function ClosedPanel({ conversation }: { conversation: Conversation }) {
   );
 }
 
-function Composer({ conversation }: { conversation: Conversation }) {
-  const text = useSignal("");
-  const problem = useSignal<string | null>(null);
+function Composer({ conversation, user }: { conversation: Conversation; user: User }) {
+  const text = useStoredText(draftKey(user.id, `draft.${conversation.id}`));
   const typing = useMemo(() => new TypingThrottle((active) => connection.value?.setTyping(conversation.id, active, "comment")), [conversation.id]);
 
-  function send() {
-    const body = text.value.trim();
-    if (body === "") return;
-    const why = bodyProblem(body);
-    problem.value = why;
-    if (why !== null) return;
-    connection.value?.send(conversation.id, "comment", body);
-    text.value = "";
-    typing.set(false);
-  }
-
-  const counter = lengthHint(text.value);
   return (
-    <div class="composer">
-      <div class="composer__row">
-        <textarea
-          class="composer__input"
-          rows={2}
-          maxLength={MAX_BODY_CHARS}
-          aria-label="Message"
-          placeholder="Type your message…"
-          value={text.value}
-          onInput={(event) => {
-            text.value = event.currentTarget.value;
-            problem.value = null;
-            typing.set(text.value !== "");
-          }}
-          onBlur={() => typing.set(false)}
-          onKeyDown={(event) => enterSends(event, send)}
-        />
-        <button type="button" class="button" onClick={send} disabled={text.value.trim() === ""}>
-          Send
-        </button>
-      </div>
-      {(problem.value !== null || counter !== null) && (
-        <p class={problem.value !== null ? "composer__problem" : "composer__count muted"} role={problem.value !== null ? "alert" : undefined}>
-          {problem.value ?? counter}
-        </p>
-      )}
-      <span class="composer__hint">Enter sends · Shift+Enter adds a line</span>
-    </div>
+    <MessageComposer
+      id={`message-${conversation.id}`}
+      text={text.value}
+      onText={(value) => {
+        text.value = value;
+        typing.set(value !== "");
+      }}
+      onSend={(body) => {
+        connection.value?.send(conversation.id, "comment", body);
+        text.value = "";
+        typing.set(false);
+      }}
+      label="Message"
+      placeholder="Type your message…"
+      onBlur={() => typing.set(false)}
+      hint="Enter sends · Shift+Enter adds a line"
+    />
   );
 }

@@ -1,29 +1,41 @@
 /**
  * One conversation's entries as a chat log: comments as bubbles (the viewer's own on the
  * right), work notes gold and labelled "Work note", system entries as centred muted lines,
- * messages still on their way marked as such, and who is typing.
+ * messages still on their way marked as such, and who is typing. Days are separated; links
+ * in messages are clickable (http and https only). The log follows new entries only while it
+ * is scrolled to the bottom; otherwise a "New messages" separator marks where the new ones
+ * start and a "Jump to latest (N new)" button brings the reader down. "Load earlier messages"
+ * at the top prepends older entries without moving what the reader is looking at.
  */
-import { useEffect, useRef } from "preact/hooks";
-import { exactTime, initials } from "./format";
-import { isRetryable, type Connection, type PendingSend } from "./socket";
+import { useSignal } from "@preact/signals";
+import { Fragment } from "preact";
+import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
+import { dayKey, dayLabel, exactTime, initials } from "./format";
+import { LinkedText } from "./links";
+import { isRetryable, type Connection, type HistoryState, type PendingSend } from "./socket";
 import { pageVisible, readMarkDue } from "./visibility";
 import type { Entry, UserRef } from "./wire";
+import "./conversation.css";
 
 const NONE: never[] = [];
+/** Within this many pixels of the end, the log counts as scrolled to the bottom. */
+export const BOTTOM_SLACK_PX = 24;
 
 /** What a conversation view shows from the socket: its entries, the sends still on their way and
- * who is typing. While `shown` on a visible page, what arrives is marked read (and what arrived
- * while the tab was hidden is marked read when it comes back). */
-export function useConversationFeed(socket: Connection | null, conversationId: string, shown: boolean) {
+ * who is typing. While `readable` (the viewer is looking at the newest entries) on a visible page,
+ * what arrives is marked read (and what arrived while the tab was hidden is marked read when it
+ * comes back). */
+export function useConversationFeed(socket: Connection | null, conversationId: string, readable: boolean) {
   const entries = socket?.entries.value.get(conversationId) ?? NONE;
   const pending = (socket?.outbox.value ?? NONE).filter((p) => p.conversation === conversationId);
   const typing = socket?.typing.value.get(conversationId) ?? NONE;
+  const history = socket?.history.value.get(conversationId);
   const last = entries.at(-1)?.seq ?? 0;
   const visible = pageVisible.value;
   useEffect(() => {
-    if (readMarkDue(shown, visible, last)) socket?.markRead(conversationId, last);
-  }, [shown, visible, last, conversationId]);
-  return { entries, pending, typing };
+    if (readMarkDue(readable, visible, last)) socket?.markRead(conversationId, last);
+  }, [readable, visible, last, conversationId]);
+  return { entries, pending, typing, history };
 }
 
 export interface TimelineProps {
@@ -39,6 +51,41 @@ export interface TimelineProps {
   onRetry?: (clientId: string) => void;
   /** Customers see agents' initials as avatars. */
   avatars?: boolean;
+  /** How many of the newest entries were unread when the log was opened: the separator goes above them. */
+  unreadAtOpen?: number;
+  /** Whether the viewer is attending to this log (focused): new entries while not get the separator. */
+  attending?: boolean;
+  /** Whether older entries can be loaded (absent: no control). */
+  history?: HistoryState | undefined;
+  onLoadEarlier?: () => void;
+  /** Told whenever the log reaches or leaves its bottom. */
+  onAtBottomChange?: (atBottom: boolean) => void;
+  /** The time the day separators are relative to ("Today"); the current time when absent. */
+  now?: number;
+}
+
+/** A run of entries of one day, after a day separator (`day`: an entry's time) and/or the "New messages" one. */
+interface EntryRun {
+  key: string;
+  day: string | null;
+  unread: boolean;
+  entries: Entry[];
+}
+
+/** Splits the entries where the day changes and where the unread ones begin (`separator`: its seq). */
+export function groupEntries(entries: readonly Entry[], separator: number | null): EntryRun[] {
+  const runs: EntryRun[] = [];
+  let previousDay = "";
+  for (const entry of entries) {
+    const day = dayKey(entry.at);
+    const newDay = day !== previousDay && day !== "";
+    const unread = entry.seq === separator;
+    previousDay = day === "" ? previousDay : day;
+    const current = runs.at(-1);
+    if (current === undefined || newDay || unread) runs.push({ key: `run-${entry.seq}`, day: newDay ? entry.at : null, unread, entries: [entry] });
+    else current.entries.push(entry);
+  }
+  return runs;
 }
 
 function time(at: string): string {
@@ -46,55 +93,180 @@ function time(at: string): string {
   return Number.isNaN(d.getTime()) ? "" : d.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
 }
 
-export function Timeline({ label, entries, pending, typing, me, online, onDiscard, onRetry, avatars = false }: TimelineProps) {
-  const end = useRef<HTMLDivElement>(null);
-  const count = entries.length + pending.length;
-  useEffect(() => {
-    end.current?.scrollIntoView?.({ block: "end" });
-  }, [count, typing.length]);
+/** Whether a scroll container shows its last pixels. */
+export function isAtBottom(element: { scrollHeight: number; scrollTop: number; clientHeight: number }): boolean {
+  return element.scrollHeight - element.scrollTop - element.clientHeight <= BOTTOM_SLACK_PX;
+}
 
+/**
+ * The seq of the first of the newest `unread` entries written by others, or null; also null
+ * when nothing was read before it (a separator above everything separates nothing).
+ */
+export function firstUnreadSeq(entries: readonly Entry[], me: string, unread: number): number | null {
+  if (unread <= 0) return null;
+  const others = entries.filter((e) => e.kind !== "system" && e.author?.id !== me);
+  const first = others.at(-Math.min(unread, others.length));
+  if (first === undefined || first.seq === entries.find((e) => e.kind !== "system")?.seq) return null;
+  return first.seq;
+}
+
+function scrollToEnd(element: HTMLElement | null): void {
+  if (element !== null) element.scrollTop = element.scrollHeight;
+}
+
+export function Timeline(props: TimelineProps) {
+  const { label, entries, pending, typing, me, online, onDiscard, onRetry, avatars = false, attending = true, history, onLoadEarlier, onAtBottomChange } = props;
+  const log = useRef<HTMLDivElement>(null);
+  const atBottom = useRef(true);
+  const showJump = useSignal(false);
+  const fresh = useSignal(0);
+  const separator = useSignal<number | null>(firstUnreadSeq(entries, me, props.unreadAtOpen ?? 0));
+  const lastSeq = useRef(entries.at(-1)?.seq ?? 0);
+  const firstSeq = useRef(entries[0]?.seq ?? 0);
+  const pendingCount = useRef(pending.length);
+  /** The scroll height and position before older entries were asked for. */
+  const beforeEarlier = useRef<{ height: number; top: number } | null>(null);
+
+  function setAtBottom(value: boolean) {
+    if (value) fresh.value = 0;
+    showJump.value = !value && fresh.value > 0;
+    if (atBottom.current === value) return;
+    atBottom.current = value;
+    onAtBottomChange?.(value);
+  }
+
+  // Opened at the newest entries.
+  useLayoutEffect(() => {
+    scrollToEnd(log.current);
+    onAtBottomChange?.(true);
+  }, []);
+
+  const newestSeq = entries.at(-1)?.seq ?? 0;
+  const oldestSeq = entries[0]?.seq ?? 0;
+  useLayoutEffect(() => {
+    const element = log.current;
+    // Older entries were prepended: keep what the reader sees where it was.
+    if (oldestSeq !== firstSeq.current) {
+      const before = beforeEarlier.current;
+      if (element !== null && before !== null && oldestSeq < firstSeq.current) {
+        element.scrollTop = before.top + (element.scrollHeight - before.height);
+        beforeEarlier.current = null;
+      }
+      firstSeq.current = oldestSeq;
+    }
+    const arrived = entries.filter((e) => e.seq > lastSeq.current);
+    lastSeq.current = Math.max(lastSeq.current, newestSeq);
+    const sentByMe = pending.length > pendingCount.current || arrived.some((e) => e.author?.id === me);
+    pendingCount.current = pending.length;
+    const fromOthers = arrived.filter((e) => e.kind !== "system" && e.author?.id !== me);
+    if (sentByMe) {
+      // Writing means reading: the separator has served, and the log goes to the new message.
+      separator.value = null;
+      scrollToEnd(element);
+      setAtBottom(true);
+      return;
+    }
+    if (fromOthers.length > 0 && (!atBottom.current || !attending)) separator.value ??= fromOthers[0]?.seq ?? null;
+    if (atBottom.current) scrollToEnd(element);
+    else if (fromOthers.length > 0) {
+      fresh.value += fromOthers.length;
+      showJump.value = true;
+    }
+  }, [newestSeq, oldestSeq, pending.length, typing.length]);
+
+  // The separator itself takes room: a log at the bottom stays there when it appears or goes.
+  useLayoutEffect(() => {
+    if (atBottom.current) scrollToEnd(log.current);
+  }, [separator.value]);
+
+  function loadEarlier() {
+    const element = log.current;
+    if (element !== null) beforeEarlier.current = { height: element.scrollHeight, top: element.scrollTop };
+    onLoadEarlier?.();
+  }
+
+  function jump() {
+    scrollToEnd(log.current);
+    setAtBottom(true);
+    log.current?.focus();
+  }
+
+  const now = props.now ?? Date.now();
+  const groups = groupEntries(entries, separator.value);
+  const pendingItems = pending.map((p) => (
+    <li key={p.client_id} class={`entry entry--mine entry--pending ${p.kind === "work_note" ? "entry--work-note" : "entry--comment"}`}>
+      {p.kind === "work_note" && <span class="entry__label">Work note</span>}
+      <p class="entry__body">{p.body}</p>
+      <span class="entry__meta">
+        {p.error !== null ? (
+          <span class="entry__error">
+            Not sent: {p.error}{" "}
+            {onRetry !== undefined && isRetryable(p) && (
+              <>
+                <button type="button" class="link-button" onClick={() => onRetry(p.client_id)}>
+                  Retry
+                </button>{" "}
+              </>
+            )}
+            {onDiscard !== undefined && (
+              <button type="button" class="link-button" onClick={() => onDiscard(p.client_id)}>
+                Discard
+              </button>
+            )}
+          </span>
+        ) : online ? (
+          "Sending…"
+        ) : (
+          "Waiting for the connection…"
+        )}
+      </span>
+    </li>
+  ));
   return (
-    <div class="timeline" role="log" aria-label={label} tabIndex={0}>
-      <ol class="timeline__list">
-        {entries.map((entry) => (
-          <EntryItem key={entry.seq} entry={entry} mine={entry.author?.id === me} avatars={avatars} />
-        ))}
-        {pending.map((p) => (
-          <li key={p.client_id} class={`entry entry--mine entry--pending ${p.kind === "work_note" ? "entry--work-note" : "entry--comment"}`}>
-            {p.kind === "work_note" && <span class="entry__label">Work note</span>}
-            <p class="entry__body">{p.body}</p>
-            <span class="entry__meta">
-              {p.error !== null ? (
-                <span class="entry__error">
-                  Not sent: {p.error}{" "}
-                  {onRetry !== undefined && isRetryable(p) && (
-                    <>
-                      <button type="button" class="link-button" onClick={() => onRetry(p.client_id)}>
-                        Retry
-                      </button>{" "}
-                    </>
-                  )}
-                  {onDiscard !== undefined && (
-                    <button type="button" class="link-button" onClick={() => onDiscard(p.client_id)}>
-                      Discard
-                    </button>
-                  )}
-                </span>
-              ) : online ? (
-                "Sending…"
-              ) : (
-                "Waiting for the connection…"
+    <div class="timeline-frame">
+      <div ref={log} class="timeline" role="log" aria-label={label} tabIndex={0} onScroll={(event) => setAtBottom(isAtBottom(event.currentTarget))}>
+        {history !== undefined && history !== "complete" && onLoadEarlier !== undefined && (
+          <div class="timeline__earlier">
+            <button type="button" class="button button--small button--quiet" disabled={history === "loading"} onClick={loadEarlier}>
+              {history === "loading" ? "Loading earlier messages…" : "Load earlier messages"}
+            </button>
+          </div>
+        )}
+        {/* One list per run of entries: the day and "New messages" separators stand between lists, not inside one. */}
+        <div class="timeline__runs">
+          {groups.map((group, i) => (
+            <Fragment key={group.key}>
+              {group.day !== null && (
+                <div class="timeline__day" role="separator" aria-label={dayLabel(group.day, now)}>
+                  <span>{dayLabel(group.day, now)}</span>
+                </div>
               )}
-            </span>
-          </li>
-        ))}
-      </ol>
-      {typing.length > 0 && (
-        <p class="timeline__typing" role="status">
-          {typing.map((u) => u.display_name).join(", ")} {typing.length === 1 ? "is" : "are"} typing…
-        </p>
+              {group.unread && (
+                <div class="timeline__unread" role="separator" aria-label="New messages">
+                  <span>New messages</span>
+                </div>
+              )}
+              <ol class="timeline__list">
+                {group.entries.map((entry) => (
+                  <EntryItem key={entry.seq} entry={entry} mine={entry.author?.id === me} avatars={avatars} />
+                ))}
+                {i === groups.length - 1 && pendingItems}
+              </ol>
+            </Fragment>
+          ))}
+          {groups.length === 0 && pendingItems.length > 0 && <ol class="timeline__list">{pendingItems}</ol>}
+        </div>
+        {typing.length > 0 && (
+          <p class="timeline__typing" role="status">
+            {typing.map((u) => u.display_name).join(", ")} {typing.length === 1 ? "is" : "are"} typing…
+          </p>
+        )}
+      </div>
+      {showJump.value && (
+        <button type="button" class="button button--small timeline__jump" onClick={jump}>
+          <span aria-hidden="true">↓ </span>Jump to latest ({fresh.value} new)
+        </button>
       )}
-      <div ref={end} />
     </div>
   );
 }
@@ -127,7 +299,9 @@ function EntryItem({ entry, mine, avatars }: { entry: Entry; mine: boolean; avat
             {time(entry.at)}
           </time>
         </span>
-        <p class="entry__body">{entry.body}</p>
+        <p class="entry__body">
+          <LinkedText text={entry.body} />
+        </p>
       </div>
     </li>
   );

@@ -85,3 +85,20 @@ export function initials(name: string): string {
   const letters = parts.length > 1 ? [parts[0], parts[parts.length - 1]] : parts;
   return letters.map((p) => (p ?? "").charAt(0).toUpperCase()).join("");
 }
+
+/** The local calendar day of `at` ("2026-11-30"), for grouping entries by day; "" when unreadable. */
+export function dayKey(at: string | number): string {
+  const d = new Date(at);
+  if (Number.isNaN(d.getTime())) return "";
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, "0")}-${String(d.getDate()).padStart(2, "0")}`;
+}
+
+/** "Today", "Yesterday", or "Monday, 23 November 2026" for a day separator. */
+export function dayLabel(at: string, now: number): string {
+  const key = dayKey(at);
+  if (key === dayKey(now)) return "Today";
+  const yesterday = new Date(now);
+  yesterday.setDate(yesterday.getDate() - 1);
+  if (key === dayKey(yesterday.getTime())) return "Yesterday";
+  return new Date(at).toLocaleDateString("en-GB", { weekday: "long", day: "numeric", month: "long", year: "numeric" });
+}

@@ -1,13 +1,16 @@
 /**
  * The canned-message picker: a filter box and the queue's canned messages; hovering or
- * focusing one shows its text with the placeholders filled; a click posts it as a comment.
+ * focusing one shows its text with the placeholders filled; a click posts it as a comment
+ * through the socket's outbox (one client id per pick, so a lost answer never posts it twice).
  */
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { asApiError } from "../../shared/session";
 import type { Canned, Conversation } from "../../shared/wire";
-import { cannedFor, postCanned } from "../actions";
+import { cannedFor } from "../actions";
+import { connection } from "../state";
 import { fillPlaceholders, type PlaceholderValues } from "./placeholders";
+import "./canned-picker.css";
 
 interface Props {
   conversation: Conversation;
@@ -21,7 +24,6 @@ export function CannedMessagePicker({ conversation, queue, values, onClose }: Pr
   const filter = useSignal("");
   const preview = useSignal<Canned | null>(null);
   const error = useSignal<string | null>(null);
-  const busy = useSignal(false);
   const filterField = useRef<HTMLInputElement>(null);
   const list = useRef<HTMLUListElement>(null);
   const id = `canned-${conversation.id}`;
@@ -37,17 +39,11 @@ export function CannedMessagePicker({ conversation, queue, values, onClose }: Pr
   const needle = filter.value.trim().toLowerCase();
   const shown = (all.value ?? []).filter((c) => needle === "" || c.title.toLowerCase().includes(needle) || c.body.toLowerCase().includes(needle));
 
-  async function pick(canned: Canned) {
-    if (busy.value) return;
-    busy.value = true;
-    error.value = null;
-    try {
-      await postCanned(conversation.id, canned.id);
-      onClose();
-    } catch (failure) {
-      error.value = asApiError(failure).message;
-      busy.value = false;
-    }
+  function pick(canned: Canned) {
+    const socket = connection.value;
+    if (socket === null) return;
+    socket.sendCanned(conversation.id, { id: canned.id, title: canned.title });
+    onClose();
   }
 
   function buttons(): HTMLButtonElement[] {
@@ -87,7 +83,7 @@ export function CannedMessagePicker({ conversation, queue, values, onClose }: Pr
         onKeyDown={(event) => {
           if (event.key === "Enter" && shown[0] !== undefined) {
             event.preventDefault();
-            void pick(shown[0]);
+            pick(shown[0]);
           }
         }}
       />
@@ -105,10 +101,9 @@ export function CannedMessagePicker({ conversation, queue, values, onClose }: Pr
               type="button"
               class="canned-picker__item"
               aria-describedby={preview.value?.id === canned.id ? `${id}-preview` : undefined}
-              disabled={busy.value}
               onMouseEnter={() => (preview.value = canned)}
               onFocus={() => (preview.value = canned)}
-              onClick={() => void pick(canned)}
+              onClick={() => pick(canned)}
             >
               {canned.title}
             </button>

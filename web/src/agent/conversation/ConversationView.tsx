@@ -1,15 +1,43 @@
-/** A conversation's log and message field for the agent, marking what is shown as read. */
+/**
+ * A conversation's log and message field for the agent. What arrives is marked read only while
+ * the agent is reading it: the conversation has focus (`where="window"`: its mini window's field
+ * or log is focused; `where="pane"`: the workspace pane of a focused document) and its log is
+ * scrolled to the bottom.
+ */
+import { useSignal } from "@preact/signals";
+import { useRef } from "preact/hooks";
 import { Timeline, useConversationFeed } from "../../shared/Timeline";
+import { pageVisible } from "../../shared/visibility";
 import type { Conversation, User } from "../../shared/wire";
+import { attending, focusedConversation, noteFocus, pageFocused } from "../attention";
 import { connection } from "../state";
 import { MessageField } from "./MessageField";
+import "./conversation-view.css";
 
-export function ConversationView({ conversation, user, visible }: { conversation: Conversation; user: User; visible: boolean }) {
+interface Props {
+  conversation: Conversation;
+  user: User;
+  /** Shown at all (the workspace's pane and an open mini window are). */
+  visible: boolean;
+  where?: "window" | "pane";
+}
+
+export function ConversationView({ conversation, user, visible, where = "pane" }: Props) {
   const socket = connection.value;
-  const { entries, pending, typing } = useConversationFeed(socket, conversation.id, visible);
+  const atBottom = useSignal(true);
+  const unreadAtOpen = useRef(conversation.unread ?? 0).current;
+  const attends = visible && pageVisible.value && attending(conversation.id, where, focusedConversation.value, pageFocused.value);
+  const { entries, pending, typing, history } = useConversationFeed(socket, conversation.id, attends && atBottom.value);
 
   return (
-    <>
+    <div
+      class="conversation-view"
+      onFocusIn={() => noteFocus(conversation.id, true)}
+      onFocusOut={(event) => {
+        const next = event.relatedTarget;
+        if (!(next instanceof Node) || !event.currentTarget.contains(next)) noteFocus(conversation.id, false);
+      }}
+    >
       <Timeline
         label={`Conversation with ${conversation.customer?.display_name ?? "customer"}`}
         entries={entries}
@@ -19,8 +47,13 @@ export function ConversationView({ conversation, user, visible }: { conversation
         online={socket?.link.value === "online"}
         onDiscard={(id) => socket?.discard(id)}
         onRetry={(id) => socket?.retry(id)}
+        unreadAtOpen={unreadAtOpen}
+        attending={attends}
+        history={history}
+        onLoadEarlier={() => void socket?.loadEarlier(conversation.id)}
+        onAtBottomChange={(value) => (atBottom.value = value)}
       />
       <MessageField conversation={conversation} user={user} />
-    </>
+    </div>
   );
 }

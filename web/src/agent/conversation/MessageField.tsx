@@ -2,16 +2,19 @@
  * The agent's message field: Comment or Work Note (toggle, or Alt+N / Ctrl+Shift+N), Enter
  * sends, Shift+Enter adds a line, "/" in an empty field opens the canned messages (Comment mode
  * only: they are posted to the customer). The field turns gold in work-note mode. Sends go
- * through the socket's outbox, so nothing typed while offline is lost.
+ * through the socket's outbox, so nothing typed while offline is lost; the draft and the mode
+ * are kept per conversation (see `drafts`), through a minimised window and a reload.
  */
 import { useSignal } from "@preact/signals";
 import { useEffect, useMemo, useRef } from "preact/hooks";
-import { bodyProblem, enterSends, lengthHint, MAX_BODY_CHARS, TypingThrottle } from "../../shared/composer";
+import { Composer } from "../../shared/Composer";
+import { TypingThrottle } from "../../shared/composer";
 import type { Conversation, PostKind, User } from "../../shared/wire";
 import { userProfile } from "../actions";
 import { nextMode, workNoteAudience } from "../sessions";
 import { connection, drafts, focusRequest, queueName } from "../state";
 import { CannedMessagePicker } from "./CannedMessagePicker";
+import "./message-field.css";
 
 /** Whether the customer holds the ITIL role (and so reads work notes); null until known. */
 export function useCustomerItil(customerId: string | undefined): boolean | null {
@@ -40,10 +43,8 @@ export function MessageField({ conversation, user }: { conversation: Conversatio
   const draft = drafts.get(conversation.id);
   const mode = useSignal<PostKind>(nextMode(draft?.mode ?? "comment", canComment));
   const text = useSignal(draft?.text ?? "");
-  const problem = useSignal<string | null>(null);
   const pickerOpen = useSignal(false);
   const field = useRef<HTMLTextAreaElement>(null);
-  const hintId = `composer-hint-${conversation.id}`;
   const itil = useCustomerItil(conversation.customer?.id);
   const typing = useMemo(() => new TypingThrottle((active) => connection.value?.setTyping(conversation.id, active, mode.peek())), [conversation.id]);
 
@@ -52,10 +53,9 @@ export function MessageField({ conversation, user }: { conversation: Conversatio
     mode.value = nextMode(mode.value, canComment);
   }, [canComment]);
 
-  // Keep the unsent text and its mode for when this field is mounted again (a restored mini window).
+  // Keep the unsent text and its mode for when this field is mounted again (a restored mini window, a reload).
   useEffect(() => {
-    if (text.value === "") drafts.delete(conversation.id);
-    else drafts.set(conversation.id, { text: text.value, mode: mode.value });
+    drafts.set(conversation.id, { text: text.value, mode: mode.value });
   }, [text.value, mode.value, conversation.id]);
 
   useEffect(() => {
@@ -73,30 +73,27 @@ export function MessageField({ conversation, user }: { conversation: Conversatio
     if (next === "work_note") pickerOpen.value = false;
   }
 
-  function send() {
-    const body = text.value.trim();
-    if (body === "" || closed) return;
+  function send(body: string) {
+    if (closed) return;
     if (mode.value === "comment" && !canComment) return;
-    const why = bodyProblem(body);
-    problem.value = why;
-    if (why !== null) return;
     connection.value?.send(conversation.id, mode.value, body);
     text.value = "";
     typing.set(false);
   }
 
-  function onKeyDown(event: KeyboardEvent) {
+  function onKey(event: KeyboardEvent): boolean {
     const key = event.key.toLowerCase();
-    if ((event.altKey && !event.ctrlKey && key === "n") || (event.ctrlKey && event.shiftKey && key === "n")) {
+    if ((event.altKey && !event.ctrlKey && !event.shiftKey && key === "n") || (event.ctrlKey && event.shiftKey && key === "n")) {
       event.preventDefault();
       setMode(mode.value === "comment" ? "work_note" : "comment");
-      return;
+      return true;
     }
-    if (enterSends(event, send)) return;
     if (event.key === "/" && text.value === "" && canComment && mode.value === "comment") {
       event.preventDefault();
       pickerOpen.value = true;
+      return true;
     }
+    return false;
   }
 
   if (closed) {
@@ -109,9 +106,8 @@ export function MessageField({ conversation, user }: { conversation: Conversatio
 
   const workNote = mode.value === "work_note";
   const customer = conversation.customer?.display_name ?? "the customer";
-  const counter = lengthHint(text.value);
-  return (
-    <div class={`composer${workNote ? " composer--work-note" : ""}`}>
+  const tools = (
+    <>
       <div class="composer__tools">
         <div class="mode-toggle" role="group" aria-label="Message type">
           <button
@@ -147,9 +143,6 @@ export function MessageField({ conversation, user }: { conversation: Conversatio
             <span aria-hidden="true">☰</span>
           </button>
         )}
-        <span id={hintId} class="composer__hint">
-          {workNote ? `Work note: ${workNoteAudience(customer, itil)}` : `Comment: ${customer} sees it`} · Enter sends · Shift+Enter new line
-        </span>
       </div>
       {pickerOpen.value && !workNote && conversation.queue !== undefined && (
         <CannedMessagePicker
@@ -162,34 +155,27 @@ export function MessageField({ conversation, user }: { conversation: Conversatio
           }}
         />
       )}
-      <div class="composer__row">
-        <textarea
-          ref={field}
-          class={`composer__input${workNote ? " composer__input--work-note" : ""}`}
-          rows={2}
-          maxLength={MAX_BODY_CHARS}
-          aria-label={workNote ? "Message (work note)" : "Message (comment)"}
-          aria-describedby={hintId}
-          placeholder={workNote ? `Work note (${workNoteAudience(customer, itil)})…` : `Comment to ${customer}…`}
-          value={text.value}
-          onInput={(event) => {
-            text.value = event.currentTarget.value;
-            problem.value = null;
-            // Sent under its kind: a work note's typing reaches only those who may see notes.
-            typing.set(text.value !== "");
-          }}
-          onBlur={() => typing.set(false)}
-          onKeyDown={onKeyDown}
-        />
-        <button type="button" class="button composer__send" onClick={send} disabled={text.value.trim() === ""}>
-          Send
-        </button>
-      </div>
-      {(problem.value !== null || counter !== null) && (
-        <p class={problem.value !== null ? "composer__problem" : "composer__count muted"} role={problem.value !== null ? "alert" : undefined}>
-          {problem.value ?? counter}
-        </p>
-      )}
-    </div>
+    </>
+  );
+  return (
+    <Composer
+      id={`composer-${conversation.id}`}
+      text={text.value}
+      onText={(value) => {
+        text.value = value;
+        // Sent under its kind: a work note's typing reaches only those who may see notes.
+        typing.set(value !== "");
+      }}
+      onSend={send}
+      label={workNote ? "Message (work note)" : "Message (comment)"}
+      placeholder={workNote ? `Work note (${workNoteAudience(customer, itil)})…` : `Comment to ${customer}…`}
+      workNote={workNote}
+      fieldRef={field}
+      onKey={onKey}
+      onBlur={() => typing.set(false)}
+      canSend={workNote || canComment}
+      tools={tools}
+      hint={`${workNote ? `Work note: ${workNoteAudience(customer, itil)}` : `Comment: ${customer} sees it`} · Enter sends · Shift+Enter new line`}
+    />
   );
 }

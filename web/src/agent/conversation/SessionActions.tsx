@@ -1,10 +1,14 @@
-/** Transfer / New Window / End for a support session, as the mini window and the workspace show them. */
+/** Transfer / New Window / End for a support session, as the mini window and the workspace show them. End asks first. */
 import { useSignal } from "@preact/signals";
-import { STATE_ICON, STATE_LABEL } from "../../shared/format";
+import { useRef } from "preact/hooks";
+import { ConfirmDialog } from "../../shared/ConfirmDialog";
 import { asApiError } from "../../shared/session";
 import type { Conversation } from "../../shared/wire";
 import { endSession } from "../actions";
 import { TransferDialog } from "./TransferDialog";
+import "./session-actions.css";
+
+export { StateBadge } from "../../shared/StateBadge";
 
 interface Props {
   conversation: Conversation;
@@ -15,26 +19,16 @@ interface Props {
 
 export function SessionActions({ conversation, me, onNewWindow }: Props) {
   const transferring = useSignal(false);
-  const error = useSignal<string | null>(null);
-  const busy = useSignal(false);
+  const confirming = useSignal(false);
+  const endButton = useRef<HTMLButtonElement>(null);
+  const transferButton = useRef<HTMLButtonElement>(null);
   const mine = conversation.assignee?.id === me;
   const active = conversation.state === "active";
-
-  async function end() {
-    busy.value = true;
-    error.value = null;
-    try {
-      await endSession(conversation.id);
-    } catch (failure) {
-      error.value = asApiError(failure).message;
-    } finally {
-      busy.value = false;
-    }
-  }
+  const customer = conversation.customer?.display_name ?? "the customer";
 
   return (
     <div class="session-actions">
-      <button type="button" class="button button--small" disabled={!mine || !active} onClick={() => (transferring.value = true)}>
+      <button ref={transferButton} type="button" class="button button--small" disabled={!mine || !active} onClick={() => (transferring.value = true)}>
         Transfer
       </button>
       {onNewWindow !== undefined && (
@@ -42,24 +36,39 @@ export function SessionActions({ conversation, me, onNewWindow }: Props) {
           New Window
         </button>
       )}
-      <button type="button" class="button button--small button--quiet" disabled={!mine || !active || busy.value} onClick={() => void end()}>
+      <button ref={endButton} type="button" class="button button--small button--quiet" disabled={!mine || !active} onClick={() => (confirming.value = true)}>
         End
       </button>
-      {error.value !== null && (
-        <p class="session-actions__error" role="alert">
-          {error.value}
-        </p>
+      {confirming.value && (
+        <ConfirmDialog
+          title={`End the chat with ${customer}?`}
+          confirm="End chat"
+          onConfirm={async () => {
+            await endSession(conversation.id);
+          }}
+          describeError={(failure) => asApiError(failure).message}
+          onClose={() => {
+            confirming.value = false;
+            // Back where the agent was; once ended (the button disabled), to the conversation's log.
+            const button = endButton.current;
+            if (button === null) return;
+            if (!button.disabled) button.focus();
+            else button.closest("section, main")?.querySelector<HTMLElement>('[role="log"]')?.focus();
+          }}
+        >
+          <p>{customer} sees that the chat has ended and can no longer write in it.</p>
+        </ConfirmDialog>
       )}
-      {transferring.value && <TransferDialog conversation={conversation} me={me} onClose={() => (transferring.value = false)} />}
+      {transferring.value && (
+        <TransferDialog
+          conversation={conversation}
+          me={me}
+          onClose={() => {
+            transferring.value = false;
+            transferButton.current?.focus();
+          }}
+        />
+      )}
     </div>
-  );
-}
-
-/** The state in words and an icon. */
-export function StateBadge({ conversation }: { conversation: Conversation }) {
-  return (
-    <span class={`state-badge state-badge--${conversation.state}`}>
-      <span aria-hidden="true">{STATE_ICON[conversation.state]}</span> {STATE_LABEL[conversation.state]}
-    </span>
   );
 }

@@ -6,10 +6,13 @@ import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { asApiError } from "../../shared/session";
 import type { Conversation, Member, PresenceStatus } from "../../shared/wire";
-import { MAX_BODY_CHARS } from "../../shared/composer";
+import { bodyProblem } from "../../shared/composer";
+import { LengthNote, lengthNoteShown } from "../../shared/LengthNote";
 import { membersOf, transferSession } from "../actions";
 import { workNoteAudience } from "../sessions";
 import { useCustomerItil } from "./MessageField";
+import "../../shared/dialog.css";
+import "./transfer.css";
 
 const PRESENCE: Record<PresenceStatus, { icon: string; word: string }> = {
   available: { icon: "●", word: "Available" },
@@ -53,7 +56,7 @@ export function TransferDialog({ conversation, me, onClose }: Props) {
 
   async function submit(event: SubmitEvent) {
     event.preventDefault();
-    if (chosen.value === null || busy.value) return;
+    if (chosen.value === null || busy.value || bodyProblem(note.value.trim()) !== null) return;
     busy.value = true;
     error.value = null;
     try {
@@ -105,16 +108,17 @@ export function TransferDialog({ conversation, me, onClose }: Props) {
             id={`transfer-note-${conversation.id}`}
             class="dialog__note"
             rows={3}
-            maxLength={MAX_BODY_CHARS}
+            aria-describedby={lengthNoteShown(note.value) ? `transfer-note-${conversation.id}-length` : undefined}
             value={note.value}
             onInput={(e) => (note.value = e.currentTarget.value)}
           />
+          <LengthNote id={`transfer-note-${conversation.id}-length`} text={note.value} />
         </div>
         <div class="dialog__actions">
           <button type="button" class="button button--quiet" onClick={() => dialog.current?.close()}>
             Cancel
           </button>
-          <button type="submit" class="button" disabled={chosen.value === null || busy.value}>
+          <button type="submit" class="button" disabled={chosen.value === null || busy.value || bodyProblem(note.value.trim()) !== null}>
             Transfer
           </button>
         </div>

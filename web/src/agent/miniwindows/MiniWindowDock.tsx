@@ -1,16 +1,176 @@
-/** Mini windows docked along the bottom, newest on the right; minimised ones show only their header. */
+/**
+ * Mini windows docked along the bottom, newest on the right; minimised ones show only their
+ * header. As many as fit beside each other are shown; the older rest wait behind a "+N more"
+ * menu (never a sideways strip). A new customer message flashes the header of its window.
+ */
+import { useSignal } from "@preact/signals";
+import { useEffect, useRef } from "preact/hooks";
+import { StateBadge } from "../../shared/StateBadge";
 import type { User } from "../../shared/wire";
+import { flashes } from "../attention";
 import { ConversationView } from "../conversation/ConversationView";
-import { SessionActions, StateBadge } from "../conversation/SessionActions";
-import { closeMiniWindow, connection, miniWindows, queueName, toggleMinimised, type MiniWindowState } from "../state";
+import { SessionActions } from "../conversation/SessionActions";
+import { closeMiniWindow, connection, dockCapacity, miniWindows, openMiniWindow, queueName, sidebarCollapsed, toggleMinimised, type MiniWindowState } from "../state";
+import "./mini-windows.css";
+
+/** A mini window's width plus the gap between two. */
+export const WINDOW_SLOT_PX = 352;
+/** The room the "+N more" button takes. */
+const MORE_BUTTON_PX = 112;
+
+/** How many mini windows fit in `width` pixels, with room for the "+N more" button when some do not. */
+export function windowsThatFit(width: number, open: number): number {
+  const all = Math.max(1, Math.floor(width / WINDOW_SLOT_PX));
+  if (open <= all) return all;
+  return Math.max(1, Math.floor((width - MORE_BUTTON_PX) / WINDOW_SLOT_PX));
+}
+
+/** The width left for the dock: the page less the sidebar (or its rail) and a margin. */
+function dockWidth(viewport: number, railOnly: boolean): number {
+  if (viewport <= 760) return viewport;
+  return viewport - (railOnly ? 72 : 336) - 16;
+}
+
+function useViewportWidth(): number {
+  const width = useSignal(typeof window === "undefined" ? 1280 : window.innerWidth);
+  useEffect(() => {
+    const update = () => (width.value = window.innerWidth);
+    window.addEventListener("resize", update);
+    return () => window.removeEventListener("resize", update);
+  }, []);
+  return width.value;
+}
+
+/** Where focus goes when a mini window closes: a neighbour's field (or its Restore), else the session in the sidebar. */
+function focusAfterClose(closed: string, neighbours: readonly MiniWindowState[]): void {
+  setTimeout(() => {
+    for (const w of neighbours) {
+      const target = document.getElementById(w.minimised ? `mini-restore-${w.id}` : `composer-${w.id}`);
+      if (target !== null) {
+        target.focus();
+        return;
+      }
+    }
+    (document.getElementById(`sidebar-item-${closed}`) ?? document.querySelector<HTMLElement>(".connect-sidebar__toggle"))?.focus();
+  }, 0);
+}
 
 export function MiniWindowDock({ user }: { user: User }) {
-  if (miniWindows.value.length === 0) return null;
+  // Windows brought back by a reload wait for their conversation to arrive before taking room.
+  const known = connection.value?.conversations.value;
+  const windows = miniWindows.value.filter((w) => known?.has(w.id) === true);
+  const capacity = windowsThatFit(dockWidth(useViewportWidth(), sidebarCollapsed.value), windows.length);
+  useEffect(() => {
+    dockCapacity.value = capacity;
+  }, [capacity]);
+  if (windows.length === 0) return null;
+  const hidden = windows.slice(0, Math.max(0, windows.length - capacity));
+  const shown = windows.slice(hidden.length);
+
+  function close(id: string) {
+    const at = shown.findIndex((w) => w.id === id);
+    // The nearest on the left first (the older one), then on the right.
+    const neighbours = [...shown.slice(0, Math.max(0, at)).reverse(), ...shown.slice(at + 1)];
+    closeMiniWindow(id);
+    focusAfterClose(id, neighbours);
+  }
+
   return (
     <div class="mini-dock">
-      {miniWindows.value.map((w) => (
-        <MiniWindow key={w.id} window={w} user={user} />
+      {hidden.length > 0 && <MoreWindows hidden={hidden} />}
+      {shown.map((w) => (
+        <MiniWindow key={w.id} window={w} user={user} onClose={() => close(w.id)} />
       ))}
+    </div>
+  );
+}
+
+/** "+N more": the mini windows that do not fit, to bring one forward. */
+function MoreWindows({ hidden }: { hidden: readonly MiniWindowState[] }) {
+  const open = useSignal(false);
+  const button = useRef<HTMLButtonElement>(null);
+  const menu = useRef<HTMLUListElement>(null);
+  const conversations = connection.value?.conversations.value;
+  const unread = hidden.reduce((n, w) => n + (conversations?.get(w.id)?.unread ?? 0), 0);
+
+  useEffect(() => {
+    if (open.value) menu.current?.querySelector<HTMLButtonElement>("button")?.focus();
+  }, [open.value]);
+
+  function close() {
+    open.value = false;
+    button.current?.focus();
+  }
+
+  function onKeyDown(event: KeyboardEvent) {
+    if (event.key === "Escape") {
+      event.preventDefault();
+      close();
+      return;
+    }
+    if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
+    event.preventDefault();
+    const items = Array.from(menu.current?.querySelectorAll<HTMLButtonElement>("button") ?? []);
+    const at = items.indexOf(document.activeElement as HTMLButtonElement);
+    const next = event.key === "ArrowDown" ? (at + 1) % items.length : (at - 1 + items.length) % items.length;
+    items[next]?.focus();
+  }
+
+  return (
+    <div
+      class="mini-more"
+      onFocusOut={(event) => {
+        // Focus went elsewhere (a click outside, Tab away): the menu closes without taking it back.
+        const next = event.relatedTarget;
+        if (next instanceof Node && !event.currentTarget.contains(next)) open.value = false;
+      }}
+    >
+      {open.value && (
+        <ul ref={menu} class="mini-more__menu" role="menu" aria-label="More chats" onKeyDown={onKeyDown}>
+          {hidden.map((w) => {
+            const c = conversations?.get(w.id);
+            const name = c?.customer?.display_name ?? "Conversation";
+            const count = c?.unread ?? 0;
+            return (
+              <li key={w.id} role="none">
+                <button
+                  type="button"
+                  role="menuitem"
+                  class="mini-more__item"
+                  onClick={() => {
+                    open.value = false;
+                    openMiniWindow(w.id);
+                  }}
+                >
+                  <span>{name}</span>
+                  {count > 0 && (
+                    <span class="badge">
+                      {count}
+                      <span class="visually-hidden"> unread</span>
+                    </span>
+                  )}
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+      <button
+        ref={button}
+        type="button"
+        class="button mini-more__button"
+        aria-haspopup="menu"
+        aria-expanded={open.value}
+        aria-label={`${hidden.length} more chat${hidden.length === 1 ? "" : "s"}${unread > 0 ? `, ${unread} unread` : ""}`}
+        onClick={() => (open.value ? close() : (open.value = true))}
+      >
+        +{hidden.length} more
+        {unread > 0 && (
+          <span class="badge" aria-hidden="true">
+            {unread}
+          </span>
+        )}
+      </button>
     </div>
   );
 }
@@ -21,21 +181,31 @@ export function openWorkspace(id: string): void {
   if (opened === null) location.assign(url);
 }
 
-function MiniWindow({ window: w, user }: { window: MiniWindowState; user: User }) {
+function MiniWindow({ window: w, user, onClose }: { window: MiniWindowState; user: User; onClose: () => void }) {
   const conversation = connection.value?.conversations.value.get(w.id);
+  const flashKey = flashes.value.get(w.id) ?? 0;
   if (conversation === undefined) return null;
   const name = conversation.customer?.display_name ?? "Conversation";
   const titleId = `mini-title-${w.id}`;
+  const unread = conversation.unread ?? 0;
   return (
     <section class={`mini-window${w.minimised ? " mini-window--minimised" : ""}`} role="region" aria-labelledby={titleId}>
       <header class="mini-window__header">
+        {flashKey > 0 && <span key={flashKey} class="mini-window__flash" aria-hidden="true" />}
         <div class="mini-window__title-row">
           <h2 id={titleId} class="mini-window__title">
             {name}
           </h2>
           <StateBadge conversation={conversation} />
+          {unread > 0 && (
+            <span class="badge">
+              {unread}
+              <span class="visually-hidden"> unread</span>
+            </span>
+          )}
           <span class="mini-window__controls">
             <button
+              id={`mini-restore-${w.id}`}
               type="button"
               class="icon-button"
               aria-label={w.minimised ? `Restore ${name}` : `Minimise ${name}`}
@@ -44,7 +214,7 @@ function MiniWindow({ window: w, user }: { window: MiniWindowState; user: User }
             >
               <span aria-hidden="true">{w.minimised ? "▴" : "▁"}</span>
             </button>
-            <button type="button" class="icon-button" aria-label={`Close ${name}`} title="Close" onClick={() => closeMiniWindow(w.id)}>
+            <button type="button" class="icon-button" aria-label={`Close ${name}`} title="Close" onClick={onClose}>
               <span aria-hidden="true">✕</span>
             </button>
           </span>
@@ -57,7 +227,7 @@ function MiniWindow({ window: w, user }: { window: MiniWindowState; user: User }
         )}
         {!w.minimised && <SessionActions conversation={conversation} me={user.id} onNewWindow={() => openWorkspace(w.id)} />}
       </header>
-      {!w.minimised && <ConversationView conversation={conversation} user={user} visible={true} />}
+      {!w.minimised && <ConversationView conversation={conversation} user={user} visible={true} where="window" />}
     </section>
   );
 }

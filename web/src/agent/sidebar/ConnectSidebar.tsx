@@ -5,28 +5,20 @@
  */
 import { initials, STATE_LABEL } from "../../shared/format";
 import { now } from "../../shared/now";
+import { PreviewText } from "../../shared/PreviewText";
+import { StateBadge } from "../../shared/StateBadge";
 import type { Conversation, User } from "../../shared/wire";
 import { sidebarGroups } from "../sessions";
+import { ShortcutsButton } from "../shortcuts/ShortcutsDialog";
 import { connection, openMiniWindow, queueName, queues, sidebarCollapsed } from "../state";
-import { StateBadge } from "../conversation/SessionActions";
-import { QueueNotification } from "./QueueNotification";
+import { OfferAnnouncer } from "./OfferAnnouncer";
+import { OfferList, QUEUE_HEADING_ID } from "./QueueNotification";
+import { SoundSettings } from "./SoundSettings";
+import "./sidebar.css";
+
+export { PreviewText } from "../../shared/PreviewText";
 
 const NOTE_SHOWN_MS = 15_000;
-
-/** A conversation's last message for a list: work notes gold and labelled "Work note", comments with their author's first name. */
-export function PreviewText({ conversation: c }: { conversation: Conversation }) {
-  const p = c.preview;
-  if (p === undefined) return <>{c.first_message ?? ""}</>;
-  if (p.kind === "work_note") {
-    return (
-      <span class="work-note-preview">
-        <span class="work-note-preview__label">Work note</span>
-        {p.body}
-      </span>
-    );
-  }
-  return <>{(p.author !== undefined ? `${p.author.display_name.split(" ")[0]}: ` : "") + p.body}</>;
-}
 
 function itemLabel(c: Conversation): string {
   const unread = c.unread ?? 0;
@@ -58,6 +50,7 @@ export function ConnectSidebar({ user }: { user: User }) {
   if (collapsed) {
     return (
       <aside class="connect-sidebar connect-sidebar--rail" aria-label="Connect sidebar">
+        <OfferAnnouncer offers={offers} />
         {toggle}
         <ul id="connect-sidebar-body" class="rail">
           {offers.length > 0 && (
@@ -73,7 +66,7 @@ export function ConnectSidebar({ user }: { user: User }) {
           )}
           {mine.map((c) => (
             <li key={c.id}>
-              <button type="button" class="rail__item" title={itemLabel(c)} onClick={() => openMiniWindow(c.id)}>
+              <button id={`sidebar-item-${c.id}`} type="button" class="rail__item" title={itemLabel(c)} onClick={() => openMiniWindow(c.id)}>
                 <span aria-hidden="true">{initials(c.customer?.display_name ?? "?")}</span>
                 <span class="visually-hidden">{itemLabel(c)}</span>
                 {(c.unread ?? 0) > 0 && (
@@ -92,14 +85,19 @@ export function ConnectSidebar({ user }: { user: User }) {
   const queueTitle = queues.value.length === 1 ? `New in ${queues.value[0]?.name ?? "queue"}` : "New in my queues";
   return (
     <aside class="connect-sidebar" aria-label="Connect sidebar">
+      <OfferAnnouncer offers={offers} />
       <div class="connect-sidebar__head">
         <span class="connect-sidebar__title">Connect</span>
         {totalUnread > 0 && <span class="badge">{totalUnread} unread</span>}
-        {toggle}
+        <span class="connect-sidebar__tools">
+          <SoundSettings />
+          <ShortcutsButton />
+          {toggle}
+        </span>
       </div>
       <div id="connect-sidebar-body">
         <section class="sidebar-group" aria-labelledby="sidebar-queue">
-          <h2 id="sidebar-queue" class="sidebar-group__title">
+          <h2 id={QUEUE_HEADING_ID} class="sidebar-group__title" tabIndex={-1}>
             {queueTitle}
             {offers.length > 0 && <span class="sidebar-group__count"> ({offers.length})</span>}
           </h2>
@@ -108,15 +106,7 @@ export function ConnectSidebar({ user }: { user: User }) {
               {note.customer}: {note.by === null ? "left the queue" : `taken by ${note.by.display_name}`}
             </p>
           ))}
-          {offers.length === 0 ? (
-            <p class="muted sidebar-group__empty">No one is waiting.</p>
-          ) : (
-            <div class="sidebar-group__list">
-              {offers.map((offer) => (
-                <QueueNotification key={offer.id} offer={offer} />
-              ))}
-            </div>
-          )}
+          <OfferList offers={offers} />
         </section>
         <ConversationGroup title="My sessions" id="sidebar-mine" items={mine} empty="No sessions yet." me={user.id} />
         {closed.length > 0 && <ConversationGroup title="Recently closed" id="sidebar-closed" items={closed} empty="" me={user.id} />}
@@ -150,7 +140,7 @@ function ConversationItem({ conversation: c, me }: { conversation: Conversation;
   const unread = c.unread ?? 0;
   const other = c.assignee !== undefined && c.assignee.id !== me ? ` · ${c.assignee.display_name}` : "";
   return (
-    <button type="button" class="conversation-item" onClick={() => openMiniWindow(c.id)}>
+    <button id={`sidebar-item-${c.id}`} type="button" class="conversation-item" onClick={() => openMiniWindow(c.id)}>
       <span class="conversation-item__top">
         <span class="conversation-item__name">{c.customer?.display_name ?? "Conversation"}</span>
         {unread > 0 && (

@@ -1,12 +1,55 @@
-/** A new session waiting in one of the agent's queues: who, what, how long, and Accept. */
+/** New sessions waiting in the agent's queues: who, what, how long, and Accept. */
 import { useSignal } from "@preact/signals";
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
 import { clock } from "../../shared/format";
 import { now } from "../../shared/now";
 import { asApiError } from "../../shared/session";
 import type { Conversation } from "../../shared/wire";
 import { acceptSession } from "../actions";
-import { offerFocusRequest, openMiniWindow } from "../state";
+import { acceptRequest, offerFocusRequest, openMiniWindow } from "../state";
+
+/** The heading of the queue notifications: focus lands there when the last one goes away. */
+export const QUEUE_HEADING_ID = "sidebar-queue";
+
+/**
+ * The waiting sessions, oldest first. When the one holding the focus goes away (a colleague took
+ * it, the customer left, or Accept failed because of that), focus moves to the next waiting
+ * session's Accept, else to the queue's heading: never to <body>.
+ */
+export function OfferList({ offers }: { offers: readonly Conversation[] }) {
+  const focusedOffer = useRef<string | null>(null);
+  const ids = offers.map((o) => o.id).join(",");
+
+  useLayoutEffect(() => {
+    const gone = focusedOffer.current;
+    if (gone === null || offers.some((o) => o.id === gone)) return;
+    focusedOffer.current = null;
+    const active = document.activeElement;
+    if (active !== null && active !== document.body) return;
+    const next = document.querySelector<HTMLElement>("[data-offer-accept]");
+    (next ?? document.getElementById(QUEUE_HEADING_ID))?.focus();
+  }, [ids]);
+
+  if (offers.length === 0) return <p class="muted sidebar-group__empty">No one is waiting.</p>;
+  return (
+    <div
+      class="sidebar-group__list"
+      onFocusIn={(event) => {
+        const holder = (event.target as Element).closest("[data-offer]");
+        focusedOffer.current = holder?.getAttribute("data-offer") ?? null;
+      }}
+      onFocusOut={(event) => {
+        // Removing the focused element may report no new target: keep the note for the check above.
+        const next = event.relatedTarget;
+        if (next instanceof Node && !event.currentTarget.contains(next)) focusedOffer.current = null;
+      }}
+    >
+      {offers.map((offer) => (
+        <QueueNotification key={offer.id} offer={offer} />
+      ))}
+    </div>
+  );
+}
 
 export function QueueNotification({ offer }: { offer: Conversation }) {
   const busy = useSignal(false);
@@ -25,7 +68,16 @@ export function QueueNotification({ offer }: { offer: Conversation }) {
     }
   }, [offerFocusRequest.value, offer.id]);
 
+  // The "Accept the oldest" shortcut.
+  useEffect(() => {
+    if (acceptRequest.value !== offer.id) return;
+    acceptRequest.value = null;
+    button.current?.focus();
+    void accept();
+  }, [acceptRequest.value, offer.id]);
+
   async function accept() {
+    if (busy.value) return;
     busy.value = true;
     error.value = null;
     try {
@@ -38,7 +90,7 @@ export function QueueNotification({ offer }: { offer: Conversation }) {
   }
 
   return (
-    <article class="queue-notification" aria-labelledby={titleId}>
+    <article class="queue-notification" aria-labelledby={titleId} data-offer={offer.id}>
       <div class="queue-notification__head">
         <h3 id={titleId} class="queue-notification__name">
           {name}
@@ -53,15 +105,17 @@ export function QueueNotification({ offer }: { offer: Conversation }) {
           {error.value}
         </p>
       )}
+      {/* Not disabled while busy: a disabled button drops the focus to <body>. */}
       <button
         ref={button}
         type="button"
         class="button button--small"
-        disabled={busy.value}
+        data-offer-accept={offer.id}
+        aria-disabled={busy.value}
         aria-label={`Accept ${name}`}
         onClick={() => void accept()}
       >
-        Accept
+        {busy.value ? "Accepting…" : "Accept"}
       </button>
     </article>
   );

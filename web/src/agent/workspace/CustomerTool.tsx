@@ -6,6 +6,7 @@ import { now } from "../../shared/now";
 import type { Conversation, User } from "../../shared/wire";
 import { sessionsOf, userProfile } from "../actions";
 import { queueName } from "../state";
+import "./customer-tool.css";
 
 export function CustomerTool({ conversation, known }: { conversation: Conversation; known: readonly Conversation[] }) {
   const customer = conversation.customer;

@@ -13,6 +13,7 @@ import { ConversationView } from "../conversation/ConversationView";
 import { SessionActions, StateBadge } from "../conversation/SessionActions";
 import { connection, queueName } from "../state";
 import { CustomerTool } from "./CustomerTool";
+import "./workspace.css";
 
 interface Tool {
   id: string;

@@ -1,0 +1,25 @@
+/** Data for the component and unit tests: people, conversations and entries as the server sends them. */
+import type { Conversation, Entry, User, UserRef } from "./wire";
+
+export const ALICE: User = { id: "u-alice", username: "alice", display_name: "Alice Agent", roles: ["agent"], itil: false };
+export const CAROL: UserRef = { id: "u-carol", display_name: "Carol Customer" };
+export const IVAN: UserRef = { id: "u-ivan", display_name: "Ivan Customer" };
+
+export function conversation(id: string, customer: UserRef, extra: Partial<Conversation> = {}): Conversation {
+  return {
+    id,
+    kind: "support",
+    state: "active",
+    queue: "q-itsd",
+    customer,
+    assignee: { id: ALICE.id, display_name: ALICE.display_name },
+    last_seq: 1,
+    first_message: "My VPN drops every few minutes.",
+    created_at: "2026-11-30T09:00:00Z",
+    ...extra,
+  };
+}
+
+export function entry(conversationId: string, seq: number, author: UserRef | undefined, body: string, at = "2026-11-30T09:00:00Z"): Entry {
+  return { conversation: conversationId, seq, kind: author === undefined ? "system" : "comment", body, at, ...(author === undefined ? {} : { author }) };
+}
