@@ -653,6 +653,18 @@ describe("Connection", () => {
     expect([...connection.conversations.value.keys()]).toEqual(["7"]);
   });
 
+  it("an_error_naming_a_conversation_during_the_catch_up_is_not_a_refused_hello", () => {
+    const { connection, latest } = setup();
+    connection.markRead("7", 4);
+    connection.start();
+    const socket = latest();
+    socket.open();
+    socket.receive({ type: "error", conversation: "7", error: { code: "invalid", message: "seq is 0 to the last seq" } });
+    socket.receive({ type: "ready" });
+    expect(socket.closedWith, "the socket stays").toBeNull();
+    expect(connection.link.value).toBe("online");
+  });
+
   it("the_heartbeat_notices_a_silent_socket_and_reconnects", () => {
     const { connection, sockets, latest, clock } = setup();
     connection.start();

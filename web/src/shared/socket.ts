@@ -351,10 +351,11 @@ export class Connection {
         case "error": {
           const ref = frame.ref;
           if (ref !== undefined) this.sends.refuse(ref, frame.error.code, frame.error.message);
-          // Between `hello` and `ready` an error without ref is about `hello` itself: a
-          // conversation named there that the user may no longer see (not_found, naming it)
-          // is left out at `ready` anyway; anything else means `hello` failed.
-          else if (before.catchUp !== null && frame.error.code !== "not_found") refused = true;
+          // Between `hello` and `ready` an error without ref and without a conversation is
+          // about `hello` itself: it failed. One naming a conversation (a conversation named in
+          // `hello` the user may no longer see, a read mark) leaves the catch-up going on; what
+          // the server does not name is left out at `ready` anyway.
+          else if (before.catchUp !== null && errorConversation(frame) === null && frame.error.code !== "not_found") refused = true;
           break;
         }
         case "typing":
