@@ -8,7 +8,7 @@
  */
 import { signal, type ReadonlySignal } from "@preact/signals";
 import { bodyProblem } from "./length";
-import { systemScheduler, type Cancel, type Scheduler } from "./transport";
+import { systemScheduler, type Cancel, type CannedSendFrame, type Scheduler } from "./transport";
 import type { ClientFrame, Entry, PostKind } from "./wire";
 
 /** A message the user sent that the server has not stored (or not yet echoed) yet. */
@@ -28,15 +28,6 @@ export interface PendingSend {
   error: string | null;
   /** The error's code, e.g. `too_long`, `internal`, `unavailable`; null while there is no error. */
   code: string | null;
-}
-
-/** The `send` frame with a canned message instead of a body (protocol item 6). */
-export interface CannedSendFrame {
-  type: "send";
-  ref: string;
-  conversation: string;
-  client_id: string;
-  canned: string;
 }
 
 export type SendFrame = Extract<ClientFrame, { type: "send" }> | CannedSendFrame;

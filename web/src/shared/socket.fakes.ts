@@ -1,9 +1,5 @@
 /** Test doubles of the connection layer: a WebSocket driven by hand, a clock advanced by hand, a Storage in memory. */
 import type { Scheduler, SocketLike } from "./transport";
-import type { ClientFrame } from "./wire";
-
-/** A frame the client sent, as parsed JSON (ping, canned sends and hello's tail included). */
-export type SentFrame = ClientFrame | { type: "ping"; nonce?: string } | { type: "send"; ref: string; conversation: string; client_id: string; canned: string };
 
 /** A WebSocket the test drives by hand: open it, push server frames, drop it. */
 export class FakeSocket implements SocketLike {

@@ -14,7 +14,7 @@ import { requestJson, type Guard } from "./api";
 import { Outbox, outboxKey, sessionStore, type OutboxStore, type PendingSend } from "./outbox";
 import * as feed from "./reducer";
 import type { FeedState, HistoryState, Withdrawal } from "./reducer";
-import { systemScheduler, Transport, type Cancel, type LinkState, type Loss, type Scheduler, type SocketFactory } from "./transport";
+import { systemScheduler, Transport, type Cancel, type HelloFrame, type LinkState, type Loss, type Scheduler, type SocketFactory } from "./transport";
 import { isEntry, type ClientFrame, type Conversation, type Entry, type PostKind, type PresenceStatus, type ServerFrame, type UserRef } from "./wire";
 
 export { MAX_BODY_CHARS, bodyProblem } from "./length";
@@ -49,9 +49,6 @@ const EMPTY_PAGES_FOLLOWED = 5;
 
 /** Shown while the server refuses another socket of this user (close 4409). */
 export const TOO_MANY_TABS_NOTICE = "Too many open tabs: close some Switchboard tabs or windows; this one tries again in a while.";
-
-/** The `hello` frame with a tail (protocol item 4). */
-type HelloFrame = { type: "hello"; positions: Record<string, number>; tail?: number };
 
 /** An answer of `GET /api/conversations/{id}/entries?before=…` (protocol item 5). */
 export interface EntryPage {

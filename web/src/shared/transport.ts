@@ -7,7 +7,7 @@
  * mean is the reducer's business; what to send after `hello` is the connection's.
  */
 import { authHeaders, socketProtocols } from "./bearer";
-import { parseServerFrame, type ServerFrame } from "./wire";
+import { parseServerFrame, type ClientFrame, type ServerFrame } from "./wire";
 
 /** The part of the browser's WebSocket this module uses (tests pass a fake). */
 export interface SocketLike {
@@ -21,6 +21,16 @@ export interface SocketLike {
 }
 
 export type SocketFactory = (url: string, protocols?: string[]) => SocketLike;
+
+/**
+ * Frames of the protocol additions of issue 9 (hello's `tail`, `send` with `canned`, `ping`),
+ * written here until wire.ts's ClientFrame carries them (helper S's branch).
+ */
+export type HelloFrame = { type: "hello"; positions: Record<string, number>; tail?: number };
+export type CannedSendFrame = { type: "send"; ref: string; conversation: string; client_id: string; canned: string };
+export type PingFrame = { type: "ping"; nonce?: string };
+/** Everything this client writes on the socket. */
+export type OutgoingFrame = ClientFrame | HelloFrame | CannedSendFrame | PingFrame;
 
 /** Undoes a `schedule`. */
 export type Cancel = () => void;
@@ -215,7 +225,7 @@ export class Transport {
   }
 
   /** Writes a frame on the greeted socket; false when there is none (the caller keeps it for later). */
-  send(frame: object): boolean {
+  send(frame: OutgoingFrame): boolean {
     const socket = this.socket;
     if (!this.greeted || socket === null || socket.readyState !== OPEN) return false;
     try {
