@@ -208,11 +208,18 @@ describe("reducer", () => {
     expect(seqs(state), "sorted, each once, nothing held twice").toEqual([27, 29, 30, 31]);
     expect(state.history.get("7")).toBe("more");
     expect(state.positions.get("7"), "the live position does not move").toBe(31);
-    state = prependPage(state, "7", [], 12);
+    state = prependPage(historyLoading(state, "7"), "7", [], 12);
     expect(historyBefore(state, "7"), "a page of invisible entries moves the cursor below them").toBe(12);
-    state = prependPage(state, "7", [entry(3)], null);
+    state = prependPage(historyLoading(state, "7"), "7", [entry(3)], null);
     expect(seqs(state)).toEqual([3, 27, 29, 30, 31]);
     expect(state.history.get("7"), "the start of the log").toBe("complete");
+  });
+
+  it("a_page_nobody_waits_for_any_more_is_dropped", () => {
+    const state = greeted([conversationFrame({ last_seq: 80 }), entryFrame(31)]);
+    expect(prependPage(state, "7", [entry(30)], 29), "not loading").toBe(state);
+    const gone = greeted([], historyLoading(state, "7"));
+    expect(prependPage(gone, "7", [entry(30)], 29).entries.has("7"), "the conversation went at ready meanwhile").toBe(false);
   });
 
   it("a_failed_page_leaves_more", () => {

@@ -300,9 +300,12 @@ export function historyFailed(state: FeedState, conversation: string): FeedState
 
 /**
  * A page of older entries (ascending) and the server's `next_before` (null: the start of the log
- * was reached). Entries the client holds already are skipped; the rest go before those held.
+ * was reached), for a conversation whose history is `loading`. Entries the client holds already
+ * are skipped; the rest go before those held.
  */
 export function prependPage(state: FeedState, conversation: string, page: readonly Entry[], nextBefore: number | null): FeedState {
+  // Not asked for (any more): the conversation went at a `ready`, or the rights changed meanwhile.
+  if (state.history.get(conversation) !== "loading") return state;
   const held = state.entries.get(conversation) ?? [];
   const first = held[0]?.seq ?? Number.MAX_SAFE_INTEGER;
   const older = page.filter((e) => e.conversation === conversation && e.seq < first).sort((a, b) => a.seq - b.seq);
