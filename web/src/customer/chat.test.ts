@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import type { Conversation, Entry, Queue } from "../shared/wire";
-import { chooseQueue, countdownLeft, openChat, pendingWarning } from "./chat";
+import { ApiError, type RequestOptions } from "../shared/api";
+import { MemoryStorage } from "../shared/socket.fakes";
+import { chooseQueue, countdownLeft, forgetStart, openChat, pendingStart, pendingWarning, startChat, startClientId, startKey } from "./chat";
 
 const queue = (id: string): Queue => ({
   id,
@@ -64,5 +66,55 @@ describe("support page decisions", () => {
     expect(countdownLeft(received, 60, received + 15_500)).toBe(45);
     expect(countdownLeft(received, 60, received + 120_000), "never below zero").toBe(0);
     expect(countdownLeft(received, 60, received - 5_000), "a clock going back does not add time").toBe(60);
+  });
+
+  it("one_client_id_per_intended_start_across_a_second_click_and_a_reload", () => {
+    const store = new MemoryStorage();
+    let n = 0;
+    const fresh = () => `id-${++n}`;
+    const first = startClientId(store, "5", "1", "My VPN drops", fresh);
+    expect(startClientId(store, "5", "1", "My VPN drops", fresh), "a second click").toBe(first);
+    // A reload: the page reads the same tab storage.
+    expect(pendingStart(store, "5", "1"), "the page can show what was being started").toEqual({ queue: "1", message: "My VPN drops", client_id: first });
+    expect(startClientId(store, "5", "1", "My VPN drops", fresh), "the same message after a reload").toBe(first);
+    expect(startClientId(store, "5", "1", "Another problem", fresh), "another message is another start").not.toBe(first);
+    expect(startClientId(store, "5", "2", "Another problem", fresh), "another queue is another start").toBe("id-3");
+    expect(pendingStart(store, "6", "1"), "another user's start is not mine").toBeNull();
+    forgetStart(store, "5", "1");
+    expect(pendingStart(store, "5", "1")).toBeNull();
+    expect(startClientId(null, "5", "1", "x", fresh), "no storage: still an id").toBe("id-4");
+    store.setItem(startKey("5", "9"), "{broken");
+    expect(pendingStart(store, "5", "9")).toBeNull();
+  });
+
+  it("start_chat_repeats_its_client_id_until_an_answer_arrives", async () => {
+    const store = new MemoryStorage();
+    const bodies: unknown[] = [];
+    let fail: ApiError | null = new ApiError(0, "network_error", "Could not reach the server.");
+    const request = <T,>(path: string, guard: (value: unknown) => value is T, options: RequestOptions): Promise<T> => {
+      expect(path).toBe("/api/queues/1/sessions");
+      bodies.push(options.body);
+      if (fail !== null) return Promise.reject(fail);
+      const answer: unknown = chat("7", "queued", "2026-01-01T00:00:00Z");
+      return guard(answer) ? Promise.resolve(answer) : Promise.reject(new Error("guard"));
+    };
+    let n = 0;
+    const deps = { store, request, fresh: () => `id-${++n}` };
+    await expect(startChat("5", "1", "Help", deps)).rejects.toThrow("Could not reach");
+    fail = new ApiError(503, "unavailable", "Try again.");
+    await expect(startChat("5", "1", "Help", deps)).rejects.toThrow("Try again.");
+    fail = null;
+    expect((await startChat("5", "1", "Help", deps)).id).toBe("7");
+    expect(bodies, "the lost answers and the answered one: one client id").toEqual([
+      { client_id: "id-1", message: "Help" },
+      { client_id: "id-1", message: "Help" },
+      { client_id: "id-1", message: "Help" },
+    ]);
+    expect(pendingStart(store, "5", "1"), "answered: forgotten").toBeNull();
+    await startChat("5", "1", "Help", deps);
+    expect(bodies.at(-1), "a start after the answer is a new one").toEqual({ client_id: "id-2", message: "Help" });
+    fail = new ApiError(422, "too_long", "Too long.");
+    await expect(startChat("5", "1", "Help", deps)).rejects.toThrow("Too long.");
+    expect(pendingStart(store, "5", "1"), "refused for good: forgotten").toBeNull();
   });
 });

@@ -1,5 +1,11 @@
-/** What the support page decides from the data: which queue, which chat, whether a warning waits. */
-import type { Conversation, Entry, Queue } from "../shared/wire";
+/**
+ * What the support page decides from the data: which queue, which chat, whether a warning waits;
+ * and Start chat under one client id per intended start.
+ */
+import { ApiError, requestJson, type RequestOptions } from "../shared/api";
+import { sessionStore } from "../shared/outbox";
+import { newClientId } from "../shared/socket";
+import { isConversation, type Conversation, type Entry, type Queue } from "../shared/wire";
 
 /** The queue asked for with `?queue=`, else the first one the customer may use. */
 export function chooseQueue(queues: readonly Queue[], wanted: string | null): Queue | null {
@@ -34,4 +40,100 @@ export function pendingWarning(entries: readonly Entry[], me: string): Entry | n
 export function countdownLeft(receivedAt: number, closeAfterSeconds: number, now: number): number {
   const deadline = receivedAt + closeAfterSeconds * 1000;
   return Math.min(closeAfterSeconds, Math.max(0, Math.ceil((deadline - now) / 1000)));
+}
+
+// ---- Start chat: one client id per intended start ----
+
+/** A start the customer asked for whose answer has not arrived (yet). */
+export interface PendingStart {
+  queue: string;
+  message: string;
+  client_id: string;
+}
+
+/** The part of Storage a pending start needs (sessionStorage in the page). */
+export type StartStore = Pick<Storage, "getItem" | "setItem" | "removeItem">;
+
+/** The sessionStorage key of a user's pending start in a queue. */
+export function startKey(user: string, queue: string): string {
+  return `switchboard.start.${user}.${queue}`;
+}
+
+function isPendingStart(value: unknown): value is PendingStart {
+  if (typeof value !== "object" || value === null) return false;
+  const v = value as Record<string, unknown>;
+  return typeof v.queue === "string" && typeof v.message === "string" && typeof v.client_id === "string" && v.client_id !== "";
+}
+
+/** The start still waiting for its answer (e.g. from before a reload), or null. */
+export function pendingStart(store: StartStore | null, user: string, queue: string): PendingStart | null {
+  try {
+    const raw = store?.getItem(startKey(user, queue)) ?? null;
+    if (raw === null) return null;
+    const value: unknown = JSON.parse(raw);
+    return isPendingStart(value) && value.queue === queue ? value : null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * The client id of the start of `message` in `queue`: the one of the pending start when it is
+ * the same message (a second click, or a click after a reload: the server answers a repeat with
+ * the open session and posts the message once), else a fresh one. Kept until `forgetStart`.
+ */
+export function startClientId(store: StartStore | null, user: string, queue: string, message: string, fresh: () => string = newClientId): string {
+  const pending = pendingStart(store, user, queue);
+  if (pending !== null && pending.message === message) return pending.client_id;
+  const start: PendingStart = { queue, message, client_id: fresh() };
+  try {
+    store?.setItem(startKey(user, queue), JSON.stringify(start));
+  } catch {
+    // Storage refused: the id still holds for this page.
+  }
+  return start.client_id;
+}
+
+/** The answer arrived (or the start was refused for good): the next start is a new one. */
+export function forgetStart(store: StartStore | null, user: string, queue: string): void {
+  try {
+    store?.removeItem(startKey(user, queue));
+  } catch {
+    // Nothing kept.
+  }
+}
+
+/** Whether a failed start may be the same start when tried again (no answer, or a passing failure). */
+export function startMayHaveLanded(error: unknown): boolean {
+  if (!(error instanceof ApiError)) return true;
+  return error.status === 0 || error.status === 429 || error.status >= 500;
+}
+
+export interface StartChatDeps {
+  store?: StartStore | null;
+  request?: <T>(path: string, guard: (value: unknown) => value is T, options: RequestOptions) => Promise<T>;
+  fresh?: () => string;
+}
+
+/**
+ * Starts a chat with its first message (POST /api/queues/{queue}/sessions) under one client id
+ * per intended start: a second click, or the same message after a reload, repeats the same id,
+ * so the server posts the message once. The pending start is forgotten once an answer arrives
+ * (or a refusal that trying again would not change); on a lost answer it is kept.
+ */
+export async function startChat(user: string, queue: string, message: string, deps: StartChatDeps = {}): Promise<Conversation> {
+  const store = deps.store === undefined ? sessionStore() : deps.store;
+  const request = deps.request ?? requestJson;
+  const clientId = startClientId(store, user, queue, message, deps.fresh);
+  try {
+    const conversation = await request(`/api/queues/${encodeURIComponent(queue)}/sessions`, isConversation, {
+      method: "POST",
+      body: { client_id: clientId, message },
+    });
+    forgetStart(store, user, queue);
+    return conversation;
+  } catch (error) {
+    if (!startMayHaveLanded(error)) forgetStart(store, user, queue);
+    throw error;
+  }
 }

@@ -4,7 +4,7 @@ import type { PendingSend } from "./socket";
 import { warnBeforeLeavingUnsent } from "./unload";
 import { readMarkDue } from "./visibility";
 
-const pending = (acked: boolean): PendingSend => ({ client_id: "c1", conversation: "7", kind: "comment", body: "hi", acked, error: null, code: null });
+const pending = (acked: boolean, error: string | null = null): PendingSend => ({ client_id: "c1", conversation: "7", kind: "comment", body: "hi", acked, error, code: error === null ? null : "session_closed" });
 
 function leave(target: EventTarget): boolean {
   const event = new Event("beforeunload", { cancelable: true });
@@ -25,6 +25,19 @@ describe("leaving the page", () => {
     outbox.value = [pending(false)];
     undo();
     expect(leave(target)).toBe(false);
+  });
+
+  it("a_kept_outbox_needs_no_prompt_and_a_refused_send_never_prompts", () => {
+    const target = new EventTarget();
+    const outbox = signal<readonly PendingSend[]>([pending(false)]);
+    const outboxPersisted = signal(true);
+    const undo = warnBeforeLeavingUnsent(target, { outbox, outboxPersisted });
+    expect(leave(target), "kept in sessionStorage: a reload resends it").toBe(false);
+    outboxPersisted.value = false;
+    expect(leave(target), "storage refused: leaving would lose it").toBe(true);
+    outbox.value = [pending(false, "The session is closed.")];
+    expect(leave(target), "refused for good: nothing would go out anyway").toBe(false);
+    undo();
   });
 
   it("read_marks_wait_for_a_visible_page", () => {

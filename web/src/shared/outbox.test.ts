@@ -1,0 +1,197 @@
+import { describe, expect, it } from "vitest";
+import { ACK_TIMEOUT_MS, hasUnsent, isRetryable, Outbox, outboxKey, TOO_LARGE_MESSAGE, type PendingSend, type SendFrame } from "./outbox";
+import { ManualScheduler, MemoryStorage } from "./socket.fakes";
+import type { Entry } from "./wire";
+
+const KEY = outboxKey("2");
+
+function pending(clientId: string, fields: Partial<PendingSend> = {}): PendingSend {
+  return { client_id: clientId, conversation: "7", kind: "comment", body: `text of ${clientId}`, acked: false, error: null, code: null, ...fields };
+}
+
+/** An outbox over a fake link: `up` says whether a greeted socket is there, `live` whether `ready` came. */
+function setup(storage: MemoryStorage | null = new MemoryStorage()) {
+  const clock = new ManualScheduler();
+  const link = { up: true, live: true, sent: [] as SendFrame[], timeouts: 0 };
+  const outbox = new Outbox(
+    {
+      transmit: (frame) => {
+        if (!link.up) return false;
+        link.sent.push(frame);
+        return true;
+      },
+      live: () => link.live,
+      ackTimedOut: () => {
+        link.timeouts += 1;
+      },
+    },
+    storage === null ? null : { storage, key: KEY },
+    clock,
+  );
+  const ids = () => outbox.items.value.map((p) => p.client_id);
+  return { outbox, link, clock, ids };
+}
+
+const stored = (storage: MemoryStorage): unknown => JSON.parse(storage.getItem(KEY) ?? "null");
+
+function entryFor(clientId: string, seq: number): Entry {
+  return { conversation: "7", seq, kind: "comment", author: { id: "2", display_name: "Alice" }, body: "x", client_id: clientId, at: "2026-01-01T10:00:00Z" };
+}
+
+describe("outbox", () => {
+  it("a_send_goes_out_at_once_when_it_can_and_is_persisted_until_stored", () => {
+    const storage = new MemoryStorage();
+    const { outbox, link } = setup(storage);
+    outbox.add(pending("a"));
+    expect(link.sent).toEqual([{ type: "send", ref: "a", conversation: "7", client_id: "a", kind: "comment", body: "text of a" }]);
+    expect(stored(storage), "kept for a reload").toEqual([pending("a")]);
+    outbox.ack("a", 4, 3);
+    expect(outbox.items.value[0]).toMatchObject({ acked: true, seq: 4 });
+    expect(storage.getItem(KEY), "stored on the server: nothing to keep").toBeNull();
+    outbox.entryArrived(entryFor("a", 4));
+    expect(outbox.items.value).toEqual([]);
+  });
+
+  it("restores_what_may_still_go_out_and_resends_it_with_the_same_client_id", () => {
+    const storage = new MemoryStorage();
+    const before = setup(storage);
+    before.link.up = false;
+    before.outbox.add(pending("a"));
+    before.outbox.add(pending("b", { body: "x".repeat(10_001) }));
+    expect(before.link.sent, "offline: nothing written").toEqual([]);
+
+    const after = setup(storage);
+    expect(after.ids(), "restored in order, the refused one too").toEqual(["a", "b"]);
+    expect(after.outbox.items.value[1]?.code, "still refused after the reload").toBe("too_long");
+    after.outbox.resendAll();
+    expect(after.link.sent.map((f) => f.client_id), "only what may still go out, with its client id").toEqual(["a"]);
+    after.outbox.resendAll();
+    expect(after.link.sent.map((f) => f.client_id), "each hello resends (the server stores it once)").toEqual(["a", "a"]);
+  });
+
+  it("storage_that_is_garbage_or_of_the_wrong_shape_restores_nothing_or_the_good_items", () => {
+    const storage = new MemoryStorage();
+    storage.setItem(KEY, "{not json");
+    expect(setup(storage).ids()).toEqual([]);
+    storage.setItem(KEY, JSON.stringify([pending("ok"), { client_id: "bad" }, 7]));
+    expect(setup(storage).ids()).toEqual(["ok"]);
+  });
+
+  it("without_storage_it_works_in_memory_and_says_so", () => {
+    const { outbox, link } = setup(null);
+    outbox.add(pending("a"));
+    expect(link.sent).toHaveLength(1);
+    expect(outbox.persisted.value).toBe(false);
+    const failing = new MemoryStorage();
+    failing.failWrites = true;
+    const full = setup(failing);
+    full.outbox.add(pending("b"));
+    expect(full.ids(), "a full storage loses nothing in memory").toEqual(["b"]);
+    expect(full.outbox.persisted.value).toBe(false);
+    expect(setup().outbox.persisted.value).toBe(true);
+  });
+
+  it("the_same_client_id_twice_is_one_send", () => {
+    const { outbox, link, ids } = setup();
+    outbox.add(pending("a"));
+    outbox.add(pending("a"));
+    expect(ids()).toEqual(["a"]);
+    expect(link.sent).toHaveLength(1);
+  });
+
+  it("an_ack_before_its_entry_or_after_it", () => {
+    const { outbox, ids } = setup();
+    outbox.add(pending("a"));
+    outbox.add(pending("b"));
+    outbox.ack("a", 5, 5);
+    expect(ids(), "the entry was there first: done").toEqual(["b"]);
+    outbox.ack("b", 6, 5);
+    expect(ids(), "waits for its entry").toEqual(["b"]);
+    outbox.settle(new Map([["7", 6]]));
+    expect(ids(), "held or passed at ready: done").toEqual([]);
+  });
+
+  it("settle_drops_acked_sends_of_conversations_that_are_gone_and_keeps_unacked_ones", () => {
+    const { outbox, ids } = setup();
+    outbox.add(pending("a", { conversation: "8" }));
+    outbox.add(pending("b", { conversation: "9" }));
+    outbox.ack("a", 2, 0);
+    outbox.settle(new Map());
+    expect(ids()).toEqual(["b"]);
+  });
+
+  it("a_refusal_keeps_the_message_and_stops_resending", () => {
+    const { outbox, link } = setup();
+    outbox.add(pending("a"));
+    expect(outbox.refuse("a", "session_closed", "The session is closed.")).toBe(true);
+    expect(outbox.refuse("zzz", "internal", "x"), "not ours").toBe(false);
+    const refused = outbox.items.value[0];
+    expect(refused?.error).toBe("The session is closed.");
+    expect(refused !== undefined && isRetryable(refused), "final: Discard only").toBe(false);
+    expect(hasUnsent(outbox.items.value), "a refused send will not go out").toBe(false);
+    outbox.resendAll();
+    expect(link.sent).toHaveLength(1);
+    outbox.discard("a");
+    expect(outbox.items.value).toEqual([]);
+  });
+
+  it("retry_sends_a_temporary_failure_again_with_its_client_id", () => {
+    const { outbox, link } = setup();
+    outbox.add(pending("a"));
+    outbox.refuse("a", "internal", "Something went wrong.");
+    const failed = outbox.items.value[0];
+    expect(failed !== undefined && isRetryable(failed)).toBe(true);
+    outbox.retry("a");
+    expect(outbox.items.value[0]?.error).toBeNull();
+    expect(link.sent.map((f) => f.client_id)).toEqual(["a", "a"]);
+    outbox.add(pending("big", { body: "x".repeat(10_001) }));
+    outbox.retry("big");
+    expect(link.sent.map((f) => f.client_id), "too long stays refused").toEqual(["a", "a"]);
+  });
+
+  it("no_ack_within_the_timeout_on_a_live_socket_reports_a_dead_link", () => {
+    const { outbox, link, clock } = setup();
+    outbox.add(pending("a"));
+    clock.advance(ACK_TIMEOUT_MS - 1);
+    expect(link.timeouts).toBe(0);
+    clock.advance(1);
+    expect(link.timeouts).toBe(1);
+    outbox.add(pending("b"));
+    outbox.ack("b", 1, 0);
+    clock.advance(ACK_TIMEOUT_MS);
+    expect(link.timeouts, "acknowledged in time").toBe(1);
+  });
+
+  it("the_ack_clock_starts_at_ready_and_stops_with_the_socket", () => {
+    const { outbox, link, clock } = setup();
+    link.live = false;
+    outbox.add(pending("a"));
+    clock.advance(ACK_TIMEOUT_MS * 2);
+    expect(link.timeouts, "catching up: no clock").toBe(0);
+    link.live = true;
+    outbox.goneLive();
+    clock.advance(ACK_TIMEOUT_MS / 2);
+    outbox.socketGone();
+    clock.advance(ACK_TIMEOUT_MS);
+    expect(link.timeouts, "the socket went: its clock too").toBe(0);
+  });
+
+  it("close_1009_fails_the_oldest_send_on_its_way", () => {
+    const { outbox } = setup();
+    outbox.add(pending("a"));
+    outbox.add(pending("b"));
+    outbox.failOldestUnacked();
+    expect(outbox.items.value.map((p) => p.error)).toEqual([TOO_LARGE_MESSAGE, null]);
+  });
+
+  it("a_canned_send_names_the_canned_message_instead_of_a_body", () => {
+    const storage = new MemoryStorage();
+    const { outbox, link } = setup(storage);
+    outbox.add(pending("c", { body: "Greeting", canned: "c3" }));
+    expect(link.sent).toEqual([{ type: "send", ref: "c", conversation: "7", client_id: "c", canned: "c3" }]);
+    expect(stored(storage)).toEqual([pending("c", { body: "Greeting", canned: "c3" })]);
+    const after = setup(storage);
+    after.outbox.resendAll();
+    expect(after.link.sent, "restored as a canned send").toEqual([{ type: "send", ref: "c", conversation: "7", client_id: "c", canned: "c3" }]);
+  });
+});

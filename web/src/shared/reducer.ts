@@ -1,0 +1,327 @@
+/**
+ * What the live stream says, as one immutable value: conversations, entries, offers, positions,
+ * unread counts, read marks, typing, presence and how much older history is held. Pure
+ * functions only (state × frame → state): no timers, no I/O, no signals. `Connection` keeps the
+ * current value in one signal and feeds it the server's frames and the user's own actions.
+ */
+import type { Conversation, Entry, PresenceStatus, ServerFrame, UserRef } from "./wire";
+
+/** How much of a conversation's older history is loaded: `more` (older pages exist), `loading`, `complete`. */
+export type HistoryState = "more" | "loading" | "complete";
+
+/** A queue notification that went away: a colleague accepted it (by) or the customer left. */
+export interface Withdrawal {
+  conversation: string;
+  customer: string;
+  by: UserRef | null;
+  at: number;
+}
+
+/** What the server named between `hello` and `ready`: at `ready` the state keeps only these. */
+export interface CatchUp {
+  /** Conversations (by id) the server sent a frame or an entry of. */
+  held: ReadonlySet<string>;
+  /** Conversations the server offered. */
+  offered: ReadonlySet<string>;
+}
+
+export interface FeedState {
+  conversations: ReadonlyMap<string, Conversation>;
+  /** Per conversation, in ascending seq order, each seq once. */
+  entries: ReadonlyMap<string, readonly Entry[]>;
+  /** Queued sessions on offer to this agent, by conversation id. */
+  offers: ReadonlyMap<string, Conversation>;
+  withdrawals: readonly Withdrawal[];
+  /** Last seq received per conversation (0: known, nothing received yet): what `hello` says. */
+  positions: ReadonlyMap<string, number>;
+  /** The last read mark this client set per conversation. */
+  readMarks: ReadonlyMap<string, number>;
+  /** Who is typing, per conversation. */
+  typing: ReadonlyMap<string, readonly UserRef[]>;
+  /** Agents' presence as the server reported it, by user id. */
+  presence: ReadonlyMap<string, PresenceStatus>;
+  /** Per conversation holding entries: whether older ones can be loaded. */
+  history: ReadonlyMap<string, HistoryState>;
+  /**
+   * Per conversation whose older history was paged: the `next_before` of the last page (older
+   * entries start below it). Entries the user may not see leave gaps, so this can lie below the
+   * first entry held.
+   */
+  historyCursor: ReadonlyMap<string, number>;
+  /** Between `hello` and `ready`; null while live (or with no socket). */
+  catchUp: CatchUp | null;
+  /** A `ready` was received at least once: the first `hello` of the page is over. */
+  wasReady: boolean;
+}
+
+/** Who the client is and what time it is: the only inputs a frame does not carry. */
+export interface ReduceContext {
+  /** The signed-in user's id: their own entries never count as unread. */
+  me: string | null;
+  /** Milliseconds since the epoch (for withdrawals). */
+  now: number;
+}
+
+/** How many withdrawals are kept (the sidebar shows the last few). */
+export const MAX_WITHDRAWALS = 5;
+
+export function initialState(): FeedState {
+  return {
+    conversations: new Map(),
+    entries: new Map(),
+    offers: new Map(),
+    withdrawals: [],
+    positions: new Map(),
+    readMarks: new Map(),
+    typing: new Map(),
+    presence: new Map(),
+    history: new Map(),
+    historyCursor: new Map(),
+    catchUp: null,
+    wasReady: false,
+  };
+}
+
+// ---- small immutable helpers ----
+
+function withEntry<K, V>(map: ReadonlyMap<K, V>, key: K, value: V): ReadonlyMap<K, V> {
+  const next = new Map(map);
+  next.set(key, value);
+  return next;
+}
+
+function without<K, V>(map: ReadonlyMap<K, V>, key: K): ReadonlyMap<K, V> {
+  if (!map.has(key)) return map;
+  const next = new Map(map);
+  next.delete(key);
+  return next;
+}
+
+function keepOnly<V>(map: ReadonlyMap<string, V>, wanted: ReadonlySet<string>): ReadonlyMap<string, V> {
+  if ([...map.keys()].every((id) => wanted.has(id))) return map;
+  return new Map([...map].filter(([id]) => wanted.has(id)));
+}
+
+function addTo(set: ReadonlySet<string>, id: string): ReadonlySet<string> {
+  if (set.has(id)) return set;
+  return new Set([...set, id]);
+}
+
+function noteHeld(state: FeedState, id: string): FeedState {
+  const catchUp = state.catchUp;
+  if (catchUp === null || catchUp.held.has(id)) return state;
+  return { ...state, catchUp: { ...catchUp, held: addTo(catchUp.held, id) } };
+}
+
+// ---- questions the caller asks before or after reducing ----
+
+/** An entry the client holds already (by conversation and seq): dropped, and not passed on. */
+export function isDuplicate(state: FeedState, frame: ServerFrame): boolean {
+  return frame.type === "entry" && frame.seq <= (state.positions.get(frame.conversation) ?? 0);
+}
+
+/**
+ * Whether a frame is news to the listeners (`live`), e.g. for the new-offer alert. Live means
+ * after `ready`. Besides, an offer the server names while catching up after a disconnect rings
+ * too when it was not on offer before the disconnect (it arrived while the link was down); the
+ * first `hello` of the page says nothing new: whatever waits then was waiting before the page.
+ */
+export function isLive(state: FeedState, frame: ServerFrame): boolean {
+  if (state.catchUp === null) return true;
+  return frame.type === "offer" && state.wasReady && frame.conversation.state === "queued" && !state.offers.has(frame.conversation.id);
+}
+
+/** The `before` for the next page of older entries: below the oldest entry held and the last page. */
+export function historyBefore(state: FeedState, conversation: string): number | null {
+  const first = state.entries.get(conversation)?.[0]?.seq;
+  const cursor = state.historyCursor.get(conversation);
+  if (first === undefined && cursor === undefined) return null;
+  return Math.min(first ?? Number.MAX_SAFE_INTEGER, cursor ?? Number.MAX_SAFE_INTEGER);
+}
+
+// ---- the socket's life ----
+
+/** `hello` went out on a new socket: from now until `ready` the server says what still exists. */
+export function beginCatchUp(state: FeedState): FeedState {
+  return { ...state, catchUp: { held: new Set(), offered: new Set() } };
+}
+
+/** The socket is gone: typing indicators die with it; a catch-up in progress is void. */
+export function socketLost(state: FeedState): FeedState {
+  return { ...state, catchUp: null, typing: state.typing.size === 0 ? state.typing : new Map() };
+}
+
+/**
+ * The user's rights changed (close 4403): entries skipped as invisible may be visible now, so
+ * positions and entries are forgotten and the next `hello` takes the log again.
+ */
+export function forgetHistory(state: FeedState): FeedState {
+  return { ...state, positions: new Map(), entries: new Map(), history: new Map(), historyCursor: new Map() };
+}
+
+/** At `ready`: keep only what the server sent since `hello` (positions, conversations, entries, offers). */
+function rebuild(state: FeedState): FeedState {
+  const catchUp = state.catchUp;
+  if (catchUp === null) return { ...state, wasReady: true };
+  const held = catchUp.held;
+  return {
+    ...state,
+    catchUp: null,
+    wasReady: true,
+    positions: keepOnly(state.positions, held),
+    readMarks: keepOnly(state.readMarks, held),
+    conversations: keepOnly(state.conversations, held),
+    entries: keepOnly(state.entries, held),
+    history: keepOnly(state.history, held),
+    historyCursor: keepOnly(state.historyCursor, held),
+    offers: keepOnly(state.offers, catchUp.offered),
+  };
+}
+
+// ---- frames ----
+
+/** The state after one server frame. A duplicate entry leaves it as it was. */
+export function reduce(state: FeedState, frame: ServerFrame, context: ReduceContext): FeedState {
+  switch (frame.type) {
+    case "ready":
+      return rebuild(state);
+    case "entry": {
+      const { type: _type, ...entry } = frame;
+      return applyEntry(noteHeld(state, entry.conversation), entry, context);
+    }
+    case "conversation": {
+      const { type: _type, ...conversation } = frame;
+      return applyConversation(state, conversation);
+    }
+    case "offer": {
+      let next = applyConversation(state, frame.conversation);
+      if (frame.conversation.state !== "queued") return next;
+      const id = frame.conversation.id;
+      if (next.catchUp !== null) next = { ...next, catchUp: { ...next.catchUp, offered: addTo(next.catchUp.offered, id) } };
+      return { ...next, offers: withEntry(next.offers, id, next.conversations.get(id) ?? frame.conversation) };
+    }
+    case "withdraw":
+      return withdraw(state, frame.conversation, frame.by ?? null, context);
+    case "typing":
+      return applyTyping(state, frame.conversation, frame.user, frame.active);
+    case "presence":
+      return state.presence.get(frame.user.id) === frame.status ? state : { ...state, presence: withEntry(state.presence, frame.user.id, frame.status) };
+    case "ack":
+    case "error":
+      // Acks and refusals belong to the outbox; errors about a conversation during catch-up
+      // need nothing here either: what the server does not name is dropped at `ready`.
+      return state;
+  }
+}
+
+function applyEntry(state: FeedState, entry: Entry, context: ReduceContext): FeedState {
+  const have = state.positions.get(entry.conversation) ?? 0;
+  if (entry.seq <= have) return state;
+  const held = state.entries.get(entry.conversation) ?? [];
+  let next: FeedState = {
+    ...state,
+    positions: withEntry(state.positions, entry.conversation, entry.seq),
+    entries: withEntry(state.entries, entry.conversation, [...held, entry]),
+  };
+  if (held.length === 0 && !state.history.has(entry.conversation)) {
+    next = { ...next, history: withEntry(next.history, entry.conversation, entry.seq <= 1 ? "complete" : "more") };
+  }
+  if (entry.author !== undefined) next = applyTyping(next, entry.conversation, entry.author, false);
+
+  const current = next.conversations.get(entry.conversation);
+  if (current === undefined) return next;
+  // What `hello` replays is already in the server's count (its conversation frame comes first).
+  const live = next.catchUp === null;
+  const mine = entry.author !== undefined && entry.author.id === context.me;
+  const read = next.readMarks.get(entry.conversation) ?? 0;
+  const before = current.unread ?? 0;
+  const unread = !live || mine || entry.seq <= read ? before : before + 1;
+  return putConversation(next, { ...current, preview: entry, unread, last_seq: Math.max(current.last_seq, entry.seq) });
+}
+
+/** Adopts a conversation's state (from a frame, or learnt over HTTP). */
+export function applyConversation(state: FeedState, incoming: Conversation): FeedState {
+  let next = noteHeld(state, incoming.id);
+  const current = next.conversations.get(incoming.id);
+  const merged: Conversation = { ...incoming };
+  // Live frames carry no summary: keep the one we have.
+  if (merged.preview === undefined && current?.preview !== undefined) merged.preview = current.preview;
+  if (merged.unread === undefined && current?.unread !== undefined) merged.unread = current.unread;
+  if (incoming.state !== "queued") delete merged.position;
+  if (!next.positions.has(incoming.id)) next = { ...next, positions: withEntry(next.positions, incoming.id, 0) };
+  next = putConversation(next, merged);
+  if (incoming.state !== "queued" && next.offers.has(incoming.id)) next = { ...next, offers: without(next.offers, incoming.id) };
+  else if (next.offers.has(incoming.id)) next = { ...next, offers: withEntry(next.offers, incoming.id, merged) };
+  return next;
+}
+
+function putConversation(state: FeedState, conversation: Conversation): FeedState {
+  return { ...state, conversations: withEntry(state.conversations, conversation.id, conversation) };
+}
+
+function withdraw(state: FeedState, conversation: string, by: UserRef | null, context: ReduceContext): FeedState {
+  const offer = state.offers.get(conversation);
+  const next = offer === undefined ? state : { ...state, offers: without(state.offers, conversation) };
+  if (by !== null && by.id === context.me) return next;
+  const customer = offer?.customer?.display_name ?? state.conversations.get(conversation)?.customer?.display_name ?? "A customer";
+  return { ...next, withdrawals: [...next.withdrawals.slice(-(MAX_WITHDRAWALS - 1)), { conversation, customer, by, at: context.now }] };
+}
+
+/** Someone starts or stops typing (an entry of theirs, or the expiry of their indicator, stops it). */
+export function applyTyping(state: FeedState, conversation: string, user: UserRef, active: boolean): FeedState {
+  const current = state.typing.get(conversation) ?? [];
+  const others = current.filter((u) => u.id !== user.id);
+  if (!active && others.length === current.length) return state;
+  const now = active ? [...others, user] : others;
+  return { ...state, typing: now.length === 0 ? without(state.typing, conversation) : withEntry(state.typing, conversation, now) };
+}
+
+// ---- the user's actions ----
+
+/** Everything up to `seq` has been seen: the unread count goes to 0 and the read mark moves up. */
+export function markRead(state: FeedState, conversation: string, seq: number): FeedState {
+  let next = state;
+  const current = state.conversations.get(conversation);
+  if (current !== undefined && (current.unread ?? 0) !== 0) next = putConversation(next, { ...current, unread: 0 });
+  if (seq > (state.readMarks.get(conversation) ?? 0)) next = { ...next, readMarks: withEntry(next.readMarks, conversation, seq) };
+  return next;
+}
+
+/** A page of older entries is being fetched. */
+export function historyLoading(state: FeedState, conversation: string): FeedState {
+  return { ...state, history: withEntry(state.history, conversation, "loading") };
+}
+
+/** The fetch of older entries failed: older pages still exist. */
+export function historyFailed(state: FeedState, conversation: string): FeedState {
+  if (state.history.get(conversation) !== "loading") return state;
+  return { ...state, history: withEntry(state.history, conversation, "more") };
+}
+
+/**
+ * A page of older entries (ascending) and the server's `next_before` (null: the start of the log
+ * was reached), for a conversation whose history is `loading`. Entries the client holds already
+ * are skipped; the rest go before those held.
+ */
+export function prependPage(state: FeedState, conversation: string, page: readonly Entry[], nextBefore: number | null): FeedState {
+  // Not asked for (any more): the conversation went at a `ready`, or the rights changed meanwhile.
+  if (state.history.get(conversation) !== "loading") return state;
+  const held = state.entries.get(conversation) ?? [];
+  const first = held[0]?.seq ?? Number.MAX_SAFE_INTEGER;
+  const older = page.filter((e) => e.conversation === conversation && e.seq < first).sort((a, b) => a.seq - b.seq);
+  const unique = older.filter((e, i) => i === 0 || older[i - 1]?.seq !== e.seq);
+  const entries = [...unique, ...held];
+  const complete = nextBefore === null || (entries[0]?.seq ?? 0) === 1;
+  let next: FeedState = {
+    ...state,
+    entries: unique.length === 0 ? state.entries : withEntry(state.entries, conversation, entries),
+    history: withEntry(state.history, conversation, complete ? "complete" : "more"),
+  };
+  next = nextBefore === null ? { ...next, historyCursor: without(next.historyCursor, conversation) } : { ...next, historyCursor: withEntry(next.historyCursor, conversation, nextBefore) };
+  // Nothing held yet (every entry so far invisible): the page sets where the live stream goes on.
+  if (held.length === 0 && entries.length > 0) {
+    const last = entries.at(-1)?.seq ?? 0;
+    if (last > (next.positions.get(conversation) ?? 0)) next = { ...next, positions: withEntry(next.positions, conversation, last) };
+  }
+  return next;
+}
