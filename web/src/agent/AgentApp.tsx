@@ -62,7 +62,7 @@ export async function loadAgent(): Promise<boolean> {
     startClock();
     window.addEventListener("online", () => socket.reconnectNow());
     window.addEventListener("offline", () => socket.networkLost());
-    warnBeforeLeavingUnsent(window, socket.outbox);
+    warnBeforeLeavingUnsent(window, socket);
     unlockAudioOnFirstGesture(window);
     queues.value = await requestJson("/api/queues", isQueueList);
   } catch (error) {
@@ -103,7 +103,7 @@ function SignedIn({ user, workspace }: { user: User; workspace: string | null })
     return (
       <div class="agent-app agent-app--workspace">
         <TopBar user={user} />
-        <ConnectionBanner state={socket?.link.value ?? "connecting"} />
+        <ConnectionBanner state={socket?.link.value ?? "connecting"} notice={socket?.closeNotice.value ?? null} />
         <Workspace user={user} id={workspace} />
         <AttentionLayer user={user} />
       </div>
@@ -113,7 +113,7 @@ function SignedIn({ user, workspace }: { user: User; workspace: string | null })
     <div class="agent-app">
       <TopBar user={user} />
       <div class="agent-app__banner">
-        <ConnectionBanner state={socket?.link.value ?? "connecting"} />
+        <ConnectionBanner state={socket?.link.value ?? "connecting"} notice={socket?.closeNotice.value ?? null} />
       </div>
       <ContentPane user={user} />
       <ConnectSidebar user={user} />

@@ -9,7 +9,7 @@ import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { AgentApp } from "../agent/AgentApp";
 import { connection, me, queues } from "../agent/state";
 import { now } from "../shared/now";
-import { Connection } from "../shared/socket";
+import { connectedForTest, putOffers } from "../shared/socket.fakes";
 import type { Conversation, User } from "../shared/wire";
 
 const T0 = Date.parse("2026-01-05T10:00:00Z");
@@ -42,11 +42,12 @@ afterAll(() => {
 
 beforeEach(() => {
   now.value = T0;
-  const socket = new Connection({ me: alice.id, createSocket: () => { throw new Error("this test opens no socket"); } });
+  const feed = connectedForTest(alice.id);
+  const socket = feed.connection;
   const mine = conversation("7", "active", 5);
-  socket.conversations.value = new Map([[mine.id, mine]]);
+  socket.noteConversation(mine);
   const waiting = conversation("8", "queued", 1);
-  socket.offers.value = new Map([[waiting.id, waiting]]);
+  putOffers(feed, [waiting]);
   connection.value = socket;
   me.value = alice;
   queues.value = [

@@ -15,12 +15,12 @@ import { bodyProblem, enterSends, TypingThrottle } from "../shared/composer";
 import { Composer as MessageComposer } from "../shared/Composer";
 import { ConfirmDialog } from "../shared/ConfirmDialog";
 import { LengthNote, lengthNoteShown } from "../shared/LengthNote";
-import { Connection, newClientId } from "../shared/socket";
+import { Connection } from "../shared/socket";
 import { warnBeforeLeavingUnsent } from "../shared/unload";
 import { useStoredText } from "../shared/storedText";
 import { ConnectionBanner, Timeline, useConversationFeed } from "../shared/Timeline";
 import { isConversation, isQueue, isQueueList, type Conversation, type Entry, type Queue, type User } from "../shared/wire";
-import { chooseQueue, countdownLeft, openChat, pendingWarning } from "./chat";
+import { chooseQueue, countdownLeft, openChat, pendingWarning, startChat } from "./chat";
 
 /** What the support page knows once it has loaded: who is here and which queue they reach. */
 interface SupportSession {
@@ -59,7 +59,7 @@ export async function loadSupport(): Promise<void> {
     startClock();
     window.addEventListener("online", () => socket.reconnectNow());
     window.addEventListener("offline", () => socket.networkLost());
-    warnBeforeLeavingUnsent(window, socket.outbox);
+    warnBeforeLeavingUnsent(window, socket);
   } catch (error) {
     loadError.value = asApiError(error);
   }
@@ -76,7 +76,7 @@ export function SupportPage() {
   return (
     <div class={`support${embedded ? " support--embedded" : ""}`}>
       <SupportHeader title={title} user={loaded.user} />
-      <ConnectionBanner state={socket?.link.value ?? "connecting"} />
+      <ConnectionBanner state={socket?.link.value ?? "connecting"} notice={socket?.closeNotice.value ?? null} />
       <main class="support__main">
         {id === undefined ? (
           <LoadingPage label="Connecting…" />
@@ -128,10 +128,9 @@ function StartChat({ queue, user }: { queue: Queue | null; user: User }) {
     busy.value = true;
     error.value = null;
     try {
-      const conversation = await requestJson(`/api/queues/${encodeURIComponent(queue.id)}/sessions`, isConversation, {
-        method: "POST",
-        body: { client_id: newClientId(), message: message.value.trim() },
-      });
+      // One client id per intended start (kept across a second click and a reload): the server
+      // posts the first message once.
+      const conversation = await startChat(user.id, queue.id, message.value.trim());
       connection.value?.noteConversation(conversation);
       current.value = conversation.id;
       message.value = "";

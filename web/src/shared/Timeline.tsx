@@ -307,8 +307,8 @@ function EntryItem({ entry, mine, avatars }: { entry: Entry; mine: boolean; avat
   );
 }
 
-/** The "Reconnecting…" banner shown while the socket is down. */
-export function ConnectionBanner({ state }: { state: "connecting" | "online" | "reconnecting" | "ended" }) {
+/** The "Reconnecting…" banner shown while the socket is down; `notice` says why, when the server said (e.g. too many tabs). */
+export function ConnectionBanner({ state, notice = null }: { state: "connecting" | "online" | "reconnecting" | "ended"; notice?: string | null }) {
   if (state === "online" || state === "connecting") return null;
   if (state === "ended") {
     return (
@@ -320,6 +320,7 @@ export function ConnectionBanner({ state }: { state: "connecting" | "online" | "
   return (
     <div class="connection-banner" role="status">
       <span aria-hidden="true">⟳</span> Reconnecting… Messages you send now go out when the connection is back.
+      {notice !== null && <> {notice}</>}
     </div>
   );
 }

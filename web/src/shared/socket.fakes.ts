@@ -1,5 +1,7 @@
 /** Test doubles of the connection layer: a WebSocket driven by hand, a clock advanced by hand, a Storage in memory. */
+import { Connection } from "./socket";
 import type { Scheduler, SocketLike } from "./transport";
+import type { Conversation } from "./wire";
 
 /** A WebSocket the test drives by hand: open it, push server frames, drop it. */
 export class FakeSocket implements SocketLike {
@@ -104,4 +106,32 @@ export class MemoryStorage implements Pick<Storage, "getItem" | "setItem" | "rem
 /** Lets pending promise callbacks run (a handful of microtask turns). */
 export async function settle(): Promise<void> {
   for (let i = 0; i < 10; i += 1) await Promise.resolve();
+}
+
+/** A started Connection on a FakeSocket that is open and past `ready`: tests feed it server frames. */
+export function connectedForTest(me: string): { connection: Connection; socket: FakeSocket } {
+  let opened: FakeSocket | null = null;
+  const connection = new Connection({
+    me,
+    url: "ws://test.invalid/api/ws",
+    storage: null,
+    scheduler: new ManualScheduler(),
+    createSocket: (url, protocols) => (opened = new FakeSocket(url, protocols)),
+  });
+  connection.start();
+  const socket = opened as FakeSocket | null;
+  if (socket === null) throw new Error("the connection opened no socket");
+  socket.open();
+  socket.receive({ type: "ready" });
+  return { connection, socket };
+}
+
+/** Makes `offers` the ones on offer, as the server would: `offer` frames for new ones, `withdraw` for the rest. */
+export function putOffers(feed: { connection: Connection; socket: FakeSocket }, offers: readonly Conversation[]): void {
+  for (const id of feed.connection.offers.value.keys()) {
+    if (!offers.some((o) => o.id === id)) feed.socket.receive({ type: "withdraw", conversation: id });
+  }
+  for (const offer of offers) {
+    if (!feed.connection.offers.value.has(offer.id)) feed.socket.receive({ type: "offer", conversation: offer });
+  }
 }

@@ -6,7 +6,8 @@
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/preact";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ALICE, CAROL, conversation, IVAN } from "../../shared/fixtures";
-import { Connection } from "../../shared/socket";
+import type { Connection } from "../../shared/socket";
+import { connectedForTest, putOffers } from "../../shared/socket.fakes";
 import { connection, miniWindows, queues, sidebarCollapsed } from "../state";
 import { ConnectSidebar } from "./ConnectSidebar";
 
@@ -17,12 +18,15 @@ function offer(id: string, customer: typeof CAROL, createdAt: string, message: s
   return rest;
 }
 
+let feed: ReturnType<typeof connectedForTest>;
+
 function setOffers(...offers: ReturnType<typeof offer>[]) {
-  socket.offers.value = new Map(offers.map((o) => [o.id, o]));
+  putOffers(feed, offers);
 }
 
 beforeEach(() => {
-  socket = new Connection({ me: ALICE.id, url: "ws://test.invalid/api/ws", createSocket: () => ({}) as never });
+  feed = connectedForTest(ALICE.id);
+  socket = feed.connection;
   connection.value = socket;
   queues.value = [{ id: "q-itsd", name: "IT Service Desk" } as never];
   sidebarCollapsed.value = false;
