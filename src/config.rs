@@ -46,6 +46,12 @@ pub struct Config {
     #[arg(long, env = "SWITCHBOARD_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub allowed_origins: Vec<String>,
 
+    /// Company portals (`scheme://host[:port]`, comma-separated) whose pages may show the chat
+    /// widget: they may frame the support page and the sign-in page, nothing else. The widget's
+    /// frame on a portal of another site signs in for a bearer token (no cookie is sent there).
+    #[arg(long, env = "SWITCHBOARD_PORTAL_ORIGINS", value_delimiter = ',')]
+    pub portal_origins: Vec<String>,
+
     /// Reverse proxies whose `X-Forwarded-For` is believed, as comma-separated address ranges
     /// (e.g. `10.0.0.0/8,2001:db8::/32,192.0.2.1`). For a request from one of them, the client
     /// address (for the sign-in slow-down) is the first address of that header, from the right,

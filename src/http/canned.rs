@@ -13,8 +13,7 @@ use super::conversations::{entry_response, usable_queue};
 use super::error::AppError;
 use super::extract::{ApiJson, ApiPath};
 use super::openapi as doc;
-use crate::domain::canned::{self, CannedError, FillContext};
-use crate::domain::session::{Command, PostKind};
+use crate::domain::canned::{self, CannedError};
 use crate::domain::{CannedId, ConversationId, QueueId};
 use crate::wire;
 
@@ -171,33 +170,9 @@ async fn post_canned(
     ApiPath((id, canned_id)): ApiPath<(ConversationId, CannedId)>,
     ApiJson(body): ApiJson<wire::UseCanned>,
 ) -> Result<(StatusCode, Json<wire::Entry>), AppError> {
-    let conv = state.visible_conversation(id, &user).await?;
-    let queue_id = conv
-        .queue
-        .ok_or_else(|| AppError::not_found("canned message"))?;
-    let queue = state
-        .db
-        .queue(queue_id)
-        .await?
-        .ok_or_else(|| AppError::not_found("queue"))?;
-    let canned = state
-        .db
-        .canned(queue_id, canned_id)
-        .await?
-        .ok_or_else(|| AppError::not_found("canned message"))?;
-    let customer = conv
-        .customer
-        .as_ref()
-        .map_or("", |c| c.display_name.as_str());
-    let ctx = FillContext {
-        customer_name: customer,
-        agent_name: &user.display_name,
-        queue_name: &queue.settings.name,
-    };
-    let command = Command::Post {
-        kind: PostKind::Comment,
-        body: canned::fill(&canned.body, &ctx),
-        client_id: body.client_id,
-    };
-    entry_response(&state.command(id, &user, command).await?)
+    entry_response(
+        &state
+            .post_canned(id, &user, canned_id, body.client_id)
+            .await?,
+    )
 }

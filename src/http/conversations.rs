@@ -16,10 +16,13 @@ use super::openapi as doc;
 use crate::domain::session::{self, Command, Conversation};
 use crate::domain::{ConversationId, QueueId, User, UserId};
 use crate::hub::Status;
+use crate::service::sessions::HistoryPage;
 use crate::wire;
 
 /// The largest page of history.
 const PAGE_MAX: i64 = 500;
+/// A page of older history (`before=`) without a `limit`.
+const BEFORE_DEFAULT: i64 = 100;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -202,43 +205,61 @@ async fn mark_read(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// History by seq: the entries after `after` that the caller may see.
+/// History by seq: the entries after `after` (oldest first), or the newest before `before`
+/// (older pages, for scrolling back), of which those the caller may see, in ascending order.
 #[utoipa::path(get, path = "/api/conversations/{id}/entries", tag = "sessions",
     params(("id" = String, Path, description = "Conversation id"), wire::EntriesQuery),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
-        (status = 200, body = wire::EntriesPage),
+        (status = 200, description = "With `after` (or neither): `entries` and `next_after`; with `before`: `entries` and `next_before`", body = wire::EntriesAnswer),
         (status = 401, response = doc::Unauthorized),
         (status = 404, description = "`not_found`: no such conversation, or one the caller may not see", body = wire::ErrorBody),
-        (status = 422, description = "`invalid`: `after` or `limit` is not an integer in range, or an unknown query parameter", body = wire::ErrorBody),
+        (status = 422, description = "`invalid`: `after`, `before` or `limit` is not an integer in range, `after` and `before` together, or an unknown query parameter", body = wire::ErrorBody),
     ))]
 async fn list_entries(
     State(state): State<AppState>,
     current: CurrentUser,
     ApiPath(id): ApiPath<ConversationId>,
     query: Result<Query<wire::EntriesQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<wire::EntriesPage>, AppError> {
+) -> Result<Json<wire::EntriesAnswer>, AppError> {
     let Query(query) = query?;
-    let after = query.after.unwrap_or(0);
-    let limit = query.limit.unwrap_or(PAGE_MAX);
-    if after < 0 || !(1..=PAGE_MAX).contains(&limit) {
-        return Err(AppError::Invalid(format!(
-            "after is 0 or more; limit is 1 to {PAGE_MAX}."
-        )));
-    }
-    state.visible_conversation(id, &current.user).await?;
-    let raw = state.db.entries_after(id, after, limit).await?;
-    let next_after = (raw.len() as i64 == limit)
-        .then(|| raw.last().map(|e| e.seq))
-        .flatten();
-    let entries = raw
-        .iter()
-        .filter(|e| session::can_see(e.audience(), &current.user))
-        .map(wire::Entry::from)
-        .collect();
-    Ok(Json(wire::EntriesPage {
-        entries,
-        next_after,
+    let page = match (query.after, query.before) {
+        (Some(_), Some(_)) => {
+            return Err(AppError::Invalid(
+                "Give after or before, not both.".into(),
+            ));
+        }
+        (None, Some(before)) => {
+            let limit = query.limit.unwrap_or(BEFORE_DEFAULT);
+            if before < 1 || !(1..=PAGE_MAX).contains(&limit) {
+                return Err(AppError::Invalid(format!(
+                    "before is 1 or more; limit is 1 to {PAGE_MAX}."
+                )));
+            }
+            HistoryPage::Before { before, limit }
+        }
+        (after, None) => {
+            let after = after.unwrap_or(0);
+            let limit = query.limit.unwrap_or(PAGE_MAX);
+            if after < 0 || !(1..=PAGE_MAX).contains(&limit) {
+                return Err(AppError::Invalid(format!(
+                    "after is 0 or more; limit is 1 to {PAGE_MAX}."
+                )));
+            }
+            HistoryPage::After { after, limit }
+        }
+    };
+    let (entries, next) = state.history(id, &current.user, page).await?;
+    let entries = entries.iter().map(wire::Entry::from).collect();
+    Ok(Json(match page {
+        HistoryPage::After { .. } => wire::EntriesAnswer::After(wire::EntriesPage {
+            entries,
+            next_after: next,
+        }),
+        HistoryPage::Before { .. } => wire::EntriesAnswer::Before(wire::EarlierEntriesPage {
+            entries,
+            next_before: next,
+        }),
     }))
 }
 
