@@ -225,9 +225,7 @@ async fn list_entries(
     let Query(query) = query?;
     let page = match (query.after, query.before) {
         (Some(_), Some(_)) => {
-            return Err(AppError::Invalid(
-                "Give after or before, not both.".into(),
-            ));
+            return Err(AppError::Invalid("Give after or before, not both.".into()));
         }
         (None, Some(before)) => {
             let limit = query.limit.unwrap_or(BEFORE_DEFAULT);

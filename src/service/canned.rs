@@ -19,7 +19,9 @@ impl AppState {
         client_id: String,
     ) -> Result<Applied, ServiceError> {
         if !user.roles.is_staff() {
-            return Err(ServiceError::Forbidden("Only service desk staff may do this."));
+            return Err(ServiceError::Forbidden(
+                "Only service desk staff may do this.",
+            ));
         }
         let conv = self.visible_conversation(id, user).await?;
         let queue_id = conv.queue.ok_or(ServiceError::NotFound("canned message"))?;

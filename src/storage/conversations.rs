@@ -442,7 +442,10 @@ impl Db {
         .bind(limit)
         .fetch_all(&self.read)
         .await?;
-        let mut entries = rows.iter().map(entry_from_row).collect::<Result<Vec<_>>>()?;
+        let mut entries = rows
+            .iter()
+            .map(entry_from_row)
+            .collect::<Result<Vec<_>>>()?;
         entries.reverse();
         Ok(entries)
     }

@@ -1196,7 +1196,7 @@ impl Former {
         })
         .await
         .expect("olga's socket closes within 10 s");
-        assert_eq!(closed, Some(1012), "{loss:?}: olga's socket reconnects");
+        assert_eq!(closed, Some(4403), "{loss:?}: olga's socket reconnects");
         text
     }
 }
