@@ -33,7 +33,7 @@ impl From<CannedError> for AppError {
 /// The canned messages of a queue (its agents and managers).
 #[utoipa::path(get, path = "/api/queues/{queue}/canned", tag = "canned",
     params(("queue" = String, Path, description = "Queue id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 200, body = Vec<wire::Canned>),
         (status = 401, response = doc::Unauthorized),
@@ -60,7 +60,7 @@ async fn list_canned(
 /// Create a canned message; unknown placeholders are refused.
 #[utoipa::path(post, path = "/api/queues/{queue}/canned", tag = "canned", request_body = wire::CannedInput,
     params(("queue" = String, Path, description = "Queue id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 201, body = wire::Canned),
         (status = 400, response = doc::Malformed),
@@ -94,7 +94,7 @@ async fn create_canned(
 /// Change a canned message's title or body.
 #[utoipa::path(patch, path = "/api/queues/{queue}/canned/{id}", tag = "canned", request_body = wire::CannedInput,
     params(("queue" = String, Path, description = "Queue id"), ("id" = String, Path, description = "Canned message id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 200, body = wire::Canned),
         (status = 400, response = doc::Malformed),
@@ -129,7 +129,7 @@ async fn update_canned(
 /// Delete a canned message.
 #[utoipa::path(delete, path = "/api/queues/{queue}/canned/{id}", tag = "canned",
     params(("queue" = String, Path, description = "Queue id"), ("id" = String, Path, description = "Canned message id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 204, description = "Deleted; its id is never given to another canned message"),
         (status = 401, response = doc::Unauthorized),
@@ -151,7 +151,7 @@ async fn delete_canned(
 /// Post a canned message as the agent's comment, placeholders filled.
 #[utoipa::path(post, path = "/api/conversations/{id}/canned/{canned}", tag = "canned", request_body = wire::UseCanned,
     params(("id" = String, Path, description = "Conversation id"), ("canned" = String, Path, description = "Canned message id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 201, description = "Posted as the agent's comment", body = wire::Entry),
         (status = 200, description = "Posted before with this client_id: the original entry", body = wire::Entry),

@@ -84,7 +84,7 @@ pub(super) async fn summarised(
 /// Start a support session (customers); returns the open one if there is one.
 #[utoipa::path(post, path = "/api/queues/{queue}/sessions", tag = "sessions", request_body = wire::StartSession,
     params(("queue" = String, Path, description = "Queue id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 201, description = "Started", body = wire::Conversation),
         (status = 200, description = "The customer's open session in this queue", body = wire::Conversation),
@@ -125,7 +125,7 @@ async fn start_session(
 /// The queued sessions of a queue, oldest first (agents of its group, managers).
 #[utoipa::path(get, path = "/api/queues/{queue}/sessions", tag = "sessions",
     params(("queue" = String, Path, description = "Queue id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 200, body = Vec<wire::Conversation>),
         (status = 401, response = doc::Unauthorized),
@@ -147,7 +147,7 @@ async fn waiting_sessions(
 
 /// The caller's conversations.
 #[utoipa::path(get, path = "/api/conversations", tag = "sessions",
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 200, body = Vec<wire::Conversation>),
         (status = 401, response = doc::Unauthorized),
@@ -166,7 +166,7 @@ async fn list_conversations(
 /// One conversation the caller may see.
 #[utoipa::path(get, path = "/api/conversations/{id}", tag = "sessions",
     params(("id" = String, Path, description = "Conversation id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 200, body = wire::Conversation),
         (status = 401, response = doc::Unauthorized),
@@ -184,7 +184,7 @@ async fn get_conversation(
 /// Mark the conversation read up to `seq` (for unread counts; a mark never moves back).
 #[utoipa::path(post, path = "/api/conversations/{id}/read", tag = "sessions", request_body = wire::MarkRead,
     params(("id" = String, Path, description = "Conversation id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 204, description = "The mark is at `seq` or was already beyond it"),
         (status = 400, response = doc::Malformed),
@@ -280,7 +280,7 @@ pub(super) fn entry_response(
 /// Post a Comment or a Work Note; a repeated `client_id` returns the original entry.
 #[utoipa::path(post, path = "/api/conversations/{id}/entries", tag = "sessions", request_body = wire::PostEntry,
     params(("id" = String, Path, description = "Conversation id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 201, body = wire::Entry),
         (status = 200, description = "The entry stored earlier with this client_id", body = wire::Entry),
@@ -320,7 +320,7 @@ async fn conversation_after(
 /// Accept a queued session: of any number of agents accepting at once, exactly one wins.
 #[utoipa::path(post, path = "/api/conversations/{id}/accept", tag = "sessions",
     params(("id" = String, Path, description = "Conversation id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 200, body = wire::Conversation),
         (status = 401, response = doc::Unauthorized),
@@ -340,7 +340,7 @@ async fn accept(
 /// Transfer the session to another agent of the queue's group who is online.
 #[utoipa::path(post, path = "/api/conversations/{id}/transfer", tag = "sessions", request_body = wire::Transfer,
     params(("id" = String, Path, description = "Conversation id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 200, body = wire::Conversation),
         (status = 400, response = doc::Malformed),
@@ -383,7 +383,7 @@ async fn transfer(
 /// End the session (the assigned agent or the customer; a customer leaving the queue abandons it).
 #[utoipa::path(post, path = "/api/conversations/{id}/end", tag = "sessions",
     params(("id" = String, Path, description = "Conversation id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 200, body = wire::Conversation),
         (status = 401, response = doc::Unauthorized),
@@ -403,7 +403,7 @@ async fn end(
 /// The customer answers the inactivity warning: the clock starts again.
 #[utoipa::path(post, path = "/api/conversations/{id}/still-here", tag = "sessions",
     params(("id" = String, Path, description = "Conversation id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 204, description = "The inactivity clock starts again"),
         (status = 401, response = doc::Unauthorized),
@@ -423,7 +423,7 @@ async fn still_here(
 /// Typing indicator (never stored): tells the other side.
 #[utoipa::path(post, path = "/api/conversations/{id}/typing", tag = "sessions", request_body = wire::Typing,
     params(("id" = String, Path, description = "Conversation id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 204, description = "Passed on (or nothing to do: the session is closed)"),
         (status = 400, response = doc::Malformed),
@@ -449,7 +449,7 @@ async fn typing(
 
 /// Set the agent's presence: Available or Away.
 #[utoipa::path(put, path = "/api/presence", tag = "sessions", request_body = wire::SetPresence,
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 204, description = "Set"),
         (status = 400, response = doc::Malformed),
