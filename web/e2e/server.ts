@@ -25,12 +25,13 @@ function serverBinary(): string {
   return bin;
 }
 
-export async function startServer(): Promise<RunningServer> {
+/** `extraArgs`: more flags for the server (e.g. `--portal-origins`). */
+export async function startServer(options: { extraArgs?: string[] } = {}): Promise<RunningServer> {
   const bin = serverBinary();
   const dir = await mkdtemp(join(tmpdir(), "switchboard-e2e-"));
   const child = spawn(
     bin,
-    ["--listen", "127.0.0.1:0", "--database-url", `sqlite://${join(dir, "switchboard.db")}`, "--demo"],
+    ["--listen", "127.0.0.1:0", "--database-url", `sqlite://${join(dir, "switchboard.db")}`, "--demo", ...(options.extraArgs ?? [])],
     { stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, SWITCHBOARD_LOG: process.env.SWITCHBOARD_LOG ?? "warn" } },
   );
 
