@@ -94,10 +94,17 @@ async function visitor(test: TestContext, baseUrl: string): Promise<Visitor> {
  */
 async function socketCarriesToken(page: Page): Promise<void> {
   await page.addInitScript(() => {
+    // The token as the page's own requests carry it (the frame may not be allowed storage).
+    let token: string | null = null;
+    const nativeFetch = window.fetch.bind(window);
+    window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
+      const auth = (init?.headers as Record<string, string> | undefined)?.Authorization;
+      if (auth?.startsWith("Bearer ") === true) token = auth.slice("Bearer ".length);
+      return nativeFetch(input, init);
+    };
     const Native = window.WebSocket;
     class WithToken extends Native {
       constructor(url: string | URL, protocols?: string | string[]) {
-        const token = sessionStorage.getItem("switchboard.bearer");
         super(url, protocols ?? (token === null ? undefined : ["switchboard", `switchboard.bearer.${token}`]));
       }
     }
@@ -137,6 +144,11 @@ describe("the widget on a portal of another site", () => {
     await frame.getByRole("textbox", { name: "Message" }).fill(reply);
     await frame.getByRole("button", { name: "Send" }).click();
     await alice.page.getByRole("region", { name: "Carol Customer" }).getByRole("log").first().getByText(reply).waitFor();
+
+    // Sign-out in the frame ends the token's session: the frame is back at the sign-in form.
+    await frame.getByRole("button", { name: "Sign out" }).click();
+    await frame.getByLabel("Username").waitFor();
+    expect(await carol.context.cookies(desk.baseUrl)).toEqual([]);
   });
 
   it("a_portal_that_is_not_configured_cannot_frame_the_desk", async (test) => {

@@ -3,6 +3,7 @@ import { useEffect, useRef } from "preact/hooks";
 import { homeFor, safeNext } from "../shared/nav";
 import { asApiError, fetchMe, signIn } from "../shared/session";
 import type { User } from "../shared/wire";
+import { withBearerHandoff } from "../shared/bearer";
 import { embeddedTarget, inFrame, isEmbedded, signInForToken } from "./embed";
 import { signInErrorText } from "./errorText";
 
@@ -12,7 +13,7 @@ const embedded = isEmbedded(location.search, inFrame());
 /** Where to go once signed in: the `?next=` path when it is safe, else the user's home. */
 function goOnFor(user: User): void {
   if (embedded) {
-    location.assign(embeddedTarget(location.search));
+    location.assign(withBearerHandoff(embeddedTarget(location.search)));
     return;
   }
   const next = safeNext(new URLSearchParams(location.search).get("next"));
