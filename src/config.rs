@@ -84,7 +84,7 @@ pub struct Config {
     pub socket_frames_per_second: u32,
 
     /// Seconds a client may go on sending faster than allowed while slowed down, before its
-    /// socket is closed with 1008.
+    /// socket is closed with 4429.
     #[arg(long, env = "SWITCHBOARD_SOCKET_FLOOD_SECONDS", default_value_t = 30,
           value_parser = clap::value_parser!(u32).range(1..=3600))]
     pub socket_flood_seconds: u32,
@@ -96,7 +96,7 @@ pub struct Config {
     pub socket_ping_ms: u64,
 
     /// The most sockets one user may have open on a node (tabs, devices); one more is closed
-    /// with 1008 and the reason `too many sockets`.
+    /// with 4409 and the reason `too many sockets`.
     #[arg(long, env = "SWITCHBOARD_MAX_SOCKETS_PER_USER", default_value_t = 16,
           value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub max_sockets_per_user: u32,
