@@ -268,10 +268,7 @@ async fn every_operation_documents_the_errors_its_extractors_can_answer() {
             let declares_bearer = op["security"]
                 .as_array()
                 .is_some_and(|s| s.iter().any(|r| r.get("bearer").is_some()));
-            assert_eq!(
-                needs_session, declares_bearer,
-                "{label}: security `bearer`"
-            );
+            assert_eq!(needs_session, declares_bearer, "{label}: security `bearer`");
             for (status, response) in responses {
                 if status.starts_with('2') || status == "101" || path == "/metrics" {
                     continue;

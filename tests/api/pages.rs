@@ -229,3 +229,24 @@ async fn the_widget_frame_of_a_signed_out_customer_lands_on_a_framable_sign_in_p
         "the sign-in page shows in the portal's frame: {policy}"
     );
 }
+
+#[tokio::test]
+async fn the_favicon_is_an_icon() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .client()
+        .get(app.url("/favicon.ico"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let kind = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(kind.starts_with("image/"), "{kind}");
+    let body = response.bytes().await.unwrap();
+    // An ICO directory of one image, a PNG.
+    assert_eq!(&body[..6], &[0, 0, 1, 0, 1, 0], "an ICO header");
+    assert_eq!(&body[22..30], b"\x89PNG\r\n\x1a\n", "holding a PNG");
+}
