@@ -10,8 +10,16 @@ TOOLS_VENV := $(SWITCHBOARD_TOOLS)/venv
 
 .PHONY: run test web web-deps rust-test web-test e2e lint screenshots clean schemathesis-deps api-conformance
 
-## Build the web app and the server (release), run on SQLite with demo data.
-run: web
+# What the web build reads: when none of it changed, `web/dist` is not rebuilt, so the release
+# crate that embeds it is not recompiled either (a second `make run` starts at once). Tests are
+# not built into the app.
+WEB_SOURCES := $(filter-out %.test.ts %.test.tsx,$(shell find web/src web/public -type f 2>/dev/null)) \
+	$(wildcard web/*.html) web/package.json web/package-lock.json web/vite.config.ts web/tsconfig.json
+WEB_BUILD := web/dist/index.html
+
+## Build the web app and the server (release), run on SQLite with demo data (an existing demo
+## database is reused as it is).
+run: $(WEB_BUILD)
 	cargo build --release
 	@echo ""
 	@echo "Switchboard: http://127.0.0.1:8080"
@@ -22,7 +30,7 @@ run: web
 
 ## Every test: Rust (nextest), web type check and unit tests, the API document against the
 ## server (schemathesis), browser tests.
-test: web schemathesis-deps
+test: $(WEB_BUILD) schemathesis-deps
 	cargo nextest run --no-fail-fast
 	cd web && npm run typecheck && npm test
 	cargo build --bin switchboard
@@ -47,8 +55,11 @@ web-deps: web/node_modules/.package-lock.json
 web/node_modules/.package-lock.json: web/package-lock.json
 	cd web && npm ci --no-audit --no-fund
 
-## Build the web app into web/dist (embedded in release builds, read from disk in debug).
-web: web-deps
+## Build the web app into web/dist (embedded in release builds, read from disk in debug), only
+## when its sources changed.
+web: $(WEB_BUILD)
+
+$(WEB_BUILD): $(WEB_SOURCES) web/node_modules/.package-lock.json
 	cd web && npm run build
 
 ## Formatting, lints and the web type check.
@@ -58,7 +69,7 @@ lint: web-deps
 	cd web && npm run typecheck
 
 ## PNGs of every screen into web/e2e/artifacts/.
-screenshots: web
+screenshots: $(WEB_BUILD)
 	cargo build --bin switchboard
 	cd web && SWITCHBOARD_BIN=$(DEBUG_BIN) npm run screenshots
 

@@ -46,6 +46,12 @@ pub struct Config {
     #[arg(long, env = "SWITCHBOARD_ALLOWED_ORIGINS", value_delimiter = ',')]
     pub allowed_origins: Vec<String>,
 
+    /// Company portals (`scheme://host[:port]`, comma-separated) whose pages may show the chat
+    /// widget: they may frame the support page and the sign-in page, nothing else. The widget's
+    /// frame on a portal of another site signs in for a bearer token (no cookie is sent there).
+    #[arg(long, env = "SWITCHBOARD_PORTAL_ORIGINS", value_delimiter = ',')]
+    pub portal_origins: Vec<String>,
+
     /// Reverse proxies whose `X-Forwarded-For` is believed, as comma-separated address ranges
     /// (e.g. `10.0.0.0/8,2001:db8::/32,192.0.2.1`). For a request from one of them, the client
     /// address (for the sign-in slow-down) is the first address of that header, from the right,
@@ -78,7 +84,7 @@ pub struct Config {
     pub socket_frames_per_second: u32,
 
     /// Seconds a client may go on sending faster than allowed while slowed down, before its
-    /// socket is closed with 1008.
+    /// socket is closed with 4429.
     #[arg(long, env = "SWITCHBOARD_SOCKET_FLOOD_SECONDS", default_value_t = 30,
           value_parser = clap::value_parser!(u32).range(1..=3600))]
     pub socket_flood_seconds: u32,
@@ -90,7 +96,7 @@ pub struct Config {
     pub socket_ping_ms: u64,
 
     /// The most sockets one user may have open on a node (tabs, devices); one more is closed
-    /// with 1008 and the reason `too many sockets`.
+    /// with 4409 and the reason `too many sockets`.
     #[arg(long, env = "SWITCHBOARD_MAX_SOCKETS_PER_USER", default_value_t = 16,
           value_parser = clap::value_parser!(u32).range(1..=10_000))]
     pub max_sockets_per_user: u32,

@@ -195,7 +195,12 @@ fn web_settings(config: &Config, local: SocketAddr) -> Result<WebSettings, Serve
     for extra in &config.allowed_origins {
         allowed.push(origin_of(extra)?);
     }
+    let mut frame_origins = allowed.clone();
+    for portal in &config.portal_origins {
+        frame_origins.push(origin_of(portal)?);
+    }
     Ok(WebSettings {
+        frame_origins,
         allowed_origins: allowed,
         secure_cookies,
         session_idle: Duration::from_secs(u64::from(config.session_idle_minutes) * 60),

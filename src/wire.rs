@@ -114,6 +114,10 @@ pub struct SignInRequest {
     pub username: String,
     #[schema(max_length = 256)]
     pub password: String,
+    /// Answer a bearer token instead of setting the session cookie (the widget's frame on a
+    /// portal of another site, where the cookie is not sent). Default false.
+    #[serde(default)]
+    pub token: bool,
 }
 
 /// The answer to a successful sign-in.
@@ -121,6 +125,11 @@ pub struct SignInRequest {
 #[serde(deny_unknown_fields)]
 pub struct SignInResponse {
     pub user: User,
+    /// Only when asked for with `"token": true`: the session token, sent back as
+    /// `Authorization: Bearer <token>` (and on the socket as the subprotocol
+    /// `switchboard.bearer.<token>`). Opaque and url-safe.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub token: Option<String>,
 }
 
 /// A user as an admin sees it.
@@ -488,6 +497,24 @@ pub struct EntriesPage {
     pub next_after: Option<i64>,
 }
 
+/// A page of older history (`before=`).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct EarlierEntriesPage {
+    pub entries: Vec<Entry>,
+    /// The smallest seq read: pass as `before` for the page before this one; null when this
+    /// page reached the start of the log.
+    pub next_before: Option<i64>,
+}
+
+/// The answer of `GET /api/conversations/{id}/entries`: by `after` or by `before`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(untagged)]
+pub enum EntriesAnswer {
+    After(EntriesPage),
+    Before(EarlierEntriesPage),
+}
+
 /// `GET /api/conversations/{id}/entries` query.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
@@ -496,7 +523,11 @@ pub struct EntriesQuery {
     /// Entries with a greater seq (default 0: from the start).
     #[param(minimum = 0)]
     pub after: Option<i64>,
-    /// At most this many read from the log (default and maximum 500).
+    /// Entries with a smaller seq, the newest of them (not with `after`).
+    #[param(minimum = 1)]
+    pub before: Option<i64>,
+    /// At most this many read from the log (1 to 500; default 500 with `after`, 100 with
+    /// `before`).
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
 }
@@ -663,14 +694,20 @@ pub enum ClientFrame {
     Hello {
         #[serde(default)]
         positions: BTreeMap<String, i64>,
+        /// For conversations not named in `positions`: only the entries with
+        /// `seq > last_seq - tail` (1 to 500). Without it, everything from the start.
+        tail: Option<i64>,
     },
+    /// A Comment or a Work Note (`kind` and `body`), or a canned message (`canned`, alone).
     Send {
         #[serde(rename = "ref")]
         reference: Option<String>,
         conversation: String,
         client_id: String,
-        kind: PostKind,
-        body: String,
+        kind: Option<PostKind>,
+        body: Option<String>,
+        /// A canned message's id, posted as the agent's comment with its placeholders filled.
+        canned: Option<String>,
     },
     Accept {
         #[serde(rename = "ref")]
@@ -695,6 +732,11 @@ pub enum ClientFrame {
     Watch {
         conversation: String,
     },
+    /// Heartbeat: answered at once with `pong` (the nonce echoed), also before `hello`.
+    Ping {
+        /// 1 to 64 characters.
+        nonce: Option<String>,
+    },
 }
 
 /// A frame the server sends on the WebSocket. Also `Deserialize`, for clients written in Rust
@@ -716,7 +758,15 @@ pub enum ServerFrame {
     Error {
         #[serde(rename = "ref", skip_serializing_if = "Option::is_none")]
         reference: Option<String>,
+        /// The conversation the failed request was about, as the client named it.
+        #[serde(skip_serializing_if = "Option::is_none")]
+        conversation: Option<String>,
         error: ErrorDetail,
+    },
+    /// The answer to `ping`.
+    Pong {
+        #[serde(skip_serializing_if = "Option::is_none")]
+        nonce: Option<String>,
     },
     Offer {
         conversation: Conversation,
@@ -745,6 +795,14 @@ impl ClientFrame {
 }
 
 impl ServerFrame {
+    /// This frame (an `error`) about `conversation`.
+    pub fn about(mut self, about: &str) -> ServerFrame {
+        if let ServerFrame::Error { conversation, .. } = &mut self {
+            *conversation = Some(about.to_owned());
+        }
+        self
+    }
+
     /// The frame as JSON text.
     pub fn to_text(&self) -> Result<String, serde_json::Error> {
         serde_json::to_string(self)
@@ -754,6 +812,7 @@ impl ServerFrame {
     pub fn error(reference: Option<String>, code: &str, message: &str) -> ServerFrame {
         ServerFrame::Error {
             reference,
+            conversation: None,
             error: ErrorDetail {
                 code: code.into(),
                 message: message.into(),

@@ -1,12 +1,13 @@
 //! The WebSocket at `/api/ws`: one socket per browser tab carries every conversation the user
 //! may see. After `hello` (where the client was, per conversation) it sends exactly what was
 //! missed and may be seen, then `ready`, then the live stream: each entry once, in seq order.
-//! `send` and `accept` are answered with `ack` after the commit. Bad input costs the client
-//! only an `error` frame; an oversized frame closes with 1009, invalid UTF-8 with 1007; a
-//! client sending too fast is slowed down, and one that keeps flooding while slowed is closed
-//! with 1008, as is the end of the session (sign-out, user disabled) and one socket too many;
-//! a change of the user's permissions, or the server shutting down, closes with 1012 so the
-//! client reconnects.
+//! `send` and `accept` are answered with `ack` after the commit; `ping` with `pong` at once.
+//! Bad input costs the client only an `error` frame (naming the conversation it was about); an
+//! oversized frame closes with 1009, invalid UTF-8 with 1007. The other closes have codes of
+//! their own, which clients act on (the reasons are for people reading logs): the end of the
+//! session (sign-out, user disabled, password set, expiry) 4401, a change of the user's
+//! permissions 4403, a client that keeps flooding while slowed down 4429, one socket too many
+//! 4409, the server shutting down 1012.
 //!
 //! Everything sent is bounded: catch-up is read and sent a page at a time, each send has a
 //! deadline, and a peer that answers nothing (not even a pong) is dropped.
@@ -53,7 +54,28 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new().routes(routes!(upgrade))
 }
 
-/// Open the real-time socket (see `docs/protocol.md`).
+/// The close codes of the protocol (see `docs/protocol.md`).
+pub mod close {
+    /// The session ended (sign-out, user disabled, password set, session expired): stop.
+    pub const SESSION_ENDED: u16 = 4401;
+    /// The user's permissions changed: reconnect and replay the log (no positions).
+    pub const PERMISSIONS_CHANGED: u16 = 4403;
+    /// Too many sockets of this user: reconnect after a long wait.
+    pub const TOO_MANY_SOCKETS: u16 = 4409;
+    /// Too many frames, for too long: reconnect after a long wait.
+    pub const TOO_MANY_FRAMES: u16 = 4429;
+    /// The server is restarting: reconnect, keep positions.
+    pub const RESTARTING: u16 = axum::extract::ws::close_code::RESTART;
+}
+
+/// The most entries a `hello`'s `tail` may ask for per conversation.
+const MAX_TAIL: i64 = 500;
+/// The longest `ping` nonce, in characters.
+const MAX_NONCE: usize = 64;
+
+/// Open the real-time socket (see `docs/protocol.md`). A client signed in with a bearer token
+/// offers the subprotocols `switchboard, switchboard.bearer.<token>`; the server answers
+/// `switchboard`.
 #[utoipa::path(get, path = "/api/ws", tag = "realtime",
     responses(
         (status = 101, description = "Switching to the WebSocket protocol"),
@@ -61,7 +83,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         (status = 401, response = crate::http::openapi::Unauthorized),
         (status = 403, response = crate::http::openapi::ForbiddenOrigin),
     ),
-    security(("session" = [])))]
+    security(("session" = []), ("bearer" = [])))]
 async fn upgrade(
     State(state): State<AppState>,
     current: CurrentUser,
@@ -77,7 +99,8 @@ async fn upgrade(
             .into_response();
         }
     };
-    ws.max_message_size(MAX_FRAME)
+    ws.protocols([crate::http::auth::SOCKET_PROTOCOL])
+        .max_message_size(MAX_FRAME)
         .max_frame_size(MAX_FRAME)
         .read_buffer_size(4 * 1024)
         .write_buffer_size(4 * 1024)
@@ -221,7 +244,7 @@ async fn serve(state: AppState, current: CurrentUser, socket: WebSocket) {
         Ok(registration) => registration,
         Err(e) => {
             tracing::info!(error = %e, "socket refused");
-            out.close(close_code::POLICY, "too many sockets").await;
+            out.close(close::TOO_MANY_SOCKETS, "too many sockets").await;
             return;
         }
     };
@@ -269,13 +292,13 @@ async fn serve(state: AppState, current: CurrentUser, socket: WebSocket) {
             // Rights first: no push is delivered under permissions that were already revoked;
             // then the client's frames, so pushes cannot starve them.
             biased;
-            () = &mut shutdown => Err(End::Close(close_code::RESTART, "server restarting")),
+            () = &mut shutdown => Err(End::Close(close::RESTARTING, "server restarting")),
             revoked = revocations.recv() => match revoked {
-                Ok(Revocation::Session(hash)) if hash == current.token_hash => Err(End::Close(close_code::POLICY, "signed out")),
-                Ok(Revocation::User(user)) if user == current.user.id => Err(End::Close(close_code::POLICY, "signed out")),
-                Ok(Revocation::Refresh(user)) if user == current.user.id => Err(End::Close(close_code::RESTART, "permissions changed")),
+                Ok(Revocation::Session(hash)) if hash == current.token_hash => Err(End::Close(close::SESSION_ENDED, "signed out")),
+                Ok(Revocation::User(user)) if user == current.user.id => Err(End::Close(close::SESSION_ENDED, "signed out")),
+                Ok(Revocation::Refresh(user)) if user == current.user.id => Err(End::Close(close::PERMISSIONS_CHANGED, "permissions changed")),
                 // Missed revocations: the permissions may have changed; reconnect to be sure.
-                Err(_) => Err(End::Close(close_code::RESTART, "reconnect")),
+                Err(_) => Err(End::Close(close::PERMISSIONS_CHANGED, "reconnect")),
                 Ok(_) => Ok(()),
             },
             message = stream.next() => {
@@ -326,7 +349,7 @@ async fn serve(state: AppState, current: CurrentUser, socket: WebSocket) {
                         }
                         Ok(())
                     }
-                    Ok(None) => Err(End::Close(close_code::POLICY, "signed out")),
+                    Ok(None) => Err(End::Close(close::SESSION_ENDED, "signed out")),
                     Err(_) => Ok(()),
                 }
             }
@@ -382,6 +405,15 @@ fn error_frame(reference: Option<String>, error: impl Into<AppError>) -> ServerF
     ServerFrame::error(reference, error.code(), &error.to_string())
 }
 
+/// An `error` frame about one conversation (named as the client named it).
+fn conversation_error(
+    reference: Option<String>,
+    conversation: &str,
+    error: impl Into<AppError>,
+) -> ServerFrame {
+    error_frame(reference, error).about(conversation)
+}
+
 impl Session {
     /// Token bucket. A client over its allowance is slowed down: its socket is not read until a
     /// token is back, so TCP pushes back on it. Only one that keeps sending too fast for the
@@ -394,7 +426,7 @@ impl Session {
         } else {
             let since = *self.throttled_since.get_or_insert_with(Instant::now);
             if since.elapsed() > self.state.web.socket_flood {
-                return Err(End::Close(close_code::POLICY, "too many frames"));
+                return Err(End::Close(close::TOO_MANY_FRAMES, "too many frames"));
             }
             let wait = Duration::from_secs_f64((1.0 - self.tokens) / per_second);
             tokio::time::sleep(wait).await;
@@ -450,25 +482,56 @@ impl Session {
             }
         };
         match frame {
-            ClientFrame::Hello { positions } => self.hello(positions).await,
+            ClientFrame::Hello { positions, tail } => self.hello(positions, tail).await,
+            ClientFrame::Ping { nonce } => {
+                let frame = match nonce {
+                    Some(n) if n.is_empty() || n.chars().count() > MAX_NONCE => ServerFrame::error(
+                        None,
+                        "invalid",
+                        &format!("A ping's nonce is 1 to {MAX_NONCE} characters."),
+                    ),
+                    nonce => ServerFrame::Pong { nonce },
+                };
+                self.out.frame(frame).await
+            }
             ClientFrame::Send {
                 reference,
                 conversation,
                 client_id,
                 kind,
                 body,
-            } => {
-                let command = Command::Post {
-                    kind: kind.into(),
-                    body,
-                    client_id,
-                };
-                self.run(reference, &conversation, command).await
-            }
+                canned,
+            } => match (kind, body, canned) {
+                (Some(kind), Some(body), None) => {
+                    let command = Command::Post {
+                        kind: kind.into(),
+                        body,
+                        client_id,
+                    };
+                    self.run(reference, &conversation, Run::Command(command))
+                        .await
+                }
+                (None, None, Some(canned)) => {
+                    self.run(reference, &conversation, Run::Canned(canned, client_id))
+                        .await
+                }
+                _ => {
+                    let frame = ServerFrame::error(
+                        reference,
+                        "invalid",
+                        "A send carries kind and body, or canned alone.",
+                    )
+                    .about(&conversation);
+                    self.out.frame(frame).await
+                }
+            },
             ClientFrame::Accept {
                 reference,
                 conversation,
-            } => self.run(reference, &conversation, Command::Accept).await,
+            } => {
+                self.run(reference, &conversation, Run::Command(Command::Accept))
+                    .await
+            }
             ClientFrame::Typing {
                 conversation,
                 active,
@@ -479,7 +542,7 @@ impl Session {
                     Ok(id) => self.state.typing(id, &self.user, active, audience).await,
                     Err(e) => Err(e),
                 };
-                self.answer_error(result).await
+                self.answer_error(&conversation, result).await
             }
             ClientFrame::Presence { status } => {
                 let frames = self.presence(status);
@@ -490,7 +553,7 @@ impl Session {
                     Ok(id) => self.state.mark_read(id, &self.user, seq).await,
                     Err(e) => Err(e),
                 };
-                self.answer_error(result).await
+                self.answer_error(&conversation, result).await
             }
             ClientFrame::Watch { conversation } => match self.visible(&conversation).await {
                 Ok(conv) => {
@@ -499,15 +562,25 @@ impl Session {
                     self.conversation_frame(conv).await?;
                     self.catch_up(id).await
                 }
-                Err(e) => self.out.frame(error_frame(None, e)).await,
+                Err(e) => {
+                    let frame = conversation_error(None, &conversation, e);
+                    self.out.frame(frame).await
+                }
             },
         }
     }
 
-    async fn answer_error(&mut self, result: Result<(), ServiceError>) -> Result<(), Gone> {
+    async fn answer_error(
+        &mut self,
+        conversation: &str,
+        result: Result<(), ServiceError>,
+    ) -> Result<(), Gone> {
         match result {
             Ok(()) => Ok(()),
-            Err(e) => self.out.frame(error_frame(None, e)).await,
+            Err(e) => {
+                let frame = conversation_error(None, conversation, e);
+                self.out.frame(frame).await
+            }
         }
     }
 
@@ -520,7 +593,12 @@ impl Session {
     /// Sends what was missed since `positions`, the current state of every conversation, the
     /// offers waiting in the agent's queues, then `ready`. Said once per socket. Sent as it is
     /// read, a page at a time: however much was missed, it is never held in memory at once.
-    async fn hello(&mut self, positions: BTreeMap<String, i64>) -> Result<(), Gone> {
+    /// With `tail`, a conversation not named in `positions` starts at `last_seq - tail`.
+    async fn hello(
+        &mut self,
+        positions: BTreeMap<String, i64>,
+        tail: Option<i64>,
+    ) -> Result<(), Gone> {
         if self.greeted {
             return self
                 .out
@@ -541,6 +619,16 @@ impl Session {
                 ))
                 .await;
         }
+        if tail.is_some_and(|n| !(1..=MAX_TAIL).contains(&n)) {
+            return self
+                .out
+                .frame(ServerFrame::error(
+                    None,
+                    "invalid",
+                    &format!("tail is 1 to {MAX_TAIL}."),
+                ))
+                .await;
+        }
         let mut convs = match self.state.conversations_for(&self.user).await {
             Ok(convs) => convs,
             Err(e) => return self.out.frame(error_frame(None, e)).await,
@@ -558,7 +646,8 @@ impl Session {
                 Err(e) => {
                     let e = AppError::from(e);
                     let frame =
-                        ServerFrame::error(None, e.code(), &format!("Conversation {id:?}: {e}"));
+                        ServerFrame::error(None, e.code(), &format!("Conversation {id:?}: {e}"))
+                            .about(id);
                     self.out.frame(frame).await?;
                 }
             }
@@ -580,7 +669,12 @@ impl Session {
         self.offer_frames().await?;
         for conv in convs {
             let id = conv.id;
-            self.watch(id);
+            let named = self.watched.contains_key(&id);
+            let watched = self.watch(id);
+            if !named && let Some(tail) = tail {
+                // Only the newest `tail` of the log; what the user may see of it is delivered.
+                watched.position = conv.last_seq.saturating_sub(tail).max(0);
+            }
             self.conversation_frame(conv).await?;
             self.catch_up(id).await?;
         }
@@ -616,7 +710,10 @@ impl Session {
                         return Ok(());
                     }
                 }
-                Err(e) => return self.out.frame(error_frame(None, e)).await,
+                Err(e) => {
+                    let frame = conversation_error(None, &conversation.to_string(), e);
+                    return self.out.frame(frame).await;
+                }
             }
         }
     }
@@ -769,13 +866,28 @@ impl Session {
         &mut self,
         reference: Option<String>,
         conversation: &str,
-        command: Command,
+        run: Run,
     ) -> Result<(), Gone> {
         let id = match parse_id(conversation) {
             Ok(id) => id,
-            Err(e) => return self.out.frame(error_frame(reference, e)).await,
+            Err(e) => {
+                let frame = conversation_error(reference, conversation, e);
+                return self.out.frame(frame).await;
+            }
         };
-        match self.state.command(id, &self.user, command).await {
+        let result = match run {
+            Run::Command(command) => self.state.command(id, &self.user, command).await,
+            Run::Canned(canned, client_id) => match canned.parse() {
+                // The one path of the HTTP canned endpoint.
+                Ok(canned) => {
+                    self.state
+                        .post_canned(id, &self.user, canned, client_id)
+                        .await
+                }
+                Err(_) => Err(ServiceError::NotFound("canned message")),
+            },
+        };
+        match result {
             Ok(applied) => {
                 if !applied.created && self.watched.contains_key(&id) {
                     // A repeated send: the original may not have reached this socket yet.
@@ -794,7 +906,10 @@ impl Session {
                     })
                     .await
             }
-            Err(e) => self.out.frame(error_frame(reference, e)).await,
+            Err(e) => {
+                let frame = conversation_error(reference, conversation, e);
+                self.out.frame(frame).await
+            }
         }
     }
 
@@ -823,6 +938,13 @@ impl Session {
         );
         Vec::new()
     }
+}
+
+/// What a `send` or `accept` runs.
+enum Run {
+    Command(Command),
+    /// A canned message's id (as sent) and the client id.
+    Canned(String, String),
 }
 
 fn parse_id(conversation: &str) -> Result<ConversationId, ServiceError> {

@@ -35,14 +35,13 @@ pub struct CurrentUser {
 }
 
 impl AppState {
-    /// The user behind the session cookie in `headers`, if the session is live. An idle-expired
+    /// The user behind the session token in `headers` (see [`session_token`]), if the session is live. An idle-expired
     /// session is deleted; a disabled user has no live session.
     pub async fn authenticate(&self, headers: &HeaderMap) -> Result<Option<CurrentUser>, AppError> {
-        let jar = CookieJar::from_headers(headers);
-        let Some(cookie) = jar.get(SESSION_COOKIE) else {
+        let Some(token) = session_token(headers) else {
             return Ok(None);
         };
-        let token_hash = credentials::token_hash(cookie.value());
+        let token_hash = credentials::token_hash(&token);
         let Some(session) = self.db.session(&token_hash).await? else {
             return Ok(None);
         };
@@ -71,6 +70,41 @@ impl AppState {
             .path("/")
             .build()
     }
+}
+
+/// The subprotocol every socket speaks; the server answers with it.
+pub const SOCKET_PROTOCOL: &str = "switchboard";
+/// The prefix of the subprotocol that carries a bearer token on a socket (browsers cannot set
+/// headers on a WebSocket): `switchboard.bearer.<token>`.
+const SOCKET_BEARER_PREFIX: &str = "switchboard.bearer.";
+
+/// The session token a request carries: `Authorization: Bearer <token>` (the widget's frame on
+/// a portal of another site, which gets no cookie), else the session cookie, else (on a
+/// WebSocket upgrade) the subprotocol `switchboard.bearer.<token>`. One web session either way:
+/// same table, same idle expiry, same revocation.
+pub fn session_token(headers: &HeaderMap) -> Option<String> {
+    let bearer = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            let (scheme, token) = v.trim().split_once(' ')?;
+            scheme.eq_ignore_ascii_case("bearer").then(|| token.trim())
+        })
+        .filter(|t| !t.is_empty());
+    if let Some(token) = bearer {
+        return Some(token.to_owned());
+    }
+    if let Some(cookie) = CookieJar::from_headers(headers).get(SESSION_COOKIE) {
+        return Some(cookie.value().to_owned());
+    }
+    headers
+        .get_all(header::SEC_WEBSOCKET_PROTOCOL)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','))
+        .find_map(|p| p.trim().strip_prefix(SOCKET_BEARER_PREFIX))
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
 }
 
 impl FromRequestParts<AppState> for CurrentUser {

@@ -13,8 +13,7 @@ use super::conversations::{entry_response, usable_queue};
 use super::error::AppError;
 use super::extract::{ApiJson, ApiPath};
 use super::openapi as doc;
-use crate::domain::canned::{self, CannedError, FillContext};
-use crate::domain::session::{Command, PostKind};
+use crate::domain::canned::{self, CannedError};
 use crate::domain::{CannedId, ConversationId, QueueId};
 use crate::wire;
 
@@ -34,7 +33,7 @@ impl From<CannedError> for AppError {
 /// The canned messages of a queue (its agents and managers).
 #[utoipa::path(get, path = "/api/queues/{queue}/canned", tag = "canned",
     params(("queue" = String, Path, description = "Queue id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 200, body = Vec<wire::Canned>),
         (status = 401, response = doc::Unauthorized),
@@ -61,7 +60,7 @@ async fn list_canned(
 /// Create a canned message; unknown placeholders are refused.
 #[utoipa::path(post, path = "/api/queues/{queue}/canned", tag = "canned", request_body = wire::CannedInput,
     params(("queue" = String, Path, description = "Queue id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 201, body = wire::Canned),
         (status = 400, response = doc::Malformed),
@@ -95,7 +94,7 @@ async fn create_canned(
 /// Change a canned message's title or body.
 #[utoipa::path(patch, path = "/api/queues/{queue}/canned/{id}", tag = "canned", request_body = wire::CannedInput,
     params(("queue" = String, Path, description = "Queue id"), ("id" = String, Path, description = "Canned message id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 200, body = wire::Canned),
         (status = 400, response = doc::Malformed),
@@ -130,7 +129,7 @@ async fn update_canned(
 /// Delete a canned message.
 #[utoipa::path(delete, path = "/api/queues/{queue}/canned/{id}", tag = "canned",
     params(("queue" = String, Path, description = "Queue id"), ("id" = String, Path, description = "Canned message id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 204, description = "Deleted; its id is never given to another canned message"),
         (status = 401, response = doc::Unauthorized),
@@ -152,7 +151,7 @@ async fn delete_canned(
 /// Post a canned message as the agent's comment, placeholders filled.
 #[utoipa::path(post, path = "/api/conversations/{id}/canned/{canned}", tag = "canned", request_body = wire::UseCanned,
     params(("id" = String, Path, description = "Conversation id"), ("canned" = String, Path, description = "Canned message id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 201, description = "Posted as the agent's comment", body = wire::Entry),
         (status = 200, description = "Posted before with this client_id: the original entry", body = wire::Entry),
@@ -171,33 +170,9 @@ async fn post_canned(
     ApiPath((id, canned_id)): ApiPath<(ConversationId, CannedId)>,
     ApiJson(body): ApiJson<wire::UseCanned>,
 ) -> Result<(StatusCode, Json<wire::Entry>), AppError> {
-    let conv = state.visible_conversation(id, &user).await?;
-    let queue_id = conv
-        .queue
-        .ok_or_else(|| AppError::not_found("canned message"))?;
-    let queue = state
-        .db
-        .queue(queue_id)
-        .await?
-        .ok_or_else(|| AppError::not_found("queue"))?;
-    let canned = state
-        .db
-        .canned(queue_id, canned_id)
-        .await?
-        .ok_or_else(|| AppError::not_found("canned message"))?;
-    let customer = conv
-        .customer
-        .as_ref()
-        .map_or("", |c| c.display_name.as_str());
-    let ctx = FillContext {
-        customer_name: customer,
-        agent_name: &user.display_name,
-        queue_name: &queue.settings.name,
-    };
-    let command = Command::Post {
-        kind: PostKind::Comment,
-        body: canned::fill(&canned.body, &ctx),
-        client_id: body.client_id,
-    };
-    entry_response(&state.command(id, &user, command).await?)
+    entry_response(
+        &state
+            .post_canned(id, &user, canned_id, body.client_id)
+            .await?,
+    )
 }

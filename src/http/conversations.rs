@@ -16,10 +16,13 @@ use super::openapi as doc;
 use crate::domain::session::{self, Command, Conversation};
 use crate::domain::{ConversationId, QueueId, User, UserId};
 use crate::hub::Status;
+use crate::service::sessions::HistoryPage;
 use crate::wire;
 
 /// The largest page of history.
 const PAGE_MAX: i64 = 500;
+/// A page of older history (`before=`) without a `limit`.
+const BEFORE_DEFAULT: i64 = 100;
 
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
@@ -81,7 +84,7 @@ pub(super) async fn summarised(
 /// Start a support session (customers); returns the open one if there is one.
 #[utoipa::path(post, path = "/api/queues/{queue}/sessions", tag = "sessions", request_body = wire::StartSession,
     params(("queue" = String, Path, description = "Queue id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 201, description = "Started", body = wire::Conversation),
         (status = 200, description = "The customer's open session in this queue", body = wire::Conversation),
@@ -122,7 +125,7 @@ async fn start_session(
 /// The queued sessions of a queue, oldest first (agents of its group, managers).
 #[utoipa::path(get, path = "/api/queues/{queue}/sessions", tag = "sessions",
     params(("queue" = String, Path, description = "Queue id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 200, body = Vec<wire::Conversation>),
         (status = 401, response = doc::Unauthorized),
@@ -144,7 +147,7 @@ async fn waiting_sessions(
 
 /// The caller's conversations.
 #[utoipa::path(get, path = "/api/conversations", tag = "sessions",
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 200, body = Vec<wire::Conversation>),
         (status = 401, response = doc::Unauthorized),
@@ -163,7 +166,7 @@ async fn list_conversations(
 /// One conversation the caller may see.
 #[utoipa::path(get, path = "/api/conversations/{id}", tag = "sessions",
     params(("id" = String, Path, description = "Conversation id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 200, body = wire::Conversation),
         (status = 401, response = doc::Unauthorized),
@@ -181,7 +184,7 @@ async fn get_conversation(
 /// Mark the conversation read up to `seq` (for unread counts; a mark never moves back).
 #[utoipa::path(post, path = "/api/conversations/{id}/read", tag = "sessions", request_body = wire::MarkRead,
     params(("id" = String, Path, description = "Conversation id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 204, description = "The mark is at `seq` or was already beyond it"),
         (status = 400, response = doc::Malformed),
@@ -202,43 +205,59 @@ async fn mark_read(
     Ok(StatusCode::NO_CONTENT)
 }
 
-/// History by seq: the entries after `after` that the caller may see.
+/// History by seq: the entries after `after` (oldest first), or the newest before `before`
+/// (older pages, for scrolling back), of which those the caller may see, in ascending order.
 #[utoipa::path(get, path = "/api/conversations/{id}/entries", tag = "sessions",
     params(("id" = String, Path, description = "Conversation id"), wire::EntriesQuery),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
-        (status = 200, body = wire::EntriesPage),
+        (status = 200, description = "With `after` (or neither): `entries` and `next_after`; with `before`: `entries` and `next_before`", body = wire::EntriesAnswer),
         (status = 401, response = doc::Unauthorized),
         (status = 404, description = "`not_found`: no such conversation, or one the caller may not see", body = wire::ErrorBody),
-        (status = 422, description = "`invalid`: `after` or `limit` is not an integer in range, or an unknown query parameter", body = wire::ErrorBody),
+        (status = 422, description = "`invalid`: `after`, `before` or `limit` is not an integer in range, `after` and `before` together, or an unknown query parameter", body = wire::ErrorBody),
     ))]
 async fn list_entries(
     State(state): State<AppState>,
     current: CurrentUser,
     ApiPath(id): ApiPath<ConversationId>,
     query: Result<Query<wire::EntriesQuery>, axum::extract::rejection::QueryRejection>,
-) -> Result<Json<wire::EntriesPage>, AppError> {
+) -> Result<Json<wire::EntriesAnswer>, AppError> {
     let Query(query) = query?;
-    let after = query.after.unwrap_or(0);
-    let limit = query.limit.unwrap_or(PAGE_MAX);
-    if after < 0 || !(1..=PAGE_MAX).contains(&limit) {
-        return Err(AppError::Invalid(format!(
-            "after is 0 or more; limit is 1 to {PAGE_MAX}."
-        )));
-    }
-    state.visible_conversation(id, &current.user).await?;
-    let raw = state.db.entries_after(id, after, limit).await?;
-    let next_after = (raw.len() as i64 == limit)
-        .then(|| raw.last().map(|e| e.seq))
-        .flatten();
-    let entries = raw
-        .iter()
-        .filter(|e| session::can_see(e.audience(), &current.user))
-        .map(wire::Entry::from)
-        .collect();
-    Ok(Json(wire::EntriesPage {
-        entries,
-        next_after,
+    let page = match (query.after, query.before) {
+        (Some(_), Some(_)) => {
+            return Err(AppError::Invalid("Give after or before, not both.".into()));
+        }
+        (None, Some(before)) => {
+            let limit = query.limit.unwrap_or(BEFORE_DEFAULT);
+            if before < 1 || !(1..=PAGE_MAX).contains(&limit) {
+                return Err(AppError::Invalid(format!(
+                    "before is 1 or more; limit is 1 to {PAGE_MAX}."
+                )));
+            }
+            HistoryPage::Before { before, limit }
+        }
+        (after, None) => {
+            let after = after.unwrap_or(0);
+            let limit = query.limit.unwrap_or(PAGE_MAX);
+            if after < 0 || !(1..=PAGE_MAX).contains(&limit) {
+                return Err(AppError::Invalid(format!(
+                    "after is 0 or more; limit is 1 to {PAGE_MAX}."
+                )));
+            }
+            HistoryPage::After { after, limit }
+        }
+    };
+    let (entries, next) = state.history(id, &current.user, page).await?;
+    let entries = entries.iter().map(wire::Entry::from).collect();
+    Ok(Json(match page {
+        HistoryPage::After { .. } => wire::EntriesAnswer::After(wire::EntriesPage {
+            entries,
+            next_after: next,
+        }),
+        HistoryPage::Before { .. } => wire::EntriesAnswer::Before(wire::EarlierEntriesPage {
+            entries,
+            next_before: next,
+        }),
     }))
 }
 
@@ -261,7 +280,7 @@ pub(super) fn entry_response(
 /// Post a Comment or a Work Note; a repeated `client_id` returns the original entry.
 #[utoipa::path(post, path = "/api/conversations/{id}/entries", tag = "sessions", request_body = wire::PostEntry,
     params(("id" = String, Path, description = "Conversation id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 201, body = wire::Entry),
         (status = 200, description = "The entry stored earlier with this client_id", body = wire::Entry),
@@ -301,7 +320,7 @@ async fn conversation_after(
 /// Accept a queued session: of any number of agents accepting at once, exactly one wins.
 #[utoipa::path(post, path = "/api/conversations/{id}/accept", tag = "sessions",
     params(("id" = String, Path, description = "Conversation id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 200, body = wire::Conversation),
         (status = 401, response = doc::Unauthorized),
@@ -321,7 +340,7 @@ async fn accept(
 /// Transfer the session to another agent of the queue's group who is online.
 #[utoipa::path(post, path = "/api/conversations/{id}/transfer", tag = "sessions", request_body = wire::Transfer,
     params(("id" = String, Path, description = "Conversation id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 200, body = wire::Conversation),
         (status = 400, response = doc::Malformed),
@@ -364,7 +383,7 @@ async fn transfer(
 /// End the session (the assigned agent or the customer; a customer leaving the queue abandons it).
 #[utoipa::path(post, path = "/api/conversations/{id}/end", tag = "sessions",
     params(("id" = String, Path, description = "Conversation id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 200, body = wire::Conversation),
         (status = 401, response = doc::Unauthorized),
@@ -384,7 +403,7 @@ async fn end(
 /// The customer answers the inactivity warning: the clock starts again.
 #[utoipa::path(post, path = "/api/conversations/{id}/still-here", tag = "sessions",
     params(("id" = String, Path, description = "Conversation id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 204, description = "The inactivity clock starts again"),
         (status = 401, response = doc::Unauthorized),
@@ -404,7 +423,7 @@ async fn still_here(
 /// Typing indicator (never stored): tells the other side.
 #[utoipa::path(post, path = "/api/conversations/{id}/typing", tag = "sessions", request_body = wire::Typing,
     params(("id" = String, Path, description = "Conversation id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 204, description = "Passed on (or nothing to do: the session is closed)"),
         (status = 400, response = doc::Malformed),
@@ -430,7 +449,7 @@ async fn typing(
 
 /// Set the agent's presence: Available or Away.
 #[utoipa::path(put, path = "/api/presence", tag = "sessions", request_body = wire::SetPresence,
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 204, description = "Set"),
         (status = 400, response = doc::Malformed),

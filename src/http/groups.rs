@@ -34,7 +34,7 @@ async fn group_with_members(state: &AppState, id: GroupId) -> Result<wire::Group
 
 /// Every assignment group with its members.
 #[utoipa::path(get, path = "/api/groups", tag = "groups",
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 200, body = Vec<wire::Group>),
         (status = 401, response = doc::Unauthorized),
@@ -53,7 +53,7 @@ async fn list_groups(
 
 /// Create an assignment group.
 #[utoipa::path(post, path = "/api/groups", tag = "groups", request_body = wire::CreateGroup,
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 201, body = wire::Group),
         (status = 400, response = doc::Malformed),
@@ -77,7 +77,7 @@ async fn create_group(
 /// One group with its members.
 #[utoipa::path(get, path = "/api/groups/{id}", tag = "groups",
     params(("id" = String, Path, description = "Group id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 200, body = wire::Group),
         (status = 401, response = doc::Unauthorized),
@@ -95,7 +95,7 @@ async fn get_group(
 /// Make a staff member part of a group (and so an agent of its queues).
 #[utoipa::path(put, path = "/api/groups/{id}/members/{user}", tag = "groups",
     params(("id" = String, Path, description = "Group id"), ("user" = String, Path, description = "User id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 200, body = wire::Group),
         (status = 401, response = doc::Unauthorized),
@@ -133,7 +133,7 @@ async fn add_member(
 /// Take a user out of a group (not an error if they were not in it).
 #[utoipa::path(delete, path = "/api/groups/{id}/members/{user}", tag = "groups",
     params(("id" = String, Path, description = "Group id"), ("user" = String, Path, description = "User id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 200, body = wire::Group),
         (status = 401, response = doc::Unauthorized),

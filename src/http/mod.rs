@@ -78,7 +78,7 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::ws::router())
         .split_for_parts();
     let openapi = Arc::new(openapi);
-    let security = headers::SecurityHeaders::new(&state.web.allowed_origins);
+    let security = headers::SecurityHeaders::new(&state.web.frame_origins);
 
     let app = api
         .route(

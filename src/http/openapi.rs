@@ -1,10 +1,11 @@
-//! What many operations of the OpenAPI document share: the session cookie as a security scheme
-//! (`session`, named by every operation that answers 401 without it), and the error answers that
+//! What many operations of the OpenAPI document share: the session cookie and the bearer token
+//! as security schemes (`session` and `bearer`, named by every operation that answers 401
+//! without one), and the error answers that
 //! come from one extractor or middleware as reusable responses (`components/responses`), so every
 //! operation using it documents it the same way. Answers particular to an operation (404, 409,
 //! 422) are described at the operation.
 
-use utoipa::openapi::security::{ApiKey, ApiKeyValue, SecurityScheme};
+use utoipa::openapi::security::{ApiKey, ApiKeyValue, Http, HttpAuthScheme, SecurityScheme};
 use utoipa::{Modify, ToResponse};
 
 use super::auth::SESSION_COOKIE;
@@ -24,6 +25,18 @@ impl Modify for SessionCookie {
             .components
             .get_or_insert_with(Default::default)
             .add_security_scheme("session", scheme);
+        let mut bearer = Http::new(HttpAuthScheme::Bearer);
+        bearer.description = Some(
+            "`Authorization: Bearer <token>`, the token `POST /api/session` answers with \
+             `\"token\": true` (the widget's frame on a portal of another site, which gets no \
+             cookie). The same web session as the cookie's; taken wherever the cookie is. On the \
+             socket: the subprotocol `switchboard.bearer.<token>`."
+                .into(),
+        );
+        openapi
+            .components
+            .get_or_insert_with(Default::default)
+            .add_security_scheme("bearer", SecurityScheme::Http(bearer));
     }
 }
 

@@ -24,7 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// A user's public profile: name, roles, ITIL (staff only).
 #[utoipa::path(get, path = "/api/users/{id}", tag = "sessions",
     params(("id" = String, Path, description = "User id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 200, body = wire::User),
         (status = 401, response = doc::Unauthorized),
@@ -47,7 +47,7 @@ async fn get_user(
 /// The support sessions of a customer that the caller may see, newest first.
 #[utoipa::path(get, path = "/api/users/{id}/sessions", tag = "sessions",
     params(("id" = String, Path, description = "User id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 200, body = Vec<wire::Conversation>),
         (status = 401, response = doc::Unauthorized),

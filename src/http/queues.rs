@@ -27,7 +27,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 /// The agents of a queue's group with their presence, for the Transfer dialog.
 #[utoipa::path(get, path = "/api/queues/{queue}/members", tag = "queues",
     params(("queue" = String, Path, description = "Queue id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 200, body = Vec<wire::Member>),
         (status = 401, response = doc::Unauthorized),
@@ -67,7 +67,7 @@ async fn visible_queues(state: &AppState, user: &User) -> Result<Vec<Queue>, App
 
 /// The queues the caller may use (customers) or works (agents).
 #[utoipa::path(get, path = "/api/queues", tag = "queues",
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 200, body = Vec<wire::Queue>),
         (status = 401, response = doc::Unauthorized),
@@ -88,7 +88,7 @@ async fn list_queues(
 /// One queue the caller may see.
 #[utoipa::path(get, path = "/api/queues/{id}", tag = "queues",
     params(("id" = String, Path, description = "Queue id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 200, body = wire::Queue),
         (status = 401, response = doc::Unauthorized),
@@ -121,7 +121,7 @@ async fn require_group(state: &AppState, id: GroupId) -> Result<(), AppError> {
 
 /// Create a queue.
 #[utoipa::path(post, path = "/api/queues", tag = "queues", request_body = wire::CreateQueue,
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 201, body = wire::Queue),
         (status = 400, response = doc::Malformed),
@@ -155,7 +155,7 @@ async fn create_queue(
 /// Change a queue's name, assignment group, greeting or inactivity timers.
 #[utoipa::path(patch, path = "/api/queues/{id}", tag = "queues", request_body = wire::UpdateQueue,
     params(("id" = String, Path, description = "Queue id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 200, body = wire::Queue),
         (status = 400, response = doc::Malformed),

@@ -2,13 +2,13 @@
 
 use axum::Json;
 use axum::extract::State;
-use axum::http::StatusCode;
+use axum::http::{HeaderMap, StatusCode};
 use axum_extra::extract::cookie::{Cookie, CookieJar};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::AppState;
-use super::auth::{ClientAddr, CurrentUser, SESSION_COOKIE};
+use super::auth::{ClientAddr, CurrentUser, SESSION_COOKIE, session_token};
 use super::error::AppError;
 use super::extract::ApiJson;
 use super::openapi as doc;
@@ -21,11 +21,12 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(me))
 }
 
-/// Sign in with a username and password; sets the session cookie.
+/// Sign in with a username and password; sets the session cookie, or with `"token": true`
+/// answers a bearer token instead and sets no cookie (the widget's frame on another site).
 #[utoipa::path(post, path = "/api/session", tag = "session",
     request_body = wire::SignInRequest,
     responses(
-        (status = 200, description = "Signed in; the session cookie is set", body = wire::SignInResponse),
+        (status = 200, description = "Signed in; the session cookie is set, or (with `\"token\": true`) no cookie and the bearer token in the answer", body = wire::SignInResponse),
         (status = 400, response = doc::Malformed),
         (status = 401, description = "`invalid_credentials`: unknown user, wrong password or disabled account (one answer for all)", body = wire::ErrorBody),
         (status = 403, response = doc::ForbiddenOrigin),
@@ -42,16 +43,22 @@ async fn sign_in(
     ApiJson(body): ApiJson<wire::SignInRequest>,
 ) -> Result<(CookieJar, Json<wire::SignInResponse>), AppError> {
     let signed_in = state.sign_in(&body.username, body.password, addr).await?;
+    let user = wire::User::from(&signed_in.user);
+    if body.token {
+        return Ok((
+            jar,
+            Json(wire::SignInResponse {
+                user,
+                token: Some(signed_in.token),
+            }),
+        ));
+    }
     let jar = jar.add(state.session_cookie(signed_in.token));
-    Ok((
-        jar,
-        Json(wire::SignInResponse {
-            user: wire::User::from(&signed_in.user),
-        }),
-    ))
+    Ok((jar, Json(wire::SignInResponse { user, token: None })))
 }
 
-/// Sign out: ends this browser's session (and its sockets) and clears the cookie.
+/// Sign out: ends this browser's session (the cookie's, or the bearer token's) and its
+/// sockets, and clears the cookie.
 #[utoipa::path(delete, path = "/api/session", tag = "session",
     responses(
         (status = 204, description = "Signed out (also when there was no session)"),
@@ -59,10 +66,11 @@ async fn sign_in(
     ))]
 async fn sign_out(
     State(state): State<AppState>,
+    headers: HeaderMap,
     jar: CookieJar,
 ) -> Result<(CookieJar, StatusCode), AppError> {
-    if let Some(cookie) = jar.get(SESSION_COOKIE) {
-        let hash = credentials::token_hash(cookie.value());
+    if let Some(token) = session_token(&headers) {
+        let hash = credentials::token_hash(&token);
         state.db.delete_session(&hash).await?;
         state.revoke(super::Revocation::Session(hash));
     }
@@ -74,7 +82,7 @@ async fn sign_out(
 
 /// The signed-in user.
 #[utoipa::path(get, path = "/api/me", tag = "session",
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 200, body = wire::User),
         (status = 401, response = doc::Unauthorized),

@@ -24,7 +24,7 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// Every user.
 #[utoipa::path(get, path = "/api/admin/users", tag = "admin",
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 200, body = Vec<wire::AdminUser>),
         (status = 401, response = doc::Unauthorized),
@@ -47,7 +47,7 @@ async fn list_users(
 
 /// Create a user.
 #[utoipa::path(post, path = "/api/admin/users", tag = "admin", request_body = wire::CreateUser,
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 201, body = wire::AdminUser),
         (status = 400, response = doc::Malformed),
@@ -81,7 +81,7 @@ async fn create_user(
 /// password, ends their web sessions at once.
 #[utoipa::path(patch, path = "/api/admin/users/{id}", tag = "admin", request_body = wire::UpdateUser,
     params(("id" = String, Path, description = "User id")),
-    security(("session" = [])),
+    security(("session" = []), ("bearer" = [])),
     responses(
         (status = 200, body = wire::AdminUser),
         (status = 400, response = doc::Malformed),

@@ -2,6 +2,7 @@
 //! operations on support sessions. It knows the domain and storage, never HTTP or serde; its
 //! errors are [`ServiceError`], which each edge maps to its own wire error.
 
+mod canned;
 mod error;
 pub mod sessions;
 mod signin;
@@ -61,6 +62,9 @@ pub enum Revocation {
 pub struct WebSettings {
     /// Exact origins (`scheme://host[:port]`) allowed to make browser requests.
     pub allowed_origins: Vec<String>,
+    /// Origins whose pages may frame the support and sign-in pages (the widget): the allowed
+    /// origins and the portals (`--portal-origins`).
+    pub frame_origins: Vec<String>,
     pub secure_cookies: bool,
     pub session_idle: Duration,
     /// Socket frames a client may send per second, after a burst of five times as many.

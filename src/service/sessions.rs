@@ -31,6 +31,14 @@ const LIST_LIMIT: i64 = 200;
 /// How many recent entries a summary looks at: unread counts stop there.
 pub const UNREAD_WINDOW: i64 = 100;
 
+/// Which page of a conversation's history: the `limit` entries after a seq (oldest first), or
+/// the newest `limit` before one.
+#[derive(Debug, Clone, Copy)]
+pub enum HistoryPage {
+    After { after: i64, limit: i64 },
+    Before { before: i64, limit: i64 },
+}
+
 /// A conversation as one user sees it in a list.
 #[derive(Debug, Clone)]
 pub struct Summary {
@@ -169,6 +177,42 @@ impl AppState {
         } else {
             Err(ServiceError::NotFound("conversation"))
         }
+    }
+
+    /// A page of the history of a conversation `user` may see, read from the log by `page`, of
+    /// which only the entries they may see ([`session::can_see`]), in ascending seq order; and
+    /// where the next page starts (`None` at the end, or the start, of the log).
+    pub async fn history(
+        &self,
+        id: ConversationId,
+        user: &User,
+        page: HistoryPage,
+    ) -> Result<(Vec<session::Entry>, Option<i64>), ServiceError> {
+        self.visible_conversation(id, user).await?;
+        let (raw, next) = match page {
+            HistoryPage::After { after, limit } => {
+                let raw = self.db.entries_after(id, after, limit).await?;
+                let next = (raw.len() as i64 == limit)
+                    .then(|| raw.last().map(|e| e.seq))
+                    .flatten();
+                (raw, next)
+            }
+            HistoryPage::Before { before, limit } => {
+                let raw = self.db.entries_before(id, before, limit).await?;
+                // Seqs start at 1 and have no gaps: a short page, or one that reached seq 1,
+                // is the start of the log.
+                let next = raw
+                    .first()
+                    .map(|e| e.seq)
+                    .filter(|&first| raw.len() as i64 == limit && first > 1);
+                (raw, next)
+            }
+        };
+        let visible = raw
+            .into_iter()
+            .filter(|e| session::can_see(e.audience(), user))
+            .collect();
+        Ok((visible, next))
     }
 
     /// Marks a conversation the user may see read up to `seq` (at most the last seq they may

@@ -427,6 +427,29 @@ impl Db {
         rows.iter().map(entry_from_row).collect()
     }
 
+    /// The newest `limit` entries with `seq < before`, in ascending order.
+    pub async fn entries_before(
+        &self,
+        conv: ConversationId,
+        before: i64,
+        limit: i64,
+    ) -> Result<Vec<Entry>> {
+        let rows = sqlx::query(&format!(
+            "{ENTRY_SELECT} WHERE e.conversation_id = ? AND e.seq < ? ORDER BY e.seq DESC LIMIT ?"
+        ))
+        .bind(conv.0)
+        .bind(before)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        let mut entries = rows
+            .iter()
+            .map(entry_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        entries.reverse();
+        Ok(entries)
+    }
+
     /// For a list row: the newest entry of one of `kinds` (what the viewer may see), and how
     /// many such entries not by `user` follow seq `mark`, counted up to `limit`. Reads no more
     /// than the preview and the count need.

@@ -143,7 +143,7 @@ async fn one_socket_too_many_is_closed_with_a_reason() {
     .expect("a close frame");
     assert_eq!(
         (u16::from(close.code), close.reason.as_str()),
-        (1008, "too many sockets")
+        (4409, "too many sockets")
     );
     let _bob = Ws::open(&app, "bob").await;
 }
@@ -185,7 +185,7 @@ async fn a_client_that_keeps_flooding_while_slowed_is_closed() {
         )
         .await;
     }
-    assert_eq!(ws.closed().await, Some(1008), "a sustained flood is closed");
+    assert_eq!(ws.closed().await, Some(4429), "a sustained flood is closed");
     bystander
         .send(json!({"type": "read", "conversation": "999999", "seq": 0}))
         .await;

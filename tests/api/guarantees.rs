@@ -1196,7 +1196,7 @@ impl Former {
         })
         .await
         .expect("olga's socket closes within 10 s");
-        assert_eq!(closed, Some(1012), "{loss:?}: olga's socket reconnects");
+        assert_eq!(closed, Some(4403), "{loss:?}: olga's socket reconnects");
         text
     }
 }
@@ -1570,9 +1570,17 @@ async fn customers_cannot_see_each_others_sessions() {
             .any(|(f, _)| f["type"] == "error" && f["error"]["code"] == "not_found"),
         "a hello naming carol's session gets not_found: {frames:?}"
     );
+    // The answer names the conversation as the client named it (checked here), and is
+    // otherwise the same for carol's session and one that does not exist.
     let mut socket_answer = async |frame: Value| {
+        let named = frame["conversation"].clone();
         send_frame(&mut socket, frame).await;
-        let (reply, _) = next_frame(&mut socket).await;
+        let (mut reply, _) = next_frame(&mut socket).await;
+        let about = reply
+            .as_object_mut()
+            .and_then(|r| r.remove("conversation"))
+            .unwrap_or_default();
+        assert_eq!(about, named, "the error names the conversation: {reply}");
         reply
     };
     let watch_carols = socket_answer(json!({"type": "watch", "conversation": conv})).await;

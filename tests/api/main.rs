@@ -3,13 +3,16 @@
 mod helpers;
 
 mod bad_input;
+mod bearer;
 mod bounds;
 mod config_env;
 mod directory;
 mod guarantees;
+mod history;
 mod ops;
 mod origin;
 mod pages;
+mod protocol;
 mod restart;
 mod rights;
 mod roles;

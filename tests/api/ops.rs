@@ -264,6 +264,11 @@ async fn every_operation_documents_the_errors_its_extractors_can_answer() {
                 needs_session, declares_session,
                 "{label}: security `session`"
             );
+            // The bearer token is taken wherever the cookie is.
+            let declares_bearer = op["security"]
+                .as_array()
+                .is_some_and(|s| s.iter().any(|r| r.get("bearer").is_some()));
+            assert_eq!(needs_session, declares_bearer, "{label}: security `bearer`");
             for (status, response) in responses {
                 if status.starts_with('2') || status == "101" || path == "/metrics" {
                     continue;
@@ -288,6 +293,24 @@ async fn every_operation_documents_the_errors_its_extractors_can_answer() {
             &Value::from("switchboard_session")
         ),
         "the session cookie as a security scheme"
+    );
+    let bearer = &doc["components"]["securitySchemes"]["bearer"];
+    assert_eq!(
+        (&bearer["type"], &bearer["scheme"]),
+        (&Value::from("http"), &Value::from("bearer")),
+        "the bearer token as a security scheme"
+    );
+    // The sign-in documents the token it may answer, and the history its two pages.
+    let schemas = &doc["components"]["schemas"];
+    assert!(schemas["SignInRequest"]["properties"]["token"].is_object());
+    assert!(schemas["SignInResponse"]["properties"]["token"].is_object());
+    assert!(schemas["EarlierEntriesPage"]["properties"]["next_before"].is_object());
+    let history = &doc["paths"]["/api/conversations/{id}/entries"]["get"]["parameters"];
+    assert!(
+        history
+            .as_array()
+            .is_some_and(|ps| ps.iter().any(|p| p["name"] == "before")),
+        "before= is documented: {history}"
     );
 
     // Retry-After where the server sends it: the sign-in slow-down and the busy password hashing.

@@ -208,16 +208,18 @@ async fn the_widget_frame_of_a_signed_out_customer_lands_on_a_framable_sign_in_p
         TestApp::spawn_with(|c| c.allowed_origins = vec!["https://portal.example.com".into()])
             .await;
     let anonymous = app.client();
-    let (status, location, _) = get(&anonymous, app.url("/support?embed=1&queue=1")).await;
+    // The frame on a portal of another site gets no cookie: the page is served, and signs in
+    // with its bearer token (or sends the customer to the sign-in page) itself.
+    let (status, _, _) = get(&anonymous, app.url("/support?embed=1&queue=1")).await;
+    assert_eq!(status, StatusCode::OK, "the widget's frame gets the page");
+    let (status, location, _) = get(&anonymous, app.url("/support?queue=1")).await;
     assert_eq!(
         (status, location.as_str()),
-        (
-            StatusCode::SEE_OTHER,
-            "/?next=%2Fsupport%3Fembed%3D1%26queue%3D1"
-        ),
-        "a signed-out customer in the widget's frame is sent to sign in"
+        (StatusCode::SEE_OTHER, "/?next=%2Fsupport%3Fqueue%3D1"),
+        "outside the frame a signed-out customer is sent to sign in"
     );
-    let response = anonymous.get(app.url(&location)).send().await.unwrap();
+    let location = "/?next=%2Fsupport%3Fembed%3D1%26queue%3D1";
+    let response = anonymous.get(app.url(location)).send().await.unwrap();
     let policy = response.headers()["content-security-policy"]
         .to_str()
         .unwrap()
@@ -226,4 +228,25 @@ async fn the_widget_frame_of_a_signed_out_customer_lands_on_a_framable_sign_in_p
         directives(&policy)["frame-ancestors"].contains(&"https://portal.example.com".to_owned()),
         "the sign-in page shows in the portal's frame: {policy}"
     );
+}
+
+#[tokio::test]
+async fn the_favicon_is_an_icon() {
+    let app = TestApp::spawn().await;
+    let response = app
+        .client()
+        .get(app.url("/favicon.ico"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(response.status(), StatusCode::OK);
+    let kind = response.headers()["content-type"]
+        .to_str()
+        .unwrap()
+        .to_owned();
+    assert!(kind.starts_with("image/"), "{kind}");
+    let body = response.bytes().await.unwrap();
+    // An ICO directory of one image, a PNG.
+    assert_eq!(&body[..6], &[0, 0, 1, 0, 1, 0], "an ICO header");
+    assert_eq!(&body[22..30], b"\x89PNG\r\n\x1a\n", "holding a PNG");
 }

@@ -66,7 +66,7 @@ async fn a_demoted_agent_loses_the_queue_on_every_path() {
     )
     .await;
     assert_eq!(demoted.status(), StatusCode::OK);
-    assert_eq!(alice.closed().await, Some(1012), "her socket reconnects");
+    assert_eq!(alice.closed().await, Some(4403), "her socket reconnects");
     for kind in ["comment", "work_note"] {
         let (status, code, _) =
             error_of(post(&app, &alice_http, &working, kind, "still here?", kind).await).await;
@@ -155,8 +155,8 @@ async fn a_queue_given_to_another_group_changes_who_works_it_at_once() {
     )
     .await;
     assert_eq!(moved.status(), StatusCode::OK);
-    assert_eq!(alice.closed().await, Some(1012), "the old group reconnects");
-    assert_eq!(bob.closed().await, Some(1012), "the new group reconnects");
+    assert_eq!(alice.closed().await, Some(4403), "the old group reconnects");
+    assert_eq!(bob.closed().await, Some(4403), "the new group reconnects");
 
     let mut alice = Ws::open(&app, "alice").await;
     let mut bob = Ws::open(&app, "bob").await;

@@ -850,7 +850,7 @@ async fn a_change_of_permissions_makes_open_sockets_reconnect() {
     assert_eq!(changed.status(), StatusCode::OK);
     assert_eq!(
         ivan.closed().await,
-        Some(1012),
+        Some(4403),
         "ivan's socket reconnects without the ITIL role"
     );
     let me: Value = get_json(&app.signed_in("ivan").await, app.url("/api/me")).await;

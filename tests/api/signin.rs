@@ -221,8 +221,8 @@ async fn a_disabled_user_is_signed_out_at_once() {
     let close = crate::origin::next_close(&mut socket).await;
     assert_eq!(
         close,
-        Some(1008),
-        "the open socket closes with policy violation"
+        Some(4401),
+        "the open socket closes: the session ended"
     );
     let (status, code, _) = error_of(app.try_sign_in(&app.client(), "carol", "carol").await).await;
     assert_eq!(

@@ -42,6 +42,23 @@ fn wire_fixtures_match_the_server_types() {
     round_trip::<wire::Conversation>("conversation.json");
     round_trip::<wire::Canned>("canned.json");
     round_trip::<wire::Member>("member.json");
+    round_trip::<wire::SignInResponse>("sign_in_token_response.json");
+    round_trip::<wire::EarlierEntriesPage>("earlier_entries_page.json");
+}
+
+/// Frames of one type in another form than their type's fixture (a `send` of a canned message).
+#[test]
+fn frame_variants_parse_as_the_server_reads_them() {
+    let text = read("variants/client_send_canned.json");
+    match ClientFrame::parse(&text) {
+        Ok(ClientFrame::Send {
+            canned: Some(_),
+            kind: None,
+            body: None,
+            ..
+        }) => {}
+        other => panic!("variants/client_send_canned.json: {other:?}"),
+    }
 }
 
 /// The `type` of every variant of a frame enum, as serde knows them: a frame of an unknown

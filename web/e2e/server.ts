@@ -25,7 +25,7 @@ function serverBinary(): string {
   return bin;
 }
 
-/** `extraArgs`: more command-line flags for the server (e.g. `--allowed-origins`). */
+/** `extraArgs`: more command-line flags for the server (e.g. `--allowed-origins`, `--portal-origins`). */
 export async function startServer(options: { extraArgs?: string[] } = {}): Promise<RunningServer> {
   const bin = serverBinary();
   const dir = await mkdtemp(join(tmpdir(), "switchboard-e2e-"));

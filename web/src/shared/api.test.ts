@@ -1,5 +1,6 @@
-import { afterEach, describe, expect, it, vi } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ApiError, errorFrom, parseRetryAfter, requestJson, requestNoContent } from "./api";
+import { bearerToken, setBearerToken } from "./bearer";
 import { isUser, type User } from "./wire";
 
 const alice: User = { id: "3", username: "alice", display_name: "Alice Agent", roles: ["agent"], itil: true };
@@ -126,5 +127,46 @@ describe("parseRetryAfter", () => {
 
   it.each(cases)("Retry-After %j is %j seconds", (header, seconds) => {
     expect(parseRetryAfter(header, now)).toBe(seconds);
+  });
+});
+
+describe("the bearer token of the widget's frame", () => {
+  beforeEach(() => {
+    // The unit tests run in node: a sessionStorage of the frame's own.
+    const items = new Map<string, string>();
+    vi.stubGlobal("sessionStorage", {
+      getItem: (key: string) => items.get(key) ?? null,
+      setItem: (key: string, value: string) => void items.set(key, value),
+      removeItem: (key: string) => void items.delete(key),
+    });
+  });
+
+  it("is_sent_on_every_request_when_the_frame_signed_in_for_one", async () => {
+    setBearerToken("tok-1");
+    const fetchMock = stubFetch(json(200, alice));
+    await requestJson("/api/me", isUser);
+    const init = fetchMock.mock.calls[0]?.[1];
+    expect((init?.headers as Record<string, string>).Authorization).toBe("Bearer tok-1");
+    setBearerToken(null);
+    const plain = stubFetch(json(200, alice));
+    await requestJson("/api/me", isUser);
+    expect((plain.mock.calls[0]?.[1]?.headers as Record<string, string>).Authorization).toBeUndefined();
+  });
+
+  it("is_forgotten_on_sign_out_and_when_the_server_no_longer_knows_it", async () => {
+    setBearerToken("tok-2");
+    stubFetch(new Response(null, { status: 204 }));
+    await requestNoContent("/api/session", { method: "DELETE" });
+    expect(bearerToken()).toBeNull();
+
+    setBearerToken("tok-3");
+    stubFetch(json(401, { error: { code: "unauthorized", message: "Sign in." } }));
+    await caught(requestJson("/api/me", isUser));
+    expect(bearerToken()).toBeNull();
+
+    setBearerToken("tok-4");
+    stubFetch(json(403, { error: { code: "forbidden", message: "No." } }));
+    await caught(requestJson("/api/me", isUser));
+    expect(bearerToken(), "a refusal is not the end of the session").toBe("tok-4");
   });
 });

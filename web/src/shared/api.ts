@@ -1,7 +1,9 @@
 /**
  * The one way the web app talks HTTP to the server: JSON in and out, the session cookie
- * sent along, and every failure turned into an `ApiError` carrying the server's code.
+ * sent along (or, in the widget's frame on a portal of another site, the bearer token), and
+ * every failure turned into an `ApiError` carrying the server's code.
  */
+import { authHeaders, bearerToken, setBearerToken } from "./bearer";
 import { isApiErrorBody } from "./wire";
 
 /** A request the server refused (or could not be reached for), as the UI needs it. */
@@ -47,7 +49,8 @@ export async function requestNoContent(path: string, options: RequestOptions = {
 }
 
 async function send(path: string, options: RequestOptions): Promise<Response> {
-  const headers: Record<string, string> = { Accept: "application/json" };
+  const headers: Record<string, string> = { Accept: "application/json", ...authHeaders() };
+  const bearer = bearerToken();
   const init: RequestInit = { method: options.method ?? "GET", headers, credentials: "same-origin" };
   if (options.body !== undefined) {
     headers["Content-Type"] = "application/json";
@@ -62,8 +65,18 @@ async function send(path: string, options: RequestOptions): Promise<Response> {
     if (cause instanceof DOMException && cause.name === "AbortError") throw cause;
     throw new ApiError(0, "network_error", "Could not reach the server. Check your connection and try again.");
   }
+  if (bearer !== null && endsBearerSession(path, init.method ?? "GET", response.status)) setBearerToken(null);
   if (!response.ok) throw await errorFrom(response);
   return response;
+}
+
+/**
+ * Whether this answer means the bearer token is no longer a session: the sign-out went through
+ * (or there was nothing to end), or the server did not know the token (expired, revoked).
+ */
+function endsBearerSession(path: string, method: string, status: number): boolean {
+  if (status === 401) return true;
+  return method === "DELETE" && path === "/api/session" && status >= 200 && status < 300;
 }
 
 async function readJson(response: Response): Promise<unknown> {

@@ -14,6 +14,11 @@ import readClient from "../../../tests/fixtures/wire/client/read.json";
 import sendClient from "../../../tests/fixtures/wire/client/send.json";
 import typingClient from "../../../tests/fixtures/wire/client/typing.json";
 import watchClient from "../../../tests/fixtures/wire/client/watch.json";
+import pingClient from "../../../tests/fixtures/wire/client/ping.json";
+import pongServer from "../../../tests/fixtures/wire/server/pong.json";
+import sendCannedClient from "../../../tests/fixtures/wire/variants/client_send_canned.json";
+import signInTokenResponse from "../../../tests/fixtures/wire/sign_in_token_response.json";
+import earlierEntriesPage from "../../../tests/fixtures/wire/earlier_entries_page.json";
 import ackServer from "../../../tests/fixtures/wire/server/ack.json";
 import conversationServer from "../../../tests/fixtures/wire/server/conversation.json";
 import entryServer from "../../../tests/fixtures/wire/server/entry.json";
@@ -23,7 +28,16 @@ import presenceServer from "../../../tests/fixtures/wire/server/presence.json";
 import readyServer from "../../../tests/fixtures/wire/server/ready.json";
 import typingServer from "../../../tests/fixtures/wire/server/typing.json";
 import withdrawServer from "../../../tests/fixtures/wire/server/withdraw.json";
-import { parseServerFrame, type ClientFrame, type ServerFrame } from "./wire";
+import {
+  isEarlierEntriesPage,
+  isSignInResponse,
+  parseServerFrame,
+  type ClientFrame,
+  type EarlierEntriesPage,
+  type PostKind,
+  type ServerFrame,
+  type SignInResponse,
+} from "./wire";
 
 // The fixtures hold every field, optional ones included, so the comparison makes every field
 // required and widens literal unions to their primitive (a JSON import types "entry" as string).
@@ -54,15 +68,25 @@ const serverFixtures = {
   withdraw: withdrawServer,
   typing: typingServer,
   presence: presenceServer,
+  pong: pongServer,
 } satisfies Record<ServerType, unknown>;
 
 // `hello`'s positions are a map; a JSON import types it by the keys the fixture happens to
 // hold, so it is checked as a map on its own and the rest of the frame field by field.
 const { positions: helloPositions, ...helloFrame } = helloClient;
 const positionsAreAMap: Record<string, number> = helloPositions;
+// `send` has two forms: its fixture is the Comment / Work Note one, the canned one is a variant.
 type ClientShape<K extends ClientType> = K extends "hello"
   ? Omit<Extract<ClientFrame, { type: K }>, "positions">
-  : Extract<ClientFrame, { type: K }>;
+  : K extends "send"
+    ? Extract<ClientFrame, { type: K; kind: PostKind }>
+    : Extract<ClientFrame, { type: K }>;
+const sendCannedShape: Same<typeof sendCannedClient, Widened<Extract<ClientFrame, { type: "send"; canned: string }>>> = true;
+const signInTokenShape: Same<typeof signInTokenResponse, Widened<SignInResponse>> = true;
+const earlierPageShape: Same<
+  Omit<typeof earlierEntriesPage, "entries" | "next_before">,
+  Omit<Widened<EarlierEntriesPage>, "entries" | "next_before">
+> = true;
 
 const clientFixtures = {
   hello: helloFrame,
@@ -72,6 +96,7 @@ const clientFixtures = {
   presence: presenceClient,
   read: readClient,
   watch: watchClient,
+  ping: pingClient,
 } satisfies Record<ClientType, unknown>;
 
 const serverShapes: { [K in ServerType]: Same<(typeof serverFixtures)[K], Widened<Extract<ServerFrame, { type: K }>>> } = {
@@ -84,6 +109,7 @@ const serverShapes: { [K in ServerType]: Same<(typeof serverFixtures)[K], Widene
   withdraw: true,
   typing: true,
   presence: true,
+  pong: true,
 };
 
 const clientShapes: { [K in ClientType]: Same<(typeof clientFixtures)[K], Widened<ClientShape<K>>> } = {
@@ -94,6 +120,7 @@ const clientShapes: { [K in ClientType]: Same<(typeof clientFixtures)[K], Widene
   presence: true,
   read: true,
   watch: true,
+  ping: true,
 };
 
 /** The frame types that have a fixture on disk, by file name. */
@@ -122,6 +149,22 @@ describe("socket frame fixtures shared with the server", () => {
     expect(frame, `server/${type}.json should pass parseServerFrame`).not.toBeNull();
     expect(frame?.type).toBe(type);
     expect(frame).toEqual(fixture);
+  });
+
+  it("variants_and_answers_have_the_fields_of_their_types", () => {
+    expect([sendCannedShape, signInTokenShape, earlierPageShape].every((same) => same)).toBe(true);
+    expect(sendCannedClient.type).toBe("send");
+    expect(isSignInResponse(signInTokenResponse)).toBe(true);
+    expect(isSignInResponse({ ...signInTokenResponse, token: 7 })).toBe(false);
+    expect(isEarlierEntriesPage(earlierEntriesPage)).toBe(true);
+    expect(isEarlierEntriesPage({ ...earlierEntriesPage, next_before: null })).toBe(true);
+    expect(isEarlierEntriesPage({ entries: [], next_before: "1" })).toBe(false);
+  });
+
+  it("error_frames_carry_their_conversation_and_pong_its_nonce", () => {
+    expect(parseServerFrame({ type: "error", conversation: 7, error: { code: "x", message: "y" } })).toBeNull();
+    expect(parseServerFrame({ type: "pong" })).toEqual({ type: "pong" });
+    expect(parseServerFrame({ type: "pong", nonce: 3 })).toBeNull();
   });
 
   it.each(Object.entries(clientFixtures))("client_frame_%s_is_named_by_its_type", (type, fixture) => {

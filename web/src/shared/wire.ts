@@ -41,6 +41,15 @@ export interface Queue {
 
 export interface SignInResponse {
   user: User;
+  /** Only when the sign-in asked for one (`"token": true`, the widget's frame on another site). */
+  token?: string;
+}
+
+/** `GET /api/conversations/{id}/entries?before=…`: older history, oldest first. */
+export interface EarlierEntriesPage {
+  entries: Entry[];
+  /** Pass as `before` for the page before; null once the start of the log was reached. */
+  next_before: number | null;
 }
 
 // Runtime guards: the answer of a server is data from the network, so it is checked
@@ -105,7 +114,7 @@ export function isQueueList(value: unknown): value is Queue[] {
 }
 
 export function isSignInResponse(value: unknown): value is SignInResponse {
-  return isObject(value) && isUser(value.user);
+  return isObject(value) && isUser(value.user) && (value.token === undefined || isString(value.token));
 }
 
 // ---- Support sessions (mirrors `Conversation`, `Entry`, `Canned`, `Member` and the socket frames) ----
@@ -168,7 +177,8 @@ export type ServerFrame =
   | ({ type: "conversation" } & Conversation)
   | { type: "ready" }
   | { type: "ack"; ref?: string; conversation: string; seq: number }
-  | { type: "error"; ref?: string; error: { code: string; message: string } }
+  | { type: "error"; ref?: string; conversation?: string; error: { code: string; message: string } }
+  | { type: "pong"; nonce?: string }
   | { type: "offer"; conversation: Conversation }
   | { type: "withdraw"; conversation: string; by?: UserRef }
   | { type: "typing"; conversation: string; user: UserRef; active: boolean }
@@ -176,13 +186,15 @@ export type ServerFrame =
 
 /** Frames the client sends on the WebSocket. */
 export type ClientFrame =
-  | { type: "hello"; positions: Record<string, number> }
+  | { type: "hello"; positions: Record<string, number>; tail?: number }
   | { type: "send"; ref: string; conversation: string; client_id: string; kind: PostKind; body: string }
+  | { type: "send"; ref: string; conversation: string; client_id: string; canned: string }
   | { type: "accept"; ref: string; conversation: string }
   | { type: "typing"; conversation: string; active: boolean; kind: PostKind }
   | { type: "presence"; status: "available" | "away" }
   | { type: "read"; conversation: string; seq: number }
-  | { type: "watch"; conversation: string };
+  | { type: "watch"; conversation: string }
+  | { type: "ping"; nonce?: string };
 
 function isOptional<T>(value: unknown, guard: (v: unknown) => v is T): boolean {
   return value === undefined || guard(value);
@@ -273,7 +285,9 @@ export function parseServerFrame(value: unknown): ServerFrame | null {
     case "ack":
       return isString(v.conversation) && isCount(v.seq) && isOptional(v.ref, isString) ? (v as ServerFrame) : null;
     case "error":
-      return isApiErrorBody(v) && isOptional(v.ref, isString) ? (v as ServerFrame) : null;
+      return isApiErrorBody(v) && isOptional(v.ref, isString) && isOptional(v.conversation, isString) ? (v as ServerFrame) : null;
+    case "pong":
+      return isOptional(v.nonce, isString) ? { type: "pong", ...(isString(v.nonce) ? { nonce: v.nonce } : {}) } : null;
     case "offer":
       return isConversation(v.conversation) ? (v as ServerFrame) : null;
     case "withdraw":
@@ -285,4 +299,13 @@ export function parseServerFrame(value: unknown): ServerFrame | null {
     default:
       return null;
   }
+}
+
+export function isEarlierEntriesPage(value: unknown): value is EarlierEntriesPage {
+  return (
+    isObject(value) &&
+    Array.isArray(value.entries) &&
+    value.entries.every(isEntry) &&
+    (value.next_before === null || isCount(value.next_before))
+  );
 }

@@ -3,10 +3,19 @@ import { useEffect, useRef } from "preact/hooks";
 import { homeFor, navigate, safeNext } from "../shared/nav";
 import { asApiError, fetchMe, signIn } from "../shared/session";
 import type { User } from "../shared/wire";
+import { withBearerHandoff } from "../shared/bearer";
+import { embeddedTarget, inFrame, isEmbedded, signInForToken } from "./embed";
 import { signInErrorText } from "./errorText";
+
+/** In the widget's frame, sign-in asks for a bearer token instead of the cookie. */
+const embedded = isEmbedded(location.search, inFrame());
 
 /** Where to go once signed in: the `?next=` path when it is safe, else the user's home. */
 function goOnFor(user: User): void {
+  if (embedded) {
+    location.assign(withBearerHandoff(embeddedTarget(location.search)));
+    return;
+  }
   const next = safeNext(new URLSearchParams(location.search).get("next"));
   navigate(next ?? homeFor(user), { replace: true });
 }
@@ -48,7 +57,7 @@ function SignInForm() {
     submitting.value = true;
     error.value = null;
     try {
-      const user = await signIn(username.value, password.value);
+      const user = embedded ? await signInForToken(username.value, password.value) : await signIn(username.value, password.value);
       goOnFor(user);
     } catch (failure) {
       error.value = signInErrorText(asApiError(failure));

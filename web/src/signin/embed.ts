@@ -1,0 +1,48 @@
+/**
+ * The sign-in page inside the chat widget's frame. On a portal of another site the frame gets
+ * no session cookie (`SameSite=Lax`; browsers refuse or partition third-party cookies), so
+ * there it signs in for a bearer token instead (`"token": true`), which the frame keeps in its
+ * sessionStorage (`shared/bearer.ts`) and `shared/api.ts` sends on every request.
+ */
+import { requestJson } from "../shared/api";
+import { setBearerToken } from "../shared/bearer";
+import { safeNext } from "../shared/nav";
+import { isSignInResponse, type User } from "../shared/wire";
+
+/** The support page in the widget's frame. */
+export const EMBEDDED_SUPPORT = "/support?embed=1";
+
+/**
+ * Whether this sign-in page shows in the widget's frame: it is framed, or was sent here from
+ * the framed support page (`?next=/support?embed=1…`), or says so itself (`?embed=1`).
+ */
+export function isEmbedded(search: string, framed: boolean): boolean {
+  if (framed) return true;
+  const params = new URLSearchParams(search);
+  if (params.get("embed") === "1") return true;
+  const next = safeNext(params.get("next"));
+  if (next === null) return false;
+  return new URL(next, "http://x").searchParams.get("embed") === "1";
+}
+
+/** Whether this window is in a frame (a cross-origin parent cannot be read: that is a frame too). */
+export function inFrame(): boolean {
+  try {
+    return window.self !== window.top;
+  } catch {
+    return true;
+  }
+}
+
+/** Signs in for a bearer token, keeps it for this frame, and returns the user. No cookie is set. */
+export async function signInForToken(username: string, password: string): Promise<User> {
+  const answer = await requestJson("/api/session", isSignInResponse, { method: "POST", body: { username, password, token: true } });
+  if (answer.token === undefined) throw new Error("The server answered no token.");
+  setBearerToken(answer.token);
+  return answer.user;
+}
+
+/** Where the frame goes once signed in: the `?next=` page when it is safe, else the embedded support page. */
+export function embeddedTarget(search: string): string {
+  return safeNext(new URLSearchParams(search).get("next")) ?? EMBEDDED_SUPPORT;
+}
