@@ -8,7 +8,7 @@
  */
 import { signal, type ReadonlySignal } from "@preact/signals";
 import { bodyProblem } from "./length";
-import { systemScheduler, type Cancel, type CannedSendFrame, type Scheduler } from "./transport";
+import { systemScheduler, type Cancel, type Scheduler } from "./transport";
 import type { ClientFrame, Entry, PostKind } from "./wire";
 
 /** A message the user sent that the server has not stored (or not yet echoed) yet. */
@@ -30,7 +30,7 @@ export interface PendingSend {
   code: string | null;
 }
 
-export type SendFrame = Extract<ClientFrame, { type: "send" }> | CannedSendFrame;
+export type SendFrame = Extract<ClientFrame, { type: "send" }>;
 
 /** Failures that may pass: the user is offered Retry (same client id) next to Discard. */
 const TEMPORARY_CODES: readonly string[] = ["internal", "unavailable"];

@@ -208,6 +208,7 @@ export function reduce(state: FeedState, frame: ServerFrame, context: ReduceCont
       return state.presence.get(frame.user.id) === frame.status ? state : { ...state, presence: withEntry(state.presence, frame.user.id, frame.status) };
     case "ack":
     case "error":
+    case "pong":
       // Acks and refusals belong to the outbox; errors about a conversation during catch-up
       // need nothing here either: what the server does not name is dropped at `ready`.
       return state;

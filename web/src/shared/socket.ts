@@ -15,7 +15,7 @@ import { Outbox, outboxKey, sessionStore, type OutboxStore, type PendingSend } f
 import * as feed from "./reducer";
 import type { FeedState, HistoryState, Withdrawal } from "./reducer";
 import { systemScheduler, Transport, type Cancel, type HelloFrame, type LinkState, type Loss, type Scheduler, type SocketFactory } from "./transport";
-import { isEntry, type ClientFrame, type Conversation, type Entry, type PostKind, type PresenceStatus, type ServerFrame, type UserRef } from "./wire";
+import { isEarlierEntriesPage, type ClientFrame, type EarlierEntriesPage, type Conversation, type Entry, type PostKind, type PresenceStatus, type ServerFrame, type UserRef } from "./wire";
 
 export { MAX_BODY_CHARS, bodyProblem } from "./length";
 export { ACK_TIMEOUT_MS, TOO_LARGE_MESSAGE, hasUnsent, isRetryable, mayStillGoOut, outboxKey, type PendingSend } from "./outbox";
@@ -50,25 +50,10 @@ const EMPTY_PAGES_FOLLOWED = 5;
 /** Shown while the server refuses another socket of this user (close 4409). */
 export const TOO_MANY_TABS_NOTICE = "Too many open tabs: close some Switchboard tabs or windows; this one tries again in a while.";
 
-/** An answer of `GET /api/conversations/{id}/entries?before=…` (protocol item 5). */
-export interface EntryPage {
-  entries: Entry[];
-  next_before: number | null;
-}
-
-// TODO(issue 9): use the guard helper S adds to wire.ts once i9-server is merged.
-export function isEntryPage(value: unknown): value is EntryPage {
-  if (typeof value !== "object" || value === null) return false;
-  const v = value as Record<string, unknown>;
-  const next = v.next_before;
-  return Array.isArray(v.entries) && v.entries.every(isEntry) && (next === null || (typeof next === "number" && Number.isInteger(next) && next >= 0));
-}
-
 /** The conversation an error frame is about (protocol item 3), if it names one. */
 export function errorConversation(frame: ServerFrame): string | null {
   if (frame.type !== "error") return null;
-  const named: unknown = (frame as { conversation?: unknown }).conversation;
-  return typeof named === "string" ? named : null;
+  return frame.conversation ?? null;
 }
 
 /** A fresh client id for a send (the server accepts 1–64 characters). */
@@ -233,7 +218,7 @@ export class Connection {
     try {
       for (let round = 0; round <= EMPTY_PAGES_FOLLOWED; round += 1) {
         const path: string = `/api/conversations/${encodeURIComponent(conversation)}/entries?before=${before}&limit=${HISTORY_PAGE}`;
-        const page: EntryPage = await this.request(path, isEntryPage);
+        const page: EarlierEntriesPage = await this.request(path, isEarlierEntriesPage);
         this.update((state) => feed.prependPage(state, conversation, page.entries, page.next_before));
         // A page of entries this user may not see (work notes for a customer): take the next one.
         if (page.entries.length > 0 || page.next_before === null) return;

@@ -22,15 +22,9 @@ export interface SocketLike {
 
 export type SocketFactory = (url: string, protocols?: string[]) => SocketLike;
 
-/**
- * Frames of the protocol additions of issue 9 (hello's `tail`, `send` with `canned`, `ping`),
- * written here until wire.ts's ClientFrame carries them (helper S's branch).
- */
-export type HelloFrame = { type: "hello"; positions: Record<string, number>; tail?: number };
-export type CannedSendFrame = { type: "send"; ref: string; conversation: string; client_id: string; canned: string };
-export type PingFrame = { type: "ping"; nonce?: string };
 /** Everything this client writes on the socket. */
-export type OutgoingFrame = ClientFrame | HelloFrame | CannedSendFrame | PingFrame;
+export type OutgoingFrame = ClientFrame;
+export type HelloFrame = Extract<ClientFrame, { type: "hello" }>;
 
 /** Undoes a `schedule`. */
 export type Cancel = () => void;
