@@ -8,7 +8,7 @@
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { launchBrowser, newVisitor, screenshot, signInByApi, takePolicyViolations, type Visitor } from "./browser";
 import { startServer, type RunningServer } from "./server";
@@ -87,36 +87,10 @@ async function visitor(test: TestContext, baseUrl: string): Promise<Visitor> {
   return visitor;
 }
 
-/**
- * Until the support page's socket offers the token itself (`socketProtocols()` in
- * shared/socket.ts, helper W1's part of issue 9), the frame's WebSocket is given the
- * subprotocols here, exactly as that code will; with it merged this changes nothing.
- */
-async function socketCarriesToken(page: Page): Promise<void> {
-  await page.addInitScript(() => {
-    // The token as the page's own requests carry it (the frame may not be allowed storage).
-    let token: string | null = null;
-    const nativeFetch = window.fetch.bind(window);
-    window.fetch = (input: RequestInfo | URL, init?: RequestInit) => {
-      const auth = (init?.headers as Record<string, string> | undefined)?.Authorization;
-      if (auth?.startsWith("Bearer ") === true) token = auth.slice("Bearer ".length);
-      return nativeFetch(input, init);
-    };
-    const Native = window.WebSocket;
-    class WithToken extends Native {
-      constructor(url: string | URL, protocols?: string | string[]) {
-        super(url, protocols ?? (token === null ? undefined : ["switchboard", `switchboard.bearer.${token}`]));
-      }
-    }
-    window.WebSocket = WithToken;
-  });
-}
-
 describe("the widget on a portal of another site", () => {
   it("a_customer_signs_in_inside_the_frame_and_chats_and_an_agent_sees_it", async (test) => {
     const message = "The portal widget: my laptop will not dock";
     const carol = await visitor(test, portalUrl);
-    await socketCarriesToken(carol.page);
     await carol.page.goto(`${portalUrl}/intranet`);
     await carol.page.getByRole("button", { name: "Chat with the service desk" }).click();
     const frame = carol.page.getByTitle("Service desk chat").contentFrame();
