@@ -16,7 +16,7 @@ use crate::sessions::{post, start};
 use crate::socket::Ws;
 
 /// The value of a metric line (`name value`), 0 if absent.
-async fn metric(app: &TestApp, name: &str) -> f64 {
+pub async fn metric(app: &TestApp, name: &str) -> f64 {
     metrics_text(app)
         .await
         .lines()
@@ -25,7 +25,7 @@ async fn metric(app: &TestApp, name: &str) -> f64 {
 }
 
 /// Polls the metric until `done` holds (at most 10 s): waits on the server's own count.
-async fn metric_until(app: &TestApp, name: &str, done: impl Fn(f64) -> bool) -> f64 {
+pub async fn metric_until(app: &TestApp, name: &str, done: impl Fn(f64) -> bool) -> f64 {
     let wait = async {
         loop {
             let value = metric(app, name).await;

@@ -381,3 +381,26 @@ async fn a_canned_message_sent_on_the_socket_takes_the_http_path_once() {
     let answer = carol_ws.find(|f| f["ref"] == "k6").await;
     assert_eq!(answer["error"]["code"], "forbidden", "{answer}");
 }
+
+#[tokio::test]
+async fn pings_keep_a_socket_alive_that_answers_no_protocol_ping() {
+    let app = TestApp::spawn_with(|c| c.socket_ping_ms = 100).await;
+    let mut socket = raw(&app, "carol").await;
+    send(&mut socket, json!({"type": "hello"})).await;
+    crate::bounds::metric_until(&app, "switchboard_sockets_open", |n| n == 1.0).await;
+    // The client never reads, so it never answers the server's WebSocket pings; its own `ping`
+    // frames, twice per server ping for ten server pings, are what the server hears.
+    let mut every = tokio::time::interval(std::time::Duration::from_millis(50));
+    for _ in 0..20 {
+        every.tick().await;
+        send(&mut socket, json!({"type": "ping"})).await;
+    }
+    assert_eq!(
+        crate::bounds::metric(&app, "switchboard_sockets_open").await,
+        1.0,
+        "a socket that pings is alive"
+    );
+    // Silent from here: the same socket is dropped.
+    crate::bounds::metric_until(&app, "switchboard_sockets_open", |n| n == 0.0).await;
+    drop(socket);
+}
