@@ -13,14 +13,40 @@ export async function signIn(username: string, password: string): Promise<User> 
   return answer.user;
 }
 
-/** Ends the session; being signed out already counts as done. */
-export async function signOut(): Promise<void> {
+/**
+ * Ends the session; being signed out already counts as done. What this tab kept for the user
+ * (outbox, drafts, open windows, a pending start) is forgotten with it: the next person at this
+ * browser must not find it.
+ */
+export async function signOut(store: TabStore | null = tabStore()): Promise<void> {
   try {
     await requestNoContent("/api/session", { method: "DELETE" });
   } catch (error) {
-    if (error instanceof ApiError && error.status === 401) return;
-    throw error;
+    if (!(error instanceof ApiError && error.status === 401)) throw error;
   }
+  forgetTabState(store);
+}
+
+/** The part of sessionStorage `forgetTabState` needs. */
+export type TabStore = Pick<Storage, "length" | "key" | "removeItem">;
+
+function tabStore(): TabStore | null {
+  try {
+    return typeof sessionStorage === "undefined" ? null : sessionStorage;
+  } catch {
+    return null;
+  }
+}
+
+/** Removes every `switchboard.` key of this tab's storage. */
+export function forgetTabState(store: TabStore | null): void {
+  if (store === null) return;
+  const keys: string[] = [];
+  for (let i = 0; i < store.length; i += 1) {
+    const key = store.key(i);
+    if (key?.startsWith("switchboard.") === true) keys.push(key);
+  }
+  for (const key of keys) store.removeItem(key);
 }
 
 /**

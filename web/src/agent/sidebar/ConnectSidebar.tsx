@@ -29,7 +29,6 @@ export function ConnectSidebar({ user }: { user: User }) {
   const socket = connection.value;
   const offers = [...(socket?.offers.value.values() ?? [])].sort((a, b) => a.created_at.localeCompare(b.created_at));
   const { mine, closed } = sidebarGroups([...(socket?.conversations.value.values() ?? [])], user.id);
-  const notes = (socket?.withdrawals.value ?? []).filter((w) => now.value - w.at < NOTE_SHOWN_MS);
   const collapsed = sidebarCollapsed.value;
   const totalUnread = mine.reduce((n, c) => n + (c.unread ?? 0), 0);
 
@@ -101,17 +100,27 @@ export function ConnectSidebar({ user }: { user: User }) {
             {queueTitle}
             {offers.length > 0 && <span class="sidebar-group__count"> ({offers.length})</span>}
           </h2>
-          {notes.map((note) => (
-            <p key={`${note.conversation}-${note.at}`} class="taken-note" role="status">
-              {note.customer}: {note.by === null ? "left the queue" : `taken by ${note.by.display_name}`}
-            </p>
-          ))}
+          <TakenNotes />
           <OfferList offers={offers} />
         </section>
         <ConversationGroup title="My sessions" id="sidebar-mine" items={mine} empty="No sessions yet." me={user.id} />
         {closed.length > 0 && <ConversationGroup title="Recently closed" id="sidebar-closed" items={closed} empty="" me={user.id} />}
       </div>
     </aside>
+  );
+}
+
+/** "Carol: taken by Bob" for 15 s; only this re-renders with the clock, not the sidebar. */
+function TakenNotes() {
+  const notes = (connection.value?.withdrawals.value ?? []).filter((w) => now.value - w.at < NOTE_SHOWN_MS);
+  return (
+    <>
+      {notes.map((note) => (
+        <p key={`${note.conversation}-${note.at}`} class="taken-note" role="status">
+          {note.customer}: {note.by === null ? "left the queue" : `taken by ${note.by.display_name}`}
+        </p>
+      ))}
+    </>
   );
 }
 

@@ -2,7 +2,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
 import { clock } from "../../shared/format";
-import { now } from "../../shared/now";
+import { useClockText } from "../../shared/now";
 import { asApiError } from "../../shared/session";
 import type { Conversation } from "../../shared/wire";
 import { acceptSession } from "../actions";
@@ -55,7 +55,7 @@ export function QueueNotification({ offer }: { offer: Conversation }) {
   const busy = useSignal(false);
   const error = useSignal<string | null>(null);
   const name = offer.customer?.display_name ?? "A customer";
-  const waited = (now.value - Date.parse(offer.created_at)) / 1000;
+  const waited = useClockText((at) => clock((at - Date.parse(offer.created_at)) / 1000));
   const titleId = `offer-${offer.id}`;
   const button = useRef<HTMLButtonElement>(null);
 
@@ -96,7 +96,7 @@ export function QueueNotification({ offer }: { offer: Conversation }) {
           {name}
         </h3>
         <span class="queue-notification__wait">
-          <span aria-hidden="true">◔</span> waiting <span class="tabular">{clock(waited)}</span>
+          <span aria-hidden="true">◔</span> waiting <span class="tabular">{waited}</span>
         </span>
       </div>
       {offer.first_message !== undefined && offer.first_message !== "" && <p class="queue-notification__message">“{offer.first_message}”</p>}

@@ -1,8 +1,8 @@
 /** The Customer tool: who the customer is and their earlier sessions. */
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
-import { exactTime, relativeTime, STATE_ICON, STATE_LABEL, closedReasonForAgent } from "../../shared/format";
-import { now } from "../../shared/now";
+import { STATE_ICON, STATE_LABEL, closedReasonForAgent } from "../../shared/format";
+import { Since } from "../../shared/Since";
 import type { Conversation, User } from "../../shared/wire";
 import { sessionsOf, userProfile } from "../actions";
 import { queueName } from "../state";
@@ -45,7 +45,9 @@ export function CustomerTool({ conversation, known }: { conversation: Conversati
           </>
         )}
         <dt>Session started</dt>
-        <dd title={exactTime(conversation.created_at)}>{relativeTime(conversation.created_at, now.value)}</dd>
+        <dd>
+          <Since at={conversation.created_at} />
+        </dd>
         <dt>Queue</dt>
         <dd>{queueName(conversation.queue)}</dd>
         {conversation.first_message !== undefined && (
@@ -64,7 +66,7 @@ export function CustomerTool({ conversation, known }: { conversation: Conversati
             <li key={c.id}>
               <a href={`/agent/workspace/${encodeURIComponent(c.id)}`}>
                 <span aria-hidden="true">{STATE_ICON[c.state]}</span> {STATE_LABEL[c.state]} ·{" "}
-                <span title={exactTime(c.created_at)}>{relativeTime(c.created_at, now.value)}</span>
+                <Since at={c.created_at} />
               </a>
               <span class="muted">
                 {" "}

@@ -6,8 +6,8 @@
  */
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
-import { exactTime, relativeTime, STATE_ICON, STATE_LABEL } from "../../shared/format";
-import { useClockText } from "../../shared/now";
+import { STATE_ICON, STATE_LABEL } from "../../shared/format";
+import { Since } from "../../shared/Since";
 import type { User } from "../../shared/wire";
 import { ConversationView } from "../conversation/ConversationView";
 import { SessionActions, StateBadge } from "../conversation/SessionActions";
@@ -103,11 +103,4 @@ export function Workspace({ user, id }: { user: User; id: string }) {
       </aside>
     </div>
   );
-}
-
-
-/** "3 min ago" that follows the clock on its own (the list around it does not re-render each second). */
-function Since({ at }: { at: string }) {
-  const text = useClockText((time) => relativeTime(at, time));
-  return <span title={exactTime(at)}>{text}</span>;
 }
