@@ -4,9 +4,10 @@
  * starts its own customers' sessions (through the API) and ends them when it finishes.
  */
 import { randomUUID } from "node:crypto";
-import { request, type APIRequestContext, type Browser, type Locator, type Page } from "playwright-core";
+import { type APIRequestContext, type Browser, type Locator, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, type TestContext } from "vitest";
 import { launchBrowser, newVisitor, screenshot, signInByApi, takePolicyViolations, type Visitor } from "./browser";
+import { customerApi, deskQueueId, setQueueTimers } from "./desk";
 
 const baseUrl = inject("baseUrl");
 let browser: Browser;
@@ -26,26 +27,10 @@ beforeAll(async () => {
   browser = await launchBrowser();
   alice = await newVisitor(browser, baseUrl, { viewport: { width: 1280, height: 800 } });
   await signInByApi(alice.context, "alice");
-  for (const name of ["carol", "ivan"] as const) {
-    const api = await request.newContext({ baseURL: baseUrl });
-    const signedIn = await api.post("/api/session", { data: { username: name, password: name } });
-    if (!signedIn.ok()) throw new Error(`sign-in of ${name} answered ${signedIn.status()}`);
-    customers[name] = api;
-    // A session another file left open would be handed back instead of a fresh one.
-    const open = ((await (await api.get("/api/conversations")).json()) as { id: string; state: string }[]).filter((c) => c.state !== "closed");
-    for (const c of open) await api.post(`/api/conversations/${c.id}/end`);
-  }
-  const queues = (await (await customers.carol.get("/api/queues")).json()) as { id: string; name: string }[];
-  queueId = queues.find((q) => q.name === "IT Service Desk")?.id ?? queues[0]?.id ?? "";
-  // Another file may have shortened the queue's inactivity timers; these tests need the defaults.
-  const manager = await request.newContext({ baseURL: baseUrl });
-  try {
-    expect((await manager.post("/api/session", { data: { username: "dana", password: "dana" } })).ok(), "dana signs in").toBe(true);
-    const patched = await manager.patch(`/api/queues/${queueId}`, { data: { inactivity_warning_seconds: 120, auto_close_seconds: 60 } });
-    expect(patched.ok(), `PATCH queue timers: ${patched.status()}`).toBe(true);
-  } finally {
-    await manager.dispose();
-  }
+  for (const name of ["carol", "ivan"] as const) customers[name] = await customerApi(baseUrl, name);
+  queueId = await deskQueueId(customers.carol);
+  // Another file may have changed the queue's inactivity timers.
+  await setQueueTimers(baseUrl, queueId, 120, 60);
 });
 
 afterAll(async () => {

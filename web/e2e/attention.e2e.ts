@@ -9,6 +9,7 @@ import { randomUUID } from "node:crypto";
 import { request, type APIRequestContext, type Browser, type Locator, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, type TestContext } from "vitest";
 import { isFocused, launchBrowser, newVisitor, screenshot, signInByApi, takePolicyViolations, type Visitor } from "./browser";
+import { customerApi, deskQueueId, setQueueTimers } from "./desk";
 
 const baseUrl = inject("baseUrl");
 let browser: Browser;
@@ -50,25 +51,10 @@ beforeAll(async () => {
   } finally {
     await admin.dispose();
   }
-  for (const name of ["carol", "ivan", "erin"] as const) {
-    const api = await request.newContext({ baseURL: baseUrl });
-    const password = name === "erin" ? "erin-password" : name;
-    const signedIn = await api.post("/api/session", { data: { username: name, password } });
-    if (!signedIn.ok()) throw new Error(`sign-in of ${name} answered ${signedIn.status()}`);
-    customers[name] = api;
-    const open = ((await (await api.get("/api/conversations")).json()) as { id: string; state: string }[]).filter((c) => c.state !== "closed");
-    for (const c of open) await api.post(`/api/conversations/${c.id}/end`);
-  }
-  const queues = (await (await customers.carol.get("/api/queues")).json()) as { id: string; name: string }[];
-  queueId = queues.find((q) => q.name === "IT Service Desk")?.id ?? queues[0]?.id ?? "";
-  const manager = await request.newContext({ baseURL: baseUrl });
-  try {
-    expect((await manager.post("/api/session", { data: { username: "dana", password: "dana" } })).ok(), "dana signs in").toBe(true);
-    const patched = await manager.patch(`/api/queues/${queueId}`, { data: { inactivity_warning_seconds: 600, auto_close_seconds: 300 } });
-    expect(patched.ok(), `PATCH queue timers: ${patched.status()}`).toBe(true);
-  } finally {
-    await manager.dispose();
-  }
+  for (const name of ["carol", "ivan", "erin"] as const) customers[name] = await customerApi(baseUrl, name, name === "erin" ? "erin-password" : name);
+  queueId = await deskQueueId(customers.carol);
+  // Another file may have changed the queue's inactivity timers.
+  await setQueueTimers(baseUrl, queueId, 600, 300);
 });
 
 afterAll(async () => {

@@ -5,9 +5,10 @@
  * unknown address says so and leads home.
  */
 import { randomUUID } from "node:crypto";
-import { request, type APIRequestContext, type Browser, type Page, type Request, type WebSocket } from "playwright-core";
+import { type APIRequestContext, type Browser, type Page, type Request, type WebSocket } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, type TestContext } from "vitest";
 import { isFocused, launchBrowser, newVisitor, screenshot, signInAs, signInByApi, takePolicyViolations, type Visitor } from "./browser";
+import { customerApi, deskQueueId } from "./desk";
 
 const baseUrl = inject("baseUrl");
 let browser: Browser;
@@ -16,17 +17,8 @@ let queueId = "";
 
 beforeAll(async () => {
   browser = await launchBrowser();
-  for (const name of ["carol", "ivan"] as const) {
-    const api = await request.newContext({ baseURL: baseUrl });
-    const signedIn = await api.post("/api/session", { data: { username: name, password: name } });
-    if (!signedIn.ok()) throw new Error(`sign-in of ${name} answered ${signedIn.status()}`);
-    customers[name] = api;
-    // A session another file left open would be handed back instead of a fresh one.
-    const open = ((await (await api.get("/api/conversations")).json()) as { id: string; state: string }[]).filter((c) => c.state !== "closed");
-    for (const c of open) await api.post(`/api/conversations/${c.id}/end`);
-  }
-  const queues = (await (await customers.carol.get("/api/queues")).json()) as { id: string; name: string }[];
-  queueId = queues.find((q) => q.name === "IT Service Desk")?.id ?? queues[0]?.id ?? "";
+  for (const name of ["carol", "ivan"] as const) customers[name] = await customerApi(baseUrl, name);
+  queueId = await deskQueueId(customers.carol);
 });
 
 afterAll(async () => {
