@@ -6,7 +6,7 @@
 import { randomUUID } from "node:crypto";
 import { type APIRequestContext, type Browser, type Locator, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, type TestContext } from "vitest";
-import { launchBrowser, newVisitor, screenshot, signInByApi, takePolicyViolations, type Visitor } from "./browser";
+import { isFocused, launchBrowser, newVisitor, screenshot, signInByApi, takePolicyViolations, type Visitor } from "./browser";
 import { customerApi, deskQueueId, setQueueTimers } from "./desk";
 
 const baseUrl = inject("baseUrl");
@@ -209,5 +209,64 @@ describe("the agent's windows", () => {
     await toggle.getByRole("button", { name: "Work Note", pressed: true }).waitFor();
     expect(await toggle.getByRole("button", { name: "Comment" }).getAttribute("aria-pressed")).toBe("false");
     await window.getByRole("textbox", { name: "Message (work note)" }).waitFor();
+  });
+
+  it("escape_on_a_dialog_and_send_by_the_button_never_drop_the_focus", async (test) => {
+    keepScreenshotOnFailure(test);
+    const page = await openAgentApp();
+    await startChat(test, "carol", "The scanner saves nothing.");
+    const window = await accept(page, CAROL, "The scanner saves nothing.");
+    const field = commentField(window);
+    await field.fill("Sent by the button");
+    await window.getByRole("button", { name: "Send" }).click();
+    await window.getByRole("log").getByText("Sent by the button").waitFor();
+    await expect.poll(() => isFocused(field), { message: "after Send by the button the field keeps the focus" }).toBe(true);
+
+    const cases: [button: Locator, dialog: string][] = [
+      [window.getByRole("button", { name: "End", exact: true }), `End the chat with ${CAROL}?`],
+      [window.getByRole("button", { name: "Transfer", exact: true }), `Transfer ${CAROL}`],
+      [sidebar(page).getByRole("button", { name: "Keyboard shortcuts" }), "Keyboard shortcuts"],
+    ];
+    for (const [button, name] of cases) {
+      await button.click();
+      const dialog = page.getByRole("dialog", { name });
+      await dialog.waitFor();
+      await page.keyboard.press("Escape");
+      await dialog.waitFor({ state: "detached" });
+      await expect.poll(() => isFocused(button), { message: `Escape on "${name}" puts the focus back on its button` }).toBe(true);
+    }
+  });
+
+  it("on_a_phone_the_workspace_shows_the_log_and_the_mini_window_fits_beside_more", async (test) => {
+    keepScreenshotOnFailure(test);
+    const phone = await newVisitor(browser, baseUrl, { viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    try {
+      await signInByApi(phone.context, "alice");
+      const chats = [await startChat(test, "carol", "Phone: my VPN drops."), await startChat(test, "ivan", "Phone: no sound in Teams.")];
+      for (const id of chats) expect((await phone.context.request.post(`/api/conversations/${id}/accept`)).ok(), "alice accepts").toBe(true);
+      const page = phone.page;
+
+      await page.goto(`/agent/workspace/${chats[0]}`);
+      const log = page.getByRole("main", { name: "Conversation pane" }).getByRole("log");
+      await log.getByText("Phone: my VPN drops.").waitFor();
+      const logBox = await log.boundingBox();
+      expect(logBox?.height ?? 0, "the log has room to show messages").toBeGreaterThan(200);
+      await screenshot(page, "phone-workspace");
+
+      await page.goto("/agent");
+      await page.evaluate(() => sessionStorage.clear());
+      await page.reload();
+      const table = page.getByRole("main", { name: "Content pane" });
+      await table.getByRole("button", { name: CAROL }).click();
+      await table.getByRole("button", { name: IVAN }).click();
+      await page.getByRole("button", { name: /^1 more chat/ }).waitFor();
+      const close = page.getByRole("button", { name: `Close ${IVAN}` });
+      const box = await close.boundingBox();
+      expect(box, "the shown window's Close button is on screen").not.toBeNull();
+      expect((box?.x ?? 0) + (box?.width ?? 0), "the shown window's Close button is inside the 390 px").toBeLessThanOrEqual(390);
+      await screenshot(page, "phone-more-windows");
+    } finally {
+      await phone.context.close();
+    }
   });
 });

@@ -324,9 +324,16 @@ describe("the agent's attention", () => {
       await dialog.waitFor({ state: "detached" });
       const state = ((await (await customers.carol.get(`/api/conversations/${id}`)).json()) as { state: string }).state;
       expect(state, "Cancel leaves the chat as it was").toBe("queued");
+      // Escape cancels too, and the focus goes back to the button that asked.
+      await page.getByRole("button", { name: "Leave the queue" }).click();
+      await dialog.waitFor();
+      await page.keyboard.press("Escape");
+      await dialog.waitFor({ state: "detached" });
+      await expect.poll(() => isFocused(page.getByRole("button", { name: "Leave the queue" })), { message: "focus back on Leave the queue after Escape" }).toBe(true);
       await page.getByRole("button", { name: "Leave the queue" }).click();
       await dialog.getByRole("button", { name: "Leave the queue" }).click();
       await page.getByText("You left the queue before an agent joined.").waitFor();
+      await expect.poll(() => isFocused(page.getByRole("button", { name: "Start a new chat" })), { message: "the next step has the focus, not <body>" }).toBe(true);
     } finally {
       await carol.context.close();
     }

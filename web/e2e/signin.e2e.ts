@@ -1,7 +1,7 @@
 import type { Browser, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, type TestContext } from "vitest";
 import { seriousViolations } from "./axe";
-import { launchBrowser, newVisitor, screenshot, signInAs, takePolicyViolations, type Visitor } from "./browser";
+import { isFocused, launchBrowser, newVisitor, screenshot, signInAs, takePolicyViolations, type Visitor } from "./browser";
 
 const baseUrl = inject("baseUrl");
 let browser: Browser;
@@ -67,6 +67,8 @@ describe("signing in", () => {
     expect((await alert.textContent())?.trim(), "the alert should carry the server's message").not.toBe("");
     expect(pathOf(page), "a failed sign-in should stay on the sign-in page").toBe("/");
     expect(await page.getByRole("button", { name: "Sign in" }).isEnabled(), "the form can be submitted again").toBe(true);
+    // signInAs clicks the button, which is busy meanwhile: the focus must not fall to <body>.
+    await expect.poll(() => isFocused(page.getByLabel("Password")), { message: "the focus is on the password to retype" }).toBe(true);
   });
 
   it("signed_in_visitor_to_the_sign_in_page_goes_straight_home", async (test) => {

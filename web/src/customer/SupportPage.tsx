@@ -213,6 +213,7 @@ function ChatStatus({ conversation }: { conversation: Conversation }) {
   const queued = conversation.state === "queued";
   async function end() {
     const closed = await requestJson(`/api/conversations/${encodeURIComponent(conversation.id)}/end`, isConversation, { method: "POST" });
+    endedHere.value = conversation.id;
     connection.value?.noteConversation(closed);
   }
   let text: string;
@@ -247,7 +248,10 @@ function ChatStatus({ conversation }: { conversation: Conversation }) {
           describeError={(failure) => `The chat could not be ended: ${asApiError(failure).message}`}
           onClose={() => {
             confirming.value = false;
-            endButton.current?.focus();
+            // Back to End chat after a Cancel; after the end to the closed panel's next step (whichever of
+            // this and the panel's mount comes last gives the focus: none can while the dialog is open).
+            if (endedHere.peek() === conversation.id) document.querySelector<HTMLElement>(".closed-panel button")?.focus();
+            else endButton.current?.focus();
           }}
         >
           <p>{queued ? "You lose your place in the queue." : "You can no longer write in this chat; the agent sees that you ended it."}</p>
@@ -312,14 +316,22 @@ function InactivityBanner({ conversation, entries, queue, me }: { conversation: 
   );
 }
 
+/** The chat the customer just ended here: its closed panel takes the focus (the End chat button that had it is gone). */
+const endedHere = signal<string | null>(null);
+
 function ClosedPanel({ conversation }: { conversation: Conversation }) {
+  const again = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    // Kept (not reset): the dialog's own close, which comes after, must not send the focus back to End.
+    if (endedHere.peek() === conversation.id) again.current?.focus();
+  }, [conversation.id]);
   return (
     <div class="closed-panel">
       <p>
         <span aria-hidden="true">✓ </span>
         {closedReasonText(conversation.closed_reason)}
       </p>
-      <button type="button" class="button" onClick={() => (current.value = null)}>
+      <button ref={again} type="button" class="button" onClick={() => (current.value = null)}>
         Start a new chat
       </button>
     </div>

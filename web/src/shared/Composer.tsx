@@ -60,7 +60,17 @@ export function Composer(props: ComposerProps) {
             enterSends(event, send);
           }}
         />
-        <button type="button" class="button composer__send" onClick={send} disabled={body === "" || !canSend || bodyProblem(body) !== null}>
+        <button
+          type="button"
+          class="button composer__send"
+          onClick={(event) => {
+            send();
+            // The button turns disabled with the field emptied, which would drop the focus to <body>.
+            const field = event.currentTarget.parentElement?.querySelector("textarea");
+            field?.focus();
+          }}
+          disabled={body === "" || !canSend || bodyProblem(body) !== null}
+        >
           Send
         </button>
       </div>

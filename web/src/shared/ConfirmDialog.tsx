@@ -1,6 +1,7 @@
 /**
  * A modal question with a confirming and a cancelling button (e.g. "End the chat with Carol?").
- * Cancel, Escape and the backdrop's close leave things as they were; focus starts on Cancel so
+ * Cancel, Escape and the backdrop's close leave things as they were (`onClose` runs once the
+ * dialog has closed, when the page is no longer inert, so it can put focus back); focus starts on Cancel so
  * an Enter pressed by habit does not end anything. A failure of the action is shown in the
  * dialog, which stays open.
  */
@@ -49,7 +50,7 @@ export function ConfirmDialog({ title, children, confirm, onConfirm, onClose, de
   }
 
   return (
-    <dialog ref={dialog} class="dialog dialog--confirm" aria-labelledby={titleId} onCancel={onClose} onClose={onClose}>
+    <dialog ref={dialog} class="dialog dialog--confirm" aria-labelledby={titleId} onClose={onClose}>
       <div class="dialog__form">
         <h2 id={titleId} class="dialog__title">
           {title}

@@ -46,6 +46,7 @@ function SignInForm() {
   const submitting = useSignal(false);
   const error = useSignal<string | null>(null);
   const usernameField = useRef<HTMLInputElement>(null);
+  const passwordField = useRef<HTMLInputElement>(null);
 
   useEffect(() => {
     usernameField.current?.focus();
@@ -62,6 +63,9 @@ function SignInForm() {
     } catch (failure) {
       error.value = signInErrorText(asApiError(failure));
       submitting.value = false;
+      // Where the fix usually is, so the keyboard user can retype at once.
+      passwordField.current?.focus();
+      passwordField.current?.select();
     }
   }
 
@@ -91,6 +95,7 @@ function SignInForm() {
       <div class="field">
         <label for="password">Password</label>
         <input
+          ref={passwordField}
           id="password"
           name="password"
           type="password"
@@ -100,7 +105,8 @@ function SignInForm() {
           onInput={(event) => (password.value = event.currentTarget.value)}
         />
       </div>
-      <button type="submit" class="button sign-in__submit" disabled={submitting.value}>
+      {/* Not disabled while busy: a disabled button drops the focus to <body>. */}
+      <button type="submit" class="button sign-in__submit" aria-disabled={submitting.value}>
         {submitting.value ? "Signing in…" : "Sign in"}
       </button>
     </form>

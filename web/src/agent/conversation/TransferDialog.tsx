@@ -69,7 +69,7 @@ export function TransferDialog({ conversation, me, onClose }: Props) {
   }
 
   return (
-    <dialog ref={dialog} class="dialog" aria-labelledby={titleId} onClose={onClose} onCancel={onClose}>
+    <dialog ref={dialog} class="dialog" aria-labelledby={titleId} onClose={onClose}>
       <form method="dialog" class="dialog__form" onSubmit={(event) => void submit(event)}>
         <h2 id={titleId} class="dialog__title">
           Transfer {conversation.customer?.display_name ?? "session"}

@@ -34,7 +34,7 @@ export function ShortcutsDialog() {
   }
 
   return (
-    <dialog ref={dialog} class="dialog shortcuts-dialog" aria-labelledby="shortcuts-title" onClose={close} onCancel={close}>
+    <dialog ref={dialog} class="dialog shortcuts-dialog" aria-labelledby="shortcuts-title" onClose={close}>
       <div class="dialog__form">
         <h2 id="shortcuts-title" class="dialog__title">
           Keyboard shortcuts
