@@ -125,6 +125,44 @@ describe("the widget on a portal of another site", () => {
     expect(await carol.context.cookies(desk.baseUrl)).toEqual([]);
   });
 
+  it("a_reload_of_the_portal_page_keeps_the_customer_signed_in_and_their_chat", async (test) => {
+    const message = "The portal widget: the printer on floor two jams";
+    const carol = await visitor(test, portalUrl);
+    await carol.page.goto(`${portalUrl}/intranet`);
+    await carol.page.getByRole("button", { name: "Chat with the service desk" }).click();
+    let frame = carol.page.getByTitle("Service desk chat").contentFrame();
+    await frame.getByLabel("Username").fill("carol");
+    await frame.getByLabel("Password").fill("carol");
+    await frame.getByRole("button", { name: "Sign in" }).click();
+    await frame.getByLabel("What can we help you with?").fill(message);
+    await frame.getByRole("button", { name: "Start chat" }).click();
+    await frame.getByRole("log").first().getByText(message).waitFor();
+
+    // The frame keeps its token in memory only (it may not use storage); the partitioned cookie
+    // set with it is what a reload of the portal page leaves.
+    await carol.page.reload();
+    await carol.page.getByRole("button", { name: "Chat with the service desk" }).click();
+    frame = carol.page.getByTitle("Service desk chat").contentFrame();
+    await frame.getByRole("log").first().getByText(message).waitFor();
+    expect(await frame.getByLabel("Username").count(), "still signed in: no sign-in form").toBe(0);
+
+    // So does a navigation to another page of the portal.
+    await carol.page.goto(`${portalUrl}/intranet/other-page`);
+    await carol.page.getByRole("button", { name: "Chat with the service desk" }).click();
+    frame = carol.page.getByTitle("Service desk chat").contentFrame();
+    await frame.getByRole("log").first().getByText(message).waitFor();
+    await screenshot(carol.page, "widget-cross-site-after-reload");
+
+    // Sign-out in the frame clears the cookie: another reload shows the sign-in form.
+    await frame.getByRole("button", { name: "Sign out" }).click();
+    await frame.getByLabel("Username").waitFor();
+    expect(await carol.context.cookies(desk.baseUrl)).toEqual([]);
+    await carol.page.reload();
+    await carol.page.getByRole("button", { name: "Chat with the service desk" }).click();
+    frame = carol.page.getByTitle("Service desk chat").contentFrame();
+    await frame.getByLabel("Username").waitFor();
+  });
+
   it("a_portal_that_is_not_configured_cannot_frame_the_desk", async (test) => {
     const visitorOnOther = await visitor(test, otherPortalUrl);
     await visitorOnOther.page.goto(`${otherPortalUrl}/intranet`);
