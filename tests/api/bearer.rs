@@ -13,7 +13,13 @@ use crate::origin::{Socket, next_close};
 
 /// The embed cookie's attributes, whatever their order: a partitioned (CHIPS) cookie for the
 /// frame, kept per top-level site even where third-party cookies are blocked.
-const EMBED_ATTRIBUTES: [&str; 5] = ["Path=/", "HttpOnly", "Secure", "SameSite=None", "Partitioned"];
+const EMBED_ATTRIBUTES: [&str; 5] = [
+    "Path=/",
+    "HttpOnly",
+    "Secure",
+    "SameSite=None",
+    "Partitioned",
+];
 
 /// The `name=value` and the sorted attributes of each `Set-Cookie` of `response`.
 fn set_cookies(response: &reqwest::Response) -> Vec<(String, Vec<String>)> {
@@ -54,7 +60,10 @@ async fn token_of(app: &TestApp, username: &str) -> String {
     let token = body["token"].as_str().expect("a token").to_owned();
     assert_eq!(
         cookies,
-        vec![(format!("switchboard_embed={token}"), sorted(&EMBED_ATTRIBUTES))],
+        vec![(
+            format!("switchboard_embed={token}"),
+            sorted(&EMBED_ATTRIBUTES)
+        )],
         "a token sign-in sets the embed cookie only (no session cookie)"
     );
     assert_eq!(body["user"]["username"], username);
@@ -271,7 +280,10 @@ async fn the_embed_cookie_alone_signs_in_http_and_the_socket_and_sign_out_clears
     assert_eq!(cleared.len(), 1, "{cleared:?}");
     let (pair, attributes) = &cleared[0];
     assert_eq!(pair, "switchboard_embed=");
-    assert!(attributes.contains(&"Max-Age=0".to_owned()), "{attributes:?}");
+    assert!(
+        attributes.contains(&"Max-Age=0".to_owned()),
+        "{attributes:?}"
+    );
     let same: Vec<String> = attributes
         .iter()
         .filter(|a| !a.starts_with("Max-Age=") && !a.starts_with("Expires="))
