@@ -115,7 +115,8 @@ pub struct SignInRequest {
     #[schema(max_length = 256)]
     pub password: String,
     /// Answer a bearer token instead of setting the session cookie (the widget's frame on a
-    /// portal of another site, where the cookie is not sent). Default false.
+    /// portal of another site, where the cookie is not sent), and set the partitioned embed
+    /// cookie `switchboard_embed` carrying it. Default false.
     #[serde(default)]
     pub token: bool,
 }
@@ -127,7 +128,8 @@ pub struct SignInResponse {
     pub user: User,
     /// Only when asked for with `"token": true`: the session token, sent back as
     /// `Authorization: Bearer <token>` (and on the socket as the subprotocol
-    /// `switchboard.bearer.<token>`). Opaque and url-safe.
+    /// `switchboard.bearer.<token>`). Opaque and url-safe. The partitioned embed cookie
+    /// `switchboard_embed` set with it carries the same token.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub token: Option<String>,
 }

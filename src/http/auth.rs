@@ -24,6 +24,10 @@ const X_FORWARDED_FOR: &str = "x-forwarded-for";
 /// The name of the session cookie.
 pub const SESSION_COOKIE: &str = "switchboard_session";
 
+/// The name of the embed cookie: the bearer token of a token sign-in, as a partitioned (CHIPS)
+/// cookie for the widget's frame on a portal of another site (see [`embed_cookie`]).
+pub const EMBED_COOKIE: &str = "switchboard_embed";
+
 /// How stale `last_seen_at` may get before a request refreshes it (saves a write per request).
 const TOUCH_EVERY: Duration = Duration::from_secs(60);
 
@@ -72,6 +76,29 @@ impl AppState {
     }
 }
 
+/// The embed cookie carrying `token`: `Path=/; HttpOnly; Secure; SameSite=None; Partitioned`.
+/// The widget's frame on a portal of another site gets no `SameSite=Lax` cookie and may keep
+/// nothing (its storage is refused), so its token lives in memory and would be lost on any
+/// reload of the portal page; a partitioned (CHIPS) cookie is kept per top-level site (the
+/// portal's) even where third-party cookies are blocked, and sent only to the desk's frame on
+/// that portal. Always `Secure`, as `SameSite=None` and `Partitioned` require (browsers take
+/// it from `http://localhost` and loopback too).
+pub fn embed_cookie(token: String) -> Cookie<'static> {
+    Cookie::build((EMBED_COOKIE, token))
+        .http_only(true)
+        .same_site(SameSite::None)
+        .secure(true)
+        .partitioned(true)
+        .path("/")
+        .build()
+}
+
+/// The embed cookie as sign-out clears it: the same attributes (a partitioned cookie is only
+/// replaced by one of the same partition), then `Max-Age=0` (`CookieJar::remove`).
+pub fn embed_cookie_removal() -> Cookie<'static> {
+    embed_cookie(String::new())
+}
+
 /// The subprotocol every socket speaks; the server answers with it.
 pub const SOCKET_PROTOCOL: &str = "switchboard";
 /// The prefix of the subprotocol that carries a bearer token on a socket (browsers cannot set
@@ -79,9 +106,10 @@ pub const SOCKET_PROTOCOL: &str = "switchboard";
 const SOCKET_BEARER_PREFIX: &str = "switchboard.bearer.";
 
 /// The session token a request carries: `Authorization: Bearer <token>` (the widget's frame on
-/// a portal of another site, which gets no cookie), else the session cookie, else (on a
-/// WebSocket upgrade) the subprotocol `switchboard.bearer.<token>`. One web session either way:
-/// same table, same idle expiry, same revocation.
+/// a portal of another site, which gets no session cookie), else the session cookie, else the
+/// embed cookie (that frame after a reload of the portal page: the token is no longer in its
+/// memory), else (on a WebSocket upgrade) the subprotocol `switchboard.bearer.<token>`. One web
+/// session whichever: same table, same idle expiry, same revocation.
 pub fn session_token(headers: &HeaderMap) -> Option<String> {
     let bearer = headers
         .get(header::AUTHORIZATION)
@@ -94,7 +122,11 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
     if let Some(token) = bearer {
         return Some(token.to_owned());
     }
-    if let Some(cookie) = CookieJar::from_headers(headers).get(SESSION_COOKIE) {
+    let jar = CookieJar::from_headers(headers);
+    if let Some(cookie) = [SESSION_COOKIE, EMBED_COOKIE]
+        .into_iter()
+        .find_map(|name| jar.get(name).filter(|c| !c.value().is_empty()))
+    {
         return Some(cookie.value().to_owned());
     }
     headers

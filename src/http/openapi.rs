@@ -29,8 +29,11 @@ impl Modify for SessionCookie {
         bearer.description = Some(
             "`Authorization: Bearer <token>`, the token `POST /api/session` answers with \
              `\"token\": true` (the widget's frame on a portal of another site, which gets no \
-             cookie). The same web session as the cookie's; taken wherever the cookie is. On the \
-             socket: the subprotocol `switchboard.bearer.<token>`."
+             session cookie). The same web session as the cookie's; taken wherever the cookie \
+             is. On the socket: the subprotocol `switchboard.bearer.<token>`. The same token \
+             also comes as the partitioned cookie `switchboard_embed` (`HttpOnly; Secure; \
+             SameSite=None; Partitioned`), set by that sign-in and taken like the session \
+             cookie (after it, before the subprotocol)."
                 .into(),
         );
         openapi

@@ -8,7 +8,9 @@ use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
 use super::AppState;
-use super::auth::{ClientAddr, CurrentUser, SESSION_COOKIE, session_token};
+use super::auth::{
+    ClientAddr, CurrentUser, SESSION_COOKIE, embed_cookie, embed_cookie_removal, session_token,
+};
 use super::error::AppError;
 use super::extract::ApiJson;
 use super::openapi as doc;
@@ -22,11 +24,14 @@ pub fn router() -> OpenApiRouter<AppState> {
 }
 
 /// Sign in with a username and password; sets the session cookie, or with `"token": true`
-/// answers a bearer token instead and sets no cookie (the widget's frame on another site).
+/// answers a bearer token instead and sets the partitioned embed cookie carrying the same token
+/// (the widget's frame on another site, which keeps the token in memory only: the cookie is
+/// what a reload of the portal page leaves it).
 #[utoipa::path(post, path = "/api/session", tag = "session",
     request_body = wire::SignInRequest,
     responses(
-        (status = 200, description = "Signed in; the session cookie is set, or (with `\"token\": true`) no cookie and the bearer token in the answer", body = wire::SignInResponse),
+        (status = 200, description = "Signed in. Without `token`: the session cookie `switchboard_session` is set. With `\"token\": true`: the bearer token is in the answer, no session cookie is set, and the embed cookie `switchboard_embed=<the same token>; Path=/; HttpOnly; Secure; SameSite=None; Partitioned` is (a partitioned (CHIPS) cookie, kept per top-level site, so the widget's frame on a portal stays signed in across reloads of the portal page; it is taken wherever the session cookie is)", body = wire::SignInResponse,
+            headers(("Set-Cookie" = String, description = "`switchboard_session=…; HttpOnly; SameSite=Lax; Path=/` (`Secure` on https), or with `\"token\": true` `switchboard_embed=<token>; HttpOnly; SameSite=None; Partitioned; Secure; Path=/`"))),
         (status = 400, response = doc::Malformed),
         (status = 401, description = "`invalid_credentials`: unknown user, wrong password or disabled account (one answer for all)", body = wire::ErrorBody),
         (status = 403, response = doc::ForbiddenOrigin),
@@ -46,7 +51,7 @@ async fn sign_in(
     let user = wire::User::from(&signed_in.user);
     if body.token {
         return Ok((
-            jar,
+            jar.add(embed_cookie(signed_in.token.clone())),
             Json(wire::SignInResponse {
                 user,
                 token: Some(signed_in.token),
@@ -57,11 +62,11 @@ async fn sign_in(
     Ok((jar, Json(wire::SignInResponse { user, token: None })))
 }
 
-/// Sign out: ends this browser's session (the cookie's, or the bearer token's) and its
-/// sockets, and clears the cookie.
+/// Sign out: ends this browser's session (the bearer token's, or a cookie's) and its sockets,
+/// and clears the cookies the request carried (the session cookie, the embed cookie).
 #[utoipa::path(delete, path = "/api/session", tag = "session",
     responses(
-        (status = 204, description = "Signed out (also when there was no session)"),
+        (status = 204, description = "Signed out (also when there was no session); each of `switchboard_session` and `switchboard_embed` the request carried is cleared (`Max-Age=0`, the embed cookie with its own attributes, `Partitioned` included)"),
         (status = 403, response = doc::ForbiddenOrigin),
     ))]
 async fn sign_out(
@@ -74,8 +79,10 @@ async fn sign_out(
         state.db.delete_session(&hash).await?;
         state.revoke(super::Revocation::Session(hash));
     }
+    // A removal is only sent for a cookie the request carried (`CookieJar::remove`).
     Ok((
-        jar.remove(Cookie::build(SESSION_COOKIE).path("/")),
+        jar.remove(Cookie::build(SESSION_COOKIE).path("/"))
+            .remove(embed_cookie_removal()),
         StatusCode::NO_CONTENT,
     ))
 }

@@ -1,6 +1,7 @@
-//! The widget on a portal of another site: sign-in for a bearer token (no cookie), the token on
-//! HTTP and as the socket's subprotocol, its end; and only the configured portals may frame
-//! the support and sign-in pages.
+//! The widget on a portal of another site: sign-in for a bearer token (and the partitioned
+//! embed cookie carrying it, which outlives a reload of the portal page), the token on HTTP and
+//! as the socket's subprotocol, the cookie alone on both, their end; and only the configured
+//! portals may frame the support and sign-in pages.
 
 use reqwest::StatusCode;
 use serde_json::{Value, json};
@@ -10,7 +11,40 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 use crate::helpers::{TestApp, error_of};
 use crate::origin::{Socket, next_close};
 
-/// Signs in as `username` asking for a token; returns it (and checks no cookie is set).
+/// The embed cookie's attributes, whatever their order: a partitioned (CHIPS) cookie for the
+/// frame, kept per top-level site even where third-party cookies are blocked.
+const EMBED_ATTRIBUTES: [&str; 5] = [
+    "Path=/",
+    "HttpOnly",
+    "Secure",
+    "SameSite=None",
+    "Partitioned",
+];
+
+/// The `name=value` and the sorted attributes of each `Set-Cookie` of `response`.
+fn set_cookies(response: &reqwest::Response) -> Vec<(String, Vec<String>)> {
+    response
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| {
+            let mut parts = v.to_str().unwrap().split(';').map(|p| p.trim().to_owned());
+            let pair = parts.next().unwrap();
+            let mut attributes: Vec<String> = parts.filter(|p| !p.is_empty()).collect();
+            attributes.sort();
+            (pair, attributes)
+        })
+        .collect()
+}
+
+fn sorted(attributes: &[&str]) -> Vec<String> {
+    let mut attributes: Vec<String> = attributes.iter().map(|a| (*a).to_owned()).collect();
+    attributes.sort();
+    attributes
+}
+
+/// Signs in as `username` asking for a token; returns it (and checks that the only cookie set
+/// is the partitioned embed cookie carrying the same token, with exactly its attributes).
 async fn token_of(app: &TestApp, username: &str) -> String {
     let response = app
         .client()
@@ -21,13 +55,18 @@ async fn token_of(app: &TestApp, username: &str) -> String {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::OK);
-    assert!(
-        response.headers().get("set-cookie").is_none(),
-        "a token sign-in sets no cookie"
-    );
+    let cookies = set_cookies(&response);
     let body: Value = response.json().await.unwrap();
-    assert_eq!(body["user"]["username"], username);
     let token = body["token"].as_str().expect("a token").to_owned();
+    assert_eq!(
+        cookies,
+        vec![(
+            format!("switchboard_embed={token}"),
+            sorted(&EMBED_ATTRIBUTES)
+        )],
+        "a token sign-in sets the embed cookie only (no session cookie)"
+    );
+    assert_eq!(body["user"]["username"], username);
     assert!(
         token.len() >= 32
             && token
@@ -48,15 +87,38 @@ async fn me(app: &TestApp, token: &str) -> StatusCode {
         .status()
 }
 
+/// `/api/me` with only the embed cookie.
+async fn me_by_cookie(app: &TestApp, token: &str) -> StatusCode {
+    app.client()
+        .get(app.url("/api/me"))
+        .header("cookie", format!("switchboard_embed={token}"))
+        .send()
+        .await
+        .unwrap()
+        .status()
+}
+
 /// Opens the socket with the token as subprotocol (no cookie); returns the socket and the
 /// subprotocol the server chose.
 async fn socket_with(app: &TestApp, protocols: &str) -> Result<(Socket, Option<String>), String> {
+    socket_with_cookie(app, protocols, None).await
+}
+
+/// Opens the socket offering `protocols`, with `cookie` as the `Cookie` header if any.
+async fn socket_with_cookie(
+    app: &TestApp,
+    protocols: &str,
+    cookie: Option<&str>,
+) -> Result<(Socket, Option<String>), String> {
     let mut request = format!("ws://{}/api/ws", app.addr)
         .into_client_request()
         .unwrap();
     let headers = request.headers_mut();
     headers.insert("origin", app.origin().parse().unwrap());
     headers.insert("sec-websocket-protocol", protocols.parse().unwrap());
+    if let Some(cookie) = cookie {
+        headers.insert("cookie", cookie.parse().unwrap());
+    }
     match tokio_tungstenite::connect_async(request).await {
         Ok((socket, response)) => {
             let chosen = response
@@ -184,6 +246,90 @@ async fn a_disabled_users_token_stops_working_and_its_socket_closes() {
     assert_eq!(disabled.status(), StatusCode::OK);
     assert_eq!(next_close(&mut socket).await, Some(4401));
     assert_eq!(me(&app, &token).await, StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn the_embed_cookie_alone_signs_in_http_and_the_socket_and_sign_out_clears_it() {
+    let app = TestApp::spawn().await;
+    let token = token_of(&app, "carol").await;
+    let cookie = format!("switchboard_embed={token}");
+    // A reload of the portal page: the frame has no token in memory, only the cookie.
+    assert_eq!(me_by_cookie(&app, &token).await, StatusCode::OK);
+    assert_eq!(
+        me_by_cookie(&app, "not-a-token").await,
+        StatusCode::UNAUTHORIZED
+    );
+    let (mut socket, chosen) = socket_with_cookie(&app, "switchboard", Some(&cookie))
+        .await
+        .expect("the socket opens with the embed cookie");
+    assert_eq!(chosen.as_deref(), Some("switchboard"));
+    ready(&mut socket).await;
+
+    // Sign-out with the cookie alone ends the session and clears the cookie, with the same
+    // attributes (a partitioned cookie is only replaced by one of the same partition).
+    let out = app
+        .client()
+        .delete(app.url("/api/session"))
+        .header("cookie", &cookie)
+        .header("origin", app.origin())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::NO_CONTENT);
+    let cleared = set_cookies(&out);
+    assert_eq!(cleared.len(), 1, "{cleared:?}");
+    let (pair, attributes) = &cleared[0];
+    assert_eq!(pair, "switchboard_embed=");
+    assert!(
+        attributes.contains(&"Max-Age=0".to_owned()),
+        "{attributes:?}"
+    );
+    let same: Vec<String> = attributes
+        .iter()
+        .filter(|a| !a.starts_with("Max-Age=") && !a.starts_with("Expires="))
+        .cloned()
+        .collect();
+    assert_eq!(same, sorted(&EMBED_ATTRIBUTES));
+    assert_eq!(
+        next_close(&mut socket).await,
+        Some(4401),
+        "the session ended"
+    );
+    assert_eq!(me_by_cookie(&app, &token).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(me(&app, &token).await, StatusCode::UNAUTHORIZED);
+    assert!(
+        socket_with_cookie(&app, "switchboard", Some(&cookie))
+            .await
+            .is_err_and(|e| e.contains("401"))
+    );
+}
+
+#[tokio::test]
+async fn a_disabled_users_embed_cookie_stops_working() {
+    let app = TestApp::spawn().await;
+    let token = token_of(&app, "carol").await;
+    let cookie = format!("switchboard_embed={token}");
+    let (mut socket, _) = socket_with_cookie(&app, "switchboard", Some(&cookie))
+        .await
+        .expect("opens");
+    ready(&mut socket).await;
+    let carol_id = app.user_id("carol").await;
+    let admin = app.signed_in("admin").await;
+    let disabled = admin
+        .patch(app.url(&format!("/api/admin/users/{carol_id}")))
+        .header("origin", app.origin())
+        .json(&json!({"disabled": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(disabled.status(), StatusCode::OK);
+    assert_eq!(next_close(&mut socket).await, Some(4401));
+    assert_eq!(me_by_cookie(&app, &token).await, StatusCode::UNAUTHORIZED);
+    assert!(
+        socket_with_cookie(&app, "switchboard", Some(&cookie))
+            .await
+            .is_err_and(|e| e.contains("401"))
+    );
 }
 
 #[tokio::test]

@@ -3,14 +3,16 @@
  * `--portal-origins http://localhost:<portal port>`; a small node server on localhost (another
  * site than 127.0.0.1, so the desk's SameSite=Lax cookie never reaches the frame) serves the
  * portal page with the widget's script tag. The customer signs in inside the frame (for a bearer
- * token: no cookie is set), starts a chat, and an agent on the desk sees it. A portal that is not
- * configured cannot frame the page at all.
+ * token, kept in the frame's memory, and the partitioned embed cookie carrying it: no session
+ * cookie), starts a chat, and an agent on the desk sees it; a reload of the portal page finds them
+ * still signed in (the cookie). A portal that is not configured cannot frame the page at all.
  */
 import { createServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import type { Browser } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, it, type TestContext } from "vitest";
 import { launchBrowser, newVisitor, screenshot, signInByApi, takePolicyViolations, type Visitor } from "./browser";
+import { customerApi } from "./desk";
 import { startServer, type RunningServer } from "./server";
 
 let browser: Browser;
@@ -87,6 +89,16 @@ async function visitor(test: TestContext, baseUrl: string): Promise<Visitor> {
   return visitor;
 }
 
+/**
+ * The frame signed in for a token: no session cookie, only the embed cookie, partitioned under
+ * the portal's site (Chromium keeps it although the frame may use no storage).
+ */
+async function expectOnlyTheEmbedCookie(customer: Visitor): Promise<void> {
+  const cookies = await customer.context.cookies(desk.baseUrl);
+  expect(cookies.map((c) => c.name)).toEqual(["switchboard_embed"]);
+  expect(cookies[0]).toMatchObject({ httpOnly: true, secure: true, sameSite: "None", partitionKey: "http://localhost" });
+}
+
 describe("the widget on a portal of another site", () => {
   it("a_customer_signs_in_inside_the_frame_and_chats_and_an_agent_sees_it", async (test) => {
     const message = "The portal widget: my laptop will not dock";
@@ -102,8 +114,7 @@ describe("the widget on a portal of another site", () => {
     await frame.getByRole("button", { name: "Start chat" }).click();
     await frame.getByRole("log").first().getByText(message).waitFor();
     await screenshot(carol.page, "widget-cross-site-chat");
-    const cookies = await carol.context.cookies(desk.baseUrl);
-    expect(cookies, "the frame signed in for a token: no cookie").toEqual([]);
+    await expectOnlyTheEmbedCookie(carol);
 
     const alice = await visitor(test, desk.baseUrl);
     await signInByApi(alice.context, "alice");
@@ -123,6 +134,47 @@ describe("the widget on a portal of another site", () => {
     await frame.getByRole("button", { name: "Sign out" }).click();
     await frame.getByLabel("Username").waitFor();
     expect(await carol.context.cookies(desk.baseUrl)).toEqual([]);
+  });
+
+  it("a_reload_of_the_portal_page_keeps_the_customer_signed_in_and_their_chat", async (test) => {
+    const message = "The portal widget: the printer on floor two jams";
+    // Carol's chat of the test above may still be open: Start chat would hand it back.
+    await (await customerApi(desk.baseUrl, "carol")).dispose();
+    const carol = await visitor(test, portalUrl);
+    await carol.page.goto(`${portalUrl}/intranet`);
+    await carol.page.getByRole("button", { name: "Chat with the service desk" }).click();
+    let frame = carol.page.getByTitle("Service desk chat").contentFrame();
+    await frame.getByLabel("Username").fill("carol");
+    await frame.getByLabel("Password").fill("carol");
+    await frame.getByRole("button", { name: "Sign in" }).click();
+    await frame.getByLabel("What can we help you with?").fill(message);
+    await frame.getByRole("button", { name: "Start chat" }).click();
+    await frame.getByRole("log").first().getByText(message).waitFor();
+    await expectOnlyTheEmbedCookie(carol);
+
+    // The frame keeps its token in memory only (it may not use storage); the partitioned cookie
+    // set with it is what a reload of the portal page leaves.
+    await carol.page.reload();
+    await carol.page.getByRole("button", { name: "Chat with the service desk" }).click();
+    frame = carol.page.getByTitle("Service desk chat").contentFrame();
+    await frame.getByRole("log").first().getByText(message).waitFor();
+    expect(await frame.getByLabel("Username").count(), "still signed in: no sign-in form").toBe(0);
+
+    // So does a navigation to another page of the portal.
+    await carol.page.goto(`${portalUrl}/intranet/other-page`);
+    await carol.page.getByRole("button", { name: "Chat with the service desk" }).click();
+    frame = carol.page.getByTitle("Service desk chat").contentFrame();
+    await frame.getByRole("log").first().getByText(message).waitFor();
+    await screenshot(carol.page, "widget-cross-site-after-reload");
+
+    // Sign-out in the frame clears the cookie: another reload shows the sign-in form.
+    await frame.getByRole("button", { name: "Sign out" }).click();
+    await frame.getByLabel("Username").waitFor();
+    expect(await carol.context.cookies(desk.baseUrl)).toEqual([]);
+    await carol.page.reload();
+    await carol.page.getByRole("button", { name: "Chat with the service desk" }).click();
+    frame = carol.page.getByTitle("Service desk chat").contentFrame();
+    await frame.getByLabel("Username").waitFor();
   });
 
   it("a_portal_that_is_not_configured_cannot_frame_the_desk", async (test) => {

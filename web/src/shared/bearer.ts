@@ -1,7 +1,10 @@
 /**
- * The widget's frame on a portal of another site gets no cookie (third-party cookies are
- * refused or partitioned), so it signs in for a bearer token instead and keeps it in the
- * frame's sessionStorage. Everything that talks to the server asks here for its credentials.
+ * The widget's frame on a portal of another site gets no session cookie (third-party cookies
+ * are refused or partitioned), so it signs in for a bearer token instead and keeps it in the
+ * frame's sessionStorage, or in memory where storage is refused. Everything that talks to the
+ * server asks here for its credentials. A page of the frame loaded without a token (a reload of
+ * the portal page) is signed in by the partitioned embed cookie the server set with the token,
+ * which the browser sends by itself: nothing to do here.
  */
 
 const KEY = "switchboard.bearer";

@@ -2,7 +2,10 @@
  * The sign-in page inside the chat widget's frame. On a portal of another site the frame gets
  * no session cookie (`SameSite=Lax`; browsers refuse or partition third-party cookies), so
  * there it signs in for a bearer token instead (`"token": true`), which the frame keeps in its
- * sessionStorage (`shared/bearer.ts`) and `shared/api.ts` sends on every request.
+ * sessionStorage, or in memory where storage is refused (`shared/bearer.ts`), and `shared/api.ts`
+ * sends on every request. The server also sets the partitioned embed cookie carrying the same
+ * token: after a reload of the portal page the frame has no token, and `/api/me` (and the
+ * socket) are signed in by that cookie.
  */
 import { requestJson } from "../shared/api";
 import { setBearerToken } from "../shared/bearer";
@@ -34,7 +37,10 @@ export function inFrame(): boolean {
   }
 }
 
-/** Signs in for a bearer token, keeps it for this frame, and returns the user. No cookie is set. */
+/**
+ * Signs in for a bearer token, keeps it for this frame, and returns the user. No session cookie
+ * is set; the server sets the partitioned embed cookie (what a reload of the portal page leaves).
+ */
 export async function signInForToken(username: string, password: string): Promise<User> {
   const answer = await requestJson("/api/session", isSignInResponse, { method: "POST", body: { username, password, token: true } });
   if (answer.token === undefined) throw new Error("The server answered no token.");
