@@ -106,10 +106,11 @@ pub const SOCKET_PROTOCOL: &str = "switchboard";
 const SOCKET_BEARER_PREFIX: &str = "switchboard.bearer.";
 
 /// The session token a request carries: `Authorization: Bearer <token>` (the widget's frame on
-/// a portal of another site, which gets no session cookie), else the session cookie, else the
-/// embed cookie (that frame after a reload of the portal page: the token is no longer in its
-/// memory), else (on a WebSocket upgrade) the subprotocol `switchboard.bearer.<token>`. One web
-/// session whichever: same table, same idle expiry, same revocation.
+/// a portal of another site, which gets no session cookie), else (on a WebSocket upgrade) the
+/// subprotocol `switchboard.bearer.<token>`, else the session cookie, else the embed cookie (that
+/// frame after a reload of the portal page: the token is no longer in its memory). What a page
+/// names itself comes before what the browser adds. One web session whichever: same table, same
+/// idle expiry, same revocation.
 pub fn session_token(headers: &HeaderMap) -> Option<String> {
     let bearer = headers
         .get(header::AUTHORIZATION)
@@ -122,21 +123,23 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
     if let Some(token) = bearer {
         return Some(token.to_owned());
     }
-    let jar = CookieJar::from_headers(headers);
-    if let Some(cookie) = [SESSION_COOKIE, EMBED_COOKIE]
-        .into_iter()
-        .find_map(|name| jar.get(name).filter(|c| !c.value().is_empty()))
-    {
-        return Some(cookie.value().to_owned());
-    }
-    headers
+    // A credential the page names itself (the socket's subprotocol) before any cookie: two tabs
+    // of one portal share the widget's partitioned cookie, but each socket is its own tab's.
+    let subprotocol = headers
         .get_all(header::SEC_WEBSOCKET_PROTOCOL)
         .iter()
         .filter_map(|v| v.to_str().ok())
         .flat_map(|v| v.split(','))
         .find_map(|p| p.trim().strip_prefix(SOCKET_BEARER_PREFIX))
-        .filter(|t| !t.is_empty())
-        .map(str::to_owned)
+        .filter(|t| !t.is_empty());
+    if let Some(token) = subprotocol {
+        return Some(token.to_owned());
+    }
+    let jar = CookieJar::from_headers(headers);
+    [SESSION_COOKIE, EMBED_COOKIE]
+        .into_iter()
+        .find_map(|name| jar.get(name).filter(|c| !c.value().is_empty()))
+        .map(|cookie| cookie.value().to_owned())
 }
 
 impl FromRequestParts<AppState> for CurrentUser {

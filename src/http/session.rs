@@ -9,7 +9,8 @@ use utoipa_axum::routes;
 
 use super::AppState;
 use super::auth::{
-    ClientAddr, CurrentUser, SESSION_COOKIE, embed_cookie, embed_cookie_removal, session_token,
+    ClientAddr, CurrentUser, EMBED_COOKIE, SESSION_COOKIE, embed_cookie, embed_cookie_removal,
+    session_token,
 };
 use super::error::AppError;
 use super::extract::ApiJson;
@@ -74,17 +75,25 @@ async fn sign_out(
     headers: HeaderMap,
     jar: CookieJar,
 ) -> Result<(CookieJar, StatusCode), AppError> {
-    if let Some(token) = session_token(&headers) {
-        let hash = credentials::token_hash(&token);
+    let ended = session_token(&headers);
+    if let Some(token) = &ended {
+        let hash = credentials::token_hash(token);
         state.db.delete_session(&hash).await?;
         state.revoke(super::Revocation::Session(hash));
     }
+    // The embed cookie is shared by every tab of one portal: it is cleared only when it holds
+    // the session that ended (another tab's sign-in may have replaced it).
+    let embed_ended = jar
+        .get(EMBED_COOKIE)
+        .is_some_and(|c| ended.as_deref() == Some(c.value()));
     // A removal is only sent for a cookie the request carried (`CookieJar::remove`).
-    Ok((
-        jar.remove(Cookie::build(SESSION_COOKIE).path("/"))
-            .remove(embed_cookie_removal()),
-        StatusCode::NO_CONTENT,
-    ))
+    let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
+    let jar = if embed_ended {
+        jar.remove(embed_cookie_removal())
+    } else {
+        jar
+    };
+    Ok((jar, StatusCode::NO_CONTENT))
 }
 
 /// The signed-in user.

@@ -398,3 +398,47 @@ async fn only_configured_portals_may_frame_the_support_and_sign_in_pages_and_not
     let got = ancestors(&plain, &plain.client(), "/").await;
     assert!(!got.contains(&PORTAL.to_owned()), "{got:?}");
 }
+
+/// Two tabs of one portal share the partitioned embed cookie, which holds the last sign-in
+/// (tab B's). Tab A's socket runs on the token it names (the subprotocol comes before any
+/// cookie), and tab A's sign-out leaves tab B's cookie alone.
+#[tokio::test]
+async fn what_a_tab_names_itself_comes_before_the_shared_embed_cookie() {
+    let app = TestApp::spawn().await;
+    let a = token_of(&app, "carol").await;
+    let b = token_of(&app, "ivan").await;
+    let cookie_b = format!("switchboard_embed={b}");
+
+    let (mut socket_a, _) = socket_with_cookie(
+        &app,
+        &format!("switchboard, switchboard.bearer.{a}"),
+        Some(&cookie_b),
+    )
+    .await
+    .expect("tab A's socket opens");
+    ready(&mut socket_a).await;
+
+    // Tab A signs out with its bearer while the browser adds tab B's cookie.
+    let out = app
+        .client()
+        .delete(app.url("/api/session"))
+        .bearer_auth(&a)
+        .header("cookie", &cookie_b)
+        .header("origin", app.origin())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::NO_CONTENT);
+    assert_eq!(set_cookies(&out), vec![], "tab B's cookie is not cleared");
+    assert_eq!(
+        next_close(&mut socket_a).await,
+        Some(4401),
+        "tab A's socket was carol's, and ended with her session"
+    );
+    assert_eq!(me(&app, &a).await, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        me_by_cookie(&app, &b).await,
+        StatusCode::OK,
+        "tab B is still signed in"
+    );
+}
