@@ -670,15 +670,33 @@ impl Session {
         for conv in convs {
             let id = conv.id;
             let named = self.watched.contains_key(&id);
+            let start = match tail {
+                Some(tail) if !named => Some(self.tail_start(&conv, tail).await),
+                _ => None,
+            };
             let watched = self.watch(id);
-            if !named && let Some(tail) = tail {
-                // Only the newest `tail` of the log; what the user may see of it is delivered.
-                watched.position = conv.last_seq.saturating_sub(tail).max(0);
+            if let Some(start) = start {
+                watched.position = start;
             }
             self.conversation_frame(conv).await?;
             self.catch_up(id).await?;
         }
         self.out.frame(ServerFrame::Ready).await
+    }
+
+    /// Where a `hello` with `tail` starts a conversation it does not name: `tail` entries before
+    /// the last one this user may see, or earlier where they have not read (every unread entry
+    /// is sent, so none is marked read unseen), but never more than `MAX_TAIL` before it.
+    async fn tail_start(&self, conv: &Conversation, tail: i64) -> i64 {
+        let visible = session::visible_last_seq(conv, &self.user);
+        let read = match self.state.read_mark(&self.user, conv.id).await {
+            Ok(seq) => seq,
+            Err(e) => {
+                tracing::warn!(conversation = %conv.id, error = %e, "read mark unknown; the tail alone is sent");
+                visible
+            }
+        };
+        (visible - tail).min(read).max(visible - MAX_TAIL).max(0)
     }
 
     /// The conversation's state with this user's preview and unread count.
@@ -692,7 +710,11 @@ impl Session {
                 *shown = Some(version.max(shown.unwrap_or_default()));
                 self.out.frame(ServerFrame::Conversation(conv)).await
             }
-            Err(e) => self.out.frame(error_frame(None, e)).await,
+            Err(e) => {
+                self.out
+                    .frame(error_frame(None, e).about(&id.to_string()))
+                    .await
+            }
         }
     }
 

@@ -136,8 +136,18 @@ pub fn session_token(headers: &HeaderMap) -> Option<String> {
         return Some(token.to_owned());
     }
     let jar = CookieJar::from_headers(headers);
-    [SESSION_COOKIE, EMBED_COOKIE]
-        .into_iter()
+    // The embed cookie is `SameSite=None`: it counts only for the desk's own pages (the widget's
+    // frame), never for a request another site makes, whatever the browser's cookie policy.
+    let same_origin = headers
+        .get("sec-fetch-site")
+        .is_none_or(|v| v.as_bytes() == b"same-origin");
+    let names: &[&str] = if same_origin {
+        &[SESSION_COOKIE, EMBED_COOKIE]
+    } else {
+        &[SESSION_COOKIE]
+    };
+    names
+        .iter()
         .find_map(|name| jar.get(name).filter(|c| !c.value().is_empty()))
         .map(|cookie| cookie.value().to_owned())
 }

@@ -81,18 +81,21 @@ async fn sign_out(
         state.db.delete_session(&hash).await?;
         state.revoke(super::Revocation::Session(hash));
     }
-    // The embed cookie is shared by every tab of one portal: it is cleared only when it holds
-    // the session that ended (another tab's sign-in may have replaced it).
-    let embed_ended = jar
-        .get(EMBED_COOKIE)
-        .is_some_and(|c| ended.as_deref() == Some(c.value()));
-    // A removal is only sent for a cookie the request carried (`CookieJar::remove`).
-    let jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
-    let jar = if embed_ended {
-        jar.remove(embed_cookie_removal())
-    } else {
-        jar
+    // A cookie is cleared only when it holds the session that ended: the embed cookie is shared
+    // by every tab of one portal (another tab's sign-in may have replaced it), and the widget's
+    // sign-out on a portal of the same site must not clear the desk's own session cookie.
+    let held = |name: &str| {
+        jar.get(name)
+            .is_some_and(|c| ended.as_deref() == Some(c.value()))
     };
+    let (session_ended, embed_ended) = (held(SESSION_COOKIE), held(EMBED_COOKIE));
+    let mut jar = jar;
+    if session_ended {
+        jar = jar.remove(Cookie::build(SESSION_COOKIE).path("/"));
+    }
+    if embed_ended {
+        jar = jar.remove(embed_cookie_removal());
+    }
     Ok((jar, StatusCode::NO_CONTENT))
 }
 

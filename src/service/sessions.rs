@@ -93,6 +93,15 @@ impl AppState {
         Ok((self.view(conv).await?, summary))
     }
 
+    /// How far `user` has read `conversation` (0 if never).
+    pub async fn read_mark(
+        &self,
+        user: &User,
+        conversation: ConversationId,
+    ) -> Result<i64, ServiceError> {
+        Ok(self.db.read_mark(user.id, conversation).await?)
+    }
+
     /// The groups `user` is a member of (raw membership: the domain adds the role).
     pub async fn memberships(&self, user: &User) -> Result<Vec<GroupId>, ServiceError> {
         Ok(self.db.groups_of(user.id).await?)

@@ -185,25 +185,53 @@ async fn hello_with_a_tail_sends_only_the_newest_of_conversations_not_named() {
     let (_, frames) = Ws::connect(&app, "carol", json!({})).await;
     assert_eq!(seqs(&frames, &id), visible_to_carol(0));
 
-    // With tail 4: the entries of the last four seqs that carol may see (no work notes).
-    let cookie = app.session_cookie("carol").await;
-    let (mut socket, _) = connect_ws(&app, &cookie, Some(&app.origin()))
-        .await
-        .unwrap();
-    send(
-        &mut socket,
-        json!({"type": "hello", "positions": {}, "tail": 4}),
-    )
-    .await;
-    let mut frames = Vec::new();
-    loop {
-        let frame = next(&mut socket).await;
-        let done = frame["type"] == "ready";
-        frames.push(frame);
-        if done {
-            break;
+    // With tail 4, after reading everything: the entries of the last four seqs that carol may
+    // see (no work notes).
+    let read_up_to = |who: &'static str, seq: i64| {
+        let (app, id) = (&app, id.clone());
+        async move {
+            let client = app.signed_in(who).await;
+            let read = client
+                .post(app.url(&format!("/api/conversations/{id}/read")))
+                .json(&json!({"seq": seq}))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                read.status(),
+                StatusCode::NO_CONTENT,
+                "{who} reads to {seq}"
+            );
         }
-    }
+    };
+    read_up_to("carol", last - 6).await;
+    let cookie = app.session_cookie("carol").await;
+    let hello_tail = |tail: i64| {
+        let (app, cookie) = (&app, cookie.clone());
+        async move {
+            let (mut socket, _) = connect_ws(app, &cookie, Some(&app.origin())).await.unwrap();
+            send(
+                &mut socket,
+                json!({"type": "hello", "positions": {}, "tail": tail}),
+            )
+            .await;
+            let mut frames = Vec::new();
+            loop {
+                let frame = next(&mut socket).await;
+                let done = frame["type"] == "ready";
+                frames.push(frame);
+                if done {
+                    break;
+                }
+            }
+            frames
+        }
+    };
+    // Unread entries come even beyond the tail: none is marked read without being shown.
+    let frames = hello_tail(4).await;
+    assert_eq!(seqs(&frames, &id), visible_to_carol(last - 6), "{frames:?}");
+    read_up_to("carol", last).await;
+    let frames = hello_tail(4).await;
     let tail = seqs(&frames, &id);
     assert_eq!(tail, visible_to_carol(last - 4), "{frames:?}");
     assert!(!tail.is_empty() && tail.len() < visible_to_carol(0).len());
@@ -238,6 +266,7 @@ async fn hello_with_a_tail_sends_only_the_newest_of_conversations_not_named() {
     assert_eq!(seqs(&frames, &id), visible_to_carol(1));
 
     // An agent with a tail gets the work notes within it.
+    read_up_to("alice", last).await;
     let cookie = app.session_cookie("alice").await;
     let (mut socket, _) = connect_ws(&app, &cookie, Some(&app.origin()))
         .await
