@@ -8,13 +8,12 @@
  */
 
 const KEY = "switchboard.bearer";
-/** The URL fragment that hands the token from the sign-in page to the next page when storage is refused. */
-const HANDOFF = "#switchboard-bearer=";
 
 /**
  * Where the token is kept when the frame may not use storage (Chromium refuses sessionStorage
- * to a third-party frame when third-party cookies are blocked): in memory for this page, and
- * handed to the next page in the URL fragment (never sent to a server), see `withBearerHandoff`.
+ * to a third-party frame when third-party cookies are blocked): in memory, which lives as long
+ * as the app shell (sign-in goes on to the support page without loading a new document). It is
+ * never taken from a URL: a link carrying someone's token would sign its reader in as them.
  */
 let memory: string | null = null;
 
@@ -39,22 +38,6 @@ export function setBearerToken(token: string | null): void {
   if (token === null) store.removeItem(KEY);
   else store.setItem(KEY, token);
 }
-
-/** `url` with the token in its fragment when it cannot be stored (so the next page has it), else as it is. */
-export function withBearerHandoff(url: string): string {
-  const token = bearerToken();
-  if (token === null || storage() !== null) return url;
-  return `${url.split("#")[0] ?? url}${HANDOFF}${encodeURIComponent(token)}`;
-}
-
-/** Takes a token handed over in this page's URL fragment, and removes it from the address. */
-export function adoptBearerHandoff(): void {
-  if (typeof location === "undefined" || !location.hash.startsWith(HANDOFF)) return;
-  setBearerToken(decodeURIComponent(location.hash.slice(HANDOFF.length)));
-  history.replaceState(history.state, "", location.pathname + location.search);
-}
-
-adoptBearerHandoff();
 
 /** Headers that carry the bearer token, if any. */
 export function authHeaders(): Record<string, string> {

@@ -3,7 +3,6 @@ import { useEffect, useRef } from "preact/hooks";
 import { homeFor, navigate, safeNext } from "../shared/nav";
 import { asApiError, fetchMe, signIn } from "../shared/session";
 import type { User } from "../shared/wire";
-import { withBearerHandoff } from "../shared/bearer";
 import { embeddedTarget, inFrame, isEmbedded, signInForToken } from "./embed";
 import { signInErrorText } from "./errorText";
 
@@ -13,7 +12,8 @@ const embedded = isEmbedded(location.search, inFrame());
 /** Where to go once signed in: the `?next=` path when it is safe, else the user's home. */
 function goOnFor(user: User): void {
   if (embedded) {
-    location.assign(withBearerHandoff(embeddedTarget(location.search)));
+    // Inside the shell: a token kept only in memory (storage refused) goes along.
+    navigate(embeddedTarget(location.search), { replace: true });
     return;
   }
   const next = safeNext(new URLSearchParams(location.search).get("next"));

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { adoptBearerHandoff, bearerToken, setBearerToken, withBearerHandoff } from "../shared/bearer";
+import { bearerToken, setBearerToken } from "../shared/bearer";
 import { embeddedTarget, isEmbedded, signInForToken } from "./embed";
 
 const carol = { id: "5", username: "carol", display_name: "Carol Customer", roles: ["customer"], itil: false };
@@ -58,12 +58,7 @@ describe("a frame that may not use storage", () => {
     vi.unstubAllGlobals();
   });
 
-  it("keeps_the_token_in_memory_and_hands_it_to_the_next_page_in_the_fragment", async () => {
-    vi.stubGlobal("sessionStorage", {
-      getItem: () => {
-        throw new DOMException("Access is denied for this document.", "SecurityError");
-      },
-    });
+  it("keeps_the_token_in_memory_where_storage_is_refused", async () => {
     // Reading the property itself throws in Chromium; a getter that throws stands for it.
     Object.defineProperty(globalThis, "sessionStorage", {
       configurable: true,
@@ -76,26 +71,16 @@ describe("a frame that may not use storage", () => {
     );
     await signInForToken("carol", "carol");
     expect(bearerToken()).toBe("tok/ä");
-    expect(withBearerHandoff("/support?embed=1")).toBe(`/support?embed=1#switchboard-bearer=${encodeURIComponent("tok/ä")}`);
-
-    const replaced: string[] = [];
-    vi.stubGlobal("location", { hash: "#switchboard-bearer=tok-next", pathname: "/support", search: "?embed=1" });
-    vi.stubGlobal("history", { state: null, replaceState: (_s: unknown, _t: string, url: string) => void replaced.push(url) });
-    adoptBearerHandoff();
-    expect(bearerToken()).toBe("tok-next");
-    expect(replaced, "the token leaves the address bar").toEqual(["/support?embed=1"]);
     setBearerToken(null);
     expect(bearerToken()).toBeNull();
     delete (globalThis as { sessionStorage?: unknown }).sessionStorage;
   });
 
-  it("hands_nothing_over_when_storage_works", () => {
-    const items = new Map<string, string>([["switchboard.bearer", "tok-s"]]);
-    vi.stubGlobal("sessionStorage", {
-      getItem: (key: string) => items.get(key) ?? null,
-      setItem: (key: string, value: string) => void items.set(key, value),
-      removeItem: (key: string) => void items.delete(key),
-    });
-    expect(withBearerHandoff("/support?embed=1")).toBe("/support?embed=1");
+  it("never_takes_a_token_from_the_address", async () => {
+    // A link carrying someone else's token must not sign its reader in as them.
+    vi.resetModules();
+    vi.stubGlobal("location", { hash: "#switchboard-bearer=someone-elses", pathname: "/support", search: "?embed=1" });
+    const fresh = await import("../shared/bearer");
+    expect(fresh.bearerToken()).toBeNull();
   });
 });
