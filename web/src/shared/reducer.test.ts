@@ -200,6 +200,22 @@ describe("reducer", () => {
     expect(historyBefore(tail, "nothing"), "nothing held: nothing to page").toBeNull();
   });
 
+  it("a_tail_holding_nothing_this_user_may_see_still_pages_back_from_the_end", () => {
+    // A customer whose last 50 seqs are work notes: the tail brought the conversation, no entry.
+    let state = beginCatchUp(initialState());
+    state = reduce(state, { type: "conversation", ...conversation, last_seq: 4 }, context);
+    state = reduce(state, { type: "ready" }, context);
+    expect(state.entries.get("7") ?? []).toEqual([]);
+    expect(state.history.get("7"), "Load earlier is offered").toBe("more");
+    expect(historyBefore(state, "7"), "from the end of what this user may see").toBe(5);
+    // A conversation with an empty log has nothing to page.
+    let empty = beginCatchUp(initialState());
+    empty = reduce(empty, { type: "conversation", ...conversation, last_seq: 0 }, context);
+    empty = reduce(empty, { type: "ready" }, context);
+    expect(empty.history.get("7")).toBeUndefined();
+    expect(historyBefore(empty, "7")).toBeNull();
+  });
+
   it("a_page_of_older_entries_goes_in_front_without_duplicates", () => {
     let state = greeted([conversationFrame({ last_seq: 80 }), entryFrame(30), entryFrame(31)]);
     state = historyLoading(state, "7");

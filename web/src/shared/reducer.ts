@@ -135,7 +135,11 @@ export function isLive(state: FeedState, frame: ServerFrame): boolean {
 export function historyBefore(state: FeedState, conversation: string): number | null {
   const first = state.entries.get(conversation)?.[0]?.seq;
   const cursor = state.historyCursor.get(conversation);
-  if (first === undefined && cursor === undefined) return null;
+  if (first === undefined && cursor === undefined) {
+    // Nothing held (the tail held only what this user may not see): from the end of the log.
+    const last = state.conversations.get(conversation)?.last_seq ?? 0;
+    return last > 0 ? last + 1 : null;
+  }
   return Math.min(first ?? Number.MAX_SAFE_INTEGER, cursor ?? Number.MAX_SAFE_INTEGER);
 }
 
@@ -164,15 +168,24 @@ function rebuild(state: FeedState): FeedState {
   const catchUp = state.catchUp;
   if (catchUp === null) return { ...state, wasReady: true };
   const held = catchUp.held;
+  const conversations = keepOnly(state.conversations, held);
+  let history = keepOnly(state.history, held);
+  // A conversation with a log but no entry held (a tail of entries this user may not see) can
+  // still page back: without this it would show empty, with no way to its history.
+  for (const [id, conversation] of conversations) {
+    if (conversation.last_seq > 0 && !history.has(id) && (state.entries.get(id)?.length ?? 0) === 0) {
+      history = withEntry(history, id, "more");
+    }
+  }
   return {
     ...state,
     catchUp: null,
     wasReady: true,
     positions: keepOnly(state.positions, held),
     readMarks: keepOnly(state.readMarks, held),
-    conversations: keepOnly(state.conversations, held),
+    conversations,
     entries: keepOnly(state.entries, held),
-    history: keepOnly(state.history, held),
+    history,
     historyCursor: keepOnly(state.historyCursor, held),
     offers: keepOnly(state.offers, catchUp.offered),
   };

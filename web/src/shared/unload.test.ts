@@ -27,12 +27,12 @@ describe("leaving the page", () => {
     expect(leave(target)).toBe(false);
   });
 
-  it("a_kept_outbox_needs_no_prompt_and_a_refused_send_never_prompts", () => {
+  it("a_send_on_its_way_prompts_even_when_kept_and_a_refused_send_never_prompts", () => {
     const target = new EventTarget();
     const outbox = signal<readonly PendingSend[]>([pending(false)]);
     const outboxPersisted = signal(true);
     const undo = warnBeforeLeavingUnsent(target, { outbox, outboxPersisted });
-    expect(leave(target), "kept in sessionStorage: a reload resends it").toBe(false);
+    expect(leave(target), "kept in sessionStorage, but closing the tab would end it").toBe(true);
     outboxPersisted.value = false;
     expect(leave(target), "storage refused: leaving would lose it").toBe(true);
     outbox.value = [pending(false, "The session is closed.")];

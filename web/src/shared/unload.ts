@@ -1,13 +1,13 @@
 /**
- * Leaving (or reloading) the page asks first only when that would lose a message.
+ * Leaving (or reloading) the page asks first while a message may still go out.
  *
- * The outbox keeps every send that may still go out in this tab's sessionStorage (outbox.ts),
- * and the next page of the tab restores and resends it with its client id (the server stores it
- * once). So a reload, a crash of the tab or a navigation within the tab loses nothing, and
- * asking would only nag. What still deserves the prompt: sends that may still go out while the
- * outbox cannot be kept (sessionStorage refused or full, e.g. a strict privacy setting in a
- * frame) — leaving would lose them. Sends the server refused for good never prompt: they will
- * not go out either way, and the page shows them with their reason until discarded.
+ * The outbox keeps every such send in this tab's sessionStorage (outbox.ts), and the next page of
+ * the tab restores and resends it with its client id (the server stores it once): a reload or a
+ * crash of the tab loses nothing. But closing the tab ends its sessionStorage too, and a page
+ * cannot tell a reload from a close, so the browser still asks while a send is on its way or
+ * waiting for the network (a reload answered "leave" loses nothing). Sends the server refused
+ * for good never prompt: they will not go out either way, and the page shows them with their
+ * reason until discarded.
  */
 import type { ReadonlySignal } from "@preact/signals";
 import { hasUnsent, type PendingSend } from "./outbox";
@@ -24,9 +24,9 @@ export interface OutboxView {
   outboxPersisted: ReadonlySignal<boolean>;
 }
 
-/** Whether leaving now would lose a message. */
-export function leavingLosesMessages(outbox: readonly PendingSend[], persisted: boolean): boolean {
-  return !persisted && hasUnsent(outbox);
+/** Whether leaving now may lose a message: one may still go out (kept or not: closing the tab ends its sessionStorage). */
+export function leavingLosesMessages(outbox: readonly PendingSend[]): boolean {
+  return hasUnsent(outbox);
 }
 
 /**
@@ -35,7 +35,7 @@ export function leavingLosesMessages(outbox: readonly PendingSend[], persisted: 
  */
 export function warnBeforeLeavingUnsent(target: UnloadTarget, source: OutboxView | ReadonlySignal<readonly PendingSend[]>): () => void {
   const listener = (event: Event) => {
-    const losing = "outboxPersisted" in source ? leavingLosesMessages(source.outbox.value, source.outboxPersisted.value) : leavingLosesMessages(source.value, false);
+    const losing = leavingLosesMessages("outbox" in source ? source.outbox.value : source.value);
     if (!losing) return;
     event.preventDefault();
     // Older browsers show the dialog only when returnValue is set (a plain Event's is read-only).
