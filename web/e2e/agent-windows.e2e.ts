@@ -169,6 +169,7 @@ describe("the agent's windows", () => {
     await sidebar(page).getByRole("button", { name: "Collapse sidebar" }).click();
     const expand = sidebar(page).getByRole("button", { name: "Expand sidebar" });
     expect(await expand.getAttribute("aria-expanded"), "the toggle says the sidebar is collapsed").toBe("false");
+    await expect.poll(() => isFocused(expand), { message: "the rail's toggle takes the focus of the one pressed" }).toBe(true);
     await mySessions(page).waitFor({ state: "detached" });
     await sidebar(page).getByRole("button", { name: `${CAROL}, Active`, exact: true }).waitFor();
 
@@ -179,6 +180,7 @@ describe("the agent's windows", () => {
 
     await expand.click();
     expect(await sidebar(page).getByRole("button", { name: "Collapse sidebar" }).getAttribute("aria-expanded")).toBe("true");
+    await expect.poll(() => isFocused(sidebar(page).getByRole("button", { name: "Collapse sidebar" })), { message: "and back" }).toBe(true);
     const item = mySessions(page).getByRole("button", { name: new RegExp(`^${CAROL}`) });
     await item.getByText("2 unread").waitFor();
     await item.click();

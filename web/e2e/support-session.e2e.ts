@@ -201,6 +201,7 @@ describe("a support session", () => {
     await dialog.getByLabel(/Note for the receiver/).fill("Needs the VPN 5.x upgrade");
     await dialog.getByRole("button", { name: "Transfer" }).click();
     await dialog.waitFor({ state: "detached" });
+    await expect.poll(() => isFocused(window.getByRole("log")), { message: "after the transfer the focus is on the conversation, not <body>" }).toBe(true);
 
     await carol.page.getByText("You are chatting with Bob Agent.").waitFor();
     await sidebar(bob.page).getByRole("button", { name: /^Carol Customer.*Active/ }).click();

@@ -49,11 +49,7 @@ export function SessionActions({ conversation, me, onNewWindow }: Props) {
           describeError={(failure) => asApiError(failure).message}
           onClose={() => {
             confirming.value = false;
-            // Back where the agent was; once ended (the button disabled), to the conversation's log.
-            const button = endButton.current;
-            if (button === null) return;
-            if (!button.disabled) button.focus();
-            else button.closest("section, main")?.querySelector<HTMLElement>('[role="log"]')?.focus();
+            focusBack(endButton.current);
           }}
         >
           <p>{customer} sees that the chat has ended and can no longer write in it.</p>
@@ -65,10 +61,17 @@ export function SessionActions({ conversation, me, onNewWindow }: Props) {
           me={me}
           onClose={() => {
             transferring.value = false;
-            transferButton.current?.focus();
+            focusBack(transferButton.current);
           }}
         />
       )}
     </div>
   );
+}
+
+/** Back to the button that opened a dialog; once it is disabled (ended, transferred away), to the conversation's log. */
+function focusBack(button: HTMLButtonElement | null): void {
+  if (button === null) return;
+  if (!button.disabled) button.focus();
+  else button.closest("section, main")?.querySelector<HTMLElement>('[role="log"]')?.focus();
 }

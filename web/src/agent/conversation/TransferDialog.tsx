@@ -61,6 +61,8 @@ export function TransferDialog({ conversation, me, onClose }: Props) {
     error.value = null;
     try {
       await transferSession(conversation.id, chosen.value, note.value);
+      // Closed first: while the modal is open the page is inert and focus cannot go back.
+      dialog.current?.close();
       onClose();
     } catch (failure) {
       error.value = asApiError(failure).message;

@@ -3,6 +3,7 @@
  * took, and every conversation of the agent with state, unread count and a preview.
  * Collapses to an icon rail that keeps the unread badges.
  */
+import { useEffect, useRef } from "preact/hooks";
 import { initials, STATE_LABEL } from "../../shared/format";
 import { now } from "../../shared/now";
 import { PreviewText } from "../../shared/PreviewText";
@@ -31,16 +32,29 @@ export function ConnectSidebar({ user }: { user: User }) {
   const { mine, closed } = sidebarGroups([...(socket?.conversations.value.values() ?? [])], user.id);
   const collapsed = sidebarCollapsed.value;
   const totalUnread = mine.reduce((n, c) => n + (c.unread ?? 0), 0);
+  // The rail and the expanded sidebar are different trees: the toggle the agent pressed is gone,
+  // so its counterpart takes the focus.
+  const toggleButton = useRef<HTMLButtonElement>(null);
+  const refocusToggle = useRef(false);
+  useEffect(() => {
+    if (!refocusToggle.current) return;
+    refocusToggle.current = false;
+    toggleButton.current?.focus();
+  }, [collapsed]);
 
   const toggle = (
     <button
+      ref={toggleButton}
       type="button"
       class="icon-button connect-sidebar__toggle"
       aria-expanded={!collapsed}
       aria-controls="connect-sidebar-body"
       aria-label={collapsed ? "Expand sidebar" : "Collapse sidebar"}
       title={collapsed ? "Expand sidebar" : "Collapse sidebar"}
-      onClick={() => (sidebarCollapsed.value = !collapsed)}
+      onClick={() => {
+        refocusToggle.current = true;
+        sidebarCollapsed.value = !collapsed;
+      }}
     >
       <span aria-hidden="true">{collapsed ? "«" : "»"}</span>
     </button>
