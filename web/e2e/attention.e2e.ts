@@ -272,6 +272,17 @@ describe("the agent's attention", () => {
     await page.keyboard.press("Alt+Shift+KeyJ");
     await expect.poll(() => isFocused(commentField(ivansWindow)), { message: "next chat: Ivan's field" }).toBe(true);
     expect(await commentField(ivansWindow).inputValue(), "the shortcut typed nothing").toBe("");
+
+    // In the workspace, next chat goes on from the chat shown, press after press (the page's
+    // heading has the focus after each switch).
+    await page.goto(`/agent/workspace/${carols}`);
+    await page.getByRole("main", { name: "Conversation pane" }).getByRole("log").getByText("It crashed again just now.").waitFor();
+    const shown: string[] = [new URL(page.url()).pathname];
+    for (let press = 0; press < 3; press += 1) {
+      await page.keyboard.press("Alt+Shift+KeyJ");
+      await expect.poll(() => new URL(page.url()).pathname, { message: `press ${press + 1} moves on` }).not.toBe(shown[shown.length - 1]);
+      shown.push(new URL(page.url()).pathname);
+    }
   });
 
   it("the_agents_end_asks_first_and_a_too_long_message_is_named_not_cut", async (test) => {

@@ -24,6 +24,12 @@ function inWorkspace(): boolean {
   return location.pathname.startsWith("/agent/workspace/");
 }
 
+/** The conversation in the workspace's pane, or null outside the workspace. */
+function workspaceConversation(): string | null {
+  const match = /^\/agent\/workspace\/([^/]+)\/?$/.exec(location.pathname);
+  return match?.[1] === undefined ? null : decodeURIComponent(match[1]);
+}
+
 export function AttentionLayer({ user }: { user: User }) {
   const socket = connection.value;
 
@@ -43,7 +49,9 @@ export function AttentionLayer({ user }: { user: User }) {
       event.preventDefault();
       const current = connection.value;
       const order = chatOrder(current?.conversations.value.values() ?? [], user.id);
-      const here = focusedConversation.value ?? lastConversation.value;
+      // In the workspace the chat shown is where the agent is, wherever the focus went (the page's
+      // heading takes it after a switch).
+      const here = workspaceConversation() ?? focusedConversation.value ?? lastConversation.value;
       switch (action) {
         case "next-unread": {
           const id = nextUnread(order, here);
