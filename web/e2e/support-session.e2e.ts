@@ -215,10 +215,17 @@ describe("a support session", () => {
     keepScreenshotsOnFailure(test);
     const { bob } = people;
     const bobWindow = miniWindow(bob.page, "Carol Customer");
+    await bobWindow.getByRole("textbox", { name: "Message (comment)" }).fill("Half-written answer");
     const opened = bob.context.waitForEvent("page");
     await bobWindow.getByRole("button", { name: "New Window" }).click();
     workspace = await opened;
     await workspace.waitForLoadState();
+    // The chat moved: its draft went along, and the mini window (with the same text) is gone, so
+    // the text cannot be sent from both.
+    await bobWindow.waitFor({ state: "detached" });
+    const workspaceField = workspace.getByRole("main", { name: "Conversation pane" }).getByRole("textbox", { name: "Message (comment)" });
+    await expect.poll(() => workspaceField.inputValue(), { message: "the draft went to the workspace" }).toBe("Half-written answer");
+    await workspaceField.fill("");
     expect(new URL(workspace.url()).pathname, "the workspace address names the conversation").toMatch(/^\/agent\/workspace\/\d+$/);
     const pane = workspace.getByRole("main", { name: "Conversation pane" });
     await pane.getByRole("heading", { name: "Carol Customer" }).waitFor();

@@ -10,7 +10,7 @@ import type { User } from "../../shared/wire";
 import { flashes } from "../attention";
 import { ConversationView } from "../conversation/ConversationView";
 import { SessionActions } from "../conversation/SessionActions";
-import { closeMiniWindow, connection, dockCapacity, miniWindows, openMiniWindow, queueName, sidebarCollapsed, toggleMinimised, type MiniWindowState } from "../state";
+import { closeMiniWindow, connection, dockCapacity, drafts, miniWindows, openMiniWindow, queueName, sidebarCollapsed, toggleMinimised, type MiniWindowState } from "../state";
 import "./mini-windows.css";
 
 /** A mini window's width plus the gap between two. */
@@ -175,6 +175,17 @@ function MoreWindows({ hidden }: { hidden: readonly MiniWindowState[] }) {
   );
 }
 
+/**
+ * New Window: the chat moves to the workspace. The new window starts with a copy of this tab's
+ * session storage, draft included; here the draft is forgotten and the mini window closed, so
+ * the same text cannot be sent from both.
+ */
+function moveToWorkspace(id: string, close: () => void): void {
+  openWorkspace(id);
+  drafts.set(id, { text: "", mode: drafts.get(id)?.mode ?? "comment" });
+  close();
+}
+
 export function openWorkspace(id: string): void {
   const url = `/agent/workspace/${encodeURIComponent(id)}`;
   const opened = window.open(url, `switchboard-workspace-${id}`);
@@ -225,7 +236,7 @@ function MiniWindow({ window: w, user, onClose }: { window: MiniWindowState; use
             {conversation.assignee !== undefined && conversation.assignee.id !== user.id && ` · with ${conversation.assignee.display_name}`}
           </div>
         )}
-        {!w.minimised && <SessionActions conversation={conversation} me={user.id} onNewWindow={() => openWorkspace(w.id)} />}
+        {!w.minimised && <SessionActions conversation={conversation} me={user.id} onNewWindow={() => moveToWorkspace(w.id, onClose)} />}
       </header>
       {!w.minimised && <ConversationView conversation={conversation} user={user} visible={true} where="window" />}
     </section>
