@@ -4,7 +4,7 @@
  * starts its own customers' sessions (through the API) and ends them when it finishes.
  */
 import { randomUUID } from "node:crypto";
-import { type APIRequestContext, type Browser, type Locator, type Page } from "playwright-core";
+import { request, type APIRequestContext, type Browser, type Locator, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, type TestContext } from "vitest";
 import { isFocused, launchBrowser, newVisitor, screenshot, signInByApi, takePolicyViolations, type Visitor } from "./browser";
 import { customerApi, deskQueueId, setQueueTimers } from "./desk";
@@ -269,6 +269,46 @@ describe("the agent's windows", () => {
       await screenshot(page, "phone-more-windows");
     } finally {
       await phone.context.close();
+    }
+  });
+
+  it("a_long_name_without_spaces_wraps_and_pushes_nothing_sideways", async (test) => {
+    keepScreenshotOnFailure(test);
+    const longName = `Maximiliana${"x".repeat(48)}Longname`;
+    const admin = await request.newContext({ baseURL: baseUrl });
+    try {
+      expect((await admin.post("/api/session", { data: { username: "admin", password: "admin" } })).ok(), "admin signs in").toBe(true);
+      const created = await admin.post("/api/admin/users", { data: { username: "maxi", display_name: longName, password: "maxi-password", roles: ["customer"] } });
+      expect([201, 409], `maxi is created: ${created.status()}`).toContain(created.status());
+    } finally {
+      await admin.dispose();
+    }
+    const maxi = await customerApi(baseUrl, "maxi", "maxi-password");
+    let id = "";
+    try {
+      const started = await maxi.post(`/api/queues/${queueId}/sessions`, { data: { client_id: randomUUID(), message: "My name breaks layouts." } });
+      expect(started.ok(), `maxi starts a chat: ${started.status()}`).toBe(true);
+      id = ((await started.json()) as { id: string }).id;
+      const page = await openAgentApp();
+      await accept(page, longName, "My name breaks layouts.");
+      // Nothing sticks out of its box, and the page does not scroll sideways.
+      const sticksOut = () =>
+        page.evaluate(() => {
+          const boxes = [...document.querySelectorAll<HTMLElement>("main, aside, nav, section, td, h1, h2, h3")];
+          // A box that cuts its text off with an ellipsis on purpose (a preview) does not count.
+          const clipped = (box: HTMLElement) => getComputedStyle(box).textOverflow === "ellipsis";
+          const out = boxes.filter((box) => box.scrollWidth > box.clientWidth + 1 && !clipped(box)).map((box) => `${box.tagName.toLowerCase()}.${box.className}`);
+          if (document.documentElement.scrollWidth > window.innerWidth) out.push("the page");
+          return out;
+        });
+      expect(await sticksOut(), "nothing in the agent app sticks out sideways").toEqual([]);
+      await page.goto(`/agent/workspace/${id}`);
+      await page.getByRole("main", { name: "Conversation pane" }).getByRole("log").getByText("My name breaks layouts.").waitFor();
+      expect(await sticksOut(), "nothing in the workspace sticks out sideways").toEqual([]);
+      await screenshot(page, "long-name-workspace");
+    } finally {
+      if (id !== "") await maxi.post(`/api/conversations/${id}/end`);
+      await maxi.dispose();
     }
   });
 });
