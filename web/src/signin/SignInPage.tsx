@@ -3,11 +3,11 @@ import { useEffect, useRef } from "preact/hooks";
 import { homeFor, navigate, safeNext } from "../shared/nav";
 import { asApiError, fetchMe, signIn } from "../shared/session";
 import type { User } from "../shared/wire";
-import { embeddedTarget, inFrame, isEmbedded, signInForToken } from "./embed";
+import { embeddedTarget, inFrame, signInForToken } from "./embed";
 import { signInErrorText } from "./errorText";
 
 /** In the widget's frame, sign-in asks for a bearer token instead of the cookie. */
-const embedded = isEmbedded(location.search, inFrame());
+const embedded = inFrame();
 
 /** Where to go once signed in: the `?next=` path when it is safe, else the user's home. */
 function goOnFor(user: User): void {

@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { bearerToken, setBearerToken } from "../shared/bearer";
-import { embeddedTarget, isEmbedded, signInForToken } from "./embed";
+import { embeddedTarget, signInForToken } from "./embed";
 
 const carol = { id: "5", username: "carol", display_name: "Carol Customer", roles: ["customer"], itil: false };
 
@@ -16,15 +16,6 @@ describe("the sign-in page in the widget's frame", () => {
   });
   afterEach(() => {
     vi.unstubAllGlobals();
-  });
-
-  it("knows_it_is_embedded_from_the_frame_or_the_page_it_came_from", () => {
-    expect(isEmbedded("", true)).toBe(true);
-    expect(isEmbedded("?embed=1", false)).toBe(true);
-    expect(isEmbedded(`?next=${encodeURIComponent("/support?embed=1&queue=1")}`, false)).toBe(true);
-    expect(isEmbedded(`?next=${encodeURIComponent("/support?queue=1")}`, false)).toBe(false);
-    expect(isEmbedded("", false)).toBe(false);
-    expect(isEmbedded(`?next=${encodeURIComponent("//evil.example/?embed=1")}`, false)).toBe(false);
   });
 
   it("goes_back_to_the_embedded_support_page", () => {

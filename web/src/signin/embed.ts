@@ -16,19 +16,10 @@ import { isSignInResponse, type User } from "../shared/wire";
 export const EMBEDDED_SUPPORT = "/support?embed=1";
 
 /**
- * Whether this sign-in page shows in the widget's frame: it is framed, or was sent here from
- * the framed support page (`?next=/support?embed=1…`), or says so itself (`?embed=1`).
+ * Whether this window is in a frame (a cross-origin parent cannot be read: that is a frame too):
+ * only then does sign-in ask for a token. An address alone (`?embed=1`) does not make a
+ * top-level page do so: there the session belongs in the `HttpOnly` cookie, out of reach of scripts.
  */
-export function isEmbedded(search: string, framed: boolean): boolean {
-  if (framed) return true;
-  const params = new URLSearchParams(search);
-  if (params.get("embed") === "1") return true;
-  const next = safeNext(params.get("next"));
-  if (next === null) return false;
-  return new URL(next, "http://x").searchParams.get("embed") === "1";
-}
-
-/** Whether this window is in a frame (a cross-origin parent cannot be read: that is a frame too). */
 export function inFrame(): boolean {
   try {
     return window.self !== window.top;
