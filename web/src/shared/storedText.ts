@@ -3,7 +3,7 @@
  * crash of the tab) gives back what was typed. Storage that refuses (private mode, quota) leaves
  * the text in memory only.
  */
-import { useSignal, type Signal } from "@preact/signals";
+import { effect, useSignal, type Signal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 
 function storage(): Storage | null {
@@ -31,14 +31,16 @@ export function writeStoredText(key: string, text: string): void {
   }
 }
 
-/** A signal holding the text, read from the storage when mounted and saved on every change. */
+/**
+ * A signal holding the text, read from the storage when mounted and saved on every change, at
+ * once (a signal effect, not a render effect that runs after paint: a reload right after a
+ * keystroke must find it).
+ */
 export function useStoredText(key: string): Signal<string> {
   const text = useSignal(readStoredText(key));
   useEffect(() => {
     text.value = readStoredText(key);
+    return effect(() => writeStoredText(key, text.value));
   }, [key]);
-  useEffect(() => {
-    writeStoredText(key, text.value);
-  }, [key, text.value]);
   return text;
 }

@@ -5,7 +5,7 @@
  * through the socket's outbox, so nothing typed while offline is lost; the draft and the mode
  * are kept per conversation (see `drafts`), through a minimised window and a reload.
  */
-import { useSignal } from "@preact/signals";
+import { effect, useSignal } from "@preact/signals";
 import { useEffect, useMemo, useRef } from "preact/hooks";
 import { Composer } from "../../shared/Composer";
 import { TypingThrottle } from "../../shared/composer";
@@ -53,10 +53,9 @@ export function MessageField({ conversation, user }: { conversation: Conversatio
     mode.value = nextMode(mode.value, canComment);
   }, [canComment]);
 
-  // Keep the unsent text and its mode for when this field is mounted again (a restored mini window, a reload).
-  useEffect(() => {
-    drafts.set(conversation.id, { text: text.value, mode: mode.value });
-  }, [text.value, mode.value, conversation.id]);
+  // Keep the unsent text and its mode for when this field is mounted again (a restored mini
+  // window, a reload): saved at every change (a signal effect, not one that waits for paint).
+  useEffect(() => effect(() => drafts.set(conversation.id, { text: text.value, mode: mode.value })), [conversation.id]);
 
   useEffect(() => {
     if (focusRequest.value === conversation.id && field.current !== null) {
