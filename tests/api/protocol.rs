@@ -161,6 +161,19 @@ async fn long_session(app: &TestApp, customer: &str, n: usize) -> (String, Vec<V
     (id.clone(), entries(app, &alice, &id).await)
 }
 
+/// Every frame up to and including `ready`.
+async fn until_ready(socket: &mut Socket) -> Vec<Value> {
+    let mut frames = Vec::new();
+    loop {
+        let frame = next(socket).await;
+        let done = frame["type"] == "ready";
+        frames.push(frame);
+        if done {
+            return frames;
+        }
+    }
+}
+
 fn seqs(frames: &[Value], conversation: &str) -> Vec<i64> {
     frames
         .iter()
@@ -215,16 +228,7 @@ async fn hello_with_a_tail_sends_only_the_newest_of_conversations_not_named() {
                 json!({"type": "hello", "positions": {}, "tail": tail}),
             )
             .await;
-            let mut frames = Vec::new();
-            loop {
-                let frame = next(&mut socket).await;
-                let done = frame["type"] == "ready";
-                frames.push(frame);
-                if done {
-                    break;
-                }
-            }
-            frames
+            until_ready(&mut socket).await
         }
     };
     // Unread entries come even beyond the tail: none is marked read without being shown.
@@ -254,15 +258,7 @@ async fn hello_with_a_tail_sends_only_the_newest_of_conversations_not_named() {
         json!({"type": "hello", "positions": {id.clone(): 1}, "tail": 2}),
     )
     .await;
-    let mut frames = Vec::new();
-    loop {
-        let frame = next(&mut socket).await;
-        let done = frame["type"] == "ready";
-        frames.push(frame);
-        if done {
-            break;
-        }
-    }
+    let frames = until_ready(&mut socket).await;
     assert_eq!(seqs(&frames, &id), visible_to_carol(1));
 
     // An agent with a tail gets the work notes within it.
@@ -272,15 +268,7 @@ async fn hello_with_a_tail_sends_only_the_newest_of_conversations_not_named() {
         .await
         .unwrap();
     send(&mut socket, json!({"type": "hello", "tail": 3})).await;
-    let mut frames = Vec::new();
-    loop {
-        let frame = next(&mut socket).await;
-        let done = frame["type"] == "ready";
-        frames.push(frame);
-        if done {
-            break;
-        }
-    }
+    let frames = until_ready(&mut socket).await;
     assert_eq!(seqs(&frames, &id), vec![last - 2, last - 1, last]);
 
     for bad in [0, 501, -1] {
