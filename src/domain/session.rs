@@ -490,14 +490,13 @@ pub fn decide(
                     Ok(facts.unchanged(vec![entry], DeadlineChange::Clear))
                 }
                 PostKind::Comment if is_assignee => {
-                    let deadline = match facts.pending {
-                        // The warning has fired: another comment does not buy more time.
-                        Some(Deadline {
-                            kind: DeadlineKind::Close,
-                            ..
-                        }) => DeadlineChange::Keep,
-                        _ if conv.state == SessionState::Active => facts.warning_from_now(),
-                        _ => DeadlineChange::Keep,
+                    // The clock measures the customer's silence since the last agent comment
+                    // that awaits an answer: a new one restarts it, also after the warning (the
+                    // agent asked something new; the customer gets the whole time to answer).
+                    let deadline = if conv.state == SessionState::Active {
+                        facts.warning_from_now()
+                    } else {
+                        DeadlineChange::Keep
                     };
                     Ok(facts.unchanged(vec![entry], deadline))
                 }
@@ -1030,11 +1029,15 @@ mod tests {
                     due: at(120),
                 }),
             ),
+            // A new question after the warning restarts the clock (the warning is answered).
             (
                 Some(close),
                 &agent,
                 post(PostKind::Comment),
-                DeadlineChange::Keep,
+                DeadlineChange::Set(Deadline {
+                    kind: DeadlineKind::Warning,
+                    due: at(120),
+                }),
             ),
             (
                 Some(warning),

@@ -138,6 +138,62 @@ async fn the_warning_comes_at_exactly_two_minutes_and_the_close_one_minute_later
     assert_eq!(log.last().unwrap()["event"], "closed");
 }
 
+/// After the warning, the agent asks something new: the close at the old deadline is gone, the
+/// customer has the whole time to answer again (a new warning two minutes after the question).
+#[tokio::test]
+async fn a_new_agent_question_after_the_warning_restarts_the_clock() {
+    let app = spawn().await;
+    let id = accepted_session(&app).await;
+    let db = db(&app).await;
+    let (mut carol_ws, _) = Ws::connect(&app, "carol", json!({})).await;
+    let carol = app.signed_in("carol").await;
+    let alice = app.signed_in("alice").await;
+
+    app.clock.advance(Duration::from_secs(120));
+    carol_ws.entry_with(&id, "Are you still there?").await;
+    app.clock.advance(Duration::from_secs(30));
+    assert_eq!(
+        post(
+            &app,
+            &alice,
+            &id,
+            "comment",
+            "Is the charger light on?",
+            "q2"
+        )
+        .await
+        .status(),
+        StatusCode::CREATED
+    );
+    let asked = START.0 + 150_000;
+    assert_eq!(
+        db.deadline(conv_id(&id)).await.unwrap(),
+        Some(Deadline {
+            kind: DeadlineKind::Warning,
+            due: Timestamp(asked + 120_000)
+        }),
+        "the close is gone; the clock runs from the question"
+    );
+    let conv = get_json(&carol, app.url(&format!("/api/conversations/{id}"))).await;
+    assert_eq!(
+        conv["closes_in_seconds"],
+        Value::Null,
+        "no countdown any more"
+    );
+
+    // The old close time (3:00) passes: still open.
+    app.clock.advance(Duration::from_secs(60));
+    two_rounds(&app).await;
+    let conv = get_json(&carol, app.url(&format!("/api/conversations/{id}"))).await;
+    assert_eq!(conv["state"], "active", "open past the old deadline");
+
+    // Two minutes after the question, a second warning.
+    app.clock.advance(Duration::from_secs(60));
+    two_rounds(&app).await;
+    let log = entries(&app, &carol, &id).await;
+    assert_eq!(count_with(&log, "Are you still there?"), 2, "{log:?}");
+}
+
 #[tokio::test]
 async fn a_customer_reply_stops_the_clock_and_an_agent_reply_restarts_it() {
     let app = spawn().await;

@@ -188,7 +188,7 @@ function Chat({ conversation, queue, user }: { conversation: Conversation; queue
   return (
     <section class="chat" aria-label="Chat with the service desk">
       <ChatStatus conversation={conversation} />
-      {conversation.state === "active" && <InactivityBanner conversation={conversation} entries={entries} queue={queue} me={user.id} />}
+      {conversation.state === "active" && <InactivityBanner conversation={conversation} entries={entries} queue={queue} />}
       <Timeline
         label="Conversation"
         entries={entries}
@@ -261,11 +261,11 @@ function ChatStatus({ conversation }: { conversation: Conversation }) {
   );
 }
 
-function InactivityBanner({ conversation, entries, queue, me }: { conversation: Conversation; entries: readonly Entry[]; queue: Queue; me: string }) {
+function InactivityBanner({ conversation, entries, queue }: { conversation: Conversation; entries: readonly Entry[]; queue: Queue }) {
   const answered = useSignal<number | null>(null);
   const error = useSignal<string | null>(null);
   const closeAfter = useSignal(queue.auto_close_seconds);
-  const warning = pendingWarning(entries, me);
+  const warning = pendingWarning(entries);
   const warningSeq = warning?.seq ?? null;
 
   // The queue's timers may have changed since the page loaded: read them when a warning comes.

@@ -24,11 +24,12 @@ export function openChat(conversations: Iterable<Conversation>, queue: string, m
 }
 
 /** The inactivity warning still waiting for an answer, if any. */
-export function pendingWarning(entries: readonly Entry[], me: string): Entry | null {
+export function pendingWarning(entries: readonly Entry[]): Entry | null {
   let warning: Entry | null = null;
   for (const e of entries) {
     if (e.event === "inactivity_warning") warning = e;
-    else if (warning !== null && (e.event === "still_here" || e.event === "closed" || (e.kind === "comment" && e.author?.id === me))) warning = null;
+    // Answered by the customer, or overtaken by a new question of the agent (which restarts the clock).
+    else if (warning !== null && (e.event === "still_here" || e.event === "closed" || e.kind === "comment")) warning = null;
   }
   return warning;
 }
