@@ -1,5 +1,6 @@
 //! Agent presence on this node: Available or Away as set by the agent, Offline once they have
-//! had no socket for [`OFFLINE_AFTER`]. Time comes from the injected clock.
+//! had no socket for [`OFFLINE_AFTER`], or at once when they signed out and their last socket
+//! closed. Time comes from the injected clock.
 
 use std::collections::HashMap;
 use std::sync::Mutex;
@@ -16,6 +17,8 @@ struct Seen {
     sockets: usize,
     chosen: Status,
     last_socket_closed: Timestamp,
+    /// Signed out: no grace once the last socket is gone.
+    left: bool,
 }
 
 /// Who is present, by user.
@@ -36,23 +39,46 @@ impl Presence {
                 sockets: 0,
                 chosen: Status::Available,
                 last_socket_closed: now,
+                left: false,
             });
-            let was_offline =
-                seen.sockets == 0 && seen.last_socket_closed.until(now) >= OFFLINE_AFTER;
+            let was_offline = seen.sockets == 0
+                && (seen.left || seen.last_socket_closed.until(now) >= OFFLINE_AFTER);
             seen.sockets += 1;
+            seen.left = false;
             (was_offline || seen.sockets == 1).then_some(seen.chosen)
         })
     }
 
-    pub fn disconnected(&self, user: UserId, now: Timestamp) {
+    /// A socket of `user` closed; true when that made them Offline at once (they had signed
+    /// out and this was their last socket), to be announced now rather than after the grace.
+    pub fn disconnected(&self, user: UserId, now: Timestamp) -> bool {
         self.with(|users| {
-            if let Some(seen) = users.get_mut(&user) {
-                seen.sockets = seen.sockets.saturating_sub(1);
-                if seen.sockets == 0 {
-                    seen.last_socket_closed = now;
-                }
+            let Some(seen) = users.get_mut(&user) else {
+                return false;
+            };
+            seen.sockets = seen.sockets.saturating_sub(1);
+            if seen.sockets == 0 {
+                seen.last_socket_closed = now;
             }
-        });
+            seen.sockets == 0 && seen.left
+        })
+    }
+
+    /// `user` signed out: once their last socket is gone they are Offline at once, without the
+    /// grace a reload gets; true when they have no socket now (Offline already).
+    pub fn signed_out(&self, user: UserId) -> bool {
+        self.with(|users| match users.get_mut(&user) {
+            Some(seen) => {
+                seen.left = true;
+                seen.sockets == 0
+            }
+            None => true,
+        })
+    }
+
+    /// Whether `user` has a socket at this moment (what a Transfer needs: someone there now).
+    pub fn online_now(&self, user: UserId) -> bool {
+        self.with(|users| users.get(&user).is_some_and(|seen| seen.sockets > 0))
     }
 
     /// The agent chose Available or Away.
@@ -64,6 +90,7 @@ impl Presence {
                     sockets: 0,
                     chosen: status,
                     last_socket_closed: now,
+                    left: false,
                 })
                 .chosen = status;
         });
@@ -72,7 +99,8 @@ impl Presence {
     pub fn status(&self, user: UserId, now: Timestamp) -> Status {
         self.with(|users| match users.get(&user) {
             Some(seen)
-                if seen.sockets > 0 || seen.last_socket_closed.until(now) < OFFLINE_AFTER =>
+                if seen.sockets > 0
+                    || (!seen.left && seen.last_socket_closed.until(now) < OFFLINE_AFTER) =>
             {
                 seen.chosen
             }
@@ -86,8 +114,9 @@ impl Presence {
             users
                 .iter()
                 .filter(|(_, s)| {
+                    // Those who signed out were announced when their last socket closed.
                     let went = s.last_socket_closed.plus(OFFLINE_AFTER);
-                    s.sockets == 0 && went > since && went <= now
+                    s.sockets == 0 && !s.left && went > since && went <= now
                 })
                 .map(|(id, _)| *id)
                 .collect()

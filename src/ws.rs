@@ -111,16 +111,22 @@ async fn upgrade(
 struct Registered {
     state: AppState,
     id: u64,
-    user: crate::domain::UserId,
+    user: Person,
+    staff: bool,
 }
 
 impl Drop for Registered {
     fn drop(&mut self) {
         self.state.hub.unregister(self.id);
         self.state.metrics.sockets_open.dec();
-        self.state
+        let gone = self
+            .state
             .presence
-            .disconnected(self.user, self.state.clock.now());
+            .disconnected(self.user.id, self.state.clock.now());
+        if gone && self.staff {
+            // Signed out, last socket: colleagues see them Offline now (no grace for a reload).
+            self.state.hub.presence(self.user.clone(), Status::Offline);
+        }
     }
 }
 
@@ -252,7 +258,8 @@ async fn serve(state: AppState, current: CurrentUser, socket: WebSocket) {
     let _registered = Registered {
         state: state.clone(),
         id,
-        user: user.id,
+        user: Person::from(&user),
+        staff: user.roles.is_staff(),
     };
     let now = state.clock.now();
     if state.presence.connected(user.id, now).is_some() && user.roles.is_staff() {

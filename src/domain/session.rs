@@ -357,8 +357,8 @@ pub enum Refusal {
     NotInGroup(String),
     #[error("The session is already yours.")]
     SameAgent,
-    #[error("{0} is offline.")]
-    Offline(String),
+    #[error("{0} is not online: choose a colleague who is.")]
+    NotOnline(String),
     #[error("Write something first.")]
     EmptyBody,
     #[error("A message is at most {BODY_MAX_CHARS} characters.")]
@@ -582,7 +582,7 @@ pub fn decide(
                 return Err(Refusal::NotInGroup(to.display_name.clone()));
             }
             if !to_online {
-                return Err(Refusal::Offline(to.display_name.clone()));
+                return Err(Refusal::NotOnline(to.display_name.clone()));
             }
             let from = conv
                 .assignee
@@ -976,7 +976,7 @@ mod tests {
         );
         assert_eq!(
             decide(&facts, &viewer, transfer(&bob, true, false)),
-            Err(Refusal::Offline("Bob".into()))
+            Err(Refusal::NotOnline("Bob".into()))
         );
         assert_eq!(
             decide(&facts, &viewer, transfer(&alice, true, true)),

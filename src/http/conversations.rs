@@ -368,7 +368,8 @@ async fn transfer(
         .user(to_id)
         .await?
         .ok_or_else(|| AppError::Invalid(format!("No user has the id {:?}.", body.to)))?;
-    let to_online = state.presence.status(to.id, state.clock.now()) != Status::Offline;
+    // Someone there at this moment: not one who just signed out or closed their last window.
+    let to_online = state.presence.online_now(to.id);
     let command = Command::Transfer {
         to,
         // Read in the command's transaction.

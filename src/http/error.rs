@@ -153,7 +153,7 @@ impl From<Refusal> for AppError {
             Refusal::Changed => conflict("changed"),
             Refusal::NotInGroup(_) => conflict("not_in_group"),
             Refusal::SameAgent => conflict("same_agent"),
-            Refusal::Offline(_) => conflict("offline"),
+            Refusal::NotOnline(_) => conflict("not_online"),
             Refusal::NotDue => conflict("not_due"),
             Refusal::TooLong => AppError::TooLong(message),
             Refusal::EmptyBody | Refusal::BadClientId => AppError::Invalid(message),

@@ -78,6 +78,18 @@ async fn sign_out(
     let ended = session_token(&headers);
     if let Some(token) = &ended {
         let hash = credentials::token_hash(token);
+        if let Some(session) = state.db.session(&hash).await? {
+            // Gone on purpose: Offline as soon as their last socket closes, no grace (a
+            // Transfer must not land with someone who just left).
+            if state.presence.signed_out(session.user)
+                && let Some(user) = state.db.user(session.user).await?
+                && user.roles.is_staff()
+            {
+                state
+                    .hub
+                    .presence((&user).into(), crate::hub::Status::Offline);
+            }
+        }
         state.db.delete_session(&hash).await?;
         state.revoke(super::Revocation::Session(hash));
     }

@@ -293,7 +293,7 @@ async fn transfer_goes_to_an_online_member_of_the_group_only() {
     let (status, code, message) = error_of(transfer(bob_id.clone(), None).await).await;
     assert_eq!(
         (status, code.as_str()),
-        (StatusCode::CONFLICT, "offline"),
+        (StatusCode::CONFLICT, "not_online"),
         "{message}"
     );
     let (_, code, _) = error_of(transfer(app.user_id("alice").await, None).await).await;
@@ -574,7 +574,6 @@ async fn text_that_is_not_utf8_closes_with_1007() {
 async fn an_agent_is_offline_thirty_seconds_after_the_last_socket() {
     let app = TestApp::spawn_with(|c| c.timer_poll_ms = 2).await;
     let carol = app.signed_in("carol").await;
-    let ivan = app.signed_in("ivan").await;
     let alice = app.signed_in("alice").await;
     let bob_id = app.user_id("bob").await;
     let mut alice_ws = Ws::open(&app, "alice").await;
@@ -593,7 +592,7 @@ async fn an_agent_is_offline_thirty_seconds_after_the_last_socket() {
     assert_eq!(away["status"], "away");
     bob_ws.close().await;
 
-    let transfer = |conv: String| {
+    let transfer = |conv: &str| {
         let request = alice
             .post(app.url(&format!("/api/conversations/{conv}/transfer")))
             .json(&json!({"to": bob_id}));
@@ -606,27 +605,116 @@ async fn an_agent_is_offline_thirty_seconds_after_the_last_socket() {
         .send()
         .await
         .unwrap();
+    // Within a reload's worth of absence bob still shows as Away, but a Transfer needs someone
+    // there at this moment: it is refused until he is back.
     app.clock.advance(std::time::Duration::from_secs(29));
+    let (status, code, _) = error_of(transfer(&first).await).await;
     assert_eq!(
-        transfer(first).await.status(),
-        StatusCode::OK,
-        "a reload's worth of absence is not offline"
+        (status, code.as_str()),
+        (StatusCode::CONFLICT, "not_online")
     );
+    let bob_ws = Ws::open(&app, "bob").await;
+    assert_eq!(
+        transfer(&first).await.status(),
+        StatusCode::OK,
+        "back: the transfer goes through"
+    );
+    bob_ws.close().await;
 
-    let (_, second) = start(&app, &ivan, "Keyboard missing keys").await;
-    let second = second["id"].as_str().unwrap().to_owned();
-    alice
-        .post(app.url(&format!("/api/conversations/{second}/accept")))
-        .send()
-        .await
-        .unwrap();
-    app.clock.advance(std::time::Duration::from_secs(1));
+    // Thirty seconds after his last socket, colleagues are told he is offline.
+    app.clock.advance(std::time::Duration::from_secs(30));
     let gone = alice_ws
         .find(|f| f["type"] == "presence" && f["status"] == "offline")
         .await;
     assert_eq!(gone["user"]["display_name"], "Bob Agent");
-    let (status, code, _) = error_of(transfer(second).await).await;
-    assert_eq!((status, code.as_str()), (StatusCode::CONFLICT, "offline"));
+}
+
+/// Sign-out is leaving on purpose: colleagues see the agent Offline at once (no grace, no clock
+/// moved), and a Transfer to them is refused.
+#[tokio::test]
+async fn an_agent_who_signs_out_is_offline_at_once() {
+    let app = TestApp::spawn().await;
+    let carol = app.signed_in("carol").await;
+    let alice = app.signed_in("alice").await;
+    let bob_cookie = app.session_cookie("bob").await;
+    let bob_id = app.user_id("bob").await;
+    let mut alice_ws = Ws::open(&app, "alice").await;
+    // Bob's one browser: his socket and his sign-out share the session.
+    let (mut bob_socket, _) = crate::origin::connect_ws(&app, &bob_cookie, Some(&app.origin()))
+        .await
+        .expect("bob's socket");
+    {
+        use futures_util::SinkExt;
+        bob_socket
+            .send(tokio_tungstenite::tungstenite::Message::text(
+                json!({"type": "hello"}).to_string(),
+            ))
+            .await
+            .unwrap();
+    }
+    alice_ws
+        .find(|f| {
+            f["type"] == "presence"
+                && f["user"]["id"] == bob_id.as_str()
+                && f["status"] == "available"
+        })
+        .await;
+    let (_, conv) = start(&app, &carol, "Printer jam").await;
+    let conv = conv["id"].as_str().unwrap().to_owned();
+    alice
+        .post(app.url(&format!("/api/conversations/{conv}/accept")))
+        .send()
+        .await
+        .unwrap();
+
+    let out = app
+        .client()
+        .delete(app.url("/api/session"))
+        .header("cookie", &bob_cookie)
+        .header("origin", app.origin())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::NO_CONTENT);
+    let gone = alice_ws
+        .find(|f| f["type"] == "presence" && f["user"]["id"] == bob_id.as_str())
+        .await;
+    assert_eq!(gone["status"], "offline", "at once, with no time passing");
+    let members = get_json(
+        &alice,
+        app.url(&format!(
+            "/api/queues/{}/members",
+            conv_queue(&app, &alice, &conv).await
+        )),
+    )
+    .await;
+    let bob_row = members
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["id"] == bob_id.as_str())
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        bob_row["status"], "offline",
+        "the Transfer dialog's list says so"
+    );
+    let refused = alice
+        .post(app.url(&format!("/api/conversations/{conv}/transfer")))
+        .json(&json!({"to": bob_id}))
+        .send()
+        .await
+        .unwrap();
+    let (status, code, _) = error_of(refused).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::CONFLICT, "not_online")
+    );
+}
+
+async fn conv_queue(app: &TestApp, client: &reqwest::Client, conv: &str) -> String {
+    let c = get_json(client, app.url(&format!("/api/conversations/{conv}"))).await;
+    c["queue"].as_str().unwrap().to_owned()
 }
 
 #[tokio::test]

@@ -10,6 +10,7 @@ import { bodyProblem } from "../../shared/composer";
 import { LengthNote, lengthNoteShown } from "../../shared/LengthNote";
 import { membersOf, transferSession } from "../actions";
 import { workNoteAudience } from "../sessions";
+import { connection } from "../state";
 import { useCustomerItil } from "./MessageField";
 import "../../shared/dialog.css";
 import "./transfer.css";
@@ -86,22 +87,28 @@ export function TransferDialog({ conversation, me, onClose }: Props) {
           {members.value === null && error.value === null && <p class="muted">Loading the group…</p>}
           {members.value?.length === 0 && <p class="muted">No one else is in this queue's group.</p>}
           <ul class="member-list">
-            {members.value?.map((member) => (
-              <li key={member.id}>
-                <label class={`member${member.status === "offline" ? " member--offline" : ""}`}>
-                  <input
-                    type="radio"
-                    name={`transfer-to-${conversation.id}`}
-                    value={member.id}
-                    disabled={member.status === "offline"}
-                    checked={chosen.value === member.id}
-                    onChange={() => (chosen.value = member.id)}
-                  />
-                  <span class="member__name">{member.display_name}</span>
-                  <PresenceLabel status={member.status} />
-                </label>
-              </li>
-            ))}
+            {members.value?.map((listed) => {
+              // Live: the presence the socket reports since the list was read (one who signs out
+              // turns Offline here at once).
+              const status = connection.value?.presence.value.get(listed.id) ?? listed.status;
+              const offline = status === "offline";
+              return (
+                <li key={listed.id}>
+                  <label class={`member${offline ? " member--offline" : ""}`}>
+                    <input
+                      type="radio"
+                      name={`transfer-to-${conversation.id}`}
+                      value={listed.id}
+                      disabled={offline}
+                      checked={chosen.value === listed.id}
+                      onChange={() => (chosen.value = listed.id)}
+                    />
+                    <span class="member__name">{listed.display_name}</span>
+                    <PresenceLabel status={status} />
+                  </label>
+                </li>
+              );
+            })}
           </ul>
         </fieldset>
         <div class="field">
