@@ -482,9 +482,13 @@ impl Session {
         let frame = match ClientFrame::parse(text) {
             Ok(frame) => frame,
             Err(message) => {
+                let said = format!(
+                    "Not a valid frame: {}",
+                    crate::http::error::plain_json_error(&message)
+                );
                 return self
                     .out
-                    .frame(ServerFrame::error(None, "invalid", &message))
+                    .frame(ServerFrame::error(None, "invalid", &said))
                     .await;
             }
         };

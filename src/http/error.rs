@@ -213,7 +213,9 @@ impl From<JsonRejection> for AppError {
                 limit_kib: super::BODY_LIMIT / 1024,
             },
             StatusCode::UNSUPPORTED_MEDIA_TYPE => AppError::UnsupportedMediaType,
-            StatusCode::UNPROCESSABLE_ENTITY => AppError::Invalid(rejection.body_text()),
+            StatusCode::UNPROCESSABLE_ENTITY => {
+                AppError::Invalid(plain_json_error(&rejection.body_text()))
+            }
             _ => AppError::Malformed(rejection.body_text()),
         }
     }
@@ -227,6 +229,150 @@ impl From<PathRejection> for AppError {
 
 impl From<QueryRejection> for AppError {
     fn from(rejection: QueryRejection) -> Self {
-        AppError::Invalid(rejection.body_text())
+        AppError::Invalid(plain_json_error(&rejection.body_text()))
+    }
+}
+
+/// A JSON body, query or socket frame refused by serde, said in the client's terms: the field
+/// and what it must be (`` `seq` must be a whole number of 0 or more, not the text "x". ``),
+/// without the parser's internals (Rust type names, line and column of a one-line body). The
+/// raw text goes to the log.
+pub fn plain_json_error(raw: &str) -> String {
+    tracing::debug!(error = raw, "refused input");
+    let mut text = raw;
+    for prefix in [
+        "Failed to deserialize the JSON body into the target type: ",
+        "Failed to deserialize query string: ",
+        "Not a valid frame: ",
+    ] {
+        text = text.strip_prefix(prefix).unwrap_or(text);
+    }
+    let text = match text.rfind(" at line ") {
+        Some(at) if text[at..].contains(" column ") => &text[..at],
+        _ => text,
+    };
+    // serde_path_to_error puts the path first: `positions.7: invalid type: …`.
+    let (path, message) = match text.split_once(": ") {
+        Some((path, rest)) if !path.is_empty() && !path.contains(' ') => (Some(path), rest),
+        _ => (None, text),
+    };
+    // The path of an unknown field already ends with it; that of a missing one is its parent.
+    let field = |name: &str| match path {
+        Some(p) if p == name || p.ends_with(&format!(".{name}")) => format!("`{p}`"),
+        Some(p) if p != "." => format!("`{p}.{name}`"),
+        _ => format!("`{name}`"),
+    };
+    let this = path.map_or_else(|| "The value".to_owned(), |p| format!("`{p}`"));
+    if let Some(rest) = message.strip_prefix("missing field `") {
+        let name = rest.trim_end_matches('`');
+        return format!("{} is missing.", field(name));
+    }
+    if let Some(rest) = message.strip_prefix("unknown field `") {
+        let (name, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let allowed = expected
+            .trim_start_matches(", expected one of ")
+            .trim_start_matches(", expected ");
+        return if allowed.is_empty() || allowed.starts_with(',') {
+            format!("{} is not a field of this request.", field(name))
+        } else {
+            format!(
+                "{} is not a field of this request (it takes {allowed}).",
+                field(name)
+            )
+        };
+    }
+    if let Some(rest) = message.strip_prefix("unknown variant `") {
+        let (value, expected) = rest.split_once('`').unwrap_or((rest, ""));
+        let allowed = expected
+            .trim_start_matches(", expected one of ")
+            .trim_start_matches(", expected ");
+        return format!("{this} cannot be `{value}`: use {allowed}.");
+    }
+    for kind in ["invalid type: ", "invalid value: "] {
+        if let Some(rest) = message.strip_prefix(kind)
+            && let Some((got, want)) = rest.split_once(", expected ")
+        {
+            return format!("{this} must be {}, not {}.", wanted(want), given(got));
+        }
+    }
+    message.to_owned()
+}
+
+/// serde's "expected …" in plain words.
+fn wanted(want: &str) -> String {
+    let want = want.trim();
+    match want {
+        "u8" | "u16" | "u32" | "u64" | "usize" => "a whole number of 0 or more".to_owned(),
+        "i8" | "i16" | "i32" | "i64" | "isize" => "a whole number".to_owned(),
+        "f32" | "f64" => "a number".to_owned(),
+        "a sequence" => "a list".to_owned(),
+        "a map" => "an object".to_owned(),
+        "a boolean" => "true or false".to_owned(),
+        "a string" | "a borrowed string" => "a text".to_owned(),
+        w if w.starts_with("struct ") || w.starts_with("internally tagged enum") => {
+            "an object".to_owned()
+        }
+        w => w.to_owned(),
+    }
+}
+
+/// serde's description of what was given, in plain words.
+fn given(got: &str) -> String {
+    let got = got.trim();
+    if let Some(s) = got.strip_prefix("string ") {
+        return format!("the text {s}");
+    }
+    for number in ["integer ", "floating point "] {
+        if let Some(n) = got.strip_prefix(number) {
+            return n.trim_matches('`').to_owned();
+        }
+    }
+    match got {
+        "sequence" => "a list".to_owned(),
+        "map" => "an object".to_owned(),
+        "boolean `true`" => "true".to_owned(),
+        "boolean `false`" => "false".to_owned(),
+        g => g.trim_matches('`').to_owned(),
+    }
+}
+
+#[cfg(test)]
+mod plain_tests {
+    use super::plain_json_error;
+
+    #[test]
+    fn serde_errors_are_said_in_the_clients_terms() {
+        let cases = [
+            (
+                "Failed to deserialize the JSON body into the target type: seq: invalid type: string \"x\", expected u32 at line 1 column 32",
+                "`seq` must be a whole number of 0 or more, not the text \"x\".",
+            ),
+            (
+                "Failed to deserialize the JSON body into the target type: missing field `password` at line 1 column 20",
+                "`password` is missing.",
+            ),
+            (
+                "Failed to deserialize the JSON body into the target type: admin: unknown field `admin`, expected one of `username`, `password` at line 1 column 9",
+                "`admin` is not a field of this request (it takes `username`, `password`).",
+            ),
+            (
+                "Failed to deserialize the JSON body into the target type: kind: unknown variant `memo`, expected `comment` or `work_note` at line 1 column 15",
+                "`kind` cannot be `memo`: use `comment` or `work_note`.",
+            ),
+            (
+                "Failed to deserialize the JSON body into the target type: inactivity_warning_seconds: invalid value: integer `-1`, expected u32 at line 1 column 31",
+                "`inactivity_warning_seconds` must be a whole number of 0 or more, not -1.",
+            ),
+            (
+                "Failed to deserialize the JSON body into the target type: active: invalid type: integer `1`, expected a boolean at line 1 column 11",
+                "`active` must be true or false, not 1.",
+            ),
+        ];
+        for (raw, want) in cases {
+            assert_eq!(plain_json_error(raw), want, "{raw}");
+        }
+        for (raw, _) in cases {
+            assert!(!plain_json_error(raw).contains("line 1"), "{raw}");
+        }
     }
 }
