@@ -66,6 +66,11 @@ pub enum Push {
         user: Person,
         status: Status,
     },
+    /// The user of the socket read `conversation` up to `seq` (maybe in another tab).
+    Read {
+        conversation: Arc<Conversation>,
+        seq: i64,
+    },
 }
 
 /// Why a socket could not register.
@@ -237,6 +242,17 @@ impl Hub {
             .copied()
             .collect();
         inner.watch_all(&ids, conversation);
+    }
+
+    /// Every socket of `user` learns that they read `conversation` up to `seq`.
+    pub fn read(&self, user: UserId, conversation: Arc<Conversation>, seq: i64) {
+        let inner = self.lock();
+        let push = Push::Read { conversation, seq };
+        for id in inner.by_user.get(&user).into_iter().flatten() {
+            if let Some(sub) = inner.sockets.get(id) {
+                send(sub, push.clone());
+            }
+        }
     }
 
     /// Whether `user` has a socket open on this node.

@@ -787,6 +787,12 @@ pub enum ServerFrame {
         user: UserRef,
         status: PresenceStatus,
     },
+    /// The user read `conversation` up to `seq` (in this tab or another): every socket of the
+    /// user learns it, so unread counts agree across tabs.
+    Read {
+        conversation: String,
+        seq: i64,
+    },
 }
 
 impl ClientFrame {

@@ -869,6 +869,18 @@ impl Session {
                 };
                 self.out.frame(frame).await
             }
+            Push::Read { conversation, seq } => {
+                // The user's own mark, checked like every push: only for a conversation they
+                // may still see.
+                if !self.may_view(&conversation) {
+                    return Ok(());
+                }
+                let frame = ServerFrame::Read {
+                    conversation: conversation.id.to_string(),
+                    seq,
+                };
+                self.out.frame(frame).await
+            }
             Push::Presence { user, status } => {
                 if !self.user.roles.is_staff() {
                     return Ok(());

@@ -285,6 +285,14 @@ pub fn can_view(conv: &Conversation, viewer: &Viewer<'_>) -> bool {
     is_customer || is_assignee || viewer.in_group || sees_queue(viewer.user, false)
 }
 
+/// Whether `user` takes part in `conv` (its customer or its assignee): only they have unread
+/// messages in it. A colleague who looked in, wrote a work note or handed it on keeps no count
+/// that never goes away.
+pub fn counts_unread(conv: &Conversation, user: &User) -> bool {
+    let is = |p: &Option<Person>| p.as_ref().is_some_and(|p| p.id == user.id);
+    is(&conv.customer) || is(&conv.assignee)
+}
+
 /// The kinds of entry `viewer` may see, by [`can_see`]: for queries that read only what a
 /// viewer may see (a preview, an unread count) instead of filtering afterwards.
 pub fn visible_kinds(viewer: &User) -> Vec<EntryKind> {
@@ -1220,6 +1228,27 @@ mod tests {
         assert_eq!(
             visible_last_seq(&c, &user(1, "Alice", &[Role::Agent], false)),
             7
+        );
+    }
+
+    #[test]
+    fn only_the_customer_and_the_assignee_have_unread_messages() {
+        let alice = user(1, "Alice", &[Role::Agent], false);
+        let bob = user(2, "Bob", &[Role::Agent], false);
+        let dana = user(3, "Dana", &[Role::Manager], false);
+        let carol = user(10, "Carol", &[Role::Customer], false);
+        let active = conv(SessionState::Active, Some(&alice));
+        assert!(counts_unread(&active, &alice), "the assignee");
+        assert!(counts_unread(&active, &carol), "the customer");
+        assert!(
+            !counts_unread(&active, &bob),
+            "a colleague who looked in or handed it on"
+        );
+        assert!(!counts_unread(&active, &dana), "a manager supervising");
+        let queued = conv(SessionState::Queued, None);
+        assert!(
+            !counts_unread(&queued, &alice),
+            "an offer is no unread message"
         );
     }
 

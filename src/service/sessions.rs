@@ -79,6 +79,11 @@ impl AppState {
                 UNREAD_WINDOW,
             )
             .await?;
+        let unread = if session::counts_unread(conv, user) {
+            unread
+        } else {
+            0
+        };
         Ok(Summary { preview, unread })
     }
 
@@ -240,6 +245,8 @@ impl AppState {
             )));
         }
         self.db.mark_read(user.id, id, seq).await?;
+        // Every tab of the user (this one too: it learns the mark the others set).
+        self.hub.read(user.id, Arc::new(conv), seq);
         Ok(())
     }
 

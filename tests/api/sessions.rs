@@ -797,6 +797,56 @@ async fn previews_and_unread_counts_follow_visibility_and_read_marks() {
     assert_eq!(listed[0]["preview"]["body"], "Is it switched on?");
 }
 
+/// A read mark reaches every tab of the user at once; only the customer and the assignee have
+/// unread messages (a colleague who wrote a work note keeps no count).
+#[tokio::test]
+async fn read_marks_reach_every_tab_and_only_participants_count_unread() {
+    let app = TestApp::spawn().await;
+    let carol = app.signed_in("carol").await;
+    let alice = app.signed_in("alice").await;
+    let bob = app.signed_in("bob").await;
+    let (_, conv) = start(&app, &carol, "VPN drops every hour").await;
+    let id = conv["id"].as_str().unwrap().to_owned();
+    alice
+        .post(app.url(&format!("/api/conversations/{id}/accept")))
+        .send()
+        .await
+        .unwrap();
+    post(
+        &app,
+        &bob,
+        &id,
+        "work_note",
+        "Known issue on gateway 2",
+        "b1",
+    )
+    .await;
+    post(&app, &carol, &id, "comment", "Again just now", "k1").await;
+
+    let bobs = get_json(&bob, app.url(&format!("/api/conversations/{id}"))).await;
+    assert_eq!(
+        bobs["unread"], 0,
+        "bob looked in and wrote a note: nothing unread for him"
+    );
+    let alices = get_json(&alice, app.url(&format!("/api/conversations/{id}"))).await;
+    assert!(
+        alices["unread"].as_i64().unwrap() > 0,
+        "the assignee has: {alices}"
+    );
+
+    let (mut tab1, _) = Ws::connect(&app, "alice", json!({})).await;
+    let (mut tab2, _) = Ws::connect(&app, "alice", json!({})).await;
+    let last = alices["last_seq"].as_i64().unwrap();
+    tab1.send(json!({"type": "read", "conversation": id, "seq": last}))
+        .await;
+    let told = tab2
+        .find(|f| f["type"] == "read" && f["conversation"] == id.as_str())
+        .await;
+    assert_eq!(told["seq"], last, "the other tab learns the mark at once");
+    let alices = get_json(&alice, app.url(&format!("/api/conversations/{id}"))).await;
+    assert_eq!(alices["unread"], 0);
+}
+
 #[tokio::test]
 async fn agents_see_the_group_with_presence_and_a_customers_history() {
     let app = TestApp::spawn().await;

@@ -96,6 +96,26 @@ describe("reducer", () => {
     expect(markRead(state, "7", 1).readMarks.get("7"), "a read mark never moves back").toBe(2);
   });
 
+  it("a_read_mark_set_in_another_tab_clears_what_it_covers_here", () => {
+    let state = greeted([conversationFrame({ last_seq: 0 })]);
+    state = run(state, [entryFrame(1), entryFrame(2), entryFrame(3)]);
+    expect(state.conversations.get("7")?.unread).toBe(3);
+    state = reduce(state, { type: "read", conversation: "7", seq: 2 }, context);
+    expect(state.conversations.get("7")?.unread, "one left after the mark").toBe(1);
+    expect(state.readMarks.get("7")).toBe(2);
+    state = reduce(state, { type: "read", conversation: "7", seq: 3 }, context);
+    expect(state.conversations.get("7")?.unread).toBe(0);
+    const again = reduce(state, { type: "read", conversation: "7", seq: 1 }, context);
+    expect(again, "an older mark changes nothing").toBe(state);
+  });
+
+  it("only_the_customer_and_the_assignee_count_unread_messages", () => {
+    // A colleague's session this agent watches: messages arrive, no count grows.
+    let state = greeted([conversationFrame({ assignee: { id: "9", display_name: "Bob Agent" } })]);
+    state = run(state, [entryFrame(1), entryFrame(2)]);
+    expect(state.conversations.get("7")?.unread ?? 0).toBe(0);
+  });
+
   it("a_live_conversation_frame_keeps_the_preview_and_unread_it_does_not_carry", () => {
     let state = greeted([conversationFrame({ unread: 4, preview: entry(1) }), entryFrame(1)]);
     state = reduce(state, conversationFrame({ state: "closed", last_seq: 2, closed_reason: "ended_by_agent" }), context);

@@ -219,6 +219,8 @@ export function reduce(state: FeedState, frame: ServerFrame, context: ReduceCont
       return applyTyping(state, frame.conversation, frame.user, frame.active);
     case "presence":
       return state.presence.get(frame.user.id) === frame.status ? state : { ...state, presence: withEntry(state.presence, frame.user.id, frame.status) };
+    case "read":
+      return readElsewhere(state, frame.conversation, frame.seq, context.me);
     case "ack":
     case "error":
     case "pong":
@@ -249,7 +251,9 @@ function applyEntry(state: FeedState, entry: Entry, context: ReduceContext): Fee
   const mine = entry.author !== undefined && entry.author.id === context.me;
   const read = next.readMarks.get(entry.conversation) ?? 0;
   const before = current.unread ?? 0;
-  const unread = !live || mine || entry.seq <= read ? before : before + 1;
+  // Only the customer and the assignee have unread messages (as the server counts them).
+  const counts = takesPart(current, context.me);
+  const unread = !live || mine || !counts || entry.seq <= read ? before : before + 1;
   return putConversation(next, { ...current, preview: entry, unread, last_seq: Math.max(current.last_seq, entry.seq) });
 }
 
@@ -293,6 +297,26 @@ export function applyTyping(state: FeedState, conversation: string, user: UserRe
 // ---- the user's actions ----
 
 /** Everything up to `seq` has been seen: the unread count goes to 0 and the read mark moves up. */
+/** Whether `me` takes part in `conversation` (its customer or its assignee): only they have unread messages. */
+export function takesPart(conversation: Conversation, me: string | null): boolean {
+  return me !== null && (conversation.customer?.id === me || conversation.assignee?.id === me);
+}
+
+/**
+ * The user read `conversation` up to `seq` in another tab (or this one, echoed): the mark moves
+ * forward, and what stays unread is what this tab holds after it from others.
+ */
+export function readElsewhere(state: FeedState, conversation: string, seq: number, me: string | null): FeedState {
+  if (seq <= (state.readMarks.get(conversation) ?? 0)) return state;
+  let next: FeedState = { ...state, readMarks: withEntry(state.readMarks, conversation, seq) };
+  const current = next.conversations.get(conversation);
+  if (current === undefined || (current.unread ?? 0) === 0) return next;
+  const after = (next.entries.get(conversation) ?? []).filter((e) => e.seq > seq && e.author?.id !== me).length;
+  const unread = Math.min(current.unread ?? 0, after);
+  if (unread !== current.unread) next = putConversation(next, { ...current, unread });
+  return next;
+}
+
 export function markRead(state: FeedState, conversation: string, seq: number): FeedState {
   let next = state;
   const current = state.conversations.get(conversation);

@@ -16,6 +16,7 @@ import typingClient from "../../../tests/fixtures/wire/client/typing.json";
 import watchClient from "../../../tests/fixtures/wire/client/watch.json";
 import pingClient from "../../../tests/fixtures/wire/client/ping.json";
 import pongServer from "../../../tests/fixtures/wire/server/pong.json";
+import readServer from "../../../tests/fixtures/wire/server/read.json";
 import sendCannedClient from "../../../tests/fixtures/wire/variants/client_send_canned.json";
 import signInTokenResponse from "../../../tests/fixtures/wire/sign_in_token_response.json";
 import earlierEntriesPage from "../../../tests/fixtures/wire/earlier_entries_page.json";
@@ -69,6 +70,7 @@ const serverFixtures = {
   typing: typingServer,
   presence: presenceServer,
   pong: pongServer,
+  read: readServer,
 } satisfies Record<ServerType, unknown>;
 
 // `hello`'s positions are a map; a JSON import types it by the keys the fixture happens to
@@ -110,6 +112,7 @@ const serverShapes: { [K in ServerType]: Same<(typeof serverFixtures)[K], Widene
   typing: true,
   presence: true,
   pong: true,
+  read: true,
 };
 
 const clientShapes: { [K in ClientType]: Same<(typeof clientFixtures)[K], Widened<ClientShape<K>>> } = {

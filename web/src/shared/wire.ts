@@ -182,7 +182,9 @@ export type ServerFrame =
   | { type: "offer"; conversation: Conversation }
   | { type: "withdraw"; conversation: string; by?: UserRef }
   | { type: "typing"; conversation: string; user: UserRef; active: boolean }
-  | { type: "presence"; user: UserRef; status: PresenceStatus };
+  | { type: "presence"; user: UserRef; status: PresenceStatus }
+  /** The user read the conversation up to `seq`, in this tab or another. */
+  | { type: "read"; conversation: string; seq: number };
 
 /** Frames the client sends on the WebSocket. */
 export type ClientFrame =
@@ -296,6 +298,8 @@ export function parseServerFrame(value: unknown): ServerFrame | null {
       return isString(v.conversation) && isUserRef(v.user) && typeof v.active === "boolean" ? (v as ServerFrame) : null;
     case "presence":
       return isUserRef(v.user) && isString(v.status) && PRESENCE.includes(v.status) ? (v as ServerFrame) : null;
+    case "read":
+      return isString(v.conversation) && isCount(v.seq) ? (v as ServerFrame) : null;
     default:
       return null;
   }
