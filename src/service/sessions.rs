@@ -320,6 +320,7 @@ impl AppState {
         command: Command,
     ) -> Result<Applied, ServiceError> {
         let (state, user) = (self.clone(), user.clone());
+        let transfer = matches!(command, Command::Transfer { .. });
         // Its own task: a client that goes away mid-request must not stop the announcement of
         // what has been committed.
         detached(&self.tasks, async move {
@@ -327,10 +328,30 @@ impl AppState {
                 .db
                 .execute(id, Act::User(user.clone(), command), state.clock.now())
                 .await?;
+            if transfer && applied.created {
+                state.mark_handed_over(&applied).await;
+            }
             state.announce(&applied, Some(user.id)).await;
             Ok(applied)
         })
         .await
+    }
+
+    /// A transferred session arrives with what the receiver has not seen counted from the
+    /// handover (the transfer and its note), not the whole history as unread: their read mark
+    /// moves to just before it (only forward; one who had read further keeps their mark).
+    async fn mark_handed_over(&self, applied: &Applied) {
+        let (Some(to), Some(first)) = (&applied.conversation.assignee, applied.entries.first())
+        else {
+            return;
+        };
+        if let Err(e) = self
+            .db
+            .mark_read(to.id, applied.conversation.id, first.seq - 1)
+            .await
+        {
+            tracing::warn!(error = %e, conversation = applied.conversation.id.0, "read mark of a transfer's receiver");
+        }
     }
 
     /// Fires a due deadline; false if another worker already did or it moved.

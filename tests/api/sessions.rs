@@ -797,6 +797,49 @@ async fn previews_and_unread_counts_follow_visibility_and_read_marks() {
     assert_eq!(listed[0]["preview"]["body"], "Is it switched on?");
 }
 
+/// A transferred session arrives counting what happened from the handover (the transfer and its
+/// note), not its whole history as unread.
+#[tokio::test]
+async fn a_transferred_session_counts_unread_from_the_handover() {
+    let app = TestApp::spawn().await;
+    let carol = app.signed_in("carol").await;
+    let alice = app.signed_in("alice").await;
+    let bob = app.signed_in("bob").await;
+    let bob_id = app.user_id("bob").await;
+    let _bob_ws = Ws::open(&app, "bob").await;
+    let (_, conv) = start(&app, &carol, "Outlook keeps asking for my password").await;
+    let id = conv["id"].as_str().unwrap().to_owned();
+    alice
+        .post(app.url(&format!("/api/conversations/{id}/accept")))
+        .send()
+        .await
+        .unwrap();
+    for (i, text) in [
+        "Since this morning",
+        "On the laptop only",
+        "I changed it yesterday",
+    ]
+    .iter()
+    .enumerate()
+    {
+        post(&app, &carol, &id, "comment", text, &format!("k{i}")).await;
+    }
+    post(&app, &alice, &id, "comment", "Let me hand you to Bob", "a1").await;
+    let moved = alice
+        .post(app.url(&format!("/api/conversations/{id}/transfer")))
+        .json(&json!({"to": bob_id, "note": "Password sync issue, see KB"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(moved.status(), StatusCode::OK);
+    let bobs = get_json(&bob, app.url(&format!("/api/conversations/{id}"))).await;
+    assert_eq!(
+        bobs["unread"], 2,
+        "the transfer and its note, not the {} entries before: {bobs}",
+        bobs["last_seq"]
+    );
+}
+
 /// A read mark reaches every tab of the user at once; only the customer and the assignee have
 /// unread messages (a colleague who wrote a work note keeps no count).
 #[tokio::test]

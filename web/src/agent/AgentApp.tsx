@@ -44,6 +44,8 @@ export async function loadAgent(): Promise<boolean> {
       return false;
     }
     const socket = new Connection({ me: user.id });
+    /** Sessions handed to me whose transfer entry came before their new state: who handed them. */
+    const handovers = new Map<string, string>();
     socket.subscribe((frame, live) => {
       if (frame.type === "offer" && live && frame.conversation.state === "queued") {
         const name = frame.conversation.customer?.display_name ?? "A customer";
@@ -55,6 +57,21 @@ export async function loadAgent(): Promise<boolean> {
           else if (socket.conversations.value.has(id)) openMiniWindow(id);
         });
       }
+      // A colleague handed a session to me: it arrives like an offer (sound, notification) and
+      // its window opens without taking the focus from what I am typing. The transfer's entry
+      // and the session's new state come in either order: the second one rings.
+      if (!live) return;
+      if (frame.type === "entry" && frame.event === "transferred" && frame.author?.id !== user.id) {
+        handovers.set(frame.conversation, frame.author?.display_name ?? "A colleague");
+      }
+      const id = frame.type === "entry" ? frame.conversation : frame.type === "conversation" ? frame.id : null;
+      const from = id === null ? undefined : handovers.get(id);
+      const conversation = id === null ? undefined : socket.conversations.value.get(id);
+      if (id === null || from === undefined || conversation?.assignee?.id !== user.id) return;
+      handovers.delete(id);
+      beep();
+      openMiniWindow(id, false);
+      notifyDesktop(`${from} handed you a chat`, conversation.customer?.display_name ?? queueName(conversation.queue), () => openMiniWindow(id));
     });
     connection.value = socket;
     me.value = user;

@@ -109,6 +109,16 @@ describe("reducer", () => {
     expect(again, "an older mark changes nothing").toBe(state);
   });
 
+  it("history_a_handed_over_session_brings_along_is_no_new_message", () => {
+    // Handed to me with the server's count (2); its history follows as live entries.
+    let state = greeted([]);
+    state = run(state, [conversationFrame({ last_seq: 40, unread: 2 })]);
+    state = run(state, Array.from({ length: 40 }, (_, i) => entryFrame(i + 1)));
+    expect(state.conversations.get("7")?.unread, "the server's count, not 42").toBe(2);
+    state = reduce(state, entryFrame(41), context);
+    expect(state.conversations.get("7")?.unread, "a new message counts").toBe(3);
+  });
+
   it("only_the_customer_and_the_assignee_count_unread_messages", () => {
     // A colleague's session this agent watches: messages arrive, no count grows.
     let state = greeted([conversationFrame({ assignee: { id: "9", display_name: "Bob Agent" } })]);

@@ -253,7 +253,10 @@ function applyEntry(state: FeedState, entry: Entry, context: ReduceContext): Fee
   const before = current.unread ?? 0;
   // Only the customer and the assignee have unread messages (as the server counts them).
   const counts = takesPart(current, context.me);
-  const unread = !live || mine || !counts || entry.seq <= read ? before : before + 1;
+  // An entry the server's count already holds (at or below the `last_seq` its conversation
+  // frame told, e.g. the history a transferred session brings along) is no new message.
+  const known = entry.seq <= current.last_seq;
+  const unread = !live || mine || !counts || known || entry.seq <= read ? before : before + 1;
   return putConversation(next, { ...current, preview: entry, unread, last_seq: Math.max(current.last_seq, entry.seq) });
 }
 
