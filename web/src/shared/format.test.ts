@@ -1,7 +1,17 @@
 import { describe, expect, it } from "vitest";
-import { clock, firstName, initials, relativeTime } from "./format";
+import { clock, firstName, initials, relativeTime, startedAt } from "./format";
 
 describe("format", () => {
+  it("started_at_gives_the_time_today_and_the_day_before", () => {
+    const now = new Date(2026, 10, 30, 15, 0).getTime();
+    const today = new Date(2026, 10, 30, 10, 42).toISOString();
+    const earlier = new Date(2026, 10, 28, 9, 5).toISOString();
+    expect(startedAt(today, now)).toMatch(/10.42/);
+    expect(startedAt(today, now)).not.toMatch(/Nov/);
+    expect(startedAt(earlier, now)).toMatch(/28/);
+    expect(startedAt(earlier, now)).toMatch(/09.05|9.05/);
+  });
+
   it.each([
     [0, "0:00"],
     [42, "0:42"],

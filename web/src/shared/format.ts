@@ -30,6 +30,14 @@ export function exactTime(at: string): string {
   return Number.isNaN(then.getTime()) ? at : then.toLocaleString();
 }
 
+/** "10:42" (with the day when it was not today): tells two sessions of one customer apart. */
+export function startedAt(at: string, now: number = Date.now()): string {
+  const then = new Date(at);
+  if (Number.isNaN(then.getTime())) return at;
+  const time = then.toLocaleTimeString([], { hour: "2-digit", minute: "2-digit" });
+  return dayKey(at) === dayKey(now) ? time : `${then.toLocaleDateString([], { day: "numeric", month: "short" })} ${time}`;
+}
+
 export const STATE_LABEL: Record<ConversationState, string> = {
   queued: "Waiting",
   active: "Active",

@@ -5,6 +5,7 @@
  */
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
+import { exactTime, startedAt } from "../../shared/format";
 import { StateBadge } from "../../shared/StateBadge";
 import type { User } from "../../shared/wire";
 import { flashes } from "../attention";
@@ -232,7 +233,7 @@ function MiniWindow({ window: w, user, onClose }: { window: MiniWindowState; use
         </div>
         {!w.minimised && (
           <div class="mini-window__subtitle muted">
-            {queueName(conversation.queue)}
+            {queueName(conversation.queue)} · started <time dateTime={conversation.created_at} title={exactTime(conversation.created_at)}>{startedAt(conversation.created_at)}</time>
             {conversation.assignee !== undefined && conversation.assignee.id !== user.id && ` · with ${conversation.assignee.display_name}`}
           </div>
         )}
