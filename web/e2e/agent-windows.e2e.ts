@@ -311,4 +311,30 @@ describe("the agent's windows", () => {
       await maxi.dispose();
     }
   });
+
+  it("a_closed_sessions_window_leaves_the_dock_a_while_after_its_closing_was_seen", async (test) => {
+    keepScreenshotOnFailure(test);
+    const agent = await newVisitor(browser, baseUrl, { viewport: { width: 1280, height: 800 } });
+    try {
+      await signInByApi(agent.context, "alice");
+      const { page } = agent;
+      // The page's timers run on a clock the test moves on.
+      await page.clock.install();
+      await page.goto("/agent");
+      const chat = await startChat(test, "carol", "The dock test: my mouse is dead.");
+      const window = await accept(page, CAROL, "The dock test: my mouse is dead.");
+      await customers.carol.post(`/api/conversations/${chat}/end`);
+      await window.getByText("This session is closed.").waitFor();
+      // Seen: the agent looks at the log (focus, at the bottom), so nothing stays unread.
+      await window.getByRole("log").click();
+      await window.getByText("unread").waitFor({ state: "detached" });
+      await page.clock.fastForward(9_000);
+      expect(await window.count(), "still there a moment after").toBe(1);
+      await page.clock.fastForward(2_000);
+      await window.waitFor({ state: "detached" });
+      expect(await page.evaluate(() => document.activeElement !== document.body), "the focus went somewhere sensible").toBe(true);
+    } finally {
+      await agent.context.close();
+    }
+  });
 });

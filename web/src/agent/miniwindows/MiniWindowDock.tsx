@@ -193,15 +193,30 @@ export function openWorkspace(id: string): void {
   if (opened === null) location.assign(url);
 }
 
+/** How long the window of a closed session stays once its closing has been seen (nothing unread). */
+export const CLOSED_WINDOW_STAYS_MS = 10_000;
+
 function MiniWindow({ window: w, user, onClose }: { window: MiniWindowState; user: User; onClose: () => void }) {
   const conversation = connection.value?.conversations.value.get(w.id);
   const flashKey = flashes.value.get(w.id) ?? 0;
+  const section = useRef<HTMLElement>(null);
+  // A closed session's window leaves the dock a short while after the agent has seen the
+  // closing, so ended chats do not pile up. It takes the focus along only if it has it.
+  const closedAndSeen = conversation?.state === "closed" && (conversation.unread ?? 0) === 0 && !w.minimised;
+  useEffect(() => {
+    if (!closedAndSeen) return;
+    const timer = setTimeout(() => {
+      if (section.current?.contains(document.activeElement) === true) onClose();
+      else closeMiniWindow(w.id);
+    }, CLOSED_WINDOW_STAYS_MS);
+    return () => clearTimeout(timer);
+  }, [closedAndSeen]);
   if (conversation === undefined) return null;
   const name = conversation.customer?.display_name ?? "Conversation";
   const titleId = `mini-title-${w.id}`;
   const unread = conversation.unread ?? 0;
   return (
-    <section class={`mini-window${w.minimised ? " mini-window--minimised" : ""}`} role="region" aria-labelledby={titleId}>
+    <section ref={section} class={`mini-window${w.minimised ? " mini-window--minimised" : ""}`} role="region" aria-labelledby={titleId}>
       <header class="mini-window__header">
         {flashKey > 0 && <span key={flashKey} class="mini-window__flash" aria-hidden="true" />}
         <div class="mini-window__title-row">
