@@ -19,6 +19,20 @@ use super::time::Timestamp;
 pub const BODY_MAX_CHARS: usize = 10_000;
 /// The longest client id.
 pub const CLIENT_ID_MAX: usize = 100;
+/// A customer who is typing is not silent: each typing start holds the pending inactivity
+/// deadline (the warning or the close) until at least this long from now...
+pub const TYPING_HOLDS: Duration = Duration::from_secs(15);
+/// ...but never more than this past the time it was due, so a stuck "typing" cannot keep a
+/// session open for ever.
+pub const TYPING_HOLDS_AT_MOST: Duration = Duration::from_secs(120);
+
+/// Whether a typing start of `user` holds the inactivity clock of `conv`: only the customer's,
+/// only while the session is active (that is when the clock runs).
+pub fn typing_holds_clock(conv: &Conversation, user: &User, active: bool) -> bool {
+    active
+        && conv.state == SessionState::Active
+        && conv.customer.as_ref().is_some_and(|c| c.id == user.id)
+}
 
 /// What kind of timeline a conversation is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -1228,6 +1242,27 @@ mod tests {
         assert_eq!(
             visible_last_seq(&c, &user(1, "Alice", &[Role::Agent], false)),
             7
+        );
+    }
+
+    #[test]
+    fn only_the_customers_typing_in_an_active_session_holds_the_clock() {
+        let alice = user(1, "Alice", &[Role::Agent], false);
+        let carol = user(10, "Carol", &[Role::Customer], false);
+        let active = conv(SessionState::Active, Some(&alice));
+        assert!(typing_holds_clock(&active, &carol, true));
+        assert!(
+            !typing_holds_clock(&active, &carol, false),
+            "a stop holds nothing"
+        );
+        assert!(
+            !typing_holds_clock(&active, &alice, true),
+            "the agent's typing"
+        );
+        let queued = conv(SessionState::Queued, None);
+        assert!(
+            !typing_holds_clock(&queued, &carol, true),
+            "no clock while queued"
         );
     }
 

@@ -155,6 +155,12 @@ impl AppState {
         audience: Audience,
     ) -> Result<(), ServiceError> {
         let conv = self.visible_conversation(conversation, user).await?;
+        if session::typing_holds_clock(&conv, user, active) {
+            let until = self.clock.now().plus(session::TYPING_HOLDS);
+            self.db
+                .hold_deadline(conv.id, until, session::TYPING_HOLDS_AT_MOST)
+                .await?;
+        }
         if conv.state != SessionState::Closed {
             self.hub
                 .typing(user.id, Arc::new(conv), user.into(), active, audience);

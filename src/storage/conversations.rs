@@ -596,6 +596,31 @@ impl Db {
         Ok(())
     }
 
+    /// The customer is typing: the pending deadline moves to `until` if that is later, but never
+    /// beyond the due time it had before typing first held it plus `max_hold`. A deadline a
+    /// timer worker read before the move no longer matches its delete, so it is not fired.
+    /// True when it moved.
+    pub async fn hold_deadline(
+        &self,
+        conversation: ConversationId,
+        until: Timestamp,
+        max_hold: std::time::Duration,
+    ) -> Result<bool> {
+        let max_hold = i64::try_from(max_hold.as_millis()).unwrap_or(i64::MAX);
+        let moved = sqlx::query(
+            "UPDATE deadlines SET held_from = coalesce(held_from, due_at), \
+                 due_at = min(?1, coalesce(held_from, due_at) + ?2) \
+             WHERE conversation_id = ?3 AND min(?1, coalesce(held_from, due_at) + ?2) > due_at",
+        )
+        .bind(until.0)
+        .bind(max_hold)
+        .bind(conversation.0)
+        .execute(&self.write)
+        .await?
+        .rows_affected();
+        Ok(moved > 0)
+    }
+
     /// How far `user` has read `conversation` (0 if never).
     pub async fn read_mark(&self, user: UserId, conversation: ConversationId) -> Result<i64> {
         let seq: Option<i64> = sqlx::query_scalar(
@@ -848,7 +873,7 @@ async fn apply(
         DeadlineChange::Set(d) => {
             sqlx::query(
                 "INSERT INTO deadlines (conversation_id, kind, due_at) VALUES (?, ?, ?) \
-                 ON CONFLICT (conversation_id) DO UPDATE SET kind = excluded.kind, due_at = excluded.due_at",
+                 ON CONFLICT (conversation_id) DO UPDATE SET kind = excluded.kind, due_at = excluded.due_at, held_from = NULL",
             )
             .bind(conv.id.0)
             .bind(deadline_kind_str(d.kind))

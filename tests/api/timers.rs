@@ -138,6 +138,63 @@ async fn the_warning_comes_at_exactly_two_minutes_and_the_close_one_minute_later
     assert_eq!(log.last().unwrap()["event"], "closed");
 }
 
+/// A customer who is typing is not silent: each typing start holds the warning (and the close)
+/// 15 s from then, but never more than 2 minutes past when it was due.
+#[tokio::test]
+async fn a_typing_customer_holds_the_clock_within_its_bound() {
+    let app = spawn().await;
+    let id = accepted_session(&app).await;
+    let db = db(&app).await;
+    let carol = app.signed_in("carol").await;
+    let alice = app.signed_in("alice").await;
+    let typing = |who: &reqwest::Client| {
+        let request = who
+            .post(app.url(&format!("/api/conversations/{id}/typing")))
+            .json(&json!({"active": true, "kind": "comment"}));
+        async move {
+            assert_eq!(
+                request.send().await.unwrap().status(),
+                StatusCode::NO_CONTENT
+            );
+        }
+    };
+    let due = |ms: i64| {
+        Some(Deadline {
+            kind: DeadlineKind::Warning,
+            due: Timestamp(START.0 + ms),
+        })
+    };
+
+    // 1:55: carol starts typing; the warning waits until 15 s from then.
+    app.clock.advance(Duration::from_secs(115));
+    typing(&carol).await;
+    assert_eq!(db.deadline(conv_id(&id)).await.unwrap(), due(130_000));
+    // The agent typing holds nothing.
+    typing(&alice).await;
+    assert_eq!(db.deadline(conv_id(&id)).await.unwrap(), due(130_000));
+    app.clock.advance(Duration::from_secs(10));
+    two_rounds(&app).await;
+    assert_eq!(
+        count_with(&entries(&app, &carol, &id).await, "still there"),
+        0,
+        "no warning at 2:05 while she types"
+    );
+
+    // She keeps typing every 10 s: held, but never past 2:00 + 2:00.
+    for _ in 0..12 {
+        typing(&carol).await;
+        app.clock.advance(Duration::from_secs(10));
+    }
+    // Now 4:05: the hold ended at 4:00 however much she typed.
+    two_rounds(&app).await;
+    let log = entries(&app, &carol, &id).await;
+    assert_eq!(
+        count_with(&log, "still there"),
+        1,
+        "warned once the bound was reached"
+    );
+}
+
 /// After the warning, the agent asks something new: the close at the old deadline is gone, the
 /// customer has the whole time to answer again (a new warning two minutes after the question).
 #[tokio::test]
