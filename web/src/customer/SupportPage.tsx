@@ -17,7 +17,7 @@ import { ConfirmDialog } from "../shared/ConfirmDialog";
 import { LengthNote, lengthNoteShown } from "../shared/LengthNote";
 import { Connection } from "../shared/socket";
 import { warnBeforeLeavingUnsent } from "../shared/unload";
-import { readStoredText, useStoredText, writeStoredText } from "../shared/storedText";
+import { useStoredText } from "../shared/storedText";
 import { ConnectionBanner, Timeline, useConversationFeed } from "../shared/Timeline";
 import { isConversation, isQueue, isQueueList, type Conversation, type Entry, type Queue, type User } from "../shared/wire";
 import { chooseQueue, countdownLeft, openChat, pendingWarning, startChat } from "./chat";
@@ -202,7 +202,7 @@ function Chat({ conversation, queue, user }: { conversation: Conversation; queue
         history={history}
         onLoadEarlier={() => void socket?.loadEarlier(conversation.id)}
       />
-      {conversation.state === "closed" ? <ClosedPanel conversation={conversation} user={user} /> : <Composer conversation={conversation} user={user} />}
+      {conversation.state === "closed" ? <ClosedPanel conversation={conversation} /> : <Composer conversation={conversation} user={user} />}
     </section>
   );
 }
@@ -319,19 +319,8 @@ function InactivityBanner({ conversation, entries, queue }: { conversation: Conv
 /** The chat the customer just ended here: its closed panel takes the focus (the End chat button that had it is gone). */
 const endedHere = signal<string | null>(null);
 
-function ClosedPanel({ conversation, user }: { conversation: Conversation; user: User }) {
+function ClosedPanel({ conversation }: { conversation: Conversation }) {
   const again = useRef<HTMLButtonElement>(null);
-  // What the customer was writing when the chat closed is not lost: it is shown, and a new chat
-  // starts with it.
-  const unsentKey = draftKey(user.id, `draft.${conversation.id}`);
-  const unsent = readStoredText(unsentKey).trim();
-  function startAgain() {
-    if (unsent !== "") {
-      writeStoredText(draftKey(user.id, "first-message"), unsent);
-      writeStoredText(unsentKey, "");
-    }
-    current.value = null;
-  }
   useEffect(() => {
     // Kept (not reset): the dialog's own close, which comes after, must not send the focus back to End.
     if (endedHere.peek() === conversation.id) again.current?.focus();
@@ -342,14 +331,8 @@ function ClosedPanel({ conversation, user }: { conversation: Conversation; user:
         <span aria-hidden="true">✓ </span>
         {closedReasonText(conversation.closed_reason)}
       </p>
-      {unsent !== "" && (
-        <div class="closed-panel__unsent">
-          <p class="muted">You had not sent this yet:</p>
-          <blockquote class="closed-panel__text">{unsent}</blockquote>
-        </div>
-      )}
-      <button ref={again} type="button" class="button" onClick={startAgain}>
-        {unsent === "" ? "Start a new chat" : "Start a new chat with it"}
+      <button ref={again} type="button" class="button" onClick={() => (current.value = null)}>
+        Start a new chat
       </button>
     </div>
   );
