@@ -659,13 +659,7 @@ async fn an_agent_who_signs_out_is_offline_at_once() {
                 && f["status"] == "available"
         })
         .await;
-    let (_, conv) = start(&app, &carol, "Printer jam").await;
-    let conv = conv["id"].as_str().unwrap().to_owned();
-    alice
-        .post(app.url(&format!("/api/conversations/{conv}/accept")))
-        .send()
-        .await
-        .unwrap();
+    let conv = started_and_accepted(&app, &carol, &alice, "Printer jam").await;
 
     let out = app
         .client()
@@ -712,6 +706,23 @@ async fn an_agent_who_signs_out_is_offline_at_once() {
     );
 }
 
+/// `customer` starts a session with `message` and `agent` accepts it; returns its id.
+async fn started_and_accepted(
+    app: &TestApp,
+    customer: &Client,
+    agent: &Client,
+    message: &str,
+) -> String {
+    let (_, conv) = start(app, customer, message).await;
+    let id = conv["id"].as_str().unwrap().to_owned();
+    agent
+        .post(app.url(&format!("/api/conversations/{id}/accept")))
+        .send()
+        .await
+        .unwrap();
+    id
+}
+
 async fn conv_queue(app: &TestApp, client: &reqwest::Client, conv: &str) -> String {
     let c = get_json(client, app.url(&format!("/api/conversations/{conv}"))).await;
     c["queue"].as_str().unwrap().to_owned()
@@ -722,13 +733,7 @@ async fn previews_and_unread_counts_follow_visibility_and_read_marks() {
     let app = TestApp::spawn().await;
     let carol = app.signed_in("carol").await;
     let alice = app.signed_in("alice").await;
-    let (_, conv) = start(&app, &carol, "Cannot print").await;
-    let id = conv["id"].as_str().unwrap().to_owned();
-    alice
-        .post(app.url(&format!("/api/conversations/{id}/accept")))
-        .send()
-        .await
-        .unwrap();
+    let id = started_and_accepted(&app, &carol, &alice, "Cannot print").await;
     post(&app, &carol, &id, "comment", "It says offline", "k1").await;
     post(&app, &alice, &id, "comment", "Is it switched on?", "a1").await;
     post(
@@ -807,13 +812,8 @@ async fn a_transferred_session_counts_unread_from_the_handover() {
     let bob = app.signed_in("bob").await;
     let bob_id = app.user_id("bob").await;
     let _bob_ws = Ws::open(&app, "bob").await;
-    let (_, conv) = start(&app, &carol, "Outlook keeps asking for my password").await;
-    let id = conv["id"].as_str().unwrap().to_owned();
-    alice
-        .post(app.url(&format!("/api/conversations/{id}/accept")))
-        .send()
-        .await
-        .unwrap();
+    let id =
+        started_and_accepted(&app, &carol, &alice, "Outlook keeps asking for my password").await;
     for (i, text) in [
         "Since this morning",
         "On the laptop only",
@@ -848,13 +848,7 @@ async fn read_marks_reach_every_tab_and_only_participants_count_unread() {
     let carol = app.signed_in("carol").await;
     let alice = app.signed_in("alice").await;
     let bob = app.signed_in("bob").await;
-    let (_, conv) = start(&app, &carol, "VPN drops every hour").await;
-    let id = conv["id"].as_str().unwrap().to_owned();
-    alice
-        .post(app.url(&format!("/api/conversations/{id}/accept")))
-        .send()
-        .await
-        .unwrap();
+    let id = started_and_accepted(&app, &carol, &alice, "VPN drops every hour").await;
     post(
         &app,
         &bob,
