@@ -12,7 +12,6 @@ import { homeFor, isStaff, navigate } from "../shared/nav";
 import { startClock, useClockText } from "../shared/now";
 import { LoadingPage, PageLoadFailed } from "../shared/PageStatus";
 import { asApiError, requireUser } from "../shared/session";
-import { SignOutButton } from "../shared/SignOutButton";
 import { Connection } from "../shared/socket";
 import { ConnectionBanner } from "../shared/Timeline";
 import { isQueueList, type Conversation, type User } from "../shared/wire";
@@ -21,6 +20,7 @@ import { askNotificationPermissionOnce, beep, notifyDesktop, titleWithCount, unl
 import { attentionCount } from "./attention";
 import { AttentionLayer } from "./AttentionLayer";
 import { MiniWindowDock } from "./miniwindows/MiniWindowDock";
+import { AgentSignOut } from "./signout/AgentSignOut";
 import { activeWithMe, sidebarGroups } from "./sessions";
 import { ConnectSidebar, PreviewText } from "./sidebar/ConnectSidebar";
 import { connection, me, openMiniWindow, presenceChoice, queueName, queues, showOffer } from "./state";
@@ -119,7 +119,7 @@ function SignedIn({ user, workspace }: { user: User; workspace: string | null })
   if (workspace !== null) {
     return (
       <div class="agent-app agent-app--workspace">
-        <TopBar user={user} />
+        <TopBar user={user} workspace={workspace} />
         <ConnectionBanner state={socket?.link.value ?? "connecting"} notice={socket?.closeNotice.value ?? null} />
         <Workspace user={user} id={workspace} />
         <AttentionLayer user={user} />
@@ -128,7 +128,7 @@ function SignedIn({ user, workspace }: { user: User; workspace: string | null })
   }
   return (
     <div class="agent-app">
-      <TopBar user={user} />
+      <TopBar user={user} workspace={null} />
       <div class="agent-app__banner">
         <ConnectionBanner state={socket?.link.value ?? "connecting"} notice={socket?.closeNotice.value ?? null} />
       </div>
@@ -140,7 +140,7 @@ function SignedIn({ user, workspace }: { user: User; workspace: string | null })
   );
 }
 
-function TopBar({ user }: { user: User }) {
+function TopBar({ user, workspace }: { user: User; workspace: string | null }) {
   return (
     <header class="top-bar agent-app__top-bar">
       <a class="top-bar__title top-bar__home" href="/agent">
@@ -149,7 +149,7 @@ function TopBar({ user }: { user: User }) {
       <div class="top-bar__user">
         <PresenceControl user={user} />
         <span class="top-bar__name">{user.display_name}</span>
-        <SignOutButton />
+        <AgentSignOut user={user} workspace={workspace} />
       </div>
     </header>
   );

@@ -22,6 +22,8 @@ export const offerFocusRequest = signal<string | null>(null);
 /** The queue notification that should run its Accept (the "Accept the oldest" shortcut). */
 export const acceptRequest = signal<string | null>(null);
 export const presenceChoice = signal<"available" | "away">("available");
+/** The conversation whose Transfer dialog should open (Sign out's Transfer); its session actions take it. */
+export const transferRequest = signal<string | null>(null);
 
 /**
  * What an agent typed but has not sent, and in which mode, per conversation: a minimised or

@@ -13,14 +13,25 @@ export async function signIn(username: string, password: string): Promise<User> 
   return answer.user;
 }
 
+/** How to sign out: `handBack` first hands every open session of the agent back to its queue. */
+export interface SignOutOptions {
+  handBack?: boolean;
+  store?: TabStore | null;
+}
+
+/** The request that ends the session (with `?hand_back=true` when the agent hands their chats back). */
+export function signOutPath(handBack: boolean): string {
+  return handBack ? "/api/session?hand_back=true" : "/api/session";
+}
+
 /**
  * Ends the session; being signed out already counts as done. What this tab kept for the user
  * (outbox, drafts, open windows, a pending start) is forgotten with it: the next person at this
  * browser must not find it.
  */
-export async function signOut(store: TabStore | null = tabStore()): Promise<void> {
+export async function signOut({ handBack = false, store = tabStore() }: SignOutOptions = {}): Promise<void> {
   try {
-    await requestNoContent("/api/session", { method: "DELETE" });
+    await requestNoContent(signOutPath(handBack), { method: "DELETE" });
   } catch (error) {
     if (!(error instanceof ApiError && error.status === 401)) throw error;
   }

@@ -1,10 +1,11 @@
 /** Transfer / New Window / End for a support session, as the mini window and the workspace show them. End asks first. */
 import { useSignal } from "@preact/signals";
-import { useRef } from "preact/hooks";
+import { useEffect, useRef } from "preact/hooks";
 import { ConfirmDialog } from "../../shared/ConfirmDialog";
 import { asApiError } from "../../shared/session";
 import type { Conversation } from "../../shared/wire";
 import { endSession } from "../actions";
+import { transferRequest } from "../state";
 import { TransferDialog } from "./TransferDialog";
 import "./session-actions.css";
 
@@ -25,6 +26,13 @@ export function SessionActions({ conversation, me, onNewWindow }: Props) {
   const mine = conversation.assignee?.id === me;
   const active = conversation.state === "active";
   const customer = conversation.customer?.display_name ?? "the customer";
+
+  // Sign out's Transfer asks for this chat's Transfer dialog.
+  useEffect(() => {
+    if (transferRequest.value !== conversation.id) return;
+    transferRequest.value = null;
+    if (mine && active) transferring.value = true;
+  }, [transferRequest.value, conversation.id, mine, active]);
 
   return (
     <div class="session-actions">

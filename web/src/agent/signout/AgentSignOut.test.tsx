@@ -1,0 +1,127 @@
+// @vitest-environment jsdom
+/**
+ * Sign out with open chats asks first: the question names how many and whose, starts on Cancel,
+ * hands them back with `?hand_back=true`, or opens a chat's Transfer dialog; without open chats
+ * it signs out at once, as before.
+ */
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/preact";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { ALICE, CAROL, conversation, IVAN } from "../../shared/fixtures";
+import { connectedForTest } from "../../shared/socket.fakes";
+import { connection, miniWindows, transferRequest } from "../state";
+import { AgentSignOut } from "./AgentSignOut";
+import { chatToTransfer, openChats, openChatsTitle } from "./signout";
+
+let fetchCalls: { path: string; method: string }[];
+let answer: () => Response;
+const assign = vi.fn();
+
+beforeEach(() => {
+  connection.value = connectedForTest(ALICE.id).connection;
+  fetchCalls = [];
+  answer = () => new Response(null, { status: 204 });
+  vi.stubGlobal(
+    "fetch",
+    vi.fn(async (path: string, init: RequestInit) => {
+      fetchCalls.push({ path, method: init.method ?? "GET" });
+      return answer();
+    }),
+  );
+  vi.stubGlobal("location", { assign, pathname: "/agent", search: "", hash: "" });
+});
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+  assign.mockReset();
+  connection.value = null;
+  miniWindows.value = [];
+  transferRequest.value = null;
+});
+
+function withOpenChats(...customers: (typeof CAROL)[]) {
+  customers.forEach((customer, i) => connection.value?.noteConversation(conversation(`c${i + 1}`, customer, { preview: undefined, created_at: `2026-11-30T09:0${i}:00Z` })));
+}
+
+describe("sign-out decisions", () => {
+  it("counts_only_active_chats_assigned_to_me", () => {
+    const mine = conversation("c1", CAROL);
+    const colleagues = conversation("c2", IVAN, { assignee: { id: "u-bob", display_name: "Bob Agent" } });
+    const closed = conversation("c3", IVAN, { state: "closed" });
+    const { assignee: _a, ...queued } = conversation("c4", IVAN, { state: "queued" });
+    expect(openChats([mine, colleagues, closed, queued], ALICE.id).map((c) => c.id)).toEqual(["c1"]);
+  });
+
+  it.each([
+    [1, "You have 1 open chat"],
+    [2, "You have 2 open chats"],
+  ])("title_for_%i", (count, title) => {
+    expect(openChatsTitle(count)).toBe(title);
+  });
+
+  it("transfer_takes_the_chat_the_workspace_shows_else_the_first", () => {
+    const open = [conversation("c1", CAROL), conversation("c2", IVAN)];
+    expect(chatToTransfer(open, "c2")?.id, "the workspace's chat").toBe("c2");
+    expect(chatToTransfer(open, "c9")?.id, "not open with me: the first").toBe("c1");
+    expect(chatToTransfer(open, null)?.id).toBe("c1");
+    expect(chatToTransfer([], null)).toBeNull();
+  });
+});
+
+describe("AgentSignOut", () => {
+  it("signs_out_at_once_without_open_chats", async () => {
+    render(<AgentSignOut user={ALICE} workspace={null} />);
+    fireEvent.click(screen.getByRole("button", { name: "Sign out" }));
+    expect(screen.queryByRole("dialog"), "nothing to ask").toBeNull();
+    await waitFor(() => expect(assign).toHaveBeenCalledWith("/"));
+    expect(fetchCalls).toEqual([{ path: "/api/session", method: "DELETE" }]);
+  });
+
+  it("asks_with_open_chats_and_cancel_changes_nothing", () => {
+    withOpenChats(CAROL, IVAN);
+    render(<AgentSignOut user={ALICE} workspace={null} />);
+    const signOut = screen.getByRole("button", { name: "Sign out" });
+    fireEvent.click(signOut);
+    const dialog = screen.getByRole("dialog", { name: "You have 2 open chats" });
+    expect(dialog.textContent, "whose chats").toContain("Carol Customer");
+    expect(dialog.textContent).toContain("Ivan Customer");
+    const cancel = screen.getByRole("button", { name: "Cancel" });
+    expect(document.activeElement, "an Enter by habit cancels").toBe(cancel);
+    fireEvent.click(cancel);
+    expect(screen.queryByRole("dialog"), "closed").toBeNull();
+    expect(fetchCalls, "nothing was sent").toEqual([]);
+    expect(document.activeElement, "focus back on Sign out").toBe(signOut);
+  });
+
+  it("hand_back_signs_out_with_hand_back", async () => {
+    withOpenChats(CAROL);
+    render(<AgentSignOut user={ALICE} workspace={null} />);
+    fireEvent.click(screen.getByRole("button", { name: "Sign out" }));
+    screen.getByRole("dialog", { name: "You have 1 open chat" });
+    fireEvent.click(screen.getByRole("button", { name: "Hand back to the queue" }));
+    await waitFor(() => expect(assign).toHaveBeenCalledWith("/"));
+    expect(fetchCalls).toEqual([{ path: "/api/session?hand_back=true", method: "DELETE" }]);
+  });
+
+  it("a_failed_hand_back_is_shown_and_the_question_stays", async () => {
+    withOpenChats(CAROL);
+    answer = () => new Response(JSON.stringify({ error: { code: "internal", message: "The server had a problem." } }), { status: 500, headers: { "Content-Type": "application/json" } });
+    render(<AgentSignOut user={ALICE} workspace={null} />);
+    fireEvent.click(screen.getByRole("button", { name: "Sign out" }));
+    fireEvent.click(screen.getByRole("button", { name: "Hand back to the queue" }));
+    expect((await screen.findByRole("alert")).textContent).toBe("Could not sign out: The server had a problem.");
+    expect(screen.getByRole("dialog", { name: "You have 1 open chat" }), "still asking").toBeTruthy();
+    expect(assign).not.toHaveBeenCalled();
+  });
+
+  it("transfer_opens_the_first_chats_window_and_asks_for_its_transfer_dialog", () => {
+    withOpenChats(CAROL);
+    render(<AgentSignOut user={ALICE} workspace={null} />);
+    fireEvent.click(screen.getByRole("button", { name: "Sign out" }));
+    fireEvent.click(screen.getByRole("button", { name: "Transfer" }));
+    expect(screen.queryByRole("dialog"), "the question is gone").toBeNull();
+    expect(miniWindows.value.map((w) => w.id), "its mini window is open").toEqual(["c1"]);
+    expect(transferRequest.value, "its Transfer dialog is asked for").toBe("c1");
+    expect(fetchCalls, "nobody signed out").toEqual([]);
+  });
+});
