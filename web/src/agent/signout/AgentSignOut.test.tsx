@@ -40,7 +40,7 @@ afterEach(() => {
 });
 
 function withOpenChats(...customers: (typeof CAROL)[]) {
-  customers.forEach((customer, i) => connection.value?.noteConversation(conversation(`c${i + 1}`, customer, { preview: undefined, created_at: `2026-11-30T09:0${i}:00Z` })));
+  customers.forEach((customer, i) => connection.value?.noteConversation(conversation(`c${i + 1}`, customer, { created_at: `2026-11-30T09:0${i}:00Z` })));
 }
 
 describe("sign-out decisions", () => {
