@@ -3,7 +3,9 @@
 //! Loaded only into an empty database.
 
 use crate::credentials;
-use crate::domain::directory::{DEFAULT_AUTO_CLOSE_SECS, DEFAULT_WARNING_SECS};
+use crate::domain::directory::{
+    DEFAULT_ASSIGNEE_GRACE_SECS, DEFAULT_AUTO_CLOSE_SECS, DEFAULT_WARNING_SECS,
+};
 use crate::domain::{GroupId, NewUser, QueueSettings, Role, RoleSet, Timestamp};
 use crate::storage::{Db, DirectorySeed, StorageError};
 
@@ -77,6 +79,7 @@ pub async fn load_if_empty(db: &Db, now: Timestamp) -> Result<bool, StorageError
         greeting: "Hi, thanks for contacting the IT Service Desk. How can I help you today?".into(),
         inactivity_warning_secs: DEFAULT_WARNING_SECS,
         auto_close_secs: DEFAULT_AUTO_CLOSE_SECS,
+        assignee_grace_secs: DEFAULT_ASSIGNEE_GRACE_SECS,
     };
     let seed = DirectorySeed {
         users,

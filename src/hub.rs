@@ -34,6 +34,16 @@ pub struct ConversationView {
     pub position: Option<i64>,
     /// Seconds until the session closes by itself, while an inactivity warning is pending.
     pub closes_in: Option<u64>,
+    /// The order views were read in on this node: of two views of the same last seq, the one
+    /// read later is the newer (a queue position may go up when a session comes back).
+    pub read_order: u64,
+}
+
+/// The read order of a view about to be read: taken before the reads, so a view read later
+/// never carries a lower one.
+pub fn next_read_order() -> u64 {
+    static READS: AtomicU64 = AtomicU64::new(0);
+    READS.fetch_add(1, Ordering::Relaxed)
 }
 
 /// Agent presence.
@@ -52,6 +62,8 @@ pub enum Push {
     Entries(Arc<Conversation>, Arc<[Entry]>),
     Conversation(Arc<ConversationView>),
     Offer(Arc<ConversationView>),
+    /// A session went back to the queue from its agent (for managers).
+    Returned(Arc<ConversationView>),
     Withdraw {
         conversation: Arc<Conversation>,
         by: Option<Person>,
@@ -279,6 +291,18 @@ impl Hub {
     /// Offers a queued session to the sockets of the queue's group.
     pub fn offer(&self, group: GroupId, view: ConversationView) {
         self.to_group(group, &Push::Offer(Arc::new(view)));
+    }
+
+    /// A session came back to the queue from its agent: every manager and admin hears of it
+    /// (the group's agents get its offer).
+    pub fn returned(&self, view: ConversationView) {
+        let inner = self.lock();
+        let push = Push::Returned(Arc::new(view));
+        for sub in inner.sockets.values() {
+            if sub.staff {
+                send(sub, push.clone());
+            }
+        }
     }
 
     /// The session is no longer on offer (accepted by `by`, or gone).

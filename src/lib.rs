@@ -90,6 +90,12 @@ pub async fn run_with_clock(
         web,
         credentials::Hashers::new(hashers, HASH_WAITING_PER_HASHER * hashers),
     );
+    // Nobody is connected yet: whoever holds a session and does not come back within the grace
+    // gives it back to the queue.
+    let absent = state.db.mark_all_absent(state.clock.now()).await?;
+    if absent > 0 {
+        tracing::info!(sessions = absent, "active sessions wait for their agents to come back");
+    }
     let stop_timers = CancellationToken::new();
     let mut timers = Some(tokio::spawn(timers::run(
         state.clone(),

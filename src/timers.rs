@@ -1,4 +1,5 @@
-//! The timer worker: fires stored inactivity deadlines once they are due (by the injected
+//! The timer worker: fires stored inactivity deadlines and absences (an assignee offline past
+//! the grace: the session goes back to the queue) once they are due (by the injected
 //! clock), announces agents whose presence grace period ran out, and purges expired web
 //! sessions and forgotten sign-in failures. Firing is a conditional write in storage, so any
 //! number of workers (or nodes) fire each deadline exactly once. One failing deadline is logged
@@ -57,6 +58,20 @@ pub async fn fire_due(state: &AppState) -> usize {
         }
     };
     let mut fired = 0;
+    match state.db.due_absences(state.clock.now(), BATCH).await {
+        Ok(due) => {
+            for (conversation, absence) in due {
+                match state.fire_absence(conversation, absence).await {
+                    Ok(true) => fired += 1,
+                    Ok(false) => {}
+                    Err(e) => {
+                        tracing::warn!(error = %e, conversation = conversation.0, "handing back an absent agent's session");
+                    }
+                }
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "reading due absences"),
+    }
     for (conversation, deadline) in due {
         match state.fire(conversation, deadline).await {
             Ok(true) => fired += 1,

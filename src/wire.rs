@@ -270,6 +270,10 @@ pub struct Queue {
     /// Further silence after the warning before the session closes by itself.
     #[schema(minimum = 1, maximum = 86400)]
     pub auto_close_seconds: u32,
+    /// How long the assignee of an active session may be offline before it goes back to the
+    /// front of the queue.
+    #[schema(minimum = 1, maximum = 86400)]
+    pub assignee_grace_seconds: u32,
 }
 
 impl From<&domain::Queue> for Queue {
@@ -284,6 +288,7 @@ impl From<&domain::Queue> for Queue {
             greeting: q.settings.greeting.clone(),
             inactivity_warning_seconds: q.settings.inactivity_warning_secs,
             auto_close_seconds: q.settings.auto_close_secs,
+            assignee_grace_seconds: q.settings.assignee_grace_secs,
         }
     }
 }
@@ -311,6 +316,9 @@ pub struct CreateQueue {
     /// Default 60.
     #[schema(minimum = 1, maximum = 86400)]
     pub auto_close_seconds: Option<u32>,
+    /// Default 60.
+    #[schema(minimum = 1, maximum = 86400)]
+    pub assignee_grace_seconds: Option<u32>,
 }
 
 /// `PATCH /api/queues/{id}`: every field optional.
@@ -332,6 +340,8 @@ pub struct UpdateQueue {
     pub inactivity_warning_seconds: Option<u32>,
     #[schema(minimum = 1, maximum = 86400)]
     pub auto_close_seconds: Option<u32>,
+    #[schema(minimum = 1, maximum = 86400)]
+    pub assignee_grace_seconds: Option<u32>,
 }
 
 /// A conversation: a support session (or later a connect chat or a record).
@@ -367,6 +377,13 @@ pub struct Conversation {
     /// this answer or frame (a duration, so the clocks of server and browser need not agree).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub closes_in_seconds: Option<u64>,
+    /// While queued after coming back from an agent (handed back, or offline past the
+    /// queue's grace): that agent. Such a session waits at the front of the queue.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub returned_from: Option<UserRef>,
+    /// When it came back (with `returned_from`).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub returned_at: Option<String>,
     /// For the caller: the last entry they may see (lists and `hello` only).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub preview: Option<Entry>,
@@ -436,6 +453,15 @@ impl Conversation {
             created_at: rfc3339(c.created_at),
             accepted_at: c.accepted_at.map(rfc3339),
             closes_in_seconds: v.closes_in,
+            returned_from: c
+                .returned_from
+                .as_ref()
+                .filter(|_| c.state == session::SessionState::Queued)
+                .map(person_ref),
+            returned_at: c
+                .returned_at
+                .filter(|_| c.state == session::SessionState::Queued)
+                .map(rfc3339),
             preview: None,
             unread: None,
         }
@@ -456,7 +482,8 @@ pub struct Entry {
     #[serde(skip_serializing_if = "Option::is_none")]
     pub client_id: Option<String>,
     pub at: String,
-    /// For system entries: `accepted`, `transferred`, `inactivity_warning`, `still_here`, `closed`.
+    /// For system entries: `accepted`, `transferred`, `inactivity_warning`, `still_here`,
+    /// `closed`, `handed_back`.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
 }
@@ -481,6 +508,7 @@ impl From<&session::Entry> for Entry {
                     session::Event::Accepted => "accepted",
                     session::Event::Transferred => "transferred",
                     session::Event::InactivityWarning => "inactivity_warning",
+                    session::Event::HandedBack => "handed_back",
                     session::Event::StillHere => "still_here",
                     session::Event::Closed => "closed",
                 }
@@ -515,6 +543,18 @@ pub struct EarlierEntriesPage {
 pub enum EntriesAnswer {
     After(EntriesPage),
     Before(EarlierEntriesPage),
+}
+
+/// `DELETE /api/session` query.
+#[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
+#[into_params(parameter_in = Query)]
+#[serde(deny_unknown_fields)]
+pub struct SignOutQuery {
+    /// First hand every active session assigned to the signing-out user back to the front of
+    /// its queue (default false: they go back after the queue's grace, unless the user comes
+    /// back on another browser).
+    #[serde(default)]
+    pub hand_back: bool,
 }
 
 /// `GET /api/conversations/{id}/entries` query.
@@ -771,6 +811,11 @@ pub enum ServerFrame {
         nonce: Option<String>,
     },
     Offer {
+        conversation: Conversation,
+    },
+    /// To managers and admins: a session went back to the front of its queue from its agent
+    /// (handed back, or the agent was offline past the queue's grace); `returned_from` says who.
+    Returned {
         conversation: Conversation,
     },
     Withdraw {

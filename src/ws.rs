@@ -127,6 +127,15 @@ impl Drop for Registered {
             // Signed out, last socket: colleagues see them Offline now (no grace for a reload).
             self.state.hub.presence(self.user.clone(), Status::Offline);
         }
+        let stopping = self.state.shutdown.is_cancelled();
+        if self.staff && !stopping && !self.state.presence.online_now(self.user.id) {
+            // Their last socket: the sessions they hold go back to the queue after the grace
+            // unless they come back (a restart gives everyone the grace anew at start).
+            let (state, user) = (self.state.clone(), self.user.id);
+            self.state
+                .tasks
+                .spawn(async move { state.absent(user).await });
+        }
     }
 }
 
@@ -183,8 +192,9 @@ impl Out {
 struct Watched {
     /// The last seq delivered (or skipped as invisible).
     position: i64,
-    /// The newest state shown, as (last seq, queue position): frames never go back to an older one.
-    shown: Option<(i64, i64)>,
+    /// The newest state shown, as (last seq, read order of the view): frames never go back to
+    /// an older one.
+    shown: Option<(i64, u64)>,
 }
 
 /// One socket's state.
@@ -262,6 +272,10 @@ async fn serve(state: AppState, current: CurrentUser, socket: WebSocket) {
         staff: user.roles.is_staff(),
     };
     let now = state.clock.now();
+    if user.roles.is_staff() {
+        // Back before the grace ran out: the sessions they hold stay theirs.
+        state.present(user.id).await;
+    }
     if state.presence.connected(user.id, now).is_some() && user.roles.is_staff() {
         let status = state.presence.status(user.id, now);
         state
@@ -715,8 +729,8 @@ impl Session {
         let (id, last_seq) = (conv.id, conv.last_seq);
         match self.state.listed(conv, &self.user).await {
             Ok(listed) => {
+                let version = (last_seq, listed.0.read_order);
                 let conv = wire::Conversation::listed(&listed, &self.user);
-                let version = (last_seq, -conv.position.unwrap_or(0));
                 let shown = &mut self.watch(id).shown;
                 *shown = Some(version.max(shown.unwrap_or_default()));
                 self.out.frame(ServerFrame::Conversation(conv)).await
@@ -843,6 +857,17 @@ impl Session {
                 };
                 self.out.frame(frame).await
             }
+            Push::Returned(view) => {
+                // Managers and admins oversee every queue: they hear of every session that
+                // came back from its agent.
+                if !self.user.roles.can_manage_queues() || !self.may_view(&view.conversation) {
+                    return Ok(());
+                }
+                let frame = ServerFrame::Returned {
+                    conversation: wire::Conversation::seen_by(&view, &self.user),
+                };
+                self.out.frame(frame).await
+            }
             Push::Withdraw { conversation, by } => {
                 if !self.works_queue_of(&conversation) {
                     return Ok(());
@@ -896,9 +921,10 @@ impl Session {
 
     /// Whether `view` is newer than what this socket last showed of its conversation (pushes of
     /// two commands may arrive in either order). Every change of state stores an entry, so the
-    /// last seq orders them; while queued, the place in the queue only goes down.
+    /// last seq orders them; for the same last seq, the view read later (a place in the queue
+    /// goes down as others are accepted, and up when a session comes back ahead).
     fn is_newer(&mut self, view: &ConversationView) -> bool {
-        let version = (view.conversation.last_seq, -view.position.unwrap_or(0));
+        let version = (view.conversation.last_seq, view.read_order);
         let shown = &mut self.watch(view.conversation.id).shown;
         if shown.is_some_and(|old| old > version) {
             return false;

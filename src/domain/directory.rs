@@ -37,6 +37,8 @@ pub const TIMER_MIN_SECS: u32 = 1;
 pub const TIMER_MAX_SECS: u32 = 86_400;
 pub const DEFAULT_WARNING_SECS: u32 = 120;
 pub const DEFAULT_AUTO_CLOSE_SECS: u32 = 60;
+/// How long the assignee of an active session may be offline before it goes back to the queue.
+pub const DEFAULT_ASSIGNEE_GRACE_SECS: u32 = 60;
 
 /// A user as the rest of the system sees it (never with the password hash).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -147,6 +149,9 @@ pub struct QueueSettings {
     pub inactivity_warning_secs: u32,
     /// Further silence after the warning before the session closes itself.
     pub auto_close_secs: u32,
+    /// How long the assignee of an active session may be offline (no socket) before the
+    /// session goes back to the front of the queue.
+    pub assignee_grace_secs: u32,
 }
 
 impl QueueSettings {
@@ -159,6 +164,7 @@ impl QueueSettings {
         for (field, secs) in [
             ("inactivity_warning_seconds", self.inactivity_warning_secs),
             ("auto_close_seconds", self.auto_close_secs),
+            ("assignee_grace_seconds", self.assignee_grace_secs),
         ] {
             if !(TIMER_MIN_SECS..=TIMER_MAX_SECS).contains(&secs) {
                 return Err(DirectoryError::BadTimer { field });
@@ -246,6 +252,7 @@ mod tests {
             greeting: " Hi ".into(),
             inactivity_warning_secs: DEFAULT_WARNING_SECS,
             auto_close_secs: DEFAULT_AUTO_CLOSE_SECS,
+            assignee_grace_secs: DEFAULT_ASSIGNEE_GRACE_SECS,
         };
         assert_eq!(base.clone().validate().unwrap().greeting, "Hi");
         let cases = [
@@ -261,6 +268,13 @@ mod tests {
                 ..base.clone()
             };
             assert_eq!(s.validate().is_ok(), ok, "warning {warn}, close {close}");
+        }
+        for (grace, ok) in [(0, false), (1, true), (86_400, true), (86_401, false)] {
+            let s = QueueSettings {
+                assignee_grace_secs: grace,
+                ..base.clone()
+            };
+            assert_eq!(s.validate().is_ok(), ok, "grace {grace}");
         }
     }
 

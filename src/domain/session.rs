@@ -7,6 +7,7 @@
 //!  start ──> QUEUED ──accept──> ACTIVE ──end / timeout──> CLOSED
 //!              └─ customer leaves ─────────────────────> CLOSED (abandoned)
 //!            ACTIVE ──transfer──> ACTIVE (new assignee)
+//!            ACTIVE ──hand back / assignee absent past the grace──> QUEUED (front of the queue)
 //! ```
 
 use std::time::Duration;
@@ -93,6 +94,10 @@ pub struct Conversation {
     pub accepted_at: Option<Timestamp>,
     /// The customer's first message, for queue notifications.
     pub first_message: Option<String>,
+    /// The agent the session last came back from (handed back, or gone past the grace), and
+    /// when: a returned session waits at the front of its queue.
+    pub returned_from: Option<Person>,
+    pub returned_at: Option<Timestamp>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -114,6 +119,8 @@ pub enum Event {
     InactivityWarning,
     StillHere,
     Closed,
+    /// The assignee left (handed it back, or was offline past the grace): back in the queue.
+    HandedBack,
 }
 
 /// Who may see an entry.
@@ -352,6 +359,8 @@ pub enum Command {
     },
     End,
     StillHere,
+    /// The assignee (or a manager) gives the session back to the front of the queue.
+    HandBack,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -401,6 +410,14 @@ pub struct Decision {
     pub assignee: Option<Person>,
     pub closed_reason: Option<CloseReason>,
     pub deadline: DeadlineChange,
+}
+
+/// The assignee of an active session went offline: unless they come back, the session goes
+/// back to the queue at `due`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Absence {
+    pub assignee: UserId,
+    pub due: Timestamp,
 }
 
 /// Everything [`decide`] and [`fire`] need to know about the session.
@@ -653,6 +670,19 @@ pub fn decide(
             };
             Ok(close(facts, reason, body))
         }
+        Command::HandBack => {
+            if conv.state == SessionState::Closed {
+                return Err(Refusal::SessionClosed);
+            }
+            if conv.state != SessionState::Active
+                || !(is_assignee || actor.roles.can_manage_queues())
+            {
+                return Err(Refusal::Forbidden(
+                    "Only the assigned agent may hand this session back.",
+                ));
+            }
+            Ok(hand_back(facts))
+        }
         Command::StillHere => {
             if !is_customer {
                 return Err(Refusal::Forbidden(
@@ -707,6 +737,45 @@ pub fn fire(facts: &Facts<'_>, deadline: Deadline) -> Result<Decision, Refusal> 
             CloseReason::TimedOut,
             "The chat closed because there was no reply.".to_owned(),
         )),
+    }
+}
+
+/// Decides what an assignee's absence does once due: if they still hold the active session,
+/// it goes back to the front of the queue; otherwise (they handed it on, it closed) nothing
+/// is left to do.
+pub fn fire_absence(facts: &Facts<'_>, absence: Absence) -> Result<Decision, Refusal> {
+    if absence.due > facts.now {
+        return Err(Refusal::NotDue);
+    }
+    let conv = facts.conv;
+    let holds = conv
+        .assignee
+        .as_ref()
+        .is_some_and(|a| a.id == absence.assignee);
+    if conv.state != SessionState::Active || !holds {
+        return Ok(facts.unchanged(Vec::new(), DeadlineChange::Keep));
+    }
+    Ok(hand_back(facts))
+}
+
+/// The session goes back to the queue: nobody is assigned, the inactivity clock stops (a
+/// waiting customer is not silent), and everyone reads why.
+fn hand_back(facts: &Facts<'_>) -> Decision {
+    let name = facts
+        .conv
+        .assignee
+        .as_ref()
+        .map_or("Your agent", |a| a.display_name.as_str());
+    Decision {
+        replay: None,
+        entries: vec![NewEntry::system(
+            Event::HandedBack,
+            format!("{name} had to leave. You keep your place at the front of the queue."),
+        )],
+        state: SessionState::Queued,
+        assignee: None,
+        closed_reason: None,
+        deadline: DeadlineChange::Clear,
     }
 }
 
@@ -765,6 +834,7 @@ mod tests {
             greeting: "Hello!".into(),
             inactivity_warning_secs: 120,
             auto_close_secs: 60,
+            assignee_grace_secs: 60,
         }
     }
 
@@ -786,6 +856,8 @@ mod tests {
             created_at: Timestamp(0),
             accepted_at: assignee.map(|_| Timestamp(0)),
             first_message: None,
+            returned_from: None,
+            returned_at: None,
         }
     }
 
@@ -920,6 +992,42 @@ mod tests {
                 )),
             ),
             (Active, &carol, false, Command::StillHere, Ok(())),
+            (Active, &alice, true, Command::HandBack, Ok(())),
+            (Active, &dana, false, Command::HandBack, Ok(())),
+            (
+                Active,
+                &bob,
+                true,
+                Command::HandBack,
+                Err(Refusal::Forbidden(
+                    "Only the assigned agent may hand this session back.",
+                )),
+            ),
+            (
+                Active,
+                &carol,
+                false,
+                Command::HandBack,
+                Err(Refusal::Forbidden(
+                    "Only the assigned agent may hand this session back.",
+                )),
+            ),
+            (
+                Queued,
+                &alice,
+                true,
+                Command::HandBack,
+                Err(Refusal::Forbidden(
+                    "Only the assigned agent may hand this session back.",
+                )),
+            ),
+            (
+                Closed,
+                &alice,
+                true,
+                Command::HandBack,
+                Err(Refusal::SessionClosed),
+            ),
         ];
         for (state, actor, in_group, command, want) in cases {
             let c = conv(state, (state != Queued).then_some(&alice));
@@ -1147,6 +1255,97 @@ mod tests {
             now: Timestamp(NOW.0 - 1),
         };
         assert_eq!(fire(&early, warning), Err(Refusal::NotDue), "not due yet");
+    }
+
+    #[test]
+    fn a_session_handed_back_waits_in_the_queue_without_a_clock() {
+        let alice = user(1, "Alice", &[Role::Agent], false);
+        let c = conv(SessionState::Active, Some(&alice));
+        let q = queue();
+        let facts = Facts {
+            conv: &c,
+            queue: &q,
+            pending: Some(Deadline {
+                kind: DeadlineKind::Close,
+                due: NOW,
+            }),
+            sent_before: None,
+            now: NOW,
+        };
+        let back = decide(&facts, &Viewer::new(&alice, true), Command::HandBack).unwrap();
+        assert_eq!(back.state, SessionState::Queued);
+        assert_eq!(back.assignee, None, "nobody is assigned");
+        assert_eq!(back.closed_reason, None);
+        assert_eq!(
+            back.deadline,
+            DeadlineChange::Clear,
+            "a waiting customer is not silent"
+        );
+        assert_eq!(back.entries.len(), 1);
+        assert_eq!(back.entries[0].event, Some(Event::HandedBack));
+        assert_eq!(back.entries[0].audience(), Audience::Everyone);
+        assert_eq!(
+            back.entries[0].body,
+            "Alice had to leave. You keep your place at the front of the queue."
+        );
+    }
+
+    #[test]
+    fn an_absence_hands_back_only_a_session_its_agent_still_holds() {
+        let alice = user(1, "Alice", &[Role::Agent], false);
+        let bob = user(2, "Bob", &[Role::Agent], false);
+        let q = queue();
+        let absent = |who: &User, due: Timestamp| Absence {
+            assignee: who.id,
+            due,
+        };
+        let later = NOW.plus(Duration::from_secs(1));
+        // (state, assignee, absence, expected state after, entries)
+        let cases = [
+            (
+                SessionState::Active,
+                Some(&alice),
+                absent(&alice, NOW),
+                Ok((SessionState::Queued, 1)),
+            ),
+            (
+                SessionState::Active,
+                Some(&alice),
+                absent(&alice, later),
+                Err(Refusal::NotDue),
+            ),
+            // Handed on to bob meanwhile: alice's absence strands nothing.
+            (
+                SessionState::Active,
+                Some(&bob),
+                absent(&alice, NOW),
+                Ok((SessionState::Active, 0)),
+            ),
+            (
+                SessionState::Closed,
+                Some(&alice),
+                absent(&alice, NOW),
+                Ok((SessionState::Closed, 0)),
+            ),
+            (
+                SessionState::Queued,
+                None,
+                absent(&alice, NOW),
+                Ok((SessionState::Queued, 0)),
+            ),
+        ];
+        for (state, assignee, absence, want) in cases {
+            let c = conv(state, assignee);
+            let facts = Facts {
+                conv: &c,
+                queue: &q,
+                pending: None,
+                sent_before: None,
+                now: NOW,
+            };
+            let got = fire_absence(&facts, absence).map(|d| (d.state, d.entries.len()));
+            assert_eq!(got, want, "{state:?} held by {assignee:?}, {absence:?}");
+        }
     }
 
     #[test]

@@ -1,5 +1,5 @@
 //! Support sessions over HTTP: start, list, history, Comment / Work Note, Accept, Transfer,
-//! End, "I'm still here", typing and presence. Everything the socket does is here too, with the
+//! hand back, End, "I'm still here", typing and presence. Everything the socket does is here too, with the
 //! same service underneath (`AppState::command`).
 
 use axum::Json;
@@ -33,6 +33,7 @@ pub fn router() -> OpenApiRouter<AppState> {
         .routes(routes!(accept))
         .routes(routes!(transfer))
         .routes(routes!(end))
+        .routes(routes!(hand_back))
         .routes(routes!(still_here))
         .routes(routes!(typing))
         .routes(routes!(mark_read))
@@ -398,6 +399,28 @@ async fn end(
     ApiPath(id): ApiPath<ConversationId>,
 ) -> Result<Json<wire::Conversation>, AppError> {
     let applied = state.command(id, &current.user, Command::End).await?;
+    conversation_after(&state, applied, &current.user).await
+}
+
+/// Hand the session back to the queue (the assigned agent, or a manager): it waits at the front
+/// of its queue, offered to the group again with `returned_from`; managers get a `returned`
+/// frame; everyone reads a `handed_back` entry.
+#[utoipa::path(post, path = "/api/conversations/{id}/hand-back", tag = "sessions",
+    params(("id" = String, Path, description = "Conversation id")),
+    security(("session" = []), ("bearer" = [])),
+    responses(
+        (status = 200, description = "Back in the queue", body = wire::Conversation),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::ForbiddenOrOrigin),
+        (status = 404, description = "`not_found`: no such conversation, or one the caller may not see", body = wire::ErrorBody),
+        (status = 409, description = "`session_closed`, or `changed` when it changed meanwhile", body = wire::ErrorBody),
+    ))]
+async fn hand_back(
+    State(state): State<AppState>,
+    current: CurrentUser,
+    ApiPath(id): ApiPath<ConversationId>,
+) -> Result<Json<wire::Conversation>, AppError> {
+    let applied = state.command(id, &current.user, Command::HandBack).await?;
     conversation_after(&state, applied, &current.user).await
 }
 

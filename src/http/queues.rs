@@ -12,7 +12,9 @@ use super::auth::{CurrentUser, Manager, Staff};
 use super::error::AppError;
 use super::extract::{ApiJson, ApiPath};
 use super::openapi as doc;
-use crate::domain::directory::{DEFAULT_AUTO_CLOSE_SECS, DEFAULT_WARNING_SECS};
+use crate::domain::directory::{
+    DEFAULT_ASSIGNEE_GRACE_SECS, DEFAULT_AUTO_CLOSE_SECS, DEFAULT_WARNING_SECS,
+};
 use crate::domain::session;
 use crate::domain::{GroupId, Queue, QueueId, QueueSettings, User};
 use crate::wire;
@@ -145,6 +147,9 @@ async fn create_queue(
             .inactivity_warning_seconds
             .unwrap_or(DEFAULT_WARNING_SECS),
         auto_close_secs: body.auto_close_seconds.unwrap_or(DEFAULT_AUTO_CLOSE_SECS),
+        assignee_grace_secs: body
+            .assignee_grace_seconds
+            .unwrap_or(DEFAULT_ASSIGNEE_GRACE_SECS),
     }
     .validate()?;
     require_group(&state, settings.group).await?;
@@ -195,6 +200,9 @@ async fn update_queue(
             .inactivity_warning_seconds
             .unwrap_or(current.inactivity_warning_secs),
         auto_close_secs: body.auto_close_seconds.unwrap_or(current.auto_close_secs),
+        assignee_grace_secs: body
+            .assignee_grace_seconds
+            .unwrap_or(current.assignee_grace_secs),
     }
     .validate()?;
     require_group(&state, settings.group).await?;

@@ -1,7 +1,8 @@
 //! Sign-in, sign-out and the current user: `/api/session`, `/api/me`.
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::rejection::QueryRejection;
+use axum::extract::{Query, State};
 use axum::http::{HeaderMap, StatusCode};
 use axum_extra::extract::cookie::{Cookie, CookieJar};
 use utoipa_axum::router::OpenApiRouter;
@@ -64,21 +65,31 @@ async fn sign_in(
 }
 
 /// Sign out: ends this browser's session (the bearer token's, or a cookie's) and its sockets,
-/// and clears the cookies the request carried (the session cookie, the embed cookie).
+/// and clears the cookies the request carried (the session cookie, the embed cookie). With
+/// `hand_back=true`, first hands the user's active sessions back to the front of their queues.
 #[utoipa::path(delete, path = "/api/session", tag = "session",
+    params(wire::SignOutQuery),
     responses(
         (status = 204, description = "Signed out (also when there was no session); each of `switchboard_session` and `switchboard_embed` the request carried is cleared (`Max-Age=0`, the embed cookie with its own attributes, `Partitioned` included)"),
         (status = 403, response = doc::ForbiddenOrigin),
+        (status = 422, description = "`invalid`: `hand_back` is not `true` or `false`, or an unknown query parameter", body = wire::ErrorBody),
     ))]
 async fn sign_out(
     State(state): State<AppState>,
     headers: HeaderMap,
     jar: CookieJar,
+    query: Result<Query<wire::SignOutQuery>, QueryRejection>,
 ) -> Result<(CookieJar, StatusCode), AppError> {
+    let Query(query) = query?;
     let ended = session_token(&headers);
     if let Some(token) = &ended {
         let hash = credentials::token_hash(token);
         if let Some(session) = state.db.session(&hash).await? {
+            if query.hand_back
+                && let Some(user) = state.db.user(session.user).await?
+            {
+                state.hand_back_all(&user).await?;
+            }
             // Gone on purpose: Offline as soon as their last socket closes, no grace (a
             // Transfer must not land with someone who just left).
             if state.presence.signed_out(session.user)

@@ -6,9 +6,10 @@ use std::sync::Arc;
 
 use super::{AppState, ServiceError};
 use crate::domain::session::{
-    self, Audience, Command, Conversation, Deadline, DeadlineKind, Refusal, SessionState, Viewer,
+    self, Absence, Audience, Command, Conversation, Deadline, DeadlineKind, Refusal, SessionState,
+    Viewer,
 };
-use crate::domain::{ConversationId, GroupId, Queue, User, UserId};
+use crate::domain::{ConversationId, GroupId, Queue, QueueId, User, UserId};
 use crate::hub::ConversationView;
 use crate::storage::{Act, Applied, CommandError};
 
@@ -49,6 +50,7 @@ pub struct Summary {
 impl AppState {
     /// The conversation with its queue position while queued.
     pub async fn view(&self, conversation: Conversation) -> Result<ConversationView, ServiceError> {
+        let read_order = crate::hub::next_read_order();
         let position = self.db.queue_position(&conversation).await?;
         let closes_in = match conversation.state {
             SessionState::Active => match self.db.deadline(conversation.id).await? {
@@ -64,6 +66,7 @@ impl AppState {
             conversation,
             position,
             closes_in,
+            read_order,
         })
     }
 
@@ -360,6 +363,69 @@ impl AppState {
         }
     }
 
+    /// Fires a due absence: the assignee's sessions go back to the queue, unless they are
+    /// online now (then the absence is forgotten). False if nothing went back.
+    pub async fn fire_absence(
+        &self,
+        id: ConversationId,
+        absence: Absence,
+    ) -> Result<bool, ServiceError> {
+        if self.presence.online_now(absence.assignee) {
+            self.db.forget_absence(id, absence).await?;
+            return Ok(false);
+        }
+        match self
+            .db
+            .execute(id, Act::Absent(absence), self.clock.now())
+            .await
+        {
+            Ok(applied) => {
+                self.announce(&applied, None).await;
+                Ok(applied.created)
+            }
+            Err(CommandError::Refused(Refusal::NotDue | Refusal::NotFound)) => Ok(false),
+            Err(e) => Err(e.into()),
+        }
+    }
+
+    /// `user` signs out and hands back every active session assigned to them (to the front of
+    /// their queues). Returns how many went back.
+    pub async fn hand_back_all(&self, user: &User) -> Result<usize, ServiceError> {
+        let mut handed = 0;
+        for conv in self.db.conversations_of(user.id, LIST_LIMIT).await? {
+            let assigned = conv.assignee.as_ref().is_some_and(|a| a.id == user.id);
+            if conv.state != SessionState::Active || !assigned {
+                continue;
+            }
+            match self.command(conv.id, user, Command::HandBack).await {
+                Ok(_) => handed += 1,
+                // Ended or handed on meanwhile: nothing of theirs to give back.
+                Err(ServiceError::Refused(
+                    Refusal::SessionClosed | Refusal::Changed | Refusal::Forbidden(_),
+                )) => {}
+                Err(e) => return Err(e),
+            }
+        }
+        Ok(handed)
+    }
+
+    /// `user` is back (a socket opened): their sessions stay theirs.
+    pub async fn present(&self, user: UserId) {
+        if let Err(e) = self.db.clear_absences(user).await {
+            tracing::warn!(error = %e, user = user.0, "clearing an agent's absences");
+        }
+    }
+
+    /// `user`'s last socket on this node closed: their active sessions go back to the queue
+    /// after the grace, unless they come back.
+    pub async fn absent(&self, user: UserId) {
+        match self.db.mark_absent(user, self.clock.now()).await {
+            Ok(0) => {}
+            Ok(n) => tracing::info!(user = user.0, sessions = n, "assignee offline: grace started"),
+            Err(e) => tracing::warn!(error = %e, user = user.0, "recording an agent's absence"),
+        }
+    }
+
     /// Fires a due deadline; false if another worker already did or it moved.
     pub async fn fire(&self, id: ConversationId, deadline: Deadline) -> Result<bool, ServiceError> {
         match self
@@ -416,6 +482,8 @@ impl AppState {
             .publish_conversation(self.view(conv.clone()).await?);
         if applied.previous_state == SessionState::Queued {
             self.queue_moved(conv).await?;
+        } else if conv.state == SessionState::Queued {
+            self.came_back(conv).await?;
         }
         Ok(())
     }
@@ -429,6 +497,31 @@ impl AppState {
             .then(|| left.assignee.clone())
             .flatten();
         self.hub.withdraw(group, Arc::new(left.clone()), by);
+        self.tell_places(queue, None).await
+    }
+
+    /// A session came back to the front of the queue from its agent: it is offered to the
+    /// group again (the offer says whose it was, for a distinct alert), managers hear of it,
+    /// and those waiting behind it learn their new place.
+    async fn came_back(&self, conv: &Conversation) -> Result<(), ServiceError> {
+        let (Some(queue), Some(group)) = (conv.queue, conv.group) else {
+            return Ok(());
+        };
+        let view = self.view(conv.clone()).await?;
+        // The group's sockets watch it again (an agent's socket forgets old conversations).
+        self.hub.watch_for_group(group, conv.id);
+        self.hub.offer(group, view.clone());
+        self.hub.returned(view);
+        self.tell_places(queue, Some(conv.id)).await
+    }
+
+    /// Tells every session waiting in `queue` (but `except`, told already) its place.
+    async fn tell_places(
+        &self,
+        queue: QueueId,
+        except: Option<ConversationId>,
+    ) -> Result<(), ServiceError> {
+        let read_order = crate::hub::next_read_order();
         for (i, waiting) in self
             .db
             .queued_sessions(queue)
@@ -436,11 +529,14 @@ impl AppState {
             .into_iter()
             .enumerate()
         {
-            let position = Some(i64::try_from(i).unwrap_or(i64::MAX) + 1);
+            if Some(waiting.id) == except {
+                continue;
+            }
             self.hub.publish_conversation(ConversationView {
                 conversation: waiting,
-                position,
+                position: Some(i64::try_from(i).unwrap_or(i64::MAX) + 1),
                 closes_in: None,
+                read_order,
             });
         }
         Ok(())

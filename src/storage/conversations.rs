@@ -8,14 +8,16 @@
 //!   stored entry.
 //! - Accept is a conditional write (`WHERE state = 'queued'`): exactly one agent wins.
 //! - A deadline fires once: firing deletes the exact deadline row (kind and due time) in the
-//!   transaction that stores what it produces.
+//!   transaction that stores what it produces. So does an absence (assignee and due time).
+//! - A session that goes back to the queue records whom it came back from, in the same
+//!   conditional update; returned sessions wait at the front of the queue.
 
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
 use super::{Db, Result, StorageError, classify};
 use crate::domain::session::{
-    self, Audience, CloseReason, Command, Conversation, ConversationKind, Deadline, DeadlineChange,
+    self, Absence, Audience, CloseReason, Command, Conversation, ConversationKind, Deadline, DeadlineChange,
     DeadlineKind, Decision, Entry, EntryKind, Event, Facts, NewEntry, Person, Refusal,
     SessionState, Viewer,
 };
@@ -25,14 +27,16 @@ macro_rules! conversation_columns {
     () => {
         "c.id, c.kind, c.state, c.queue_id, cq.group_id AS group_id, c.customer_id, \
          cu.display_name AS customer_name, c.assignee_id, au.display_name AS assignee_name, \
-         c.last_seq, c.last_public_seq, c.closed_reason, c.first_message, c.created_at, c.accepted_at"
+         c.last_seq, c.last_public_seq, c.closed_reason, c.first_message, c.created_at, c.accepted_at, \
+         c.returned_from_id, ru.display_name AS returned_from_name, c.returned_at"
     };
 }
 
 macro_rules! conversation_from {
     () => {
         " FROM conversations c LEFT JOIN users cu ON cu.id = c.customer_id \
-         LEFT JOIN users au ON au.id = c.assignee_id LEFT JOIN queues cq ON cq.id = c.queue_id"
+         LEFT JOIN users au ON au.id = c.assignee_id LEFT JOIN queues cq ON cq.id = c.queue_id \
+         LEFT JOIN users ru ON ru.id = c.returned_from_id"
     };
 }
 
@@ -46,6 +50,7 @@ const SESSION_FACTS: &str = concat!(
     conversation_columns!(),
     ", q.name AS q_name, q.group_id AS q_group, q.greeting AS q_greeting, \
      q.inactivity_warning_seconds AS q_warning, q.auto_close_seconds AS q_close, \
+     q.assignee_grace_seconds AS q_grace, \
      d.kind AS d_kind, d.due_at AS d_due, \
      EXISTS (SELECT 1 FROM group_members m WHERE m.group_id = q.group_id AND m.user_id = ?1) AS actor_member",
     conversation_from!(),
@@ -85,12 +90,24 @@ impl From<sqlx::Error> for CommandError {
     }
 }
 
-/// Who acts: a user with a command, or a timer worker with a due deadline.
+/// Who acts: a user with a command, or a timer worker with a due deadline or absence.
 #[derive(Debug, Clone)]
 pub enum Act {
     User(User, Command),
     Timer(Deadline),
+    Absent(Absence),
 }
+
+/// What a timer fired: its row is deleted in the transaction that stores what it produced.
+#[derive(Debug, Clone, Copy)]
+pub(super) enum Fired {
+    Inactivity(Deadline),
+    Absence(Absence),
+}
+
+/// The queue order of queued sessions: those that came back from an agent first, then by
+/// arrival. [`Db::queue_position`] counts by the same order.
+const QUEUE_ORDER: &str = "(c.returned_at IS NULL), c.id";
 
 fn person(row: &SqliteRow, id: &str, name: &str) -> Result<Option<Person>> {
     let id: Option<i64> = row.try_get(id)?;
@@ -135,6 +152,8 @@ fn conversation_from_row(row: &SqliteRow) -> Result<Conversation> {
         created_at: Timestamp(row.try_get("created_at")?),
         accepted_at: row.try_get::<Option<i64>, _>("accepted_at")?.map(Timestamp),
         first_message: row.try_get("first_message")?,
+        returned_from: person(row, "returned_from_id", "returned_from_name")?,
+        returned_at: row.try_get::<Option<i64>, _>("returned_at")?.map(Timestamp),
     })
 }
 
@@ -180,6 +199,7 @@ fn event_str(e: Event) -> &'static str {
         Event::InactivityWarning => "inactivity_warning",
         Event::StillHere => "still_here",
         Event::Closed => "closed",
+        Event::HandedBack => "handed_back",
     }
 }
 
@@ -206,6 +226,7 @@ fn entry_from_row(row: &SqliteRow) -> Result<Entry> {
             Some("inactivity_warning") => Some(Event::InactivityWarning),
             Some("still_here") => Some(Event::StillHere),
             Some("closed") => Some(Event::Closed),
+            Some("handed_back") => Some(Event::HandedBack),
             Some(other) => return Err(decode_error("event", other)),
         },
     })
@@ -386,7 +407,7 @@ impl Db {
     /// The queued sessions of a queue, oldest first (their order is their queue position).
     pub async fn queued_sessions(&self, queue: QueueId) -> Result<Vec<Conversation>> {
         let rows = sqlx::query(&format!(
-            "{CONVERSATION_SELECT} WHERE c.queue_id = ? AND c.state = 'queued' ORDER BY c.id"
+            "{CONVERSATION_SELECT} WHERE c.queue_id = ? AND c.state = 'queued' ORDER BY {QUEUE_ORDER}"
         ))
         .bind(queue.0)
         .fetch_all(&self.read)
@@ -399,10 +420,13 @@ impl Db {
         let (SessionState::Queued, Some(queue)) = (conv.state, conv.queue) else {
             return Ok(None);
         };
+        // Ahead: by the order of `QUEUE_ORDER`, (returned_at IS NULL, id) compared as a pair.
         let ahead: i64 = sqlx::query_scalar(
-            "SELECT count(*) FROM conversations WHERE queue_id = ? AND state = 'queued' AND id < ?",
+            "SELECT count(*) FROM conversations c WHERE c.queue_id = ?1 AND c.state = 'queued' \
+             AND ((c.returned_at IS NULL) < ?2 OR ((c.returned_at IS NULL) = ?2 AND c.id < ?3))",
         )
         .bind(queue.0)
+        .bind(conv.returned_at.is_none())
         .bind(conv.id.0)
         .fetch_one(&self.read)
         .await?;
@@ -621,6 +645,110 @@ impl Db {
         Ok(moved > 0)
     }
 
+    /// `user`'s last socket closed (or the server started with nobody connected): each active
+    /// session assigned to them goes back to the queue after its queue's grace unless they come
+    /// back first. An absence already counting for them keeps its earlier due time. Returns how
+    /// many sessions it counts for now.
+    pub async fn mark_absent(&self, user: UserId, now: Timestamp) -> Result<u64> {
+        let counted = sqlx::query(
+            "INSERT INTO absences (conversation_id, assignee_id, due_at) \
+             SELECT c.id, c.assignee_id, ?1 + q.assignee_grace_seconds * 1000 \
+             FROM conversations c JOIN queues q ON q.id = c.queue_id \
+             WHERE c.state = 'active' AND c.assignee_id = ?2 \
+             ON CONFLICT (conversation_id) DO UPDATE SET assignee_id = excluded.assignee_id, \
+                 due_at = excluded.due_at WHERE absences.assignee_id <> excluded.assignee_id",
+        )
+        .bind(now.0)
+        .bind(user.0)
+        .execute(&self.write)
+        .await?
+        .rows_affected();
+        Ok(counted)
+    }
+
+    /// At start, nobody is connected: every active session gets an absence with the whole grace
+    /// from now (also one counting from before a long stop: nobody could come back while the
+    /// server was down), so an assignee who never comes back does not strand it. Returns how
+    /// many.
+    pub async fn mark_all_absent(&self, now: Timestamp) -> Result<u64> {
+        let counted = sqlx::query(
+            "INSERT INTO absences (conversation_id, assignee_id, due_at) \
+             SELECT c.id, c.assignee_id, ?1 + q.assignee_grace_seconds * 1000 \
+             FROM conversations c JOIN queues q ON q.id = c.queue_id \
+             WHERE c.state = 'active' AND c.assignee_id IS NOT NULL \
+             ON CONFLICT (conversation_id) DO UPDATE SET assignee_id = excluded.assignee_id, \
+                 due_at = excluded.due_at",
+        )
+        .bind(now.0)
+        .execute(&self.write)
+        .await?
+        .rows_affected();
+        Ok(counted)
+    }
+
+    /// `user` is back (a socket opened): none of their sessions goes back to the queue.
+    pub async fn clear_absences(&self, user: UserId) -> Result<()> {
+        sqlx::query("DELETE FROM absences WHERE assignee_id = ?")
+            .bind(user.0)
+            .execute(&self.write)
+            .await?;
+        Ok(())
+    }
+
+    /// Forgets one absence, exactly as read (its assignee was found online when it fell due).
+    pub async fn forget_absence(&self, conv: ConversationId, absence: Absence) -> Result<()> {
+        sqlx::query(
+            "DELETE FROM absences WHERE conversation_id = ? AND assignee_id = ? AND due_at = ?",
+        )
+        .bind(conv.0)
+        .bind(absence.assignee.0)
+        .bind(absence.due.0)
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    /// Absences due at `now`, earliest first, at most `limit`.
+    pub async fn due_absences(
+        &self,
+        now: Timestamp,
+        limit: i64,
+    ) -> Result<Vec<(ConversationId, Absence)>> {
+        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+            "SELECT conversation_id, assignee_id, due_at FROM absences WHERE due_at <= ? \
+             ORDER BY due_at LIMIT ?",
+        )
+        .bind(now.0)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, assignee, due)| {
+                (
+                    ConversationId(id),
+                    Absence {
+                        assignee: UserId(assignee),
+                        due: Timestamp(due),
+                    },
+                )
+            })
+            .collect())
+    }
+
+    /// The absence counting for a session, if any.
+    pub async fn absence(&self, conv: ConversationId) -> Result<Option<Absence>> {
+        let row: Option<(i64, i64)> =
+            sqlx::query_as("SELECT assignee_id, due_at FROM absences WHERE conversation_id = ?")
+                .bind(conv.0)
+                .fetch_optional(&self.read)
+                .await?;
+        Ok(row.map(|(assignee, due)| Absence {
+            assignee: UserId(assignee),
+            due: Timestamp(due),
+        }))
+    }
+
     /// How far `user` has read `conversation` (0 if never).
     pub async fn read_mark(&self, user: UserId, conversation: ConversationId) -> Result<i64> {
         let seq: Option<i64> = sqlx::query_scalar(
@@ -686,6 +814,7 @@ pub(super) async fn read_facts(
         greeting: row.try_get("q_greeting").map_err(StorageError::from)?,
         inactivity_warning_secs: secs("q_warning")?,
         auto_close_secs: secs("q_close")?,
+        assignee_grace_secs: secs("q_grace")?,
     };
     let pending_kind: Option<String> = row.try_get("d_kind").map_err(StorageError::from)?;
     let pending_due: Option<i64> = row.try_get("d_due").map_err(StorageError::from)?;
@@ -729,7 +858,7 @@ async fn execute_in(
 ) -> Result<Applied, CommandError> {
     let (actor, command) = match &act {
         Act::User(user, command) => (Some(user), Some(command)),
-        Act::Timer(_) => (None, None),
+        Act::Timer(_) | Act::Absent(_) => (None, None),
     };
     let facts = read_facts(tx, id, actor, command).await?;
     let domain_facts = Facts {
@@ -740,6 +869,10 @@ async fn execute_in(
         now,
     };
     let (decision, fired) = match (&act, &facts.actor) {
+        (Act::Absent(absence), _) => (
+            session::fire_absence(&domain_facts, *absence)?,
+            Some(Fired::Absence(*absence)),
+        ),
         (Act::User(_, command), Some((user, member))) => {
             let viewer = Viewer::new(user, *member);
             let command = match command.clone() {
@@ -762,7 +895,10 @@ async fn execute_in(
             };
             (session::decide(&domain_facts, &viewer, command)?, None)
         }
-        (Act::Timer(deadline), _) => (session::fire(&domain_facts, *deadline)?, Some(*deadline)),
+        (Act::Timer(deadline), _) => (
+            session::fire(&domain_facts, *deadline)?,
+            Some(Fired::Inactivity(*deadline)),
+        ),
         (Act::User(..), None) => return Err(Refusal::NotFound.into()),
     };
     store(tx, &facts.conv, decision, fired, now).await
@@ -775,7 +911,7 @@ pub(super) async fn store(
     tx: &mut sqlx::SqliteConnection,
     conv: &Conversation,
     decision: Decision,
-    fired: Option<Deadline>,
+    fired: Option<Fired>,
     now: Timestamp,
 ) -> Result<Applied, CommandError> {
     if let Some(original) = decision.replay {
@@ -786,13 +922,21 @@ pub(super) async fn store(
             created: false,
         });
     }
-    if let Some(deadline) = fired {
-        let deleted = sqlx::query(
-            "DELETE FROM deadlines WHERE conversation_id = ? AND kind = ? AND due_at = ?",
-        )
-        .bind(conv.id.0)
-        .bind(deadline_kind_str(deadline.kind))
-        .bind(deadline.due.0)
+    if let Some(fired) = fired {
+        let deleted = match fired {
+            Fired::Inactivity(deadline) => sqlx::query(
+                "DELETE FROM deadlines WHERE conversation_id = ? AND kind = ? AND due_at = ?",
+            )
+            .bind(conv.id.0)
+            .bind(deadline_kind_str(deadline.kind))
+            .bind(deadline.due.0),
+            Fired::Absence(absence) => sqlx::query(
+                "DELETE FROM absences WHERE conversation_id = ? AND assignee_id = ? AND due_at = ?",
+            )
+            .bind(conv.id.0)
+            .bind(absence.assignee.0)
+            .bind(absence.due.0),
+        }
         .execute(&mut *tx)
         .await?;
         if deleted.rows_affected() != 1 {
@@ -808,6 +952,7 @@ pub(super) async fn store(
         .find(|e| e.audience() == Audience::Everyone)
         .map_or(conv.last_public_seq, |e| e.seq);
     let created = !entries.is_empty() || decision.state != conv.state;
+    let returned_now = conv.state == SessionState::Active && decision.state == SessionState::Queued;
     let after = Conversation {
         state: decision.state,
         assignee: decision.assignee.clone(),
@@ -818,6 +963,16 @@ pub(super) async fn store(
             Some(now)
         } else {
             conv.accepted_at
+        },
+        returned_from: if returned_now {
+            conv.assignee.clone()
+        } else {
+            conv.returned_from.clone()
+        },
+        returned_at: if returned_now {
+            Some(now)
+        } else {
+            conv.returned_at
         },
         ..conv.clone()
     };
@@ -842,7 +997,9 @@ async fn apply(
         let done = sqlx::query(
             "UPDATE conversations SET state = ?, assignee_id = ?, closed_reason = ?, \
              accepted_at = CASE WHEN state = 'queued' AND ? = 'active' THEN ? ELSE accepted_at END, \
-             closed_at = CASE WHEN ? = 'closed' THEN ? ELSE closed_at END \
+             closed_at = CASE WHEN ? = 'closed' THEN ? ELSE closed_at END, \
+             returned_from_id = CASE WHEN state = 'active' AND ? = 'queued' THEN assignee_id ELSE returned_from_id END, \
+             returned_at = CASE WHEN state = 'active' AND ? = 'queued' THEN ? ELSE returned_at END \
              WHERE id = ? AND state = ? AND assignee_id IS ?",
         )
         .bind(state_str(decision.state))
@@ -850,6 +1007,9 @@ async fn apply(
         .bind(decision.closed_reason.map(close_reason_str))
         .bind(state_str(decision.state))
         .bind(now.0)
+        .bind(state_str(decision.state))
+        .bind(now.0)
+        .bind(state_str(decision.state))
         .bind(state_str(decision.state))
         .bind(now.0)
         .bind(conv.id.0)
@@ -932,7 +1092,7 @@ mod stale_reads {
         db: &Db,
         stale: &SessionFacts,
         decision: Decision,
-        fired: Option<Deadline>,
+        fired: Option<Fired>,
         now: Timestamp,
     ) -> Result<Applied, CommandError> {
         let mut tx = db.write.begin_with("BEGIN IMMEDIATE").await.expect("begin");
@@ -1015,7 +1175,7 @@ mod stale_reads {
             .expect("the first worker fires the warning");
         let decision =
             session::fire(&domain_facts(&stale, due), warning).expect("due on the stale read");
-        let outcome = store_now(&db, &stale, decision, Some(warning), due).await;
+        let outcome = store_now(&db, &stale, decision, Some(Fired::Inactivity(warning)), due).await;
         assert!(
             matches!(outcome, Err(CommandError::Refused(Refusal::NotDue))),
             "the second worker stores nothing: {outcome:?}"

@@ -13,7 +13,7 @@ const USER_COLUMNS: &str = "id, username, display_name, is_admin, is_manager, is
                             is_customer, itil, disabled, created_at";
 
 const QUEUE_SELECT: &str = "SELECT q.id, q.name, q.group_id, g.name AS group_name, q.greeting, \
-     q.inactivity_warning_seconds, q.auto_close_seconds \
+     q.inactivity_warning_seconds, q.auto_close_seconds, q.assignee_grace_seconds \
      FROM queues q JOIN assignment_groups g ON g.id = q.group_id";
 
 /// Changes to a user, each already validated; `None` leaves the field as it is.
@@ -99,6 +99,7 @@ fn queue_from_row(row: &SqliteRow) -> Result<Queue> {
             greeting: row.try_get("greeting")?,
             inactivity_warning_secs: secs("inactivity_warning_seconds")?,
             auto_close_secs: secs("auto_close_seconds")?,
+            assignee_grace_secs: secs("assignee_grace_seconds")?,
         },
         group_name: row.try_get("group_name")?,
     })
@@ -269,13 +270,14 @@ impl Db {
     pub async fn create_queue(&self, new: &NewQueue, now: Timestamp) -> Result<Queue> {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO queues (name, group_id, greeting, inactivity_warning_seconds, \
-             auto_close_seconds, created_at) VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+             auto_close_seconds, assignee_grace_seconds, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(&new.name)
         .bind(new.group.0)
         .bind(&new.greeting)
         .bind(new.inactivity_warning_secs)
         .bind(new.auto_close_secs)
+        .bind(new.assignee_grace_secs)
         .bind(now.0)
         .fetch_one(&self.write)
         .await
@@ -287,13 +289,14 @@ impl Db {
     pub async fn update_queue(&self, id: QueueId, settings: &QueueSettings) -> Result<Queue> {
         let done = sqlx::query(
             "UPDATE queues SET name = ?, group_id = ?, greeting = ?, inactivity_warning_seconds = ?, \
-             auto_close_seconds = ? WHERE id = ?",
+             auto_close_seconds = ?, assignee_grace_seconds = ? WHERE id = ?",
         )
         .bind(&settings.name)
         .bind(settings.group.0)
         .bind(&settings.greeting)
         .bind(settings.inactivity_warning_secs)
         .bind(settings.auto_close_secs)
+        .bind(settings.assignee_grace_secs)
         .bind(id.0)
         .execute(&self.write)
         .await
@@ -391,13 +394,14 @@ impl Db {
         for (settings, group) in &seed.queues {
             sqlx::query(
                 "INSERT INTO queues (name, group_id, greeting, inactivity_warning_seconds, \
-                 auto_close_seconds, created_at) \
-                 SELECT ?, id, ?, ?, ?, ? FROM assignment_groups WHERE name = ?",
+                 auto_close_seconds, assignee_grace_seconds, created_at) \
+                 SELECT ?, id, ?, ?, ?, ?, ? FROM assignment_groups WHERE name = ?",
             )
             .bind(&settings.name)
             .bind(&settings.greeting)
             .bind(settings.inactivity_warning_secs)
             .bind(settings.auto_close_secs)
+            .bind(settings.assignee_grace_secs)
             .bind(now.0)
             .bind(group)
             .execute(&mut *tx)
