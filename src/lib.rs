@@ -94,7 +94,10 @@ pub async fn run_with_clock(
     // gives it back to the queue.
     let absent = state.db.mark_all_absent(state.clock.now()).await?;
     if absent > 0 {
-        tracing::info!(sessions = absent, "active sessions wait for their agents to come back");
+        tracing::info!(
+            sessions = absent,
+            "active sessions wait for their agents to come back"
+        );
     }
     let stop_timers = CancellationToken::new();
     let mut timers = Some(tokio::spawn(timers::run(

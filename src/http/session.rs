@@ -80,7 +80,15 @@ async fn sign_out(
     jar: CookieJar,
     query: Result<Query<wire::SignOutQuery>, QueryRejection>,
 ) -> Result<(CookieJar, StatusCode), AppError> {
-    let Query(query) = query?;
+    // The one field: a value it cannot read is said with its name (the parser's text has none).
+    let Query(query) = query.map_err(|rejection| {
+        let text = rejection.body_text();
+        if text.contains("unknown field") {
+            AppError::from(rejection)
+        } else {
+            AppError::Invalid("`hand_back` must be `true` or `false`.".into())
+        }
+    })?;
     let ended = session_token(&headers);
     if let Some(token) = &ended {
         let hash = credentials::token_hash(token);

@@ -421,7 +421,11 @@ impl AppState {
     pub async fn absent(&self, user: UserId) {
         match self.db.mark_absent(user, self.clock.now()).await {
             Ok(0) => {}
-            Ok(n) => tracing::info!(user = user.0, sessions = n, "assignee offline: grace started"),
+            Ok(n) => tracing::info!(
+                user = user.0,
+                sessions = n,
+                "assignee offline: grace started"
+            ),
             Err(e) => tracing::warn!(error = %e, user = user.0, "recording an agent's absence"),
         }
     }

@@ -17,9 +17,9 @@ use sqlx::sqlite::SqliteRow;
 
 use super::{Db, Result, StorageError, classify};
 use crate::domain::session::{
-    self, Absence, Audience, CloseReason, Command, Conversation, ConversationKind, Deadline, DeadlineChange,
-    DeadlineKind, Decision, Entry, EntryKind, Event, Facts, NewEntry, Person, Refusal,
-    SessionState, Viewer,
+    self, Absence, Audience, CloseReason, Command, Conversation, ConversationKind, Deadline,
+    DeadlineChange, DeadlineKind, Decision, Entry, EntryKind, Event, Facts, NewEntry, Person,
+    Refusal, SessionState, Viewer,
 };
 use crate::domain::{ConversationId, GroupId, QueueId, QueueSettings, Timestamp, User, UserId};
 

@@ -8,6 +8,7 @@ mod bounds;
 mod config_env;
 mod directory;
 mod guarantees;
+mod handback;
 mod history;
 mod ops;
 mod origin;

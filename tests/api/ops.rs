@@ -161,6 +161,7 @@ async fn the_openapi_document_lists_every_endpoint() {
         ("/api/conversations/{id}/accept", "post"),
         ("/api/conversations/{id}/transfer", "post"),
         ("/api/conversations/{id}/end", "post"),
+        ("/api/conversations/{id}/hand-back", "post"),
         ("/api/conversations/{id}/still-here", "post"),
         ("/api/conversations/{id}/typing", "post"),
         ("/api/conversations/{id}/read", "post"),

@@ -344,6 +344,8 @@ async fn deadlines_survive_a_restart_and_the_customer_still_gets_the_full_minute
     // The server is down when the warning and even the close would have been due.
     app.clock.advance(Duration::from_secs(600));
     let app = app.restart(|_| {}).await;
+    // alice comes back (else, the grace over, her session would go back to the queue).
+    let _alice = Ws::open(&app, "alice").await;
     let mut carol_ws = Ws::open(&app, "carol").await;
     let warning = carol_ws.entry_with(&id, "Are you still there?").await;
     assert_eq!(

@@ -1,0 +1,460 @@
+//! No chat is stranded: a session whose agent is gone goes back to the front of the queue —
+//! after the queue's grace when the agent's last socket closes (or the server restarts and
+//! they do not come back), at once when they sign out handing it back. Time is the injected
+//! clock; the timer worker's rounds are counted in /metrics.
+
+use std::time::Duration;
+
+use reqwest::StatusCode;
+use serde_json::{Value, json};
+use switchboard::clock::Clock;
+use switchboard::domain::session::Absence;
+use switchboard::domain::{ConversationId, Timestamp, UserId};
+use switchboard::storage::Db;
+
+use crate::helpers::{START, TestApp, error_of, get_json, post_json};
+use crate::sessions::{entries, queue_id, start};
+use crate::socket::Ws;
+
+const MS: Duration = Duration::from_millis(1);
+const GRACE: Duration = Duration::from_secs(60);
+const NOTICE: &str = "Bob Agent had to leave. You keep your place at the front of the queue.";
+
+async fn spawn() -> TestApp {
+    TestApp::spawn_with(|c| c.timer_poll_ms = 2).await
+}
+
+async fn db(app: &TestApp) -> Db {
+    Db::connect(&format!("sqlite://{}", app.db_file().display()))
+        .await
+        .expect("second handle on the database")
+}
+
+fn conv_id(id: &str) -> ConversationId {
+    ConversationId(id.parse().unwrap())
+}
+
+async fn timer_rounds(app: &TestApp) -> u64 {
+    crate::helpers::metrics_text(app)
+        .await
+        .lines()
+        .find_map(|l| l.strip_prefix("switchboard_timer_rounds_total "))
+        .and_then(|n| n.trim().parse().ok())
+        .expect("timer rounds metric")
+}
+
+/// Returns once the timer worker has completed two more rounds (so one began after now).
+async fn two_rounds(app: &TestApp) {
+    let from = timer_rounds(app).await;
+    while timer_rounds(app).await < from + 2 {
+        tokio::task::yield_now().await;
+    }
+}
+
+/// Waits until the session's absence is as `want` (the socket's end is noticed in a task).
+async fn absence_is(db: &Db, id: &str, want: Option<Absence>) {
+    let waited = tokio::time::timeout(Duration::from_secs(10), async {
+        while db.absence(conv_id(id)).await.unwrap() != want {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+    })
+    .await;
+    assert!(waited.is_ok(), "absence of {id} never became {want:?}");
+}
+
+/// carol starts a session and bob accepts it over his socket; returns its id.
+async fn bobs_session(app: &TestApp, bob: &mut Ws) -> String {
+    let carol = app.signed_in("carol").await;
+    let (_, conv) = start(app, &carol, "VPN drops every hour").await;
+    let id = conv["id"].as_str().unwrap().to_owned();
+    bob.send(json!({"type": "accept", "ref": "a", "conversation": id}))
+        .await;
+    bob.find(|f| f["type"] == "ack" && f["ref"] == "a").await;
+    id
+}
+
+async fn conversation(app: &TestApp, who: &str, id: &str) -> Value {
+    get_json(
+        &app.signed_in(who).await,
+        app.url(&format!("/api/conversations/{id}")),
+    )
+    .await
+}
+
+#[tokio::test]
+async fn an_agent_offline_past_the_grace_gives_the_session_back_to_the_front_of_the_queue() {
+    let app = spawn().await;
+    let db = db(&app).await;
+    let mut bob = Ws::open(&app, "bob").await;
+    let id = bobs_session(&app, &mut bob).await;
+    // ivan waits behind; alice works the queue; dana manages it.
+    let ivan = app.signed_in("ivan").await;
+    let (_, waiting) = start(&app, &ivan, "Printer jam").await;
+    let waiting = waiting["id"].as_str().unwrap().to_owned();
+    assert_eq!(
+        conversation(&app, "ivan", &waiting).await["position"],
+        1,
+        "first while carol is served"
+    );
+    let mut carol_ws = Ws::open(&app, "carol").await;
+    let mut ivan_ws = Ws::open(&app, "ivan").await;
+    let mut alice = Ws::open(&app, "alice").await;
+    let mut admin = Ws::open(&app, "admin").await;
+
+    // bob's browser closes: the grace starts now.
+    bob.close().await;
+    let bob_id = UserId(app.user_id("bob").await.parse().unwrap());
+    absence_is(
+        &db,
+        &id,
+        Some(Absence {
+            assignee: bob_id,
+            due: START.plus(GRACE),
+        }),
+    )
+    .await;
+    app.clock.advance(GRACE - MS);
+    two_rounds(&app).await;
+    let conv = conversation(&app, "carol", &id).await;
+    assert_eq!(conv["state"], "active", "still bob's at 0:59.999");
+    assert_eq!(conv["assignee"]["display_name"], "Bob Agent");
+
+    app.clock.advance(MS);
+    // carol reads the honest notice and waits first in line.
+    let notice = carol_ws.entry_with(&id, "had to leave").await;
+    assert_eq!(notice["event"], "handed_back");
+    assert_eq!(notice["body"], NOTICE);
+    let back = carol_ws
+        .find(|f| f["type"] == "conversation" && f["id"] == id.as_str() && f["state"] == "queued")
+        .await;
+    assert_eq!(back["position"], 1, "at the front, ahead of ivan");
+    assert!(back.get("assignee").is_none(), "nobody is assigned: {back}");
+    assert_eq!(back["returned_from"]["display_name"], "Bob Agent");
+    assert_eq!(back["returned_at"], "2026-01-05T09:01:00Z");
+    // ivan, who arrived later, is now second.
+    let moved = ivan_ws
+        .find(|f| f["type"] == "conversation" && f["id"] == waiting.as_str() && f["position"] != 1)
+        .await;
+    assert_eq!(moved["position"], 2, "{moved}");
+    // The group is offered it again, saying whose it was.
+    let offer = alice
+        .find(|f| f["type"] == "offer" && f["conversation"]["id"] == id.as_str())
+        .await;
+    assert_eq!(
+        offer["conversation"]["returned_from"]["display_name"],
+        "Bob Agent"
+    );
+    assert_eq!(offer["conversation"]["position"], 1);
+    // Managers and admins hear of it even outside the group.
+    let told = admin.find(|f| f["type"] == "returned").await;
+    assert_eq!(told["conversation"]["id"], id.as_str());
+    assert_eq!(
+        told["conversation"]["returned_from"]["display_name"],
+        "Bob Agent"
+    );
+    assert_eq!(db.absence(conv_id(&id)).await.unwrap(), None, "fired once");
+    // The queue's list shows the same order.
+    let queue = queue_id(&app).await;
+    let listed = get_json(
+        &app.signed_in("alice").await,
+        app.url(&format!("/api/queues/{queue}/sessions")),
+    )
+    .await;
+    let order: Vec<&str> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| c["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(order, [id.as_str(), waiting.as_str()]);
+
+    // No inactivity clock while she waits.
+    app.clock.advance(Duration::from_secs(600));
+    two_rounds(&app).await;
+    assert_eq!(conversation(&app, "carol", &id).await["state"], "queued");
+
+    // alice accepts it: carol chats with alice.
+    alice
+        .send(json!({"type": "accept", "ref": "b", "conversation": id}))
+        .await;
+    alice.find(|f| f["type"] == "ack" && f["ref"] == "b").await;
+    let conv = conversation(&app, "carol", &id).await;
+    assert_eq!(conv["state"], "active");
+    assert_eq!(conv["assignee"]["display_name"], "Alice Agent");
+    assert!(
+        conv.get("returned_from").is_none(),
+        "only while it waits: {conv}"
+    );
+    let log = entries(&app, &app.signed_in("carol").await, &id).await;
+    let handed: Vec<&Value> = log.iter().filter(|e| e["event"] == "handed_back").collect();
+    assert_eq!(handed.len(), 1, "one notice");
+}
+
+#[tokio::test]
+async fn an_agent_back_within_the_grace_keeps_the_session() {
+    let app = spawn().await;
+    let db = db(&app).await;
+    let mut bob = Ws::open(&app, "bob").await;
+    let id = bobs_session(&app, &mut bob).await;
+    bob.close().await;
+    let bob_id = UserId(app.user_id("bob").await.parse().unwrap());
+    absence_is(
+        &db,
+        &id,
+        Some(Absence {
+            assignee: bob_id,
+            due: START.plus(GRACE),
+        }),
+    )
+    .await;
+    // A reload: bob is back after 30 s.
+    app.clock.advance(Duration::from_secs(30));
+    let _bob = Ws::open(&app, "bob").await;
+    absence_is(&db, &id, None).await;
+    app.clock.advance(GRACE * 2);
+    two_rounds(&app).await;
+    let conv = conversation(&app, "carol", &id).await;
+    assert_eq!(conv["state"], "active");
+    assert_eq!(conv["assignee"]["display_name"], "Bob Agent");
+}
+
+/// An absence that falls due while its agent is connected (they came back between the socket's
+/// end and its record) is forgotten, not fired.
+#[tokio::test]
+async fn an_absence_due_while_its_agent_is_online_is_forgotten() {
+    let app = spawn().await;
+    let db = db(&app).await;
+    let mut bob = Ws::open(&app, "bob").await;
+    let id = bobs_session(&app, &mut bob).await;
+    let bob_id = UserId(app.user_id("bob").await.parse().unwrap());
+    // As if a late record of an old socket's end: written while bob is connected.
+    assert_eq!(db.mark_absent(bob_id, app.clock.now()).await.unwrap(), 1);
+    app.clock.advance(GRACE);
+    absence_is(&db, &id, None).await;
+    let conv = conversation(&app, "carol", &id).await;
+    assert_eq!(conv["state"], "active");
+    assert_eq!(conv["assignee"]["display_name"], "Bob Agent");
+}
+
+#[tokio::test]
+async fn signing_out_with_hand_back_returns_the_sessions_at_once() {
+    let app = spawn().await;
+    let mut bob = Ws::open(&app, "bob").await;
+    let id = bobs_session(&app, &mut bob).await;
+    let mut alice = Ws::open(&app, "alice").await;
+    let mut carol_ws = Ws::open(&app, "carol").await;
+    let bob_client = app.signed_in("bob").await;
+
+    let refused = bob_client
+        .delete(app.url("/api/session?hand_back=maybe"))
+        .send()
+        .await
+        .unwrap();
+    let (status, code, message) = error_of(refused).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::UNPROCESSABLE_ENTITY, "invalid")
+    );
+    assert!(message.contains("hand_back"), "{message}");
+
+    let out = bob_client
+        .delete(app.url("/api/session?hand_back=true"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::NO_CONTENT);
+    // No clock moved: at once.
+    let notice = carol_ws.entry_with(&id, "had to leave").await;
+    assert_eq!(notice["body"], NOTICE);
+    let offer = alice
+        .find(|f| f["type"] == "offer" && f["conversation"]["id"] == id.as_str())
+        .await;
+    assert_eq!(
+        offer["conversation"]["returned_from"]["display_name"],
+        "Bob Agent"
+    );
+    assert_eq!(conversation(&app, "carol", &id).await["state"], "queued");
+    // Signed out indeed.
+    let me = bob_client.get(app.url("/api/me")).send().await.unwrap();
+    assert_eq!(me.status(), StatusCode::UNAUTHORIZED);
+}
+
+#[tokio::test]
+async fn signing_out_without_hand_back_leaves_the_grace_to_run() {
+    let app = spawn().await;
+    let mut bob = Ws::open(&app, "bob").await;
+    let id = bobs_session(&app, &mut bob).await;
+    let db = db(&app).await;
+    let bob_client = app.signed_in("bob").await;
+    // (The socket is of another sign-in of bob's: it closes below, as the browser's would.)
+    let out = bob_client
+        .delete(app.url("/api/session"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::NO_CONTENT);
+    assert_eq!(conversation(&app, "carol", &id).await["state"], "active");
+    bob.close().await;
+    absence_is(
+        &db,
+        &id,
+        Some(Absence {
+            assignee: UserId(app.user_id("bob").await.parse().unwrap()),
+            due: START.plus(GRACE),
+        }),
+    )
+    .await;
+    app.clock.advance(GRACE);
+    let mut carol_ws = Ws::open(&app, "carol").await;
+    carol_ws
+        .find(|f| f["type"] == "conversation" && f["id"] == id.as_str() && f["state"] == "queued")
+        .await;
+}
+
+#[tokio::test]
+async fn only_the_assignee_or_a_manager_hands_a_session_back() {
+    let app = spawn().await;
+    let mut bob = Ws::open(&app, "bob").await;
+    let id = bobs_session(&app, &mut bob).await;
+    let url = app.url(&format!("/api/conversations/{id}/hand-back"));
+    for who in ["alice", "carol"] {
+        let refused = app.signed_in(who).await.post(&url).send().await.unwrap();
+        let (status, code, _) = error_of(refused).await;
+        assert_eq!(
+            (status, code.as_str()),
+            (StatusCode::FORBIDDEN, "forbidden"),
+            "{who}"
+        );
+    }
+    let ivan = app.signed_in("ivan").await.post(&url).send().await.unwrap();
+    assert_eq!(ivan.status(), StatusCode::NOT_FOUND, "not his to see");
+
+    let back = app.signed_in("bob").await.post(&url).send().await.unwrap();
+    assert_eq!(back.status(), StatusCode::OK);
+    let back: Value = back.json().await.unwrap();
+    assert_eq!(back["state"], "queued");
+    assert_eq!(back["returned_from"]["display_name"], "Bob Agent");
+
+    // Queued now: nothing to hand back. dana takes it, and as a manager may hand it back too.
+    let again = app.signed_in("bob").await.post(&url).send().await.unwrap();
+    assert_eq!(again.status(), StatusCode::FORBIDDEN);
+    let dana = app.signed_in("dana").await;
+    let accepted = dana
+        .post(app.url(&format!("/api/conversations/{id}/accept")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(accepted.status(), StatusCode::OK);
+    let by_manager = dana.post(&url).send().await.unwrap();
+    assert_eq!(by_manager.status(), StatusCode::OK);
+    let by_manager: Value = by_manager.json().await.unwrap();
+    assert_eq!(by_manager["returned_from"]["display_name"], "Dana Manager");
+
+    let carol = app.signed_in("carol").await;
+    let end = carol
+        .post(app.url(&format!("/api/conversations/{id}/end")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(end.status(), StatusCode::OK);
+    let closed = dana.post(&url).send().await.unwrap();
+    let (status, code, _) = error_of(closed).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::CONFLICT, "session_closed")
+    );
+    let unknown = dana
+        .post(app.url("/api/conversations/999999/hand-back"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(unknown.status(), StatusCode::NOT_FOUND);
+}
+
+/// Durable: a server stopped while a session is active gives its agent the whole grace from
+/// the new start; an agent who never comes back does not strand it.
+#[tokio::test]
+async fn after_a_restart_an_agent_who_does_not_come_back_gives_the_session_back() {
+    let app = spawn().await;
+    let id = {
+        let mut bob = Ws::open(&app, "bob").await;
+        bobs_session(&app, &mut bob).await
+    };
+    // A long stop: five minutes pass while the server is down.
+    let mut app = app;
+    app.stop().await;
+    app.clock.advance(Duration::from_secs(300));
+    let app = app.restart(|_| {}).await;
+    let db = db(&app).await;
+    let restarted = app.clock.now();
+    assert_eq!(
+        db.absence(conv_id(&id)).await.unwrap().map(|a| a.due),
+        Some(restarted.plus(GRACE)),
+        "the whole grace from the new start"
+    );
+    app.clock.advance(GRACE - MS);
+    two_rounds(&app).await;
+    assert_eq!(conversation(&app, "carol", &id).await["state"], "active");
+    app.clock.advance(MS);
+    let mut carol_ws = Ws::open(&app, "carol").await;
+    let back = carol_ws
+        .find(|f| f["type"] == "conversation" && f["id"] == id.as_str() && f["state"] == "queued")
+        .await;
+    assert_eq!(back["returned_from"]["display_name"], "Bob Agent");
+}
+
+#[tokio::test]
+async fn the_grace_is_a_queue_setting() {
+    let app = spawn().await;
+    let queue = queue_id(&app).await;
+    let dana = app.signed_in("dana").await;
+    let url = app.url(&format!("/api/queues/{queue}"));
+    let shown = get_json(&dana, &url).await;
+    assert_eq!(shown["assignee_grace_seconds"], 60, "the default");
+    for bad in [json!(0), json!(86_401), json!("soon")] {
+        let refused = dana
+            .patch(&url)
+            .json(&json!({"assignee_grace_seconds": bad}))
+            .send()
+            .await
+            .unwrap();
+        let (status, _, message) = error_of(refused).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+        assert!(message.contains("assignee_grace_seconds"), "{message}");
+    }
+    let patched = dana
+        .patch(&url)
+        .json(&json!({"assignee_grace_seconds": 5}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patched.status(), StatusCode::OK);
+
+    let db = db(&app).await;
+    let mut bob = Ws::open(&app, "bob").await;
+    let id = bobs_session(&app, &mut bob).await;
+    bob.close().await;
+    absence_is(
+        &db,
+        &id,
+        Some(Absence {
+            assignee: UserId(app.user_id("bob").await.parse().unwrap()),
+            due: Timestamp(START.0 + 5_000),
+        }),
+    )
+    .await;
+    app.clock.advance(Duration::from_secs(5));
+    let mut carol_ws = Ws::open(&app, "carol").await;
+    carol_ws
+        .find(|f| f["type"] == "conversation" && f["id"] == id.as_str() && f["state"] == "queued")
+        .await;
+    let created = post_json(
+        &dana,
+        app.url("/api/queues"),
+        &json!({"name": "Field support", "group": shown["group"]["id"], "assignee_grace_seconds": 90}),
+    )
+    .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let created: Value = created.json().await.unwrap();
+    assert_eq!(created["assignee_grace_seconds"], 90);
+}
