@@ -12,6 +12,7 @@ import { homeFor, isStaff, navigate } from "../shared/nav";
 import { startClock, useClockText } from "../shared/now";
 import { LoadingPage, PageLoadFailed } from "../shared/PageStatus";
 import { asApiError, requireUser } from "../shared/session";
+import { returnKey } from "../shared/reducer";
 import { Connection } from "../shared/socket";
 import { ConnectionBanner } from "../shared/Timeline";
 import { isQueueList, type Conversation, type User } from "../shared/wire";
@@ -20,8 +21,9 @@ import { askNotificationPermissionOnce, beep, notifyDesktop, titleWithCount, unl
 import { attentionCount } from "./attention";
 import { AttentionLayer } from "./AttentionLayer";
 import { MiniWindowDock } from "./miniwindows/MiniWindowDock";
+import { ReturnedNotices } from "./ReturnedNotices";
 import { AgentSignOut } from "./signout/AgentSignOut";
-import { activeWithMe, sidebarGroups } from "./sessions";
+import { activeWithMe, returnedText, sidebarGroups } from "./sessions";
 import { ConnectSidebar, PreviewText } from "./sidebar/ConnectSidebar";
 import { connection, me, openMiniWindow, presenceChoice, queueName, queues, showOffer } from "./state";
 import { Workspace } from "./workspace/Workspace";
@@ -46,7 +48,21 @@ export async function loadAgent(): Promise<boolean> {
     const socket = new Connection({ me: user.id });
     /** Sessions handed to me whose transfer entry came before their new state: who handed them. */
     const handovers = new Map<string, string>();
+    /** Returns already alerted: a manager in the queue's group gets the offer and `returned`, and hears one alert. */
+    const returnsAlerted = new Set<string>();
     socket.subscribe((frame, live) => {
+      // A session back from an agent: its own alert, once per return (offer or `returned`, whichever comes first).
+      if (live && (frame.type === "offer" || frame.type === "returned")) {
+        const back = returnKey(frame.conversation);
+        if (back !== null) {
+          const mine = frame.conversation.returned_from?.id === user.id;
+          if (!returnsAlerted.has(back) && !mine && frame.conversation.state === "queued") {
+            returnsAlerted.add(back);
+            alertReturned(socket, frame.conversation);
+          }
+          return;
+        }
+      }
       if (frame.type === "offer" && live && frame.conversation.state === "queued") {
         const name = frame.conversation.customer?.display_name ?? "A customer";
         beep();
@@ -88,6 +104,20 @@ export async function loadAgent(): Promise<boolean> {
   return true;
 }
 
+/**
+ * A session came back to the queue from its agent: another tune than a new chat's, and a desktop
+ * notification saying so; a click shows its queue notification (Accept focused) if it is on
+ * offer to me, else the notice.
+ */
+function alertReturned(socket: Connection, conversation: Conversation): void {
+  const text = returnedText(conversation) ?? "Back in the queue";
+  beep("offers", "returned");
+  const id = conversation.id;
+  notifyDesktop(text, conversation.first_message ?? queueName(conversation.queue), () => {
+    if (socket.offers.value.has(id)) showOffer(id);
+  });
+}
+
 /** The agent app; `workspace` is the conversation of `/agent/workspace/<id>`, null at `/agent`. */
 export function AgentApp({ workspace }: { workspace: string | null }) {
   const user = me.value;
@@ -121,6 +151,7 @@ function SignedIn({ user, workspace }: { user: User; workspace: string | null })
       <div class="agent-app agent-app--workspace">
         <TopBar user={user} workspace={workspace} />
         <ConnectionBanner state={socket?.link.value ?? "connecting"} notice={socket?.closeNotice.value ?? null} />
+        <ReturnedNotices />
         <Workspace user={user} id={workspace} />
         <AttentionLayer user={user} />
       </div>
@@ -131,6 +162,7 @@ function SignedIn({ user, workspace }: { user: User; workspace: string | null })
       <TopBar user={user} workspace={null} />
       <div class="agent-app__banner">
         <ConnectionBanner state={socket?.link.value ?? "connecting"} notice={socket?.closeNotice.value ?? null} />
+        <ReturnedNotices />
       </div>
       <ContentPane user={user} />
       <ConnectSidebar user={user} />

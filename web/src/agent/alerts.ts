@@ -97,22 +97,34 @@ export function isAway(): boolean {
   return (reported === "away" || reported === "available" ? reported : presenceChoice.value) === "away";
 }
 
+/** The tones of an alert: two rising for anything new; three, falling and rising again, for a session back in the queue. */
+export const TUNES = {
+  new: [
+    [0, 880],
+    [0.18, 1175],
+  ],
+  returned: [
+    [0, 1175],
+    [0.16, 784],
+    [0.32, 1175],
+  ],
+} as const satisfies Record<string, readonly (readonly [number, number])[]>;
+
+export type Tune = keyof typeof TUNES;
+
 /** The beep for `kind`, unless switched off or Away. */
-export function beep(kind: SoundKind = "offers"): void {
+export function beep(kind: SoundKind = "offers", tune: Tune = "new"): void {
   if (!soundWanted(kind, soundSettings.value, isAway())) return;
-  playTones();
+  playTones(TUNES[tune]);
 }
 
-/** Two short tones; silent until a gesture has unlocked audio (see unlockAudioOnFirstGesture). */
-function playTones(): void {
+/** Short tones; silent until a gesture has unlocked audio (see unlockAudioOnFirstGesture). */
+function playTones(tones: readonly (readonly [number, number])[]): void {
   const ctx = audio;
   if (ctx === null) return;
   try {
     if (ctx.state === "suspended") void ctx.resume().catch(() => undefined);
-    for (const [offset, frequency] of [
-      [0, 880],
-      [0.18, 1175],
-    ] as const) {
+    for (const [offset, frequency] of tones) {
       const oscillator = ctx.createOscillator();
       const gain = ctx.createGain();
       oscillator.frequency.value = frequency;

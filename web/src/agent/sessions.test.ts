@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Conversation } from "../shared/wire";
-import { activeWithMe, nextMode, sidebarGroups, workNoteAudience } from "./sessions";
+import { activeWithMe, inQueueOrder, nextMode, returnedText, sidebarGroups, workNoteAudience } from "./sessions";
 
 const alice = { id: "2", display_name: "Alice Agent" };
 const bob = { id: "3", display_name: "Bob Agent" };
@@ -35,5 +35,21 @@ describe("agent sessions", () => {
     expect(workNoteAudience("Ivan Customer", true)).toBe("agents and Ivan Customer (ITIL) see it");
     expect(workNoteAudience("Carol Customer", false)).toBe("agents only");
     expect(workNoteAudience("Carol Customer", null)).toMatch(/ITIL/);
+  });
+
+  it("the_queue_order_puts_sessions_back_from_an_agent_first_the_longest_back_first", () => {
+    const waiting = (id: string, created: string, back?: string): Conversation => {
+      const { assignee: _a, ...queued } = session(id, "queued");
+      return { ...queued, created_at: created, ...(back === undefined ? {} : { returned_from: bob, returned_at: back }) };
+    };
+    const all = [
+      waiting("new-late", "2026-01-01T10:05:00.000Z"),
+      waiting("back-late", "2026-01-01T09:00:00.000Z", "2026-01-01T10:09:00.000Z"),
+      waiting("new-early", "2026-01-01T10:01:00.000Z"),
+      waiting("back-early", "2026-01-01T09:30:00.000Z", "2026-01-01T10:02:00.000Z"),
+    ];
+    expect([...all].sort(inQueueOrder).map((c) => c.id)).toEqual(["back-early", "back-late", "new-early", "new-late"]);
+    expect(returnedText(all[1] as Conversation)).toBe("Back in the queue: Carol Customer — Bob Agent had to leave");
+    expect(returnedText(all[0] as Conversation), "a new session is no return").toBeNull();
   });
 });

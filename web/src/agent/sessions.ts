@@ -36,3 +36,23 @@ export function workNoteAudience(customer: string, itil: boolean | null): string
   if (itil === false) return "agents only";
   return "agents, and the customer if they hold the ITIL role";
 }
+
+/**
+ * Queue notifications in the queue's own order, the one `position` counts: sessions that came
+ * back from an agent first (the longest back first), then the others, the longest waiting
+ * first. Computed from the sessions themselves, not from `position`, which an offer carries as
+ * of when it was made.
+ */
+export function inQueueOrder(a: Conversation, b: Conversation): number {
+  const aBack = a.returned_from !== undefined;
+  const bBack = b.returned_from !== undefined;
+  if (aBack !== bBack) return aBack ? -1 : 1;
+  const since = (c: Conversation) => (c.returned_from !== undefined ? (c.returned_at ?? c.created_at) : c.created_at);
+  return since(a).localeCompare(since(b)) || a.created_at.localeCompare(b.created_at);
+}
+
+/** "Back in the queue: Carol Customer — Bob Agent had to leave", for a session that came back from its agent; null for a new one. */
+export function returnedText(c: Conversation): string | null {
+  if (c.returned_from === undefined) return null;
+  return `Back in the queue: ${c.customer?.display_name ?? "A customer"} — ${c.returned_from.display_name} had to leave`;
+}

@@ -11,6 +11,7 @@ const queue = (id: string): Queue => ({
   greeting: "",
   inactivity_warning_seconds: 120,
   auto_close_seconds: 60,
+  assignee_grace_seconds: 60,
 });
 
 const chat = (id: string, state: Conversation["state"], created_at: string, queueId = "1", customer = "5"): Conversation => ({
@@ -57,6 +58,8 @@ describe("support page decisions", () => {
     ["a new question of the agent overtakes it (the clock restarts)", [entry({ event: "inactivity_warning" }), entry({ kind: "comment", author: { id: "2", display_name: "Alice" } })], false],
     ["a work note does not", [entry({ event: "inactivity_warning" }), entry({ kind: "work_note", author: { id: "2", display_name: "Alice" } })], true],
     ["closed after it", [entry({ event: "inactivity_warning" }), entry({ event: "closed" })], false],
+    ["handed back to the queue after it (the clock is off while queued)", [entry({ event: "inactivity_warning" }), entry({ event: "handed_back" })], false],
+    ["handed back, then accepted by another agent", [entry({ event: "inactivity_warning" }), entry({ event: "handed_back" }), entry({ event: "accepted" })], false],
   ] as const)("pending warning: %s", (_name, entries, waits) => {
     expect(pendingWarning(entries) !== null).toBe(waits);
   });

@@ -28,8 +28,9 @@ export function pendingWarning(entries: readonly Entry[]): Entry | null {
   let warning: Entry | null = null;
   for (const e of entries) {
     if (e.event === "inactivity_warning") warning = e;
-    // Answered by the customer, or overtaken by a new question of the agent (which restarts the clock).
-    else if (warning !== null && (e.event === "still_here" || e.event === "closed" || e.kind === "comment")) warning = null;
+    // Answered by the customer, overtaken by a new question of the agent (which restarts the
+    // clock), or void: the session went back to the queue (no clock while queued).
+    else if (warning !== null && (e.event === "still_here" || e.event === "closed" || e.event === "handed_back" || e.kind === "comment")) warning = null;
   }
   return warning;
 }

@@ -10,6 +10,8 @@ import {
   isDuplicate,
   isLive,
   markRead,
+  dismissReturn,
+  MAX_RETURNS,
   MAX_WITHDRAWALS,
   prependPage,
   reduce,
@@ -277,5 +279,47 @@ describe("reducer", () => {
     const state = applyConversation(initialState(), { ...conversation, id: "8", last_seq: 4 });
     expect(state.positions.get("8")).toBe(0);
     expect(state.conversations.get("8")?.last_seq).toBe(4);
+  });
+
+  it("a_session_back_from_its_agent_is_offered_again_with_who_it_came_from", () => {
+    const bob = { id: "3", display_name: "Bob Agent" };
+    let state = greeted([conversationFrame({ assignee: bob, state: "active", last_seq: 4 })]);
+    const { assignee: _gone, ...back } = { ...conversation, assignee: bob };
+    state = reduce(state, { type: "offer", conversation: { ...back, state: "queued", position: 1, last_seq: 5, returned_from: bob, returned_at: "2026-01-01T10:05:00.000Z" } }, context);
+    expect(state.offers.get("7")?.returned_from, "the offer says whose it was").toEqual(bob);
+    expect(state.conversations.get("7")?.assignee, "no assignee while queued").toBeUndefined();
+    state = reduce(state, conversationFrame({ state: "active", last_seq: 6 }), context);
+    expect(state.offers.size, "accepted: no longer on offer").toBe(0);
+    expect(state.conversations.get("7")?.returned_from, "no longer queued: nothing returned about it").toBeUndefined();
+  });
+
+  it("returned_is_a_notice_once_per_return_not_for_the_agent_who_left", () => {
+    const bob = { id: "3", display_name: "Bob Agent" };
+    const returned = (id: string, at: string, from = bob): ServerFrame => {
+      const { assignee: _a, ...queued } = conversation;
+      return { type: "returned", conversation: { ...queued, id, state: "queued", position: 1, returned_from: from, returned_at: at } };
+    };
+    let state = greeted([]);
+    state = reduce(state, returned("7", "2026-01-01T10:05:00.000Z"), context);
+    state = reduce(state, returned("7", "2026-01-01T10:05:00.000Z"), context);
+    expect(state.returns, "told twice, one notice").toEqual([{ key: "7@2026-01-01T10:05:00.000Z", conversation: "7", customer: "Carol Customer", from: "Bob Agent" }]);
+    expect(state.conversations.has("7"), "a manager is told, not given the conversation").toBe(false);
+    state = reduce(state, returned("7", "2026-01-01T10:09:00.000Z"), context);
+    expect(state.returns.length, "back again later: a new notice").toBe(2);
+    state = reduce(state, returned("8", "2026-01-01T10:10:00.000Z", me), context);
+    expect(state.returns.map((r) => r.conversation), "my own hand-back is no news to me").toEqual(["7", "7"]);
+    state = dismissReturn(state, "7@2026-01-01T10:05:00.000Z");
+    expect(state.returns.map((r) => r.key)).toEqual(["7@2026-01-01T10:09:00.000Z"]);
+    for (let i = 0; i < MAX_RETURNS + 2; i += 1) state = reduce(state, returned(`x${i}`, "2026-01-01T11:00:00.000Z"), context);
+    expect(state.returns.length, "only the last few are kept").toBe(MAX_RETURNS);
+  });
+
+  it("returned_updates_a_conversation_this_client_holds", () => {
+    const bob = { id: "3", display_name: "Bob Agent" };
+    let state = greeted([conversationFrame({ assignee: bob, last_seq: 4 })]);
+    const { assignee: _a, ...queued } = conversation;
+    state = reduce(state, { type: "returned", conversation: { ...queued, state: "queued", position: 1, last_seq: 5, returned_from: bob, returned_at: "2026-01-01T10:05:00.000Z" } }, context);
+    expect(state.conversations.get("7")?.state).toBe("queued");
+    expect(state.conversations.get("7")?.assignee).toBeUndefined();
   });
 });

@@ -17,6 +17,16 @@ export interface Withdrawal {
   at: number;
 }
 
+/** A session that went back to the front of its queue from its agent (the `returned` frame, for managers). */
+export interface Returned {
+  /** The conversation and when it came back: one notice per return. */
+  key: string;
+  conversation: string;
+  customer: string;
+  /** The agent it came back from. */
+  from: string;
+}
+
 /** What the server named between `hello` and `ready`: at `ready` the state keeps only these. */
 export interface CatchUp {
   /** Conversations (by id) the server sent a frame or an entry of. */
@@ -32,6 +42,8 @@ export interface FeedState {
   /** Queued sessions on offer to this agent, by conversation id. */
   offers: ReadonlyMap<string, Conversation>;
   withdrawals: readonly Withdrawal[];
+  /** Sessions that went back to the queue from their agent, oldest first (until dismissed). */
+  returns: readonly Returned[];
   /** Last seq received per conversation (0: known, nothing received yet): what `hello` says. */
   positions: ReadonlyMap<string, number>;
   /** The last read mark this client set per conversation. */
@@ -64,6 +76,8 @@ export interface ReduceContext {
 
 /** How many withdrawals are kept (the sidebar shows the last few). */
 export const MAX_WITHDRAWALS = 5;
+/** How many notices of returned sessions are kept (the oldest goes first). */
+export const MAX_RETURNS = 5;
 
 export function initialState(): FeedState {
   return {
@@ -71,6 +85,7 @@ export function initialState(): FeedState {
     entries: new Map(),
     offers: new Map(),
     withdrawals: [],
+    returns: [],
     positions: new Map(),
     readMarks: new Map(),
     typing: new Map(),
@@ -215,6 +230,8 @@ export function reduce(state: FeedState, frame: ServerFrame, context: ReduceCont
     }
     case "withdraw":
       return withdraw(state, frame.conversation, frame.by ?? null, context);
+    case "returned":
+      return noteReturned(state, frame.conversation, context);
     case "typing":
       return applyTyping(state, frame.conversation, frame.user, frame.active);
     case "presence":
@@ -286,6 +303,32 @@ function withdraw(state: FeedState, conversation: string, by: UserRef | null, co
   if (by !== null && by.id === context.me) return next;
   const customer = offer?.customer?.display_name ?? state.conversations.get(conversation)?.customer?.display_name ?? "A customer";
   return { ...next, withdrawals: [...next.withdrawals.slice(-(MAX_WITHDRAWALS - 1)), { conversation, customer, by, at: context.now }] };
+}
+
+/** The key of one return of a session: the same return told twice (offer and `returned`) is one notice. */
+export function returnKey(conversation: Conversation): string | null {
+  if (conversation.returned_from === undefined) return null;
+  return `${conversation.id}@${conversation.returned_at ?? ""}`;
+}
+
+/**
+ * A session went back to the queue from its agent: a notice (not for the agent who handed it
+ * back), and its new state when this client holds it (a conversation it does not hold is not
+ * added: the manager is told, not subscribed).
+ */
+function noteReturned(state: FeedState, conversation: Conversation, context: ReduceContext): FeedState {
+  const next = state.conversations.has(conversation.id) ? applyConversation(state, conversation) : state;
+  const key = returnKey(conversation);
+  const from = conversation.returned_from;
+  if (key === null || from === undefined || from.id === context.me || next.returns.some((r) => r.key === key)) return next;
+  const notice: Returned = { key, conversation: conversation.id, customer: conversation.customer?.display_name ?? "A customer", from: from.display_name };
+  return { ...next, returns: [...next.returns.slice(-(MAX_RETURNS - 1)), notice] };
+}
+
+/** The notice of a returned session was read and dismissed. */
+export function dismissReturn(state: FeedState, key: string): FeedState {
+  if (!state.returns.some((r) => r.key === key)) return state;
+  return { ...state, returns: state.returns.filter((r) => r.key !== key) };
 }
 
 /** Someone starts or stops typing (an entry of theirs, or the expiry of their indicator, stops it). */

@@ -13,13 +13,13 @@ import { batch, computed, signal, type ReadonlySignal } from "@preact/signals";
 import { requestJson, type Guard } from "./api";
 import { Outbox, outboxKey, sessionStore, type OutboxStore, type PendingSend } from "./outbox";
 import * as feed from "./reducer";
-import type { FeedState, HistoryState, Withdrawal } from "./reducer";
+import type { FeedState, HistoryState, Returned, Withdrawal } from "./reducer";
 import { systemScheduler, Transport, type Cancel, type HelloFrame, type LinkState, type Loss, type Scheduler, type SocketFactory } from "./transport";
 import { isEarlierEntriesPage, type ClientFrame, type EarlierEntriesPage, type Conversation, type Entry, type PostKind, type PresenceStatus, type ServerFrame, type UserRef } from "./wire";
 
 export { MAX_BODY_CHARS, bodyProblem } from "./length";
 export { ACK_TIMEOUT_MS, TOO_LARGE_MESSAGE, hasUnsent, isRetryable, mayStillGoOut, outboxKey, type PendingSend } from "./outbox";
-export type { HistoryState, Withdrawal } from "./reducer";
+export type { HistoryState, Returned, Withdrawal } from "./reducer";
 export {
   BACKOFF_MS,
   CLOSE,
@@ -95,6 +95,8 @@ export class Connection {
   /** Queued sessions on offer to this agent, by conversation id. */
   readonly offers: ReadonlySignal<ReadonlyMap<string, Conversation>> = computed(() => this.state.value.offers);
   readonly withdrawals: ReadonlySignal<readonly Withdrawal[]> = computed(() => this.state.value.withdrawals);
+  /** Sessions that went back to the queue from their agent (told to managers), until dismissed. */
+  readonly returns: ReadonlySignal<readonly Returned[]> = computed(() => this.state.value.returns);
   /** Who is typing, per conversation. */
   readonly typing: ReadonlySignal<ReadonlyMap<string, readonly UserRef[]>> = computed(() => this.state.value.typing);
   /** Agents' presence as the server reported it, by user id. */
@@ -194,6 +196,11 @@ export class Connection {
   sendCanned(conversation: string, canned: { id: string; title: string }, clientId: string = newClientId()): string {
     this.sends.add({ client_id: clientId, conversation, kind: "comment", body: canned.title, canned: canned.id, acked: false, error: null, code: null });
     return clientId;
+  }
+
+  /** The notice of a returned session (see `returns`) was read. */
+  dismissReturn(key: string): void {
+    this.update((state) => feed.dismissReturn(state, key));
   }
 
   /** Forgets a send the server refused. */

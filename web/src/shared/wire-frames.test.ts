@@ -27,6 +27,7 @@ import errorServer from "../../../tests/fixtures/wire/server/error.json";
 import offerServer from "../../../tests/fixtures/wire/server/offer.json";
 import presenceServer from "../../../tests/fixtures/wire/server/presence.json";
 import readyServer from "../../../tests/fixtures/wire/server/ready.json";
+import returnedServer from "../../../tests/fixtures/wire/server/returned.json";
 import typingServer from "../../../tests/fixtures/wire/server/typing.json";
 import withdrawServer from "../../../tests/fixtures/wire/server/withdraw.json";
 import {
@@ -34,6 +35,7 @@ import {
   isSignInResponse,
   parseServerFrame,
   type ClientFrame,
+  type Conversation,
   type EarlierEntriesPage,
   type PostKind,
   type ServerFrame,
@@ -66,6 +68,7 @@ const serverFixtures = {
   ack: ackServer,
   error: errorServer,
   offer: offerServer,
+  returned: returnedServer,
   withdraw: withdrawServer,
   typing: typingServer,
   presence: presenceServer,
@@ -101,7 +104,21 @@ const clientFixtures = {
   ping: pingClient,
 } satisfies Record<ClientType, unknown>;
 
-const serverShapes: { [K in ServerType]: Same<(typeof serverFixtures)[K], Widened<Extract<ServerFrame, { type: K }>>> } = {
+// `returned`'s fixture holds the fields such a conversation has (queued, back from an agent),
+// not every optional one: its fields are held to their types by name, and it is the fixture
+// that holds `returned_from` and `returned_at` (conversation.json and offer.json do not).
+type ReturnedConversation = typeof returnedServer.conversation;
+const returnedShape: Same<ReturnedConversation, Pick<Widened<Conversation>, keyof ReturnedConversation>> = true;
+const returnedHoldsTheReturn: "returned_from" | "returned_at" extends keyof ReturnedConversation ? true : false = true;
+
+type ServerShapeType = Exclude<ServerType, "returned">;
+type WithoutReturn<T> = Omit<T, "returned_from" | "returned_at">;
+type ServerShape<K extends ServerShapeType> = K extends "conversation"
+  ? WithoutReturn<Widened<Extract<ServerFrame, { type: K }>>>
+  : K extends "offer"
+    ? { type: string; conversation: WithoutReturn<Widened<Conversation>> }
+    : Widened<Extract<ServerFrame, { type: K }>>;
+const serverShapes: { [K in ServerShapeType]: Same<(typeof serverFixtures)[K], ServerShape<K>> } = {
   entry: true,
   conversation: true,
   ready: true,
@@ -138,6 +155,7 @@ function fixtureTypes(side: "client" | "server"): string[] {
 describe("socket frame fixtures shared with the server", () => {
   it("fixtures_have_exactly_the_fields_of_their_frame_types", () => {
     expect(Object.values(serverShapes).every((same) => same)).toBe(true);
+    expect([returnedShape, returnedHoldsTheReturn], "returned.json: its fields, the return included").toEqual([true, true]);
     expect(Object.values(clientShapes).every((same) => same)).toBe(true);
     expect(Object.keys(positionsAreAMap).length).toBeGreaterThan(0);
   });

@@ -37,6 +37,8 @@ export interface Queue {
   greeting: string;
   inactivity_warning_seconds: number;
   auto_close_seconds: number;
+  /** How long the assignee of an active session may be offline before it goes back to the front of the queue. */
+  assignee_grace_seconds: number;
 }
 
 export interface SignInResponse {
@@ -105,7 +107,8 @@ export function isQueue(value: unknown): value is Queue {
     isQueueGroup(value.group) &&
     isString(value.greeting) &&
     isCount(value.inactivity_warning_seconds) &&
-    isCount(value.auto_close_seconds)
+    isCount(value.auto_close_seconds) &&
+    isCount(value.assignee_grace_seconds)
   );
 }
 
@@ -132,7 +135,7 @@ export interface Entry {
   body: string;
   client_id?: string;
   at: string;
-  /** System entries: accepted, transferred, inactivity_warning, still_here, closed. */
+  /** System entries: accepted, transferred, inactivity_warning, still_here, closed, handed_back. */
   event?: string;
 }
 
@@ -153,6 +156,10 @@ export interface Conversation {
   accepted_at?: string;
   /** While an inactivity warning is pending: seconds until the session closes, as of this frame. */
   closes_in_seconds?: number;
+  /** While queued after coming back from an agent (handed back, or offline past the grace): that agent. */
+  returned_from?: UserRef;
+  /** When it came back (with `returned_from`). */
+  returned_at?: string;
   preview?: Entry;
   unread?: number;
 }
@@ -180,6 +187,8 @@ export type ServerFrame =
   | { type: "error"; ref?: string; conversation?: string; error: { code: string; message: string } }
   | { type: "pong"; nonce?: string }
   | { type: "offer"; conversation: Conversation }
+  /** To managers and admins: a session went back to the front of its queue from its agent (`returned_from`). */
+  | { type: "returned"; conversation: Conversation }
   | { type: "withdraw"; conversation: string; by?: UserRef }
   | { type: "typing"; conversation: string; user: UserRef; active: boolean }
   | { type: "presence"; user: UserRef; status: PresenceStatus }
@@ -242,6 +251,8 @@ export function isConversation(value: unknown): value is Conversation {
     isString(value.created_at) &&
     isOptional(value.accepted_at, isString) &&
     isOptional(value.closes_in_seconds, isCount) &&
+    isOptional(value.returned_from, isUserRef) &&
+    isOptional(value.returned_at, isString) &&
     isOptional(value.preview, isEntry) &&
     isOptional(value.unread, isCount)
   );
@@ -291,6 +302,7 @@ export function parseServerFrame(value: unknown): ServerFrame | null {
     case "pong":
       return isOptional(v.nonce, isString) ? { type: "pong", ...(isString(v.nonce) ? { nonce: v.nonce } : {}) } : null;
     case "offer":
+    case "returned":
       return isConversation(v.conversation) ? (v as ServerFrame) : null;
     case "withdraw":
       return isString(v.conversation) && isOptional(v.by, isUserRef) ? (v as ServerFrame) : null;

@@ -103,4 +103,21 @@ describe("ConnectSidebar", () => {
     expect(document.activeElement, "focus stays on Accept (never disabled under it)").toBe(accept);
     expect(miniWindows.value, "no window for a session not accepted").toEqual([]);
   });
+
+  it("a_session_back_from_an_agent_comes_first_marked_returned_and_announced_as_such", async () => {
+    const bob = { id: "u-bob", display_name: "Bob Agent" };
+    const back = { ...offer("r9", IVAN, "2026-11-30T09:20:00Z", "Printer jam"), returned_from: bob, returned_at: "2026-11-30T09:30:00Z" };
+    setOffers(offer("r1", CAROL, "2026-11-30T09:00:00Z", "VPN drops"));
+    const view = render(<ConnectSidebar user={ALICE} />);
+    const live = screen.getByRole("status", { name: "", hidden: true });
+    await waitFor(() => expect(live.textContent).toBe("New chat waiting: Carol Customer: VPN drops"));
+    setOffers(offer("r1", CAROL, "2026-11-30T09:00:00Z", "VPN drops"), back);
+    view.rerender(<ConnectSidebar user={ALICE} />);
+    const accepts = screen.getAllByRole("button", { name: /^Accept / }).map((b) => b.getAttribute("aria-label"));
+    expect(accepts, "back in the queue: at its front, before one waiting longer").toEqual(["Accept Ivan Customer", "Accept Carol Customer"]);
+    const ivan = screen.getByRole("article", { name: "Ivan Customer" });
+    expect(ivan.textContent, "marked in words, not colour alone").toContain("Returned · Bob Agent had to leave");
+    expect(screen.getByRole("article", { name: "Carol Customer" }).textContent, "a new one is not marked").not.toContain("Returned");
+    await waitFor(() => expect(live.textContent).toBe("Back in the queue: Ivan Customer — Bob Agent had to leave."));
+  });
 });

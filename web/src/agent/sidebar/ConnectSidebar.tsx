@@ -9,7 +9,7 @@ import { now } from "../../shared/now";
 import { PreviewText } from "../../shared/PreviewText";
 import { StateBadge } from "../../shared/StateBadge";
 import type { Conversation, User } from "../../shared/wire";
-import { sidebarGroups } from "../sessions";
+import { inQueueOrder, sidebarGroups } from "../sessions";
 import { ShortcutsButton } from "../shortcuts/ShortcutsDialog";
 import { connection, openMiniWindow, queueName, queues, sidebarCollapsed } from "../state";
 import { OfferAnnouncer } from "./OfferAnnouncer";
@@ -28,7 +28,7 @@ function itemLabel(c: Conversation): string {
 
 export function ConnectSidebar({ user }: { user: User }) {
   const socket = connection.value;
-  const offers = [...(socket?.offers.value.values() ?? [])].sort((a, b) => a.created_at.localeCompare(b.created_at));
+  const offers = [...(socket?.offers.value.values() ?? [])].sort(inQueueOrder);
   const { mine, closed } = sidebarGroups([...(socket?.conversations.value.values() ?? [])], user.id);
   const collapsed = sidebarCollapsed.value;
   const totalUnread = mine.reduce((n, c) => n + (c.unread ?? 0), 0);

@@ -5,6 +5,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import type { Conversation } from "../../shared/wire";
+import { returnedText } from "../sessions";
 
 /** Offers already announced, for the page's life (a collapse of the sidebar must not repeat them). */
 const announced = new Set<string>();
@@ -14,8 +15,13 @@ export function announcementFor(offers: readonly Conversation[], seen: Set<strin
   const fresh = offers.filter((o) => !seen.has(o.id));
   for (const o of fresh) seen.add(o.id);
   if (fresh.length === 0) return null;
-  if (fresh.length > 1) return `${fresh.length} new chats are waiting.`;
+  if (fresh.length > 1) {
+    const back = fresh.filter((o) => o.returned_from !== undefined).length;
+    return back === 0 ? `${fresh.length} new chats are waiting.` : `${fresh.length} chats are waiting, ${back} of them back in the queue.`;
+  }
   const [offer] = fresh;
+  const back = offer === undefined ? null : returnedText(offer);
+  if (back !== null) return `${back}.`;
   const who = offer?.customer?.display_name ?? "A customer";
   const what = offer?.first_message;
   return what === undefined || what === "" ? `New chat waiting: ${who}.` : `New chat waiting: ${who}: ${what}`;

@@ -55,8 +55,11 @@ export function QueueNotification({ offer }: { offer: Conversation }) {
   const busy = useSignal(false);
   const error = useSignal<string | null>(null);
   const name = offer.customer?.display_name ?? "A customer";
-  const waited = useClockText((at) => clock((at - Date.parse(offer.created_at)) / 1000));
+  // A session back from an agent counts from its return (it waits at the front from then).
+  const since = Date.parse(offer.returned_at ?? offer.created_at);
+  const waited = useClockText((at) => clock((at - since) / 1000));
   const titleId = `offer-${offer.id}`;
+  const back = offer.returned_from !== undefined;
   const button = useRef<HTMLButtonElement>(null);
 
   // A click on this session's desktop notification lands here.
@@ -90,13 +93,19 @@ export function QueueNotification({ offer }: { offer: Conversation }) {
   }
 
   return (
-    <article class="queue-notification" aria-labelledby={titleId} data-offer={offer.id}>
+    <article class={`queue-notification${back ? " queue-notification--returned" : ""}`} aria-labelledby={titleId} data-offer={offer.id}>
+      {offer.returned_from !== undefined && (
+        <p class="queue-notification__returned">
+          <span aria-hidden="true">↩ </span>
+          <strong>Returned</strong> · {offer.returned_from.display_name} had to leave
+        </p>
+      )}
       <div class="queue-notification__head">
         <h3 id={titleId} class="queue-notification__name">
           {name}
         </h3>
         <span class="queue-notification__wait">
-          <span aria-hidden="true">◔</span> waiting <span class="tabular">{waited}</span>
+          <span aria-hidden="true">◔</span> {back ? "back" : "waiting"} <span class="tabular">{waited}</span>
         </span>
       </div>
       {offer.first_message !== undefined && offer.first_message !== "" && <p class="queue-notification__message">“{offer.first_message}”</p>}
