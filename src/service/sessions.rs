@@ -160,9 +160,17 @@ impl AppState {
         let conv = self.visible_conversation(conversation, user).await?;
         if session::typing_holds_clock(&conv, user, active) {
             let until = self.clock.now().plus(session::TYPING_HOLDS);
-            self.db
+            let held = self
+                .db
                 .hold_deadline(conv.id, until, session::TYPING_HOLDS_AT_MOST)
                 .await?;
+            if held {
+                // A held close: the customer's countdown (and the agent's) follows it.
+                let view = self.view(conv.clone()).await?;
+                if view.closes_in.is_some() {
+                    self.hub.publish_conversation(view);
+                }
+            }
         }
         if conv.state != SessionState::Closed {
             self.hub
@@ -392,11 +400,7 @@ impl AppState {
     /// their queues). Returns how many went back.
     pub async fn hand_back_all(&self, user: &User) -> Result<usize, ServiceError> {
         let mut handed = 0;
-        for conv in self.db.conversations_of(user.id, LIST_LIMIT).await? {
-            let assigned = conv.assignee.as_ref().is_some_and(|a| a.id == user.id);
-            if conv.state != SessionState::Active || !assigned {
-                continue;
-            }
+        for conv in self.db.active_sessions_of(user.id).await? {
             match self.command(conv.id, user, Command::HandBack).await {
                 Ok(_) => handed += 1,
                 // Ended or handed on meanwhile: nothing of theirs to give back.

@@ -404,6 +404,17 @@ impl Db {
         rows.iter().map(conversation_from_row).collect()
     }
 
+    /// The active sessions assigned to `user`.
+    pub async fn active_sessions_of(&self, user: UserId) -> Result<Vec<Conversation>> {
+        let rows = sqlx::query(&format!(
+            "{CONVERSATION_SELECT} WHERE c.assignee_id = ? AND c.state = 'active' ORDER BY c.id"
+        ))
+        .bind(user.0)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(conversation_from_row).collect()
+    }
+
     /// The queued sessions of a queue, oldest first (their order is their queue position).
     pub async fn queued_sessions(&self, queue: QueueId) -> Result<Vec<Conversation>> {
         let rows = sqlx::query(&format!(

@@ -417,3 +417,30 @@ async fn two_timer_workers_racing_fire_a_deadline_once() {
         "gap-free"
     );
 }
+
+/// A close held by the customer's typing is told at once: the page's countdown follows the
+/// server's deadline instead of running out while the session stays open.
+#[tokio::test]
+async fn a_close_held_by_typing_is_told_to_the_customer() {
+    let app = spawn().await;
+    let id = accepted_session(&app).await;
+    let (mut carol_ws, _) = Ws::connect(&app, "carol", json!({})).await;
+    app.clock.advance(Duration::from_secs(120));
+    carol_ws.entry_with(&id, "Are you still there?").await;
+    // 50 s into the last minute: 10 s left, she starts typing.
+    app.clock.advance(Duration::from_secs(50));
+    let carol = app.signed_in("carol").await;
+    let typed = carol
+        .post(app.url(&format!("/api/conversations/{id}/typing")))
+        .json(&json!({"active": true, "kind": "comment"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(typed.status(), StatusCode::NO_CONTENT);
+    let told = carol_ws
+        .find(|f| {
+            f["type"] == "conversation" && f["id"] == id.as_str() && f["closes_in_seconds"] == 15
+        })
+        .await;
+    assert_eq!(told["state"], "active");
+}
