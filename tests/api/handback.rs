@@ -85,12 +85,16 @@ async fn conversation(app: &TestApp, who: &str, id: &str) -> Value {
 async fn an_agent_offline_past_the_grace_gives_the_session_back_to_the_front_of_the_queue() {
     let app = spawn().await;
     let db = db(&app).await;
-    let mut bob = Ws::open(&app, "bob").await;
-    let id = bobs_session(&app, &mut bob).await;
-    // ivan waits behind; alice works the queue; dana manages it.
+    // ivan has waited since before carol came (an older session), unanswered.
     let ivan = app.signed_in("ivan").await;
     let (_, waiting) = start(&app, &ivan, "Printer jam").await;
     let waiting = waiting["id"].as_str().unwrap().to_owned();
+    let mut bob = Ws::open(&app, "bob").await;
+    let id = bobs_session(&app, &mut bob).await;
+    assert!(
+        waiting.parse::<i64>().unwrap() < id.parse::<i64>().unwrap(),
+        "ivan's session is the older"
+    );
     assert_eq!(
         conversation(&app, "ivan", &waiting).await["position"],
         1,
