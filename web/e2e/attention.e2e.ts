@@ -345,7 +345,45 @@ describe("the agent's attention", () => {
       await page.getByRole("button", { name: "Leave the queue" }).click();
       await dialog.getByRole("button", { name: "Leave the queue" }).click();
       await page.getByText("You left the queue before an agent joined.").waitFor();
-      await expect.poll(() => isFocused(page.getByRole("button", { name: "Start a new chat" })), { message: "the next step has the focus, not <body>" }).toBe(true);
+      await expect.poll(() => isFocused(page.getByRole("button", { name: "Start a new chat with it" })), { message: "the next step has the focus, not <body>" }).toBe(true);
+      // What she had not sent stays in the field, and a new chat starts with it.
+      const unsent = page.getByRole("textbox", { name: "Not sent (the chat closed first)" });
+      expect(await unsent.inputValue(), "the unsent text is kept where it was typed").toBe("It started after the update");
+      await page.getByRole("button", { name: "Start a new chat with it" }).click();
+      await page.getByRole("button", { name: "Leave the queue" }).waitFor();
+      await page.getByRole("log").getByText("It started after the update").waitFor();
+      const open = ((await (await customers.carol.get("/api/conversations")).json()) as { id: string; state: string; first_message?: string }[]).filter((c) => c.state !== "closed");
+      expect(open.map((c) => c.first_message), "one new chat, with the unsent text as its first message").toEqual(["It started after the update"]);
+      for (const c of open) await customers.carol.post(`/api/conversations/${c.id}/end`);
+    } finally {
+      await carol.context.close();
+    }
+  });
+
+  it("a_chat_the_agent_ends_while_the_customer_types_keeps_the_unsent_text", async (test) => {
+    keepScreenshotOnFailure(test);
+    const page = await openAgentApp();
+    const carol = await newVisitor(browser, baseUrl, { viewport: { width: 900, height: 800 } });
+    try {
+      await signInByApi(carol.context, "carol");
+      const id = await startChat(test, "carol", "The docking station does not charge.");
+      await accept(page, "carol", "The docking station does not charge.");
+      await carol.page.goto("/support");
+      await carol.page.getByText(`You are chatting with ${"Alice Agent"}.`).waitFor();
+      const field = carol.page.getByRole("textbox", { name: "Message" });
+      // Typed key by key, as a person does, up to the instant the chat closes.
+      await field.pressSequentially("It is the USB-C one");
+      const ended = await alice.context.request.post(`/api/conversations/${id}/end`);
+      expect(ended.ok(), `alice ends the chat: ${ended.status()}`).toBe(true);
+      await carol.page.getByText("The agent ended the chat.").waitFor();
+      const unsent = carol.page.getByRole("textbox", { name: "Not sent (the chat closed first)" });
+      expect(await unsent.inputValue(), "every key typed before the close is kept").toBe("It is the USB-C one");
+      await screenshot(carol.page, "customer-closed-with-unsent-text");
+      // Discard it, and the panel offers an empty new chat.
+      await carol.page.getByRole("button", { name: "Discard it" }).click();
+      await carol.page.getByRole("button", { name: "Start a new chat", exact: true }).waitFor();
+      await expect.poll(() => isFocused(carol.page.getByRole("button", { name: "Start a new chat", exact: true })), { message: "the next step keeps the focus" }).toBe(true);
+      expect(await unsent.count(), "nothing unsent is shown any more").toBe(0);
     } finally {
       await carol.context.close();
     }

@@ -18,6 +18,7 @@ import { LengthNote, lengthNoteShown } from "../shared/LengthNote";
 import { Connection } from "../shared/socket";
 import { warnBeforeLeavingUnsent } from "../shared/unload";
 import { useStoredText } from "../shared/storedText";
+import type { Signal } from "@preact/signals";
 import { ConnectionBanner, Timeline, useConversationFeed } from "../shared/Timeline";
 import { isConversation, isQueue, isQueueList, type Conversation, type Entry, type Queue, type User } from "../shared/wire";
 import { chooseQueue, countdownLeft, openChat, pendingWarning, startChat } from "./chat";
@@ -184,6 +185,9 @@ function StartChat({ queue, user }: { queue: Queue | null; user: User }) {
 function Chat({ conversation, queue, user }: { conversation: Conversation; queue: Queue; user: User }) {
   const socket = connection.value;
   const { entries, pending, typing, history } = useConversationFeed(socket, conversation.id, true);
+  // One signal for the field and the closed panel: what the customer typed up to the instant the
+  // chat closed is what the panel shows (not a copy read from the storage when it appeared).
+  const draft = useStoredText(draftKey(user.id, `draft.${conversation.id}`));
 
   return (
     <section class="chat" aria-label="Chat with the service desk">
@@ -202,7 +206,7 @@ function Chat({ conversation, queue, user }: { conversation: Conversation; queue
         history={history}
         onLoadEarlier={() => void socket?.loadEarlier(conversation.id)}
       />
-      {conversation.state === "closed" ? <ClosedPanel conversation={conversation} /> : <Composer conversation={conversation} user={user} />}
+      {conversation.state === "closed" ? <ClosedPanel conversation={conversation} queue={queue} user={user} draft={draft} /> : <Composer conversation={conversation} draft={draft} />}
     </section>
   );
 }
@@ -250,7 +254,7 @@ function ChatStatus({ conversation }: { conversation: Conversation }) {
             confirming.value = false;
             // Back to End chat after a Cancel; after the end to the closed panel's next step (whichever of
             // this and the panel's mount comes last gives the focus: none can while the dialog is open).
-            if (endedHere.peek() === conversation.id) document.querySelector<HTMLElement>(".closed-panel button")?.focus();
+            if (endedHere.peek() === conversation.id) document.querySelector<HTMLElement>(".closed-panel [data-next-step]")?.focus();
             else endButton.current?.focus();
           }}
         >
@@ -319,27 +323,92 @@ function InactivityBanner({ conversation, entries, queue }: { conversation: Conv
 /** The chat the customer just ended here: its closed panel takes the focus (the End chat button that had it is gone). */
 const endedHere = signal<string | null>(null);
 
-function ClosedPanel({ conversation }: { conversation: Conversation }) {
+/**
+ * Why the chat closed, and the next step. What the customer had typed and not sent stays in the
+ * field (read-only now), and "Start a new chat with it" starts one with that text as its first
+ * message.
+ */
+function ClosedPanel({ conversation, queue, user, draft }: { conversation: Conversation; queue: Queue; user: User; draft: Signal<string> }) {
   const again = useRef<HTMLButtonElement>(null);
+  const busy = useSignal(false);
+  const error = useSignal<string | null>(null);
+  const unsent = draft.value.trim();
+  /** Discard it was pressed: the button is gone with the text, the next step takes the focus. */
+  const discarded = useRef(false);
+  useEffect(() => {
+    if (!discarded.current) return;
+    discarded.current = false;
+    again.current?.focus();
+  }, [unsent === ""]);
   useEffect(() => {
     // Kept (not reset): the dialog's own close, which comes after, must not send the focus back to End.
     if (endedHere.peek() === conversation.id) again.current?.focus();
   }, [conversation.id]);
+
+  async function startWithIt() {
+    if (busy.value) return;
+    const why = bodyProblem(unsent);
+    if (why !== null) {
+      error.value = why;
+      return;
+    }
+    busy.value = true;
+    error.value = null;
+    try {
+      const started = await startChat(user.id, queue.id, unsent);
+      connection.value?.noteConversation(started);
+      draft.value = "";
+      current.value = started.id;
+    } catch (failure) {
+      error.value = asApiError(failure).message;
+      busy.value = false;
+    }
+  }
+
   return (
     <div class="closed-panel">
       <p>
         <span aria-hidden="true">✓ </span>
         {closedReasonText(conversation.closed_reason)}
       </p>
-      <button ref={again} type="button" class="button" onClick={() => (current.value = null)}>
-        Start a new chat
-      </button>
+      {unsent !== "" && (
+        <div class="field closed-panel__unsent">
+          <label for={`unsent-${conversation.id}`}>Not sent (the chat closed first)</label>
+          <textarea id={`unsent-${conversation.id}`} class="composer__input closed-panel__text" rows={2} readOnly value={draft.value} />
+        </div>
+      )}
+      {error.value !== null && (
+        <p class="alert closed-panel__error" role="alert">
+          {error.value}
+        </p>
+      )}
+      {unsent === "" ? (
+        <button ref={again} type="button" class="button" data-next-step onClick={() => (current.value = null)}>
+          Start a new chat
+        </button>
+      ) : (
+        // Not disabled while busy: a disabled button drops the focus to <body>.
+        <span class="closed-panel__actions">
+          <button
+            type="button"
+            class="button button--quiet"
+            onClick={() => {
+              discarded.current = true;
+              draft.value = "";
+            }}
+          >
+            Discard it
+          </button>
+          <button ref={again} type="button" class="button" data-next-step aria-disabled={busy.value} onClick={() => void startWithIt()}>
+            {busy.value ? "Starting…" : "Start a new chat with it"}
+          </button>
+        </span>
+      )}
     </div>
   );
 }
 
-function Composer({ conversation, user }: { conversation: Conversation; user: User }) {
-  const text = useStoredText(draftKey(user.id, `draft.${conversation.id}`));
+function Composer({ conversation, draft: text }: { conversation: Conversation; draft: Signal<string> }) {
   const typing = useMemo(() => new TypingThrottle((active) => connection.value?.setTyping(conversation.id, active, "comment")), [conversation.id]);
 
   return (

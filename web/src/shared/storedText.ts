@@ -3,8 +3,8 @@
  * crash of the tab) gives back what was typed. Storage that refuses (private mode, quota) leaves
  * the text in memory only.
  */
-import { effect, useSignal, type Signal } from "@preact/signals";
-import { useEffect } from "preact/hooks";
+import { effect, signal, type Signal } from "@preact/signals";
+import { useEffect, useMemo } from "preact/hooks";
 
 function storage(): Storage | null {
   try {
@@ -31,16 +31,27 @@ export function writeStoredText(key: string, text: string): void {
   }
 }
 
+/** A text bound to the storage: read once, then saved at every change, at once. */
+export interface StoredText {
+  text: Signal<string>;
+  /** Stops saving (the text stays as it is in the storage). */
+  dispose: () => void;
+}
+
+export function storedText(key: string): StoredText {
+  const text = signal(readStoredText(key));
+  const dispose = effect(() => writeStoredText(key, text.value));
+  return { text, dispose };
+}
+
 /**
- * A signal holding the text, read from the storage when mounted and saved on every change, at
- * once (a signal effect, not a render effect that runs after paint: a reload right after a
- * keystroke must find it).
+ * A signal holding the text, bound to the storage while the component is mounted. Read and
+ * bound when the component first renders, not in an effect after paint: an effect there left a
+ * frame in which a keystroke was not saved and was then overwritten by the stored (older) text
+ * when the effect ran.
  */
 export function useStoredText(key: string): Signal<string> {
-  const text = useSignal(readStoredText(key));
-  useEffect(() => {
-    text.value = readStoredText(key);
-    return effect(() => writeStoredText(key, text.value));
-  }, [key]);
-  return text;
+  const bound = useMemo(() => storedText(key), [key]);
+  useEffect(() => bound.dispose, [bound]);
+  return bound.text;
 }
