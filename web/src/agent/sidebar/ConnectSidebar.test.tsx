@@ -107,9 +107,13 @@ describe("ConnectSidebar", () => {
   it("a_session_back_from_an_agent_comes_first_marked_returned_and_announced_as_such", async () => {
     const bob = { id: "u-bob", display_name: "Bob Agent" };
     const back = { ...offer("r9", IVAN, "2026-11-30T09:20:00Z", "Printer jam"), returned_from: bob, returned_at: "2026-11-30T09:30:00Z" };
-    setOffers(offer("r1", CAROL, "2026-11-30T09:00:00Z", "VPN drops"));
+    // Ivan's chat was new once (announced then), an agent took it, and it comes back.
+    setOffers(offer("r9", IVAN, "2026-11-30T09:20:00Z", "Printer jam"));
     const view = render(<ConnectSidebar user={ALICE} />);
     const live = screen.getByRole("status", { name: "", hidden: true });
+    await waitFor(() => expect(live.textContent).toBe("New chat waiting: Ivan Customer: Printer jam"));
+    setOffers(offer("r1", CAROL, "2026-11-30T09:00:00Z", "VPN drops"));
+    view.rerender(<ConnectSidebar user={ALICE} />);
     await waitFor(() => expect(live.textContent).toBe("New chat waiting: Carol Customer: VPN drops"));
     setOffers(offer("r1", CAROL, "2026-11-30T09:00:00Z", "VPN drops"), back);
     view.rerender(<ConnectSidebar user={ALICE} />);

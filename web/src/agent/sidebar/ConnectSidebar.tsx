@@ -126,7 +126,9 @@ export function ConnectSidebar({ user }: { user: User }) {
 
 /** "Carol: taken by Bob" for 15 s; only this re-renders with the clock, not the sidebar. */
 function TakenNotes() {
-  const notes = (connection.value?.withdrawals.value ?? []).filter((w) => now.value - w.at < NOTE_SHOWN_MS);
+  // A session on offer again (back from the agent who took it) is no longer "taken".
+  const offers = connection.value?.offers.value;
+  const notes = (connection.value?.withdrawals.value ?? []).filter((w) => now.value - w.at < NOTE_SHOWN_MS && offers?.has(w.conversation) !== true);
   return (
     <>
       {notes.map((note) => (

@@ -5,6 +5,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import type { Conversation } from "../../shared/wire";
+import { returnKey } from "../../shared/reducer";
 import { returnedText } from "../sessions";
 
 /** Offers already announced, for the page's life (a collapse of the sidebar must not repeat them). */
@@ -12,8 +13,10 @@ const announced = new Set<string>();
 
 /** What to announce for the offers not announced yet (and marks them announced), or null. */
 export function announcementFor(offers: readonly Conversation[], seen: Set<string> = announced): string | null {
-  const fresh = offers.filter((o) => !seen.has(o.id));
-  for (const o of fresh) seen.add(o.id);
+  // A session back from an agent was announced when it was new: its return is news again.
+  const key = (o: Conversation) => returnKey(o) ?? o.id;
+  const fresh = offers.filter((o) => !seen.has(key(o)));
+  for (const o of fresh) seen.add(key(o));
   if (fresh.length === 0) return null;
   if (fresh.length > 1) {
     const back = fresh.filter((o) => o.returned_from !== undefined).length;
@@ -29,7 +32,7 @@ export function announcementFor(offers: readonly Conversation[], seen: Set<strin
 
 export function OfferAnnouncer({ offers }: { offers: readonly Conversation[] }) {
   const text = useSignal("");
-  const ids = offers.map((o) => o.id).join(",");
+  const ids = offers.map((o) => returnKey(o) ?? o.id).join(",");
   useEffect(() => {
     const next = announcementFor(offers);
     if (next !== null) text.value = next;
