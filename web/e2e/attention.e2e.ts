@@ -8,6 +8,7 @@
 import { randomUUID } from "node:crypto";
 import { request, type APIRequestContext, type Browser, type Locator, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, type TestContext } from "vitest";
+import { seriousViolations } from "./axe";
 import { isFocused, launchBrowser, newVisitor, screenshot, signInByApi, takePolicyViolations, type Visitor } from "./browser";
 import { customerApi, deskQueueId, setQueueTimers } from "./desk";
 
@@ -379,6 +380,7 @@ describe("the agent's attention", () => {
       const unsent = carol.page.getByRole("textbox", { name: "Not sent (the chat closed first)" });
       expect(await unsent.inputValue(), "every key typed before the close is kept").toBe("It is the USB-C one");
       await screenshot(carol.page, "customer-closed-with-unsent-text");
+      expect(await seriousViolations(carol.page), "the closed panel with the unsent text").toEqual([]);
       // Discard it, and the panel offers an empty new chat.
       await carol.page.getByRole("button", { name: "Discard it" }).click();
       await carol.page.getByRole("button", { name: "Start a new chat", exact: true }).waitFor();

@@ -8,6 +8,7 @@
 import { randomUUID } from "node:crypto";
 import { request, type APIRequestContext, type Browser, type Locator, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, type TestContext } from "vitest";
+import { seriousViolations } from "./axe";
 import { isFocused, launchBrowser, newVisitor, screenshot, signInByApi, takePolicyViolations, type Visitor } from "./browser";
 import { customerApi, deskQueueId, setQueueTimers } from "./desk";
 
@@ -28,6 +29,15 @@ function countTones(): void {
     counted.__tones += 1;
     return original.call(this);
   };
+}
+
+/** Serious axe violations in the light and the dark theme. */
+async function axeBothThemes(page: Page): Promise<string[]> {
+  const light = await seriousViolations(page);
+  await page.emulateMedia({ colorScheme: "dark" });
+  const dark = (await seriousViolations(page)).map((v) => `dark: ${v}`);
+  await page.emulateMedia({ colorScheme: "light" });
+  return [...light, ...dark];
 }
 
 async function tones(page: Page): Promise<number> {
@@ -139,6 +149,7 @@ describe("sessions back in the queue", () => {
     await dialog.waitFor();
     expect(await isFocused(dialog.getByRole("button", { name: "Cancel" })), "an Enter by habit cancels").toBe(true);
     await screenshot(bob, "sign-out-with-open-chats");
+    expect(await axeBothThemes(bob), "the sign-out question").toEqual([]);
     // Escape is Cancel: still signed in, the chat still his.
     await bob.keyboard.press("Escape");
     await dialog.waitFor({ state: "detached" });
@@ -154,6 +165,7 @@ describe("sessions back in the queue", () => {
     expect(await carol.getByText("You are chatting with Bob Agent.").count(), "nothing says she is chatting with bob").toBe(0);
     await carol.getByRole("button", { name: "Leave the queue" }).waitFor();
     await screenshot(carol, "customer-back-in-the-queue");
+    expect(await axeBothThemes(carol), "the customer back in the queue").toEqual([]);
 
     // Alice: at the front of her queue, marked, announced and rung differently from a new chat.
     const back = notification(alice, "Carol Customer");
@@ -165,12 +177,17 @@ describe("sessions back in the queue", () => {
       .toBe(1);
     await expect.poll(async () => (await tones(alice)) - tonesBefore.alice, { message: "alice hears the three tones of a return, not the two of a new chat" }).toBe(3);
     await screenshot(alice, "returned-offer");
+    expect(await axeBothThemes(alice), "the returned offer").toEqual([]);
 
     // Dana the manager is told, and (in the group too) hears one alert for the offer and the notice.
     const notice = dana.getByRole("status", { name: "Sessions back in the queue" });
     await notice.getByText("Carol Customer's chat went back to the queue: Bob Agent had to leave.").waitFor();
     await expect.poll(async () => (await tones(dana)) - tonesBefore.dana, { message: "one alert for the offer and the returned frame" }).toBe(3);
     await screenshot(dana, "manager-returned-notice");
+    await dana.emulateMedia({ colorScheme: "dark" });
+    await screenshot(dana, "manager-returned-notice-dark");
+    await dana.emulateMedia({ colorScheme: "light" });
+    expect(await axeBothThemes(dana), "the manager's notice").toEqual([]);
     await dana.getByRole("button", { name: "Dismiss: Carol Customer's chat went back to the queue: Bob Agent had to leave." }).click();
     await notice.getByText("Carol Customer's chat went back to the queue").waitFor({ state: "detached" });
 
