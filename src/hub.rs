@@ -6,12 +6,12 @@
 use std::collections::{HashMap, HashSet, VecDeque};
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, MutexGuard};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use tokio::sync::mpsc;
 
 use crate::domain::session::{Audience, Conversation, Entry, Person};
-use crate::domain::{ConversationId, GroupId, UserId};
+use crate::domain::{ConversationId, GroupId, Timestamp, UserId};
 
 /// A typing indicator is passed on at most this often per user and conversation.
 pub const TYPING_EVERY: Duration = Duration::from_secs(2);
@@ -115,7 +115,7 @@ struct Inner {
     by_user: HashMap<UserId, HashSet<u64>>,
     by_group: HashMap<GroupId, HashSet<u64>>,
     /// When each user last started typing in each conversation, for the throttle.
-    typing_sent: HashMap<(UserId, ConversationId), Instant>,
+    typing_sent: HashMap<(UserId, ConversationId), Timestamp>,
 }
 
 impl Inner {
@@ -312,7 +312,8 @@ impl Hub {
 
     /// Tells the other watchers of `conversation` (not `from`'s own sockets) that `user` is
     /// typing or stopped. A start is passed on at most every [`TYPING_EVERY`] per user and
-    /// conversation; each socket shows it only if its user may see the `audience`.
+    /// conversation (by the injected clock's `now`); each socket shows it only if its user may
+    /// see the `audience`. Returns false for a start held back by the throttle.
     pub fn typing(
         &self,
         from: UserId,
@@ -320,31 +321,31 @@ impl Hub {
         user: Person,
         active: bool,
         audience: Audience,
-    ) {
+        now: Timestamp,
+    ) -> bool {
         let mut inner = self.lock();
-        let now = Instant::now();
         let id = conversation.id;
         let key = (from, id);
         if active {
             if inner
                 .typing_sent
                 .get(&key)
-                .is_some_and(|at| now.duration_since(*at) < TYPING_EVERY)
+                .is_some_and(|at| at.until(now) < TYPING_EVERY)
             {
-                return;
+                return false;
             }
             if inner.typing_sent.len() >= TYPING_REMEMBERED {
                 // Only starts within the throttle window matter; the rest can go.
                 inner
                     .typing_sent
-                    .retain(|_, at| now.duration_since(*at) < TYPING_EVERY);
+                    .retain(|_, at| at.until(now) < TYPING_EVERY);
             }
             inner.typing_sent.insert(key, now);
         } else {
             inner.typing_sent.remove(&key);
         }
         let Some(ids) = inner.by_conversation.get(&id) else {
-            return;
+            return true;
         };
         let push = Push::Typing {
             conversation,
@@ -357,6 +358,7 @@ impl Hub {
                 send(sub, push.clone());
             }
         }
+        true
     }
 
     /// Every socket of the members of `group` now receives the pushes of `conversation`.

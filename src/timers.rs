@@ -24,6 +24,9 @@ pub async fn run(state: AppState, poll: Duration, stop: CancellationToken) {
     let mut last_sweep = state.clock.now();
     let mut last_purge: Option<Timestamp> = None;
     loop {
+        if let Err(e) = state.sweep_absences().await {
+            tracing::warn!(error = %e, "looking for sessions of agents gone offline");
+        }
         let fired = fire_due(&state).await;
         state.metrics.deadlines_fired.inc_by(fired as u64);
         let now = state.clock.now();

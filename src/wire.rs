@@ -545,10 +545,10 @@ pub enum EntriesAnswer {
     Before(EarlierEntriesPage),
 }
 
-/// `DELETE /api/session` query.
+/// `DELETE /api/session` query (other parameters are ignored: nothing keeps a user from
+/// signing out).
 #[derive(Debug, Default, Deserialize, utoipa::IntoParams)]
 #[into_params(parameter_in = Query)]
-#[serde(deny_unknown_fields)]
 pub struct SignOutQuery {
     /// First hand every active session assigned to the signing-out user back to the front of
     /// its queue (default false: they go back after the queue's grace, unless the user comes

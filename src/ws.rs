@@ -272,15 +272,16 @@ async fn serve(state: AppState, current: CurrentUser, socket: WebSocket) {
         staff: user.roles.is_staff(),
     };
     let now = state.clock.now();
-    if user.roles.is_staff() {
-        // Back before the grace ran out: the sessions they hold stay theirs.
-        state.present(user.id).await;
-    }
+    // Counted as connected before anything awaits, so the drop of `Registered` always matches.
     if state.presence.connected(user.id, now).is_some() && user.roles.is_staff() {
         let status = state.presence.status(user.id, now);
         state
             .hub
             .presence_except(Some(id), Person::from(&user), status);
+    }
+    if user.roles.is_staff() {
+        // Back before the grace ran out: the sessions they hold stay theirs.
+        state.present(user.id).await;
     }
     let mut revocations = state.revocations();
     let mut session_check = tokio::time::interval(SESSION_CHECK);

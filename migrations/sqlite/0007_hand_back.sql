@@ -45,3 +45,6 @@ CREATE TABLE absences (
 );
 CREATE INDEX absences_by_due ON absences (due_at);
 CREATE INDEX absences_by_assignee ON absences (assignee_id);
+-- The active sessions, by assignee: the timer's sweep for sessions whose agent is gone without
+-- an absence (they took it with no socket open, or the record of their socket's end failed).
+CREATE INDEX conversations_active_by_assignee ON conversations (assignee_id) WHERE state = 'active';

@@ -398,6 +398,8 @@ pub enum Refusal {
     BadClientId,
     #[error("This deadline is no longer due.")]
     NotDue,
+    #[error("This session is waiting in the queue: nobody holds it to hand it back.")]
+    NotActive,
 }
 
 /// The outcome of an accepted command.
@@ -670,19 +672,25 @@ pub fn decide(
             };
             Ok(close(facts, reason, body))
         }
-        Command::HandBack => {
-            if conv.state == SessionState::Closed {
-                return Err(Refusal::SessionClosed);
-            }
-            if conv.state != SessionState::Active
-                || !(is_assignee || actor.roles.can_manage_queues())
+        Command::HandBack => match conv.state {
+            SessionState::Closed => Err(Refusal::SessionClosed),
+            // The one who handed it back asking again (a retry after a lost answer).
+            SessionState::Queued
+                if conv
+                    .returned_from
+                    .as_ref()
+                    .is_some_and(|r| r.id == actor.id) =>
             {
-                return Err(Refusal::Forbidden(
-                    "Only the assigned agent may hand this session back.",
-                ));
+                Ok(facts.unchanged(Vec::new(), DeadlineChange::Keep))
             }
-            Ok(hand_back(facts))
-        }
+            SessionState::Queued if staff => Err(Refusal::NotActive),
+            SessionState::Active if is_assignee || actor.roles.can_manage_queues() => {
+                Ok(hand_back(facts))
+            }
+            _ => Err(Refusal::Forbidden(
+                "Only the assigned agent may hand this session back.",
+            )),
+        },
         Command::StillHere => {
             if !is_customer {
                 return Err(Refusal::Forbidden(
@@ -1017,6 +1025,13 @@ mod tests {
                 &alice,
                 true,
                 Command::HandBack,
+                Err(Refusal::NotActive),
+            ),
+            (
+                Queued,
+                &carol,
+                false,
+                Command::HandBack,
                 Err(Refusal::Forbidden(
                     "Only the assigned agent may hand this session back.",
                 )),
@@ -1287,6 +1302,25 @@ mod tests {
         assert_eq!(
             back.entries[0].body,
             "Alice had to leave. You keep your place at the front of the queue."
+        );
+        // Her retry after a lost answer changes nothing and is no error; a colleague's is.
+        let mut queued = conv(SessionState::Queued, None);
+        queued.returned_from = Some(Person::from(&alice));
+        queued.returned_at = Some(NOW);
+        let facts = Facts {
+            conv: &queued,
+            queue: &q,
+            pending: None,
+            sent_before: None,
+            now: NOW,
+        };
+        let retry = decide(&facts, &Viewer::new(&alice, true), Command::HandBack).unwrap();
+        assert!(retry.entries.is_empty());
+        assert_eq!(retry.state, SessionState::Queued);
+        let bob = user(2, "Bob", &[Role::Agent], false);
+        assert_eq!(
+            decide(&facts, &Viewer::new(&bob, true), Command::HandBack),
+            Err(Refusal::NotActive)
         );
     }
 

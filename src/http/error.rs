@@ -155,6 +155,7 @@ impl From<Refusal> for AppError {
             Refusal::SameAgent => conflict("same_agent"),
             Refusal::NotOnline(_) => conflict("not_online"),
             Refusal::NotDue => conflict("not_due"),
+            Refusal::NotActive => conflict("not_active"),
             Refusal::TooLong => AppError::TooLong(message),
             Refusal::EmptyBody | Refusal::BadClientId => AppError::Invalid(message),
         }

@@ -72,7 +72,7 @@ async fn sign_in(
     responses(
         (status = 204, description = "Signed out (also when there was no session); each of `switchboard_session` and `switchboard_embed` the request carried is cleared (`Max-Age=0`, the embed cookie with its own attributes, `Partitioned` included)"),
         (status = 403, response = doc::ForbiddenOrigin),
-        (status = 422, description = "`invalid`: `hand_back` is not `true` or `false`, or an unknown query parameter", body = wire::ErrorBody),
+        (status = 422, description = "`invalid`: `hand_back` is not `true` or `false` (nothing is done)", body = wire::ErrorBody),
     ))]
 async fn sign_out(
     State(state): State<AppState>,
@@ -81,22 +81,18 @@ async fn sign_out(
     query: Result<Query<wire::SignOutQuery>, QueryRejection>,
 ) -> Result<(CookieJar, StatusCode), AppError> {
     // The one field: a value it cannot read is said with its name (the parser's text has none).
-    let Query(query) = query.map_err(|rejection| {
-        let text = rejection.body_text();
-        if text.contains("unknown field") {
-            AppError::from(rejection)
-        } else {
-            AppError::Invalid("`hand_back` must be `true` or `false`.".into())
-        }
-    })?;
+    let Query(query) =
+        query.map_err(|_| AppError::Invalid("`hand_back` must be `true` or `false`.".into()))?;
     let ended = session_token(&headers);
     if let Some(token) = &ended {
         let hash = credentials::token_hash(token);
         if let Some(session) = state.db.session(&hash).await? {
             if query.hand_back
                 && let Some(user) = state.db.user(session.user).await?
+                && let Err(e) = state.hand_back_all(&user).await
             {
-                state.hand_back_all(&user).await?;
+                // The sign-out goes on: what was not handed back goes back after the grace.
+                tracing::warn!(error = %e, user = user.id.0, "handing back at sign-out");
             }
             // Gone on purpose: Offline as soon as their last socket closes, no grace (a
             // Transfer must not land with someone who just left).

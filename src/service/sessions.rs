@@ -158,7 +158,20 @@ impl AppState {
         audience: Audience,
     ) -> Result<(), ServiceError> {
         let conv = self.visible_conversation(conversation, user).await?;
-        if session::typing_holds_clock(&conv, user, active) {
+        if conv.state == SessionState::Closed {
+            return Ok(());
+        }
+        // Throttled here (a start per user and conversation every 2 s), before any write: a
+        // client sending starts as fast as it can holds the clock, writes and pushes no more.
+        let passed = self.hub.typing(
+            user.id,
+            Arc::new(conv.clone()),
+            user.into(),
+            active,
+            audience,
+            self.clock.now(),
+        );
+        if passed && session::typing_holds_clock(&conv, user, active) {
             let until = self.clock.now().plus(session::TYPING_HOLDS);
             let held = self
                 .db
@@ -171,10 +184,6 @@ impl AppState {
                     self.hub.publish_conversation(view);
                 }
             }
-        }
-        if conv.state != SessionState::Closed {
-            self.hub
-                .typing(user.id, Arc::new(conv), user.into(), active, audience);
         }
         Ok(())
     }
@@ -405,7 +414,10 @@ impl AppState {
                 Ok(_) => handed += 1,
                 // Ended or handed on meanwhile: nothing of theirs to give back.
                 Err(ServiceError::Refused(
-                    Refusal::SessionClosed | Refusal::Changed | Refusal::Forbidden(_),
+                    Refusal::SessionClosed
+                    | Refusal::Changed
+                    | Refusal::NotActive
+                    | Refusal::Forbidden(_),
                 )) => {}
                 Err(e) => return Err(e),
             }
@@ -423,6 +435,10 @@ impl AppState {
     /// `user`'s last socket on this node closed: their active sessions go back to the queue
     /// after the grace, unless they come back.
     pub async fn absent(&self, user: UserId) {
+        if self.presence.online_now(user) {
+            // Back already (a reload): nothing to count.
+            return;
+        }
         match self.db.mark_absent(user, self.clock.now()).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(
@@ -432,6 +448,20 @@ impl AppState {
             ),
             Err(e) => tracing::warn!(error = %e, user = user.0, "recording an agent's absence"),
         }
+    }
+
+    /// The safety net of the absences: every active session whose assignee is offline and that
+    /// no absence counts for gets one, the grace from now (an agent who took it with no socket
+    /// open, a socket's end whose record failed or raced a Transfer). Returns how many.
+    pub async fn sweep_absences(&self) -> Result<u64, ServiceError> {
+        let now = self.clock.now();
+        let mut counted = 0;
+        for user in self.db.assignees_without_absence().await? {
+            if !self.presence.online_now(user) {
+                counted += self.db.mark_absent_where_missing(user, now).await?;
+            }
+        }
+        Ok(counted)
     }
 
     /// Fires a due deadline; false if another worker already did or it moved.

@@ -656,10 +656,10 @@ impl Db {
         Ok(moved > 0)
     }
 
-    /// `user`'s last socket closed (or the server started with nobody connected): each active
-    /// session assigned to them goes back to the queue after its queue's grace unless they come
-    /// back first. An absence already counting for them keeps its earlier due time. Returns how
-    /// many sessions it counts for now.
+    /// `user`'s last socket closed: each active session assigned to them goes back to the
+    /// queue after its queue's grace from `now`, unless they come back first. A row left from
+    /// before (an earlier socket's end recorded late) counts from now too: a short blip never
+    /// meets an old due time. Returns how many sessions it counts for now.
     pub async fn mark_absent(&self, user: UserId, now: Timestamp) -> Result<u64> {
         let counted = sqlx::query(
             "INSERT INTO absences (conversation_id, assignee_id, due_at) \
@@ -667,7 +667,7 @@ impl Db {
              FROM conversations c JOIN queues q ON q.id = c.queue_id \
              WHERE c.state = 'active' AND c.assignee_id = ?2 \
              ON CONFLICT (conversation_id) DO UPDATE SET assignee_id = excluded.assignee_id, \
-                 due_at = excluded.due_at WHERE absences.assignee_id <> excluded.assignee_id",
+                 due_at = excluded.due_at",
         )
         .bind(now.0)
         .bind(user.0)
@@ -691,6 +691,38 @@ impl Db {
                  due_at = excluded.due_at",
         )
         .bind(now.0)
+        .execute(&self.write)
+        .await?
+        .rows_affected();
+        Ok(counted)
+    }
+
+    /// The assignees of active sessions that no absence counts for (for each, whether they are
+    /// online is for the caller to say).
+    pub async fn assignees_without_absence(&self) -> Result<Vec<UserId>> {
+        let rows: Vec<i64> = sqlx::query_scalar(
+            "SELECT DISTINCT c.assignee_id FROM conversations c \
+             WHERE c.state = 'active' AND c.assignee_id IS NOT NULL AND NOT EXISTS \
+                 (SELECT 1 FROM absences a WHERE a.conversation_id = c.id AND a.assignee_id = c.assignee_id)",
+        )
+        .fetch_all(&self.read)
+        .await?;
+        Ok(rows.into_iter().map(UserId).collect())
+    }
+
+    /// `user` is offline and holds active sessions no absence counts for: each gets one, the
+    /// grace from `now`. Absences already counting are left as they are. Returns how many.
+    pub async fn mark_absent_where_missing(&self, user: UserId, now: Timestamp) -> Result<u64> {
+        let counted = sqlx::query(
+            "INSERT INTO absences (conversation_id, assignee_id, due_at) \
+             SELECT c.id, c.assignee_id, ?1 + q.assignee_grace_seconds * 1000 \
+             FROM conversations c JOIN queues q ON q.id = c.queue_id \
+             WHERE c.state = 'active' AND c.assignee_id = ?2 \
+             ON CONFLICT (conversation_id) DO UPDATE SET assignee_id = excluded.assignee_id, \
+                 due_at = excluded.due_at WHERE absences.assignee_id <> excluded.assignee_id",
+        )
+        .bind(now.0)
+        .bind(user.0)
         .execute(&self.write)
         .await?
         .rows_affected();

@@ -192,6 +192,20 @@ async fn an_agent_offline_past_the_grace_gives_the_session_back_to_the_front_of_
     let log = entries(&app, &app.signed_in("carol").await, &id).await;
     let handed: Vec<&Value> = log.iter().filter(|e| e["event"] == "handed_back").collect();
     assert_eq!(handed.len(), 1, "one notice");
+    // The `returned` frame is for managers and admins only: an agent (told by the offer) and
+    // the customers never get one. Their sockets have taken frames pushed after it.
+    carol_ws
+        .find(|f| f["type"] == "conversation" && f["id"] == id.as_str() && f["state"] == "active")
+        .await;
+    ivan_ws
+        .find(|f| f["type"] == "conversation" && f["id"] == waiting.as_str() && f["position"] == 1)
+        .await;
+    for (who, ws) in [("alice", &alice), ("carol", &carol_ws), ("ivan", &ivan_ws)] {
+        assert!(
+            !ws.pending_text().contains(r#""type":"returned""#),
+            "{who} got a returned frame"
+        );
+    }
 }
 
 #[tokio::test]
@@ -286,19 +300,27 @@ async fn signing_out_with_hand_back_returns_the_sessions_at_once() {
 #[tokio::test]
 async fn signing_out_without_hand_back_leaves_the_grace_to_run() {
     let app = spawn().await;
-    let mut bob = Ws::open(&app, "bob").await;
+    // bob's browser: one sign-in, its socket.
+    let cookie = app.session_cookie("bob").await;
+    let (mut bob, _) = Ws::connect_with(&app, "bob", &cookie, json!({})).await;
     let id = bobs_session(&app, &mut bob).await;
     let db = db(&app).await;
-    let bob_client = app.signed_in("bob").await;
-    // (The socket is of another sign-in of bob's: it closes below, as the browser's would.)
-    let out = bob_client
-        .delete(app.url("/api/session"))
+    let out = app
+        .client()
+        .delete(app.url("/api/session?cache=1"))
+        .header("cookie", &cookie)
+        .header("origin", app.origin())
         .send()
         .await
         .unwrap();
-    assert_eq!(out.status(), StatusCode::NO_CONTENT);
+    assert_eq!(
+        out.status(),
+        StatusCode::NO_CONTENT,
+        "an unknown parameter keeps nobody in"
+    );
+    // The sign-out closes the browser's socket itself; the grace starts.
+    assert_eq!(bob.closed().await, Some(4401));
     assert_eq!(conversation(&app, "carol", &id).await["state"], "active");
-    bob.close().await;
     absence_is(
         &db,
         &id,
@@ -313,6 +335,190 @@ async fn signing_out_without_hand_back_leaves_the_grace_to_run() {
     carol_ws
         .find(|f| f["type"] == "conversation" && f["id"] == id.as_str() && f["state"] == "queued")
         .await;
+}
+
+/// An agent who takes a session with no socket open (over HTTP) and never connects is gone
+/// too: the timer's sweep counts the grace for them.
+#[tokio::test]
+async fn a_session_taken_without_a_socket_goes_back_after_the_grace() {
+    let app = spawn().await;
+    let carol = app.signed_in("carol").await;
+    let (_, conv) = start(&app, &carol, "Outlook keeps asking for my password").await;
+    let id = conv["id"].as_str().unwrap().to_owned();
+    let accepted = app
+        .signed_in("bob")
+        .await
+        .post(app.url(&format!("/api/conversations/{id}/accept")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(accepted.status(), StatusCode::OK);
+    let db = db(&app).await;
+    absence_is(
+        &db,
+        &id,
+        Some(Absence {
+            assignee: UserId(app.user_id("bob").await.parse().unwrap()),
+            due: START.plus(GRACE),
+        }),
+    )
+    .await;
+    app.clock.advance(GRACE);
+    let mut carol_ws = Ws::open(&app, "carol").await;
+    let back = carol_ws
+        .find(|f| f["type"] == "conversation" && f["id"] == id.as_str() && f["state"] == "queued")
+        .await;
+    assert_eq!(back["returned_from"]["display_name"], "Bob Agent");
+}
+
+/// A transfer moves the absence to whoever holds the session: the old assignee's absence
+/// strands nothing and hands back nothing; the new one's counts.
+#[tokio::test]
+async fn an_absence_follows_the_session_to_its_new_assignee() {
+    let app = spawn().await;
+    let db = db(&app).await;
+    let mut bob = Ws::open(&app, "bob").await;
+    let id = bobs_session(&app, &mut bob).await;
+    bob.close().await;
+    let bob_id = UserId(app.user_id("bob").await.parse().unwrap());
+    absence_is(
+        &db,
+        &id,
+        Some(Absence {
+            assignee: bob_id,
+            due: START.plus(GRACE),
+        }),
+    )
+    .await;
+    // 10 s later dana, a manager, transfers it to alice, who is online.
+    app.clock.advance(Duration::from_secs(10));
+    let mut alice = Ws::open(&app, "alice").await;
+    let alice_id = app.user_id("alice").await;
+    let moved = post_json(
+        &app.signed_in("dana").await,
+        app.url(&format!("/api/conversations/{id}/transfer")),
+        &json!({"to": alice_id}),
+    )
+    .await;
+    assert_eq!(moved.status(), StatusCode::OK);
+    // bob's absence falls due: alice holds it, nothing goes back.
+    app.clock.advance(Duration::from_secs(50));
+    absence_is(&db, &id, None).await;
+    let conv = conversation(&app, "carol", &id).await;
+    assert_eq!(conv["state"], "active");
+    assert_eq!(conv["assignee"]["display_name"], "Alice Agent");
+    // Then alice's browser closes: her grace counts.
+    alice
+        .find(|f| f["type"] == "conversation" && f["id"] == id.as_str())
+        .await;
+    alice.close().await;
+    absence_is(
+        &db,
+        &id,
+        Some(Absence {
+            assignee: UserId(alice_id.parse().unwrap()),
+            due: START.plus(Duration::from_secs(60)).plus(GRACE),
+        }),
+    )
+    .await;
+    app.clock.advance(GRACE);
+    let mut carol_ws = Ws::open(&app, "carol").await;
+    let back = carol_ws
+        .find(|f| f["type"] == "conversation" && f["id"] == id.as_str() && f["state"] == "queued")
+        .await;
+    assert_eq!(back["returned_from"]["display_name"], "Alice Agent");
+}
+
+/// A late record of an old socket's end, then a real one a minute later: the grace counts from
+/// the last, never from the stale row (a one-second blip must not hand the session back).
+#[tokio::test]
+async fn a_socket_end_counts_the_grace_from_itself() {
+    let app = spawn().await;
+    let db = db(&app).await;
+    let mut bob = Ws::open(&app, "bob").await;
+    let id = bobs_session(&app, &mut bob).await;
+    let bob_id = UserId(app.user_id("bob").await.parse().unwrap());
+    assert_eq!(db.mark_absent(bob_id, app.clock.now()).await.unwrap(), 1);
+    app.clock.advance(GRACE - Duration::from_secs(1));
+    bob.close().await;
+    absence_is(
+        &db,
+        &id,
+        Some(Absence {
+            assignee: bob_id,
+            due: START.plus(GRACE - Duration::from_secs(1)).plus(GRACE),
+        }),
+    )
+    .await;
+    app.clock.advance(Duration::from_secs(2));
+    two_rounds(&app).await;
+    assert_eq!(conversation(&app, "carol", &id).await["state"], "active");
+}
+
+/// Several sessions handed back at once keep their order among themselves (by arrival), all
+/// ahead of those never accepted; every answer tells the same places.
+#[tokio::test]
+async fn sessions_handed_back_together_wait_in_arrival_order_at_the_front() {
+    let app = spawn().await;
+    let admin = app.signed_in("admin").await;
+    let created = post_json(
+        &admin,
+        app.url("/api/admin/users"),
+        &json!({"username": "erin", "display_name": "Erin Customer", "password": "erin-password", "roles": ["customer"]}),
+    )
+    .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let erin = app.client();
+    assert_eq!(
+        app.try_sign_in(&erin, "erin", "erin-password")
+            .await
+            .status(),
+        StatusCode::OK
+    );
+    let ivan = app.signed_in("ivan").await;
+    let carol = app.signed_in("carol").await;
+    let id_of = |v: Value| v["id"].as_str().unwrap().to_owned();
+    let first = id_of(start(&app, &ivan, "Monitor flickers").await.1);
+    let second = id_of(start(&app, &carol, "VPN drops every hour").await.1);
+    let third = id_of(start(&app, &erin, "New starter needs a laptop").await.1);
+    let bob = app.signed_in("bob").await;
+    for id in [&third, &second] {
+        let accepted = bob
+            .post(app.url(&format!("/api/conversations/{id}/accept")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(accepted.status(), StatusCode::OK);
+    }
+    let out = bob
+        .delete(app.url("/api/session?hand_back=true"))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(out.status(), StatusCode::NO_CONTENT);
+    let queue = queue_id(&app).await;
+    let dana = app.signed_in("dana").await;
+    let listed = get_json(&dana, app.url(&format!("/api/queues/{queue}/sessions"))).await;
+    let order: Vec<(String, i64)> = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|c| {
+            (
+                c["id"].as_str().unwrap().to_owned(),
+                c["position"].as_i64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        order,
+        [(second.clone(), 1), (third.clone(), 2), (first.clone(), 3)],
+        "the two back from bob first, by arrival; then ivan"
+    );
+    for (id, place) in [(&second, 1), (&third, 2), (&first, 3)] {
+        let one = get_json(&dana, app.url(&format!("/api/conversations/{id}"))).await;
+        assert_eq!(one["position"], place, "{id}");
+    }
 }
 
 #[tokio::test]
@@ -339,9 +545,25 @@ async fn only_the_assignee_or_a_manager_hands_a_session_back() {
     assert_eq!(back["state"], "queued");
     assert_eq!(back["returned_from"]["display_name"], "Bob Agent");
 
-    // Queued now: nothing to hand back. dana takes it, and as a manager may hand it back too.
+    // Queued now. bob's retry (a lost answer) is answered the same, nothing more stored; a
+    // colleague is told there is nothing to hand back.
     let again = app.signed_in("bob").await.post(&url).send().await.unwrap();
-    assert_eq!(again.status(), StatusCode::FORBIDDEN);
+    assert_eq!(again.status(), StatusCode::OK);
+    let again: Value = again.json().await.unwrap();
+    assert_eq!(again["last_seq"], back["last_seq"], "nothing more stored");
+    let colleague = app
+        .signed_in("alice")
+        .await
+        .post(&url)
+        .send()
+        .await
+        .unwrap();
+    let (status, code, _) = error_of(colleague).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::CONFLICT, "not_active")
+    );
+    // dana takes it, and as a manager may hand it back too.
     let dana = app.signed_in("dana").await;
     let accepted = dana
         .post(app.url(&format!("/api/conversations/{id}/accept")))

@@ -25,7 +25,17 @@ impl Ws {
     /// to and including `ready`.
     pub async fn connect(app: &TestApp, username: &str, positions: Value) -> (Ws, Vec<Value>) {
         let cookie = app.session_cookie(username).await;
-        let (socket, _) = connect_ws(app, &cookie, Some(&app.origin()))
+        Self::connect_with(app, username, &cookie, positions).await
+    }
+
+    /// [`Ws::connect`] for the browser session of `cookie` (a sign-in of `username`).
+    pub async fn connect_with(
+        app: &TestApp,
+        username: &str,
+        cookie: &str,
+        positions: Value,
+    ) -> (Ws, Vec<Value>) {
+        let (socket, _) = connect_ws(app, cookie, Some(&app.origin()))
             .await
             .expect("socket opens");
         let mut ws = Ws {

@@ -39,8 +39,10 @@ async fn db(app: &TestApp) -> Db {
         .expect("second handle on the database")
 }
 
-/// carol starts a session and alice accepts it (the greeting starts the clock); returns its id.
-async fn accepted_session(app: &TestApp) -> String {
+/// carol starts a session and alice, connected, accepts it (the greeting starts the clock);
+/// returns its id and alice's socket (while it is open, the session stays hers).
+async fn accepted_session(app: &TestApp) -> (String, Ws) {
+    let alice_ws = Ws::open(app, "alice").await;
     let carol = app.signed_in("carol").await;
     let (_, conv) = start(app, &carol, "Laptop will not charge").await;
     let id = conv["id"].as_str().unwrap().to_owned();
@@ -52,7 +54,7 @@ async fn accepted_session(app: &TestApp) -> String {
         .await
         .unwrap();
     assert_eq!(accepted.status(), StatusCode::OK);
-    id
+    (id, alice_ws)
 }
 
 fn conv_id(id: &str) -> ConversationId {
@@ -71,7 +73,7 @@ fn count_with(entries: &[Value], text: &str) -> usize {
 #[tokio::test]
 async fn the_warning_comes_at_exactly_two_minutes_and_the_close_one_minute_later() {
     let app = spawn().await;
-    let id = accepted_session(&app).await;
+    let (id, _alice) = accepted_session(&app).await;
     let db = db(&app).await;
     let warning_due = Timestamp(START.0 + 120_000);
     assert_eq!(
@@ -143,7 +145,7 @@ async fn the_warning_comes_at_exactly_two_minutes_and_the_close_one_minute_later
 #[tokio::test]
 async fn a_typing_customer_holds_the_clock_within_its_bound() {
     let app = spawn().await;
-    let id = accepted_session(&app).await;
+    let (id, _alice) = accepted_session(&app).await;
     let db = db(&app).await;
     let carol = app.signed_in("carol").await;
     let alice = app.signed_in("alice").await;
@@ -200,7 +202,7 @@ async fn a_typing_customer_holds_the_clock_within_its_bound() {
 #[tokio::test]
 async fn a_new_agent_question_after_the_warning_restarts_the_clock() {
     let app = spawn().await;
-    let id = accepted_session(&app).await;
+    let (id, _alice) = accepted_session(&app).await;
     let db = db(&app).await;
     let (mut carol_ws, _) = Ws::connect(&app, "carol", json!({})).await;
     let carol = app.signed_in("carol").await;
@@ -254,7 +256,7 @@ async fn a_new_agent_question_after_the_warning_restarts_the_clock() {
 #[tokio::test]
 async fn a_customer_reply_stops_the_clock_and_an_agent_reply_restarts_it() {
     let app = spawn().await;
-    let id = accepted_session(&app).await;
+    let (id, _alice) = accepted_session(&app).await;
     let db = db(&app).await;
     let carol = app.signed_in("carol").await;
     let alice = app.signed_in("alice").await;
@@ -339,7 +341,7 @@ async fn a_customer_reply_stops_the_clock_and_an_agent_reply_restarts_it() {
 #[tokio::test]
 async fn deadlines_survive_a_restart_and_the_customer_still_gets_the_full_minute() {
     let mut app = spawn().await;
-    let id = accepted_session(&app).await;
+    let (id, _alice) = accepted_session(&app).await;
     app.stop().await;
     // The server is down when the warning and even the close would have been due.
     app.clock.advance(Duration::from_secs(600));
@@ -371,7 +373,7 @@ async fn deadlines_survive_a_restart_and_the_customer_still_gets_the_full_minute
 #[tokio::test]
 async fn two_timer_workers_racing_fire_a_deadline_once() {
     let mut app = spawn().await;
-    let id = accepted_session(&app).await;
+    let (id, _alice) = accepted_session(&app).await;
     app.stop().await;
     let (one, two) = (db(&app).await, db(&app).await);
     let conv = conv_id(&id);
@@ -423,7 +425,7 @@ async fn two_timer_workers_racing_fire_a_deadline_once() {
 #[tokio::test]
 async fn a_close_held_by_typing_is_told_to_the_customer() {
     let app = spawn().await;
-    let id = accepted_session(&app).await;
+    let (id, _alice) = accepted_session(&app).await;
     let (mut carol_ws, _) = Ws::connect(&app, "carol", json!({})).await;
     app.clock.advance(Duration::from_secs(120));
     carol_ws.entry_with(&id, "Are you still there?").await;
