@@ -100,6 +100,9 @@ describe("keyboard shortcuts", () => {
     expect(nextUnread(order, "old")).toBe("new");
     expect(nextUnread(order, "new"), "the only unread one is the current one").toBeNull();
     expect(oldestOffer([conversation("b", IVAN, { created_at: "2026-11-30T09:05:00Z" }), conversation("a", CAROL, { created_at: "2026-11-30T09:00:00Z" })])).toBe("a");
+    const back = conversation("r", IVAN, { created_at: "2026-11-30T09:10:00Z", returned_from: { id: "u-bob", display_name: "Bob Agent" }, returned_at: "2026-11-30T09:20:00Z" });
+    expect(oldestOffer([conversation("a", CAROL, { created_at: "2026-11-30T09:00:00Z" }), back]), "a session back from an agent is at the front").toBe("r");
+    expect(oldestOffer([])).toBeNull();
   });
 });
 

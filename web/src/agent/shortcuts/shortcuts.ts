@@ -5,7 +5,7 @@
  */
 import { signal } from "@preact/signals";
 import type { Conversation } from "../../shared/wire";
-import { sidebarGroups } from "../sessions";
+import { inQueueOrder, sidebarGroups } from "../sessions";
 
 export type ShortcutAction = "next-unread" | "next-chat" | "previous-chat" | "accept-oldest" | "show-shortcuts";
 
@@ -20,7 +20,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { code: "KeyU", keys: "Alt+Shift+U", action: "next-unread", description: "Next conversation with unread messages" },
   { code: "KeyJ", keys: "Alt+Shift+J", action: "next-chat", description: "Next chat" },
   { code: "KeyK", keys: "Alt+Shift+K", action: "previous-chat", description: "Previous chat" },
-  { code: "KeyO", keys: "Alt+Shift+O", action: "accept-oldest", description: "Accept the session waiting longest" },
+  { code: "KeyO", keys: "Alt+Shift+O", action: "accept-oldest", description: "Accept the session at the front of the queue" },
   { code: "Slash", keys: "Alt+Shift+/", action: "show-shortcuts", description: "Show these keyboard shortcuts" },
 ];
 
@@ -69,9 +69,7 @@ export function nextUnread(order: readonly Conversation[], current: string | nul
   return null;
 }
 
-/** The offer waiting longest, or null. */
+/** The offer at the front of the queue (a session back from an agent, else the one waiting longest; see `inQueueOrder`), or null. */
 export function oldestOffer(offers: Iterable<Conversation>): string | null {
-  let oldest: Conversation | null = null;
-  for (const o of offers) if (oldest === null || o.created_at < oldest.created_at) oldest = o;
-  return oldest?.id ?? null;
+  return [...offers].sort(inQueueOrder)[0]?.id ?? null;
 }
