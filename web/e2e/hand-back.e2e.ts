@@ -60,7 +60,12 @@ afterAll(async () => {
 });
 
 afterEach(async () => {
-  for (const { visitor } of opened.splice(0)) await visitor.context.close();
+  // Signed out, not only closed: an agent whose window closes stays present for 30 s (a reload's
+  // grace), and the next file's Transfer dialog must find dana offline.
+  for (const { visitor } of opened.splice(0)) {
+    await visitor.context.request.delete("/api/session");
+    await visitor.context.close();
+  }
   expect(takePolicyViolations(), "nothing was refused under the Content-Security-Policy").toEqual([]);
 });
 
