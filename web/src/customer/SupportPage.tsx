@@ -21,7 +21,7 @@ import { useStoredText } from "../shared/storedText";
 import type { Signal } from "@preact/signals";
 import { ConnectionBanner, Timeline, useConversationFeed } from "../shared/Timeline";
 import { isConversation, isQueue, isQueueList, type Conversation, type Entry, type Queue, type User } from "../shared/wire";
-import { chooseQueue, countdownLeft, openChat, pendingWarning, startChat } from "./chat";
+import { chooseQueue, countdownLeft, heldClose, openChat, pendingWarning, startChat } from "./chat";
 
 /** What the support page knows once it has loaded: who is here and which queue they reach. */
 interface SupportSession {
@@ -192,7 +192,7 @@ function Chat({ conversation, queue, user }: { conversation: Conversation; queue
   return (
     <section class="chat" aria-label="Chat with the service desk">
       <ChatStatus conversation={conversation} />
-      {conversation.state === "active" && <InactivityBanner conversation={conversation} entries={entries} queue={queue} />}
+      {conversation.state === "active" && <InactivityBanner conversation={conversation} entries={entries} queue={queue} draft={draft.value} />}
       <Timeline
         label="Conversation"
         entries={entries}
@@ -265,7 +265,7 @@ function ChatStatus({ conversation }: { conversation: Conversation }) {
   );
 }
 
-function InactivityBanner({ conversation, entries, queue }: { conversation: Conversation; entries: readonly Entry[]; queue: Queue }) {
+function InactivityBanner({ conversation, entries, queue, draft }: { conversation: Conversation; entries: readonly Entry[]; queue: Queue; draft: string }) {
   const answered = useSignal<number | null>(null);
   const error = useSignal<string | null>(null);
   const closeAfter = useSignal(queue.auto_close_seconds);
@@ -286,10 +286,18 @@ function InactivityBanner({ conversation, entries, queue }: { conversation: Conv
   const closesIn = conversation.closes_in_seconds;
   const basis = useMemo(() => ({ at: Date.now(), seconds: closesIn ?? null }), [warningSeq, closesIn]);
 
+  // She is writing: the server holds the close (see `heldClose`), and so does the countdown.
+  const typedAt = useRef<number | null>(null);
+  const lastDraft = useRef(draft);
+  useEffect(() => {
+    if (draft !== lastDraft.current && draft !== "") typedAt.current = Date.now();
+    lastDraft.current = draft;
+  }, [draft]);
+
   if (warning === null || answered.value === warning.seq) return null;
   const seconds = basis.seconds ?? closeAfter.value;
-  const left = countdownLeft(basis.at, seconds, now.value);
-  const endsAt = new Date(basis.at + seconds * 1000).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
+  const left = countdownLeft(basis.at, seconds, now.value, typedAt.current);
+  const endsAt = new Date(heldClose(basis.at + seconds * 1000, typedAt.current)).toLocaleTimeString([], { hour: "2-digit", minute: "2-digit", second: "2-digit" });
 
   async function stillHere(seq: number) {
     error.value = null;

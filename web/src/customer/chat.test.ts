@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Conversation, Entry, Queue } from "../shared/wire";
 import { ApiError, type RequestOptions } from "../shared/api";
 import { MemoryStorage } from "../shared/socket.fakes";
-import { chooseQueue, countdownLeft, forgetStart, openChat, pendingStart, pendingWarning, startChat, startClientId, startKey } from "./chat";
+import { chooseQueue, countdownLeft, forgetStart, heldClose, openChat, pendingStart, pendingWarning, startChat, startClientId, startKey } from "./chat";
 
 const queue = (id: string): Queue => ({
   id,
@@ -70,6 +70,18 @@ describe("support page decisions", () => {
     expect(countdownLeft(received, 60, received + 15_500)).toBe(45);
     expect(countdownLeft(received, 60, received + 120_000), "never below zero").toBe(0);
     expect(countdownLeft(received, 60, received - 5_000), "a clock going back does not add time").toBe(60);
+  });
+
+  it("typing_holds_the_countdown_as_the_server_holds_the_close_within_its_bound", () => {
+    const received = 1_000_000;
+    // 50 s into the minute she types: 13 s from then, not the 10 s left.
+    expect(countdownLeft(received, 60, received + 50_000, received + 50_000)).toBe(13);
+    expect(countdownLeft(received, 60, received + 62_000, received + 58_000), "past the old close, still held").toBe(9);
+    expect(countdownLeft(received, 60, received + 10_000, received + 5_000), "early typing adds nothing").toBe(50);
+    // Typing for ever holds it at most 2 minutes past the close.
+    expect(countdownLeft(received, 60, received + 170_000, received + 170_000)).toBe(10);
+    expect(heldClose(received + 60_000, received + 400_000)).toBe(received + 180_000);
+    expect(heldClose(received + 60_000, null)).toBe(received + 60_000);
   });
 
   it("one_client_id_per_intended_start_across_a_second_click_and_a_reload", () => {

@@ -39,9 +39,23 @@ export function pendingWarning(entries: readonly Entry[]): Entry | null {
  * Seconds left before an unanswered inactivity warning closes the chat, counted on the
  * browser's clock from when the warning arrived (the server's `at` is another clock).
  */
-export function countdownLeft(receivedAt: number, closeAfterSeconds: number, now: number): number {
-  const deadline = receivedAt + closeAfterSeconds * 1000;
-  return Math.min(closeAfterSeconds, Math.max(0, Math.ceil((deadline - now) / 1000)));
+export function countdownLeft(receivedAt: number, closeAfterSeconds: number, now: number, typedAt: number | null = null): number {
+  const deadline = heldClose(receivedAt + closeAfterSeconds * 1000, typedAt);
+  return Math.max(0, Math.ceil((deadline - Math.max(now, receivedAt)) / 1000));
+}
+
+/**
+ * The server holds a pending close while the customer types: each typing start moves it to 15 s
+ * from then, never more than 2 minutes past when it was due. Starts go out at most every 2 s, so
+ * from the last keystroke the close is at least 13 s away: the page counts that, bounded alike.
+ */
+export const TYPING_HOLDS_MS = 13_000;
+export const TYPING_HOLDS_AT_MOST_MS = 120_000;
+
+/** When the close shown at `due` really comes, if the customer last typed at `typedAt`. */
+export function heldClose(due: number, typedAt: number | null): number {
+  if (typedAt === null) return due;
+  return Math.min(Math.max(due, typedAt + TYPING_HOLDS_MS), due + TYPING_HOLDS_AT_MOST_MS);
 }
 
 // ---- Start chat: one client id per intended start ----
