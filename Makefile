@@ -8,7 +8,7 @@ DEBUG_BIN := $(CARGO_TARGET_DIR)/debug/switchboard
 SWITCHBOARD_TOOLS ?= /var/tmp/switchboard-ci
 TOOLS_VENV := $(SWITCHBOARD_TOOLS)/venv
 
-.PHONY: run test web web-deps rust-test web-test e2e lint screenshots clean schemathesis-deps api-conformance
+.PHONY: run test web web-deps rust-test web-test e2e lint screenshots clean schemathesis-deps api-conformance postgres-test
 
 # What the web build reads: when none of it changed, `web/dist` is not rebuilt, so the release
 # crate that embeds it is not recompiled either (a second `make run` starts at once). Tests are
@@ -28,14 +28,22 @@ run: $(WEB_BUILD)
 	@echo ""
 	$(CARGO_TARGET_DIR)/release/switchboard --demo
 
-## Every test: Rust (nextest), web type check and unit tests, the API document against the
-## server (schemathesis), browser tests.
+## Every test: Rust (nextest), the black-box API tests again on PostgreSQL, web type check and
+## unit tests, the API document against the server (schemathesis), browser tests.
 test: $(WEB_BUILD) schemathesis-deps
 	cargo nextest run --no-fail-fast
+	$(MAKE) --no-print-directory postgres-test
 	cd web && npm run typecheck && npm test
 	cargo build --bin switchboard
 	$(TOOLS_VENV)/bin/python tests/schemathesis/run.py $(DEBUG_BIN)
 	cd web && SWITCHBOARD_BIN=$(DEBUG_BIN) npm run e2e
+
+## The black-box API tests on PostgreSQL (each test creates a database with a random name on
+## the server SWITCHBOARD_TEST_POSTGRES names, default postgres://postgres@127.0.0.1:5432/postgres,
+## and drops it). Under CI (CI=true) it must run; elsewhere, with no server, it is skipped loudly.
+TEST_POSTGRES := $(or $(SWITCHBOARD_TEST_POSTGRES),postgres://postgres@127.0.0.1:5432/postgres)
+postgres-test:
+	@if pg_isready -q -d "$(TEST_POSTGRES)" 2>/dev/null; then 		echo "== the API tests on PostgreSQL"; 		SWITCHBOARD_TEST_BACKEND=postgres cargo nextest run --no-fail-fast -E 'binary(api)'; 	elif [ "$$CI" = "true" ]; then 		echo "PostgreSQL at $(TEST_POSTGRES) is required under CI" >&2; exit 1; 	else 		echo ""; 		echo "!!!!!!!! SKIPPED: the API tests on PostgreSQL (no server at $(TEST_POSTGRES)) !!!!!!!!"; 		echo ""; 	fi
 
 ## The API document against the server: a bounded schemathesis pass on a fresh demo server.
 api-conformance: schemathesis-deps

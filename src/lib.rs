@@ -69,7 +69,7 @@ pub async fn run_with_clock(
     let local = listener.local_addr()?;
     let web = web_settings(&config, local)?;
     let db = Db::connect(&config.database_url).await?;
-    tracing::info!(file = %db.file().display(), "database ready");
+    tracing::info!(location = %db.location(), "database ready");
 
     if config.demo {
         if demo::load_if_empty(&db, clock.now()).await? {

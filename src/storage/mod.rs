@@ -1,27 +1,26 @@
-//! The only place that speaks SQL. [`Db`] is the storage type the rest of the server holds;
-//! each file of this folder adds the queries of one part of the model to it. Today the backend
-//! is SQLite (one writer connection, a small pool of readers, WAL, `synchronous=FULL`); the
-//! PostgreSQL backend plugs in behind the same methods.
+//! The only place that speaks SQL. [`Db`] is the storage the rest of the server holds: one
+//! interface (the methods listed in [`storage_interface!`]'s invocation below), one
+//! implementation per backend in its own folder — [`sqlite`] (the embedded default) and, by a
+//! `postgres://` URL, PostgreSQL — each with its own migrations under `migrations/<backend>/`.
+//! Each method is dispatched to the backend the URL chose; both must offer every one of them
+//! with the same signature (the dispatch does not compile otherwise).
 
-mod canned;
-mod conversations;
-mod directory;
-mod sessions;
-mod throttle;
-mod writer;
+mod postgres;
+mod rows;
+mod sqlite;
 
-use std::path::{Path, PathBuf};
-use std::str::FromStr;
+use std::path::PathBuf;
 use std::time::Duration;
 
-use sqlx::sqlite::{
-    SqliteConnectOptions, SqliteJournalMode, SqlitePool, SqlitePoolOptions, SqliteSynchronous,
+use crate::domain::canned::Canned;
+use crate::domain::session::{
+    Absence, Command, Conversation, Deadline, Entry, EntryKind, Refusal, SessionState,
 };
-use sqlx::{ConnectOptions, Connection};
-
-pub use conversations::{Act, Applied, CommandError};
-pub use directory::{DirectorySeed, UserChanges};
-pub use sessions::SessionRecord;
+use crate::domain::signin::Failures;
+use crate::domain::{
+    CannedId, ConversationId, Group, GroupId, NewQueue, NewUser, Queue, QueueId, QueueSettings,
+    RoleSet, Timestamp, User, UserId,
+};
 
 /// Why a storage call failed.
 #[derive(Debug, thiserror::Error)]
@@ -49,89 +48,223 @@ pub enum StorageError {
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
 
-static SQLITE_MIGRATIONS: sqlx::migrate::Migrator = sqlx::migrate!("./migrations/sqlite");
+/// What a command did.
+#[derive(Debug, Clone)]
+pub struct Applied {
+    /// The conversation after the command.
+    pub conversation: Conversation,
+    /// The state before it.
+    pub previous_state: SessionState,
+    /// The entries it stored, or for a repeated send the entry stored the first time.
+    pub entries: Vec<Entry>,
+    /// False when nothing was stored: a repeated send (its original entry is in `entries`), or
+    /// a command with nothing left to do (the winner's repeated Accept).
+    pub created: bool,
+}
+
+/// Why a command did not apply.
+#[derive(Debug, thiserror::Error)]
+pub enum CommandError {
+    #[error(transparent)]
+    Refused(#[from] Refusal),
+    #[error(transparent)]
+    Storage(#[from] StorageError),
+}
+
+impl From<sqlx::Error> for CommandError {
+    fn from(e: sqlx::Error) -> Self {
+        CommandError::Storage(StorageError::Database(e))
+    }
+}
+
+/// Who acts: a user with a command, or a timer worker with a due deadline or absence.
+#[derive(Debug, Clone)]
+pub enum Act {
+    User(User, Command),
+    Timer(Deadline),
+    Absent(Absence),
+}
+
+/// Changes to a user, each already validated; `None` leaves the field as it is.
+#[derive(Debug, Default, Clone)]
+pub struct UserChanges {
+    pub display_name: Option<String>,
+    pub password_hash: Option<String>,
+    pub roles: Option<RoleSet>,
+    pub itil: Option<bool>,
+    pub disabled: Option<bool>,
+}
+
+/// A whole directory to load at once (the demo data).
+#[derive(Debug, Clone, Default)]
+pub struct DirectorySeed {
+    /// Users with their password hashes.
+    pub users: Vec<(NewUser, String)>,
+    /// Groups by name, with their members' usernames.
+    pub groups: Vec<(String, Vec<String>)>,
+    /// Queues with the name of their group (the settings' `group` id is ignored).
+    pub queues: Vec<(QueueSettings, String)>,
+    /// Canned messages as (queue name, title, body), validated.
+    pub canned: Vec<(String, String, String)>,
+}
+
+/// A stored web session.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SessionRecord {
+    pub user: UserId,
+    pub last_seen_at: Timestamp,
+}
 
 /// The database: every read and write of Switchboard's state goes through it.
 #[derive(Clone, Debug)]
 pub struct Db {
-    /// One connection: SQLite has one writer, and queueing writers here avoids busy errors.
-    write: SqlitePool,
-    /// The group-commit task for commands on sessions (it takes turns on `write`).
-    writer: writer::Writer,
-    read: SqlitePool,
-    file: PathBuf,
+    backend: Backend,
+    location: String,
+}
+
+#[derive(Clone, Debug)]
+enum Backend {
+    Sqlite(sqlite::SqliteDb),
+    Postgres(postgres::PgDb),
+}
+
+/// Which backend a database URL selects.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BackendKind {
+    Sqlite,
+    Postgres,
+}
+
+impl BackendKind {
+    /// The backend of `url`: `sqlite:…` or `postgres://…` / `postgresql://…`.
+    pub fn of(url: &str) -> Option<BackendKind> {
+        if url.starts_with("sqlite:") {
+            Some(BackendKind::Sqlite)
+        } else if url.starts_with("postgres://") || url.starts_with("postgresql://") {
+            Some(BackendKind::Postgres)
+        } else {
+            None
+        }
+    }
 }
 
 impl Db {
-    /// Opens (creating if needed) the database at `url` and applies pending migrations.
+    /// Opens the database at `url` (`sqlite://path` or `postgres://…`) and applies pending
+    /// migrations.
     pub async fn connect(url: &str) -> Result<Db> {
-        if !url.starts_with("sqlite:") {
-            return Err(StorageError::UnsupportedUrl(redact(url)));
+        let backend = match BackendKind::of(url) {
+            Some(BackendKind::Sqlite) => Backend::Sqlite(sqlite::SqliteDb::connect(url).await?),
+            Some(BackendKind::Postgres) => Backend::Postgres(postgres::PgDb::connect(url).await?),
+            None => return Err(StorageError::UnsupportedUrl(redact(url))),
+        };
+        let location = match &backend {
+            Backend::Sqlite(db) => db.file().display().to_string(),
+            Backend::Postgres(_) => redact(url),
+        };
+        Ok(Db { backend, location })
+    }
+
+    /// Where the data lives, for the log: the SQLite file, or the server (no password).
+    pub fn location(&self) -> &str {
+        &self.location
+    }
+
+    /// Which backend this is.
+    pub fn kind(&self) -> BackendKind {
+        match &self.backend {
+            Backend::Sqlite(_) => BackendKind::Sqlite,
+            Backend::Postgres(_) => BackendKind::Postgres,
         }
-        let options = SqliteConnectOptions::from_str(url)?
-            .create_if_missing(true)
-            .journal_mode(SqliteJournalMode::Wal)
-            .synchronous(SqliteSynchronous::Full)
-            .busy_timeout(Duration::from_secs(5))
-            .foreign_keys(true);
-        let file = options.get_filename().to_path_buf();
-        if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
-            std::fs::create_dir_all(dir).map_err(|source| StorageError::DataDir {
-                path: dir.to_path_buf(),
-                source,
-            })?;
+    }
+}
+
+/// Declares the storage interface: every method, dispatched to the backend in use.
+macro_rules! storage_interface {
+    ($( $(#[$meta:meta])* pub async fn $name:ident(&self $(, $arg:ident : $ty:ty)* $(,)?) -> $ret:ty; )*) => {
+        impl Db {
+            $(
+                $(#[$meta])*
+                pub async fn $name(&self $(, $arg: $ty)*) -> $ret {
+                    match &self.backend {
+                        Backend::Sqlite(db) => db.$name($($arg),*).await,
+                        Backend::Postgres(db) => db.$name($($arg),*).await,
+                    }
+                }
+            )*
         }
-        let write = SqlitePoolOptions::new()
-            .max_connections(1)
-            .connect_with(options.clone())
-            .await?;
-        SQLITE_MIGRATIONS.run(&write).await?;
-        let read = SqlitePoolOptions::new()
-            .max_connections(4)
-            .connect_with(options.read_only(true))
-            .await?;
-        let writer = writer::Writer::spawn(write.clone());
-        Ok(Db {
-            write,
-            writer,
-            read,
-            file,
-        })
-    }
+    };
+}
 
-    /// Completes when the group-commit writer task has ended (it should not while the server
-    /// runs: the server stops when it does).
-    pub async fn writer_stopped(&self) {
-        self.writer.stopped.cancelled().await;
-    }
-
-    /// The SQLite file this database lives in.
-    pub fn file(&self) -> &Path {
-        &self.file
-    }
-
-    /// Whether the database can serve requests: the pools answer and the file on disk is
-    /// still a database (a fresh connection catches a file removed or replaced underneath).
-    pub async fn check_ready(&self) -> Result<()> {
-        sqlx::query("SELECT 1").execute(&self.read).await?;
-        let mut fresh = SqliteConnectOptions::new()
-            .filename(&self.file)
-            .create_if_missing(false)
-            .read_only(true)
-            .connect()
-            .await?;
-        sqlx::query("SELECT count(*) FROM users")
-            .execute(&mut fresh)
-            .await?;
-        fresh.close().await?;
-        Ok(())
-    }
-
-    /// Closes every connection; waits for writes in flight.
-    pub async fn close(&self) {
-        self.read.close().await;
-        self.write.close().await;
-    }
+storage_interface! {
+    // Directory: users, groups, queues.
+    pub async fn create_user(&self, new: &NewUser, password_hash: &str, now: Timestamp) -> Result<User>;
+    pub async fn user(&self, id: UserId) -> Result<Option<User>>;
+    pub async fn user_with_password(&self, username: &str) -> Result<Option<(User, String)>>;
+    pub async fn users(&self) -> Result<Vec<User>>;
+    pub async fn count_users(&self) -> Result<i64>;
+    pub async fn update_user(&self, id: UserId, changes: &UserChanges) -> Result<User>;
+    pub async fn create_group(&self, name: &str, now: Timestamp) -> Result<Group>;
+    pub async fn group(&self, id: GroupId) -> Result<Option<Group>>;
+    pub async fn groups(&self) -> Result<Vec<Group>>;
+    pub async fn group_members(&self, group: GroupId) -> Result<Vec<User>>;
+    pub async fn add_group_member(&self, group: GroupId, user: UserId) -> Result<()>;
+    pub async fn remove_group_member(&self, group: GroupId, user: UserId) -> Result<bool>;
+    pub async fn create_queue(&self, new: &NewQueue, now: Timestamp) -> Result<Queue>;
+    pub async fn update_queue(&self, id: QueueId, settings: &QueueSettings) -> Result<Queue>;
+    pub async fn queue(&self, id: QueueId) -> Result<Option<Queue>>;
+    pub async fn queues(&self) -> Result<Vec<Queue>>;
+    pub async fn queues_worked_by(&self, user: UserId) -> Result<Vec<Queue>>;
+    pub async fn seed_if_empty(&self, seed: &DirectorySeed, now: Timestamp) -> Result<bool>;
+    pub async fn works_queue(&self, user: UserId, queue: QueueId) -> Result<bool>;
+    pub async fn is_group_member(&self, group: GroupId, user: UserId) -> Result<bool>;
+    pub async fn groups_of(&self, user: UserId) -> Result<Vec<GroupId>>;
+    // Web sessions and the sign-in slow-down.
+    pub async fn create_session(&self, token_hash: &[u8], user: UserId, now: Timestamp) -> Result<()>;
+    pub async fn session(&self, token_hash: &[u8]) -> Result<Option<SessionRecord>>;
+    pub async fn touch_session(&self, token_hash: &[u8], now: Timestamp) -> Result<()>;
+    pub async fn delete_session(&self, token_hash: &[u8]) -> Result<()>;
+    pub async fn purge_expired(&self, idle_before: Timestamp, failures_before: Timestamp) -> Result<u64>;
+    pub async fn reserve_sign_in_attempt(&self, keys: &[&str], now: Timestamp) -> Result<std::result::Result<Vec<Option<Failures>>, Timestamp>>;
+    pub async fn sign_in_succeeded(&self, account: &str, others: &[(&str, Option<Failures>)], reserved_at: Timestamp) -> Result<()>;
+    pub async fn take_back_sign_in_attempt(&self, keys: &[(&str, Option<Failures>)], reserved_at: Timestamp) -> Result<()>;
+    // Canned messages.
+    pub async fn canned_of(&self, queue: QueueId) -> Result<Vec<Canned>>;
+    pub async fn canned(&self, queue: QueueId, id: CannedId) -> Result<Option<Canned>>;
+    pub async fn create_canned(&self, queue: QueueId, title: &str, body: &str) -> Result<Canned>;
+    pub async fn update_canned(&self, queue: QueueId, id: CannedId, title: &str, body: &str) -> Result<Canned>;
+    pub async fn delete_canned(&self, queue: QueueId, id: CannedId) -> Result<bool>;
+    // Conversations, the log, read marks.
+    pub async fn start_session(&self, queue: QueueId, customer: &User, client_id: &str, message: Option<&str>, now: Timestamp) -> Result<(Conversation, Vec<Entry>, bool)>;
+    pub async fn conversation(&self, id: ConversationId) -> Result<Option<Conversation>>;
+    pub async fn conversations_of(&self, user: UserId, limit: i64) -> Result<Vec<Conversation>>;
+    pub async fn active_sessions_of(&self, user: UserId) -> Result<Vec<Conversation>>;
+    pub async fn queued_sessions(&self, queue: QueueId) -> Result<Vec<Conversation>>;
+    pub async fn queue_position(&self, conv: &Conversation) -> Result<Option<i64>>;
+    pub async fn sessions_of_customer(&self, customer: UserId, limit: i64) -> Result<Vec<Conversation>>;
+    pub async fn entries_after(&self, conv: ConversationId, after: i64, limit: i64) -> Result<Vec<Entry>>;
+    pub async fn entries_before(&self, conv: ConversationId, before: i64, limit: i64) -> Result<Vec<Entry>>;
+    pub async fn preview_and_unread(&self, conv: ConversationId, user: UserId, kinds: &[EntryKind], limit: i64) -> Result<(Option<Entry>, i64)>;
+    pub async fn mark_read(&self, user: UserId, conversation: ConversationId, seq: i64) -> Result<()>;
+    pub async fn read_mark(&self, user: UserId, conversation: ConversationId) -> Result<i64>;
+    // Commands on sessions: decided by the domain and stored in one transaction.
+    pub async fn execute(&self, id: ConversationId, act: Act, now: Timestamp) -> Result<Applied, CommandError>;
+    // Inactivity deadlines.
+    pub async fn due_deadlines(&self, now: Timestamp, limit: i64) -> Result<Vec<(ConversationId, Deadline)>>;
+    pub async fn deadline(&self, conv: ConversationId) -> Result<Option<Deadline>>;
+    pub async fn hold_deadline(&self, conversation: ConversationId, until: Timestamp, max_hold: Duration) -> Result<bool>;
+    // Absences: an assignee offline past the grace.
+    pub async fn mark_absent(&self, user: UserId, now: Timestamp) -> Result<u64>;
+    pub async fn mark_all_absent(&self, now: Timestamp) -> Result<u64>;
+    pub async fn assignees_without_absence(&self) -> Result<Vec<UserId>>;
+    pub async fn mark_absent_where_missing(&self, user: UserId, now: Timestamp) -> Result<u64>;
+    pub async fn clear_absences(&self, user: UserId) -> Result<()>;
+    pub async fn forget_absence(&self, conv: ConversationId, absence: Absence) -> Result<()>;
+    pub async fn due_absences(&self, now: Timestamp, limit: i64) -> Result<Vec<(ConversationId, Absence)>>;
+    pub async fn absence(&self, conv: ConversationId) -> Result<Option<Absence>>;
+    // Operations.
+    pub async fn check_ready(&self) -> Result<()>;
+    pub async fn close(&self) -> ();
+    pub async fn writer_stopped(&self) -> ();
 }
 
 /// A database URL with any password removed, for messages.

@@ -25,9 +25,7 @@ async fn spawn() -> TestApp {
 }
 
 async fn db(app: &TestApp) -> Db {
-    Db::connect(&format!("sqlite://{}", app.db_file().display()))
-        .await
-        .expect("second handle on the database")
+    app.db().await
 }
 
 fn conv_id(id: &str) -> ConversationId {

@@ -1,4 +1,5 @@
-//! `TestApp`: a real Switchboard server on port 0 with a fresh SQLite file and a manual clock.
+//! `TestApp`: a real Switchboard server on port 0 with a fresh database (a SQLite file, or a
+//! PostgreSQL database with `SWITCHBOARD_TEST_BACKEND=postgres`: see `pg.rs`) and a manual clock.
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -21,6 +22,8 @@ pub struct TestApp {
     pub addr: SocketAddr,
     pub clock: Arc<ManualClock>,
     pub dir: Arc<TempDir>,
+    /// The PostgreSQL database of this test, dropped with the last handle.
+    pub postgres: Option<Arc<crate::pg::TestDatabase>>,
     pub config: Config,
     shutdown: Option<oneshot::Sender<()>>,
     handle: Option<JoinHandle<Result<(), ServerError>>>,
@@ -37,12 +40,24 @@ impl TestApp {
         let dir = Arc::new(tempfile::tempdir().expect("temp dir"));
         let mut config = Config::defaults();
         config.database_url = format!("sqlite://{}", dir.path().join("switchboard.db").display());
+        let postgres = if crate::pg::on_postgres() {
+            let db = crate::pg::TestDatabase::create().await;
+            config.database_url = db.url.clone();
+            Some(Arc::new(db))
+        } else {
+            None
+        };
         config.demo = true;
         adjust(&mut config);
-        Self::start(config, dir, Arc::new(ManualClock::new(START))).await
+        Self::start(config, dir, postgres, Arc::new(ManualClock::new(START))).await
     }
 
-    async fn start(config: Config, dir: Arc<TempDir>, clock: Arc<ManualClock>) -> TestApp {
+    async fn start(
+        config: Config,
+        dir: Arc<TempDir>,
+        postgres: Option<Arc<crate::pg::TestDatabase>>,
+        clock: Arc<ManualClock>,
+    ) -> TestApp {
         let listener = TcpListener::bind("127.0.0.1:0").await.expect("bind");
         let addr = listener.local_addr().expect("addr");
         let (tx, rx) = oneshot::channel::<()>();
@@ -58,6 +73,7 @@ impl TestApp {
             addr,
             clock,
             dir,
+            postgres,
             config,
             shutdown: Some(tx),
             handle: Some(handle),
@@ -78,7 +94,13 @@ impl TestApp {
         self.stop().await;
         let mut config = self.config.clone();
         adjust(&mut config);
-        Self::start(config, self.dir.clone(), self.clock.clone()).await
+        Self::start(
+            config,
+            self.dir.clone(),
+            self.postgres.clone(),
+            self.clock.clone(),
+        )
+        .await
     }
 
     /// Stops the server and waits for it to finish.
@@ -122,6 +144,13 @@ impl TestApp {
 
     pub fn db_file(&self) -> std::path::PathBuf {
         self.dir.path().join("switchboard.db")
+    }
+
+    /// A second handle on the server's database (whichever backend).
+    pub async fn db(&self) -> switchboard::storage::Db {
+        switchboard::storage::Db::connect(&self.config.database_url)
+            .await
+            .expect("second handle on the database")
     }
 
     /// A client with its own cookie jar that does not follow redirects.

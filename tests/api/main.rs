@@ -1,6 +1,7 @@
 //! Black-box tests: each starts a real server on port 0 with a fresh SQLite file.
 
 mod helpers;
+mod pg;
 
 mod bad_input;
 mod bearer;

@@ -26,6 +26,10 @@ async fn healthz_and_readyz_answer_when_all_is_well() {
 
 #[tokio::test]
 async fn readyz_fails_when_the_database_file_is_removed() {
+    if crate::pg::on_postgres() {
+        eprintln!("SQLite only: a database file");
+        return;
+    }
     let app = TestApp::spawn().await;
     for suffix in ["", "-wal", "-shm"] {
         let path = format!("{}{suffix}", app.db_file().display());
@@ -47,6 +51,10 @@ async fn readyz_fails_when_the_database_file_is_removed() {
 
 #[tokio::test]
 async fn readyz_fails_when_the_database_file_is_garbage() {
+    if crate::pg::on_postgres() {
+        eprintln!("SQLite only: a database file");
+        return;
+    }
     let app = TestApp::spawn().await;
     // The write-ahead log would still hold the newest pages; drop it with the file's content.
     std::fs::write(app.db_file(), vec![0x5a; 8192]).expect("overwrite");

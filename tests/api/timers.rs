@@ -34,9 +34,7 @@ async fn two_rounds(app: &TestApp) {
 }
 
 async fn db(app: &TestApp) -> Db {
-    Db::connect(&format!("sqlite://{}", app.db_file().display()))
-        .await
-        .expect("second handle on the database")
+    app.db().await
 }
 
 /// carol starts a session and alice, connected, accepts it (the greeting starts the clock);

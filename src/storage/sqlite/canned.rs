@@ -1,6 +1,6 @@
 //! Canned messages per queue.
 
-use super::{Db, Result, StorageError, classify};
+use super::{Result, SqliteDb, StorageError, classify};
 use crate::domain::canned::Canned;
 use crate::domain::{CannedId, QueueId};
 
@@ -15,7 +15,7 @@ fn canned_from((id, queue, title, body): Row) -> Canned {
     }
 }
 
-impl Db {
+impl SqliteDb {
     /// The canned messages of a queue, by title.
     pub async fn canned_of(&self, queue: QueueId) -> Result<Vec<Canned>> {
         let rows: Vec<Row> =

@@ -1,16 +1,10 @@
 //! Web sessions: a signed-in browser is a row keyed by the hash of its cookie token.
 
-use super::{Db, Result};
+use super::{PgDb, Result};
 use crate::domain::{Timestamp, UserId};
+use crate::storage::SessionRecord;
 
-/// A stored web session.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SessionRecord {
-    pub user: UserId,
-    pub last_seen_at: Timestamp,
-}
-
-impl Db {
+impl PgDb {
     pub async fn create_session(
         &self,
         token_hash: &[u8],
@@ -18,22 +12,23 @@ impl Db {
         now: Timestamp,
     ) -> Result<()> {
         sqlx::query(
-            "INSERT INTO web_sessions (token_hash, user_id, created_at, last_seen_at) VALUES (?, ?, ?, ?)",
+            "INSERT INTO web_sessions (token_hash, user_id, created_at, last_seen_at) \
+             VALUES ($1, $2, $3, $4)",
         )
         .bind(token_hash)
         .bind(user.0)
         .bind(now.0)
         .bind(now.0)
-        .execute(&self.write)
+        .execute(&self.pool)
         .await?;
         Ok(())
     }
 
     pub async fn session(&self, token_hash: &[u8]) -> Result<Option<SessionRecord>> {
         let row: Option<(i64, i64)> =
-            sqlx::query_as("SELECT user_id, last_seen_at FROM web_sessions WHERE token_hash = ?")
+            sqlx::query_as("SELECT user_id, last_seen_at FROM web_sessions WHERE token_hash = $1")
                 .bind(token_hash)
-                .fetch_optional(&self.read)
+                .fetch_optional(&self.pool)
                 .await?;
         Ok(row.map(|(user, seen)| SessionRecord {
             user: UserId(user),
@@ -42,18 +37,18 @@ impl Db {
     }
 
     pub async fn touch_session(&self, token_hash: &[u8], now: Timestamp) -> Result<()> {
-        sqlx::query("UPDATE web_sessions SET last_seen_at = ? WHERE token_hash = ?")
+        sqlx::query("UPDATE web_sessions SET last_seen_at = $1 WHERE token_hash = $2")
             .bind(now.0)
             .bind(token_hash)
-            .execute(&self.write)
+            .execute(&self.pool)
             .await?;
         Ok(())
     }
 
     pub async fn delete_session(&self, token_hash: &[u8]) -> Result<()> {
-        sqlx::query("DELETE FROM web_sessions WHERE token_hash = ?")
+        sqlx::query("DELETE FROM web_sessions WHERE token_hash = $1")
             .bind(token_hash)
-            .execute(&self.write)
+            .execute(&self.pool)
             .await?;
         Ok(())
     }
@@ -66,13 +61,13 @@ impl Db {
         idle_before: Timestamp,
         failures_before: Timestamp,
     ) -> Result<u64> {
-        let mut tx = self.write.begin().await?;
-        let sessions = sqlx::query("DELETE FROM web_sessions WHERE last_seen_at < ?")
+        let mut tx = self.pool.begin().await?;
+        let sessions = sqlx::query("DELETE FROM web_sessions WHERE last_seen_at < $1")
             .bind(idle_before.0)
             .execute(&mut *tx)
             .await?
             .rows_affected();
-        let failures = sqlx::query("DELETE FROM sign_in_failures WHERE last_failure_at < ?")
+        let failures = sqlx::query("DELETE FROM sign_in_failures WHERE last_failure_at < $1")
             .bind(failures_before.0)
             .execute(&mut *tx)
             .await?

@@ -15,7 +15,7 @@ use tokio::sync::{mpsc, oneshot};
 use tokio_util::sync::CancellationToken;
 
 use super::StorageError;
-use super::conversations::CommandError;
+use crate::storage::CommandError;
 
 /// The most jobs committed together.
 const BATCH: usize = 256;

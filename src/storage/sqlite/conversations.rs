@@ -13,15 +13,18 @@
 //!   conditional update; returned sessions wait at the front of the queue.
 
 use sqlx::Row;
-use sqlx::sqlite::SqliteRow;
 
-use super::{Db, Result, StorageError, classify};
+use super::{Result, SqliteDb, StorageError, classify};
 use crate::domain::session::{
-    self, Absence, Audience, CloseReason, Command, Conversation, ConversationKind, Deadline,
-    DeadlineChange, DeadlineKind, Decision, Entry, EntryKind, Event, Facts, NewEntry, Person,
-    Refusal, SessionState, Viewer,
+    self, Absence, Audience, Command, Conversation, Deadline, DeadlineChange, Decision, Entry,
+    EntryKind, Facts, NewEntry, Person, Refusal, SessionState, Viewer,
 };
 use crate::domain::{ConversationId, GroupId, QueueId, QueueSettings, Timestamp, User, UserId};
+use crate::storage::rows::{
+    close_reason_str, conversation_from_row, deadline_from_row, deadline_kind_str, entry_from_row,
+    entry_kind_str, event_str, state_str,
+};
+use crate::storage::{Act, Applied, CommandError};
 
 macro_rules! conversation_columns {
     () => {
@@ -61,43 +64,6 @@ const SESSION_FACTS: &str = concat!(
 const ENTRY_SELECT: &str = "SELECT e.conversation_id, e.seq, e.kind, e.author_id, u.display_name AS author_name, \
      e.client_id, e.body, e.event, e.at FROM entries e LEFT JOIN users u ON u.id = e.author_id";
 
-/// What a command did.
-#[derive(Debug, Clone)]
-pub struct Applied {
-    /// The conversation after the command.
-    pub conversation: Conversation,
-    /// The state before it.
-    pub previous_state: SessionState,
-    /// The entries it stored, or for a repeated send the entry stored the first time.
-    pub entries: Vec<Entry>,
-    /// False when nothing was stored: a repeated send (its original entry is in `entries`), or
-    /// a command with nothing left to do (the winner's repeated Accept).
-    pub created: bool,
-}
-
-/// Why a command did not apply.
-#[derive(Debug, thiserror::Error)]
-pub enum CommandError {
-    #[error(transparent)]
-    Refused(#[from] Refusal),
-    #[error(transparent)]
-    Storage(#[from] StorageError),
-}
-
-impl From<sqlx::Error> for CommandError {
-    fn from(e: sqlx::Error) -> Self {
-        CommandError::Storage(StorageError::Database(e))
-    }
-}
-
-/// Who acts: a user with a command, or a timer worker with a due deadline or absence.
-#[derive(Debug, Clone)]
-pub enum Act {
-    User(User, Command),
-    Timer(Deadline),
-    Absent(Absence),
-}
-
 /// What a timer fired: its row is deleted in the transaction that stores what it produced.
 #[derive(Debug, Clone, Copy)]
 pub(super) enum Fired {
@@ -106,150 +72,8 @@ pub(super) enum Fired {
 }
 
 /// The queue order of queued sessions: those that came back from an agent first, then by
-/// arrival. [`Db::queue_position`] counts by the same order.
+/// arrival. [`SqliteDb::queue_position`] counts by the same order.
 const QUEUE_ORDER: &str = "(c.returned_at IS NULL), c.id";
-
-fn person(row: &SqliteRow, id: &str, name: &str) -> Result<Option<Person>> {
-    let id: Option<i64> = row.try_get(id)?;
-    let name: Option<String> = row.try_get(name)?;
-    Ok(id.zip(name).map(|(id, display_name)| Person {
-        id: UserId(id),
-        display_name,
-    }))
-}
-
-fn decode_error(what: &str, value: &str) -> StorageError {
-    StorageError::Database(sqlx::Error::Decode(
-        format!("unknown {what} {value:?}").into(),
-    ))
-}
-
-fn conversation_from_row(row: &SqliteRow) -> Result<Conversation> {
-    let kind: String = row.try_get("kind")?;
-    let state: String = row.try_get("state")?;
-    let reason: Option<String> = row.try_get("closed_reason")?;
-    Ok(Conversation {
-        id: ConversationId(row.try_get("id")?),
-        kind: match kind.as_str() {
-            "support" => ConversationKind::Support,
-            "chat" => ConversationKind::Chat,
-            "record" => ConversationKind::Record,
-            other => return Err(decode_error("conversation kind", other)),
-        },
-        state: match state.as_str() {
-            "queued" => SessionState::Queued,
-            "active" => SessionState::Active,
-            "closed" => SessionState::Closed,
-            other => return Err(decode_error("state", other)),
-        },
-        queue: row.try_get::<Option<i64>, _>("queue_id")?.map(QueueId),
-        group: row.try_get::<Option<i64>, _>("group_id")?.map(GroupId),
-        customer: person(row, "customer_id", "customer_name")?,
-        assignee: person(row, "assignee_id", "assignee_name")?,
-        last_seq: row.try_get("last_seq")?,
-        last_public_seq: row.try_get("last_public_seq")?,
-        closed_reason: reason.as_deref().map(close_reason_from).transpose()?,
-        created_at: Timestamp(row.try_get("created_at")?),
-        accepted_at: row.try_get::<Option<i64>, _>("accepted_at")?.map(Timestamp),
-        first_message: row.try_get("first_message")?,
-        returned_from: person(row, "returned_from_id", "returned_from_name")?,
-        returned_at: row.try_get::<Option<i64>, _>("returned_at")?.map(Timestamp),
-    })
-}
-
-fn close_reason_from(s: &str) -> Result<CloseReason> {
-    Ok(match s {
-        "ended_by_agent" => CloseReason::EndedByAgent,
-        "ended_by_customer" => CloseReason::EndedByCustomer,
-        "timed_out" => CloseReason::TimedOut,
-        "abandoned" => CloseReason::Abandoned,
-        other => return Err(decode_error("close reason", other)),
-    })
-}
-
-pub(crate) fn close_reason_str(r: CloseReason) -> &'static str {
-    match r {
-        CloseReason::EndedByAgent => "ended_by_agent",
-        CloseReason::EndedByCustomer => "ended_by_customer",
-        CloseReason::TimedOut => "timed_out",
-        CloseReason::Abandoned => "abandoned",
-    }
-}
-
-fn state_str(s: SessionState) -> &'static str {
-    match s {
-        SessionState::Queued => "queued",
-        SessionState::Active => "active",
-        SessionState::Closed => "closed",
-    }
-}
-
-fn entry_kind_str(k: EntryKind) -> &'static str {
-    match k {
-        EntryKind::Comment => "comment",
-        EntryKind::WorkNote => "work_note",
-        EntryKind::System => "system",
-    }
-}
-
-fn event_str(e: Event) -> &'static str {
-    match e {
-        Event::Accepted => "accepted",
-        Event::Transferred => "transferred",
-        Event::InactivityWarning => "inactivity_warning",
-        Event::StillHere => "still_here",
-        Event::Closed => "closed",
-        Event::HandedBack => "handed_back",
-    }
-}
-
-fn entry_from_row(row: &SqliteRow) -> Result<Entry> {
-    let kind: String = row.try_get("kind")?;
-    let event: Option<String> = row.try_get("event")?;
-    Ok(Entry {
-        conversation: ConversationId(row.try_get("conversation_id")?),
-        seq: row.try_get("seq")?,
-        kind: match kind.as_str() {
-            "comment" => EntryKind::Comment,
-            "work_note" => EntryKind::WorkNote,
-            "system" => EntryKind::System,
-            other => return Err(decode_error("entry kind", other)),
-        },
-        author: person(row, "author_id", "author_name")?,
-        body: row.try_get("body")?,
-        client_id: row.try_get("client_id")?,
-        at: Timestamp(row.try_get("at")?),
-        event: match event.as_deref() {
-            None => None,
-            Some("accepted") => Some(Event::Accepted),
-            Some("transferred") => Some(Event::Transferred),
-            Some("inactivity_warning") => Some(Event::InactivityWarning),
-            Some("still_here") => Some(Event::StillHere),
-            Some("closed") => Some(Event::Closed),
-            Some("handed_back") => Some(Event::HandedBack),
-            Some(other) => return Err(decode_error("event", other)),
-        },
-    })
-}
-
-fn deadline_from_row((kind, due): (String, i64)) -> Result<Deadline> {
-    let kind = match kind.as_str() {
-        "warning" => DeadlineKind::Warning,
-        "close" => DeadlineKind::Close,
-        other => return Err(decode_error("deadline kind", other)),
-    };
-    Ok(Deadline {
-        kind,
-        due: Timestamp(due),
-    })
-}
-
-fn deadline_kind_str(k: DeadlineKind) -> &'static str {
-    match k {
-        DeadlineKind::Warning => "warning",
-        DeadlineKind::Close => "close",
-    }
-}
 
 /// Appends entries to a conversation's log inside `tx`, each with the next seq.
 async fn append(
@@ -327,7 +151,7 @@ async fn find_sent(
     row.as_ref().map(entry_from_row).transpose()
 }
 
-impl Db {
+impl SqliteDb {
     /// Starts a support session for `customer` in `queue`, with an optional first message; if
     /// the customer already has an open session there, returns it instead (`false`).
     pub async fn start_session(
@@ -611,7 +435,7 @@ async fn is_member(
     Ok(found.is_some())
 }
 
-impl Db {
+impl SqliteDb {
     /// Marks `conversation` read by `user` up to `seq` (a mark never moves back).
     pub async fn mark_read(
         &self,
@@ -805,7 +629,7 @@ impl Db {
     }
 }
 
-impl Db {
+impl SqliteDb {
     /// The support sessions a customer started, newest first (at most `limit`).
     pub async fn sessions_of_customer(
         &self,
@@ -891,7 +715,7 @@ pub(super) async fn read_facts(
     })
 }
 
-/// The body of [`Db::execute`], inside the writer's transaction: read the facts, let the
+/// The body of [`SqliteDb::execute`], inside the writer's transaction: read the facts, let the
 /// domain decide, store the decision.
 async fn execute_in(
     tx: &mut sqlx::SqliteConnection,
@@ -1095,21 +919,23 @@ async fn apply(
 mod stale_reads {
     use super::*;
     use crate::domain::Timestamp;
+    use crate::domain::session::{DeadlineKind, Event};
 
     const NOW: Timestamp = Timestamp(1_767_603_600_000);
 
-    async fn demo_db() -> (Db, tempfile::TempDir) {
+    async fn demo_db() -> (SqliteDb, tempfile::TempDir) {
         let dir = tempfile::tempdir().expect("temp dir");
-        let db = Db::connect(&format!("sqlite://{}", dir.path().join("s.db").display()))
-            .await
-            .expect("database");
-        crate::demo::load_if_empty(&db, NOW)
+        let url = format!("sqlite://{}", dir.path().join("s.db").display());
+        let seeded = crate::storage::Db::connect(&url).await.expect("database");
+        crate::demo::load_if_empty(&seeded, NOW)
             .await
             .expect("demo data");
+        seeded.close().await;
+        let db = SqliteDb::connect(&url).await.expect("database");
         (db, dir)
     }
 
-    async fn user(db: &Db, name: &str) -> User {
+    async fn user(db: &SqliteDb, name: &str) -> User {
         db.user_with_password(name)
             .await
             .expect("read")
@@ -1119,7 +945,7 @@ mod stale_reads {
 
     /// Facts as `actor` reads them now, in a transaction of their own.
     async fn facts_now(
-        db: &Db,
+        db: &SqliteDb,
         id: ConversationId,
         actor: Option<&User>,
         command: Option<&Command>,
@@ -1132,7 +958,7 @@ mod stale_reads {
 
     /// Stores `decision` taken on `stale` in a transaction of its own (rolled back if refused).
     async fn store_now(
-        db: &Db,
+        db: &SqliteDb,
         stale: &SessionFacts,
         decision: Decision,
         fired: Option<Fired>,
@@ -1156,7 +982,7 @@ mod stale_reads {
         }
     }
 
-    async fn queued_session(db: &Db) -> ConversationId {
+    async fn queued_session(db: &SqliteDb) -> ConversationId {
         let carol = user(db, "carol").await;
         let queue = db.queues().await.expect("queues")[0].id;
         let (conv, _, _) = db

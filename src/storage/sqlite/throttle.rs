@@ -3,7 +3,7 @@
 //! transaction that checks the slow-down, so concurrent guesses cannot slip past it; a success
 //! takes the count back.
 
-use super::{Db, Result};
+use super::{Result, SqliteDb};
 use crate::domain::Timestamp;
 use crate::domain::signin::Failures;
 
@@ -14,7 +14,7 @@ fn failures_from_row((count, at): (i64, i64)) -> Failures {
     }
 }
 
-impl Db {
+impl SqliteDb {
     /// If any key is being slowed down, `Err` with until when (nothing is counted). Otherwise
     /// counts this attempt as a failure for every key and returns what each record was before.
     pub async fn reserve_sign_in_attempt(

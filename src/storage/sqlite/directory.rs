@@ -3,11 +3,12 @@
 use sqlx::Row;
 use sqlx::sqlite::SqliteRow;
 
-use super::{Db, Result, StorageError, classify};
+use super::{Result, SqliteDb, StorageError, classify};
 use crate::domain::{
     Group, GroupId, NewQueue, NewUser, Queue, QueueId, QueueSettings, Role, RoleSet, Timestamp,
     User, UserId,
 };
+use crate::storage::{DirectorySeed, UserChanges};
 
 const USER_COLUMNS: &str = "id, username, display_name, is_admin, is_manager, is_agent, \
                             is_customer, itil, disabled, created_at";
@@ -15,16 +16,6 @@ const USER_COLUMNS: &str = "id, username, display_name, is_admin, is_manager, is
 const QUEUE_SELECT: &str = "SELECT q.id, q.name, q.group_id, g.name AS group_name, q.greeting, \
      q.inactivity_warning_seconds, q.auto_close_seconds, q.assignee_grace_seconds \
      FROM queues q JOIN assignment_groups g ON g.id = q.group_id";
-
-/// Changes to a user, each already validated; `None` leaves the field as it is.
-#[derive(Debug, Default, Clone)]
-pub struct UserChanges {
-    pub display_name: Option<String>,
-    pub password_hash: Option<String>,
-    pub roles: Option<RoleSet>,
-    pub itil: Option<bool>,
-    pub disabled: Option<bool>,
-}
 
 fn user_from_row(row: &SqliteRow) -> Result<User> {
     let flag = |col: &str| -> Result<bool> { Ok(row.try_get::<i64, _>(col)? != 0) };
@@ -112,7 +103,7 @@ fn group_from_row(row: &SqliteRow) -> Result<Group> {
     })
 }
 
-impl Db {
+impl SqliteDb {
     /// Creates a user; `Duplicate("username")` if the name is taken.
     pub async fn create_user(
         &self,
@@ -345,20 +336,7 @@ impl Db {
     }
 }
 
-/// A whole directory to load at once (the demo data).
-#[derive(Debug, Clone, Default)]
-pub struct DirectorySeed {
-    /// Users with their password hashes.
-    pub users: Vec<(NewUser, String)>,
-    /// Groups by name, with their members' usernames.
-    pub groups: Vec<(String, Vec<String>)>,
-    /// Queues with the name of their group (the settings' `group` id is ignored).
-    pub queues: Vec<(QueueSettings, String)>,
-    /// Canned messages as (queue name, title, body), validated.
-    pub canned: Vec<(String, String, String)>,
-}
-
-impl Db {
+impl SqliteDb {
     /// Loads `seed` in one transaction, only if the database has no users yet. Returns whether
     /// it was loaded; either all of it is stored or none.
     pub async fn seed_if_empty(&self, seed: &DirectorySeed, now: Timestamp) -> Result<bool> {

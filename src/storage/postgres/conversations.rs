@@ -1,0 +1,878 @@
+//! Conversations and their log, inactivity deadlines, absences, read marks, and the one
+//! transaction in which a command on a session is decided and stored — on PostgreSQL, where
+//! many of them run at once (on one node and on several).
+//!
+//! How each guarantee holds without a single writer:
+//! - A command first locks its conversation row (`SELECT … FOR UPDATE`): commands on one
+//!   session take turns, each deciding on what the one before it committed; commands on other
+//!   sessions do not wait.
+//! - `seq` is gap-free: storing an entry increments `conversations.last_seq` and inserts the
+//!   entry in the same transaction, under that lock.
+//! - A send is idempotent: the original under the same `(conversation, author, client_id)` is
+//!   read under the lock, and the unique index refuses a second one whatever happens.
+//! - Accept and every state change are conditional updates (`WHERE state = … AND assignee_id IS
+//!   NOT DISTINCT FROM …`): of two racing writers, one changes the row.
+//! - A deadline or an absence fires once: firing deletes that exact row in the transaction that
+//!   stores what it produces; a node that read it too finds nothing to delete and stores nothing.
+
+use sqlx::Row;
+use sqlx::postgres::PgRow;
+
+use super::directory::load_user;
+use super::{PgDb, Result, StorageError, classify, secs};
+use crate::domain::session::{
+    self, Absence, Audience, Command, Conversation, Deadline, DeadlineChange, Decision, Entry,
+    EntryKind, Facts, NewEntry, Person, Refusal, SessionState, Viewer,
+};
+use crate::domain::{ConversationId, GroupId, QueueId, QueueSettings, Timestamp, User, UserId};
+use crate::storage::rows::{
+    close_reason_str, conversation_from_row, deadline_from_row, deadline_kind_str, entry_from_row,
+    entry_kind_str, event_str, state_str,
+};
+use crate::storage::{Act, Applied, CommandError};
+
+macro_rules! conversation_columns {
+    () => {
+        "c.id, c.kind, c.state, c.queue_id, cq.group_id AS group_id, c.customer_id, \
+         cu.display_name AS customer_name, c.assignee_id, au.display_name AS assignee_name, \
+         c.last_seq, c.last_public_seq, c.closed_reason, c.first_message, c.created_at, c.accepted_at, \
+         c.returned_from_id, ru.display_name AS returned_from_name, c.returned_at"
+    };
+}
+
+macro_rules! conversation_from {
+    () => {
+        " FROM conversations c LEFT JOIN users cu ON cu.id = c.customer_id \
+         LEFT JOIN users au ON au.id = c.assignee_id LEFT JOIN queues cq ON cq.id = c.queue_id \
+         LEFT JOIN users ru ON ru.id = c.returned_from_id"
+    };
+}
+
+const CONVERSATION_SELECT: &str = concat!("SELECT ", conversation_columns!(), conversation_from!());
+
+/// Everything a command on a session decides on, in one read made once the conversation row is
+/// locked: the conversation, its queue's settings, the pending deadline, and whether the actor
+/// (`$1`) is a member of the queue's group (raw membership: [`session::staff_of_queue`] adds the
+/// role).
+const SESSION_FACTS: &str = concat!(
+    "SELECT ",
+    conversation_columns!(),
+    ", q.name AS q_name, q.group_id AS q_group, q.greeting AS q_greeting, \
+     q.inactivity_warning_seconds AS q_warning, q.auto_close_seconds AS q_close, \
+     q.assignee_grace_seconds AS q_grace, \
+     d.kind AS d_kind, d.due_at AS d_due, \
+     EXISTS (SELECT 1 FROM group_members m WHERE m.group_id = q.group_id AND m.user_id = $1) AS actor_member",
+    conversation_from!(),
+    " JOIN queues q ON q.id = c.queue_id LEFT JOIN deadlines d ON d.conversation_id = c.id \
+     WHERE c.id = $2"
+);
+
+const ENTRY_SELECT: &str = "SELECT e.conversation_id, e.seq, e.kind, e.author_id, u.display_name AS author_name, \
+     e.client_id, e.body, e.event, e.at FROM entries e LEFT JOIN users u ON u.id = e.author_id";
+
+/// What a timer fired: its row is deleted in the transaction that stores what it produced.
+#[derive(Debug, Clone, Copy)]
+enum Fired {
+    Inactivity(Deadline),
+    Absence(Absence),
+}
+
+/// The queue order of queued sessions: those that came back from an agent first, then by
+/// arrival. [`PgDb::queue_position`] counts by the same order.
+const QUEUE_ORDER: &str = "(c.returned_at IS NULL), c.id";
+
+/// Appends entries to a conversation's log inside `tx` (which holds the conversation's lock),
+/// each with the next seq.
+async fn append(
+    tx: &mut sqlx::PgConnection,
+    conv: ConversationId,
+    entries: &[NewEntry],
+    now: Timestamp,
+) -> Result<Vec<Entry>> {
+    let mut stored = Vec::with_capacity(entries.len());
+    for entry in entries {
+        // The old last_seq on the right-hand side: the new seq is last_seq + 1 in both places.
+        let seq: i64 = sqlx::query_scalar(
+            "UPDATE conversations SET last_seq = last_seq + 1, \
+             last_public_seq = CASE WHEN $1 THEN last_seq + 1 ELSE last_public_seq END \
+             WHERE id = $2 RETURNING last_seq",
+        )
+        .bind(entry.audience() == Audience::Everyone)
+        .bind(conv.0)
+        .fetch_one(&mut *tx)
+        .await?;
+        sqlx::query(
+            "INSERT INTO entries (conversation_id, seq, kind, author_id, client_id, body, event, at) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+        )
+        .bind(conv.0)
+        .bind(seq)
+        .bind(entry_kind_str(entry.kind))
+        .bind(entry.author.as_ref().map(|a| a.id.0))
+        .bind(entry.client_id.as_deref())
+        .bind(&entry.body)
+        .bind(entry.event.map(event_str))
+        .bind(now.0)
+        .execute(&mut *tx)
+        .await
+        .map_err(|e| classify(e, "client id"))?;
+        stored.push(Entry {
+            conversation: conv,
+            seq,
+            kind: entry.kind,
+            author: entry.author.clone(),
+            body: entry.body.clone(),
+            client_id: entry.client_id.clone(),
+            at: now,
+            event: entry.event,
+        });
+    }
+    Ok(stored)
+}
+
+async fn load_conversation(
+    db: &mut sqlx::PgConnection,
+    id: ConversationId,
+) -> Result<Option<Conversation>> {
+    let row = sqlx::query(&format!("{CONVERSATION_SELECT} WHERE c.id = $1"))
+        .bind(id.0)
+        .fetch_optional(db)
+        .await?;
+    row.as_ref().map(conversation_from_row).transpose()
+}
+
+async fn find_sent(
+    db: &mut sqlx::PgConnection,
+    conv: ConversationId,
+    author: UserId,
+    client_id: &str,
+) -> Result<Option<Entry>> {
+    let row = sqlx::query(&format!(
+        "{ENTRY_SELECT} WHERE e.conversation_id = $1 AND e.author_id = $2 AND e.client_id = $3"
+    ))
+    .bind(conv.0)
+    .bind(author.0)
+    .bind(client_id)
+    .fetch_optional(db)
+    .await?;
+    row.as_ref().map(entry_from_row).transpose()
+}
+
+async fn is_member(db: &mut sqlx::PgConnection, group: GroupId, user: UserId) -> Result<bool> {
+    let found: Option<i32> =
+        sqlx::query_scalar("SELECT 1 FROM group_members WHERE group_id = $1 AND user_id = $2")
+            .bind(group.0)
+            .bind(user.0)
+            .fetch_optional(db)
+            .await?;
+    Ok(found.is_some())
+}
+
+fn conversations(rows: &[PgRow]) -> Result<Vec<Conversation>> {
+    rows.iter().map(conversation_from_row).collect()
+}
+
+impl PgDb {
+    /// Starts a support session for `customer` in `queue`, with an optional first message; if
+    /// the customer already has an open session there, returns it instead (`false`). Two
+    /// starts racing: the unique index lets one insert; the other returns that one's session.
+    pub async fn start_session(
+        &self,
+        queue: QueueId,
+        customer: &User,
+        client_id: &str,
+        message: Option<&str>,
+        now: Timestamp,
+    ) -> Result<(Conversation, Vec<Entry>, bool)> {
+        let mut tx = self.pool.begin().await?;
+        let created: Option<i64> = sqlx::query_scalar(
+            "INSERT INTO conversations (kind, state, queue_id, customer_id, first_message, created_at) \
+             VALUES ('support', 'queued', $1, $2, $3, $4) \
+             ON CONFLICT (customer_id, queue_id) WHERE state <> 'closed' AND kind = 'support' DO NOTHING \
+             RETURNING id",
+        )
+        .bind(queue.0)
+        .bind(customer.id.0)
+        .bind(message)
+        .bind(now.0)
+        .fetch_optional(&mut *tx)
+        .await
+        .map_err(|e| classify(e, "queue"))?;
+        let Some(id) = created else {
+            let open: i64 = sqlx::query_scalar(
+                "SELECT id FROM conversations WHERE customer_id = $1 AND queue_id = $2 \
+                 AND state <> 'closed' AND kind = 'support'",
+            )
+            .bind(customer.id.0)
+            .bind(queue.0)
+            .fetch_one(&mut *tx)
+            .await?;
+            let conv = load_conversation(&mut tx, ConversationId(open))
+                .await?
+                .ok_or(StorageError::Missing("conversation"))?;
+            return Ok((conv, Vec::new(), false));
+        };
+        let id = ConversationId(id);
+        let entries = match message {
+            Some(body) => {
+                let first = NewEntry {
+                    kind: EntryKind::Comment,
+                    author: Some(Person::from(customer)),
+                    body: body.to_owned(),
+                    client_id: Some(client_id.to_owned()),
+                    event: None,
+                };
+                append(&mut tx, id, &[first], now).await?
+            }
+            None => Vec::new(),
+        };
+        let conv = load_conversation(&mut tx, id)
+            .await?
+            .ok_or(StorageError::Missing("conversation"))?;
+        tx.commit().await?;
+        Ok((conv, entries, true))
+    }
+
+    pub async fn conversation(&self, id: ConversationId) -> Result<Option<Conversation>> {
+        let mut conn = self.pool.acquire().await?;
+        load_conversation(&mut conn, id).await
+    }
+
+    /// The conversations a user takes part in: a customer's sessions, or for staff the sessions
+    /// assigned to them or that they wrote in, newest first (at most `limit`).
+    pub async fn conversations_of(&self, user: UserId, limit: i64) -> Result<Vec<Conversation>> {
+        let rows = sqlx::query(&format!(
+            "{CONVERSATION_SELECT} WHERE c.customer_id = $1 OR c.assignee_id = $1 \
+             OR c.id IN (SELECT conversation_id FROM entries WHERE author_id = $1) \
+             ORDER BY c.id DESC LIMIT $2"
+        ))
+        .bind(user.0)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        conversations(&rows)
+    }
+
+    /// The active sessions assigned to `user`.
+    pub async fn active_sessions_of(&self, user: UserId) -> Result<Vec<Conversation>> {
+        let rows = sqlx::query(&format!(
+            "{CONVERSATION_SELECT} WHERE c.assignee_id = $1 AND c.state = 'active' ORDER BY c.id"
+        ))
+        .bind(user.0)
+        .fetch_all(&self.pool)
+        .await?;
+        conversations(&rows)
+    }
+
+    /// The queued sessions of a queue in queue order (their order is their queue position).
+    pub async fn queued_sessions(&self, queue: QueueId) -> Result<Vec<Conversation>> {
+        let rows = sqlx::query(&format!(
+            "{CONVERSATION_SELECT} WHERE c.queue_id = $1 AND c.state = 'queued' ORDER BY {QUEUE_ORDER}"
+        ))
+        .bind(queue.0)
+        .fetch_all(&self.pool)
+        .await?;
+        conversations(&rows)
+    }
+
+    /// 1 + the number of queued sessions ahead of this one in its queue.
+    pub async fn queue_position(&self, conv: &Conversation) -> Result<Option<i64>> {
+        let (SessionState::Queued, Some(queue)) = (conv.state, conv.queue) else {
+            return Ok(None);
+        };
+        // Ahead: by the order of `QUEUE_ORDER`, (returned_at IS NULL, id) compared as a pair.
+        let ahead: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM conversations c WHERE c.queue_id = $1 AND c.state = 'queued' \
+             AND ((c.returned_at IS NULL) < $2 OR ((c.returned_at IS NULL) = $2 AND c.id < $3))",
+        )
+        .bind(queue.0)
+        .bind(conv.returned_at.is_none())
+        .bind(conv.id.0)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(Some(ahead + 1))
+    }
+
+    /// A customer's sessions, newest first.
+    pub async fn sessions_of_customer(
+        &self,
+        customer: UserId,
+        limit: i64,
+    ) -> Result<Vec<Conversation>> {
+        let rows = sqlx::query(&format!(
+            "{CONVERSATION_SELECT} WHERE c.customer_id = $1 ORDER BY c.id DESC LIMIT $2"
+        ))
+        .bind(customer.0)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        conversations(&rows)
+    }
+
+    /// Entries with `seq > after`, in order, at most `limit`.
+    pub async fn entries_after(
+        &self,
+        conv: ConversationId,
+        after: i64,
+        limit: i64,
+    ) -> Result<Vec<Entry>> {
+        let rows = sqlx::query(&format!(
+            "{ENTRY_SELECT} WHERE e.conversation_id = $1 AND e.seq > $2 ORDER BY e.seq LIMIT $3"
+        ))
+        .bind(conv.0)
+        .bind(after)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.iter().map(entry_from_row).collect()
+    }
+
+    /// The newest `limit` entries with `seq < before`, in ascending order.
+    pub async fn entries_before(
+        &self,
+        conv: ConversationId,
+        before: i64,
+        limit: i64,
+    ) -> Result<Vec<Entry>> {
+        let rows = sqlx::query(&format!(
+            "{ENTRY_SELECT} WHERE e.conversation_id = $1 AND e.seq < $2 ORDER BY e.seq DESC LIMIT $3"
+        ))
+        .bind(conv.0)
+        .bind(before)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        let mut entries = rows
+            .iter()
+            .map(entry_from_row)
+            .collect::<Result<Vec<_>>>()?;
+        entries.reverse();
+        Ok(entries)
+    }
+
+    /// For a list row: the newest entry of one of `kinds` (what the viewer may see), and how
+    /// many such entries not by `user` follow their read mark, counted up to `limit`.
+    pub async fn preview_and_unread(
+        &self,
+        conv: ConversationId,
+        user: UserId,
+        kinds: &[EntryKind],
+        limit: i64,
+    ) -> Result<(Option<Entry>, i64)> {
+        let kinds: Vec<&str> = kinds.iter().map(|k| entry_kind_str(*k)).collect();
+        let mut conn = self.pool.acquire().await?;
+        let preview = sqlx::query(&format!(
+            "{ENTRY_SELECT} WHERE e.conversation_id = $1 AND e.kind = ANY($2) \
+             ORDER BY e.seq DESC LIMIT 1"
+        ))
+        .bind(conv.0)
+        .bind(&kinds)
+        .fetch_optional(&mut *conn)
+        .await?;
+        let unread: i64 = sqlx::query_scalar(
+            "SELECT count(*) FROM (SELECT 1 FROM entries e WHERE e.conversation_id = $1 \
+             AND e.seq > coalesce((SELECT seq FROM read_marks WHERE user_id = $2 AND conversation_id = $1), 0) \
+             AND e.kind = ANY($3) AND (e.author_id IS NULL OR e.author_id <> $2) LIMIT $4) AS unread",
+        )
+        .bind(conv.0)
+        .bind(user.0)
+        .bind(&kinds)
+        .bind(limit)
+        .fetch_one(&mut *conn)
+        .await?;
+        Ok((preview.as_ref().map(entry_from_row).transpose()?, unread))
+    }
+
+    /// Deadlines due at `now`, earliest first.
+    pub async fn due_deadlines(
+        &self,
+        now: Timestamp,
+        limit: i64,
+    ) -> Result<Vec<(ConversationId, Deadline)>> {
+        let rows: Vec<(i64, String, i64)> = sqlx::query_as(
+            "SELECT conversation_id, kind, due_at FROM deadlines WHERE due_at <= $1 \
+             ORDER BY due_at LIMIT $2",
+        )
+        .bind(now.0)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        rows.into_iter()
+            .map(|(id, kind, due)| Ok((ConversationId(id), deadline_from_row((kind, due))?)))
+            .collect()
+    }
+
+    /// The pending deadline of a session.
+    pub async fn deadline(&self, conv: ConversationId) -> Result<Option<Deadline>> {
+        let row: Option<(String, i64)> =
+            sqlx::query_as("SELECT kind, due_at FROM deadlines WHERE conversation_id = $1")
+                .bind(conv.0)
+                .fetch_optional(&self.pool)
+                .await?;
+        row.map(deadline_from_row).transpose()
+    }
+
+    /// Decides `act` on a support session and stores the outcome, all in one transaction that
+    /// holds the conversation's row lock. Answers only once it has committed.
+    pub async fn execute(
+        &self,
+        id: ConversationId,
+        act: Act,
+        now: Timestamp,
+    ) -> Result<Applied, CommandError> {
+        let mut tx = self.pool.begin().await?;
+        let applied = execute_in(&mut tx, id, act, now).await?;
+        tx.commit().await?;
+        Ok(applied)
+    }
+
+    /// Moves `user`'s read mark of `conversation` forward to `seq` (never back).
+    pub async fn mark_read(
+        &self,
+        user: UserId,
+        conversation: ConversationId,
+        seq: i64,
+    ) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO read_marks (user_id, conversation_id, seq) VALUES ($1, $2, $3) \
+             ON CONFLICT (user_id, conversation_id) DO UPDATE \
+             SET seq = GREATEST(read_marks.seq, excluded.seq)",
+        )
+        .bind(user.0)
+        .bind(conversation.0)
+        .bind(seq)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// How far `user` has read `conversation` (0 if never).
+    pub async fn read_mark(&self, user: UserId, conversation: ConversationId) -> Result<i64> {
+        let seq: Option<i64> = sqlx::query_scalar(
+            "SELECT seq FROM read_marks WHERE user_id = $1 AND conversation_id = $2",
+        )
+        .bind(user.0)
+        .bind(conversation.0)
+        .fetch_optional(&self.pool)
+        .await?;
+        Ok(seq.unwrap_or(0))
+    }
+
+    /// The customer is typing: the pending deadline moves to `until` if that is later, but never
+    /// beyond the due time it had before typing first held it plus `max_hold`. True when it
+    /// moved.
+    pub async fn hold_deadline(
+        &self,
+        conversation: ConversationId,
+        until: Timestamp,
+        max_hold: std::time::Duration,
+    ) -> Result<bool> {
+        let max_hold = i64::try_from(max_hold.as_millis()).unwrap_or(i64::MAX);
+        let moved = sqlx::query(
+            "UPDATE deadlines SET held_from = coalesce(held_from, due_at), \
+                 due_at = LEAST($1, coalesce(held_from, due_at) + $2) \
+             WHERE conversation_id = $3 AND LEAST($1, coalesce(held_from, due_at) + $2) > due_at",
+        )
+        .bind(until.0)
+        .bind(max_hold)
+        .bind(conversation.0)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(moved > 0)
+    }
+
+    /// `user`'s last socket closed: each active session assigned to them goes back to the
+    /// queue after its queue's grace from `now`, unless they come back first (renewing a row
+    /// left from before). Returns how many sessions it counts for now.
+    pub async fn mark_absent(&self, user: UserId, now: Timestamp) -> Result<u64> {
+        let counted = sqlx::query(
+            "INSERT INTO absences (conversation_id, assignee_id, due_at) \
+             SELECT c.id, c.assignee_id, $1 + q.assignee_grace_seconds * 1000 \
+             FROM conversations c JOIN queues q ON q.id = c.queue_id \
+             WHERE c.state = 'active' AND c.assignee_id = $2 \
+             ON CONFLICT (conversation_id) DO UPDATE SET assignee_id = excluded.assignee_id, \
+                 due_at = excluded.due_at",
+        )
+        .bind(now.0)
+        .bind(user.0)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(counted)
+    }
+
+    /// At start, every active session gets an absence with the whole grace from now.
+    pub async fn mark_all_absent(&self, now: Timestamp) -> Result<u64> {
+        let counted = sqlx::query(
+            "INSERT INTO absences (conversation_id, assignee_id, due_at) \
+             SELECT c.id, c.assignee_id, $1 + q.assignee_grace_seconds * 1000 \
+             FROM conversations c JOIN queues q ON q.id = c.queue_id \
+             WHERE c.state = 'active' AND c.assignee_id IS NOT NULL \
+             ON CONFLICT (conversation_id) DO UPDATE SET assignee_id = excluded.assignee_id, \
+                 due_at = excluded.due_at",
+        )
+        .bind(now.0)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(counted)
+    }
+
+    /// The assignees of active sessions that no absence counts for.
+    pub async fn assignees_without_absence(&self) -> Result<Vec<UserId>> {
+        let rows: Vec<i64> = sqlx::query_scalar(
+            "SELECT DISTINCT c.assignee_id FROM conversations c \
+             WHERE c.state = 'active' AND c.assignee_id IS NOT NULL AND NOT EXISTS \
+                 (SELECT 1 FROM absences a WHERE a.conversation_id = c.id AND a.assignee_id = c.assignee_id)",
+        )
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows.into_iter().map(UserId).collect())
+    }
+
+    /// `user` is offline and holds active sessions no absence counts for: each gets one, the
+    /// grace from `now`; absences already counting for them are left as they are.
+    pub async fn mark_absent_where_missing(&self, user: UserId, now: Timestamp) -> Result<u64> {
+        let counted = sqlx::query(
+            "INSERT INTO absences (conversation_id, assignee_id, due_at) \
+             SELECT c.id, c.assignee_id, $1 + q.assignee_grace_seconds * 1000 \
+             FROM conversations c JOIN queues q ON q.id = c.queue_id \
+             WHERE c.state = 'active' AND c.assignee_id = $2 \
+             ON CONFLICT (conversation_id) DO UPDATE SET assignee_id = excluded.assignee_id, \
+                 due_at = excluded.due_at WHERE absences.assignee_id <> excluded.assignee_id",
+        )
+        .bind(now.0)
+        .bind(user.0)
+        .execute(&self.pool)
+        .await?
+        .rows_affected();
+        Ok(counted)
+    }
+
+    /// `user` is back (a socket opened): none of their sessions goes back to the queue.
+    pub async fn clear_absences(&self, user: UserId) -> Result<()> {
+        sqlx::query("DELETE FROM absences WHERE assignee_id = $1")
+            .bind(user.0)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
+    }
+
+    /// Forgets one absence, exactly as read.
+    pub async fn forget_absence(&self, conv: ConversationId, absence: Absence) -> Result<()> {
+        sqlx::query(
+            "DELETE FROM absences WHERE conversation_id = $1 AND assignee_id = $2 AND due_at = $3",
+        )
+        .bind(conv.0)
+        .bind(absence.assignee.0)
+        .bind(absence.due.0)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// Absences due at `now`, earliest first, at most `limit`.
+    pub async fn due_absences(
+        &self,
+        now: Timestamp,
+        limit: i64,
+    ) -> Result<Vec<(ConversationId, Absence)>> {
+        let rows: Vec<(i64, i64, i64)> = sqlx::query_as(
+            "SELECT conversation_id, assignee_id, due_at FROM absences WHERE due_at <= $1 \
+             ORDER BY due_at LIMIT $2",
+        )
+        .bind(now.0)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, assignee, due)| {
+                (
+                    ConversationId(id),
+                    Absence {
+                        assignee: UserId(assignee),
+                        due: Timestamp(due),
+                    },
+                )
+            })
+            .collect())
+    }
+
+    /// The absence counting for a session, if any.
+    pub async fn absence(&self, conv: ConversationId) -> Result<Option<Absence>> {
+        let row: Option<(i64, i64)> =
+            sqlx::query_as("SELECT assignee_id, due_at FROM absences WHERE conversation_id = $1")
+                .bind(conv.0)
+                .fetch_optional(&self.pool)
+                .await?;
+        Ok(row.map(|(assignee, due)| Absence {
+            assignee: UserId(assignee),
+            due: Timestamp(due),
+        }))
+    }
+}
+
+/// What a command decides on.
+struct SessionFacts {
+    conv: Conversation,
+    queue: QueueSettings,
+    pending: Option<Deadline>,
+    /// The acting user as stored now, and whether they are a member of the queue's group.
+    actor: Option<(User, bool)>,
+    /// For a post: what this actor already stored under the same client id.
+    sent_before: Option<Entry>,
+}
+
+/// Reads (and locks) the facts of a command on session `id` by `actor` (none for a timer).
+async fn read_facts(
+    tx: &mut sqlx::PgConnection,
+    id: ConversationId,
+    actor: Option<&User>,
+    command: Option<&Command>,
+) -> Result<SessionFacts, CommandError> {
+    // The lock first, in a statement of its own: the read below then takes its snapshot after
+    // any command that held the lock has committed. (Locking in the read itself would recheck
+    // only the locked row, leaving the joined names as they were before the wait.)
+    sqlx::query("SELECT id FROM conversations WHERE id = $1 FOR UPDATE")
+        .bind(id.0)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(Refusal::NotFound)?;
+    let row = sqlx::query(SESSION_FACTS)
+        .bind(actor.map(|u| u.id.0))
+        .bind(id.0)
+        .fetch_optional(&mut *tx)
+        .await?
+        .ok_or(Refusal::NotFound)?;
+    let conv = conversation_from_row(&row)?;
+    let get = |col: &str| -> Result<i64> { Ok(row.try_get::<i64, _>(col)?) };
+    let queue = QueueSettings {
+        name: row.try_get("q_name").map_err(StorageError::from)?,
+        group: GroupId(get("q_group")?),
+        greeting: row.try_get("q_greeting").map_err(StorageError::from)?,
+        inactivity_warning_secs: secs(get("q_warning")?),
+        auto_close_secs: secs(get("q_close")?),
+        assignee_grace_secs: secs(get("q_grace")?),
+    };
+    let pending_kind: Option<String> = row.try_get("d_kind").map_err(StorageError::from)?;
+    let pending_due: Option<i64> = row.try_get("d_due").map_err(StorageError::from)?;
+    let pending = pending_kind
+        .zip(pending_due)
+        .map(deadline_from_row)
+        .transpose()?;
+    let member: bool = row.try_get("actor_member").map_err(StorageError::from)?;
+    let actor = match actor {
+        // Roles and the disabled flag as they are now, in this transaction.
+        Some(user) => Some((
+            load_user(tx, user.id).await?.ok_or(Refusal::NotFound)?,
+            member,
+        )),
+        None => None,
+    };
+    let sent_before = match (command, &actor) {
+        (Some(Command::Post { client_id, .. }), Some((user, _))) => {
+            find_sent(tx, id, user.id, client_id).await?
+        }
+        _ => None,
+    };
+    Ok(SessionFacts {
+        conv,
+        queue,
+        pending,
+        actor,
+        sent_before,
+    })
+}
+
+/// The body of [`PgDb::execute`], inside its transaction: lock and read the facts, let the
+/// domain decide, store the decision.
+async fn execute_in(
+    tx: &mut sqlx::PgConnection,
+    id: ConversationId,
+    act: Act,
+    now: Timestamp,
+) -> Result<Applied, CommandError> {
+    let (actor, command) = match &act {
+        Act::User(user, command) => (Some(user), Some(command)),
+        Act::Timer(_) | Act::Absent(_) => (None, None),
+    };
+    let facts = read_facts(tx, id, actor, command).await?;
+    let domain_facts = Facts {
+        conv: &facts.conv,
+        queue: &facts.queue,
+        pending: facts.pending,
+        sent_before: facts.sent_before.as_ref(),
+        now,
+    };
+    let (decision, fired) = match (&act, &facts.actor) {
+        (Act::Absent(absence), _) => (
+            session::fire_absence(&domain_facts, *absence)?,
+            Some(Fired::Absence(*absence)),
+        ),
+        (Act::User(_, command), Some((user, member))) => {
+            let viewer = Viewer::new(user, *member);
+            let command = match command.clone() {
+                // Membership is read here, in the transaction, not trusted from the caller.
+                Command::Transfer {
+                    to,
+                    to_online,
+                    note,
+                    ..
+                } => {
+                    let to_in_group = is_member(tx, facts.queue.group, to.id).await?;
+                    Command::Transfer {
+                        to,
+                        to_in_group,
+                        to_online,
+                        note,
+                    }
+                }
+                other => other,
+            };
+            (session::decide(&domain_facts, &viewer, command)?, None)
+        }
+        (Act::Timer(deadline), _) => (
+            session::fire(&domain_facts, *deadline)?,
+            Some(Fired::Inactivity(*deadline)),
+        ),
+        (Act::User(..), None) => return Err(Refusal::NotFound.into()),
+    };
+    store(tx, &facts.conv, decision, fired, now).await
+}
+
+/// Stores `decision`, taken on `conv` as it was read, and what it fired; every write is
+/// conditional on what the decision was made on.
+async fn store(
+    tx: &mut sqlx::PgConnection,
+    conv: &Conversation,
+    decision: Decision,
+    fired: Option<Fired>,
+    now: Timestamp,
+) -> Result<Applied, CommandError> {
+    if let Some(original) = decision.replay {
+        return Ok(Applied {
+            previous_state: conv.state,
+            conversation: conv.clone(),
+            entries: vec![original],
+            created: false,
+        });
+    }
+    if let Some(fired) = fired {
+        let deleted = match fired {
+            Fired::Inactivity(deadline) => sqlx::query(
+                "DELETE FROM deadlines WHERE conversation_id = $1 AND kind = $2 AND due_at = $3",
+            )
+            .bind(conv.id.0)
+            .bind(deadline_kind_str(deadline.kind))
+            .bind(deadline.due.0),
+            Fired::Absence(absence) => sqlx::query(
+                "DELETE FROM absences WHERE conversation_id = $1 AND assignee_id = $2 AND due_at = $3",
+            )
+            .bind(conv.id.0)
+            .bind(absence.assignee.0)
+            .bind(absence.due.0),
+        }
+        .execute(&mut *tx)
+        .await?;
+        if deleted.rows_affected() != 1 {
+            return Err(Refusal::NotDue.into());
+        }
+    }
+    let entries = apply(tx, conv, &decision, now).await?;
+    // The row as `apply` left it, without reading it back.
+    let accepted_now = conv.state == SessionState::Queued && decision.state == SessionState::Active;
+    let returned_now = conv.state == SessionState::Active && decision.state == SessionState::Queued;
+    let last_public_seq = entries
+        .iter()
+        .rev()
+        .find(|e| e.audience() == Audience::Everyone)
+        .map_or(conv.last_public_seq, |e| e.seq);
+    let created = !entries.is_empty() || decision.state != conv.state;
+    let after = Conversation {
+        state: decision.state,
+        assignee: decision.assignee.clone(),
+        closed_reason: decision.closed_reason,
+        last_seq: entries.last().map_or(conv.last_seq, |e| e.seq),
+        last_public_seq,
+        accepted_at: if accepted_now {
+            Some(now)
+        } else {
+            conv.accepted_at
+        },
+        returned_from: if returned_now {
+            conv.assignee.clone()
+        } else {
+            conv.returned_from.clone()
+        },
+        returned_at: if returned_now {
+            Some(now)
+        } else {
+            conv.returned_at
+        },
+        ..conv.clone()
+    };
+    Ok(Applied {
+        previous_state: conv.state,
+        conversation: after,
+        entries,
+        created,
+    })
+}
+
+async fn apply(
+    tx: &mut sqlx::PgConnection,
+    conv: &Conversation,
+    decision: &Decision,
+    now: Timestamp,
+) -> Result<Vec<Entry>, CommandError> {
+    let assignee = decision.assignee.as_ref().map(|a| a.id.0);
+    let changed = decision.state != conv.state || decision.assignee != conv.assignee;
+    if changed {
+        // Conditional on the state read above: of two racing writers, one changes the row.
+        let done = sqlx::query(
+            "UPDATE conversations SET state = $1, assignee_id = $2, closed_reason = $3, \
+             accepted_at = CASE WHEN state = 'queued' AND $1 = 'active' THEN $4 ELSE accepted_at END, \
+             closed_at = CASE WHEN $1 = 'closed' THEN $4 ELSE closed_at END, \
+             returned_from_id = CASE WHEN state = 'active' AND $1 = 'queued' THEN assignee_id ELSE returned_from_id END, \
+             returned_at = CASE WHEN state = 'active' AND $1 = 'queued' THEN $4 ELSE returned_at END \
+             WHERE id = $5 AND state = $6 AND assignee_id IS NOT DISTINCT FROM $7",
+        )
+        .bind(state_str(decision.state))
+        .bind(assignee)
+        .bind(decision.closed_reason.map(close_reason_str))
+        .bind(now.0)
+        .bind(conv.id.0)
+        .bind(state_str(conv.state))
+        .bind(conv.assignee.as_ref().map(|a| a.id.0))
+        .execute(&mut *tx)
+        .await?;
+        if done.rows_affected() != 1 {
+            return Err(Refusal::Changed.into());
+        }
+    }
+    let entries = append(tx, conv.id, &decision.entries, now).await?;
+    match decision.deadline {
+        DeadlineChange::Keep => {}
+        DeadlineChange::Clear => {
+            sqlx::query("DELETE FROM deadlines WHERE conversation_id = $1")
+                .bind(conv.id.0)
+                .execute(&mut *tx)
+                .await?;
+        }
+        DeadlineChange::Set(d) => {
+            sqlx::query(
+                "INSERT INTO deadlines (conversation_id, kind, due_at) VALUES ($1, $2, $3) \
+                 ON CONFLICT (conversation_id) DO UPDATE SET kind = excluded.kind, \
+                 due_at = excluded.due_at, held_from = NULL",
+            )
+            .bind(conv.id.0)
+            .bind(deadline_kind_str(d.kind))
+            .bind(d.due.0)
+            .execute(&mut *tx)
+            .await?;
+        }
+    }
+    Ok(entries)
+}

@@ -1,0 +1,186 @@
+//! Rows as the domain reads them, for both backends: the text codes of states, kinds and
+//! events, and the decoding of conversations and entries from a row of either database.
+
+use sqlx::Row;
+use sqlx::postgres::PgRow;
+use sqlx::sqlite::SqliteRow;
+
+use super::{Result, StorageError};
+use crate::domain::session::{
+    CloseReason, Conversation, ConversationKind, Deadline, DeadlineKind, Entry, EntryKind, Event,
+    Person, SessionState,
+};
+use crate::domain::{ConversationId, GroupId, QueueId, Timestamp, UserId};
+
+/// The columns of a row, by name, as the schema of either backend stores them (integers are
+/// 64-bit in both).
+pub(crate) trait Columns {
+    fn int(&self, col: &str) -> Result<i64>;
+    fn opt_int(&self, col: &str) -> Result<Option<i64>>;
+    fn text(&self, col: &str) -> Result<String>;
+    fn opt_text(&self, col: &str) -> Result<Option<String>>;
+}
+
+macro_rules! columns_of {
+    ($row:ty) => {
+        impl Columns for $row {
+            fn int(&self, col: &str) -> Result<i64> {
+                Ok(self.try_get(col)?)
+            }
+            fn opt_int(&self, col: &str) -> Result<Option<i64>> {
+                Ok(self.try_get(col)?)
+            }
+            fn text(&self, col: &str) -> Result<String> {
+                Ok(self.try_get(col)?)
+            }
+            fn opt_text(&self, col: &str) -> Result<Option<String>> {
+                Ok(self.try_get(col)?)
+            }
+        }
+    };
+}
+
+columns_of!(SqliteRow);
+columns_of!(PgRow);
+
+pub(crate) fn person(row: &impl Columns, id: &str, name: &str) -> Result<Option<Person>> {
+    let id = row.opt_int(id)?;
+    let name = row.opt_text(name)?;
+    Ok(id.zip(name).map(|(id, display_name)| Person {
+        id: UserId(id),
+        display_name,
+    }))
+}
+
+pub(crate) fn decode_error(what: &str, value: &str) -> StorageError {
+    StorageError::Database(sqlx::Error::Decode(
+        format!("unknown {what} {value:?}").into(),
+    ))
+}
+
+pub(crate) fn conversation_from_row(row: &impl Columns) -> Result<Conversation> {
+    let kind = row.text("kind")?;
+    let state = row.text("state")?;
+    let reason = row.opt_text("closed_reason")?;
+    Ok(Conversation {
+        id: ConversationId(row.int("id")?),
+        kind: match kind.as_str() {
+            "support" => ConversationKind::Support,
+            "chat" => ConversationKind::Chat,
+            "record" => ConversationKind::Record,
+            other => return Err(decode_error("conversation kind", other)),
+        },
+        state: match state.as_str() {
+            "queued" => SessionState::Queued,
+            "active" => SessionState::Active,
+            "closed" => SessionState::Closed,
+            other => return Err(decode_error("state", other)),
+        },
+        queue: row.opt_int("queue_id")?.map(QueueId),
+        group: row.opt_int("group_id")?.map(GroupId),
+        customer: person(row, "customer_id", "customer_name")?,
+        assignee: person(row, "assignee_id", "assignee_name")?,
+        last_seq: row.int("last_seq")?,
+        last_public_seq: row.int("last_public_seq")?,
+        closed_reason: reason.as_deref().map(close_reason_from).transpose()?,
+        created_at: Timestamp(row.int("created_at")?),
+        accepted_at: row.opt_int("accepted_at")?.map(Timestamp),
+        first_message: row.opt_text("first_message")?,
+        returned_from: person(row, "returned_from_id", "returned_from_name")?,
+        returned_at: row.opt_int("returned_at")?.map(Timestamp),
+    })
+}
+
+pub(crate) fn close_reason_from(s: &str) -> Result<CloseReason> {
+    Ok(match s {
+        "ended_by_agent" => CloseReason::EndedByAgent,
+        "ended_by_customer" => CloseReason::EndedByCustomer,
+        "timed_out" => CloseReason::TimedOut,
+        "abandoned" => CloseReason::Abandoned,
+        other => return Err(decode_error("close reason", other)),
+    })
+}
+
+pub(crate) fn close_reason_str(r: CloseReason) -> &'static str {
+    match r {
+        CloseReason::EndedByAgent => "ended_by_agent",
+        CloseReason::EndedByCustomer => "ended_by_customer",
+        CloseReason::TimedOut => "timed_out",
+        CloseReason::Abandoned => "abandoned",
+    }
+}
+
+pub(crate) fn state_str(s: SessionState) -> &'static str {
+    match s {
+        SessionState::Queued => "queued",
+        SessionState::Active => "active",
+        SessionState::Closed => "closed",
+    }
+}
+
+pub(crate) fn entry_kind_str(k: EntryKind) -> &'static str {
+    match k {
+        EntryKind::Comment => "comment",
+        EntryKind::WorkNote => "work_note",
+        EntryKind::System => "system",
+    }
+}
+
+pub(crate) fn event_str(e: Event) -> &'static str {
+    match e {
+        Event::Accepted => "accepted",
+        Event::Transferred => "transferred",
+        Event::InactivityWarning => "inactivity_warning",
+        Event::StillHere => "still_here",
+        Event::Closed => "closed",
+        Event::HandedBack => "handed_back",
+    }
+}
+
+pub(crate) fn entry_from_row(row: &impl Columns) -> Result<Entry> {
+    let kind = row.text("kind")?;
+    let event = row.opt_text("event")?;
+    Ok(Entry {
+        conversation: ConversationId(row.int("conversation_id")?),
+        seq: row.int("seq")?,
+        kind: match kind.as_str() {
+            "comment" => EntryKind::Comment,
+            "work_note" => EntryKind::WorkNote,
+            "system" => EntryKind::System,
+            other => return Err(decode_error("entry kind", other)),
+        },
+        author: person(row, "author_id", "author_name")?,
+        body: row.text("body")?,
+        client_id: row.opt_text("client_id")?,
+        at: Timestamp(row.int("at")?),
+        event: match event.as_deref() {
+            None => None,
+            Some("accepted") => Some(Event::Accepted),
+            Some("transferred") => Some(Event::Transferred),
+            Some("inactivity_warning") => Some(Event::InactivityWarning),
+            Some("still_here") => Some(Event::StillHere),
+            Some("closed") => Some(Event::Closed),
+            Some("handed_back") => Some(Event::HandedBack),
+            Some(other) => return Err(decode_error("event", other)),
+        },
+    })
+}
+
+pub(crate) fn deadline_from_row((kind, due): (String, i64)) -> Result<Deadline> {
+    let kind = match kind.as_str() {
+        "warning" => DeadlineKind::Warning,
+        "close" => DeadlineKind::Close,
+        other => return Err(decode_error("deadline kind", other)),
+    };
+    Ok(Deadline {
+        kind,
+        due: Timestamp(due),
+    })
+}
+
+pub(crate) fn deadline_kind_str(k: DeadlineKind) -> &'static str {
+    match k {
+        DeadlineKind::Warning => "warning",
+        DeadlineKind::Close => "close",
+    }
+}
