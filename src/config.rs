@@ -2,7 +2,7 @@
 
 use std::net::SocketAddr;
 
-use clap::{Parser, ValueEnum};
+use clap::{Parser, Subcommand, ValueEnum};
 
 use crate::domain::address::Cidr;
 
@@ -23,9 +23,11 @@ pub struct Config {
     #[arg(long, env = "SWITCHBOARD_LISTEN", default_value = "127.0.0.1:8080")]
     pub listen: SocketAddr,
 
-    /// Database URL: `sqlite://path/to/file.db`.
+    /// Database URL: `sqlite://path/to/file.db`, or `postgres://user@host:5432/database` for
+    /// PostgreSQL (several nodes on one database).
     #[arg(
         long,
+        global = true,
         env = "SWITCHBOARD_DATABASE_URL",
         default_value = "sqlite://./data/switchboard.db"
     )]
@@ -112,6 +114,23 @@ pub struct Config {
     #[arg(long, env = "SWITCHBOARD_PASSWORD_HASHERS", default_value_t = 2,
           value_parser = clap::value_parser!(u32).range(1..=64))]
     pub password_hashers: u32,
+
+    /// Without a command: serve.
+    #[command(subcommand)]
+    pub command: Option<Task>,
+}
+
+/// What the binary does instead of serving.
+#[derive(Debug, Clone, PartialEq, Eq, Subcommand)]
+pub enum Task {
+    /// Apply the database's pending migrations and exit.
+    Migrate,
+    /// Write a consistent copy of the SQLite database to FILE while the server may be serving
+    /// (`VACUUM INTO`); FILE must not exist. For PostgreSQL use `pg_dump`.
+    Backup {
+        /// Where the copy goes.
+        file: std::path::PathBuf,
+    },
 }
 
 impl Config {

@@ -4,7 +4,8 @@
 use anyhow::Context;
 use clap::Parser;
 use switchboard::Config;
-use switchboard::config::LogFormat;
+use switchboard::config::{LogFormat, Task};
+use switchboard::storage::Db;
 use tokio::net::TcpListener;
 use tracing_subscriber::EnvFilter;
 
@@ -18,6 +19,28 @@ async fn main() -> anyhow::Result<()> {
         LogFormat::Json => logs.json().init(),
     }
 
+    match &config.command {
+        Some(Task::Migrate) => {
+            let db = Db::connect(&config.database_url)
+                .await
+                .context("applying migrations")?;
+            println!("Migrations applied: {}", db.location());
+            db.close().await;
+            return Ok(());
+        }
+        Some(Task::Backup { file }) => {
+            let db = Db::connect(&config.database_url)
+                .await
+                .context("opening the database")?;
+            db.backup(file)
+                .await
+                .with_context(|| format!("backing up to {}", file.display()))?;
+            println!("Backed up {} to {}", db.location(), file.display());
+            db.close().await;
+            return Ok(());
+        }
+        None => {}
+    }
     let listener = TcpListener::bind(config.listen)
         .await
         .with_context(|| format!("binding {}", config.listen))?;

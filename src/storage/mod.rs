@@ -33,6 +33,8 @@ pub enum StorageError {
     Missing(&'static str),
     #[error("database URL not supported: {0}")]
     UnsupportedUrl(String),
+    #[error("not supported: {0}")]
+    Unsupported(&'static str),
     #[error("database: {0}")]
     Database(#[from] sqlx::Error),
     #[error("writer: {0}")]
@@ -167,6 +169,17 @@ impl Db {
     /// Where the data lives, for the log: the SQLite file, or the server (no password).
     pub fn location(&self) -> &str {
         &self.location
+    }
+
+    /// Writes a consistent copy of a SQLite database to `file` (which must not exist), also
+    /// while the server writes to it. PostgreSQL has `pg_dump` for this.
+    pub async fn backup(&self, file: &std::path::Path) -> Result<()> {
+        match &self.backend {
+            Backend::Sqlite(db) => db.backup(file).await,
+            Backend::Postgres(_) => Err(StorageError::Unsupported(
+                "backup of PostgreSQL: use pg_dump",
+            )),
+        }
     }
 
     /// Which backend this is.

@@ -549,3 +549,70 @@ async fn metrics_are_documented_with_the_content_type_they_are_served_with() {
     let essence = served.split(';').next().unwrap().trim();
     assert_eq!(documented, vec![essence.to_owned()], "served as {served}");
 }
+
+/// `switchboard migrate` applies the migrations and exits; `switchboard backup FILE` writes a
+/// consistent copy of the SQLite database while the server serves, and never overwrites a file.
+#[tokio::test]
+async fn migrate_and_backup_from_the_command_line() {
+    let bin = env!("CARGO_BIN_EXE_switchboard");
+    let dir = tempfile::tempdir().expect("temp dir");
+    let run = |args: Vec<String>| {
+        let output = std::process::Command::new(bin)
+            .args(&args)
+            .env_remove("SWITCHBOARD_DATABASE_URL")
+            .output()
+            .expect("run the binary");
+        (
+            output.status.success(),
+            String::from_utf8_lossy(&output.stdout).into_owned(),
+            String::from_utf8_lossy(&output.stderr).into_owned(),
+        )
+    };
+    let app = TestApp::spawn().await;
+    let url = if crate::pg::on_postgres() {
+        app.config.database_url.clone()
+    } else {
+        format!("sqlite://{}", dir.path().join("fresh.db").display())
+    };
+    let (ok, out, err) = run(vec!["migrate".into(), "--database-url".into(), url.clone()]);
+    assert!(ok, "migrate: {out} {err}");
+    assert!(out.contains("Migrations applied"), "{out}");
+    if crate::pg::on_postgres() {
+        eprintln!("backup: SQLite only (PostgreSQL has pg_dump)");
+        return;
+    }
+    // A session, then a copy while the server runs.
+    let carol = app.signed_in("carol").await;
+    let (status, _) = crate::sessions::start(&app, &carol, "Backup me").await;
+    assert_eq!(status, StatusCode::CREATED);
+    let copy = dir.path().join("copy.db");
+    let live = format!("sqlite://{}", app.db_file().display());
+    let (ok, out, err) = run(vec![
+        "backup".into(),
+        copy.display().to_string(),
+        "--database-url".into(),
+        live.clone(),
+    ]);
+    assert!(ok, "backup: {out} {err}");
+    let restored = switchboard::storage::Db::connect(&format!("sqlite://{}", copy.display()))
+        .await
+        .expect("the copy opens");
+    assert_eq!(restored.count_users().await.unwrap(), 6);
+    let sessions = restored
+        .sessions_of_customer(
+            switchboard::domain::UserId(app.user_id("carol").await.parse().unwrap()),
+            10,
+        )
+        .await
+        .unwrap();
+    assert_eq!(sessions.len(), 1, "the session is in the copy");
+    restored.close().await;
+    let (ok, _, err) = run(vec![
+        "backup".into(),
+        copy.display().to_string(),
+        "--database-url".into(),
+        live,
+    ]);
+    assert!(!ok, "a second backup to the same file is refused");
+    assert!(err.contains("exists"), "{err}");
+}

@@ -98,6 +98,25 @@ impl SqliteDb {
         Ok(())
     }
 
+    /// A consistent copy into `file` (`VACUUM INTO`, a read transaction of its own: writers go
+    /// on meanwhile). Refused when `file` exists.
+    pub async fn backup(&self, file: &Path) -> Result<()> {
+        if file.exists() {
+            return Err(StorageError::DataDir {
+                path: file.to_path_buf(),
+                source: std::io::Error::new(std::io::ErrorKind::AlreadyExists, "exists already"),
+            });
+        }
+        let target = file.to_str().ok_or(StorageError::Unsupported(
+            "a backup file name that is not UTF-8",
+        ))?;
+        sqlx::query("VACUUM INTO ?")
+            .bind(target)
+            .execute(&self.read)
+            .await?;
+        Ok(())
+    }
+
     /// Closes every connection; waits for writes in flight.
     pub async fn close(&self) {
         self.read.close().await;
