@@ -267,6 +267,11 @@ impl Hub {
         }
     }
 
+    /// The conversations some socket of this node watches.
+    pub fn watched(&self) -> Vec<ConversationId> {
+        self.lock().by_conversation.keys().copied().collect()
+    }
+
     /// Whether `user` has a socket open on this node.
     pub fn is_connected(&self, user: UserId) -> bool {
         self.lock()

@@ -6,6 +6,7 @@
 
 pub mod assets;
 pub mod clock;
+pub mod cluster;
 pub mod config;
 pub mod credentials;
 pub mod demo;
@@ -100,6 +101,22 @@ pub async fn run_with_clock(
         );
     }
     let stop_timers = CancellationToken::new();
+    // On PostgreSQL, this node signals the others and listens to them.
+    let mut state = state;
+    let cluster_task = if db.kind() == storage::BackendKind::Postgres {
+        let (cluster, outbound) = cluster::Cluster::new();
+        state.cluster = Some(cluster.clone());
+        Some(tokio::spawn(cluster::run(
+            state.clone(),
+            cluster,
+            config.database_url.clone(),
+            outbound,
+            stop_timers.clone(),
+        )))
+    } else {
+        None
+    };
+    let state = state;
     let mut timers = Some(tokio::spawn(timers::run(
         state.clone(),
         Duration::from_millis(config.timer_poll_ms),
@@ -161,6 +178,9 @@ pub async fn run_with_clock(
     stop_timers.cancel();
     if let Some(timers) = timers {
         let _ = timers.await;
+    }
+    if let Some(cluster) = cluster_task {
+        let _ = cluster.await;
     }
     db.close().await;
     match died {

@@ -44,6 +44,8 @@ pub struct AppState {
     /// Set when a task the server needs has stopped: `/readyz` answers 503 from then on.
     broken: Arc<std::sync::OnceLock<&'static str>>,
     revocations: broadcast::Sender<Revocation>,
+    /// This node's part in a cluster (PostgreSQL only).
+    pub cluster: Option<Arc<crate::cluster::Cluster>>,
 }
 
 /// Sessions ended while the server runs; open sockets of those sessions close at once.
@@ -104,6 +106,7 @@ impl AppState {
             tasks: TaskTracker::new(),
             broken: Arc::default(),
             revocations,
+            cluster: None,
         }
     }
 
@@ -117,8 +120,25 @@ impl AppState {
         self.broken.get().copied()
     }
 
-    /// Tells open sockets that sessions have ended.
+    /// Tells open sockets that sessions have ended, on every node.
     pub fn revoke(&self, revocation: Revocation) {
+        if let Some(cluster) = &self.cluster {
+            let (session, user, refresh) = match &revocation {
+                Revocation::Session(hash) => (Some(crate::cluster::encode_hex(hash)), None, false),
+                Revocation::User(user) => (None, Some(user.0), false),
+                Revocation::Refresh(user) => (None, Some(user.0), true),
+            };
+            cluster.send(crate::cluster::Signal::Revoke {
+                session,
+                user,
+                refresh,
+            });
+        }
+        self.revoke_here(revocation);
+    }
+
+    /// Tells this node's open sockets that sessions have ended.
+    pub fn revoke_here(&self, revocation: Revocation) {
         // No receiver just means no socket is open.
         let _ = self.revocations.send(revocation);
     }

@@ -171,6 +171,15 @@ impl AppState {
             audience,
             self.clock.now(),
         );
+        if let (true, Some(cluster)) = (passed, &self.cluster) {
+            cluster.send(crate::cluster::Signal::Typing {
+                conversation: conv.id.0,
+                user: user.id.0,
+                name: user.display_name.clone(),
+                active,
+                work_note: audience == Audience::Itil,
+            });
+        }
         if passed && session::typing_holds_clock(&conv, user, active) {
             let until = self.clock.now().plus(session::TYPING_HOLDS);
             let held = self
@@ -271,8 +280,15 @@ impl AppState {
             )));
         }
         self.db.mark_read(user.id, id, seq).await?;
-        // Every tab of the user (this one too: it learns the mark the others set).
+        // Every tab of the user (this one too: it learns the mark the others set), on every node.
         self.hub.read(user.id, Arc::new(conv), seq);
+        if let Some(cluster) = &self.cluster {
+            cluster.send(crate::cluster::Signal::Read {
+                user: user.id.0,
+                conversation: id.0,
+                seq,
+            });
+        }
         Ok(())
     }
 
@@ -324,13 +340,10 @@ impl AppState {
             }
             if created {
                 let id = view.conversation.id;
-                state.hub.watch_for_user(customer.id, id);
-                state.hub.watch_for_group(queue.settings.group, id);
                 state
-                    .hub
-                    .publish_entries(Arc::new(view.conversation.clone()), entries);
-                state.hub.publish_conversation(view.clone());
-                state.hub.offer(queue.settings.group, view.clone());
+                    .announce_here(&view.conversation, entries, None, None)
+                    .await?;
+                state.signal_committed(&view.conversation, 1, None, None);
                 tracing::info!(conversation = id.0, "session started");
             }
             Ok((view, created))
@@ -497,31 +510,129 @@ impl AppState {
             return Ok(());
         }
         let conv = &applied.conversation;
-        // Before the entries go out, so the new assignee and the author receive them.
-        for user in conv
-            .assignee
-            .as_ref()
-            .map(|a| a.id)
-            .into_iter()
-            .chain(actor)
-        {
-            self.hub.watch_for_user(user, conv.id);
+        self.announce_here(
+            conv,
+            applied.entries.clone(),
+            Some(applied.previous_state),
+            actor,
+        )
+        .await?;
+        let from = applied.entries.first().map_or(conv.last_seq, |e| e.seq);
+        self.signal_committed(conv, from, Some(applied.previous_state), actor);
+        Ok(())
+    }
+
+    /// Tells the other nodes (if any) that `conv` changed from seq `from`.
+    fn signal_committed(
+        &self,
+        conv: &Conversation,
+        from: i64,
+        previous: Option<SessionState>,
+        actor: Option<UserId>,
+    ) {
+        if let Some(cluster) = &self.cluster {
+            cluster.send(crate::cluster::Signal::Committed {
+                conversation: conv.id.0,
+                from,
+                previous: previous.map(|s| crate::cluster::state_name(s).to_owned()),
+                actor: actor.map(|a| a.0),
+            });
         }
-        self.hub
-            .publish_entries(Arc::new(conv.clone()), applied.entries.clone());
-        let reassigned = applied
-            .entries
-            .iter()
-            .any(|e| e.event == Some(session::Event::Transferred));
-        if applied.previous_state == conv.state && !reassigned {
+    }
+
+    /// Announces on this node's sockets what was committed on `conv` (here or, read back from
+    /// the log, on another node): its new `entries`, and what the change from `previous` (none:
+    /// the session started) means for who watches it and who is offered it.
+    pub(crate) async fn announce_here(
+        &self,
+        conv: &Conversation,
+        entries: Vec<session::Entry>,
+        previous: Option<SessionState>,
+        actor: Option<UserId>,
+    ) -> Result<(), ServiceError> {
+        match previous {
+            None => {
+                let view = self.view(conv.clone()).await?;
+                if let Some(customer) = &conv.customer {
+                    self.hub.watch_for_user(customer.id, conv.id);
+                }
+                if let Some(group) = conv.group {
+                    self.hub.watch_for_group(group, conv.id);
+                }
+                self.hub.publish_entries(Arc::new(conv.clone()), entries);
+                self.hub.publish_conversation(view.clone());
+                if let (SessionState::Queued, Some(group)) = (conv.state, conv.group) {
+                    self.hub.offer(group, view);
+                }
+            }
+            Some(previous) => {
+                // Before the entries go out, so the new assignee and the author receive them.
+                for user in conv
+                    .assignee
+                    .as_ref()
+                    .map(|a| a.id)
+                    .into_iter()
+                    .chain(actor)
+                {
+                    self.hub.watch_for_user(user, conv.id);
+                }
+                let reassigned = entries
+                    .iter()
+                    .any(|e| e.event == Some(session::Event::Transferred));
+                self.hub.publish_entries(Arc::new(conv.clone()), entries);
+                if previous != conv.state || reassigned {
+                    self.hub
+                        .publish_conversation(self.view(conv.clone()).await?);
+                    if previous == SessionState::Queued {
+                        self.queue_moved(conv).await?;
+                    } else if conv.state == SessionState::Queued {
+                        self.came_back(conv).await?;
+                    }
+                }
+            }
+        }
+        if let Some(cluster) = &self.cluster {
+            cluster.note(conv.id, conv.last_seq, conv.state);
+        }
+        Ok(())
+    }
+
+    /// Typing that another node passed on: shown here to who watches (never stored).
+    pub(crate) async fn typing_here(
+        &self,
+        conversation: ConversationId,
+        user: UserId,
+        name: String,
+        active: bool,
+        audience: Audience,
+    ) -> Result<(), ServiceError> {
+        let Some(conv) = self.db.conversation(conversation).await? else {
             return Ok(());
-        }
-        self.hub
-            .publish_conversation(self.view(conv.clone()).await?);
-        if applied.previous_state == SessionState::Queued {
-            self.queue_moved(conv).await?;
-        } else if conv.state == SessionState::Queued {
-            self.came_back(conv).await?;
+        };
+        let person = session::Person {
+            id: user,
+            display_name: name,
+        };
+        self.hub.typing(
+            user,
+            Arc::new(conv),
+            person,
+            active,
+            audience,
+            self.clock.now(),
+        );
+        Ok(())
+    }
+
+    /// A read mark set on another node: every socket of the user here learns it.
+    pub(crate) async fn read_here(
+        &self,
+        user: UserId,
+        conversation: ConversationId,
+        seq: i64,
+    ) -> Result<(), ServiceError> {
+        if let Some(conv) = self.db.conversation(conversation).await? {
+            self.hub.read(user, Arc::new(conv), seq);
         }
         Ok(())
     }

@@ -182,6 +182,15 @@ impl Db {
         }
     }
 
+    /// Signals the other nodes on `channel` (PostgreSQL's `NOTIFY`; a single SQLite node has
+    /// nobody to tell).
+    pub async fn notify(&self, channel: &str, payload: &str) -> Result<()> {
+        match &self.backend {
+            Backend::Sqlite(_) => Ok(()),
+            Backend::Postgres(db) => db.notify(channel, payload).await,
+        }
+    }
+
     /// Which backend this is.
     pub fn kind(&self) -> BackendKind {
         match &self.backend {
@@ -259,6 +268,7 @@ storage_interface! {
     pub async fn preview_and_unread(&self, conv: ConversationId, user: UserId, kinds: &[EntryKind], limit: i64) -> Result<(Option<Entry>, i64)>;
     pub async fn mark_read(&self, user: UserId, conversation: ConversationId, seq: i64) -> Result<()>;
     pub async fn read_mark(&self, user: UserId, conversation: ConversationId) -> Result<i64>;
+    pub async fn conversation_heads(&self, ids: &[ConversationId]) -> Result<Vec<(ConversationId, i64, SessionState)>>;
     // Commands on sessions: decided by the domain and stored in one transaction.
     pub async fn execute(&self, id: ConversationId, act: Act, now: Timestamp) -> Result<Applied, CommandError>;
     // Inactivity deadlines.

@@ -110,6 +110,15 @@ pub(crate) fn close_reason_str(r: CloseReason) -> &'static str {
     }
 }
 
+pub(crate) fn state_from(s: &str) -> Result<SessionState> {
+    Ok(match s {
+        "queued" => SessionState::Queued,
+        "active" => SessionState::Active,
+        "closed" => SessionState::Closed,
+        other => return Err(decode_error("state", other)),
+    })
+}
+
 pub(crate) fn state_str(s: SessionState) -> &'static str {
     match s {
         SessionState::Queued => "queued",

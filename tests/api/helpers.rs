@@ -89,6 +89,17 @@ impl TestApp {
         app
     }
 
+    /// Another node of the same cluster: a second server on this one's database and clock.
+    pub async fn another_node(&self) -> TestApp {
+        Self::start(
+            self.config.clone(),
+            self.dir.clone(),
+            self.postgres.clone(),
+            self.clock.clone(),
+        )
+        .await
+    }
+
     /// Stops the server gracefully and starts a new one on the same database file.
     pub async fn restart(mut self, adjust: impl FnOnce(&mut Config)) -> TestApp {
         self.stop().await;

@@ -6,6 +6,7 @@ mod pg;
 mod bad_input;
 mod bearer;
 mod bounds;
+mod cluster;
 mod config_env;
 mod directory;
 mod guarantees;

@@ -27,7 +27,7 @@ use crate::domain::session::{
 use crate::domain::{ConversationId, GroupId, QueueId, QueueSettings, Timestamp, User, UserId};
 use crate::storage::rows::{
     close_reason_str, conversation_from_row, deadline_from_row, deadline_kind_str, entry_from_row,
-    entry_kind_str, event_str, state_str,
+    entry_kind_str, event_str, state_from, state_str,
 };
 use crate::storage::{Act, Applied, CommandError};
 
@@ -443,6 +443,32 @@ impl PgDb {
         .bind(seq)
         .execute(&self.pool)
         .await?;
+        Ok(())
+    }
+
+    /// The last seq and the state of each of `ids` (for a node catching up from the log).
+    pub async fn conversation_heads(
+        &self,
+        ids: &[ConversationId],
+    ) -> Result<Vec<(ConversationId, i64, SessionState)>> {
+        let ids: Vec<i64> = ids.iter().map(|id| id.0).collect();
+        let rows: Vec<(i64, i64, String)> =
+            sqlx::query_as("SELECT id, last_seq, state FROM conversations WHERE id = ANY($1)")
+                .bind(&ids)
+                .fetch_all(&self.pool)
+                .await?;
+        rows.into_iter()
+            .map(|(id, seq, state)| Ok((ConversationId(id), seq, state_from(&state)?)))
+            .collect()
+    }
+
+    /// Signals the other nodes (`NOTIFY`, outside any transaction that stores entries).
+    pub async fn notify(&self, channel: &str, payload: &str) -> Result<()> {
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(channel)
+            .bind(payload)
+            .execute(&self.pool)
+            .await?;
         Ok(())
     }
 

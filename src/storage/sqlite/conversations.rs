@@ -616,6 +616,20 @@ impl SqliteDb {
         }))
     }
 
+    /// The last seq and the state of each of `ids`.
+    pub async fn conversation_heads(
+        &self,
+        ids: &[ConversationId],
+    ) -> Result<Vec<(ConversationId, i64, SessionState)>> {
+        let mut heads = Vec::with_capacity(ids.len());
+        for id in ids {
+            if let Some(conv) = self.conversation(*id).await? {
+                heads.push((conv.id, conv.last_seq, conv.state));
+            }
+        }
+        Ok(heads)
+    }
+
     /// How far `user` has read `conversation` (0 if never).
     pub async fn read_mark(&self, user: UserId, conversation: ConversationId) -> Result<i64> {
         let seq: Option<i64> = sqlx::query_scalar(

@@ -1,0 +1,448 @@
+//! Several nodes on one PostgreSQL database. A node announces what it committed to its own
+//! sockets (the hub) and then, after the commit, signals the other nodes through
+//! `LISTEN/NOTIFY`: a small signal (which conversation, from which seq), batched per node (one
+//! `NOTIFY` carries many), never inside the transaction that stored the entry (a `NOTIFY` takes
+//! a global lock at commit). The log is the truth: a node that gets a signal reads the
+//! conversation and its entries from the database and fans them out as it does its own. A
+//! signal can be lost (a node dies between commit and signal; the listening connection drops),
+//! so every node also catches up from the log every [`CATCH_UP_EVERY`]: the conversations its
+//! sockets watch that moved past what it has announced, and the queued sessions it has not
+//! offered. Typing, read marks and revocations (a disabled user's sockets close everywhere)
+//! travel as signals too.
+
+use std::collections::HashMap;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use serde::{Deserialize, Serialize};
+use sqlx::postgres::PgListener;
+use tokio::sync::mpsc;
+use tokio_util::sync::CancellationToken;
+
+use crate::domain::session::{Audience, SessionState};
+use crate::domain::{ConversationId, UserId};
+use crate::service::{AppState, Revocation};
+
+/// The channel every node listens on.
+pub const CHANNEL: &str = "switchboard";
+/// How often a node catches up from the log (a lost signal is late by at most this).
+pub const CATCH_UP_EVERY: Duration = Duration::from_millis(500);
+/// A `NOTIFY` payload stays below PostgreSQL's 8000 bytes.
+const PAYLOAD_MAX: usize = 7000;
+
+/// What one node tells the others.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "t", rename_all = "snake_case")]
+pub enum Signal {
+    /// A command or a start committed entries (from seq `from`) and maybe a new state.
+    Committed {
+        conversation: i64,
+        from: i64,
+        /// The state before (none: the session started).
+        previous: Option<String>,
+        actor: Option<i64>,
+    },
+    Typing {
+        conversation: i64,
+        user: i64,
+        name: String,
+        active: bool,
+        work_note: bool,
+    },
+    Read {
+        user: i64,
+        conversation: i64,
+        seq: i64,
+    },
+    /// A web session ended (its token's hash, hex), every session of a user ended, or a
+    /// user's rights changed.
+    Revoke {
+        session: Option<String>,
+        user: Option<i64>,
+        refresh: bool,
+    },
+}
+
+#[derive(Debug, Serialize, Deserialize)]
+struct Batch {
+    node: u64,
+    signals: Vec<Signal>,
+}
+
+/// This node's part in the cluster.
+#[derive(Debug)]
+pub struct Cluster {
+    node: u64,
+    outbound: mpsc::UnboundedSender<Signal>,
+    /// Per conversation: the last seq and the state this node has announced.
+    seen: Mutex<HashMap<ConversationId, (i64, SessionState)>>,
+    listening: AtomicBool,
+}
+
+pub fn state_name(s: SessionState) -> &'static str {
+    match s {
+        SessionState::Queued => "queued",
+        SessionState::Active => "active",
+        SessionState::Closed => "closed",
+    }
+}
+
+fn state_of(s: &str) -> Option<SessionState> {
+    match s {
+        "queued" => Some(SessionState::Queued),
+        "active" => Some(SessionState::Active),
+        "closed" => Some(SessionState::Closed),
+        _ => None,
+    }
+}
+
+impl Cluster {
+    /// A cluster part whose signals go out through `outbound` (sent by [`run`]).
+    pub fn new() -> (Arc<Cluster>, mpsc::UnboundedReceiver<Signal>) {
+        let (outbound, signals) = mpsc::unbounded_channel();
+        let node = {
+            use std::hash::{BuildHasher, Hasher};
+            let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+            h.write_u32(std::process::id());
+            h.finish()
+        };
+        let cluster = Cluster {
+            node,
+            outbound,
+            seen: Mutex::default(),
+            listening: AtomicBool::new(false),
+        };
+        (Arc::new(cluster), signals)
+    }
+
+    /// Tells the other nodes (after the commit; batched).
+    pub fn send(&self, signal: Signal) {
+        // The receiver ends only when the node stops.
+        let _ = self.outbound.send(signal);
+    }
+
+    /// This node announced `conversation` up to `seq` in `state`.
+    pub fn note(&self, conversation: ConversationId, seq: i64, state: SessionState) {
+        let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        let entry = seen.entry(conversation).or_insert((0, state));
+        if seq >= entry.0 {
+            *entry = (seq, state);
+        }
+    }
+
+    fn seen(&self, conversation: ConversationId) -> Option<(i64, SessionState)> {
+        let seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        seen.get(&conversation).copied()
+    }
+
+    /// Whether the listening connection is up (for `/readyz`).
+    pub fn listening(&self) -> bool {
+        self.listening.load(Ordering::Acquire)
+    }
+}
+
+/// Runs the node's part until `stop`: sends batched signals, listens for the others', and
+/// catches up from the log.
+pub async fn run(
+    state: AppState,
+    cluster: Arc<Cluster>,
+    url: String,
+    mut outbound: mpsc::UnboundedReceiver<Signal>,
+    stop: CancellationToken,
+) {
+    let sender = {
+        let (state, cluster, stop) = (state.clone(), cluster.clone(), stop.clone());
+        tokio::spawn(async move {
+            loop {
+                let first = tokio::select! {
+                    () = stop.cancelled() => return,
+                    next = outbound.recv() => match next {
+                        Some(signal) => signal,
+                        None => return,
+                    },
+                };
+                let mut signals = vec![first];
+                while let Ok(more) = outbound.try_recv() {
+                    signals.push(more);
+                }
+                notify(&state, cluster.node, signals).await;
+            }
+        })
+    };
+    let mut listener: Option<PgListener> = None;
+    let mut catch_up = tokio::time::interval(CATCH_UP_EVERY);
+    catch_up.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        if listener.is_none() {
+            listener = listen(&url).await;
+            cluster
+                .listening
+                .store(listener.is_some(), Ordering::Release);
+            // Whatever was signalled while not listening is read from the log now.
+            catch_up_now(&state, &cluster).await;
+        }
+        let Some(l) = listener.as_mut() else {
+            tokio::select! {
+                () = stop.cancelled() => break,
+                () = tokio::time::sleep(Duration::from_secs(1)) => continue,
+            }
+        };
+        tokio::select! {
+            () = stop.cancelled() => break,
+            _ = catch_up.tick() => catch_up_now(&state, &cluster).await,
+            received = l.try_recv() => match received {
+                Ok(Some(notification)) => {
+                    match serde_json::from_str::<Batch>(notification.payload()) {
+                        Ok(batch) if batch.node != cluster.node => {
+                            for signal in batch.signals {
+                                receive(&state, &cluster, signal).await;
+                            }
+                        }
+                        Ok(_) => {}
+                        Err(e) => tracing::warn!(error = %e, "a signal that is not one"),
+                    }
+                }
+                Ok(None) | Err(_) => {
+                    tracing::warn!("the listening connection dropped; catching up from the log");
+                    cluster.listening.store(false, Ordering::Release);
+                    listener = None;
+                }
+            },
+        }
+    }
+    sender.abort();
+}
+
+async fn listen(url: &str) -> Option<PgListener> {
+    match PgListener::connect(url).await {
+        Ok(mut l) => match l.listen(CHANNEL).await {
+            Ok(()) => Some(l),
+            Err(e) => {
+                tracing::warn!(error = %e, "LISTEN");
+                None
+            }
+        },
+        Err(e) => {
+            tracing::warn!(error = %e, "connecting the listener");
+            None
+        }
+    }
+}
+
+/// Sends `signals` as few `NOTIFY`s as fit.
+async fn notify(state: &AppState, node: u64, signals: Vec<Signal>) {
+    let mut batch = Batch {
+        node,
+        signals: Vec::new(),
+    };
+    let mut size = 0;
+    let mut payloads = Vec::new();
+    for signal in signals {
+        let len = serde_json::to_string(&signal).map_or(0, |s| s.len());
+        if size + len > PAYLOAD_MAX && !batch.signals.is_empty() {
+            payloads.push(std::mem::take(&mut batch.signals));
+            size = 0;
+        }
+        size += len + 1;
+        batch.signals.push(signal);
+    }
+    payloads.push(batch.signals);
+    for signals in payloads {
+        let payload = match serde_json::to_string(&Batch { node, signals }) {
+            Ok(p) => p,
+            Err(e) => {
+                tracing::error!(error = %e, "encoding signals");
+                continue;
+            }
+        };
+        if let Err(e) = state.db.notify(CHANNEL, &payload).await {
+            // The others catch up from the log.
+            tracing::warn!(error = %e, "NOTIFY");
+        }
+    }
+}
+
+async fn receive(state: &AppState, cluster: &Cluster, signal: Signal) {
+    let outcome = match signal {
+        Signal::Committed {
+            conversation,
+            from,
+            previous,
+            actor,
+        } => {
+            let id = ConversationId(conversation);
+            let previous = match previous.as_deref() {
+                Some(p) => state_of(p).map(Some),
+                None => Some(None),
+            };
+            match previous {
+                Some(previous) => {
+                    replay(state, cluster, id, from, previous, actor.map(UserId)).await
+                }
+                None => Ok(()),
+            }
+        }
+        Signal::Typing {
+            conversation,
+            user,
+            name,
+            active,
+            work_note,
+        } => {
+            state
+                .typing_here(
+                    ConversationId(conversation),
+                    UserId(user),
+                    name,
+                    active,
+                    if work_note {
+                        Audience::Itil
+                    } else {
+                        Audience::Everyone
+                    },
+                )
+                .await
+        }
+        Signal::Read {
+            user,
+            conversation,
+            seq,
+        } => {
+            state
+                .read_here(UserId(user), ConversationId(conversation), seq)
+                .await
+        }
+        Signal::Revoke {
+            session,
+            user,
+            refresh,
+        } => {
+            let revocation = match (session, user) {
+                (Some(hash), _) => decode_hex(&hash).map(Revocation::Session),
+                (None, Some(user)) if refresh => Some(Revocation::Refresh(UserId(user))),
+                (None, Some(user)) => Some(Revocation::User(UserId(user))),
+                (None, None) => None,
+            };
+            if let Some(r) = revocation {
+                state.revoke_here(r);
+            }
+            Ok(())
+        }
+    };
+    if let Err(e) = outcome {
+        tracing::warn!(error = %e, "applying a signal");
+    }
+}
+
+/// Announces here what another node committed on `id` from seq `from`, read from the log
+/// (unless this node has announced it already).
+async fn replay(
+    state: &AppState,
+    cluster: &Cluster,
+    id: ConversationId,
+    from: i64,
+    previous: Option<SessionState>,
+    actor: Option<UserId>,
+) -> Result<(), crate::service::ServiceError> {
+    let Some(conv) = state.db.conversation(id).await? else {
+        return Ok(());
+    };
+    let seen = cluster.seen(id);
+    if seen.is_some_and(|(seq, st)| seq >= conv.last_seq && st == conv.state) {
+        return Ok(());
+    }
+    let after = seen.map_or(from - 1, |(seq, _)| seq.max(from - 1)).max(0);
+    let entries = state.db.entries_after(id, after, 500).await?;
+    // What this node showed last is the state before, when it knows better than the signal.
+    let previous = match (seen, previous) {
+        (Some((_, st)), Some(_)) => Some(st),
+        (_, previous) => previous,
+    };
+    state.announce_here(&conv, entries, previous, actor).await
+}
+
+/// Reads from the log what signals may have missed: watched conversations that moved on, and
+/// queued sessions this node has not offered.
+async fn catch_up_now(state: &AppState, cluster: &Cluster) {
+    let watched = state.hub.watched();
+    let heads = match state.db.conversation_heads(&watched).await {
+        Ok(heads) => heads,
+        Err(e) => {
+            tracing::warn!(error = %e, "catching up");
+            return;
+        }
+    };
+    for (id, last_seq, current) in heads {
+        match cluster.seen(id) {
+            Some((seq, st)) if seq >= last_seq && st == current => {}
+            Some((seq, st)) => {
+                if let Err(e) = replay(state, cluster, id, seq + 1, Some(st), None).await {
+                    tracing::warn!(error = %e, "catching up a conversation");
+                }
+            }
+            None => {}
+        }
+    }
+    let queues = match state.db.queues().await {
+        Ok(q) => q,
+        Err(e) => {
+            tracing::warn!(error = %e, "catching up the queues");
+            return;
+        }
+    };
+    for queue in queues {
+        let Ok(waiting) = state.db.queued_sessions(queue.id).await else {
+            continue;
+        };
+        for conv in waiting {
+            if cluster
+                .seen(conv.id)
+                .is_none_or(|(_, st)| st != SessionState::Queued)
+            {
+                if let Err(e) = replay(state, cluster, conv.id, 1, None, None).await {
+                    tracing::warn!(error = %e, "catching up an offer");
+                }
+            }
+        }
+    }
+}
+
+pub fn encode_hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
+}
+
+fn decode_hex(text: &str) -> Option<Vec<u8>> {
+    if !text.len().is_multiple_of(2) {
+        return None;
+    }
+    (0..text.len())
+        .step_by(2)
+        .map(|i| u8::from_str_radix(text.get(i..i + 2)?, 16).ok())
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn signals_round_trip_and_hashes_survive_hex() {
+        let hash = vec![0u8, 1, 0xab, 0xff];
+        assert_eq!(decode_hex(&encode_hex(&hash)), Some(hash));
+        assert_eq!(decode_hex("abc"), None);
+        assert_eq!(decode_hex("zz"), None);
+        let batch = Batch {
+            node: 7,
+            signals: vec![Signal::Committed {
+                conversation: 3,
+                from: 4,
+                previous: Some("queued".into()),
+                actor: Some(2),
+            }],
+        };
+        let text = serde_json::to_string(&batch).unwrap();
+        let back: Batch = serde_json::from_str(&text).unwrap();
+        assert_eq!(back.signals, batch.signals);
+    }
+}
