@@ -396,13 +396,11 @@ async fn catch_up_now(state: &AppState, cluster: &Cluster) {
             continue;
         };
         for conv in waiting {
-            if cluster
+            let unseen = cluster
                 .seen(conv.id)
-                .is_none_or(|(_, st)| st != SessionState::Queued)
-            {
-                if let Err(e) = replay(state, cluster, conv.id, 1, None, None).await {
-                    tracing::warn!(error = %e, "catching up an offer");
-                }
+                .is_none_or(|(_, st)| st != SessionState::Queued);
+            if unseen && let Err(e) = replay(state, cluster, conv.id, 1, None, None).await {
+                tracing::warn!(error = %e, "catching up an offer");
             }
         }
     }
