@@ -136,6 +136,11 @@ impl Cluster {
         seen.get(&conversation).copied()
     }
 
+    /// This node's id (its rows in `nodes` and `node_sockets`).
+    pub fn node(&self) -> i64 {
+        i64::from_ne_bytes(self.node.to_ne_bytes())
+    }
+
     /// Whether the listening connection is up (for `/readyz`).
     pub fn listening(&self) -> bool {
         self.listening.load(Ordering::Acquire)
@@ -171,6 +176,7 @@ pub async fn run(
         })
     };
     let mut listener: Option<PgListener> = None;
+    beat(&state, &cluster).await;
     let mut catch_up = tokio::time::interval(CATCH_UP_EVERY);
     catch_up.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -183,6 +189,7 @@ pub async fn run(
             catch_up_now(&state, &cluster).await;
         }
         let Some(l) = listener.as_mut() else {
+            beat(&state, &cluster).await;
             tokio::select! {
                 () = stop.cancelled() => break,
                 () = tokio::time::sleep(Duration::from_secs(1)) => continue,
@@ -190,7 +197,10 @@ pub async fn run(
         };
         tokio::select! {
             () = stop.cancelled() => break,
-            _ = catch_up.tick() => catch_up_now(&state, &cluster).await,
+            _ = catch_up.tick() => {
+                beat(&state, &cluster).await;
+                catch_up_now(&state, &cluster).await;
+            }
             received = l.try_recv() => match received {
                 Ok(Some(notification)) => {
                     match serde_json::from_str::<Batch>(notification.payload()) {
@@ -212,6 +222,13 @@ pub async fn run(
         }
     }
     sender.abort();
+}
+
+/// This node is alive: the others count its sockets.
+async fn beat(state: &AppState, cluster: &Cluster) {
+    if let Err(e) = state.db.node_beat(cluster.node()).await {
+        tracing::warn!(error = %e, "the node's beat");
+    }
 }
 
 async fn listen(url: &str) -> Option<PgListener> {

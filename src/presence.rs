@@ -76,6 +76,11 @@ impl Presence {
         })
     }
 
+    /// How many sockets `user` has open on this node.
+    pub fn sockets(&self, user: UserId) -> usize {
+        self.with(|users| users.get(&user).map_or(0, |seen| seen.sockets))
+    }
+
     /// Whether `user` has a socket at this moment (what a Transfer needs: someone there now).
     pub fn online_now(&self, user: UserId) -> bool {
         self.with(|users| users.get(&user).is_some_and(|seen| seen.sockets > 0))

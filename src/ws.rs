@@ -127,6 +127,12 @@ impl Drop for Registered {
             // Signed out, last socket: colleagues see them Offline now (no grace for a reload).
             self.state.hub.presence(self.user.clone(), Status::Offline);
         }
+        if self.staff && self.state.cluster.is_some() {
+            let (state, user) = (self.state.clone(), self.user.id);
+            self.state
+                .tasks
+                .spawn(async move { state.sockets_changed(user).await });
+        }
         let stopping = self.state.shutdown.is_cancelled();
         if self.staff && !stopping && !self.state.presence.online_now(self.user.id) {
             // Their last socket: the sessions they hold go back to the queue after the grace
@@ -281,6 +287,7 @@ async fn serve(state: AppState, current: CurrentUser, socket: WebSocket) {
     }
     if user.roles.is_staff() {
         // Back before the grace ran out: the sessions they hold stay theirs.
+        state.sockets_changed(user.id).await;
         state.present(user.id).await;
     }
     let mut revocations = state.revocations();

@@ -370,7 +370,7 @@ async fn transfer(
         .await?
         .ok_or_else(|| AppError::Invalid(format!("No user has the id {:?}.", body.to)))?;
     // Someone there at this moment: not one who just signed out or closed their last window.
-    let to_online = state.presence.online_now(to.id);
+    let to_online = state.online_anywhere(to.id).await?;
     let command = Command::Transfer {
         to,
         // Read in the command's transaction.

@@ -400,7 +400,7 @@ impl AppState {
         id: ConversationId,
         absence: Absence,
     ) -> Result<bool, ServiceError> {
-        if self.presence.online_now(absence.assignee) {
+        if self.online_anywhere(absence.assignee).await? {
             self.db.forget_absence(id, absence).await?;
             return Ok(false);
         }
@@ -438,6 +438,28 @@ impl AppState {
         Ok(handed)
     }
 
+    /// Whether `user` has a socket open now, on this node or (in a cluster) another live one:
+    /// what a Transfer needs, and what keeps their sessions theirs.
+    pub async fn online_anywhere(&self, user: UserId) -> Result<bool, ServiceError> {
+        if self.presence.online_now(user) {
+            return Ok(true);
+        }
+        match &self.cluster {
+            Some(cluster) => Ok(self.db.online_elsewhere(cluster.node(), user).await?),
+            None => Ok(false),
+        }
+    }
+
+    /// The number of `user`'s sockets on this node changed: the other nodes may ask.
+    pub async fn sockets_changed(&self, user: UserId) {
+        if let Some(cluster) = &self.cluster {
+            let sockets = self.presence.sockets(user);
+            if let Err(e) = self.db.node_sockets(cluster.node(), user, sockets).await {
+                tracing::warn!(error = %e, user = user.0, "recording a node's sockets");
+            }
+        }
+    }
+
     /// `user` is back (a socket opened): their sessions stay theirs.
     pub async fn present(&self, user: UserId) {
         if let Err(e) = self.db.clear_absences(user).await {
@@ -448,9 +470,15 @@ impl AppState {
     /// `user`'s last socket on this node closed: their active sessions go back to the queue
     /// after the grace, unless they come back.
     pub async fn absent(&self, user: UserId) {
-        if self.presence.online_now(user) {
-            // Back already (a reload): nothing to count.
-            return;
+        match self.online_anywhere(user).await {
+            // Back already (a reload), or connected to another node: nothing to count.
+            Ok(true) => return,
+            Ok(false) => {}
+            Err(e) => {
+                // The timer's sweep counts the grace if they really are gone.
+                tracing::warn!(error = %e, user = user.0, "is an agent online elsewhere?");
+                return;
+            }
         }
         match self.db.mark_absent(user, self.clock.now()).await {
             Ok(0) => {}
@@ -470,7 +498,7 @@ impl AppState {
         let now = self.clock.now();
         let mut counted = 0;
         for user in self.db.assignees_without_absence().await? {
-            if !self.presence.online_now(user) {
+            if !self.online_anywhere(user).await? {
                 counted += self.db.mark_absent_where_missing(user, now).await?;
             }
         }

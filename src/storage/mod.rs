@@ -191,6 +191,30 @@ impl Db {
         }
     }
 
+    /// This node is alive (PostgreSQL: a cluster's nodes see each other by these beats).
+    pub async fn node_beat(&self, node: i64) -> Result<()> {
+        match &self.backend {
+            Backend::Sqlite(_) => Ok(()),
+            Backend::Postgres(db) => db.node_beat(node).await,
+        }
+    }
+
+    /// `user` has `sockets` sockets open on this node (0: none).
+    pub async fn node_sockets(&self, node: i64, user: UserId, sockets: usize) -> Result<()> {
+        match &self.backend {
+            Backend::Sqlite(_) => Ok(()),
+            Backend::Postgres(db) => db.node_sockets(node, user, sockets).await,
+        }
+    }
+
+    /// Whether `user` has a socket open on another live node (a single SQLite node has none).
+    pub async fn online_elsewhere(&self, node: i64, user: UserId) -> Result<bool> {
+        match &self.backend {
+            Backend::Sqlite(_) => Ok(false),
+            Backend::Postgres(db) => db.online_elsewhere(node, user).await,
+        }
+    }
+
     /// Which backend this is.
     pub fn kind(&self) -> BackendKind {
         match &self.backend {

@@ -237,3 +237,82 @@ async fn a_cut_listening_connection_loses_nothing() {
     assert!(listening.is_ok(), "both nodes listen again");
     let _ = admin.close().await;
 }
+
+/// Whether someone is online is a cluster-wide question: an agent whose socket on one node
+/// closes while another node holds one of theirs keeps their sessions, and may be transferred
+/// to from the other node; once their last socket anywhere closes, the grace runs.
+#[tokio::test]
+async fn an_agent_connected_to_another_node_is_online() {
+    let Some((a, b)) = two_nodes().await else {
+        return;
+    };
+    let mut bob_a = Ws::open(&a, "bob").await;
+    let bob_b = Ws::open(&b, "bob").await;
+    let carol = a.signed_in("carol").await;
+    let (_, conv) = start(&a, &carol, "Shared drive is gone").await;
+    let id = conv["id"].as_str().unwrap().to_owned();
+    bob_a
+        .send(json!({"type": "accept", "ref": "a", "conversation": id}))
+        .await;
+    bob_a.find(|f| f["type"] == "ack" && f["ref"] == "a").await;
+    // bob, asking node A, transfers to dana, connected to node B only; and she back to him.
+    let dana_b = Ws::open(&b, "dana").await;
+    let dana_id = a.user_id("dana").await;
+    let moved = crate::helpers::post_json(
+        &a.signed_in("bob").await,
+        a.url(&format!("/api/conversations/{id}/transfer")),
+        &json!({"to": dana_id}),
+    )
+    .await;
+    assert_eq!(moved.status(), StatusCode::OK, "dana is online, on node B");
+    let back = crate::helpers::post_json(
+        &b.signed_in("dana").await,
+        b.url(&format!("/api/conversations/{id}/transfer")),
+        &json!({"to": a.user_id("bob").await}),
+    )
+    .await;
+    assert_eq!(back.status(), StatusCode::OK, "bob is online on both");
+    // bob's socket on A closes; his socket on B keeps him online: no grace runs.
+    bob_a.close().await;
+    a.clock.advance(Duration::from_secs(120));
+    for node in [&a, &b] {
+        let from = timer_rounds(node).await;
+        while timer_rounds(node).await < from + 2 {
+            tokio::task::yield_now().await;
+        }
+    }
+    let db = a.db().await;
+    assert_eq!(
+        db.absence(switchboard::domain::ConversationId(id.parse().unwrap()))
+            .await
+            .unwrap(),
+        None,
+        "no absence while bob is on node B"
+    );
+    let stored = crate::helpers::get_json(&carol, a.url(&format!("/api/conversations/{id}"))).await;
+    assert_eq!(stored["state"], "active");
+    assert_eq!(stored["assignee"]["display_name"], "Bob Agent");
+    // Now his last socket, on B: the grace runs and the session goes back.
+    bob_b.close().await;
+    drop(dana_b);
+    let waited = tokio::time::timeout(Duration::from_secs(10), async {
+        while db
+            .absence(switchboard::domain::ConversationId(id.parse().unwrap()))
+            .await
+            .unwrap()
+            .is_none()
+        {
+            tokio::time::sleep(Duration::from_millis(10)).await;
+        }
+    })
+    .await;
+    assert!(
+        waited.is_ok(),
+        "bob's grace runs once he is gone everywhere"
+    );
+    a.clock.advance(Duration::from_secs(60));
+    let mut carol_ws = Ws::open(&a, "carol").await;
+    carol_ws
+        .find(|f| f["type"] == "conversation" && f["id"] == id.as_str() && f["state"] == "queued")
+        .await;
+}

@@ -462,6 +462,53 @@ impl PgDb {
             .collect()
     }
 
+    /// This node is alive, by the database's clock.
+    pub async fn node_beat(&self, node: i64) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO nodes (id, seen_at) VALUES ($1, now()) \
+             ON CONFLICT (id) DO UPDATE SET seen_at = now()",
+        )
+        .bind(node)
+        .execute(&self.pool)
+        .await?;
+        Ok(())
+    }
+
+    /// `user` has `sockets` sockets open on node `node`.
+    pub async fn node_sockets(&self, node: i64, user: UserId, sockets: usize) -> Result<()> {
+        if sockets == 0 {
+            sqlx::query("DELETE FROM node_sockets WHERE node_id = $1 AND user_id = $2")
+                .bind(node)
+                .bind(user.0)
+                .execute(&self.pool)
+                .await?;
+        } else {
+            sqlx::query(
+                "INSERT INTO node_sockets (node_id, user_id, sockets) VALUES ($1, $2, $3) \
+                 ON CONFLICT (node_id, user_id) DO UPDATE SET sockets = excluded.sockets",
+            )
+            .bind(node)
+            .bind(user.0)
+            .bind(i64::try_from(sockets).unwrap_or(i64::MAX))
+            .execute(&self.pool)
+            .await?;
+        }
+        Ok(())
+    }
+
+    /// Whether `user` has a socket on a node other than `node` that beat in the last 10 s.
+    pub async fn online_elsewhere(&self, node: i64, user: UserId) -> Result<bool> {
+        let online: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM node_sockets s JOIN nodes n ON n.id = s.node_id \
+             WHERE s.user_id = $1 AND s.node_id <> $2 AND n.seen_at > now() - interval '10 seconds')",
+        )
+        .bind(user.0)
+        .bind(node)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(online)
+    }
+
     /// Signals the other nodes (`NOTIFY`, outside any transaction that stores entries).
     pub async fn notify(&self, channel: &str, payload: &str) -> Result<()> {
         sqlx::query("SELECT pg_notify($1, $2)")
