@@ -16,6 +16,11 @@ export const miniWindows = signal<readonly MiniWindowState[]>([]);
 export const dockCapacity = signal(Number.POSITIVE_INFINITY);
 /** The conversation whose message field should take focus next. */
 export const focusRequest = signal<string | null>(null);
+/**
+ * The mini window a reload brought back that takes the focus, as a freshly opened one does
+ * (so what arrives in it is read), unless the agent has put the focus elsewhere by then.
+ */
+export const restoreFocusRequest = signal<string | null>(null);
 export const sidebarCollapsed = signal(false);
 /** The queue notification whose Accept button should take focus next (a desktop notification was clicked). */
 export const offerFocusRequest = signal<string | null>(null);
@@ -69,6 +74,7 @@ export function restoreSession(user: string, store: KeyValueStore | null = sessi
   drafts.bind(store, user);
   unbindWindows?.();
   miniWindows.value = loadWindows(store, user);
+  restoreFocusRequest.value = miniWindows.value.findLast((w) => !w.minimised)?.id ?? null;
   let first = true;
   unbindWindows = effect(() => {
     const windows = miniWindows.value;

@@ -5,12 +5,12 @@
  * scrolled to the bottom.
  */
 import { useSignal } from "@preact/signals";
-import { useRef } from "preact/hooks";
+import { useEffect, useRef } from "preact/hooks";
 import { Timeline, useConversationFeed } from "../../shared/Timeline";
 import { pageVisible } from "../../shared/visibility";
 import type { Conversation, User } from "../../shared/wire";
 import { attending, focusedConversation, noteFocus, pageFocused } from "../attention";
-import { connection } from "../state";
+import { connection, focusRequest, restoreFocusRequest } from "../state";
 import { MessageField } from "./MessageField";
 import "./conversation-view.css";
 
@@ -22,15 +22,46 @@ interface Props {
   where?: "window" | "pane";
 }
 
+/** Nothing the agent chose has the focus (the page just loaded: the body, or the page's heading). */
+function focusIsFree(): boolean {
+  const active = document.activeElement;
+  return active === null || active === document.body || active.tagName === "H1";
+}
+
+/** The view's message field, or its log where there is none (a closed session). */
+function focusInto(root: HTMLElement | null, id: string): boolean {
+  if (root === null) return false;
+  const field = document.getElementById(`composer-${id}`);
+  const target = field !== null && root.contains(field) ? field : root.querySelector<HTMLElement>('[role="log"]');
+  if (target === null) return false;
+  target.focus();
+  return true;
+}
+
 export function ConversationView({ conversation, user, visible, where = "pane" }: Props) {
   const socket = connection.value;
   const atBottom = useSignal(true);
   const unreadAtOpen = useRef(conversation.unread ?? 0).current;
   const attends = visible && pageVisible.value && attending(conversation.id, where, focusedConversation.value, pageFocused.value);
   const { entries, pending, typing, history } = useConversationFeed(socket, conversation.id, attends && atBottom.value);
+  const root = useRef<HTMLDivElement>(null);
+
+  // Opened (or asked for again, from the sidebar): focus goes into the conversation, to its
+  // field, or to its log once the session is closed, so it is read like any window with focus.
+  // A window brought back by a reload takes it the same way, unless the agent has already put
+  // the focus somewhere themselves.
+  useEffect(() => {
+    if (focusRequest.value === conversation.id) {
+      if (focusInto(root.current, conversation.id)) focusRequest.value = null;
+    } else if (restoreFocusRequest.value === conversation.id && where === "window") {
+      restoreFocusRequest.value = null;
+      if (focusIsFree()) focusInto(root.current, conversation.id);
+    }
+  }, [focusRequest.value, restoreFocusRequest.value, conversation.id]);
 
   return (
     <div
+      ref={root}
       class="conversation-view"
       onFocusIn={() => noteFocus(conversation.id, true)}
       onFocusOut={(event) => {

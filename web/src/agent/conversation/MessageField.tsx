@@ -12,7 +12,7 @@ import { TypingThrottle } from "../../shared/composer";
 import type { Conversation, PostKind, User } from "../../shared/wire";
 import { userProfile } from "../actions";
 import { nextMode, workNoteAudience } from "../sessions";
-import { connection, drafts, focusRequest, queueName } from "../state";
+import { connection, drafts, queueName } from "../state";
 import { CannedMessagePicker } from "./CannedMessagePicker";
 import "./message-field.css";
 
@@ -56,13 +56,6 @@ export function MessageField({ conversation, user }: { conversation: Conversatio
   // Keep the unsent text and its mode for when this field is mounted again (a restored mini
   // window, a reload): saved at every change (a signal effect, not one that waits for paint).
   useEffect(() => effect(() => drafts.set(conversation.id, { text: text.value, mode: mode.value })), [conversation.id]);
-
-  useEffect(() => {
-    if (focusRequest.value === conversation.id && field.current !== null) {
-      field.current.focus();
-      focusRequest.value = null;
-    }
-  }, [focusRequest.value, conversation.id]);
 
   function setMode(next: PostKind) {
     if (next === "comment" && !canComment) return;

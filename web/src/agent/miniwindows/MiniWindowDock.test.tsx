@@ -1,0 +1,98 @@
+// @vitest-environment jsdom
+/**
+ * Focus and reading in the dock: a mini window brought back by a reload takes the focus like a
+ * freshly opened one (so what arrives in it is read), without taking it from where the agent put
+ * it; opening a chat from the sidebar moves the focus into its window, even once it is closed.
+ */
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/preact";
+import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { ALICE, CAROL, conversation, entry, IVAN } from "../../shared/fixtures";
+import { connectedForTest, MemoryStorage } from "../../shared/socket.fakes";
+import { pageVisible } from "../../shared/visibility";
+import { focusedConversation, pageFocused } from "../attention";
+import { windowsKey } from "../persist";
+import { ConnectSidebar } from "../sidebar/ConnectSidebar";
+import { connection, focusRequest, miniWindows, queues, restoreFocusRequest, restoreSession } from "../state";
+import { MiniWindowDock } from "./MiniWindowDock";
+
+let feed: ReturnType<typeof connectedForTest>;
+
+beforeEach(() => {
+  feed = connectedForTest(ALICE.id);
+  connection.value = feed.connection;
+  queues.value = [{ id: "q-itsd", name: "IT Service Desk" } as never];
+  pageFocused.value = true;
+  pageVisible.value = true;
+  // Room for two windows beside each other.
+  Object.defineProperty(window, "innerWidth", { value: 1600, configurable: true });
+});
+
+afterEach(() => {
+  cleanup();
+  connection.value = null;
+  miniWindows.value = [];
+  focusRequest.value = null;
+  restoreFocusRequest.value = null;
+  focusedConversation.value = null;
+});
+
+/** What this tab saved before the reload: the given windows, oldest first. */
+function reloadWith(windows: { id: string; minimised: boolean }[]): void {
+  const store = new MemoryStorage();
+  store.setItem(windowsKey(ALICE.id), JSON.stringify(windows));
+  restoreSession(ALICE.id, store);
+}
+
+function readMarks(): unknown[] {
+  return feed.socket.framesOf("read").map((f) => [f.conversation, f.seq]);
+}
+
+describe("MiniWindowDock focus", () => {
+  it("a_window_restored_by_a_reload_takes_the_focus_and_reads_what_arrives", async () => {
+    feed.connection.noteConversation(conversation("c1", CAROL));
+    feed.connection.noteConversation(conversation("c2", IVAN));
+    feed.socket.receive({ type: "entry", ...entry("c1", 1, CAROL, "Hello") });
+    feed.socket.receive({ type: "entry", ...entry("c2", 1, IVAN, "Hi") });
+    reloadWith([
+      { id: "c1", minimised: false },
+      { id: "c2", minimised: true },
+    ]);
+    render(<MiniWindowDock user={ALICE} />);
+    const carol = screen.getByRole("region", { name: "Carol Customer" });
+    expect(carol.contains(document.activeElement), "the newest window not minimised has the focus, as a fresh one would").toBe(true);
+    // Carol ends the chat: the closing arrives in the focused window and is read.
+    feed.socket.receive({ type: "entry", ...entry("c1", 2, undefined, "Carol Customer ended the chat."), kind: "system" });
+    feed.socket.receive({ type: "conversation", ...conversation("c1", CAROL, { state: "closed", unread: 1 }) });
+    await waitFor(() => expect(readMarks(), "the closing is marked read").toContainEqual(["c1", 2]));
+    expect(readMarks().some((m) => (m as unknown[])[0] === "c2"), "the minimised one is not read").toBe(false);
+  });
+
+  it("a_restored_window_leaves_the_focus_where_the_agent_put_it", () => {
+    feed.connection.noteConversation(conversation("c1", CAROL));
+    reloadWith([{ id: "c1", minimised: false }]);
+    const search = document.createElement("input");
+    search.setAttribute("aria-label", "Search");
+    document.body.append(search);
+    search.focus();
+    render(<MiniWindowDock user={ALICE} />);
+    expect(document.activeElement, "the agent's own focus stays").toBe(search);
+    search.remove();
+  });
+
+  it("opening_a_closed_chat_from_the_sidebar_focuses_its_log", () => {
+    feed.connection.noteConversation(conversation("c1", CAROL, { state: "closed" }));
+    miniWindows.value = [{ id: "c1", minimised: false }];
+    render(
+      <>
+        <MiniWindowDock user={ALICE} />
+        <ConnectSidebar user={ALICE} />
+      </>,
+    );
+    const item = within(screen.getByRole("region", { name: "Recently closed" })).getByRole("button", { name: /^Carol Customer/ });
+    item.focus();
+    fireEvent.click(item);
+    const log = screen.getByRole("log", { name: "Conversation with Carol Customer" });
+    expect(document.activeElement, "focus moved into the chat's log (no field once closed)").toBe(log);
+    expect(focusedConversation.value, "so the chat counts as being read").toBe("c1");
+  });
+});
