@@ -706,7 +706,24 @@ pub struct Member {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct SetPresence {
-    pub status: PresenceStatus,
+    pub status: ChosenStatus,
+}
+
+/// What an agent may choose: Available or Away (Offline is what the server reports).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ChosenStatus {
+    Available,
+    Away,
+}
+
+impl From<ChosenStatus> for Status {
+    fn from(s: ChosenStatus) -> Self {
+        match s {
+            ChosenStatus::Available => Status::Available,
+            ChosenStatus::Away => Status::Away,
+        }
+    }
 }
 
 /// `POST /api/conversations/{id}/read`: everything up to `seq` has been read.
@@ -763,7 +780,7 @@ pub enum ClientFrame {
         kind: PostKind,
     },
     Presence {
-        status: PresenceStatus,
+        status: ChosenStatus,
     },
     /// Everything up to `seq` has been read.
     Read {

@@ -992,23 +992,14 @@ impl Session {
         }
     }
 
-    fn presence(&mut self, status: wire::PresenceStatus) -> Vec<ServerFrame> {
-        let status = match status {
-            _ if !self.user.roles.is_staff() => {
-                return vec![error_frame(
-                    None,
-                    AppError::Forbidden("Only service desk staff have a presence."),
-                )];
-            }
-            wire::PresenceStatus::Available => Status::Available,
-            wire::PresenceStatus::Away => Status::Away,
-            wire::PresenceStatus::Offline => {
-                return vec![error_frame(
-                    None,
-                    AppError::Invalid("Choose available or away.".into()),
-                )];
-            }
-        };
+    fn presence(&mut self, status: wire::ChosenStatus) -> Vec<ServerFrame> {
+        if !self.user.roles.is_staff() {
+            return vec![error_frame(
+                None,
+                AppError::Forbidden("Only service desk staff have a presence."),
+            )];
+        }
+        let status = Status::from(status);
         let now = self.state.clock.now();
         self.state.presence.choose(self.user.id, status, now);
         self.state.hub.presence(

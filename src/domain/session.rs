@@ -581,7 +581,9 @@ pub fn decide(
                 format!("{} joined the chat.", actor.display_name),
             )];
             let mut deadline = DeadlineChange::Keep;
-            if !facts.queue.greeting.is_empty() {
+            // The queue's greeting opens a chat once: a session taken again after it came back
+            // (or was handed on) does not greet the customer a second time.
+            if !facts.queue.greeting.is_empty() && conv.accepted_at.is_none() {
                 entries.push(NewEntry {
                     kind: EntryKind::Comment,
                     author: Some(Person::from(actor)),
@@ -1322,6 +1324,35 @@ mod tests {
             decide(&facts, &Viewer::new(&bob, true), Command::HandBack),
             Err(Refusal::NotActive)
         );
+    }
+
+    #[test]
+    fn the_greeting_opens_a_chat_once() {
+        let alice = user(1, "Alice", &[Role::Agent], false);
+        let bob = user(2, "Bob", &[Role::Agent], false);
+        let q = queue();
+        let new = conv(SessionState::Queued, None);
+        let mut back = conv(SessionState::Queued, None);
+        back.accepted_at = Some(Timestamp(5));
+        back.returned_from = Some(Person::from(&bob));
+        back.returned_at = Some(Timestamp(6));
+        for (c, greets) in [(&new, true), (&back, false)] {
+            let facts = Facts {
+                conv: c,
+                queue: &q,
+                pending: None,
+                sent_before: None,
+                now: NOW,
+            };
+            let taken = decide(&facts, &Viewer::new(&alice, true), Command::Accept).unwrap();
+            let greeted = taken.entries.iter().any(|e| e.body == "Hello!");
+            assert_eq!(greeted, greets, "accepted before: {:?}", c.accepted_at);
+            assert_eq!(
+                matches!(taken.deadline, DeadlineChange::Set(_)),
+                greets,
+                "the greeting starts the clock"
+            );
+        }
     }
 
     #[test]

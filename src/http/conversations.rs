@@ -223,7 +223,17 @@ async fn list_entries(
     ApiPath(id): ApiPath<ConversationId>,
     query: Result<Query<wire::EntriesQuery>, axum::extract::rejection::QueryRejection>,
 ) -> Result<Json<wire::EntriesAnswer>, AppError> {
-    let Query(query) = query?;
+    // The query's parser names no field when a number does not parse: name the ones there are.
+    let Query(query) = query.map_err(|rejection| {
+        let text = rejection.body_text();
+        if text.contains("unknown field") {
+            AppError::from(rejection)
+        } else {
+            AppError::Invalid(
+                "`after` and `before` are whole numbers of 0 or more, `limit` 1 to 500.".into(),
+            )
+        }
+    })?;
     let page = match (query.after, query.before) {
         (Some(_), Some(_)) => {
             return Err(AppError::Invalid("Give after or before, not both.".into()));
@@ -481,20 +491,14 @@ async fn typing(
         (status = 403, response = doc::ForbiddenOrOrigin),
         (status = 413, response = doc::TooLarge),
         (status = 415, response = doc::UnsupportedMediaType),
-        (status = 422, description = "`invalid`: not an object of this schema, or `offline` (only the server reports it)", body = wire::ErrorBody),
+        (status = 422, description = "`invalid`: not an object of this schema (`status` is `available` or `away`; `offline` is only reported by the server)", body = wire::ErrorBody),
     ))]
 async fn set_presence(
     State(state): State<AppState>,
     Staff(user): Staff,
     ApiJson(body): ApiJson<wire::SetPresence>,
 ) -> Result<StatusCode, AppError> {
-    let status = match body.status {
-        wire::PresenceStatus::Available => Status::Available,
-        wire::PresenceStatus::Away => Status::Away,
-        wire::PresenceStatus::Offline => {
-            return Err(AppError::Invalid("Choose available or away.".into()));
-        }
-    };
+    let status = Status::from(body.status);
     state.presence.choose(user.id, status, state.clock.now());
     state.hub.presence(
         (&user).into(),

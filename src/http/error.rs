@@ -289,6 +289,23 @@ pub fn plain_json_error(raw: &str) -> String {
             .trim_start_matches(", expected ");
         return format!("{this} cannot be `{value}`: use {allowed}.");
     }
+    // A number of the right kind but beyond what the field can hold.
+    if let Some(rest) = message.strip_prefix("invalid value: integer ")
+        && let Some((got, want)) = rest.split_once(", expected ")
+        && wanted(want).starts_with("a whole number")
+    {
+        return format!("{this} is out of range: {}.", got.trim_matches('`'));
+    }
+    // A query's number (its parser names no field).
+    if matches!(
+        message,
+        "invalid digit found in string"
+            | "cannot parse integer from empty string"
+            | "number too large to fit in target type"
+            | "number too small to fit in target type"
+    ) {
+        return format!("{this} must be a whole number in range.");
+    }
     for kind in ["invalid type: ", "invalid value: "] {
         if let Some(rest) = message.strip_prefix(kind)
             && let Some((got, want)) = rest.split_once(", expected ")
@@ -362,11 +379,19 @@ mod plain_tests {
             ),
             (
                 "Failed to deserialize the JSON body into the target type: inactivity_warning_seconds: invalid value: integer `-1`, expected u32 at line 1 column 31",
-                "`inactivity_warning_seconds` must be a whole number of 0 or more, not -1.",
+                "`inactivity_warning_seconds` is out of range: -1.",
             ),
             (
                 "Failed to deserialize the JSON body into the target type: active: invalid type: integer `1`, expected a boolean at line 1 column 11",
                 "`active` must be true or false, not 1.",
+            ),
+            (
+                "Failed to deserialize the JSON body into the target type: assignee_grace_seconds: invalid value: integer `99999999999`, expected u32 at line 1 column 38",
+                "`assignee_grace_seconds` is out of range: 99999999999.",
+            ),
+            (
+                "Failed to deserialize query string: invalid digit found in string",
+                "The value must be a whole number in range.",
             ),
         ];
         for (raw, want) in cases {

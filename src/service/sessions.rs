@@ -607,8 +607,13 @@ impl AppState {
                 let reassigned = entries
                     .iter()
                     .any(|e| e.event == Some(session::Event::Transferred));
+                // A warning brings the seconds left with it (the countdowns start from them,
+                // never from what an earlier held close said).
+                let warned = entries
+                    .iter()
+                    .any(|e| e.event == Some(session::Event::InactivityWarning));
                 self.hub.publish_entries(Arc::new(conv.clone()), entries);
-                if previous != conv.state || reassigned {
+                if previous != conv.state || reassigned || warned {
                     self.hub
                         .publish_conversation(self.view(conv.clone()).await?);
                     if previous == SessionState::Queued {

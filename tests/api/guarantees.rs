@@ -1671,6 +1671,26 @@ async fn an_agent_outside_the_group_cannot_see_the_queue() {
         .await
         .unwrap();
     assert_eq!(response.status(), StatusCode::NO_CONTENT, "alice goes away");
+    // Offline is the server's to report: a choice of it is refused in words that agree.
+    for wrong in ["offline", "busy"] {
+        let refused = alice
+            .put(app.url("/api/presence"))
+            .json(&json!({"status": wrong}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            refused.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{wrong}"
+        );
+        let body: Value = refused.json().await.unwrap();
+        let message = body["error"]["message"].as_str().unwrap_or_default();
+        assert!(
+            message.contains("`available` or `away`") && !message.contains("`offline`,"),
+            "{wrong}: {message}"
+        );
+    }
     let frames = frames_until(&mut socket, |f| {
         f["type"] == "presence" && f["status"] == "away"
     })

@@ -188,18 +188,25 @@ async fn earlier_pages_are_bounded_and_not_mixed_with_after() {
         "before=-3",
         "before=x",
         "before=5&limit=-1",
+        "limit=abc",
+        "limit=",
+        "after=99999999999999999999999",
     ] {
         let response = carol
             .get(app.url(&format!("/api/conversations/{id}/entries?{query}")))
             .send()
             .await
             .unwrap();
-        let (status, code, _) = error_of(response).await;
+        let (status, code, message) = error_of(response).await;
         assert_eq!(
             (status, code.as_str()),
             (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
             "{query}"
         );
+        // Said in the client's terms, never the parser's.
+        for internal in ["digit", "parse", "target type", "u32", "i64"] {
+            assert!(!message.contains(internal), "{query}: {message}");
+        }
     }
     let edge = page(&app, &carol, id, "before=1&limit=500").await;
     assert_eq!(edge, json!({"entries": [], "next_before": null}));

@@ -94,6 +94,15 @@ async fn the_warning_comes_at_exactly_two_minutes_and_the_close_one_minute_later
 
     app.clock.advance(MS);
     let warning = carol_ws.entry_with(&id, "Are you still there?").await;
+    // With it, the conversation's seconds left: the page's countdown starts from these.
+    let told = carol_ws
+        .find(|f| {
+            f["type"] == "conversation"
+                && f["id"] == id.as_str()
+                && f.get("closes_in_seconds").is_some()
+        })
+        .await;
+    assert_eq!(told["closes_in_seconds"], 60);
     assert_eq!(warning["event"], "inactivity_warning");
     assert_eq!(
         warning["at"], "2026-01-05T09:02:00Z",
