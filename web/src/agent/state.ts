@@ -29,6 +29,11 @@ export const acceptRequest = signal<string | null>(null);
 export const presenceChoice = signal<"available" | "away">("available");
 /** The conversation whose Transfer dialog should open (Sign out's Transfer); its session actions take it. */
 export const transferRequest = signal<string | null>(null);
+/**
+ * Set when the Transfer that Sign out asked for has ended (`transferred`: it went through, else
+ * it was cancelled or could not open), so Sign out asks again about what is left.
+ */
+export const signOutTransferEnded = signal<{ transferred: boolean } | null>(null);
 
 /**
  * What an agent typed but has not sent, and in which mode, per conversation: a minimised or

@@ -5,7 +5,7 @@ import { ConfirmDialog } from "../../shared/ConfirmDialog";
 import { asApiError } from "../../shared/session";
 import type { Conversation } from "../../shared/wire";
 import { endSession } from "../actions";
-import { transferRequest } from "../state";
+import { signOutTransferEnded, transferRequest } from "../state";
 import { TransferDialog } from "./TransferDialog";
 import "./session-actions.css";
 
@@ -23,6 +23,8 @@ export function SessionActions({ conversation, me, onNewWindow }: Props) {
   const confirming = useSignal(false);
   const endButton = useRef<HTMLButtonElement>(null);
   const transferButton = useRef<HTMLButtonElement>(null);
+  /** The open Transfer dialog was asked for by Sign out, which goes on once it ends. */
+  const forSignOut = useRef(false);
   const mine = conversation.assignee?.id === me;
   const active = conversation.state === "active";
   const customer = conversation.customer?.display_name ?? "the customer";
@@ -31,12 +33,24 @@ export function SessionActions({ conversation, me, onNewWindow }: Props) {
   useEffect(() => {
     if (transferRequest.value !== conversation.id) return;
     transferRequest.value = null;
-    if (mine && active) transferring.value = true;
+    if (mine && active) {
+      forSignOut.current = true;
+      transferring.value = true;
+    } else signOutTransferEnded.value = { transferred: false };
   }, [transferRequest.value, conversation.id, mine, active]);
 
   return (
     <div class="session-actions">
-      <button ref={transferButton} type="button" class="button button--small" disabled={!mine || !active} onClick={() => (transferring.value = true)}>
+      <button
+        ref={transferButton}
+        type="button"
+        class="button button--small"
+        disabled={!mine || !active}
+        onClick={() => {
+          forSignOut.current = false;
+          transferring.value = true;
+        }}
+      >
         Transfer
       </button>
       {onNewWindow !== undefined && (
@@ -67,9 +81,13 @@ export function SessionActions({ conversation, me, onNewWindow }: Props) {
         <TransferDialog
           conversation={conversation}
           me={me}
-          onClose={() => {
+          onClose={(transferred) => {
             transferring.value = false;
             focusBack(transferButton.current);
+            if (forSignOut.current) {
+              forSignOut.current = false;
+              signOutTransferEnded.value = { transferred };
+            }
           }}
         />
       )}

@@ -32,7 +32,8 @@ export function PresenceLabel({ status }: { status: PresenceStatus }) {
 interface Props {
   conversation: Conversation;
   me: string;
-  onClose: () => void;
+  /** Once, when the dialog has closed; `transferred`: the session went to the colleague. */
+  onClose: (transferred: boolean) => void;
 }
 
 export function TransferDialog({ conversation, me, onClose }: Props) {
@@ -45,6 +46,13 @@ export function TransferDialog({ conversation, me, onClose }: Props) {
   const titleId = `transfer-title-${conversation.id}`;
   const itil = useCustomerItil(conversation.customer?.id);
   const customer = conversation.customer?.display_name ?? "the customer";
+  const settled = useRef(false);
+
+  function finish(transferred: boolean) {
+    if (settled.current) return;
+    settled.current = true;
+    onClose(transferred);
+  }
 
   useEffect(() => {
     dialog.current?.showModal();
@@ -64,7 +72,7 @@ export function TransferDialog({ conversation, me, onClose }: Props) {
       await transferSession(conversation.id, chosen.value, note.value);
       // Closed first: while the modal is open the page is inert and focus cannot go back.
       dialog.current?.close();
-      onClose();
+      finish(true);
     } catch (failure) {
       error.value = asApiError(failure).message;
       busy.value = false;
@@ -72,7 +80,7 @@ export function TransferDialog({ conversation, me, onClose }: Props) {
   }
 
   return (
-    <dialog ref={dialog} class="dialog" aria-labelledby={titleId} onClose={onClose}>
+    <dialog ref={dialog} class="dialog" aria-labelledby={titleId} onClose={() => finish(false)}>
       <form method="dialog" class="dialog__form" onSubmit={(event) => void submit(event)}>
         <h2 id={titleId} class="dialog__title">
           Transfer {conversation.customer?.display_name ?? "session"}

@@ -4,11 +4,12 @@
  * hands them back with `?hand_back=true`, or opens a chat's Transfer dialog; without open chats
  * it signs out at once, as before.
  */
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/preact";
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/preact";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ALICE, CAROL, conversation, IVAN } from "../../shared/fixtures";
 import { connectedForTest } from "../../shared/socket.fakes";
-import { connection, miniWindows, transferRequest } from "../state";
+import { SessionActions } from "../conversation/SessionActions";
+import { connection, miniWindows, signOutTransferEnded, transferRequest } from "../state";
 import { AgentSignOut } from "./AgentSignOut";
 import { chatToTransfer, openChats, openChatsTitle } from "./signout";
 
@@ -37,6 +38,7 @@ afterEach(() => {
   connection.value = null;
   miniWindows.value = [];
   transferRequest.value = null;
+  signOutTransferEnded.value = null;
 });
 
 function withOpenChats(...customers: (typeof CAROL)[]) {
@@ -123,5 +125,85 @@ describe("AgentSignOut", () => {
     expect(miniWindows.value.map((w) => w.id), "its mini window is open").toEqual(["c1"]);
     expect(transferRequest.value, "its Transfer dialog is asked for").toBe("c1");
     expect(fetchCalls, "nobody signed out").toEqual([]);
+  });
+});
+
+describe("AgentSignOut after its Transfer", () => {
+  const BOB = { id: "u-bob", display_name: "Bob Agent" };
+
+  beforeEach(() => {
+    // jsdom has no modal dialogs: open and close are enough here.
+    HTMLDialogElement.prototype.showModal ??= function (this: HTMLDialogElement) {
+      this.setAttribute("open", "");
+    };
+    HTMLDialogElement.prototype.close ??= function (this: HTMLDialogElement) {
+      this.removeAttribute("open");
+    };
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async (path: string, init: RequestInit = {}) => {
+        fetchCalls.push({ path, method: init.method ?? "GET" });
+        const json = (body: unknown) => new Response(JSON.stringify(body), { status: 200, headers: { "Content-Type": "application/json" } });
+        if (path.endsWith("/members")) return json([{ ...BOB, status: "available" }]);
+        const transfer = /^\/api\/conversations\/(c\d)\/transfer$/.exec(path);
+        if (transfer !== null) {
+          const id = transfer[1] ?? "";
+          return json(conversation(id, id === "c1" ? CAROL : IVAN, { assignee: BOB }));
+        }
+        if (path.startsWith("/api/users/")) return json({ id: "u-x", username: "x", display_name: "X", roles: ["customer"], itil: false });
+        return new Response(null, { status: 204 });
+      }),
+    );
+  });
+
+  /** The sign-out and each open chat's actions, as the app shows them (their mini windows). */
+  function App() {
+    const chats = [...(connection.value?.conversations.value.values() ?? [])];
+    return (
+      <>
+        <AgentSignOut user={ALICE} workspace={null} />
+        {chats.map((c) => (
+          <SessionActions key={c.id} conversation={c} me={ALICE.id} />
+        ))}
+      </>
+    );
+  }
+
+  /** Transfer from the question, to Bob; returns whose chat its Transfer dialog was for. */
+  async function transferTheChatToBob(question: HTMLElement): Promise<string> {
+    fireEvent.click(within(question).getByRole("button", { name: "Transfer" }));
+    const dialog = await screen.findByRole("dialog", { name: /^Transfer / });
+    const name = (dialog.querySelector("h2")?.textContent ?? "").replace(/^Transfer /, "");
+    fireEvent.click(await within(dialog).findByRole("radio", { name: /Bob Agent/ }));
+    fireEvent.submit(dialog.querySelector("form") as HTMLFormElement);
+    return name;
+  }
+
+  it("asks_again_about_what_is_left_then_signs_out_when_nothing_is", async () => {
+    withOpenChats(CAROL, IVAN);
+    render(<App />);
+    fireEvent.click(screen.getByRole("button", { name: "Sign out" }));
+    const first = await transferTheChatToBob(screen.getByRole("dialog", { name: "You have 2 open chats" }));
+    const left = first === "Carol Customer" ? "Ivan Customer" : "Carol Customer";
+    const again = await screen.findByRole("dialog", { name: "You have 1 open chat" });
+    expect(again.textContent, "the chat left is named").toContain(left);
+    expect(again.textContent, "the transferred one is not").not.toContain(first);
+    expect(assign, "not signed out yet").not.toHaveBeenCalled();
+
+    expect(await transferTheChatToBob(again), "the second Transfer is for the chat left").toBe(left);
+    await waitFor(() => expect(assign, "nothing left: signed out").toHaveBeenCalledWith("/"));
+    expect(fetchCalls.filter((c) => c.method !== "GET").map((c) => `${c.method} ${c.path}`).sort()).toEqual(["DELETE /api/session", "POST /api/conversations/c1/transfer", "POST /api/conversations/c2/transfer"]);
+  });
+
+  it("a_cancelled_transfer_brings_the_question_back", async () => {
+    withOpenChats(CAROL);
+    render(<App />);
+    fireEvent.click(screen.getByRole("button", { name: "Sign out" }));
+    fireEvent.click(within(screen.getByRole("dialog", { name: "You have 1 open chat" })).getByRole("button", { name: "Transfer" }));
+    const dialog = await screen.findByRole("dialog", { name: "Transfer Carol Customer" });
+    fireEvent.click(within(dialog).getByRole("button", { name: "Cancel" }));
+    fireEvent(dialog, new Event("close"));
+    expect(await screen.findByRole("dialog", { name: "You have 1 open chat" }), "asked again").toBeTruthy();
+    expect(assign).not.toHaveBeenCalled();
   });
 });
