@@ -1,6 +1,9 @@
 /**
  * Transfer: the group's members with their presence (offline ones shown but not selectable),
- * an optional note for the receiver, and Transfer.
+ * an optional note for the receiver, and Transfer. A colleague the server refused as not online
+ * (`not_online`: no socket at this moment, though their presence may still read Available for a
+ * reload's grace) shows Offline and cannot be chosen while the dialog is open, and the list is
+ * read again.
  */
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
@@ -43,6 +46,8 @@ export function TransferDialog({ conversation, me, onClose }: Props) {
   const note = useSignal("");
   const error = useSignal<string | null>(null);
   const busy = useSignal(false);
+  /** Colleagues the server refused as not online while this dialog was open. */
+  const notOnline = useSignal<ReadonlySet<string>>(new Set());
   const titleId = `transfer-title-${conversation.id}`;
   const itil = useCustomerItil(conversation.customer?.id);
   const customer = conversation.customer?.display_name ?? "the customer";
@@ -54,28 +59,39 @@ export function TransferDialog({ conversation, me, onClose }: Props) {
     onClose(transferred);
   }
 
-  useEffect(() => {
-    dialog.current?.showModal();
+  function loadMembers(): void {
     if (conversation.queue === undefined) return;
     membersOf(conversation.queue).then(
       (list) => (members.value = list.filter((m) => m.id !== me && m.id !== conversation.assignee?.id)),
-      (failure: unknown) => (error.value = asApiError(failure).message),
+      (failure: unknown) => (error.value ??= asApiError(failure).message),
     );
+  }
+
+  useEffect(() => {
+    dialog.current?.showModal();
+    loadMembers();
   }, []);
 
   async function submit(event: SubmitEvent) {
     event.preventDefault();
     if (chosen.value === null || busy.value || bodyProblem(note.value.trim()) !== null) return;
+    const to = chosen.value;
     busy.value = true;
     error.value = null;
     try {
-      await transferSession(conversation.id, chosen.value, note.value);
+      await transferSession(conversation.id, to, note.value);
       // Closed first: while the modal is open the page is inert and focus cannot go back.
       dialog.current?.close();
       finish(true);
     } catch (failure) {
-      error.value = asApiError(failure).message;
+      const refusal = asApiError(failure);
+      error.value = refusal.message;
       busy.value = false;
+      if (refusal.code === "not_online") {
+        notOnline.value = new Set([...notOnline.value, to]);
+        if (chosen.value === to) chosen.value = null;
+        loadMembers();
+      }
     }
   }
 
@@ -98,7 +114,7 @@ export function TransferDialog({ conversation, me, onClose }: Props) {
             {members.value?.map((listed) => {
               // Live: the presence the socket reports since the list was read (one who signs out
               // turns Offline here at once).
-              const status = connection.value?.presence.value.get(listed.id) ?? listed.status;
+              const status = notOnline.value.has(listed.id) ? "offline" : (connection.value?.presence.value.get(listed.id) ?? listed.status);
               const offline = status === "offline";
               return (
                 <li key={listed.id}>
