@@ -30,10 +30,10 @@ export const presenceChoice = signal<"available" | "away">("available");
 /** The conversation whose Transfer dialog should open (Sign out's Transfer); its session actions take it. */
 export const transferRequest = signal<string | null>(null);
 /**
- * Set when the Transfer that Sign out asked for has ended (`transferred`: it went through, else
- * it was cancelled or could not open), so Sign out asks again about what is left.
+ * Set when the Transfer that Sign out asked for went through, so Sign out asks again about what
+ * is left (a cancelled one ends the sign-out: focus goes back to the chat's Transfer button).
  */
-export const signOutTransferEnded = signal<{ transferred: boolean } | null>(null);
+export const signOutTransferDone = signal(false);
 
 /**
  * What an agent typed but has not sent, and in which mode, per conversation: a minimised or

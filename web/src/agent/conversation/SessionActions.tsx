@@ -5,7 +5,7 @@ import { ConfirmDialog } from "../../shared/ConfirmDialog";
 import { asApiError } from "../../shared/session";
 import type { Conversation } from "../../shared/wire";
 import { endSession } from "../actions";
-import { signOutTransferEnded, transferRequest } from "../state";
+import { signOutTransferDone, transferRequest } from "../state";
 import { TransferDialog } from "./TransferDialog";
 import "./session-actions.css";
 
@@ -36,7 +36,7 @@ export function SessionActions({ conversation, me, onNewWindow }: Props) {
     if (mine && active) {
       forSignOut.current = true;
       transferring.value = true;
-    } else signOutTransferEnded.value = { transferred: false };
+    }
   }, [transferRequest.value, conversation.id, mine, active]);
 
   return (
@@ -84,10 +84,8 @@ export function SessionActions({ conversation, me, onNewWindow }: Props) {
           onClose={(transferred) => {
             transferring.value = false;
             focusBack(transferButton.current);
-            if (forSignOut.current) {
-              forSignOut.current = false;
-              signOutTransferEnded.value = { transferred };
-            }
+            if (forSignOut.current && transferred) signOutTransferDone.value = true;
+            forSignOut.current = false;
           }}
         />
       )}

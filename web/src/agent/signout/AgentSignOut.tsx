@@ -2,16 +2,16 @@
  * The agent's Sign out. Without open chats it signs out at once; with some it asks first
  * (SignOutDialog): hand them back to the queue (`DELETE /api/session?hand_back=true`), or
  * Transfer, which opens the Transfer dialog of an open chat (in its mini window, or in the
- * workspace when that is shown), or Cancel. Once that Transfer has ended (gone through or
- * cancelled) the question comes back for the chats still open, or, with none left, Sign out
- * goes on at once.
+ * workspace when that is shown), or Cancel. Once that Transfer has gone through, the question
+ * comes back for the chats still open, or, with none left, Sign out goes on at once (a cancelled
+ * Transfer ends the sign-out).
  */
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { navigate } from "../../shared/nav";
 import { SignOutError, useSignOut } from "../../shared/SignOutButton";
 import type { Conversation, User } from "../../shared/wire";
-import { connection, openMiniWindow, signOutTransferEnded, transferRequest } from "../state";
+import { connection, openMiniWindow, signOutTransferDone, transferRequest } from "../state";
 import { chatToTransfer, openChats } from "./signout";
 import { SignOutDialog } from "./SignOutDialog";
 
@@ -32,12 +32,12 @@ export function AgentSignOut({ user, workspace }: { user: User; workspace: strin
     asking.value = open;
   }
 
-  // The Transfer chosen here has ended: ask again about what is left, or sign out when nothing is.
+  // The Transfer chosen here went through: ask again about what is left, or sign out when nothing is.
   useEffect(() => {
-    if (signOutTransferEnded.value === null) return;
-    signOutTransferEnded.value = null;
+    if (!signOutTransferDone.value) return;
+    signOutTransferDone.value = false;
     ask();
-  }, [signOutTransferEnded.value]);
+  }, [signOutTransferDone.value]);
 
   function transfer(open: readonly Conversation[]) {
     asking.value = null;
