@@ -153,6 +153,7 @@ pub async fn run(
     state: AppState,
     cluster: Arc<Cluster>,
     url: String,
+    listening: Option<PgListener>,
     mut outbound: mpsc::UnboundedReceiver<Signal>,
     stop: CancellationToken,
 ) {
@@ -175,7 +176,10 @@ pub async fn run(
             }
         })
     };
-    let mut listener: Option<PgListener> = None;
+    cluster
+        .listening
+        .store(listening.is_some(), Ordering::Release);
+    let mut listener = listening;
     beat(&state, &cluster).await;
     let mut catch_up = tokio::time::interval(CATCH_UP_EVERY);
     catch_up.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
@@ -231,7 +235,8 @@ async fn beat(state: &AppState, cluster: &Cluster) {
     }
 }
 
-async fn listen(url: &str) -> Option<PgListener> {
+/// A connection listening on [`CHANNEL`], or none (logged) when it cannot be had now.
+pub async fn listen(url: &str) -> Option<PgListener> {
     match PgListener::connect(url).await {
         Ok(mut l) => match l.listen(CHANNEL).await {
             Ok(()) => Some(l),

@@ -106,10 +106,14 @@ pub async fn run_with_clock(
     let cluster_task = if db.kind() == storage::BackendKind::Postgres {
         let (cluster, outbound) = cluster::Cluster::new();
         state.cluster = Some(cluster.clone());
+        // Listening before serving, so the node is ready when it starts answering (if it
+        // cannot listen now, it keeps trying and /readyz says so).
+        let listening = cluster::listen(&config.database_url).await;
         Some(tokio::spawn(cluster::run(
             state.clone(),
             cluster,
             config.database_url.clone(),
+            listening,
             outbound,
             stop_timers.clone(),
         )))

@@ -34,6 +34,13 @@ async fn readyz(State(state): State<AppState>) -> Result<&'static str, AppError>
     if state.shutdown.is_cancelled() {
         return Err(AppError::Unavailable("the server is stopping".into()));
     }
+    if let Some(cluster) = &state.cluster
+        && !cluster.listening()
+    {
+        return Err(AppError::Unavailable(
+            "not listening to the other nodes".into(),
+        ));
+    }
     match state.db.check_ready().await {
         Ok(()) => Ok("ready"),
         Err(e) => {
