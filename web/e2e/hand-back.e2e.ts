@@ -193,11 +193,13 @@ describe("sessions back in the queue", () => {
     await screenshot(dana, "manager-returned-notice-dark");
     await dana.emulateMedia({ colorScheme: "light" });
     expect(await axeBothThemes(dana), "the manager's notice").toEqual([]);
-    await dana.getByRole("button", { name: "Dismiss: Carol Customer's chat went back to the queue: Bob Agent had to leave." }).click();
-    await notice.getByText("Carol Customer's chat went back to the queue").waitFor({ state: "detached" });
+    // It says when, and links the chat.
+    await notice.getByText("Back just now.").waitFor();
+    expect(await notice.getByRole("link", { name: "Open Carol Customer's chat" }).getAttribute("href"), "the notice opens the chat").toMatch(/^\/agent\/workspace\//);
 
-    // Alice takes it; carol chats with alice.
+    // Alice takes it; carol chats with alice. Dana's notice goes by itself: the chat waits no more.
     const window = await accept(alice, "Carol Customer");
+    await notice.getByText("Carol Customer's chat went back to the queue").waitFor({ state: "detached" });
     await window.getByRole("log").getByText("Bob Agent had to leave. You keep your place at the front of the queue.").waitFor();
     await carol.getByText("You are chatting with Alice Agent.").waitFor();
     const field = window.getByRole("textbox", { name: "Message (comment)" });

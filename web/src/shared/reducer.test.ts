@@ -302,16 +302,36 @@ describe("reducer", () => {
     let state = greeted([]);
     state = reduce(state, returned("7", "2026-01-01T10:05:00.000Z"), context);
     state = reduce(state, returned("7", "2026-01-01T10:05:00.000Z"), context);
-    expect(state.returns, "told twice, one notice").toEqual([{ key: "7@2026-01-01T10:05:00.000Z", conversation: "7", customer: "Carol Customer", from: "Bob Agent" }]);
+    expect(state.returns, "told twice, one notice").toEqual([{ key: "7@2026-01-01T10:05:00.000Z", conversation: "7", customer: "Carol Customer", from: "Bob Agent", at: "2026-01-01T10:05:00.000Z" }]);
     expect(state.conversations.has("7"), "a manager is told, not given the conversation").toBe(false);
     state = reduce(state, returned("7", "2026-01-01T10:09:00.000Z"), context);
-    expect(state.returns.length, "back again later: a new notice").toBe(2);
+    expect(state.returns.map((r) => r.key), "back again later: its notice says the last return, not a second banner").toEqual(["7@2026-01-01T10:09:00.000Z"]);
     state = reduce(state, returned("8", "2026-01-01T10:10:00.000Z", me), context);
-    expect(state.returns.map((r) => r.conversation), "my own hand-back is no news to me").toEqual(["7", "7"]);
-    state = dismissReturn(state, "7@2026-01-01T10:05:00.000Z");
-    expect(state.returns.map((r) => r.key)).toEqual(["7@2026-01-01T10:09:00.000Z"]);
+    expect(state.returns.map((r) => r.conversation), "my own hand-back is no news to me").toEqual(["7"]);
+    state = dismissReturn(state, "7@2026-01-01T10:09:00.000Z");
+    expect(state.returns, "dismissed").toEqual([]);
     for (let i = 0; i < MAX_RETURNS + 2; i += 1) state = reduce(state, returned(`x${i}`, "2026-01-01T11:00:00.000Z"), context);
     expect(state.returns.length, "only the last few are kept").toBe(MAX_RETURNS);
+  });
+
+  it("a_returned_notice_goes_once_its_session_waits_no_more", () => {
+    const bob = { id: "3", display_name: "Bob Agent" };
+    const { assignee: _a, ...queued } = conversation;
+    const back = (id: string): Conversation => ({ ...queued, id, state: "queued", position: 1, returned_from: bob, returned_at: "2026-01-01T10:05:00.000Z" });
+    let state = greeted([]);
+    for (const id of ["accepted", "left", "closed", "waiting"]) {
+      state = reduce(state, { type: "offer", conversation: back(id) }, context);
+      state = reduce(state, { type: "returned", conversation: back(id) }, context);
+    }
+    expect(state.returns.map((r) => r.conversation)).toEqual(["accepted", "left", "closed", "waiting"]);
+    state = reduce(state, { type: "withdraw", conversation: "accepted", by: { id: "4", display_name: "Dana Agent" } }, context);
+    expect(state.returns.map((r) => r.conversation), "accepted by a colleague").toEqual(["left", "closed", "waiting"]);
+    state = reduce(state, { type: "withdraw", conversation: "left" }, context);
+    expect(state.returns.map((r) => r.conversation), "the customer left the queue").toEqual(["closed", "waiting"]);
+    state = reduce(state, { type: "conversation", ...back("closed"), state: "closed" }, context);
+    expect(state.returns.map((r) => r.conversation), "closed").toEqual(["waiting"]);
+    state = reduce(state, { type: "conversation", ...back("waiting") }, context);
+    expect(state.returns.map((r) => r.conversation), "still waiting: the notice stays").toEqual(["waiting"]);
   });
 
   it("returned_updates_a_conversation_this_client_holds", () => {

@@ -25,6 +25,8 @@ export interface Returned {
   customer: string;
   /** The agent it came back from. */
   from: string;
+  /** When it came back (ISO time). */
+  at: string;
 }
 
 /** What the server named between `hello` and `ready`: at `ready` the state keeps only these. */
@@ -288,6 +290,7 @@ export function applyConversation(state: FeedState, incoming: Conversation): Fee
   if (incoming.state !== "queued") delete merged.position;
   if (!next.positions.has(incoming.id)) next = { ...next, positions: withEntry(next.positions, incoming.id, 0) };
   next = putConversation(next, merged);
+  if (incoming.state !== "queued") next = dropReturns(next, incoming.id);
   if (incoming.state !== "queued" && next.offers.has(incoming.id)) next = { ...next, offers: without(next.offers, incoming.id) };
   else if (next.offers.has(incoming.id)) next = { ...next, offers: withEntry(next.offers, incoming.id, merged) };
   return next;
@@ -299,7 +302,8 @@ function putConversation(state: FeedState, conversation: Conversation): FeedStat
 
 function withdraw(state: FeedState, conversation: string, by: UserRef | null, context: ReduceContext): FeedState {
   const offer = state.offers.get(conversation);
-  const next = offer === undefined ? state : { ...state, offers: without(state.offers, conversation) };
+  // Taken, or the customer left: it waits no more, and neither does its notice.
+  const next = dropReturns(offer === undefined ? state : { ...state, offers: without(state.offers, conversation) }, conversation);
   if (by !== null && by.id === context.me) return next;
   const customer = offer?.customer?.display_name ?? state.conversations.get(conversation)?.customer?.display_name ?? "A customer";
   return { ...next, withdrawals: [...next.withdrawals.slice(-(MAX_WITHDRAWALS - 1)), { conversation, customer, by, at: context.now }] };
@@ -311,18 +315,27 @@ export function returnKey(conversation: Conversation): string | null {
   return `${conversation.id}@${conversation.returned_at ?? ""}`;
 }
 
+/** A session waits in the queue no more (accepted, closed, the customer left): its notice goes. */
+function dropReturns(state: FeedState, conversation: string): FeedState {
+  if (!state.returns.some((r) => r.conversation === conversation)) return state;
+  return { ...state, returns: state.returns.filter((r) => r.conversation !== conversation) };
+}
+
 /**
  * A session went back to the queue from its agent: a notice (not for the agent who handed it
  * back), and its new state when this client holds it (a conversation it does not hold is not
- * added: the manager is told, not subscribed).
+ * added: the manager is told, not subscribed). One notice per session: a later return replaces
+ * an earlier one's.
  */
 function noteReturned(state: FeedState, conversation: Conversation, context: ReduceContext): FeedState {
   const next = state.conversations.has(conversation.id) ? applyConversation(state, conversation) : state;
   const key = returnKey(conversation);
   const from = conversation.returned_from;
   if (key === null || from === undefined || from.id === context.me || next.returns.some((r) => r.key === key)) return next;
-  const notice: Returned = { key, conversation: conversation.id, customer: conversation.customer?.display_name ?? "A customer", from: from.display_name };
-  return { ...next, returns: [...next.returns.slice(-(MAX_RETURNS - 1)), notice] };
+  const at = conversation.returned_at ?? new Date(context.now).toISOString();
+  const notice: Returned = { key, conversation: conversation.id, customer: conversation.customer?.display_name ?? "A customer", from: from.display_name, at };
+  const others = next.returns.filter((r) => r.conversation !== conversation.id);
+  return { ...next, returns: [...others.slice(-(MAX_RETURNS - 1)), notice] };
 }
 
 /** The notice of a returned session was read and dismissed. */
