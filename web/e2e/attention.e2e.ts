@@ -381,11 +381,19 @@ describe("the agent's attention", () => {
       expect(await unsent.inputValue(), "every key typed before the close is kept").toBe("It is the USB-C one");
       await screenshot(carol.page, "customer-closed-with-unsent-text");
       expect(await seriousViolations(carol.page), "the closed panel with the unsent text").toEqual([]);
+      // A reload brings the closed chat back with its unsent text, until it is started or discarded.
+      await carol.page.reload();
+      await carol.page.getByText("The agent ended the chat.").waitFor();
+      expect(await unsent.inputValue(), "the unsent text survives a reload").toBe("It is the USB-C one");
       // Discard it, and the panel offers an empty new chat.
       await carol.page.getByRole("button", { name: "Discard it" }).click();
       await carol.page.getByRole("button", { name: "Start a new chat", exact: true }).waitFor();
       await expect.poll(() => isFocused(carol.page.getByRole("button", { name: "Start a new chat", exact: true })), { message: "the next step keeps the focus" }).toBe(true);
       expect(await unsent.count(), "nothing unsent is shown any more").toBe(0);
+      // Discarded is gone for good: a reload starts afresh.
+      await carol.page.reload();
+      await carol.page.getByRole("textbox", { name: "What can we help you with?" }).waitFor();
+      expect(await unsent.count(), "the discarded text does not come back").toBe(0);
     } finally {
       await carol.context.close();
     }

@@ -17,11 +17,11 @@ import { ConfirmDialog } from "../shared/ConfirmDialog";
 import { LengthNote, lengthNoteShown } from "../shared/LengthNote";
 import { Connection } from "../shared/socket";
 import { warnBeforeLeavingUnsent } from "../shared/unload";
-import { useStoredText } from "../shared/storedText";
+import { readStoredText, useStoredText } from "../shared/storedText";
 import type { Signal } from "@preact/signals";
 import { ConnectionBanner, Timeline, useConversationFeed } from "../shared/Timeline";
 import { isConversation, isQueue, isQueueList, type Conversation, type Entry, type Queue, type User } from "../shared/wire";
-import { chooseQueue, countdownLeft, heldClose, openChat, pendingWarning, startChat } from "./chat";
+import { chatToShow, chooseQueue, countdownLeft, heldClose, pendingWarning, startChat } from "./chat";
 
 /** What the support page knows once it has loaded: who is here and which queue they reach. */
 interface SupportSession {
@@ -51,7 +51,9 @@ export async function loadSupport(): Promise<void> {
     const socket = new Connection({ me: user.id });
     socket.subscribe((frame) => {
       if (frame.type === "ready" && current.value === undefined) {
-        current.value = queue === null ? null : (openChat(socket.conversations.value.values(), queue.id, user.id)?.id ?? null);
+        // A closed chat whose unsent text the tab keeps comes back with it (Start a new chat with it, or Discard).
+        const unsent = (id: string) => readStoredText(draftKey(user.id, `draft.${id}`)).trim() !== "";
+        current.value = queue === null ? null : (chatToShow(socket.conversations.value.values(), queue.id, user.id, unsent)?.id ?? null);
       }
     });
     connection.value = socket;
@@ -334,7 +336,8 @@ const endedHere = signal<string | null>(null);
 /**
  * Why the chat closed, and the next step. What the customer had typed and not sent stays in the
  * field (read-only now), and "Start a new chat with it" starts one with that text as its first
- * message.
+ * message. The text is kept in the tab (per user and conversation), so a reload shows this
+ * panel again with it (`chatToShow`) until it is started or discarded.
  */
 function ClosedPanel({ conversation, queue, user, draft }: { conversation: Conversation; queue: Queue; user: User; draft: Signal<string> }) {
   const again = useRef<HTMLButtonElement>(null);

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { Conversation, Entry, Queue } from "../shared/wire";
 import { ApiError, type RequestOptions } from "../shared/api";
 import { MemoryStorage } from "../shared/socket.fakes";
-import { chooseQueue, countdownLeft, forgetStart, heldClose, openChat, pendingStart, pendingWarning, startChat, startClientId, startKey } from "./chat";
+import { chatToShow, chooseQueue, countdownLeft, forgetStart, heldClose, openChat, pendingStart, pendingWarning, startChat, startClientId, startKey } from "./chat";
 
 const queue = (id: string): Queue => ({
   id,
@@ -43,6 +43,17 @@ describe("support page decisions", () => {
     ];
     expect(openChat(chats, "1", "5")?.id).toBe("2");
     expect(openChat([chat("1", "closed", "2026-01-03T00:00:00Z")], "1", "5")).toBeNull();
+  });
+
+  it("after_a_reload_a_closed_chat_with_unsent_text_comes_back_unless_one_is_open", () => {
+    const kept = new Set(["1", "4", "9"]);
+    const unsent = (id: string) => kept.has(id);
+    const closed = [chat("1", "closed", "2026-01-03T00:00:00Z"), chat("4", "closed", "2026-01-02T00:00:00Z"), chat("6", "closed", "2026-01-05T00:00:00Z")];
+    expect(chatToShow(closed, "1", "5", unsent)?.id, "the newest closed one whose text is kept").toBe("1");
+    expect(chatToShow(closed, "1", "5", () => false), "nothing kept: start one").toBeNull();
+    expect(chatToShow([...closed, chat("2", "active", "2026-01-01T00:00:00Z")], "1", "5", unsent)?.id, "an open chat comes first").toBe("2");
+    expect(chatToShow([chat("9", "closed", "2026-01-06T00:00:00Z", "1", "8")], "1", "5", unsent), "not someone else's").toBeNull();
+    expect(chatToShow([chat("9", "closed", "2026-01-06T00:00:00Z", "2")], "1", "5", unsent), "not another queue's").toBeNull();
   });
 
   it("staff_on_the_support_page_never_open_someone_elses_chat", () => {

@@ -23,6 +23,23 @@ export function openChat(conversations: Iterable<Conversation>, queue: string, m
   return best;
 }
 
+/**
+ * The chat the page shows once the socket has said what exists: the open one, else the newest
+ * closed one whose unsent text the tab still keeps (`unsent`), so that text survives a reload
+ * until it is started as a new chat or discarded; null for "start one".
+ */
+export function chatToShow(conversations: Iterable<Conversation>, queue: string, me: string, unsent: (conversation: string) => boolean): Conversation | null {
+  const all = [...conversations];
+  const open = openChat(all, queue, me);
+  if (open !== null) return open;
+  let best: Conversation | null = null;
+  for (const c of all) {
+    if (c.queue !== queue || c.state !== "closed" || c.customer?.id !== me || !unsent(c.id)) continue;
+    if (best === null || c.created_at > best.created_at) best = c;
+  }
+  return best;
+}
+
 /** The inactivity warning still waiting for an answer, if any. */
 export function pendingWarning(entries: readonly Entry[]): Entry | null {
   let warning: Entry | null = null;
