@@ -316,3 +316,226 @@ async fn an_agent_connected_to_another_node_is_online() {
         .find(|f| f["type"] == "conversation" && f["id"] == id.as_str() && f["state"] == "queued")
         .await;
 }
+
+/// A node as its own process, so it can die without a graceful shutdown.
+struct NodeProcess {
+    child: std::process::Child,
+    addr: std::net::SocketAddr,
+}
+
+impl NodeProcess {
+    fn start(database_url: &str) -> NodeProcess {
+        use std::io::BufRead;
+        let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_switchboard"))
+            .args(["--listen", "127.0.0.1:0", "--database-url", database_url])
+            .env("SWITCHBOARD_LOG", "warn")
+            .stdout(std::process::Stdio::piped())
+            .stderr(std::process::Stdio::null())
+            .spawn()
+            .expect("start a node");
+        let stdout = child.stdout.take().expect("stdout");
+        let mut line = String::new();
+        std::io::BufReader::new(stdout)
+            .read_line(&mut line)
+            .expect("the node's first line");
+        let addr = line
+            .trim()
+            .rsplit_once("http://")
+            .and_then(|(_, a)| a.parse().ok())
+            .unwrap_or_else(|| panic!("no address in {line:?}"));
+        NodeProcess { child, addr }
+    }
+
+    fn origin(&self) -> String {
+        format!("http://{}", self.addr)
+    }
+
+    /// SIGKILL: no 1012, no draining, sockets just break.
+    fn kill(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for NodeProcess {
+    fn drop(&mut self) {
+        self.kill();
+    }
+}
+
+type RawSocket = crate::origin::Socket;
+
+/// Signs `username` in at `origin` and opens a socket there, `hello` with `positions` sent.
+async fn raw_socket(origin: &str, username: &str, positions: serde_json::Value) -> RawSocket {
+    use futures_util::SinkExt;
+    use tokio_tungstenite::tungstenite::client::IntoClientRequest;
+    let client = reqwest::Client::new();
+    let signed = client
+        .post(format!("{origin}/api/session"))
+        .header("origin", origin)
+        .json(&json!({"username": username, "password": username}))
+        .send()
+        .await
+        .expect("sign in");
+    assert_eq!(signed.status(), StatusCode::OK);
+    let cookie = signed.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_owned();
+    let mut request = format!("{}/api/ws", origin.replacen("http", "ws", 1))
+        .into_client_request()
+        .unwrap();
+    request
+        .headers_mut()
+        .insert("cookie", cookie.parse().unwrap());
+    request
+        .headers_mut()
+        .insert("origin", origin.parse().unwrap());
+    let (mut socket, _) = tokio_tungstenite::connect_async(request)
+        .await
+        .expect("socket");
+    socket
+        .send(tokio_tungstenite::tungstenite::Message::text(
+            json!({"type": "hello", "positions": positions}).to_string(),
+        ))
+        .await
+        .expect("hello");
+    socket
+}
+
+/// The next text frame, or none when the socket broke.
+async fn next_frame(socket: &mut RawSocket) -> Option<serde_json::Value> {
+    use futures_util::StreamExt;
+    loop {
+        match tokio::time::timeout(Duration::from_secs(10), socket.next()).await {
+            Ok(Some(Ok(tokio_tungstenite::tungstenite::Message::Text(text)))) => {
+                return serde_json::from_str(&text).ok();
+            }
+            Ok(Some(Ok(_))) => continue,
+            Ok(_) => return None,
+            Err(_) => panic!("no frame within 10 s"),
+        }
+    }
+}
+
+/// Node loss: carol writes through node A, which is killed midway (no graceful shutdown); her
+/// client reconnects to node B and sends again what was not acknowledged, with the same client
+/// ids. Every acknowledged message is in the log once, in order, and alice, reading on node B
+/// all along, receives each once, in order.
+#[tokio::test]
+async fn a_node_killed_midway_loses_and_doubles_nothing() {
+    use futures_util::SinkExt;
+    if !crate::pg::on_postgres() {
+        eprintln!("several nodes need PostgreSQL: run with SWITCHBOARD_TEST_BACKEND=postgres");
+        return;
+    }
+    const MESSAGES: usize = 40;
+    let b = TestApp::spawn().await;
+    // The process runs on the real clock: bring this node's clock there first (or the other
+    // node would purge its web sessions as idle for months).
+    let real_now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_millis();
+    let epoch_start = u128::try_from(crate::helpers::START.0).expect("positive");
+    b.clock.advance(Duration::from_millis(
+        u64::try_from(real_now.saturating_sub(epoch_start)).expect("fits"),
+    ));
+    let mut node_a = NodeProcess::start(&b.config.database_url);
+    let carol_http = b.signed_in("carol").await;
+    let (status, conv) = start(&b, &carol_http, "Everything is slow").await;
+    assert_eq!(status, StatusCode::CREATED, "{conv}");
+    let id = conv["id"].as_str().unwrap().to_owned();
+    let mut alice = Ws::open(&b, "alice").await;
+    alice
+        .send(json!({"type": "accept", "ref": "a", "conversation": id}))
+        .await;
+    alice.find(|f| f["type"] == "ack" && f["ref"] == "a").await;
+
+    let mut carol = raw_socket(&node_a.origin(), "carol", json!({})).await;
+    let mut acked: Vec<(usize, i64)> = Vec::new();
+    let mut sent = 0;
+    let send = |n: usize| {
+        tokio_tungstenite::tungstenite::Message::text(
+            json!({"type": "send", "ref": format!("r{n}"), "conversation": id,
+                   "client_id": format!("loss-{n}"), "kind": "comment", "body": format!("message {n}")})
+            .to_string(),
+        )
+    };
+    // Up to half, one at a time through node A; then it dies with sends in flight.
+    while sent < MESSAGES / 2 {
+        carol.send(send(sent)).await.expect("send");
+        sent += 1;
+        loop {
+            let frame = next_frame(&mut carol).await.expect("node A is up");
+            if frame["type"] == "ack" {
+                let n: usize = frame["ref"].as_str().unwrap()[1..].parse().unwrap();
+                acked.push((n, frame["seq"].as_i64().unwrap()));
+                break;
+            }
+        }
+    }
+    for n in sent..sent + 5 {
+        let _ = carol.send(send(n)).await;
+    }
+    node_a.kill();
+    while let Some(frame) = next_frame(&mut carol).await {
+        if frame["type"] == "ack" {
+            let n: usize = frame["ref"].as_str().unwrap()[1..].parse().unwrap();
+            acked.push((n, frame["seq"].as_i64().unwrap()));
+        }
+    }
+    // To node B: resume, and send again everything not acknowledged (same client ids), then
+    // the rest.
+    let last = acked.iter().map(|(_, seq)| *seq).max().unwrap_or(0);
+    let mut carol = raw_socket(&b.origin(), "carol", json!({ id.as_str(): last })).await;
+    let unacked: Vec<usize> = (0..MESSAGES)
+        .filter(|n| !acked.iter().any(|(m, _)| m == n))
+        .collect();
+    for n in &unacked {
+        carol.send(send(*n)).await.expect("send to B");
+        loop {
+            let frame = next_frame(&mut carol).await.expect("node B is up");
+            if frame["type"] == "ack" && frame["ref"] == format!("r{n}") {
+                acked.push((*n, frame["seq"].as_i64().unwrap()));
+                break;
+            }
+        }
+    }
+    assert_eq!(acked.len(), MESSAGES, "every message acknowledged once");
+    // The log: each message once, in the order of its acknowledged seq.
+    let log = entries(&b, &carol_http, &id).await;
+    for n in 0..MESSAGES {
+        let body = format!("message {n}");
+        let copies: Vec<&serde_json::Value> =
+            log.iter().filter(|e| e["body"] == body.as_str()).collect();
+        assert_eq!(copies.len(), 1, "{body} stored once");
+        let seq = acked.iter().find(|(m, _)| *m == n).unwrap().1;
+        assert_eq!(copies[0]["seq"], seq, "{body} at its acknowledged seq");
+    }
+    let seqs: Vec<i64> = log.iter().map(|e| e["seq"].as_i64().unwrap()).collect();
+    assert!(
+        seqs.windows(2).all(|w| w[0] + 1 == w[1]),
+        "no gap: {seqs:?}"
+    );
+    // alice, on B all along, got each once, in order.
+    let mut got = Vec::new();
+    while got.len() < MESSAGES {
+        let frame = alice
+            .find(|f| {
+                f["type"] == "entry"
+                    && f["body"]
+                        .as_str()
+                        .is_some_and(|b| b.starts_with("message "))
+            })
+            .await;
+        got.push(frame["seq"].as_i64().unwrap());
+    }
+    let mut sorted = got.clone();
+    sorted.sort_unstable();
+    sorted.dedup();
+    assert_eq!(got, sorted, "in order, each once");
+}
