@@ -47,8 +47,10 @@ export interface TimelineProps {
   me: string;
   online: boolean;
   onDiscard?: (clientId: string) => void;
-  /** Sends a failed message again (offered for temporary failures). */
+  /** Sends a failed message again (offered for temporary failures, and where `mayRetry` says). */
   onRetry?: (clientId: string) => void;
+  /** Whether a refused send may be retried (default: temporary failures only). */
+  mayRetry?: (pending: PendingSend) => boolean;
   /** Customers see agents' initials as avatars. */
   avatars?: boolean;
   /** How many of the newest entries were unread when the log was opened: the separator goes above them. */
@@ -115,7 +117,7 @@ function scrollToEnd(element: HTMLElement | null): void {
 }
 
 export function Timeline(props: TimelineProps) {
-  const { label, entries, pending, typing, me, online, onDiscard, onRetry, avatars = false, attending = true, history, onLoadEarlier, onAtBottomChange } = props;
+  const { label, entries, pending, typing, me, online, onDiscard, onRetry, mayRetry = isRetryable, avatars = false, attending = true, history, onLoadEarlier, onAtBottomChange } = props;
   const log = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const showJump = useSignal(false);
@@ -201,7 +203,7 @@ export function Timeline(props: TimelineProps) {
         {p.error !== null ? (
           <span class="entry__error">
             Not sent: {p.error}{" "}
-            {onRetry !== undefined && isRetryable(p) && (
+            {onRetry !== undefined && mayRetry(p) && (
               <>
                 <button type="button" class="link-button" onClick={() => onRetry(p.client_id)}>
                   Retry

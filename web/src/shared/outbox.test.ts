@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ACK_TIMEOUT_MS, hasUnsent, isRetryable, Outbox, outboxKey, TOO_LARGE_MESSAGE, type PendingSend, type SendFrame } from "./outbox";
+import { ACK_TIMEOUT_MS, hasUnsent, isRetryable, Outbox, outboxKey, TOO_LARGE_MESSAGE, WENT_BACK_CODE, WENT_BACK_MESSAGE, type PendingSend, type SendFrame } from "./outbox";
 import { ManualScheduler, MemoryStorage } from "./socket.fakes";
 import type { Entry } from "./wire";
 
@@ -118,6 +118,24 @@ describe("outbox", () => {
     outbox.ack("a", 2, 0);
     outbox.settle(new Map());
     expect(ids()).toEqual(["b"]);
+  });
+
+  it("a_forbidden_send_of_a_chat_gone_back_to_the_queue_says_so_across_a_reload", () => {
+    const storage = new MemoryStorage();
+    const { outbox } = setup(storage);
+    outbox.add(pending("a"));
+    outbox.add(pending("b", { conversation: "8" }));
+    outbox.refuse("a", "forbidden", "Only the assigned agent may post comments; add a work note instead.");
+    outbox.refuse("b", "forbidden", "Only the assigned agent may post comments; add a work note instead.");
+    outbox.wentBack("7");
+    expect(outbox.items.value.map((p) => [p.client_id, p.code, p.error])).toEqual([
+      ["a", WENT_BACK_CODE, WENT_BACK_MESSAGE],
+      ["b", "forbidden", "Only the assigned agent may post comments; add a work note instead."],
+    ]);
+    const reloaded = setup(storage).outbox;
+    expect(reloaded.items.value[0]?.code, "kept across a reload").toBe(WENT_BACK_CODE);
+    reloaded.retry("a");
+    expect(reloaded.items.value[0]?.error, "retried: on its way again").toBeNull();
   });
 
   it("a_refusal_keeps_the_message_and_stops_resending", () => {

@@ -35,6 +35,13 @@ export type SendFrame = Extract<ClientFrame, { type: "send" }>;
 /** Failures that may pass: the user is offered Retry (same client id) next to Discard. */
 const TEMPORARY_CODES: readonly string[] = ["internal", "unavailable"];
 
+/**
+ * The client's own code for a send refused as `forbidden` because its chat went back to the
+ * queue meanwhile (the agent was away): Retry is offered once the agent has the chat again.
+ */
+export const WENT_BACK_CODE = "went_back";
+export const WENT_BACK_MESSAGE = "the chat went back to the queue while you were away.";
+
 /** A send not acknowledged within this long means a dead link: the socket is dropped and opened again. */
 export const ACK_TIMEOUT_MS = 10_000;
 
@@ -169,6 +176,13 @@ export class Outbox {
     this.stopAckTimer(ref);
     this.set(this.state.value.map((p) => (p.client_id === ref ? { ...p, error: message, code } : p)));
     return true;
+  }
+
+  /** `conversation` went back to the queue: its sends refused as `forbidden` say so (see WENT_BACK_CODE). */
+  wentBack(conversation: string): void {
+    const refused = (p: PendingSend) => p.conversation === conversation && p.code === "forbidden";
+    if (!this.state.value.some(refused)) return;
+    this.set(this.state.value.map((p) => (refused(p) ? { ...p, code: WENT_BACK_CODE, error: WENT_BACK_MESSAGE } : p)));
   }
 
   /** An entry arrived: the send it answers is done. */

@@ -353,6 +353,13 @@ export class Connection {
         default:
           break;
       }
+      // A send refused because the chat had gone back to the queue (the refusal and the news
+      // of the return may come in either order) is told as such, and may be retried later.
+      for (const pending of this.sends.items.value) {
+        if (pending.code !== "forbidden") continue;
+        const conversation = this.state.value.conversations.get(pending.conversation);
+        if (conversation?.state === "queued" && conversation.returned_from !== undefined) this.sends.wentBack(pending.conversation);
+      }
     });
     if (refused) {
       // `hello` was refused (no `ready` follows): a failed connection, tried again with backoff.

@@ -7,6 +7,7 @@
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { Timeline, useConversationFeed } from "../../shared/Timeline";
+import { isRetryable, WENT_BACK_CODE, type PendingSend } from "../../shared/outbox";
 import { pageVisible } from "../../shared/visibility";
 import type { Conversation, User } from "../../shared/wire";
 import { attending, focusedConversation, noteFocus, pageFocused } from "../attention";
@@ -78,6 +79,7 @@ export function ConversationView({ conversation, user, visible, where = "pane" }
         online={socket?.link.value === "online"}
         onDiscard={(id) => socket?.discard(id)}
         onRetry={(id) => socket?.retry(id)}
+        mayRetry={(p: PendingSend) => isRetryable(p) || (p.code === WENT_BACK_CODE && conversation.state === "active" && conversation.assignee?.id === user.id)}
         unreadAtOpen={unreadAtOpen}
         attending={attends}
         history={history}
