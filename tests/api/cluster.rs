@@ -539,3 +539,113 @@ async fn a_node_killed_midway_loses_and_doubles_nothing() {
     sorted.dedup();
     assert_eq!(got, sorted, "in order, each once");
 }
+
+/// Sends `messages` through `socket` one at a time; returns (index, seq) of each acknowledged
+/// one, stopping at the first break (a node going away).
+async fn send_until_break(
+    socket: &mut RawSocket,
+    id: &str,
+    messages: std::ops::Range<usize>,
+) -> Vec<(usize, i64)> {
+    use futures_util::SinkExt;
+    let mut acked = Vec::new();
+    for n in messages {
+        let frame = json!({"type": "send", "ref": format!("r{n}"), "conversation": id,
+                           "client_id": format!("roll-{n}"), "kind": "comment", "body": format!("rolling {n}")});
+        if socket
+            .send(tokio_tungstenite::tungstenite::Message::text(
+                frame.to_string(),
+            ))
+            .await
+            .is_err()
+        {
+            return acked;
+        }
+        loop {
+            match next_frame(socket).await {
+                Some(f) if f["type"] == "ack" && f["ref"] == format!("r{n}") => {
+                    acked.push((n, f["seq"].as_i64().unwrap()));
+                    break;
+                }
+                Some(_) => {}
+                None => return acked,
+            }
+        }
+    }
+    acked
+}
+
+/// Rolling restart: both nodes restart one after the other (gracefully: sockets close with
+/// 1012) while an agent writes; the agent's client moves to the node that is up and sends again
+/// what was not acknowledged. Nothing acknowledged is lost, nothing doubles, and the inactivity
+/// deadline pending all along fires once.
+#[tokio::test]
+async fn a_rolling_restart_loses_nothing_and_fires_each_timer_once() {
+    if !crate::pg::on_postgres() {
+        eprintln!("several nodes need PostgreSQL: run with SWITCHBOARD_TEST_BACKEND=postgres");
+        return;
+    }
+    let a = TestApp::spawn_with(|c| c.timer_poll_ms = 2).await;
+    let b = a.another_node().await;
+    let carol = a.signed_in("carol").await;
+    let (_, conv) = start(&a, &carol, "Email will not sync").await;
+    let id = conv["id"].as_str().unwrap().to_owned();
+    let mut alice = raw_socket(&a.origin(), "alice", json!({})).await;
+    {
+        use futures_util::SinkExt;
+        alice
+            .send(tokio_tungstenite::tungstenite::Message::text(
+                json!({"type": "accept", "ref": "acc", "conversation": id}).to_string(),
+            ))
+            .await
+            .unwrap();
+    }
+    while next_frame(&mut alice)
+        .await
+        .is_some_and(|f| f["ref"] != "acc")
+    {}
+    // Node A restarts while alice writes through it; her client moves to B and sends again
+    // what was not acknowledged.
+    let (mut acked, a) = tokio::join!(send_until_break(&mut alice, &id, 0..20), a.restart(|_| {}));
+    let mut alice = raw_socket(&b.origin(), "alice", json!({})).await;
+    let resend: Vec<usize> = (0..20)
+        .filter(|n| !acked.iter().any(|(m, _)| m == n))
+        .collect();
+    for n in resend {
+        acked.extend(send_until_break(&mut alice, &id, n..n + 1).await);
+    }
+    // Then node B, while she writes through it; she moves to A (restarted).
+    let (more, b) = tokio::join!(send_until_break(&mut alice, &id, 20..30), b.restart(|_| {}));
+    acked.extend(more);
+    let mut alice = raw_socket(&a.origin(), "alice", json!({})).await;
+    let resend: Vec<usize> = (0..30)
+        .filter(|n| !acked.iter().any(|(m, _)| m == n))
+        .collect();
+    for n in resend {
+        acked.extend(send_until_break(&mut alice, &id, n..n + 1).await);
+    }
+    assert_eq!(acked.len(), 30, "every message acknowledged");
+    let log = entries(&a, &carol, &id).await;
+    for (n, seq) in &acked {
+        let body = format!("rolling {n}");
+        let copies: Vec<&serde_json::Value> =
+            log.iter().filter(|e| e["body"] == body.as_str()).collect();
+        assert_eq!(copies.len(), 1, "{body} stored once");
+        assert_eq!(copies[0]["seq"], *seq, "{body} at its acknowledged seq");
+    }
+    // alice's last comment set the warning; both restarted nodes' workers see it due.
+    a.clock.advance(Duration::from_secs(120));
+    for node in [&a, &b] {
+        let from = timer_rounds(node).await;
+        while timer_rounds(node).await < from + 2 {
+            tokio::task::yield_now().await;
+        }
+    }
+    let log = entries(&b, &carol, &id).await;
+    let warnings = log
+        .iter()
+        .filter(|e| e["event"] == "inactivity_warning")
+        .count();
+    assert_eq!(warnings, 1, "the pending warning fired once");
+    drop(alice);
+}
