@@ -22,6 +22,7 @@ use tokio_util::sync::CancellationToken;
 
 use crate::domain::session::{Audience, SessionState};
 use crate::domain::{ConversationId, UserId};
+use crate::hub::Status;
 use crate::service::{AppState, Revocation};
 
 /// The channel every node listens on.
@@ -55,6 +56,12 @@ pub enum Signal {
         conversation: i64,
         seq: i64,
     },
+    /// An agent's presence as the sending node sees it.
+    Presence {
+        user: i64,
+        name: String,
+        status: String,
+    },
     /// A web session ended (its token's hash, hex), every session of a user ended, or a
     /// user's rights changed.
     Revoke {
@@ -77,7 +84,26 @@ pub struct Cluster {
     outbound: mpsc::UnboundedSender<Signal>,
     /// Per conversation: the last seq and the state this node has announced.
     seen: Mutex<HashMap<ConversationId, (i64, SessionState)>>,
+    /// Agents' presence as other nodes last said it (absent: offline there).
+    remote: Mutex<HashMap<UserId, Status>>,
     listening: AtomicBool,
+}
+
+pub fn status_name(s: Status) -> &'static str {
+    match s {
+        Status::Available => "available",
+        Status::Away => "away",
+        Status::Offline => "offline",
+    }
+}
+
+fn status_of(s: &str) -> Option<Status> {
+    match s {
+        "available" => Some(Status::Available),
+        "away" => Some(Status::Away),
+        "offline" => Some(Status::Offline),
+        _ => None,
+    }
 }
 
 pub fn state_name(s: SessionState) -> &'static str {
@@ -111,6 +137,7 @@ impl Cluster {
             node,
             outbound,
             seen: Mutex::default(),
+            remote: Mutex::default(),
             listening: AtomicBool::new(false),
         };
         (Arc::new(cluster), signals)
@@ -134,6 +161,21 @@ impl Cluster {
     fn seen(&self, conversation: ConversationId) -> Option<(i64, SessionState)> {
         let seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
         seen.get(&conversation).copied()
+    }
+
+    /// `user`'s presence as another node said it last.
+    pub fn remote_status(&self, user: UserId) -> Option<Status> {
+        let remote = self.remote.lock().unwrap_or_else(|p| p.into_inner());
+        remote.get(&user).copied()
+    }
+
+    fn note_remote(&self, user: UserId, status: Status) {
+        let mut remote = self.remote.lock().unwrap_or_else(|p| p.into_inner());
+        if status == Status::Offline {
+            remote.remove(&user);
+        } else {
+            remote.insert(user, status);
+        }
     }
 
     /// This node's id (its rows in `nodes` and `node_sockets`).
@@ -334,6 +376,20 @@ async fn receive(state: &AppState, cluster: &Cluster, signal: Signal) {
             state
                 .read_here(UserId(user), ConversationId(conversation), seq)
                 .await
+        }
+        Signal::Presence { user, name, status } => {
+            if let Some(status) = status_of(&status) {
+                let user = UserId(user);
+                cluster.note_remote(user, status);
+                state.presence_here(
+                    crate::domain::session::Person {
+                        id: user,
+                        display_name: name,
+                    },
+                    status,
+                );
+            }
+            Ok(())
         }
         Signal::Revoke {
             session,

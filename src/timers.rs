@@ -32,7 +32,12 @@ pub async fn run(state: AppState, poll: Duration, stop: CancellationToken) {
         let now = state.clock.now();
         for user in state.presence.gone_offline(last_sweep, now) {
             match state.db.user(user).await {
-                Ok(Some(user)) => state.hub.presence((&user).into(), Status::Offline),
+                // Gone from this node; another node's word (if they are there) stands.
+                Ok(Some(user)) => match state.online_anywhere(user.id).await {
+                    Ok(false) => state.announce_presence((&user).into(), Status::Offline, None),
+                    Ok(true) => {}
+                    Err(e) => tracing::warn!(error = %e, "is an agent online elsewhere?"),
+                },
                 Ok(None) => {}
                 Err(e) => tracing::warn!(error = %e, "announcing an agent gone offline"),
             }

@@ -125,7 +125,8 @@ impl Drop for Registered {
             .disconnected(self.user.id, self.state.clock.now());
         if gone && self.staff {
             // Signed out, last socket: colleagues see them Offline now (no grace for a reload).
-            self.state.hub.presence(self.user.clone(), Status::Offline);
+            self.state
+                .announce_presence(self.user.clone(), Status::Offline, None);
         }
         if self.staff && self.state.cluster.is_some() {
             let (state, user) = (self.state.clone(), self.user.id);
@@ -278,12 +279,17 @@ async fn serve(state: AppState, current: CurrentUser, socket: WebSocket) {
         staff: user.roles.is_staff(),
     };
     let now = state.clock.now();
+    // Connected to this node for the first time: what they chose on another node stands.
+    if let Some(cluster) = &state.cluster
+        && state.presence.sockets(user.id) == 0
+        && let Some(chosen) = cluster.remote_status(user.id)
+    {
+        state.presence.choose(user.id, chosen, now);
+    }
     // Counted as connected before anything awaits, so the drop of `Registered` always matches.
     if state.presence.connected(user.id, now).is_some() && user.roles.is_staff() {
         let status = state.presence.status(user.id, now);
-        state
-            .hub
-            .presence_except(Some(id), Person::from(&user), status);
+        state.announce_presence(Person::from(&user), status, Some(id));
     }
     if user.roles.is_staff() {
         // Back before the grace ran out: the sessions they hold stay theirs.
@@ -1002,9 +1008,10 @@ impl Session {
         let status = Status::from(status);
         let now = self.state.clock.now();
         self.state.presence.choose(self.user.id, status, now);
-        self.state.hub.presence(
+        self.state.announce_presence(
             Person::from(&self.user),
             self.state.presence.status(self.user.id, now),
+            None,
         );
         Vec::new()
     }

@@ -500,9 +500,10 @@ async fn set_presence(
 ) -> Result<StatusCode, AppError> {
     let status = Status::from(body.status);
     state.presence.choose(user.id, status, state.clock.now());
-    state.hub.presence(
+    state.announce_presence(
         (&user).into(),
         state.presence.status(user.id, state.clock.now()),
+        None,
     );
     Ok(StatusCode::NO_CONTENT)
 }

@@ -42,7 +42,6 @@ async fn queue_members(
     ApiPath(id): ApiPath<QueueId>,
 ) -> Result<Json<Vec<wire::Member>>, AppError> {
     let queue = super::conversations::usable_queue(&state, &user, id).await?;
-    let now = state.clock.now();
     let members = state.db.group_members(queue.settings.group).await?;
     Ok(Json(
         members
@@ -52,7 +51,7 @@ async fn queue_members(
             .map(|m| wire::Member {
                 id: m.id.to_string(),
                 display_name: m.display_name.clone(),
-                status: state.presence.status(m.id, now).into(),
+                status: state.status_anywhere(m.id).into(),
             })
             .collect(),
     ))

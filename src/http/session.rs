@@ -100,9 +100,7 @@ async fn sign_out(
                 && let Some(user) = state.db.user(session.user).await?
                 && user.roles.is_staff()
             {
-                state
-                    .hub
-                    .presence((&user).into(), crate::hub::Status::Offline);
+                state.announce_presence((&user).into(), crate::hub::Status::Offline, None);
             }
         }
         state.db.delete_session(&hash).await?;

@@ -137,6 +137,43 @@ impl AppState {
         self.revoke_here(revocation);
     }
 
+    /// Tells every staff socket, on every node, `user`'s presence (but the socket `except`).
+    pub fn announce_presence(
+        &self,
+        user: crate::domain::session::Person,
+        status: crate::hub::Status,
+        except: Option<u64>,
+    ) {
+        if let Some(cluster) = &self.cluster {
+            cluster.send(crate::cluster::Signal::Presence {
+                user: user.id.0,
+                name: user.display_name.clone(),
+                status: crate::cluster::status_name(status).to_owned(),
+            });
+        }
+        self.hub.presence_except(except, user, status);
+    }
+
+    /// Another node's word on `user`'s presence, shown here unless this node holds a socket of
+    /// theirs (then it knows better).
+    pub fn presence_here(&self, user: crate::domain::session::Person, status: crate::hub::Status) {
+        if self.presence.sockets(user.id) == 0 {
+            self.hub.presence(user, status);
+        }
+    }
+
+    /// `user`'s presence as the cluster knows it: this node's when it holds a socket of theirs
+    /// (or a reload's grace), else what another node said last.
+    pub fn status_anywhere(&self, user: UserId) -> crate::hub::Status {
+        let here = self.presence.status(user, self.clock.now());
+        match (&self.cluster, here) {
+            (Some(cluster), crate::hub::Status::Offline) => cluster
+                .remote_status(user)
+                .unwrap_or(crate::hub::Status::Offline),
+            _ => here,
+        }
+    }
+
     /// Tells this node's open sockets that sessions have ended.
     pub fn revoke_here(&self, revocation: Revocation) {
         // No receiver just means no socket is open.

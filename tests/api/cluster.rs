@@ -649,3 +649,56 @@ async fn a_rolling_restart_loses_nothing_and_fires_each_timer_once() {
     assert_eq!(warnings, 1, "the pending warning fired once");
     drop(alice);
 }
+
+/// Presence is the cluster's: an agent on node B going Away is seen Away by a colleague on
+/// node A (live and in the Transfer list), and Offline once gone from B.
+#[tokio::test]
+async fn presence_reaches_every_node() {
+    let Some((a, b)) = two_nodes().await else {
+        return;
+    };
+    let mut alice = Ws::open(&a, "alice").await;
+    let bob = Ws::open(&b, "bob").await;
+    let bob_http = b.signed_in("bob").await;
+    let away = bob_http
+        .put(b.url("/api/presence"))
+        .json(&json!({"status": "away"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(away.status(), StatusCode::NO_CONTENT);
+    alice
+        .find(|f| {
+            f["type"] == "presence"
+                && f["user"]["display_name"] == "Bob Agent"
+                && f["status"] == "away"
+        })
+        .await;
+    let queue = crate::sessions::queue_id(&a).await;
+    let members = crate::helpers::get_json(
+        &a.signed_in("alice").await,
+        a.url(&format!("/api/queues/{queue}/members")),
+    )
+    .await;
+    let bob_row = members
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["display_name"] == "Bob Agent")
+        .cloned()
+        .unwrap();
+    assert_eq!(
+        bob_row["status"], "away",
+        "node A's Transfer list: {members}"
+    );
+    // bob's browser closes; after the reload's grace node B says Offline, and A shows it.
+    bob.close().await;
+    a.clock.advance(Duration::from_secs(31));
+    alice
+        .find(|f| {
+            f["type"] == "presence"
+                && f["user"]["display_name"] == "Bob Agent"
+                && f["status"] == "offline"
+        })
+        .await;
+}
