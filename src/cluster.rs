@@ -31,6 +31,10 @@ pub const CHANNEL: &str = "switchboard";
 pub const CATCH_UP_EVERY: Duration = Duration::from_millis(500);
 /// A `NOTIFY` payload stays below PostgreSQL's 8000 bytes.
 const PAYLOAD_MAX: usize = 7000;
+/// The most entries one replay reads (the newest of them when there are more).
+const REPLAY_MAX: i64 = 500;
+/// How far back a conversation first caught up on this node is replayed.
+const RECENT: i64 = 50;
 
 /// What one node tells the others.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -431,7 +435,15 @@ async fn replay(
         return Ok(());
     }
     let after = seen.map_or(from - 1, |(seq, _)| seq.max(from - 1)).max(0);
-    let entries = state.db.entries_after(id, after, 500).await?;
+    // The newest entries: a socket that finds a gap before them reads it from the log itself.
+    let entries = if conv.last_seq - after > REPLAY_MAX {
+        state
+            .db
+            .entries_before(id, conv.last_seq + 1, REPLAY_MAX)
+            .await?
+    } else {
+        state.db.entries_after(id, after, REPLAY_MAX).await?
+    };
     // What this node showed last is the state before, when it knows better than the signal.
     let previous = match (seen, previous) {
         (Some((_, st)), Some(_)) => Some(st),
@@ -459,7 +471,15 @@ async fn catch_up_now(state: &AppState, cluster: &Cluster) {
                     tracing::warn!(error = %e, "catching up a conversation");
                 }
             }
-            None => {}
+            // Watched here (a socket's hello read it) but not announced by this node since it
+            // started: the newest entries go out (sockets skip what they have, and read a gap
+            // before them from the log), so a signal lost meanwhile loses nothing.
+            None => {
+                let from = (last_seq - RECENT + 1).max(1);
+                if let Err(e) = replay(state, cluster, id, from, Some(current), None).await {
+                    tracing::warn!(error = %e, "catching up a conversation");
+                }
+            }
         }
     }
     let queues = match state.db.queues().await {

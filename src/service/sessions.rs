@@ -340,10 +340,10 @@ impl AppState {
             }
             if created {
                 let id = view.conversation.id;
+                state.signal_committed(&view.conversation, 1, None, None);
                 state
                     .announce_here(&view.conversation, entries, None, None)
                     .await?;
-                state.signal_committed(&view.conversation, 1, None, None);
                 tracing::info!(conversation = id.0, "session started");
             }
             Ok((view, created))
@@ -538,16 +538,16 @@ impl AppState {
             return Ok(());
         }
         let conv = &applied.conversation;
+        // The other nodes first: a failure here must not keep it from them.
+        let from = applied.entries.first().map_or(conv.last_seq, |e| e.seq);
+        self.signal_committed(conv, from, Some(applied.previous_state), actor);
         self.announce_here(
             conv,
             applied.entries.clone(),
             Some(applied.previous_state),
             actor,
         )
-        .await?;
-        let from = applied.entries.first().map_or(conv.last_seq, |e| e.seq);
-        self.signal_committed(conv, from, Some(applied.previous_state), actor);
-        Ok(())
+        .await
     }
 
     /// Tells the other nodes (if any) that `conv` changed from seq `from`.
@@ -612,11 +612,23 @@ impl AppState {
                 let warned = entries
                     .iter()
                     .any(|e| e.event == Some(session::Event::InactivityWarning));
+                // Several changes merged into one replay may end in the state they began with
+                // (handed back, then accepted on another node): their events say so.
+                let changed_hands = entries.iter().any(|e| {
+                    matches!(
+                        e.event,
+                        Some(
+                            session::Event::Accepted
+                                | session::Event::HandedBack
+                                | session::Event::Closed
+                        )
+                    )
+                });
                 self.hub.publish_entries(Arc::new(conv.clone()), entries);
-                if previous != conv.state || reassigned || warned {
+                if previous != conv.state || reassigned || warned || changed_hands {
                     self.hub
                         .publish_conversation(self.view(conv.clone()).await?);
-                    if previous == SessionState::Queued {
+                    if previous == SessionState::Queued && conv.state != SessionState::Queued {
                         self.queue_moved(conv).await?;
                     } else if conv.state == SessionState::Queued {
                         self.came_back(conv).await?;

@@ -702,3 +702,82 @@ async fn presence_reaches_every_node() {
         })
         .await;
 }
+
+/// Revocations reach every node: an admin on node A disables carol, and her socket on node B
+/// closes at once (4401); a demotion on A makes bob's socket on B reconnect with his new rights
+/// (4403).
+#[tokio::test]
+async fn a_disabled_users_sockets_close_on_every_node() {
+    let Some((a, b)) = two_nodes().await else {
+        return;
+    };
+    let mut carol = Ws::open(&b, "carol").await;
+    let mut bob = Ws::open(&b, "bob").await;
+    let admin = a.signed_in("admin").await;
+    let disabled = admin
+        .patch(a.url(&format!("/api/admin/users/{}", a.user_id("carol").await)))
+        .json(&json!({"disabled": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(disabled.status(), StatusCode::OK);
+    assert_eq!(carol.closed().await, Some(4401));
+    let demoted = admin
+        .patch(a.url(&format!("/api/admin/users/{}", a.user_id("bob").await)))
+        .json(&json!({"roles": ["customer"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(demoted.status(), StatusCode::OK);
+    assert_eq!(bob.closed().await, Some(4403));
+}
+
+/// A commit whose signal never went out (its node died between commit and `NOTIFY`; here: an
+/// entry written straight to the database) reaches a reader on a node restarted meanwhile,
+/// from the log, within a second.
+#[tokio::test]
+async fn an_entry_whose_signal_was_lost_arrives_from_the_log() {
+    use switchboard::clock::Clock;
+    use switchboard::domain::session::{Command, PostKind};
+    let Some((a, b)) = two_nodes().await else {
+        return;
+    };
+    let carol = a.signed_in("carol").await;
+    let (_, conv) = start(&a, &carol, "Calendar invites vanish").await;
+    let id = conv["id"].as_str().unwrap().to_owned();
+    let mut alice = Ws::open(&b, "alice").await;
+    alice
+        .send(json!({"type": "accept", "ref": "a", "conversation": id}))
+        .await;
+    alice.find(|f| f["type"] == "ack" && f["ref"] == "a").await;
+    drop(alice);
+    // Node B restarts: it has announced nothing of this conversation since.
+    let b = b.restart(|_| {}).await;
+    let mut alice = Ws::open(&b, "alice").await;
+    let db = a.db().await;
+    let carol_id = switchboard::domain::UserId(a.user_id("carol").await.parse().unwrap());
+    let carol_user = db.user(carol_id).await.unwrap().expect("carol");
+    let written = db
+        .execute(
+            switchboard::domain::ConversationId(id.parse().unwrap()),
+            switchboard::storage::Act::User(
+                carol_user,
+                Command::Post {
+                    kind: PostKind::Comment,
+                    body: "Written with no signal".into(),
+                    client_id: "lost-1".into(),
+                },
+            ),
+            a.clock.now(),
+        )
+        .await
+        .expect("stored");
+    assert!(written.created);
+    let since = std::time::Instant::now();
+    alice.entry_with(&id, "Written with no signal").await;
+    assert!(
+        since.elapsed() < Duration::from_secs(2),
+        "read from the log within the catch-up interval, took {:?}",
+        since.elapsed()
+    );
+}
