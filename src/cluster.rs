@@ -88,6 +88,8 @@ pub struct Cluster {
     outbound: mpsc::UnboundedSender<Signal>,
     /// Per conversation: the last seq and the state this node has announced.
     seen: Mutex<HashMap<ConversationId, (i64, SessionState)>>,
+    /// The rights version of each user with a socket here, as last read.
+    rights: Mutex<HashMap<UserId, i64>>,
     /// Agents' presence as other nodes last said it (absent: offline there).
     remote: Mutex<HashMap<UserId, Status>>,
     listening: AtomicBool,
@@ -142,6 +144,7 @@ impl Cluster {
             outbound,
             seen: Mutex::default(),
             remote: Mutex::default(),
+            rights: Mutex::default(),
             listening: AtomicBool::new(false),
         };
         (Arc::new(cluster), signals)
@@ -180,6 +183,19 @@ impl Cluster {
         } else {
             remote.insert(user, status);
         }
+    }
+
+    /// A socket of `user` opened with their rights as of `version` (kept if one is known).
+    pub fn opened_with(&self, user: UserId, version: i64) {
+        let mut known = self.rights.lock().unwrap_or_else(|p| p.into_inner());
+        known.entry(user).or_insert(version);
+    }
+
+    /// `user`'s sockets here were told of a change already: the next check only records their
+    /// new version (no second replay).
+    pub fn forget_rights(&self, user: UserId) {
+        let mut known = self.rights.lock().unwrap_or_else(|p| p.into_inner());
+        known.remove(&user);
     }
 
     /// This node's id (its rows in `nodes` and `node_sockets`).
@@ -452,9 +468,37 @@ async fn replay(
     state.announce_here(&conv, entries, previous, actor).await
 }
 
+/// A change of rights whose revocation signal was lost still reaches this node's sockets: the
+/// rights versions of the users connected here are compared, and a user whose version moved has
+/// their sockets replay with their rights as they are now (4403).
+async fn check_rights(state: &AppState, cluster: &Cluster) {
+    let users = state.hub.users();
+    let versions = match state.db.rights_versions(&users).await {
+        Ok(v) => v,
+        Err(e) => {
+            tracing::warn!(error = %e, "reading rights versions");
+            return;
+        }
+    };
+    let changed: Vec<UserId> = {
+        let mut known = cluster.rights.lock().unwrap_or_else(|p| p.into_inner());
+        let changed = versions
+            .iter()
+            .filter(|(user, version)| known.get(user).is_some_and(|v| v != version))
+            .map(|(user, _)| *user)
+            .collect();
+        *known = versions.into_iter().collect();
+        changed
+    };
+    for user in changed {
+        state.revoke_here(Revocation::Refresh(user));
+    }
+}
+
 /// Reads from the log what signals may have missed: watched conversations that moved on, and
-/// queued sessions this node has not offered.
+/// queued sessions this node has not offered; and changes of rights.
 async fn catch_up_now(state: &AppState, cluster: &Cluster) {
+    check_rights(state, cluster).await;
     let watched = state.hub.watched();
     let heads = match state.db.conversation_heads(&watched).await {
         Ok(heads) => heads,

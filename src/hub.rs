@@ -267,6 +267,11 @@ impl Hub {
         }
     }
 
+    /// The users with a socket open on this node.
+    pub fn users(&self) -> Vec<UserId> {
+        self.lock().by_user.keys().copied().collect()
+    }
+
     /// The conversations some socket of this node watches.
     pub fn watched(&self) -> Vec<ConversationId> {
         self.lock().by_conversation.keys().copied().collect()

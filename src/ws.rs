@@ -291,6 +291,17 @@ async fn serve(state: AppState, current: CurrentUser, socket: WebSocket) {
         let status = state.presence.status(user.id, now);
         state.announce_presence(Person::from(&user), status, Some(id));
     }
+    // The rights this socket holds, by version: a change is noticed even if its signal is lost.
+    if let Some(cluster) = &state.cluster {
+        match state.db.rights_versions(&[user.id]).await {
+            Ok(versions) => {
+                for (who, version) in versions {
+                    cluster.opened_with(who, version);
+                }
+            }
+            Err(e) => tracing::warn!(error = %e, "reading a rights version"),
+        }
+    }
     if user.roles.is_staff() {
         // Back before the grace ran out: the sessions they hold stay theirs.
         state.sockets_changed(user.id).await;

@@ -176,6 +176,11 @@ impl AppState {
 
     /// Tells this node's open sockets that sessions have ended.
     pub fn revoke_here(&self, revocation: Revocation) {
+        if let (Some(cluster), Revocation::User(user) | Revocation::Refresh(user)) =
+            (&self.cluster, &revocation)
+        {
+            cluster.forget_rights(*user);
+        }
         // No receiver just means no socket is open.
         let _ = self.revocations.send(revocation);
     }

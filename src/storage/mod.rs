@@ -215,6 +215,15 @@ impl Db {
         }
     }
 
+    /// The rights versions of `users` (PostgreSQL: bumped by the database at every change of
+    /// rights; a single SQLite node learns of changes directly and has none).
+    pub async fn rights_versions(&self, users: &[UserId]) -> Result<Vec<(UserId, i64)>> {
+        match &self.backend {
+            Backend::Sqlite(_) => Ok(Vec::new()),
+            Backend::Postgres(db) => db.rights_versions(users).await,
+        }
+    }
+
     /// Which backend this is.
     pub fn kind(&self) -> BackendKind {
         match &self.backend {

@@ -781,3 +781,33 @@ async fn an_entry_whose_signal_was_lost_arrives_from_the_log() {
         since.elapsed()
     );
 }
+
+/// A change of rights whose signal was lost (written straight to the database) still reaches the
+/// sockets on another node: ivan loses the ITIL role and his socket replays (4403) within a
+/// second, so no work note reaches him under his old rights.
+#[tokio::test]
+async fn a_change_of_rights_whose_signal_was_lost_reaches_every_node() {
+    let Some((a, b)) = two_nodes().await else {
+        return;
+    };
+    // His socket's node records his rights version when the socket opens.
+    let mut ivan = Ws::open(&b, "ivan").await;
+    let db = a.db().await;
+    let ivan_id = switchboard::domain::UserId(a.user_id("ivan").await.parse().unwrap());
+    db.update_user(
+        ivan_id,
+        &switchboard::storage::UserChanges {
+            itil: Some(false),
+            ..Default::default()
+        },
+    )
+    .await
+    .expect("changed");
+    let since = std::time::Instant::now();
+    assert_eq!(ivan.closed().await, Some(4403));
+    assert!(
+        since.elapsed() < Duration::from_secs(2),
+        "within the catch-up interval: {:?}",
+        since.elapsed()
+    );
+}

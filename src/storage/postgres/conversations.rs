@@ -462,6 +462,20 @@ impl PgDb {
             .collect()
     }
 
+    /// The rights versions of `users`.
+    pub async fn rights_versions(&self, users: &[UserId]) -> Result<Vec<(UserId, i64)>> {
+        let ids: Vec<i64> = users.iter().map(|u| u.0).collect();
+        let rows: Vec<(i64, i64)> =
+            sqlx::query_as("SELECT id, rights_version FROM users WHERE id = ANY($1)")
+                .bind(&ids)
+                .fetch_all(&self.pool)
+                .await?;
+        Ok(rows
+            .into_iter()
+            .map(|(id, version)| (UserId(id), version))
+            .collect())
+    }
+
     /// This node is alive, by the database's clock.
     pub async fn node_beat(&self, node: i64) -> Result<()> {
         sqlx::query(
