@@ -33,6 +33,8 @@ pub const CATCH_UP_EVERY: Duration = Duration::from_millis(500);
 const PAYLOAD_MAX: usize = 7000;
 /// The most entries one replay reads (the newest of them when there are more).
 const REPLAY_MAX: i64 = 500;
+/// How often a node beats (others count it alive for 10 s).
+const BEAT_EVERY: Duration = Duration::from_secs(1);
 /// How far back a conversation first caught up on this node is replayed.
 const RECENT: i64 = 50;
 
@@ -224,11 +226,22 @@ pub async fn run(
         tokio::spawn(async move {
             loop {
                 let first = tokio::select! {
-                    () = stop.cancelled() => return,
+                    biased;
                     next = outbound.recv() => match next {
                         Some(signal) => signal,
                         None => return,
                     },
+                    () = stop.cancelled() => {
+                        // What the last commits queued still goes out.
+                        let mut last = Vec::new();
+                        while let Ok(signal) = outbound.try_recv() {
+                            last.push(signal);
+                        }
+                        if !last.is_empty() {
+                            notify(&state, cluster.node, last).await;
+                        }
+                        return;
+                    }
                 };
                 let mut signals = vec![first];
                 while let Ok(more) = outbound.try_recv() {
@@ -242,7 +255,19 @@ pub async fn run(
         .listening
         .store(listening.is_some(), Ordering::Release);
     let mut listener = listening;
-    beat(&state, &cluster).await;
+    // The beat has a task of its own: a slow batch of signals must not make this node look dead.
+    let beater = {
+        let (state, cluster, stop) = (state.clone(), cluster.clone(), stop.clone());
+        tokio::spawn(async move {
+            loop {
+                beat(&state, &cluster).await;
+                tokio::select! {
+                    () = stop.cancelled() => return,
+                    () = tokio::time::sleep(BEAT_EVERY) => {}
+                }
+            }
+        })
+    };
     let mut catch_up = tokio::time::interval(CATCH_UP_EVERY);
     catch_up.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     loop {
@@ -255,18 +280,17 @@ pub async fn run(
             catch_up_now(&state, &cluster).await;
         }
         let Some(l) = listener.as_mut() else {
-            beat(&state, &cluster).await;
             tokio::select! {
                 () = stop.cancelled() => break,
-                () = tokio::time::sleep(Duration::from_secs(1)) => continue,
+                _ = catch_up.tick() => {
+                    catch_up_now(&state, &cluster).await;
+                    continue;
+                }
             }
         };
         tokio::select! {
             () = stop.cancelled() => break,
-            _ = catch_up.tick() => {
-                beat(&state, &cluster).await;
-                catch_up_now(&state, &cluster).await;
-            }
+            _ = catch_up.tick() => catch_up_now(&state, &cluster).await,
             received = l.try_recv() => match received {
                 Ok(Some(notification)) => {
                     match serde_json::from_str::<Batch>(notification.payload()) {
@@ -287,12 +311,18 @@ pub async fn run(
             },
         }
     }
-    sender.abort();
+    let _ = sender.await;
+    let _ = beater.await;
+    // Gone on purpose: the others need not wait for the beat to go stale.
+    if let Err(e) = state.db.node_gone(cluster.node()).await {
+        tracing::warn!(error = %e, "leaving the cluster");
+    }
 }
 
 /// This node is alive: the others count its sockets.
 async fn beat(state: &AppState, cluster: &Cluster) {
-    if let Err(e) = state.db.node_beat(cluster.node()).await {
+    let sockets = state.presence.connected_users();
+    if let Err(e) = state.db.node_beat(cluster.node(), &sockets).await {
         tracing::warn!(error = %e, "the node's beat");
     }
 }

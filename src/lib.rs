@@ -91,20 +91,29 @@ pub async fn run_with_clock(
         web,
         credentials::Hashers::new(hashers, HASH_WAITING_PER_HASHER * hashers),
     );
-    // Nobody is connected yet: whoever holds a session and does not come back within the grace
-    // gives it back to the queue.
-    let absent = state.db.mark_all_absent(state.clock.now()).await?;
-    if absent > 0 {
-        tracing::info!(
-            sessions = absent,
-            "active sessions wait for their agents to come back"
-        );
-    }
     let stop_timers = CancellationToken::new();
     // On PostgreSQL, this node signals the others and listens to them.
     let mut state = state;
-    let cluster_task = if db.kind() == storage::BackendKind::Postgres {
-        let (cluster, outbound) = cluster::Cluster::new();
+    let cluster_part = (db.kind() == storage::BackendKind::Postgres).then(cluster::Cluster::new);
+    // Nobody is connected yet: whoever holds a session and does not come back within the grace
+    // gives it back to the queue. Not while other nodes serve: their agents are connected (the
+    // timer's sweep finds whoever is gone).
+    let others = match &cluster_part {
+        Some((cluster, _)) => state.db.other_nodes_alive(cluster.node()).await?,
+        None => false,
+    };
+    if !others {
+        match state.db.mark_all_absent(state.clock.now()).await {
+            Ok(0) => {}
+            Ok(absent) => tracing::info!(
+                sessions = absent,
+                "active sessions wait for their agents to come back"
+            ),
+            // The sweep gives them their grace instead.
+            Err(e) => tracing::warn!(error = %e, "counting the grace of active sessions"),
+        }
+    }
+    let mut cluster_task = if let Some((cluster, outbound)) = cluster_part {
         state.cluster = Some(cluster.clone());
         // Listening before serving, so the node is ready when it starts answering (if it
         // cannot listen now, it keeps trying and /readyz says so).
@@ -163,6 +172,18 @@ pub async fn run_with_clock(
             Some("timer worker")
         }
         () = db.writer_stopped() => Some("database writer"),
+        ended = async {
+            match cluster_task.as_mut() {
+                Some(task) => task.await,
+                None => std::future::pending().await,
+            }
+        } => {
+            cluster_task = None;
+            if let Err(e) = ended {
+                tracing::error!(error = %e, "the cluster task failed");
+            }
+            Some("cluster task")
+        }
     };
     if let Some(task) = died {
         tracing::error!(task, "a server task stopped; shutting down");

@@ -76,6 +76,17 @@ impl Presence {
         })
     }
 
+    /// Every user with a socket open on this node, with how many.
+    pub fn connected_users(&self) -> Vec<(UserId, usize)> {
+        self.with(|users| {
+            users
+                .iter()
+                .filter(|(_, seen)| seen.sockets > 0)
+                .map(|(id, seen)| (*id, seen.sockets))
+                .collect()
+        })
+    }
+
     /// How many sockets `user` has open on this node.
     pub fn sockets(&self, user: UserId) -> usize {
         self.with(|users| users.get(&user).map_or(0, |seen| seen.sockets))

@@ -43,18 +43,16 @@ async fn queue_members(
 ) -> Result<Json<Vec<wire::Member>>, AppError> {
     let queue = super::conversations::usable_queue(&state, &user, id).await?;
     let members = state.db.group_members(queue.settings.group).await?;
-    Ok(Json(
-        members
-            .iter()
-            // Those who work the queue: a member demoted to customer is not offered for Transfer.
-            .filter(|m| session::staff_of_queue(m, true))
-            .map(|m| wire::Member {
-                id: m.id.to_string(),
-                display_name: m.display_name.clone(),
-                status: state.status_anywhere(m.id).into(),
-            })
-            .collect(),
-    ))
+    let mut rows = Vec::new();
+    // Those who work the queue: a member demoted to customer is not offered for Transfer.
+    for m in members.iter().filter(|m| session::staff_of_queue(m, true)) {
+        rows.push(wire::Member {
+            id: m.id.to_string(),
+            display_name: m.display_name.clone(),
+            status: state.status_anywhere(m.id).await.into(),
+        });
+    }
+    Ok(Json(rows))
 }
 
 /// The queues `user` may see: customers and managers every queue (customers to start a chat),

@@ -163,14 +163,24 @@ impl AppState {
     }
 
     /// `user`'s presence as the cluster knows it: this node's when it holds a socket of theirs
-    /// (or a reload's grace), else what another node said last.
-    pub fn status_anywhere(&self, user: UserId) -> crate::hub::Status {
+    /// (or a reload's grace); else, if a live node holds one (the database says), what another
+    /// node said last (Available when none has said: a node restarted since).
+    pub async fn status_anywhere(&self, user: UserId) -> crate::hub::Status {
+        use crate::hub::Status;
         let here = self.presence.status(user, self.clock.now());
-        match (&self.cluster, here) {
-            (Some(cluster), crate::hub::Status::Offline) => cluster
-                .remote_status(user)
-                .unwrap_or(crate::hub::Status::Offline),
-            _ => here,
+        let Some(cluster) = self.cluster.as_ref().filter(|_| here == Status::Offline) else {
+            return here;
+        };
+        match self.db.online_elsewhere(cluster.node(), user).await {
+            Ok(true) => match cluster.remote_status(user) {
+                Some(Status::Offline) | None => Status::Available,
+                Some(said) => said,
+            },
+            Ok(false) => Status::Offline,
+            Err(e) => {
+                tracing::warn!(error = %e, "is an agent online elsewhere?");
+                Status::Offline
+            }
         }
     }
 

@@ -191,11 +191,28 @@ impl Db {
         }
     }
 
-    /// This node is alive (PostgreSQL: a cluster's nodes see each other by these beats).
-    pub async fn node_beat(&self, node: i64) -> Result<()> {
+    /// This node is alive and holds these sockets per user, all of them (PostgreSQL: a
+    /// cluster's nodes see each other by these beats; each rewrites its whole set).
+    pub async fn node_beat(&self, node: i64, sockets: &[(UserId, usize)]) -> Result<()> {
         match &self.backend {
             Backend::Sqlite(_) => Ok(()),
-            Backend::Postgres(db) => db.node_beat(node).await,
+            Backend::Postgres(db) => db.node_beat(node, sockets).await,
+        }
+    }
+
+    /// This node stops: it counts for nobody from now (not 10 s from its last beat).
+    pub async fn node_gone(&self, node: i64) -> Result<()> {
+        match &self.backend {
+            Backend::Sqlite(_) => Ok(()),
+            Backend::Postgres(db) => db.node_gone(node).await,
+        }
+    }
+
+    /// Whether another node beat in the last 10 s (a single SQLite node has none).
+    pub async fn other_nodes_alive(&self, node: i64) -> Result<bool> {
+        match &self.backend {
+            Backend::Sqlite(_) => Ok(false),
+            Backend::Postgres(db) => db.other_nodes_alive(node).await,
         }
     }
 
@@ -325,6 +342,8 @@ storage_interface! {
 
 /// A database URL with any password removed, for messages.
 fn redact(url: &str) -> String {
+    // Parameters may carry a password too (`?password=…`).
+    let url = url.split_once('?').map_or(url, |(base, _)| base);
     match url.split_once('@') {
         Some((_, host)) => format!("…@{host}"),
         None => url.to_owned(),
@@ -343,4 +362,23 @@ fn classify(err: sqlx::Error, what: &'static str) -> StorageError {
         }
     }
     StorageError::Database(err)
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn database_urls_are_said_without_their_secrets() {
+        assert_eq!(
+            super::redact("postgres://sb:secret@db:5432/sb?sslmode=require"),
+            "…@db:5432/sb"
+        );
+        assert_eq!(
+            super::redact("postgres://db/sb?password=secret"),
+            "postgres://db/sb"
+        );
+        assert_eq!(
+            super::redact("sqlite://./data/s.db"),
+            "sqlite://./data/s.db"
+        );
+    }
 }

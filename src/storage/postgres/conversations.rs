@@ -476,16 +476,68 @@ impl PgDb {
             .collect())
     }
 
-    /// This node is alive, by the database's clock.
-    pub async fn node_beat(&self, node: i64) -> Result<()> {
+    /// This node is alive, by the database's clock, and holds exactly these sockets per user:
+    /// its rows are rewritten as one, so a late or failed update of one user heals at the next
+    /// beat.
+    pub async fn node_beat(&self, node: i64, sockets: &[(UserId, usize)]) -> Result<()> {
+        let users: Vec<i64> = sockets.iter().map(|(u, _)| u.0).collect();
+        let counts: Vec<i64> = sockets
+            .iter()
+            .map(|(_, n)| i64::try_from(*n).unwrap_or(i64::MAX))
+            .collect();
+        let mut tx = self.pool.begin().await?;
         sqlx::query(
             "INSERT INTO nodes (id, seen_at) VALUES ($1, now()) \
              ON CONFLICT (id) DO UPDATE SET seen_at = now()",
         )
         .bind(node)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await?;
+        sqlx::query("DELETE FROM node_sockets WHERE node_id = $1 AND NOT (user_id = ANY($2))")
+            .bind(node)
+            .bind(&users)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query(
+            "INSERT INTO node_sockets (node_id, user_id, sockets) \
+             SELECT $1, u, c FROM unnest($2::bigint[], $3::bigint[]) AS t(u, c) \
+             WHERE EXISTS (SELECT 1 FROM users WHERE id = u) \
+             ON CONFLICT (node_id, user_id) DO UPDATE SET sockets = excluded.sockets",
+        )
+        .bind(node)
+        .bind(&users)
+        .bind(&counts)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
         Ok(())
+    }
+
+    /// Node `node` stops: its rows go.
+    pub async fn node_gone(&self, node: i64) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("DELETE FROM node_sockets WHERE node_id = $1")
+            .bind(node)
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("DELETE FROM nodes WHERE id = $1")
+            .bind(node)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    /// Whether a node other than `node` beat in the last 10 s.
+    pub async fn other_nodes_alive(&self, node: i64) -> Result<bool> {
+        let alive: bool = sqlx::query_scalar(
+            "SELECT EXISTS (SELECT 1 FROM nodes WHERE id <> $1 \
+             AND seen_at > now() - interval '10 seconds')",
+        )
+        .bind(node)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(alive)
     }
 
     /// `user` has `sockets` sockets open on node `node`.
