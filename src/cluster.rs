@@ -158,9 +158,14 @@ impl Cluster {
         let _ = self.outbound.send(signal);
     }
 
-    /// This node announced `conversation` up to `seq` in `state`.
+    /// This node announced `conversation` up to `seq` in `state`. A closed one is forgotten
+    /// (nothing more happens to it), so the memory stays bounded by what is open.
     pub fn note(&self, conversation: ConversationId, seq: i64, state: SessionState) {
         let mut seen = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        if state == SessionState::Closed {
+            seen.remove(&conversation);
+            return;
+        }
         let entry = seen.entry(conversation).or_insert((0, state));
         if seq >= entry.0 {
             *entry = (seq, state);
@@ -545,6 +550,8 @@ async fn catch_up_now(state: &AppState, cluster: &Cluster) {
                     tracing::warn!(error = %e, "catching up a conversation");
                 }
             }
+            // Closed, and forgotten once announced: nothing more happens to it.
+            None if current == SessionState::Closed => {}
             // Watched here (a socket's hello read it) but not announced by this node since it
             // started: the newest entries go out (sockets skip what they have, and read a gap
             // before them from the log), so a signal lost meanwhile loses nothing.

@@ -774,7 +774,9 @@ async fn read_facts(
     // The lock first, in a statement of its own: the read below then takes its snapshot after
     // any command that held the lock has committed. (Locking in the read itself would recheck
     // only the locked row, leaving the joined names as they were before the wait.)
-    sqlx::query("SELECT id FROM conversations WHERE id = $1 FOR UPDATE")
+    // NO KEY UPDATE: commands on this session wait; a read mark or an absence that only
+    // refers to it does not.
+    sqlx::query("SELECT id FROM conversations WHERE id = $1 FOR NO KEY UPDATE")
         .bind(id.0)
         .fetch_optional(&mut *tx)
         .await?
