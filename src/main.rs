@@ -29,14 +29,10 @@ async fn main() -> anyhow::Result<()> {
             return Ok(());
         }
         Some(Task::Backup { file }) => {
-            let db = Db::connect(&config.database_url)
-                .await
-                .context("opening the database")?;
-            db.backup(file)
+            Db::backup(&config.database_url, file)
                 .await
                 .with_context(|| format!("backing up to {}", file.display()))?;
-            println!("Backed up {} to {}", db.location(), file.display());
-            db.close().await;
+            println!("Backed up to {}", file.display());
             return Ok(());
         }
         None => {}

@@ -171,14 +171,16 @@ impl Db {
         &self.location
     }
 
-    /// Writes a consistent copy of a SQLite database to `file` (which must not exist), also
-    /// while the server writes to it. PostgreSQL has `pg_dump` for this.
-    pub async fn backup(&self, file: &std::path::Path) -> Result<()> {
-        match &self.backend {
-            Backend::Sqlite(db) => db.backup(file).await,
-            Backend::Postgres(_) => Err(StorageError::Unsupported(
+    /// Writes a consistent copy of the SQLite database at `url` to `file` (which must not
+    /// exist), also while a server writes to it. The database is opened as it is: never created,
+    /// never migrated. PostgreSQL has `pg_dump` for this.
+    pub async fn backup(url: &str, file: &std::path::Path) -> Result<()> {
+        match BackendKind::of(url) {
+            Some(BackendKind::Sqlite) => sqlite::SqliteDb::backup(url, file).await,
+            Some(BackendKind::Postgres) => Err(StorageError::Unsupported(
                 "backup of PostgreSQL: use pg_dump",
             )),
+            None => Err(StorageError::UnsupportedUrl(redact(url))),
         }
     }
 

@@ -578,7 +578,16 @@ async fn migrate_and_backup_from_the_command_line() {
     assert!(ok, "migrate: {out} {err}");
     assert!(out.contains("Migrations applied"), "{out}");
     if crate::pg::on_postgres() {
-        eprintln!("backup: SQLite only (PostgreSQL has pg_dump)");
+        // PostgreSQL is backed up with pg_dump: said so, nothing written.
+        let target = dir.path().join("pg.db");
+        let (ok, _, err) = run(vec![
+            "backup".into(),
+            target.display().to_string(),
+            "--database-url".into(),
+            url,
+        ]);
+        assert!(!ok && err.contains("pg_dump"), "{err}");
+        assert!(!target.exists());
         return;
     }
     // A session, then a copy while the server runs.
@@ -615,4 +624,14 @@ async fn migrate_and_backup_from_the_command_line() {
     ]);
     assert!(!ok, "a second backup to the same file is refused");
     assert!(err.contains("exists"), "{err}");
+    // A missing database is not created (nor migrated) by a backup.
+    let missing = dir.path().join("missing.db");
+    let (ok, _, _) = run(vec![
+        "backup".into(),
+        dir.path().join("other.db").display().to_string(),
+        "--database-url".into(),
+        format!("sqlite://{}", missing.display()),
+    ]);
+    assert!(!ok, "nothing to back up");
+    assert!(!missing.exists(), "the backup created no database");
 }

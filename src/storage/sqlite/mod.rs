@@ -98,9 +98,10 @@ impl SqliteDb {
         Ok(())
     }
 
-    /// A consistent copy into `file` (`VACUUM INTO`, a read transaction of its own: writers go
-    /// on meanwhile). Refused when `file` exists.
-    pub async fn backup(&self, file: &Path) -> Result<()> {
+    /// A consistent copy of the database at `url` into `file` (`VACUUM INTO`, a read
+    /// transaction of its own: writers go on meanwhile). The database is opened read-only as it
+    /// is (never created, never migrated). Refused when `file` exists.
+    pub async fn backup(url: &str, file: &Path) -> Result<()> {
         if file.exists() {
             return Err(StorageError::DataDir {
                 path: file.to_path_buf(),
@@ -110,10 +111,17 @@ impl SqliteDb {
         let target = file.to_str().ok_or(StorageError::Unsupported(
             "a backup file name that is not UTF-8",
         ))?;
+        let mut source = SqliteConnectOptions::from_str(url)?
+            .create_if_missing(false)
+            .read_only(true)
+            .busy_timeout(Duration::from_secs(5))
+            .connect()
+            .await?;
         sqlx::query("VACUUM INTO ?")
             .bind(target)
-            .execute(&self.read)
+            .execute(&mut source)
             .await?;
+        source.close().await?;
         Ok(())
     }
 
