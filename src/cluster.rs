@@ -92,8 +92,8 @@ pub struct Cluster {
     seen: Mutex<HashMap<ConversationId, (i64, SessionState)>>,
     /// The rights version of each user with a socket here, as last read.
     rights: Mutex<HashMap<UserId, i64>>,
-    /// Agents' presence as other nodes last said it (absent: offline there).
-    remote: Mutex<HashMap<UserId, Status>>,
+    /// Agents' presence as other nodes last said it, and which node said it (absent: offline).
+    remote: Mutex<HashMap<UserId, (Status, i64)>>,
     listening: AtomicBool,
 }
 
@@ -180,15 +180,15 @@ impl Cluster {
     /// `user`'s presence as another node said it last.
     pub fn remote_status(&self, user: UserId) -> Option<Status> {
         let remote = self.remote.lock().unwrap_or_else(|p| p.into_inner());
-        remote.get(&user).copied()
+        remote.get(&user).map(|(status, _)| *status)
     }
 
-    fn note_remote(&self, user: UserId, status: Status) {
+    fn note_remote(&self, user: UserId, status: Status, node: i64) {
         let mut remote = self.remote.lock().unwrap_or_else(|p| p.into_inner());
         if status == Status::Offline {
             remote.remove(&user);
         } else {
-            remote.insert(user, status);
+            remote.insert(user, (status, node));
         }
     }
 
@@ -301,7 +301,7 @@ pub async fn run(
                     match serde_json::from_str::<Batch>(notification.payload()) {
                         Ok(batch) if batch.node != cluster.node => {
                             for signal in batch.signals {
-                                receive(&state, &cluster, signal).await;
+                                receive(&state, &cluster, batch.node, signal).await;
                             }
                         }
                         Ok(_) => {}
@@ -382,7 +382,7 @@ async fn notify(state: &AppState, node: u64, signals: Vec<Signal>) {
     }
 }
 
-async fn receive(state: &AppState, cluster: &Cluster, signal: Signal) {
+async fn receive(state: &AppState, cluster: &Cluster, from: u64, signal: Signal) {
     let outcome = match signal {
         Signal::Committed {
             conversation,
@@ -435,7 +435,7 @@ async fn receive(state: &AppState, cluster: &Cluster, signal: Signal) {
         Signal::Presence { user, name, status } => {
             if let Some(status) = status_of(&status) {
                 let user = UserId(user);
-                cluster.note_remote(user, status);
+                cluster.note_remote(user, status, i64::from_ne_bytes(from.to_ne_bytes()));
                 state.presence_here(
                     crate::domain::session::Person {
                         id: user,
@@ -530,10 +530,43 @@ async fn check_rights(state: &AppState, cluster: &Cluster) {
     }
 }
 
+/// Agents another node said were present, whose node has since gone quiet (killed, cut off)
+/// without saying Offline: they are Offline here too, for everyone watching. (A node that lives
+/// says Offline itself, after its reload grace.)
+async fn check_remote_presence(state: &AppState, cluster: &Cluster) {
+    let said: Vec<(UserId, i64)> = {
+        let remote = cluster.remote.lock().unwrap_or_else(|p| p.into_inner());
+        remote
+            .iter()
+            .map(|(user, (_, node))| (*user, *node))
+            .collect()
+    };
+    if said.is_empty() {
+        return;
+    }
+    let mut nodes: Vec<i64> = said.iter().map(|(_, node)| *node).collect();
+    nodes.sort_unstable();
+    nodes.dedup();
+    let live = match state.db.live_nodes(&nodes).await {
+        Ok(live) => live,
+        Err(e) => {
+            tracing::warn!(error = %e, "checking other nodes");
+            return;
+        }
+    };
+    for (user, _) in said.into_iter().filter(|(_, node)| !live.contains(node)) {
+        cluster.note_remote(user, Status::Offline, 0);
+        if let Ok(Some(found)) = state.db.user(user).await {
+            state.presence_here((&found).into(), Status::Offline);
+        }
+    }
+}
+
 /// Reads from the log what signals may have missed: watched conversations that moved on, and
-/// queued sessions this node has not offered; and changes of rights.
+/// queued sessions this node has not offered; and changes of rights and presence.
 async fn catch_up_now(state: &AppState, cluster: &Cluster) {
     check_rights(state, cluster).await;
+    check_remote_presence(state, cluster).await;
     let watched = state.hub.watched();
     let heads = match state.db.conversation_heads(&watched).await {
         Ok(heads) => heads,

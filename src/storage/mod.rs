@@ -226,6 +226,14 @@ impl Db {
         }
     }
 
+    /// Which of `nodes` beat in the last 10 s.
+    pub async fn live_nodes(&self, nodes: &[i64]) -> Result<Vec<i64>> {
+        match &self.backend {
+            Backend::Sqlite(_) => Ok(Vec::new()),
+            Backend::Postgres(db) => db.live_nodes(nodes).await,
+        }
+    }
+
     /// Whether `user` has a socket open on another live node (a single SQLite node has none).
     pub async fn online_elsewhere(&self, node: i64, user: UserId) -> Result<bool> {
         match &self.backend {

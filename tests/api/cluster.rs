@@ -811,3 +811,54 @@ async fn a_change_of_rights_whose_signal_was_lost_reaches_every_node() {
         since.elapsed()
     );
 }
+
+/// A node killed without a word: the agents it said were present are Offline on the other
+/// nodes once its beat goes quiet (10 s), not Available for ever.
+#[tokio::test]
+async fn the_agents_of_a_killed_node_go_offline_elsewhere() {
+    if !crate::pg::on_postgres() {
+        eprintln!("several nodes need PostgreSQL: run with SWITCHBOARD_TEST_BACKEND=postgres");
+        return;
+    }
+    let b = TestApp::spawn().await;
+    // The process runs on the real clock: bring this node's clock there first.
+    let real_now = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .expect("after 1970")
+        .as_millis();
+    let epoch_start = u128::try_from(crate::helpers::START.0).expect("positive");
+    b.clock.advance(Duration::from_millis(
+        u64::try_from(real_now.saturating_sub(epoch_start)).expect("fits"),
+    ));
+    let mut node_a = NodeProcess::start(&b.config.database_url);
+    let mut alice = Ws::open(&b, "alice").await;
+    let _bob = raw_socket(&node_a.origin(), "bob", json!({})).await;
+    alice
+        .find(|f| {
+            f["type"] == "presence"
+                && f["user"]["display_name"] == "Bob Agent"
+                && f["status"] == "available"
+        })
+        .await;
+    node_a.kill();
+    let gone = tokio::time::timeout(Duration::from_secs(20), async {
+        loop {
+            // Pings keep the socket talking while node B waits for A's beat to go stale.
+            alice.send(json!({"type": "ping", "nonce": "p"})).await;
+            let frame = alice
+                .find(|f| {
+                    f["type"] == "pong"
+                        || (f["type"] == "presence"
+                            && f["user"]["display_name"] == "Bob Agent"
+                            && f["status"] == "offline")
+                })
+                .await;
+            if frame["type"] == "presence" {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(250)).await;
+        }
+    })
+    .await;
+    assert!(gone.is_ok(), "bob shown Offline once node A went quiet");
+}

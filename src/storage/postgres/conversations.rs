@@ -562,6 +562,17 @@ impl PgDb {
         Ok(())
     }
 
+    /// Which of `nodes` beat in the last 10 s.
+    pub async fn live_nodes(&self, nodes: &[i64]) -> Result<Vec<i64>> {
+        let live: Vec<i64> = sqlx::query_scalar(
+            "SELECT id FROM nodes WHERE id = ANY($1) AND seen_at > now() - interval '10 seconds'",
+        )
+        .bind(nodes)
+        .fetch_all(&self.pool)
+        .await?;
+        Ok(live)
+    }
+
     /// Whether `user` has a socket on a node other than `node` that beat in the last 10 s.
     pub async fn online_elsewhere(&self, node: i64, user: UserId) -> Result<bool> {
         let online: bool = sqlx::query_scalar(
