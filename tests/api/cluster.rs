@@ -862,3 +862,51 @@ async fn the_agents_of_a_killed_node_go_offline_elsewhere() {
     .await;
     assert!(gone.is_ok(), "bob shown Offline once node A went quiet");
 }
+
+/// The rows of a node gone for an hour go with the purge (they counted for nobody already).
+#[tokio::test]
+async fn nodes_gone_for_an_hour_are_purged() {
+    if !crate::pg::on_postgres() {
+        eprintln!("nodes need PostgreSQL: run with SWITCHBOARD_TEST_BACKEND=postgres");
+        return;
+    }
+    let app = TestApp::spawn_with(|c| c.timer_poll_ms = 2).await;
+    let mut conn = sqlx::PgConnection::connect(&app.config.database_url)
+        .await
+        .expect("connect");
+    let carol: i64 = app.user_id("carol").await.parse().unwrap();
+    sqlx::query("INSERT INTO nodes (id, seen_at) VALUES (42, now() - interval '2 hours')")
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    sqlx::query("INSERT INTO node_sockets (node_id, user_id, sockets) VALUES (42, $1, 1)")
+        .bind(carol)
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    // The next purge (every 10 minutes by the injected clock).
+    app.clock.advance(switchboard::timers::PURGE_EVERY);
+    let purged = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            let left: i64 = sqlx::query_scalar(
+                "SELECT (SELECT count(*) FROM nodes WHERE id = 42) \
+                 + (SELECT count(*) FROM node_sockets WHERE node_id = 42)",
+            )
+            .fetch_one(&mut conn)
+            .await
+            .unwrap();
+            if left == 0 {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await;
+    assert!(purged.is_ok(), "the dead node's rows are gone");
+    let alive: i64 = sqlx::query_scalar("SELECT count(*) FROM nodes")
+        .fetch_one(&mut conn)
+        .await
+        .unwrap();
+    assert_eq!(alive, 1, "this node's own row stays");
+    let _ = conn.close().await;
+}

@@ -55,7 +55,8 @@ impl PgDb {
 
     /// Removes web sessions idle since before `idle_before` (they no longer sign anyone in) and
     /// sign-in failures last counted before `failures_before` (they no longer slow anyone
-    /// down). Returns how many rows went.
+    /// down), and nodes silent for an hour with their socket counts (they counted for nobody
+    /// since 10 s after their last beat). Returns how many rows went.
     pub async fn purge_expired(
         &self,
         idle_before: Timestamp,
@@ -72,7 +73,18 @@ impl PgDb {
             .execute(&mut *tx)
             .await?
             .rows_affected();
+        let sockets = sqlx::query(
+            "DELETE FROM node_sockets WHERE node_id NOT IN \
+             (SELECT id FROM nodes WHERE seen_at >= now() - interval '1 hour')",
+        )
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        let nodes = sqlx::query("DELETE FROM nodes WHERE seen_at < now() - interval '1 hour'")
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
         tx.commit().await?;
-        Ok(sessions + failures)
+        Ok(sessions + failures + sockets + nodes)
     }
 }
