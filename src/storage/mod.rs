@@ -14,7 +14,8 @@ use std::time::Duration;
 
 use crate::domain::canned::Canned;
 use crate::domain::session::{
-    Absence, Command, Conversation, Deadline, Entry, EntryKind, Refusal, SessionState,
+    Absence, Audience, Command, Conversation, Deadline, Decision, Entry, EntryKind, Refusal,
+    SessionState,
 };
 use crate::domain::signin::Failures;
 use crate::domain::{
@@ -62,6 +63,57 @@ pub struct Applied {
     /// False when nothing was stored: a repeated send (its original entry is in `entries`), or
     /// a command with nothing left to do (the winner's repeated Accept).
     pub created: bool,
+}
+
+impl Applied {
+    /// What a decision taken on `conv` made of it, once `entries` are stored: the row as the
+    /// store left it, without reading it back (both backends).
+    pub(crate) fn after(
+        conv: &Conversation,
+        decision: &Decision,
+        entries: Vec<Entry>,
+        now: Timestamp,
+    ) -> Applied {
+        let accepted_now =
+            conv.state == SessionState::Queued && decision.state == SessionState::Active;
+        let returned_now =
+            conv.state == SessionState::Active && decision.state == SessionState::Queued;
+        let last_public_seq = entries
+            .iter()
+            .rev()
+            .find(|e| e.audience() == Audience::Everyone)
+            .map_or(conv.last_public_seq, |e| e.seq);
+        let created = !entries.is_empty() || decision.state != conv.state;
+        let conversation = Conversation {
+            state: decision.state,
+            assignee: decision.assignee.clone(),
+            closed_reason: decision.closed_reason,
+            last_seq: entries.last().map_or(conv.last_seq, |e| e.seq),
+            last_public_seq,
+            accepted_at: if accepted_now {
+                Some(now)
+            } else {
+                conv.accepted_at
+            },
+            returned_from: if returned_now {
+                conv.assignee.clone()
+            } else {
+                conv.returned_from.clone()
+            },
+            returned_at: if returned_now {
+                Some(now)
+            } else {
+                conv.returned_at
+            },
+            ..conv.clone()
+        };
+        Applied {
+            previous_state: conv.state,
+            conversation,
+            entries,
+            created,
+        }
+    }
 }
 
 /// Why a command did not apply.

@@ -9,7 +9,7 @@ use reqwest::StatusCode;
 use serde_json::json;
 use sqlx::Connection;
 
-use crate::helpers::{TestApp, metrics_text};
+use crate::helpers::TestApp;
 use crate::sessions::{entries, post, start};
 use crate::socket::Ws;
 
@@ -138,15 +138,6 @@ async fn accepts_racing_on_two_nodes_have_one_winner() {
     }
 }
 
-async fn timer_rounds(app: &TestApp) -> u64 {
-    metrics_text(app)
-        .await
-        .lines()
-        .find_map(|l| l.strip_prefix("switchboard_timer_rounds_total "))
-        .and_then(|n| n.trim().parse().ok())
-        .expect("timer rounds metric")
-}
-
 #[tokio::test]
 async fn timers_fire_once_with_both_nodes_running() {
     let Some((a, b)) = two_nodes().await else {
@@ -164,10 +155,7 @@ async fn timers_fire_once_with_both_nodes_running() {
     a.clock.advance(Duration::from_secs(120));
     alice.entry_with(&id, "Are you still there?").await;
     for node in [&a, &b] {
-        let from = timer_rounds(node).await;
-        while timer_rounds(node).await < from + 2 {
-            tokio::task::yield_now().await;
-        }
+        node.two_timer_rounds().await;
     }
     let log = entries(&a, &carol, &id).await;
     let warnings = log
@@ -276,10 +264,7 @@ async fn an_agent_connected_to_another_node_is_online() {
     bob_a.close().await;
     a.clock.advance(Duration::from_secs(120));
     for node in [&a, &b] {
-        let from = timer_rounds(node).await;
-        while timer_rounds(node).await < from + 2 {
-            tokio::task::yield_now().await;
-        }
+        node.two_timer_rounds().await;
     }
     let db = a.db().await;
     assert_eq!(
@@ -434,16 +419,7 @@ async fn a_node_killed_midway_loses_and_doubles_nothing() {
     }
     const MESSAGES: usize = 40;
     let b = TestApp::spawn().await;
-    // The process runs on the real clock: bring this node's clock there first (or the other
-    // node would purge its web sessions as idle for months).
-    let real_now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("after 1970")
-        .as_millis();
-    let epoch_start = u128::try_from(crate::helpers::START.0).expect("positive");
-    b.clock.advance(Duration::from_millis(
-        u64::try_from(real_now.saturating_sub(epoch_start)).expect("fits"),
-    ));
+    b.clock_to_real_time();
     let mut node_a = NodeProcess::start(&b.config.database_url);
     let carol_http = b.signed_in("carol").await;
     let (status, conv) = start(&b, &carol_http, "Everything is slow").await;
@@ -636,10 +612,7 @@ async fn a_rolling_restart_loses_nothing_and_fires_each_timer_once() {
     // alice's last comment set the warning; both restarted nodes' workers see it due.
     a.clock.advance(Duration::from_secs(120));
     for node in [&a, &b] {
-        let from = timer_rounds(node).await;
-        while timer_rounds(node).await < from + 2 {
-            tokio::task::yield_now().await;
-        }
+        node.two_timer_rounds().await;
     }
     let log = entries(&b, &carol, &id).await;
     let warnings = log
@@ -821,15 +794,7 @@ async fn the_agents_of_a_killed_node_go_offline_elsewhere() {
         return;
     }
     let b = TestApp::spawn().await;
-    // The process runs on the real clock: bring this node's clock there first.
-    let real_now = std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .expect("after 1970")
-        .as_millis();
-    let epoch_start = u128::try_from(crate::helpers::START.0).expect("positive");
-    b.clock.advance(Duration::from_millis(
-        u64::try_from(real_now.saturating_sub(epoch_start)).expect("fits"),
-    ));
+    b.clock_to_real_time();
     let mut node_a = NodeProcess::start(&b.config.database_url);
     let mut alice = Ws::open(&b, "alice").await;
     let _bob = raw_socket(&node_a.origin(), "bob", json!({})).await;

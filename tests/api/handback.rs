@@ -32,21 +32,14 @@ fn conv_id(id: &str) -> ConversationId {
     ConversationId(id.parse().unwrap())
 }
 
-async fn timer_rounds(app: &TestApp) -> u64 {
-    crate::helpers::metrics_text(app)
-        .await
-        .lines()
-        .find_map(|l| l.strip_prefix("switchboard_timer_rounds_total "))
-        .and_then(|n| n.trim().parse().ok())
-        .expect("timer rounds metric")
+/// The absence of `assignee`, due at `due`.
+fn absent(assignee: UserId, due: Timestamp) -> Option<Absence> {
+    Some(Absence { assignee, due })
 }
 
-/// Returns once the timer worker has completed two more rounds (so one began after now).
-async fn two_rounds(app: &TestApp) {
-    let from = timer_rounds(app).await;
-    while timer_rounds(app).await < from + 2 {
-        tokio::task::yield_now().await;
-    }
+/// A demo user's id.
+async fn user(app: &TestApp, name: &str) -> UserId {
+    UserId(app.user_id(name).await.parse().unwrap())
 }
 
 /// Waits until the session's absence is as `want` (the socket's end is noticed in a task).
@@ -105,18 +98,10 @@ async fn an_agent_offline_past_the_grace_gives_the_session_back_to_the_front_of_
 
     // bob's browser closes: the grace starts now.
     bob.close().await;
-    let bob_id = UserId(app.user_id("bob").await.parse().unwrap());
-    absence_is(
-        &db,
-        &id,
-        Some(Absence {
-            assignee: bob_id,
-            due: START.plus(GRACE),
-        }),
-    )
-    .await;
+    let bob_id = user(&app, "bob").await;
+    absence_is(&db, &id, absent(bob_id, START.plus(GRACE))).await;
     app.clock.advance(GRACE - MS);
-    two_rounds(&app).await;
+    app.two_timer_rounds().await;
     let conv = conversation(&app, "carol", &id).await;
     assert_eq!(conv["state"], "active", "still bob's at 0:59.999");
     assert_eq!(conv["assignee"]["display_name"], "Bob Agent");
@@ -172,7 +157,7 @@ async fn an_agent_offline_past_the_grace_gives_the_session_back_to_the_front_of_
 
     // No inactivity clock while she waits.
     app.clock.advance(Duration::from_secs(600));
-    two_rounds(&app).await;
+    app.two_timer_rounds().await;
     assert_eq!(conversation(&app, "carol", &id).await["state"], "queued");
 
     // alice accepts it: carol chats with alice.
@@ -213,22 +198,14 @@ async fn an_agent_back_within_the_grace_keeps_the_session() {
     let mut bob = Ws::open(&app, "bob").await;
     let id = bobs_session(&app, &mut bob).await;
     bob.close().await;
-    let bob_id = UserId(app.user_id("bob").await.parse().unwrap());
-    absence_is(
-        &db,
-        &id,
-        Some(Absence {
-            assignee: bob_id,
-            due: START.plus(GRACE),
-        }),
-    )
-    .await;
+    let bob_id = user(&app, "bob").await;
+    absence_is(&db, &id, absent(bob_id, START.plus(GRACE))).await;
     // A reload: bob is back after 30 s.
     app.clock.advance(Duration::from_secs(30));
     let _bob = Ws::open(&app, "bob").await;
     absence_is(&db, &id, None).await;
     app.clock.advance(GRACE * 2);
-    two_rounds(&app).await;
+    app.two_timer_rounds().await;
     let conv = conversation(&app, "carol", &id).await;
     assert_eq!(conv["state"], "active");
     assert_eq!(conv["assignee"]["display_name"], "Bob Agent");
@@ -242,7 +219,7 @@ async fn an_absence_due_while_its_agent_is_online_is_forgotten() {
     let db = db(&app).await;
     let mut bob = Ws::open(&app, "bob").await;
     let id = bobs_session(&app, &mut bob).await;
-    let bob_id = UserId(app.user_id("bob").await.parse().unwrap());
+    let bob_id = user(&app, "bob").await;
     // As if a late record of an old socket's end: written while bob is connected.
     assert_eq!(db.mark_absent(bob_id, app.clock.now()).await.unwrap(), 1);
     app.clock.advance(GRACE);
@@ -319,15 +296,7 @@ async fn signing_out_without_hand_back_leaves_the_grace_to_run() {
     // The sign-out closes the browser's socket itself; the grace starts.
     assert_eq!(bob.closed().await, Some(4401));
     assert_eq!(conversation(&app, "carol", &id).await["state"], "active");
-    absence_is(
-        &db,
-        &id,
-        Some(Absence {
-            assignee: UserId(app.user_id("bob").await.parse().unwrap()),
-            due: START.plus(GRACE),
-        }),
-    )
-    .await;
+    absence_is(&db, &id, absent(user(&app, "bob").await, START.plus(GRACE))).await;
     app.clock.advance(GRACE);
     let mut carol_ws = Ws::open(&app, "carol").await;
     carol_ws
@@ -352,15 +321,7 @@ async fn a_session_taken_without_a_socket_goes_back_after_the_grace() {
         .unwrap();
     assert_eq!(accepted.status(), StatusCode::OK);
     let db = db(&app).await;
-    absence_is(
-        &db,
-        &id,
-        Some(Absence {
-            assignee: UserId(app.user_id("bob").await.parse().unwrap()),
-            due: START.plus(GRACE),
-        }),
-    )
-    .await;
+    absence_is(&db, &id, absent(user(&app, "bob").await, START.plus(GRACE))).await;
     app.clock.advance(GRACE);
     let mut carol_ws = Ws::open(&app, "carol").await;
     let back = carol_ws
@@ -378,16 +339,8 @@ async fn an_absence_follows_the_session_to_its_new_assignee() {
     let mut bob = Ws::open(&app, "bob").await;
     let id = bobs_session(&app, &mut bob).await;
     bob.close().await;
-    let bob_id = UserId(app.user_id("bob").await.parse().unwrap());
-    absence_is(
-        &db,
-        &id,
-        Some(Absence {
-            assignee: bob_id,
-            due: START.plus(GRACE),
-        }),
-    )
-    .await;
+    let bob_id = user(&app, "bob").await;
+    absence_is(&db, &id, absent(bob_id, START.plus(GRACE))).await;
     // 10 s later dana, a manager, transfers it to alice, who is online.
     app.clock.advance(Duration::from_secs(10));
     let mut alice = Ws::open(&app, "alice").await;
@@ -413,10 +366,10 @@ async fn an_absence_follows_the_session_to_its_new_assignee() {
     absence_is(
         &db,
         &id,
-        Some(Absence {
-            assignee: UserId(alice_id.parse().unwrap()),
-            due: START.plus(Duration::from_secs(60)).plus(GRACE),
-        }),
+        absent(
+            UserId(alice_id.parse().unwrap()),
+            START.plus(Duration::from_secs(60)).plus(GRACE),
+        ),
     )
     .await;
     app.clock.advance(GRACE);
@@ -435,21 +388,21 @@ async fn a_socket_end_counts_the_grace_from_itself() {
     let db = db(&app).await;
     let mut bob = Ws::open(&app, "bob").await;
     let id = bobs_session(&app, &mut bob).await;
-    let bob_id = UserId(app.user_id("bob").await.parse().unwrap());
+    let bob_id = user(&app, "bob").await;
     assert_eq!(db.mark_absent(bob_id, app.clock.now()).await.unwrap(), 1);
     app.clock.advance(GRACE - Duration::from_secs(1));
     bob.close().await;
     absence_is(
         &db,
         &id,
-        Some(Absence {
-            assignee: bob_id,
-            due: START.plus(GRACE - Duration::from_secs(1)).plus(GRACE),
-        }),
+        absent(
+            bob_id,
+            START.plus(GRACE - Duration::from_secs(1)).plus(GRACE),
+        ),
     )
     .await;
     app.clock.advance(Duration::from_secs(2));
-    two_rounds(&app).await;
+    app.two_timer_rounds().await;
     assert_eq!(conversation(&app, "carol", &id).await["state"], "active");
 }
 
@@ -617,7 +570,7 @@ async fn after_a_restart_an_agent_who_does_not_come_back_gives_the_session_back(
         "the whole grace from the new start"
     );
     app.clock.advance(GRACE - MS);
-    two_rounds(&app).await;
+    app.two_timer_rounds().await;
     assert_eq!(conversation(&app, "carol", &id).await["state"], "active");
     app.clock.advance(MS);
     let mut carol_ws = Ws::open(&app, "carol").await;
@@ -661,10 +614,7 @@ async fn the_grace_is_a_queue_setting() {
     absence_is(
         &db,
         &id,
-        Some(Absence {
-            assignee: UserId(app.user_id("bob").await.parse().unwrap()),
-            due: Timestamp(START.0 + 5_000),
-        }),
+        absent(user(&app, "bob").await, Timestamp(START.0 + 5_000)),
     )
     .await;
     app.clock.advance(Duration::from_secs(5));

@@ -157,6 +157,38 @@ impl TestApp {
         self.dir.path().join("switchboard.db")
     }
 
+    /// How many rounds the timer worker has completed (a metric).
+    pub async fn timer_rounds(&self) -> u64 {
+        metrics_text(self)
+            .await
+            .lines()
+            .find_map(|l| l.strip_prefix("switchboard_timer_rounds_total "))
+            .and_then(|n| n.trim().parse().ok())
+            .expect("timer rounds metric")
+    }
+
+    /// Returns once the timer worker has completed two more rounds (so one began after now).
+    pub async fn two_timer_rounds(&self) {
+        let from = self.timer_rounds().await;
+        while self.timer_rounds().await < from + 2 {
+            tokio::task::yield_now().await;
+        }
+    }
+
+    /// Moves the injected clock to the real time (a node in its own process runs on the real
+    /// clock; it would purge this node's web sessions as idle for months otherwise).
+    pub fn clock_to_real_time(&self) {
+        let real_now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .expect("after 1970")
+            .as_millis();
+        let now = u128::try_from(switchboard::clock::Clock::now(self.clock.as_ref()).0)
+            .expect("positive");
+        self.clock.advance(Duration::from_millis(
+            u64::try_from(real_now.saturating_sub(now)).expect("fits"),
+        ));
+    }
+
     /// A second handle on the server's database (whichever backend).
     pub async fn db(&self) -> switchboard::storage::Db {
         switchboard::storage::Db::connect(&self.config.database_url)

@@ -9,28 +9,12 @@ use switchboard::domain::session::{Deadline, DeadlineKind};
 use switchboard::domain::{ConversationId, Timestamp};
 use switchboard::storage::{Act, CommandError, Db};
 
-use crate::helpers::{START, TestApp, get_json, metrics_text};
+use crate::helpers::{START, TestApp, get_json};
 use crate::sessions::{entries, post, start};
 use crate::socket::Ws;
 
 async fn spawn() -> TestApp {
     TestApp::spawn_with(|c| c.timer_poll_ms = 2).await
-}
-
-async fn timer_rounds(app: &TestApp) -> u64 {
-    let text = metrics_text(app).await;
-    text.lines()
-        .find_map(|l| l.strip_prefix("switchboard_timer_rounds_total "))
-        .and_then(|n| n.trim().parse().ok())
-        .expect("timer rounds metric")
-}
-
-/// Returns once the timer worker has completed two more rounds (so one began after now).
-async fn two_rounds(app: &TestApp) {
-    let from = timer_rounds(app).await;
-    while timer_rounds(app).await < from + 2 {
-        tokio::task::yield_now().await;
-    }
 }
 
 async fn db(app: &TestApp) -> Db {
@@ -85,7 +69,7 @@ async fn the_warning_comes_at_exactly_two_minutes_and_the_close_one_minute_later
     let carol = app.signed_in("carol").await;
 
     app.clock.advance(Duration::from_secs(120) - MS);
-    two_rounds(&app).await;
+    app.two_timer_rounds().await;
     assert_eq!(
         count_with(&entries(&app, &carol, &id).await, "still there"),
         0,
@@ -127,7 +111,7 @@ async fn the_warning_comes_at_exactly_two_minutes_and_the_close_one_minute_later
     );
 
     app.clock.advance(Duration::from_secs(60) - MS);
-    two_rounds(&app).await;
+    app.two_timer_rounds().await;
     let conv: Value = get_json(&carol, app.url(&format!("/api/conversations/{id}"))).await;
     assert_eq!(conv["state"], "active", "still open at 2:59.999");
     assert_eq!(conv["closes_in_seconds"], 0);
@@ -182,7 +166,7 @@ async fn a_typing_customer_holds_the_clock_within_its_bound() {
     typing(&alice).await;
     assert_eq!(db.deadline(conv_id(&id)).await.unwrap(), due(130_000));
     app.clock.advance(Duration::from_secs(10));
-    two_rounds(&app).await;
+    app.two_timer_rounds().await;
     assert_eq!(
         count_with(&entries(&app, &carol, &id).await, "still there"),
         0,
@@ -195,7 +179,7 @@ async fn a_typing_customer_holds_the_clock_within_its_bound() {
         app.clock.advance(Duration::from_secs(10));
     }
     // Now 4:05: the hold ended at 4:00 however much she typed.
-    two_rounds(&app).await;
+    app.two_timer_rounds().await;
     let log = entries(&app, &carol, &id).await;
     assert_eq!(
         count_with(&log, "still there"),
@@ -249,13 +233,13 @@ async fn a_new_agent_question_after_the_warning_restarts_the_clock() {
 
     // The old close time (3:00) passes: still open.
     app.clock.advance(Duration::from_secs(60));
-    two_rounds(&app).await;
+    app.two_timer_rounds().await;
     let conv = get_json(&carol, app.url(&format!("/api/conversations/{id}"))).await;
     assert_eq!(conv["state"], "active", "open past the old deadline");
 
     // Two minutes after the question, a second warning.
     app.clock.advance(Duration::from_secs(60));
-    two_rounds(&app).await;
+    app.two_timer_rounds().await;
     let log = entries(&app, &carol, &id).await;
     assert_eq!(count_with(&log, "Are you still there?"), 2, "{log:?}");
 }
@@ -281,7 +265,7 @@ async fn a_customer_reply_stops_the_clock_and_an_agent_reply_restarts_it() {
         "waiting on the agent: no timer"
     );
     app.clock.advance(Duration::from_secs(600));
-    two_rounds(&app).await;
+    app.two_timer_rounds().await;
     assert_eq!(
         count_with(&entries(&app, &carol, &id).await, "still there"),
         0,

@@ -933,44 +933,7 @@ async fn store(
         }
     }
     let entries = apply(tx, conv, &decision, now).await?;
-    // The row as `apply` left it, without reading it back.
-    let accepted_now = conv.state == SessionState::Queued && decision.state == SessionState::Active;
-    let returned_now = conv.state == SessionState::Active && decision.state == SessionState::Queued;
-    let last_public_seq = entries
-        .iter()
-        .rev()
-        .find(|e| e.audience() == Audience::Everyone)
-        .map_or(conv.last_public_seq, |e| e.seq);
-    let created = !entries.is_empty() || decision.state != conv.state;
-    let after = Conversation {
-        state: decision.state,
-        assignee: decision.assignee.clone(),
-        closed_reason: decision.closed_reason,
-        last_seq: entries.last().map_or(conv.last_seq, |e| e.seq),
-        last_public_seq,
-        accepted_at: if accepted_now {
-            Some(now)
-        } else {
-            conv.accepted_at
-        },
-        returned_from: if returned_now {
-            conv.assignee.clone()
-        } else {
-            conv.returned_from.clone()
-        },
-        returned_at: if returned_now {
-            Some(now)
-        } else {
-            conv.returned_at
-        },
-        ..conv.clone()
-    };
-    Ok(Applied {
-        previous_state: conv.state,
-        conversation: after,
-        entries,
-        created,
-    })
+    Ok(Applied::after(conv, &decision, entries, now))
 }
 
 async fn apply(
