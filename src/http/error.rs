@@ -132,6 +132,12 @@ impl From<StorageError> for AppError {
                 message: format!("That {what} is already taken."),
             },
             StorageError::Missing(what) => AppError::not_found(what),
+            unreachable if unreachable.is_unreachable() => {
+                tracing::warn!(error = %unreachable, "the database cannot be reached");
+                AppError::Unavailable(
+                    "The database cannot be reached just now; try again shortly.".into(),
+                )
+            }
             other => AppError::Internal(other.to_string()),
         }
     }

@@ -1,4 +1,5 @@
-//! Operations endpoints: `/healthz` (the process is up), `/readyz` (the database answers),
+//! Operations endpoints: `/healthz` (the process is up), `/readyz` (the database answers and,
+//! on PostgreSQL, the node listens to the others),
 //! `/metrics` (Prometheus).
 
 use axum::extract::State;
@@ -23,10 +24,11 @@ async fn healthz() -> &'static str {
     "ok"
 }
 
-/// The server can serve requests: the database is reachable and usable.
+/// The server can serve requests: the database is reachable and usable, and on PostgreSQL the
+/// node's listening connection is up.
 #[utoipa::path(get, path = "/readyz", tag = "operations",
     responses((status = 200, body = String),
-        (status = 503, description = "`unavailable`: the database is not usable", body = crate::wire::ErrorBody)))]
+        (status = 503, description = "`unavailable`: the database is not usable, the server is stopping, a task it needs stopped, or the node is not listening to the others", body = crate::wire::ErrorBody)))]
 async fn readyz(State(state): State<AppState>) -> Result<&'static str, AppError> {
     if let Some(task) = state.broken() {
         return Err(AppError::Unavailable(format!("the {task} stopped")));

@@ -51,6 +51,33 @@ pub enum StorageError {
 
 pub type Result<T, E = StorageError> = std::result::Result<T, E>;
 
+impl StorageError {
+    /// The database cannot be reached now (connection lost or refused, server shutting down or
+    /// out of connections): a request may succeed later, nothing is wrong with it.
+    pub fn is_unreachable(&self) -> bool {
+        match self {
+            StorageError::Database(
+                sqlx::Error::Io(_)
+                | sqlx::Error::Tls(_)
+                | sqlx::Error::PoolTimedOut
+                | sqlx::Error::PoolClosed
+                | sqlx::Error::WorkerCrashed,
+            ) => true,
+            // SQLSTATE classes 08 (connection exception), 57P (operator intervention: shutdown,
+            // cannot connect now), 53300 (too many connections), 55000 (the database is not
+            // accepting connections: what a new connection of the pool meets while an operator
+            // has closed it).
+            StorageError::Database(sqlx::Error::Database(db)) => db.code().is_some_and(|code| {
+                code.starts_with("08")
+                    || code.starts_with("57P")
+                    || code == "53300"
+                    || code == "55000"
+            }),
+            _ => false,
+        }
+    }
+}
+
 /// What a command did.
 #[derive(Debug, Clone)]
 pub struct Applied {

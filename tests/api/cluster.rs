@@ -875,3 +875,85 @@ async fn nodes_gone_for_an_hour_are_purged() {
     assert_eq!(alive, 1, "this node's own row stays");
     let _ = conn.close().await;
 }
+
+/// `/readyz` says when a node cannot serve: the database refusing connections takes the pool's
+/// connections and the listening one away; requests that need the database are answered 503
+/// `unavailable` (never a 500), and once the database comes back the node is ready again by
+/// itself, listening included.
+#[tokio::test]
+async fn readyz_fails_while_the_database_and_the_listener_are_down() {
+    if !crate::pg::on_postgres() {
+        eprintln!(
+            "the listening connection needs PostgreSQL: run with SWITCHBOARD_TEST_BACKEND=postgres"
+        );
+        return;
+    }
+    let app = TestApp::spawn().await;
+    let http = reqwest::Client::new();
+    let ready = || async {
+        let response = http.get(app.url("/readyz")).send().await.expect("readyz");
+        let status = response.status();
+        (status, response.text().await.unwrap_or_default())
+    };
+    assert_eq!(ready().await.0, StatusCode::OK);
+    let carol = app.signed_in("carol").await;
+    let name = app
+        .postgres
+        .as_ref()
+        .expect("a PostgreSQL database")
+        .name()
+        .to_owned();
+    let mut admin = sqlx::PgConnection::connect(&crate::pg::admin_url())
+        .await
+        .expect("connect");
+    let allow = |yes: bool| format!("ALTER DATABASE \"{name}\" WITH ALLOW_CONNECTIONS {yes}");
+    sqlx::query(&allow(false))
+        .execute(&mut admin)
+        .await
+        .unwrap();
+    sqlx::query(
+        "SELECT pg_terminate_backend(pid) FROM pg_stat_activity \
+         WHERE datname = $1 AND pid <> pg_backend_pid()",
+    )
+    .bind(&name)
+    .execute(&mut admin)
+    .await
+    .unwrap();
+    let down = tokio::time::timeout(Duration::from_secs(20), async {
+        loop {
+            let (status, body) = ready().await;
+            if status == StatusCode::SERVICE_UNAVAILABLE && body.contains("listening") {
+                return body;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await
+    .expect("not ready while the listener is down");
+    assert!(down.contains("unavailable"), "{down}");
+    let me = carol.get(app.url("/api/me")).send().await.unwrap();
+    let (status, code, message) = crate::helpers::error_of(me).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::SERVICE_UNAVAILABLE, "unavailable"),
+        "{message}"
+    );
+    sqlx::query(&allow(true)).execute(&mut admin).await.unwrap();
+    let up = tokio::time::timeout(Duration::from_secs(20), async {
+        loop {
+            if ready().await.0 == StatusCode::OK {
+                return;
+            }
+            tokio::time::sleep(Duration::from_millis(20)).await;
+        }
+    })
+    .await;
+    assert!(up.is_ok(), "ready again once the database is back");
+    let me = carol.get(app.url("/api/me")).send().await.unwrap();
+    assert_eq!(
+        me.status(),
+        StatusCode::OK,
+        "the web session outlived the outage"
+    );
+    let _ = admin.close().await;
+}

@@ -10,7 +10,8 @@ pub fn on_postgres() -> bool {
     std::env::var("SWITCHBOARD_TEST_BACKEND").is_ok_and(|b| b == "postgres")
 }
 
-fn admin_url() -> String {
+/// The server the test databases are created on.
+pub fn admin_url() -> String {
     std::env::var("SWITCHBOARD_TEST_POSTGRES")
         .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".to_owned())
 }
@@ -22,6 +23,11 @@ pub struct TestDatabase {
 }
 
 impl TestDatabase {
+    /// The database's name.
+    pub fn name(&self) -> &str {
+        &self.name
+    }
+
     /// Creates an empty database with a random name; panics when the server cannot be reached
     /// (the run asked for PostgreSQL).
     pub async fn create() -> TestDatabase {
