@@ -38,12 +38,12 @@ test: $(WEB_BUILD) schemathesis-deps
 	$(TOOLS_VENV)/bin/python tests/schemathesis/run.py $(DEBUG_BIN)
 	cd web && SWITCHBOARD_BIN=$(DEBUG_BIN) npm run e2e
 
-## The black-box API tests on PostgreSQL (each test creates a database with a random name on
+## The black-box API tests and the PostgreSQL storage tests on PostgreSQL (each test creates a database with a random name on
 ## the server SWITCHBOARD_TEST_POSTGRES names, default postgres://postgres@127.0.0.1:5432/postgres,
 ## and drops it). Under CI (CI=true) it must run; elsewhere, with no server, it is skipped loudly.
 TEST_POSTGRES := $(or $(SWITCHBOARD_TEST_POSTGRES),postgres://postgres@127.0.0.1:5432/postgres)
 postgres-test:
-	@if pg_isready -q -d "$(TEST_POSTGRES)" 2>/dev/null; then 		echo "== the API tests on PostgreSQL"; 		SWITCHBOARD_TEST_BACKEND=postgres cargo nextest run --no-fail-fast -E 'binary(api)'; 	elif [ "$$CI" = "true" ]; then 		echo "PostgreSQL at $(TEST_POSTGRES) is required under CI" >&2; exit 1; 	else 		echo ""; 		echo "!!!!!!!! SKIPPED: the API tests on PostgreSQL (no server at $(TEST_POSTGRES)) !!!!!!!!"; 		echo ""; 	fi
+	@if pg_isready -q -d "$(TEST_POSTGRES)" 2>/dev/null; then 		echo "== the API and storage tests on PostgreSQL"; 		SWITCHBOARD_TEST_BACKEND=postgres cargo nextest run --no-fail-fast -E 'binary(api) | test(/^storage::postgres::/)'; 	elif [ "$$CI" = "true" ]; then 		echo "PostgreSQL at $(TEST_POSTGRES) is required under CI" >&2; exit 1; 	else 		echo ""; 		echo "!!!!!!!! SKIPPED: the API tests on PostgreSQL (no server at $(TEST_POSTGRES)) !!!!!!!!"; 		echo ""; 	fi
 
 ## The API document against the server: a bounded schemathesis pass on a fresh demo server.
 api-conformance: schemathesis-deps

@@ -5,9 +5,12 @@
 //! Each method is dispatched to the backend the URL chose; both must offer every one of them
 //! with the same signature (the dispatch does not compile otherwise).
 
+mod facts;
 mod postgres;
 mod rows;
 mod sqlite;
+#[cfg(test)]
+mod stale_reads;
 
 use std::path::PathBuf;
 use std::time::Duration;

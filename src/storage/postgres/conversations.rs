@@ -3,7 +3,7 @@
 //! many of them run at once (on one node and on several).
 //!
 //! How each guarantee holds without a single writer:
-//! - A command first locks its conversation row (`SELECT … FOR UPDATE`): commands on one
+//! - A command first locks its conversation row (`SELECT … FOR NO KEY UPDATE`): commands on one
 //!   session take turns, each deciding on what the one before it committed; commands on other
 //!   sessions do not wait.
 //! - `seq` is gap-free: storing an entry increments `conversations.last_seq` and inserts the
@@ -21,10 +21,11 @@ use sqlx::postgres::PgRow;
 use super::directory::load_user;
 use super::{PgDb, Result, StorageError, classify, secs};
 use crate::domain::session::{
-    self, Absence, Audience, Command, Conversation, Deadline, DeadlineChange, Decision, Entry,
-    EntryKind, Facts, NewEntry, Person, Refusal, SessionState, Viewer,
+    Absence, Audience, Command, Conversation, Deadline, DeadlineChange, Decision, Entry, EntryKind,
+    NewEntry, Person, Refusal, SessionState,
 };
 use crate::domain::{ConversationId, GroupId, QueueId, QueueSettings, Timestamp, User, UserId};
+use crate::storage::facts::{Fired, SessionFacts, actor_of, transfer_target};
 use crate::storage::rows::{
     close_reason_str, conversation_from_row, deadline_from_row, deadline_kind_str, entry_from_row,
     entry_kind_str, event_str, state_from, state_str,
@@ -69,13 +70,6 @@ const SESSION_FACTS: &str = concat!(
 
 const ENTRY_SELECT: &str = "SELECT e.conversation_id, e.seq, e.kind, e.author_id, u.display_name AS author_name, \
      e.client_id, e.body, e.event, e.at FROM entries e LEFT JOIN users u ON u.id = e.author_id";
-
-/// What a timer fired: its row is deleted in the transaction that stores what it produced.
-#[derive(Debug, Clone, Copy)]
-enum Fired {
-    Inactivity(Deadline),
-    Absence(Absence),
-}
 
 /// The queue order of queued sessions: those that came back from an agent first, then by
 /// arrival. [`PgDb::queue_position`] counts by the same order.
@@ -764,17 +758,6 @@ impl PgDb {
     }
 }
 
-/// What a command decides on.
-struct SessionFacts {
-    conv: Conversation,
-    queue: QueueSettings,
-    pending: Option<Deadline>,
-    /// The acting user as stored now, and whether they are a member of the queue's group.
-    actor: Option<(User, bool)>,
-    /// For a post: what this actor already stored under the same client id.
-    sent_before: Option<Entry>,
-}
-
 /// Reads (and locks) the facts of a command on session `id` by `actor` (none for a timer).
 async fn read_facts(
     tx: &mut sqlx::PgConnection,
@@ -846,51 +829,13 @@ async fn execute_in(
     act: Act,
     now: Timestamp,
 ) -> Result<Applied, CommandError> {
-    let (actor, command) = match &act {
-        Act::User(user, command) => (Some(user), Some(command)),
-        Act::Timer(_) | Act::Absent(_) => (None, None),
-    };
+    let (actor, command) = actor_of(&act);
     let facts = read_facts(tx, id, actor, command).await?;
-    let domain_facts = Facts {
-        conv: &facts.conv,
-        queue: &facts.queue,
-        pending: facts.pending,
-        sent_before: facts.sent_before.as_ref(),
-        now,
+    let to_in_group = match transfer_target(&act) {
+        Some(to) => is_member(tx, facts.queue.group, to).await?,
+        None => false,
     };
-    let (decision, fired) = match (&act, &facts.actor) {
-        (Act::Absent(absence), _) => (
-            session::fire_absence(&domain_facts, *absence)?,
-            Some(Fired::Absence(*absence)),
-        ),
-        (Act::User(_, command), Some((user, member))) => {
-            let viewer = Viewer::new(user, *member);
-            let command = match command.clone() {
-                // Membership is read here, in the transaction, not trusted from the caller.
-                Command::Transfer {
-                    to,
-                    to_online,
-                    note,
-                    ..
-                } => {
-                    let to_in_group = is_member(tx, facts.queue.group, to.id).await?;
-                    Command::Transfer {
-                        to,
-                        to_in_group,
-                        to_online,
-                        note,
-                    }
-                }
-                other => other,
-            };
-            (session::decide(&domain_facts, &viewer, command)?, None)
-        }
-        (Act::Timer(deadline), _) => (
-            session::fire(&domain_facts, *deadline)?,
-            Some(Fired::Inactivity(*deadline)),
-        ),
-        (Act::User(..), None) => return Err(Refusal::NotFound.into()),
-    };
+    let (decision, fired) = facts.decide(&act, to_in_group, now)?;
     store(tx, &facts.conv, decision, fired, now).await
 }
 
@@ -990,4 +935,95 @@ async fn apply(
         }
     }
     Ok(entries)
+}
+
+/// The stale-read scenarios of [`crate::storage::stale_reads`] on PostgreSQL (in its run:
+/// `make postgres-test`).
+#[cfg(test)]
+mod stale_reads {
+    use super::*;
+    use crate::storage::stale_reads::{self as scenario, Harness, ScratchPostgres};
+    use crate::storage::{Backend, Db};
+
+    struct Postgres {
+        db: Db,
+    }
+
+    impl Postgres {
+        fn inner(&self) -> &PgDb {
+            match &self.db.backend {
+                Backend::Postgres(db) => db,
+                Backend::Sqlite(_) => unreachable!("a PostgreSQL URL"),
+            }
+        }
+    }
+
+    impl Harness for Postgres {
+        fn db(&self) -> &Db {
+            &self.db
+        }
+
+        async fn facts_now(
+            &self,
+            id: ConversationId,
+            actor: Option<&User>,
+            command: Option<&Command>,
+        ) -> SessionFacts {
+            let mut tx = self.inner().pool.begin().await.expect("begin");
+            let facts = read_facts(&mut tx, id, actor, command)
+                .await
+                .expect("facts");
+            // The row lock goes with the commit: the next writer does not wait for this one.
+            tx.commit().await.expect("commit");
+            facts
+        }
+
+        async fn store_now(
+            &self,
+            stale: &SessionFacts,
+            decision: Decision,
+            fired: Option<Fired>,
+            now: Timestamp,
+        ) -> Result<Applied, CommandError> {
+            let mut tx = self.inner().pool.begin().await.expect("begin");
+            let result = store(&mut tx, &stale.conv, decision, fired, now).await;
+            if result.is_ok() {
+                tx.commit().await.expect("commit");
+            }
+            result
+        }
+    }
+
+    /// Runs `scenario` on a scratch database (none off the PostgreSQL run), dropped also when
+    /// the scenario fails.
+    async fn on_postgres<F: std::future::Future<Output = ()> + Send + 'static>(
+        scenario: impl FnOnce(Postgres) -> F,
+    ) {
+        let Some(scratch) = ScratchPostgres::create().await else {
+            return;
+        };
+        let db = scenario::seeded(&scratch.url).await;
+        let outcome = tokio::spawn(scenario(Postgres { db: db.clone() })).await;
+        db.close().await;
+        scratch.drop_now().await;
+        if let Err(failed) = outcome {
+            std::panic::resume_unwind(failed.into_panic());
+        }
+    }
+
+    #[tokio::test]
+    async fn an_accept_decided_on_a_stale_read_does_not_overwrite_the_winner() {
+        on_postgres(|h| async move {
+            scenario::an_accept_decided_on_a_stale_read_does_not_overwrite_the_winner(&h).await;
+        })
+        .await;
+    }
+
+    #[tokio::test]
+    async fn a_deadline_fired_on_a_stale_read_fires_once() {
+        on_postgres(|h| async move {
+            scenario::a_deadline_fired_on_a_stale_read_fires_once(&h).await;
+        })
+        .await;
+    }
 }

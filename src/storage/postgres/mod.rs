@@ -1,6 +1,6 @@
 //! The PostgreSQL backend, for a large desk running several nodes on one database. Many
 //! transactions write at once, so each guarantee is held by the database itself: a command on a
-//! session locks its conversation row first (`FOR UPDATE`), so commands on one session take
+//! session locks its conversation row first (`FOR NO KEY UPDATE`), so commands on one session take
 //! turns and decide on fresh facts, while commands on different sessions run side by side; seqs
 //! come from the update of that row; a repeated send finds its original under the same lock;
 //! every state change is a conditional update; deadlines and absences are deleted exactly as

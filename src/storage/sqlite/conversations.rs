@@ -16,10 +16,11 @@ use sqlx::Row;
 
 use super::{Result, SqliteDb, StorageError, classify};
 use crate::domain::session::{
-    self, Absence, Audience, Command, Conversation, Deadline, DeadlineChange, Decision, Entry,
-    EntryKind, Facts, NewEntry, Person, Refusal, SessionState, Viewer,
+    Absence, Audience, Command, Conversation, Deadline, DeadlineChange, Decision, Entry, EntryKind,
+    NewEntry, Person, Refusal, SessionState,
 };
 use crate::domain::{ConversationId, GroupId, QueueId, QueueSettings, Timestamp, User, UserId};
+use crate::storage::facts::{Fired, SessionFacts, actor_of, transfer_target};
 use crate::storage::rows::{
     close_reason_str, conversation_from_row, deadline_from_row, deadline_kind_str, entry_from_row,
     entry_kind_str, event_str, state_str,
@@ -63,13 +64,6 @@ const SESSION_FACTS: &str = concat!(
 
 const ENTRY_SELECT: &str = "SELECT e.conversation_id, e.seq, e.kind, e.author_id, u.display_name AS author_name, \
      e.client_id, e.body, e.event, e.at FROM entries e LEFT JOIN users u ON u.id = e.author_id";
-
-/// What a timer fired: its row is deleted in the transaction that stores what it produced.
-#[derive(Debug, Clone, Copy)]
-pub(super) enum Fired {
-    Inactivity(Deadline),
-    Absence(Absence),
-}
 
 /// The queue order of queued sessions: those that came back from an agent first, then by
 /// arrival. [`SqliteDb::queue_position`] counts by the same order.
@@ -661,18 +655,6 @@ impl SqliteDb {
     }
 }
 
-/// What a command on a session is decided on, read inside its transaction.
-pub(super) struct SessionFacts {
-    pub conv: Conversation,
-    pub queue: QueueSettings,
-    pub pending: Option<Deadline>,
-    /// The acting user as stored now (not as their request found them), and whether they are
-    /// a member of the queue's group.
-    pub actor: Option<(User, bool)>,
-    /// For a post: what this actor already stored under the same client id.
-    pub sent_before: Option<Entry>,
-}
-
 /// Reads the facts of a command on session `id` by `actor` (none for a timer).
 pub(super) async fn read_facts(
     tx: &mut sqlx::SqliteConnection,
@@ -737,51 +719,13 @@ async fn execute_in(
     act: Act,
     now: Timestamp,
 ) -> Result<Applied, CommandError> {
-    let (actor, command) = match &act {
-        Act::User(user, command) => (Some(user), Some(command)),
-        Act::Timer(_) | Act::Absent(_) => (None, None),
-    };
+    let (actor, command) = actor_of(&act);
     let facts = read_facts(tx, id, actor, command).await?;
-    let domain_facts = Facts {
-        conv: &facts.conv,
-        queue: &facts.queue,
-        pending: facts.pending,
-        sent_before: facts.sent_before.as_ref(),
-        now,
+    let to_in_group = match transfer_target(&act) {
+        Some(to) => is_member(tx, facts.queue.group, to).await?,
+        None => false,
     };
-    let (decision, fired) = match (&act, &facts.actor) {
-        (Act::Absent(absence), _) => (
-            session::fire_absence(&domain_facts, *absence)?,
-            Some(Fired::Absence(*absence)),
-        ),
-        (Act::User(_, command), Some((user, member))) => {
-            let viewer = Viewer::new(user, *member);
-            let command = match command.clone() {
-                // Membership is read here, in the transaction, not trusted from the caller.
-                Command::Transfer {
-                    to,
-                    to_online,
-                    note,
-                    ..
-                } => {
-                    let to_in_group = is_member(tx, facts.queue.group, to.id).await?;
-                    Command::Transfer {
-                        to,
-                        to_in_group,
-                        to_online,
-                        note,
-                    }
-                }
-                other => other,
-            };
-            (session::decide(&domain_facts, &viewer, command)?, None)
-        }
-        (Act::Timer(deadline), _) => (
-            session::fire(&domain_facts, *deadline)?,
-            Some(Fired::Inactivity(*deadline)),
-        ),
-        (Act::User(..), None) => return Err(Refusal::NotFound.into()),
-    };
+    let (decision, fired) = facts.decide(&act, to_in_group, now)?;
     store(tx, &facts.conv, decision, fired, now).await
 }
 
@@ -889,155 +833,78 @@ async fn apply(
     Ok(entries)
 }
 
-/// The conditions of the writes, driven directly: a decision made on facts that changed
-/// before the write must store nothing. (The single writer serialises commands, so only these
-/// tests reach the stale-read path; on PostgreSQL it is the everyday race.)
+/// The stale-read scenarios of [`crate::storage::stale_reads`] on SQLite.
 #[cfg(test)]
 mod stale_reads {
     use super::*;
-    use crate::domain::Timestamp;
-    use crate::domain::session::{DeadlineKind, Event};
+    use crate::storage::stale_reads::{self as scenario, Harness};
+    use crate::storage::{Backend, Db};
 
-    const NOW: Timestamp = Timestamp(1_767_603_600_000);
-
-    async fn demo_db() -> (SqliteDb, tempfile::TempDir) {
-        let dir = tempfile::tempdir().expect("temp dir");
-        let url = format!("sqlite://{}", dir.path().join("s.db").display());
-        let seeded = crate::storage::Db::connect(&url).await.expect("database");
-        crate::demo::load_if_empty(&seeded, NOW)
-            .await
-            .expect("demo data");
-        seeded.close().await;
-        let db = SqliteDb::connect(&url).await.expect("database");
-        (db, dir)
+    struct Sqlite {
+        db: Db,
+        _dir: tempfile::TempDir,
     }
 
-    async fn user(db: &SqliteDb, name: &str) -> User {
-        db.user_with_password(name)
-            .await
-            .expect("read")
-            .expect("demo user")
-            .0
-    }
-
-    /// Facts as `actor` reads them now, in a transaction of their own.
-    async fn facts_now(
-        db: &SqliteDb,
-        id: ConversationId,
-        actor: Option<&User>,
-        command: Option<&Command>,
-    ) -> SessionFacts {
-        let mut conn = db.write.acquire().await.expect("connection");
-        read_facts(&mut conn, id, actor, command)
-            .await
-            .expect("facts")
-    }
-
-    /// Stores `decision` taken on `stale` in a transaction of its own (rolled back if refused).
-    async fn store_now(
-        db: &SqliteDb,
-        stale: &SessionFacts,
-        decision: Decision,
-        fired: Option<Fired>,
-        now: Timestamp,
-    ) -> Result<Applied, CommandError> {
-        let mut tx = db.write.begin_with("BEGIN IMMEDIATE").await.expect("begin");
-        let result = store(&mut tx, &stale.conv, decision, fired, now).await;
-        if result.is_ok() {
-            tx.commit().await.expect("commit");
+    impl Sqlite {
+        async fn new() -> Sqlite {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let url = format!("sqlite://{}", dir.path().join("s.db").display());
+            let db = scenario::seeded(&url).await;
+            Sqlite { db, _dir: dir }
         }
-        result
-    }
 
-    fn domain_facts(facts: &SessionFacts, now: Timestamp) -> Facts<'_> {
-        Facts {
-            conv: &facts.conv,
-            queue: &facts.queue,
-            pending: facts.pending,
-            sent_before: facts.sent_before.as_ref(),
-            now,
+        fn inner(&self) -> &SqliteDb {
+            match &self.db.backend {
+                Backend::Sqlite(db) => db,
+                Backend::Postgres(_) => unreachable!("a SQLite URL"),
+            }
         }
     }
 
-    async fn queued_session(db: &SqliteDb) -> ConversationId {
-        let carol = user(db, "carol").await;
-        let queue = db.queues().await.expect("queues")[0].id;
-        let (conv, _, _) = db
-            .start_session(queue, &carol, "c1", Some("The printer is on fire"), NOW)
-            .await
-            .expect("session");
-        conv.id
+    impl Harness for Sqlite {
+        fn db(&self) -> &Db {
+            &self.db
+        }
+
+        async fn facts_now(
+            &self,
+            id: ConversationId,
+            actor: Option<&User>,
+            command: Option<&Command>,
+        ) -> SessionFacts {
+            let mut conn = self.inner().write.acquire().await.expect("connection");
+            read_facts(&mut conn, id, actor, command)
+                .await
+                .expect("facts")
+        }
+
+        async fn store_now(
+            &self,
+            stale: &SessionFacts,
+            decision: Decision,
+            fired: Option<Fired>,
+            now: Timestamp,
+        ) -> Result<Applied, CommandError> {
+            let write = &self.inner().write;
+            let mut tx = write.begin_with("BEGIN IMMEDIATE").await.expect("begin");
+            let result = store(&mut tx, &stale.conv, decision, fired, now).await;
+            if result.is_ok() {
+                tx.commit().await.expect("commit");
+            }
+            result
+        }
     }
 
     #[tokio::test]
     async fn an_accept_decided_on_a_stale_read_does_not_overwrite_the_winner() {
-        let (db, _dir) = demo_db().await;
-        let id = queued_session(&db).await;
-        let (alice, bob) = (user(&db, "alice").await, user(&db, "bob").await);
-        let stale = facts_now(&db, id, Some(&bob), Some(&Command::Accept)).await;
-        db.execute(id, Act::User(alice.clone(), Command::Accept), NOW)
-            .await
-            .expect("alice wins");
-        let decision = session::decide(
-            &domain_facts(&stale, NOW),
-            &Viewer::new(&bob, true),
-            Command::Accept,
+        scenario::an_accept_decided_on_a_stale_read_does_not_overwrite_the_winner(
+            &Sqlite::new().await,
         )
-        .expect("on the stale read the session is still queued");
-        let outcome = store_now(&db, &stale, decision, None, NOW).await;
-        assert!(
-            matches!(outcome, Err(CommandError::Refused(Refusal::Changed))),
-            "the loser's write is refused: {outcome:?}"
-        );
-        let conv = db.conversation(id).await.expect("read").expect("exists");
-        assert_eq!(
-            conv.assignee.map(|a| a.id),
-            Some(alice.id),
-            "the winner stays"
-        );
-        assert_eq!(
-            conv.last_seq, 3,
-            "first message, joined, greeting: nothing of bob's"
-        );
+        .await;
     }
 
     #[tokio::test]
     async fn a_deadline_fired_on_a_stale_read_fires_once() {
-        let (db, _dir) = demo_db().await;
-        let id = queued_session(&db).await;
-        let alice = user(&db, "alice").await;
-        db.execute(id, Act::User(alice, Command::Accept), NOW)
-            .await
-            .expect("accepted");
-        let warning = db
-            .deadline(id)
-            .await
-            .expect("read")
-            .expect("the greeting starts the clock");
-        let due = warning.due;
-        let stale = facts_now(&db, id, None, None).await;
-        db.execute(id, Act::Timer(warning), due)
-            .await
-            .expect("the first worker fires the warning");
-        let decision =
-            session::fire(&domain_facts(&stale, due), warning).expect("due on the stale read");
-        let outcome = store_now(&db, &stale, decision, Some(Fired::Inactivity(warning)), due).await;
-        assert!(
-            matches!(outcome, Err(CommandError::Refused(Refusal::NotDue))),
-            "the second worker stores nothing: {outcome:?}"
-        );
-        let warnings = db
-            .entries_after(id, 0, 100)
-            .await
-            .expect("entries")
-            .iter()
-            .filter(|e| e.event == Some(Event::InactivityWarning))
-            .count();
-        assert_eq!(warnings, 1, "one warning");
-        assert_eq!(
-            db.deadline(id).await.expect("read").map(|d| d.kind),
-            Some(DeadlineKind::Close),
-            "the close deadline the first firing set is still there"
-        );
+        scenario::a_deadline_fired_on_a_stale_read_fires_once(&Sqlite::new().await).await;
     }
 }
