@@ -300,7 +300,7 @@ pub async fn run(
                 Ok(Some(notification)) => {
                     match serde_json::from_str::<Batch>(notification.payload()) {
                         Ok(batch) if batch.node != cluster.node => {
-                            for signal in batch.signals {
+                            for signal in merged(batch.signals) {
                                 receive(&state, &cluster, batch.node, signal).await;
                             }
                         }
@@ -382,26 +382,87 @@ async fn notify(state: &AppState, node: u64, signals: Vec<Signal>) {
     }
 }
 
-async fn receive(state: &AppState, cluster: &Cluster, from: u64, signal: Signal) {
-    let outcome = match signal {
-        Signal::Committed {
+/// A signal as a node applies it: the commits of one conversation in a batch are one.
+#[derive(Debug, PartialEq, Eq)]
+enum Incoming {
+    Committed {
+        conversation: i64,
+        /// The first seq of the first commit.
+        from: i64,
+        /// The state before the first commit.
+        previous: Option<String>,
+        /// Every actor of the commits, in order.
+        actors: Vec<i64>,
+    },
+    Other(Signal),
+}
+
+/// The signals of one batch, with the commits of each conversation merged into its first (from
+/// the lowest seq, the state before the first, every actor): every commit of the batch was made
+/// before it was sent, so one read of the log when the first is applied has them all; a busy
+/// conversation costs a node one read per batch instead of one per command. The rest keep
+/// their order.
+fn merged(signals: Vec<Signal>) -> Vec<Incoming> {
+    let mut out: Vec<Incoming> = Vec::with_capacity(signals.len());
+    let mut first: HashMap<i64, usize> = HashMap::new();
+    for signal in signals {
+        match signal {
+            Signal::Committed {
+                conversation,
+                from,
+                previous,
+                actor,
+            } => match first.get(&conversation) {
+                Some(&at) => {
+                    if let Some(Incoming::Committed {
+                        from: low, actors, ..
+                    }) = out.get_mut(at)
+                    {
+                        *low = (*low).min(from);
+                        actors.extend(actor.filter(|a| !actors.contains(a)));
+                    }
+                }
+                None => {
+                    first.insert(conversation, out.len());
+                    out.push(Incoming::Committed {
+                        conversation,
+                        from,
+                        previous,
+                        actors: actor.into_iter().collect(),
+                    });
+                }
+            },
+            other => out.push(Incoming::Other(other)),
+        }
+    }
+    out
+}
+
+async fn receive(state: &AppState, cluster: &Cluster, from: u64, incoming: Incoming) {
+    let signal = match incoming {
+        Incoming::Committed {
             conversation,
             from,
             previous,
-            actor,
+            actors,
         } => {
             let id = ConversationId(conversation);
             let previous = match previous.as_deref() {
                 Some(p) => state_of(p).map(Some),
                 None => Some(None),
             };
-            match previous {
-                Some(previous) => {
-                    replay(state, cluster, id, from, previous, actor.map(UserId)).await
-                }
-                None => Ok(()),
+            let actors: Vec<UserId> = actors.into_iter().map(UserId).collect();
+            if let Some(previous) = previous
+                && let Err(e) = replay(state, cluster, id, from, previous, &actors).await
+            {
+                tracing::warn!(error = %e, "applying a signal");
             }
+            return;
         }
+        Incoming::Other(signal) => signal,
+    };
+    let outcome = match signal {
+        Signal::Committed { .. } => Ok(()),
         Signal::Typing {
             conversation,
             user,
@@ -476,11 +537,15 @@ async fn replay(
     id: ConversationId,
     from: i64,
     previous: Option<SessionState>,
-    actor: Option<UserId>,
+    actors: &[UserId],
 ) -> Result<(), crate::service::ServiceError> {
     let Some(conv) = state.db.conversation(id).await? else {
         return Ok(());
     };
+    // Each author's sockets here watch the conversation before its entries go out.
+    for actor in actors.iter().skip(1) {
+        state.hub.watch_for_user(*actor, id);
+    }
     let seen = cluster.seen(id);
     if seen.is_some_and(|(seq, st)| seq >= conv.last_seq && st == conv.state) {
         return Ok(());
@@ -500,7 +565,9 @@ async fn replay(
         (Some((_, st)), Some(_)) => Some(st),
         (_, previous) => previous,
     };
-    state.announce_here(&conv, entries, previous, actor).await
+    state
+        .announce_here(&conv, entries, previous, actors.first().copied())
+        .await
 }
 
 /// A change of rights whose revocation signal was lost still reaches this node's sockets: the
@@ -579,7 +646,7 @@ async fn catch_up_now(state: &AppState, cluster: &Cluster) {
         match cluster.seen(id) {
             Some((seq, st)) if seq >= last_seq && st == current => {}
             Some((seq, st)) => {
-                if let Err(e) = replay(state, cluster, id, seq + 1, Some(st), None).await {
+                if let Err(e) = replay(state, cluster, id, seq + 1, Some(st), &[]).await {
                     tracing::warn!(error = %e, "catching up a conversation");
                 }
             }
@@ -590,7 +657,7 @@ async fn catch_up_now(state: &AppState, cluster: &Cluster) {
             // before them from the log), so a signal lost meanwhile loses nothing.
             None => {
                 let from = (last_seq - RECENT + 1).max(1);
-                if let Err(e) = replay(state, cluster, id, from, Some(current), None).await {
+                if let Err(e) = replay(state, cluster, id, from, Some(current), &[]).await {
                     tracing::warn!(error = %e, "catching up a conversation");
                 }
             }
@@ -611,7 +678,7 @@ async fn catch_up_now(state: &AppState, cluster: &Cluster) {
             let unseen = cluster
                 .seen(conv.id)
                 .is_none_or(|(_, st)| st != SessionState::Queued);
-            if unseen && let Err(e) = replay(state, cluster, conv.id, 1, None, None).await {
+            if unseen && let Err(e) = replay(state, cluster, conv.id, 1, None, &[]).await {
                 tracing::warn!(error = %e, "catching up an offer");
             }
         }
@@ -654,5 +721,49 @@ mod tests {
         let text = serde_json::to_string(&batch).unwrap();
         let back: Batch = serde_json::from_str(&text).unwrap();
         assert_eq!(back.signals, batch.signals);
+    }
+
+    fn commit(conversation: i64, from: i64, previous: &str, actor: Option<i64>) -> Signal {
+        Signal::Committed {
+            conversation,
+            from,
+            previous: Some(previous.into()),
+            actor,
+        }
+    }
+
+    #[test]
+    fn the_commits_of_a_conversation_in_a_batch_are_applied_as_one() {
+        let read = Signal::Read {
+            user: 5,
+            conversation: 1,
+            seq: 4,
+        };
+        let batch = vec![
+            commit(1, 4, "queued", Some(2)),
+            commit(2, 7, "active", Some(3)),
+            read.clone(),
+            commit(1, 5, "active", Some(9)),
+            commit(1, 6, "active", Some(2)),
+            commit(1, 3, "active", None),
+        ];
+        assert_eq!(
+            merged(batch),
+            vec![
+                Incoming::Committed {
+                    conversation: 1,
+                    from: 3,
+                    previous: Some("queued".into()),
+                    actors: vec![2, 9],
+                },
+                Incoming::Committed {
+                    conversation: 2,
+                    from: 7,
+                    previous: Some("active".into()),
+                    actors: vec![3],
+                },
+                Incoming::Other(read),
+            ]
+        );
     }
 }
