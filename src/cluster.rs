@@ -67,6 +67,9 @@ pub enum Signal {
         user: i64,
         name: String,
         status: String,
+        /// The agent chose it (Available or Away) in a tab on the sending node.
+        #[serde(default)]
+        chosen: bool,
     },
     /// A web session ended (its token's hash, hex), every session of a user ended, or a
     /// user's rights changed.
@@ -493,7 +496,12 @@ async fn receive(state: &AppState, cluster: &Cluster, from: u64, incoming: Incom
                 .read_here(UserId(user), ConversationId(conversation), seq)
                 .await
         }
-        Signal::Presence { user, name, status } => {
+        Signal::Presence {
+            user,
+            name,
+            status,
+            chosen,
+        } => {
             if let Some(status) = status_of(&status) {
                 let user = UserId(user);
                 cluster.note_remote(user, status, i64::from_ne_bytes(from.to_ne_bytes()));
@@ -503,6 +511,7 @@ async fn receive(state: &AppState, cluster: &Cluster, from: u64, incoming: Incom
                         display_name: name,
                     },
                     status,
+                    chosen,
                 );
             }
             Ok(())
@@ -624,7 +633,7 @@ async fn check_remote_presence(state: &AppState, cluster: &Cluster) {
     for (user, _) in said.into_iter().filter(|(_, node)| !live.contains(node)) {
         cluster.note_remote(user, Status::Offline, 0);
         if let Ok(Some(found)) = state.db.user(user).await {
-            state.presence_here((&found).into(), Status::Offline);
+            state.presence_here((&found).into(), Status::Offline, false);
         }
     }
 }

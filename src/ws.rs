@@ -1016,14 +1016,8 @@ impl Session {
                 AppError::Forbidden("Only service desk staff have a presence."),
             )];
         }
-        let status = Status::from(status);
-        let now = self.state.clock.now();
-        self.state.presence.choose(self.user.id, status, now);
-        self.state.announce_presence(
-            Person::from(&self.user),
-            self.state.presence.status(self.user.id, now),
-            None,
-        );
+        self.state
+            .choose_presence(Person::from(&self.user), Status::from(status));
         Vec::new()
     }
 }

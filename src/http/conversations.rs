@@ -498,12 +498,6 @@ async fn set_presence(
     Staff(user): Staff,
     ApiJson(body): ApiJson<wire::SetPresence>,
 ) -> Result<StatusCode, AppError> {
-    let status = Status::from(body.status);
-    state.presence.choose(user.id, status, state.clock.now());
-    state.announce_presence(
-        (&user).into(),
-        state.presence.status(user.id, state.clock.now()),
-        None,
-    );
+    state.choose_presence((&user).into(), Status::from(body.status));
     Ok(StatusCode::NO_CONTENT)
 }

@@ -144,20 +144,54 @@ impl AppState {
         status: crate::hub::Status,
         except: Option<u64>,
     ) {
+        self.signal_presence(&user, status, false);
+        self.hub.presence_except(except, user, status);
+    }
+
+    /// The agent `user` chose Available or Away (in any of their tabs): it is their status on
+    /// every node, told to every staff socket (their own other tabs included).
+    pub fn choose_presence(
+        &self,
+        user: crate::domain::session::Person,
+        status: crate::hub::Status,
+    ) {
+        let now = self.clock.now();
+        self.presence.choose(user.id, status, now);
+        let status = self.presence.status(user.id, now);
+        self.signal_presence(&user, status, true);
+        self.hub.presence_except(None, user, status);
+    }
+
+    fn signal_presence(
+        &self,
+        user: &crate::domain::session::Person,
+        status: crate::hub::Status,
+        chosen: bool,
+    ) {
         if let Some(cluster) = &self.cluster {
             cluster.send(crate::cluster::Signal::Presence {
                 user: user.id.0,
                 name: user.display_name.clone(),
                 status: crate::cluster::status_name(status).to_owned(),
+                chosen,
             });
         }
-        self.hub.presence_except(except, user, status);
     }
 
-    /// Another node's word on `user`'s presence, shown here unless this node holds a socket of
-    /// theirs (then it knows better).
-    pub fn presence_here(&self, user: crate::domain::session::Person, status: crate::hub::Status) {
+    /// Another node's word on `user`'s presence. Shown here unless this node holds a socket of
+    /// theirs (then it knows better whether they are connected); but a choice they made in a
+    /// tab on that node is theirs here too.
+    pub fn presence_here(
+        &self,
+        user: crate::domain::session::Person,
+        status: crate::hub::Status,
+        chosen: bool,
+    ) {
         if self.presence.sockets(user.id) == 0 {
+            self.hub.presence(user, status);
+        } else if chosen && status != crate::hub::Status::Offline {
+            let now = self.clock.now();
+            self.presence.choose(user.id, status, now);
             self.hub.presence(user, status);
         }
     }

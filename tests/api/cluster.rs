@@ -676,6 +676,57 @@ async fn presence_reaches_every_node() {
         .await;
 }
 
+/// An agent with a tab on each node is one agent: Away chosen in the tab on node A is their
+/// status on node B too (their own tab there shows it, a colleague on B sees it, B's Transfer
+/// list says so), and Available chosen on B comes back to A.
+#[tokio::test]
+async fn a_choice_in_one_tab_is_the_agents_status_on_every_node() {
+    let Some((a, b)) = two_nodes().await else {
+        return;
+    };
+    let mut bob_on_b = Ws::open(&b, "bob").await;
+    let mut alice_on_b = Ws::open(&b, "alice").await;
+    let mut bob_on_a = Ws::open(&a, "bob").await;
+    let is_bob = |f: &serde_json::Value, status: &str| {
+        f["type"] == "presence" && f["user"]["display_name"] == "Bob Agent" && f["status"] == status
+    };
+    choose(&a, "bob", "away").await;
+    bob_on_b.find(|f| is_bob(f, "away")).await;
+    alice_on_b.find(|f| is_bob(f, "away")).await;
+    let queue = crate::sessions::queue_id(&b).await;
+    let members = crate::helpers::get_json(
+        &b.signed_in("alice").await,
+        b.url(&format!("/api/queues/{queue}/members")),
+    )
+    .await;
+    let status_on_b = members
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["display_name"] == "Bob Agent")
+        .map(|m| m["status"].clone());
+    assert_eq!(
+        status_on_b,
+        Some(json!("away")),
+        "node B's Transfer list: {members}"
+    );
+    choose(&b, "bob", "available").await;
+    bob_on_a.find(|f| is_bob(f, "available")).await;
+}
+
+/// `username` chooses `status` over HTTP on `node`.
+async fn choose(node: &TestApp, username: &str, status: &str) {
+    let chosen = node
+        .signed_in(username)
+        .await
+        .put(node.url("/api/presence"))
+        .json(&json!({ "status": status }))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(chosen.status(), StatusCode::NO_CONTENT);
+}
+
 /// Revocations reach every node: an admin on node A disables carol, and her socket on node B
 /// closes at once (4401); a demotion on A makes bob's socket on B reconnect with his new rights
 /// (4403).
