@@ -4,7 +4,19 @@
  * every failure turned into an `ApiError` carrying the server's code.
  */
 import { authHeaders, bearerToken, setBearerToken } from "./bearer";
-import { isApiErrorBody } from "./wire";
+import {
+  isApiErrorBody,
+  isAvailability,
+  isEntry,
+  isIncident,
+  isIncidentList,
+  type Availability,
+  type Entry,
+  type Incident,
+  type IncidentInput,
+  type IncidentPatch,
+  type PostKind,
+} from "./wire";
 
 /** A request the server refused (or could not be reached for), as the UI needs it. */
 export class ApiError extends Error {
@@ -19,6 +31,8 @@ export class ApiError extends Error {
     message: string,
     /** Seconds to wait before trying again, from the Retry-After header. */
     readonly retryAfter: number | null = null,
+    /** The form field a 422 is about (`error.field`), e.g. `short_description`. */
+    readonly field: string | null = null,
   ) {
     super(message);
   }
@@ -97,7 +111,7 @@ export async function errorFrom(response: Response, now: Date = new Date()): Pro
     // Not JSON (a proxy's HTML page, an empty body): described by its status below.
   }
   if (isApiErrorBody(body)) {
-    return new ApiError(response.status, body.error.code, body.error.message, retryAfter);
+    return new ApiError(response.status, body.error.code, body.error.message, retryAfter, body.error.field ?? null);
   }
   return new ApiError(response.status, fallbackCode(response.status), fallbackMessage(response), retryAfter);
 }
@@ -135,3 +149,86 @@ export function parseRetryAfter(header: string | null, now: Date = new Date()): 
   if (Number.isNaN(at)) return null;
   return Math.max(0, Math.ceil((at - now.getTime()) / 1000));
 }
+
+// ---- Incidents (docs/protocol.md, "Incidents") ----
+
+const enc = encodeURIComponent;
+
+/** The views of `GET /api/incidents` for staff (a customer gets the incidents they are the caller of). */
+export type IncidentView = "mine" | "group" | "open" | "all";
+
+export interface IncidentQuery {
+  view?: IncidentView;
+  state?: string;
+  q?: string;
+}
+
+/** The path of `GET /api/incidents` for a query; empty parts are left out. */
+export function incidentsPath(query: IncidentQuery = {}): string {
+  const params = new URLSearchParams();
+  if (query.view !== undefined) params.set("view", query.view);
+  if (query.state !== undefined && query.state !== "") params.set("state", query.state);
+  const q = query.q?.trim() ?? "";
+  if (q !== "") params.set("q", q);
+  const text = params.toString();
+  return text === "" ? "/api/incidents" : `/api/incidents?${text}`;
+}
+
+export function listIncidents(query: IncidentQuery = {}, signal?: AbortSignal): Promise<Incident[]> {
+  return requestJson(incidentsPath(query), isIncidentList, signal === undefined ? {} : { signal });
+}
+
+/** By id or number. */
+export function getIncident(incident: string): Promise<Incident> {
+  return requestJson(`/api/incidents/${enc(incident)}`, isIncident);
+}
+
+/** Creates an incident; repeating the same `client_id` answers the original (a double Save creates one). */
+export function createIncident(input: IncidentInput): Promise<Incident> {
+  return requestJson("/api/incidents", isIncident, { method: "POST", body: input });
+}
+
+/** Changes the fields named; 409 `changed` when `version` is not the current one. */
+export function updateIncident(incident: string, patch: IncidentPatch): Promise<Incident> {
+  return requestJson(`/api/incidents/${enc(incident)}`, isIncident, { method: "PATCH", body: patch });
+}
+
+export function setFollowing(incident: string, follow: boolean): Promise<void> {
+  return requestNoContent(`/api/incidents/${enc(incident)}/follow`, { method: follow ? "PUT" : "DELETE" });
+}
+
+/** The incidents created from a support session, newest first. */
+export function incidentsOfSession(conversation: string): Promise<Incident[]> {
+  return requestJson(`/api/conversations/${enc(conversation)}/incidents`, isIncidentList);
+}
+
+/** How many staff of the queue are online and Available now. */
+export function queueAvailability(queue: string): Promise<Availability> {
+  return requestJson(`/api/queues/${enc(queue)}/availability`, isAvailability);
+}
+
+/** Nobody there: the customer leaves a message, which becomes an incident at once. */
+export function leaveMessage(queue: string, clientId: string, body: string): Promise<Incident> {
+  return requestJson(`/api/queues/${enc(queue)}/messages`, isIncident, { method: "POST", body: { client_id: clientId, body } });
+}
+
+/** The entries of a conversation (an incident's activity, for the customer's read-only view). */
+export async function allEntries(conversation: string): Promise<Entry[]> {
+  const isPage = (value: unknown): value is { entries: Entry[]; next_after: number | null } =>
+    typeof value === "object" && value !== null && Array.isArray((value as { entries?: unknown }).entries) && (value as { entries: unknown[] }).entries.every(isEntry);
+  const entries: Entry[] = [];
+  let after = 0;
+  for (let round = 0; round < 20; round += 1) {
+    const page = await requestJson(`/api/conversations/${enc(conversation)}/entries?after=${after}&limit=500`, isPage);
+    entries.push(...page.entries);
+    if (page.next_after === null || page.next_after === undefined || page.entries.length === 0) break;
+    after = page.next_after;
+  }
+  return entries;
+}
+
+/** Posts a comment (or work note) over HTTP with its client id; a repeat answers the original. */
+export function postEntry(conversation: string, clientId: string, kind: PostKind, body: string): Promise<Entry> {
+  return requestJson(`/api/conversations/${enc(conversation)}/entries`, isEntry, { method: "POST", body: { client_id: clientId, kind, body } });
+}
+

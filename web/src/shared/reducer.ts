@@ -356,9 +356,14 @@ export function applyTyping(state: FeedState, conversation: string, user: UserRe
 // ---- the user's actions ----
 
 /** Everything up to `seq` has been seen: the unread count goes to 0 and the read mark moves up. */
-/** Whether `me` takes part in `conversation` (its customer or its assignee): only they have unread messages. */
+/**
+ * Whether `me` takes part in `conversation` (its customer or its assignee; for a record, a follower:
+ * the server sends a record's activity only to those who follow it or may read it): only they have unread messages.
+ */
 export function takesPart(conversation: Conversation, me: string | null): boolean {
-  return me !== null && (conversation.customer?.id === me || conversation.assignee?.id === me);
+  if (me === null) return false;
+  if (conversation.kind === "record") return true;
+  return conversation.customer?.id === me || conversation.assignee?.id === me;
 }
 
 /**

@@ -22,7 +22,8 @@ export interface User {
 }
 
 export interface ApiErrorBody {
-  error: { code: string; message: string };
+  /** `field`: the form field a 422 is about (e.g. `short_description`). */
+  error: { code: string; message: string; field?: string };
 }
 
 export interface QueueGroup {
@@ -92,7 +93,7 @@ export function isUser(value: unknown): value is User {
 }
 
 export function isApiErrorBody(value: unknown): value is ApiErrorBody {
-  return isObject(value) && isObject(value.error) && isString(value.error.code) && isString(value.error.message);
+  return isObject(value) && isObject(value.error) && isString(value.error.code) && isString(value.error.message) && (value.error.field === undefined || isString(value.error.field));
 }
 
 function isQueueGroup(value: unknown): value is QueueGroup {
@@ -135,7 +136,10 @@ export interface Entry {
   body: string;
   client_id?: string;
   at: string;
-  /** System entries: accepted, transferred, inactivity_warning, still_here, closed, handed_back. */
+  /**
+   * System entries: accepted, transferred, inactivity_warning, still_here, closed, handed_back,
+   * incident_created (in a session and in an incident's activity), field_changed (an incident's activity).
+   */
   event?: string;
 }
 
@@ -162,6 +166,17 @@ export interface Conversation {
   returned_at?: string;
   preview?: Entry;
   unread?: number;
+  /** Kind `record`: the followed incident this conversation is the activity of. */
+  record?: RecordRef;
+}
+
+/** What a record conversation says of its incident (`Conversation.record`). */
+export interface RecordRef {
+  /** The incident's id. */
+  incident: string;
+  number: string;
+  short_description: string;
+  state: IncidentState;
 }
 
 export interface Canned {
@@ -254,7 +269,8 @@ export function isConversation(value: unknown): value is Conversation {
     isOptional(value.returned_from, isUserRef) &&
     isOptional(value.returned_at, isString) &&
     isOptional(value.preview, isEntry) &&
-    isOptional(value.unread, isCount)
+    isOptional(value.unread, isCount) &&
+    isOptional(value.record, isRecordRef)
   );
 }
 
@@ -324,4 +340,121 @@ export function isEarlierEntriesPage(value: unknown): value is EarlierEntriesPag
     value.entries.every(isEntry) &&
     (value.next_before === null || isCount(value.next_before))
   );
+}
+
+// ---- Incidents (mirrors `Incident`, `IncidentInput`, `IncidentState`, `Availability`) ----
+
+export type IncidentState = "new" | "in_progress" | "on_hold" | "resolved" | "closed" | "canceled";
+export const INCIDENT_STATES: readonly IncidentState[] = ["new", "in_progress", "on_hold", "resolved", "closed", "canceled"];
+
+export type IncidentCategory = "inquiry" | "software" | "hardware" | "network" | "database";
+export const INCIDENT_CATEGORIES: readonly IncidentCategory[] = ["inquiry", "software", "hardware", "network", "database"];
+
+export type ContactType = "chat" | "email" | "phone" | "self_service" | "walk_in";
+export const CONTACT_TYPES: readonly ContactType[] = ["chat", "email", "phone", "self_service", "walk_in"];
+
+/** Impact and urgency: 1 high, 2 medium, 3 low. */
+export type Level = 1 | 2 | 3;
+/** Derived by the server: impact + urgency - 1 (1 critical … 5 planning). */
+export type Priority = 1 | 2 | 3 | 4 | 5;
+
+/** What `POST /api/incidents` takes (and, without `client_id` and `session`, `PATCH` with `version`). */
+export interface IncidentInput {
+  client_id: string;
+  caller: string;
+  short_description: string;
+  description?: string;
+  category: IncidentCategory;
+  contact_type: ContactType;
+  impact: Level;
+  urgency: Level;
+  state?: IncidentState;
+  resolution_notes?: string;
+  assignment_group?: string | null;
+  assigned_to?: string | null;
+  session?: string;
+}
+
+/** `PATCH /api/incidents/{id}`: the version read, and the fields changed. */
+export type IncidentPatch = { version: number } & Partial<Omit<IncidentInput, "client_id" | "session">>;
+
+export interface Incident {
+  id: string;
+  number: string;
+  caller: UserRef;
+  short_description: string;
+  description: string;
+  category: IncidentCategory;
+  contact_type: ContactType;
+  impact: Level;
+  urgency: Level;
+  priority: Priority;
+  state: IncidentState;
+  resolution_notes?: string;
+  assignment_group?: QueueGroup;
+  assigned_to?: UserRef;
+  /** The support session it was created from. */
+  session?: string;
+  /** Its activity stream: a conversation of kind `record`. */
+  activity: string;
+  created_by: UserRef;
+  created_at: string;
+  updated_by: UserRef;
+  updated_at: string;
+  version: number;
+  /** Whether the caller of the request follows it. */
+  following: boolean;
+}
+
+/** `GET /api/queues/{queue}/availability`. */
+export interface Availability {
+  available: number;
+}
+
+function isOneOf<T extends string | number>(values: readonly T[]) {
+  return (value: unknown): value is T => values.some((v) => v === value);
+}
+
+export const isIncidentState = isOneOf(INCIDENT_STATES);
+const isLevel = isOneOf<Level>([1, 2, 3]);
+const isPriority = isOneOf<Priority>([1, 2, 3, 4, 5]);
+
+export function isRecordRef(value: unknown): value is RecordRef {
+  return isObject(value) && isString(value.incident) && isString(value.number) && isString(value.short_description) && isIncidentState(value.state);
+}
+
+export function isIncident(value: unknown): value is Incident {
+  return (
+    isObject(value) &&
+    isString(value.id) &&
+    isString(value.number) &&
+    isUserRef(value.caller) &&
+    isString(value.short_description) &&
+    isString(value.description) &&
+    isOneOf(INCIDENT_CATEGORIES)(value.category) &&
+    isOneOf(CONTACT_TYPES)(value.contact_type) &&
+    isLevel(value.impact) &&
+    isLevel(value.urgency) &&
+    isPriority(value.priority) &&
+    isIncidentState(value.state) &&
+    (value.resolution_notes === undefined || value.resolution_notes === null || isString(value.resolution_notes)) &&
+    (value.assignment_group === undefined || value.assignment_group === null || isQueueGroup(value.assignment_group)) &&
+    (value.assigned_to === undefined || value.assigned_to === null || isUserRef(value.assigned_to)) &&
+    (value.session === undefined || value.session === null || isString(value.session)) &&
+    isString(value.activity) &&
+    isUserRef(value.created_by) &&
+    isString(value.created_at) &&
+    isUserRef(value.updated_by) &&
+    isString(value.updated_at) &&
+    isCount(value.version) &&
+    typeof value.following === "boolean"
+  );
+}
+
+export function isIncidentList(value: unknown): value is Incident[] {
+  return Array.isArray(value) && value.every(isIncident);
+}
+
+export function isAvailability(value: unknown): value is Availability {
+  return isObject(value) && isCount(value.available);
 }
