@@ -37,6 +37,10 @@ id_type!(
     QueueId
 );
 id_type!(
+    /// An incident (its number, `INC0010001`, is what people read).
+    IncidentId
+);
+id_type!(
     /// A conversation: a support session, a connect chat or a record's timeline.
     ConversationId
 );

@@ -400,6 +400,8 @@ pub enum Refusal {
     NotDue,
     #[error("This session is waiting in the queue: nobody holds it to hand it back.")]
     NotActive,
+    #[error("This incident is closed: its activity takes no more messages.")]
+    IncidentClosed,
 }
 
 /// The outcome of an accepted command.

@@ -162,6 +162,7 @@ impl From<Refusal> for AppError {
             Refusal::NotOnline(_) => conflict("not_online"),
             Refusal::NotDue => conflict("not_due"),
             Refusal::NotActive => conflict("not_active"),
+            Refusal::IncidentClosed => conflict("incident_closed"),
             Refusal::TooLong => AppError::TooLong(message),
             Refusal::EmptyBody | Refusal::BadClientId => AppError::Invalid(message),
         }
