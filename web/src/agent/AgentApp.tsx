@@ -27,6 +27,8 @@ import { activeWithMe, returnedText, sidebarGroups } from "./sessions";
 import { ConnectSidebar, PreviewText } from "./sidebar/ConnectSidebar";
 import { connection, me, openMiniWindow, presenceChoice, queueName, queues, showOffer } from "./state";
 import { Workspace } from "./workspace/Workspace";
+import { contentPane, holdsUnsavedWork } from "./records/pane";
+import { PaneContent } from "./records/PaneContent";
 
 export { me } from "./state";
 
@@ -96,6 +98,10 @@ export async function loadAgent(): Promise<boolean> {
     window.addEventListener("online", () => socket.reconnectNow());
     window.addEventListener("offline", () => socket.networkLost());
     warnBeforeLeavingUnsent(window, socket);
+    // A new incident not saved, or unsaved changes to one: the browser asks before the page goes.
+    window.addEventListener("beforeunload", (event) => {
+      if (holdsUnsavedWork()) event.preventDefault();
+    });
     unlockAudioOnFirstGesture(window);
     queues.value = await requestJson("/api/queues", isQueueList);
   } catch (error) {
@@ -178,12 +184,28 @@ function TopBar({ user, workspace }: { user: User; workspace: string | null }) {
       <a class="top-bar__title top-bar__home" href="/agent">
         Switchboard
       </a>
+      {workspace === null && <ContentNav />}
       <div class="top-bar__user">
         <PresenceControl user={user} />
         <span class="top-bar__name">{user.display_name}</span>
         <AgentSignOut user={user} workspace={workspace} />
       </div>
     </header>
+  );
+}
+
+/** Home and Incidents: what the content pane shows (leaving an unsaved incident asks first). */
+function ContentNav() {
+  const kind = contentPane.view.value.kind;
+  return (
+    <nav class="content-nav" aria-label="Content">
+      <button type="button" class="button button--small button--quiet content-nav__button" aria-current={kind === "home" ? "page" : undefined} onClick={() => contentPane.show({ kind: "home" })}>
+        Home
+      </button>
+      <button type="button" class="button button--small button--quiet content-nav__button" aria-current={kind === "incidents" ? "page" : undefined} onClick={() => contentPane.show({ kind: "incidents" })}>
+        Incidents
+      </button>
+    </nav>
   );
 }
 
@@ -214,6 +236,17 @@ function PresenceControl({ user }: { user: User }) {
 }
 
 function ContentPane({ user }: { user: User }) {
+  if (contentPane.view.value.kind !== "home") {
+    return (
+      <main class="content-pane" aria-label="Content pane">
+        <PaneContent pane={contentPane} user={user} onClose={() => contentPane.show({ kind: "home" })} />
+      </main>
+    );
+  }
+  return <Home user={user} />;
+}
+
+function Home({ user }: { user: User }) {
   const socket = connection.value;
   const all = [...(socket?.conversations.value.values() ?? [])];
   const mine = sidebarGroups(all, user.id).mine;

@@ -3,16 +3,33 @@ import type { Conversation, PostKind } from "../shared/wire";
 
 const byRecent = (a: Conversation, b: Conversation) => (b.preview?.at ?? b.created_at).localeCompare(a.preview?.at ?? a.created_at);
 
+/** A followed incident's activity (kind `record`). */
+export function isRecord(c: Conversation): boolean {
+  return c.kind === "record";
+}
+
+/** What a conversation is called in lists and headers: the customer, or "INC0010001 · short description" for a record. */
+export function conversationTitle(c: Conversation): string {
+  if (c.record !== undefined) return `${c.record.number} · ${c.record.short_description}`;
+  if (isRecord(c)) return "Record";
+  return c.customer?.display_name ?? "Conversation";
+}
+
+/** Records followed, newest activity on top. */
+export function recordsOf(all: readonly Conversation[]): Conversation[] {
+  return all.filter(isRecord).sort(byRecent);
+}
+
 /** Active sessions assigned to `me` (a colleague's session this socket watches is not mine). */
 export function isMine(c: Conversation, me: string): boolean {
-  return c.state === "active" && c.assignee?.id === me;
+  return !isRecord(c) && c.state === "active" && c.assignee?.id === me;
 }
 
 /** "My sessions" (assigned to me, newest activity on top) and "Recently closed" (at most 10). */
 export function sidebarGroups(all: readonly Conversation[], me: string): { mine: Conversation[]; closed: Conversation[] } {
   return {
     mine: all.filter((c) => isMine(c, me)).sort(byRecent),
-    closed: all.filter((c) => c.state === "closed").sort(byRecent).slice(0, 10),
+    closed: all.filter((c) => c.state === "closed" && !isRecord(c)).sort(byRecent).slice(0, 10),
   };
 }
 

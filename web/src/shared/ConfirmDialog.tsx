@@ -14,6 +14,8 @@ interface Props {
   title: string;
   children?: ComponentChildren;
   confirm: string;
+  /** The cancelling button's words (default "Cancel"). */
+  cancel?: string;
   /** Runs the action; a thrown error's message is shown and the dialog stays open. */
   onConfirm: () => Promise<void>;
   onClose: () => void;
@@ -21,7 +23,7 @@ interface Props {
   describeError?: (failure: unknown) => string;
 }
 
-export function ConfirmDialog({ title, children, confirm, onConfirm, onClose, describeError }: Props) {
+export function ConfirmDialog({ title, children, confirm, cancel: cancelText = "Cancel", onConfirm, onClose, describeError }: Props) {
   const dialog = useRef<HTMLDialogElement>(null);
   const cancel = useRef<HTMLButtonElement>(null);
   const busy = useSignal(false);
@@ -63,7 +65,7 @@ export function ConfirmDialog({ title, children, confirm, onConfirm, onClose, de
         )}
         <div class="dialog__actions">
           <button ref={cancel} type="button" class="button button--quiet" onClick={() => (dialog.current?.open === true && typeof dialog.current.close === "function" ? dialog.current.close() : onClose())}>
-            Cancel
+            {cancelText}
           </button>
           {/* Not disabled while busy: a disabled button drops the focus to <body>. */}
           <button type="button" class="button button--danger" aria-disabled={busy.value} onClick={() => void run()}>

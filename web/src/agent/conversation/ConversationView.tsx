@@ -12,6 +12,7 @@ import { pageVisible } from "../../shared/visibility";
 import type { Conversation, User } from "../../shared/wire";
 import { attending, focusedConversation, noteFocus, pageFocused } from "../attention";
 import { connection, focusRequest, restoreFocusRequest } from "../state";
+import { conversationTitle } from "../sessions";
 import { MessageField } from "./MessageField";
 import "./conversation-view.css";
 
@@ -71,7 +72,7 @@ export function ConversationView({ conversation, user, visible, where = "pane" }
       }}
     >
       <Timeline
-        label={`Conversation with ${conversation.customer?.display_name ?? "customer"}`}
+        label={conversation.kind === "record" ? `Activity of ${conversationTitle(conversation)}` : `Conversation with ${conversation.customer?.display_name ?? "customer"}`}
         entries={entries}
         pending={pending}
         typing={typing}

@@ -38,7 +38,9 @@ export function useCustomerItil(customerId: string | undefined): boolean | null 
 
 export function MessageField({ conversation, user }: { conversation: Conversation; user: User }) {
   const assignee = conversation.assignee?.id === user.id;
-  const canComment = assignee && conversation.state === "active";
+  // A record's activity: any staff member comments (the caller sees it) or writes a work note.
+  const record = conversation.kind === "record";
+  const canComment = record ? conversation.state === "active" : assignee && conversation.state === "active";
   const closed = conversation.state === "closed";
   const draft = drafts.get(conversation.id);
   const mode = useSignal<PostKind>(nextMode(draft?.mode ?? "comment", canComment));
@@ -80,7 +82,7 @@ export function MessageField({ conversation, user }: { conversation: Conversatio
       setMode(mode.value === "comment" ? "work_note" : "comment");
       return true;
     }
-    if (event.key === "/" && text.value === "" && canComment && mode.value === "comment") {
+    if (event.key === "/" && text.value === "" && canComment && !record && mode.value === "comment") {
       event.preventDefault();
       pickerOpen.value = true;
       return true;
@@ -91,13 +93,13 @@ export function MessageField({ conversation, user }: { conversation: Conversatio
   if (closed) {
     return (
       <div class="composer composer--closed">
-        <p class="muted">This session is closed.</p>
+        <p class="muted">{record ? "This record is closed." : "This session is closed."}</p>
       </div>
     );
   }
 
   const workNote = mode.value === "work_note";
-  const customer = conversation.customer?.display_name ?? "the customer";
+  const customer = record ? "the caller" : (conversation.customer?.display_name ?? "the customer");
   const tools = (
     <>
       <div class="composer__tools">
@@ -122,7 +124,7 @@ export function MessageField({ conversation, user }: { conversation: Conversatio
             Work Note
           </button>
         </div>
-        {canComment && !workNote && (
+        {canComment && !workNote && !record && (
           <button
             type="button"
             class="icon-button"

@@ -1,4 +1,4 @@
-/** Transfer / New Window / End for a support session, as the mini window and the workspace show them. End asks first. */
+/** Transfer / Create Incident / New Window / End for a support session, as the mini window and the workspace show them. End asks first. */
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { ConfirmDialog } from "../../shared/ConfirmDialog";
@@ -16,9 +16,11 @@ interface Props {
   me: string;
   /** The mini window offers New Window; the workspace does not. */
   onNewWindow?: () => void;
+  /** Create Incident: opens an unsaved incident prefilled from this session (or the one already made). */
+  onCreateIncident?: () => void;
 }
 
-export function SessionActions({ conversation, me, onNewWindow }: Props) {
+export function SessionActions({ conversation, me, onNewWindow, onCreateIncident }: Props) {
   const transferring = useSignal(false);
   const confirming = useSignal(false);
   const endButton = useRef<HTMLButtonElement>(null);
@@ -53,6 +55,11 @@ export function SessionActions({ conversation, me, onNewWindow }: Props) {
       >
         Transfer
       </button>
+      {onCreateIncident !== undefined && (
+        <button type="button" class="button button--small button--quiet" onClick={onCreateIncident}>
+          Create Incident
+        </button>
+      )}
       {onNewWindow !== undefined && (
         <button type="button" class="button button--small button--quiet" onClick={onNewWindow}>
           New Window

@@ -11,6 +11,10 @@ import type { User } from "../../shared/wire";
 import { flashes } from "../attention";
 import { ConversationView } from "../conversation/ConversationView";
 import { SessionActions } from "../conversation/SessionActions";
+import { createIncident } from "../records/create";
+import { STATE_TEXT } from "../records/incident-form";
+import { contentPane } from "../records/pane";
+import { conversationTitle } from "../sessions";
 import { closeMiniWindow, connection, dockCapacity, drafts, miniWindows, openMiniWindow, queueName, sidebarCollapsed, toggleMinimised, type MiniWindowState } from "../state";
 import "./mini-windows.css";
 
@@ -130,7 +134,7 @@ function MoreWindows({ hidden }: { hidden: readonly MiniWindowState[] }) {
         <ul ref={menu} class="mini-more__menu" role="menu" aria-label="More chats" onKeyDown={onKeyDown}>
           {hidden.map((w) => {
             const c = conversations?.get(w.id);
-            const name = c?.customer?.display_name ?? "Conversation";
+            const name = c === undefined ? "Conversation" : conversationTitle(c);
             const count = c?.unread ?? 0;
             return (
               <li key={w.id} role="none">
@@ -212,7 +216,8 @@ function MiniWindow({ window: w, user, onClose }: { window: MiniWindowState; use
     return () => clearTimeout(timer);
   }, [closedAndSeen]);
   if (conversation === undefined) return null;
-  const name = conversation.customer?.display_name ?? "Conversation";
+  const name = conversationTitle(conversation);
+  const record = conversation.kind === "record" ? (conversation.record ?? null) : undefined;
   const titleId = `mini-title-${w.id}`;
   const unread = conversation.unread ?? 0;
   return (
@@ -223,7 +228,7 @@ function MiniWindow({ window: w, user, onClose }: { window: MiniWindowState; use
           <h2 id={titleId} class="mini-window__title">
             {name}
           </h2>
-          <StateBadge conversation={conversation} />
+          {record === undefined ? <StateBadge conversation={conversation} /> : record !== null && <span class="state-badge">{STATE_TEXT[record.state]}</span>}
           {unread > 0 && (
             <span class="badge">
               {unread}
@@ -246,13 +251,35 @@ function MiniWindow({ window: w, user, onClose }: { window: MiniWindowState; use
             </button>
           </span>
         </div>
-        {!w.minimised && (
+        {!w.minimised && record !== undefined && (
+          <div class="mini-window__subtitle muted">Record · comments and work notes of the incident</div>
+        )}
+        {!w.minimised && record === undefined && (
           <div class="mini-window__subtitle muted">
             {queueName(conversation.queue)} · started <time dateTime={conversation.created_at} title={exactTime(conversation.created_at)}>{startedAt(conversation.created_at)}</time>
             {conversation.assignee !== undefined && conversation.assignee.id !== user.id && ` · with ${conversation.assignee.display_name}`}
           </div>
         )}
-        {!w.minimised && <SessionActions conversation={conversation} me={user.id} onNewWindow={() => moveToWorkspace(w.id, onClose)} />}
+        {!w.minimised && record === undefined && (
+          <SessionActions
+            conversation={conversation}
+            me={user.id}
+            onNewWindow={() => moveToWorkspace(w.id, onClose)}
+            onCreateIncident={() => void createIncident(conversation, user, contentPane)}
+          />
+        )}
+        {!w.minimised && record !== undefined && (
+          <div class="session-actions">
+            {record !== null && (
+              <button type="button" class="button button--small" onClick={() => contentPane.show({ kind: "incident", id: record.incident })}>
+                Open record
+              </button>
+            )}
+            <button type="button" class="button button--small button--quiet" onClick={() => moveToWorkspace(w.id, onClose)}>
+              New Window
+            </button>
+          </div>
+        )}
       </header>
       {!w.minimised && <ConversationView conversation={conversation} user={user} visible={true} where="window" />}
     </section>

@@ -9,7 +9,8 @@ import { now } from "../../shared/now";
 import { PreviewText } from "../../shared/PreviewText";
 import { StateBadge } from "../../shared/StateBadge";
 import type { Conversation, User } from "../../shared/wire";
-import { inQueueOrder, sidebarGroups } from "../sessions";
+import { STATE_TEXT } from "../records/incident-form";
+import { conversationTitle, inQueueOrder, recordsOf, sidebarGroups } from "../sessions";
 import { ShortcutsButton } from "../shortcuts/ShortcutsDialog";
 import { connection, openMiniWindow, queueName, queues, sidebarCollapsed } from "../state";
 import { OfferAnnouncer } from "./OfferAnnouncer";
@@ -23,15 +24,18 @@ const NOTE_SHOWN_MS = 15_000;
 
 function itemLabel(c: Conversation): string {
   const unread = c.unread ?? 0;
-  return `${c.customer?.display_name ?? "Conversation"}, ${STATE_LABEL[c.state]}${unread > 0 ? `, ${unread} unread` : ""}`;
+  const state = c.record !== undefined ? STATE_TEXT[c.record.state] : STATE_LABEL[c.state];
+  return `${conversationTitle(c)}, ${state}${unread > 0 ? `, ${unread} unread` : ""}`;
 }
 
 export function ConnectSidebar({ user }: { user: User }) {
   const socket = connection.value;
   const offers = [...(socket?.offers.value.values() ?? [])].sort(inQueueOrder);
-  const { mine, closed } = sidebarGroups([...(socket?.conversations.value.values() ?? [])], user.id);
+  const all = [...(socket?.conversations.value.values() ?? [])];
+  const { mine, closed } = sidebarGroups(all, user.id);
+  const records = recordsOf(all);
   const collapsed = sidebarCollapsed.value;
-  const totalUnread = mine.reduce((n, c) => n + (c.unread ?? 0), 0);
+  const totalUnread = [...mine, ...records].reduce((n, c) => n + (c.unread ?? 0), 0);
   // The rail and the expanded sidebar are different trees: the toggle the agent pressed is gone,
   // so its counterpart takes the focus.
   const toggleButton = useRef<HTMLButtonElement>(null);
@@ -77,10 +81,10 @@ export function ConnectSidebar({ user }: { user: User }) {
               </button>
             </li>
           )}
-          {mine.map((c) => (
+          {[...mine, ...records].map((c) => (
             <li key={c.id}>
               <button id={`sidebar-item-${c.id}`} type="button" class="rail__item" title={itemLabel(c)} onClick={() => openMiniWindow(c.id)}>
-                <span aria-hidden="true">{initials(c.customer?.display_name ?? "?")}</span>
+                <span aria-hidden="true">{c.kind === "record" ? "INC" : initials(c.customer?.display_name ?? "?")}</span>
                 <span class="visually-hidden">{itemLabel(c)}</span>
                 {(c.unread ?? 0) > 0 && (
                   <span class="badge" aria-hidden="true">
@@ -118,9 +122,52 @@ export function ConnectSidebar({ user }: { user: User }) {
           <OfferList offers={offers} />
         </section>
         <ConversationGroup title="My sessions" id="sidebar-mine" items={mine} empty="No sessions yet." me={user.id} />
+        <RecordGroup records={records} />
         {closed.length > 0 && <ConversationGroup title="Recently closed" id="sidebar-closed" items={closed} empty="" me={user.id} />}
       </div>
     </aside>
+  );
+}
+
+/** The followed incidents' activity: "INC0010001 · short description", its state, unread badge, the newest entry. */
+function RecordGroup({ records }: { records: Conversation[] }) {
+  return (
+    <section class="sidebar-group" aria-labelledby="sidebar-records">
+      <h2 id="sidebar-records" class="sidebar-group__title">
+        Records
+      </h2>
+      {records.length === 0 ? (
+        <p class="muted sidebar-group__empty">No records followed.</p>
+      ) : (
+        <ul class="conversation-list">
+          {records.map((c) => {
+            const unread = c.unread ?? 0;
+            return (
+              <li key={c.id}>
+                <button id={`sidebar-item-${c.id}`} type="button" class="conversation-item" aria-label={itemLabel(c)} onClick={() => openMiniWindow(c.id)}>
+                  <span class="conversation-item__top">
+                    <span class="conversation-item__name">{conversationTitle(c)}</span>
+                    {unread > 0 && (
+                      <span class="badge" aria-hidden="true">
+                        {unread}
+                      </span>
+                    )}
+                  </span>
+                  <span class="conversation-item__state">
+                    <span class="muted">{c.record !== undefined ? STATE_TEXT[c.record.state] : "Record"}</span>
+                  </span>
+                  {c.preview !== undefined && (
+                    <span class={`conversation-item__preview${c.preview.kind === "work_note" ? " conversation-item__preview--work-note" : ""}`}>
+                      <PreviewText conversation={c} />
+                    </span>
+                  )}
+                </button>
+              </li>
+            );
+          })}
+        </ul>
+      )}
+    </section>
   );
 }
 

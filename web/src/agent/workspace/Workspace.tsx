@@ -12,7 +12,11 @@ import type { User } from "../../shared/wire";
 import { ConversationView } from "../conversation/ConversationView";
 import { SessionActions, StateBadge } from "../conversation/SessionActions";
 import { connection, queueName } from "../state";
+import { createIncident } from "../records/create";
+import { recordPane } from "../records/pane";
+import { conversationTitle } from "../sessions";
 import { CustomerTool } from "./CustomerTool";
+import { RecordTool } from "./RecordTool";
 import "./workspace.css";
 
 interface Tool {
@@ -20,13 +24,23 @@ interface Tool {
   name: string;
 }
 
-/** The tools area's tabs; Record and Knowledge Base are added here when they exist. */
-const TOOLS: readonly Tool[] = [{ id: "customer", name: "Customer" }];
+/** The tools area's tabs, as UI.md draws them. */
+const TOOLS: readonly Tool[] = [
+  { id: "record", name: "Record" },
+  { id: "knowledge", name: "Knowledge Base" },
+  { id: "customer", name: "Customer" },
+];
 
 export function Workspace({ user, id }: { user: User; id: string }) {
   const socket = connection.value;
   const conversation = socket?.conversations.value.get(id);
-  const tool = useSignal("customer");
+  const tool = useSignal(conversation?.kind === "record" ? "record" : "customer");
+  /** Tools opened once stay mounted (hidden) so an incident being edited survives a look at another tool. */
+  const opened = useSignal<ReadonlySet<string>>(new Set([tool.value]));
+  const choose = (id: string) => {
+    tool.value = id;
+    if (!opened.value.has(id)) opened.value = new Set([...opened.value, id]);
+  };
   const all = [...(socket?.conversations.value.values() ?? [])]
     .filter((c) => c.state !== "queued")
     .sort((a, b) => (b.preview?.at ?? b.created_at).localeCompare(a.preview?.at ?? a.created_at));
@@ -48,7 +62,7 @@ export function Workspace({ user, id }: { user: User; id: string }) {
                 href={`/agent/workspace/${encodeURIComponent(c.id)}`}
                 aria-current={c.id === id ? "page" : undefined}
               >
-                <span class="conversation-item__name">{c.customer?.display_name ?? "Conversation"}</span>
+                <span class="conversation-item__name">{conversationTitle(c)}</span>
                 <span class="muted">
                   <span aria-hidden="true">{STATE_ICON[c.state]}</span> {STATE_LABEL[c.state]} ·{" "}
                   <Since at={c.created_at} />
@@ -68,12 +82,27 @@ export function Workspace({ user, id }: { user: User; id: string }) {
           <>
             <header class="workspace__header">
               <div class="workspace__heading">
-                <h1 class="workspace__title">{conversation.customer?.display_name ?? "Conversation"}</h1>
+                <h1 class="workspace__title">{conversationTitle(conversation)}</h1>
                 <span class="muted">{queueName(conversation.queue)}</span>
                 <StateBadge conversation={conversation} />
                 {conversation.assignee !== undefined && <span class="muted">Assigned to {conversation.assignee.display_name}</span>}
               </div>
-              <SessionActions conversation={conversation} me={user.id} />
+              {conversation.kind === "record" ? (
+                <div class="session-actions">
+                  <button type="button" class="button button--small" onClick={() => choose("record")}>
+                    Open record
+                  </button>
+                </div>
+              ) : (
+                <SessionActions
+                  conversation={conversation}
+                  me={user.id}
+                  onCreateIncident={() => {
+                    choose("record");
+                    void createIncident(conversation, user, recordPane);
+                  }}
+                />
+              )}
             </header>
             {/* Keyed: another conversation gets its own message field (draft, mode), not this one's. */}
             <ConversationView key={conversation.id} conversation={conversation} user={user} visible={true} />
@@ -91,15 +120,19 @@ export function Workspace({ user, id }: { user: User; id: string }) {
               class="tools__tab"
               aria-selected={tool.value === t.id}
               aria-controls={`tool-panel-${t.id}`}
-              onClick={() => (tool.value = t.id)}
+              onClick={() => choose(t.id)}
             >
               {t.name}
             </button>
           ))}
         </div>
-        <div class="tools__panel" role="tabpanel" id={`tool-panel-${tool.value}`} aria-labelledby={`tool-tab-${tool.value}`}>
-          {tool.value === "customer" && conversation !== undefined && <CustomerTool conversation={conversation} known={all} />}
-        </div>
+        {TOOLS.filter((t) => opened.value.has(t.id)).map((t) => (
+          <div key={t.id} class="tools__panel" role="tabpanel" id={`tool-panel-${t.id}`} aria-labelledby={`tool-tab-${t.id}`} hidden={tool.value !== t.id}>
+            {conversation !== undefined && t.id === "customer" && <CustomerTool conversation={conversation} known={all} />}
+            {conversation !== undefined && t.id === "record" && <RecordTool conversation={conversation} user={user} />}
+            {t.id === "knowledge" && <p class="muted">The knowledge base is not available yet.</p>}
+          </div>
+        ))}
       </aside>
     </div>
   );
