@@ -1,0 +1,91 @@
+// @vitest-environment jsdom
+/** The incident form against the server's answers: a refused field is marked beside it with the draft kept; a colleague's change is never overwritten. */
+import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/preact";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { ALICE, CAROL, conversation, incident } from "../../shared/fixtures";
+import { IncidentForm } from "./IncidentForm";
+import { Pane } from "./pane";
+import { prefillFromSession } from "./incident-form";
+
+let calls: { method: string; path: string; body: unknown }[];
+let answers: Record<string, () => Response>;
+const json = (body: unknown, status = 200) => new Response(JSON.stringify(body), { status, headers: { "Content-Type": "application/json" } });
+
+beforeEach(() => {
+  calls = [];
+  answers = {};
+  vi.stubGlobal(
+    "fetch",
+    vi.fn(async (path: string, init: RequestInit = {}) => {
+      const method = init.method ?? "GET";
+      calls.push({ method, path, body: init.body === undefined ? undefined : JSON.parse(String(init.body)) });
+      const answer = answers[`${method} ${path}`];
+      return answer === undefined ? json([]) : answer();
+    }),
+  );
+});
+
+afterEach(() => {
+  cleanup();
+  vi.unstubAllGlobals();
+});
+
+const agent = { id: ALICE.id, display_name: ALICE.display_name };
+
+describe("IncidentForm", () => {
+  it("priority_follows_impact_and_urgency_live", () => {
+    render(<IncidentForm source={{ kind: "saved", incident: incident() }} pane={new Pane()} user={ALICE} />);
+    const priority = screen.getByLabelText("Priority") as HTMLInputElement;
+    expect(priority.value).toBe("5 - Planning");
+    fireEvent.change(screen.getByLabelText("Impact"), { target: { value: "1" } });
+    fireEvent.change(screen.getByLabelText("Urgency"), { target: { value: "1" } });
+    expect(priority.value).toBe("1 - Critical");
+  });
+
+  it("a_field_the_server_refuses_is_marked_beside_it_and_the_draft_is_kept", async () => {
+    const pane = new Pane();
+    const draft = prefillFromSession(conversation("c1", CAROL), [], agent, null);
+    answers["POST /api/incidents"] = () => json({ error: { code: "invalid", message: "Alice Agent is not a member of the assignment group.", field: "assigned_to" } }, 422);
+    render(<IncidentForm source={{ kind: "new", draft: { session: "c1", clientId: "draft-1", initial: draft } }} pane={pane} user={ALICE} />);
+    expect(pane.holding.value, "a new incident holds the pane").toBe(true);
+    fireEvent.input(screen.getByLabelText("Short description"), { target: { value: "VPN drops on Wi-Fi" } });
+    fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    const field = screen.getByLabelText("Assigned to");
+    await waitFor(() => expect(field.getAttribute("aria-invalid"), "the refused field is marked").toBe("true"));
+    expect(document.getElementById(field.getAttribute("aria-describedby") ?? "")?.textContent).toContain("not a member of the assignment group");
+    expect((screen.getByLabelText("Short description") as HTMLInputElement).value, "the draft is kept").toBe("VPN drops on Wi-Fi");
+    expect(pane.holding.value, "still unsaved").toBe(true);
+    const post = calls.find((c) => c.method === "POST");
+    expect(post?.body, "one client id per draft, and the session").toMatchObject({ client_id: "draft-1", session: "c1", short_description: "VPN drops on Wi-Fi" });
+  });
+
+  it("a_colleagues_change_is_not_overwritten_and_reload_shows_theirs", async () => {
+    answers["PATCH /api/incidents/i1"] = () => json({ error: { code: "changed", message: "Changed by Bob Agent at 10:42 — reload" } }, 409);
+    answers["GET /api/incidents/i1"] = () => json(incident({ version: 2, short_description: "Bob's words" }));
+    render(<IncidentForm source={{ kind: "saved", incident: incident() }} pane={new Pane()} user={ALICE} />);
+    fireEvent.input(screen.getByLabelText("Short description"), { target: { value: "Mine" } });
+    fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    await screen.findByText(/Changed by Bob Agent at 10:42 — reload/);
+    expect(calls.find((c) => c.method === "PATCH")?.body, "sent with the version read").toEqual({ version: 1, short_description: "Mine" });
+    expect((screen.getByLabelText("Short description") as HTMLInputElement).value, "my draft stays until Reload").toBe("Mine");
+    fireEvent.click(screen.getByRole("button", { name: "Reload" }));
+    await waitFor(() => expect((screen.getByLabelText("Short description") as HTMLInputElement).value).toBe("Bob's words"));
+  });
+
+  it("follow_toggles_with_put_and_delete", async () => {
+    answers["DELETE /api/incidents/i1/follow"] = () => new Response(null, { status: 204 });
+    render(<IncidentForm source={{ kind: "saved", incident: incident({ following: true }) }} pane={new Pane()} user={ALICE} />);
+    fireEvent.click(screen.getByRole("button", { name: "Unfollow" }));
+    await screen.findByRole("button", { name: "Follow" });
+    expect(calls.some((c) => c.method === "DELETE" && c.path === "/api/incidents/i1/follow")).toBe(true);
+  });
+
+  it("resolution_notes_are_asked_for_before_a_resolve_is_sent", async () => {
+    render(<IncidentForm source={{ kind: "saved", incident: incident() }} pane={new Pane()} user={ALICE} />);
+    fireEvent.change(screen.getByLabelText("State"), { target: { value: "resolved" } });
+    fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    const notes = screen.getByLabelText(/Resolution notes/);
+    await waitFor(() => expect(notes.getAttribute("aria-invalid")).toBe("true"));
+    expect(calls.some((c) => c.method === "PATCH"), "nothing sent").toBe(false);
+  });
+});
