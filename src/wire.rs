@@ -509,6 +509,8 @@ impl From<&session::Entry> for Entry {
                     session::Event::Transferred => "transferred",
                     session::Event::InactivityWarning => "inactivity_warning",
                     session::Event::HandedBack => "handed_back",
+                    session::Event::IncidentCreated => "incident_created",
+                    session::Event::FieldChanged => "field_changed",
                     session::Event::StillHere => "still_here",
                     session::Event::Closed => "closed",
                 }

@@ -229,8 +229,8 @@ pub enum IncidentRefusal {
 pub struct References {
     /// The caller as stored (none: no such user).
     pub caller: Option<User>,
-    /// Whether the assignment group exists (true when none is named).
-    pub group_exists: bool,
+    /// The assignment group's name, when the one named exists.
+    pub group: Option<String>,
     /// The assignee as stored, and whether they are a member of the assignment group.
     pub assignee: Option<(User, bool)>,
 }
@@ -286,7 +286,7 @@ pub fn check_fields(fields: &mut Fields, refs: &References) -> Result<(), FieldE
         Some(caller) if !caller.disabled => {}
         _ => return Err(field("caller", "Choose a caller: an enabled user.")),
     }
-    if fields.assignment_group.is_some() && !refs.group_exists {
+    if fields.assignment_group.is_some() && refs.group.is_none() {
         return Err(field("assignment_group", "No such assignment group."));
     }
     if let Some(assignee) = fields.assigned_to {
@@ -345,7 +345,6 @@ pub fn check_change(
     version: i64,
     after: &mut Fields,
     refs: &References,
-    clock: impl Fn(Timestamp) -> String,
 ) -> Result<(), IncidentRefusal> {
     if !may_edit(actor) {
         return Err(IncidentRefusal::Forbidden);
@@ -363,7 +362,7 @@ pub fn check_change(
     if version != before.version {
         return Err(IncidentRefusal::Changed {
             by: before.updated_by.display_name.clone(),
-            at: clock(before.updated_at),
+            at: before.updated_at.clock_utc(),
         });
     }
     check_fields(after, refs)?;
@@ -384,7 +383,13 @@ pub fn may_edit(user: &User) -> bool {
 
 /// Whether `user` may see `incident`: staff, and its caller.
 pub fn may_view(incident: &Incident, user: &User) -> bool {
-    may_edit(user) || (!user.disabled && incident.caller.id == user.id)
+    may_view_activity(incident.caller.id, user)
+}
+
+/// Whether `user` may see the activity of an incident whose caller is `caller`: staff, and the
+/// caller.
+pub fn may_view_activity(caller: UserId, user: &User) -> bool {
+    !user.disabled && (user.roles.is_staff() || caller == user.id)
 }
 
 /// Whether `user` may post `kind` to the activity of an incident in `state` whose caller is
@@ -396,13 +401,10 @@ pub fn may_post(
     user: &User,
     kind: PostKind,
 ) -> Result<(), Refusal> {
-    if user.disabled {
+    if !may_view_activity(caller, user) {
         return Err(Refusal::NotFound);
     }
     let staff = user.roles.is_staff();
-    if !staff && caller != user.id {
-        return Err(Refusal::NotFound);
-    }
     if state.is_final() {
         return Err(Refusal::IncidentClosed);
     }
@@ -412,6 +414,20 @@ pub fn may_post(
         ));
     }
     Ok(())
+}
+
+impl References {
+    /// The names a change line shows.
+    pub fn names(&self) -> Names {
+        Names {
+            caller: self
+                .caller
+                .as_ref()
+                .map_or_else(String::new, |u| u.display_name.clone()),
+            assignment_group: self.group.clone(),
+            assigned_to: self.assignee.as_ref().map(|(u, _)| u.display_name.clone()),
+        }
+    }
 }
 
 /// The names a change line shows for the users and group of a set of fields.
@@ -607,7 +623,7 @@ mod tests {
     fn refs(member: bool) -> References {
         References {
             caller: Some(user(1, Role::Customer)),
-            group_exists: true,
+            group: Some("Desk".into()),
             assignee: Some((user(2, Role::Agent), member)),
         }
     }
@@ -692,7 +708,7 @@ mod tests {
                 id: UserId(3),
                 display_name: "Alice Agent".into(),
             },
-            updated_at: Timestamp(0),
+            updated_at: Timestamp(38_520_000),
             version: 4,
         }
     }
@@ -700,12 +716,11 @@ mod tests {
     #[test]
     fn state_rules_and_versions() {
         let agent = user(2, Role::Agent);
-        let at = |_| "10:42".to_owned();
         let change = |before: &Incident, version, to: IncidentState, notes: Option<&str>| {
             let mut after = Fields::of(before);
             after.state = to;
             after.resolution_notes = notes.map(str::to_owned);
-            check_change(&agent, before, version, &mut after, &refs(true), at)
+            check_change(&agent, before, version, &mut after, &refs(true))
         };
         let open = incident(IncidentState::InProgress);
         assert_eq!(
@@ -720,7 +735,7 @@ mod tests {
             change(&open, 3, IncidentState::OnHold, None),
             Err(IncidentRefusal::Changed {
                 by: "Alice Agent".into(),
-                at: "10:42".into()
+                at: "10:42 UTC".into()
             })
         );
         let resolved = incident(IncidentState::Resolved);
@@ -737,7 +752,7 @@ mod tests {
         let customer = user(1, Role::Customer);
         let mut after = Fields::of(&open);
         assert_eq!(
-            check_change(&customer, &open, 4, &mut after, &refs(true), at),
+            check_change(&customer, &open, 4, &mut after, &refs(true)),
             Err(IncidentRefusal::Forbidden)
         );
         let mut new = fields();

@@ -98,6 +98,17 @@ pub struct Conversation {
     /// when: a returned session waits at the front of its queue.
     pub returned_from: Option<Person>,
     pub returned_at: Option<Timestamp>,
+    /// For a record conversation: the incident whose activity it is.
+    pub record: Option<RecordRef>,
+}
+
+/// The incident a record conversation is the activity of, as a sidebar names it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RecordRef {
+    pub incident: crate::domain::IncidentId,
+    pub number: String,
+    pub short_description: String,
+    pub state: crate::domain::incident::IncidentState,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -121,6 +132,10 @@ pub enum Event {
     Closed,
     /// The assignee left (handed it back, or was offline past the grace): back in the queue.
     HandedBack,
+    /// An incident was created (in its activity; in the session it came from, for the customer).
+    IncidentCreated,
+    /// A field of an incident changed (in its activity).
+    FieldChanged,
 }
 
 /// Who may see an entry.
@@ -870,6 +885,7 @@ mod tests {
             first_message: None,
             returned_from: None,
             returned_at: None,
+            record: None,
         }
     }
 

@@ -27,6 +27,12 @@ impl Timestamp {
         )
     }
 
+    /// The time of day, `HH:MM UTC`, for messages ("changed by … at 10:42 UTC").
+    pub fn clock_utc(self) -> String {
+        let minutes = self.0.div_euclid(60_000).rem_euclid(24 * 60);
+        format!("{:02}:{:02} UTC", minutes / 60, minutes % 60)
+    }
+
     /// How long from `self` until `later`; zero if `later` is not after `self`.
     pub fn until(self, later: Timestamp) -> Duration {
         Duration::from_millis(u64::try_from(later.0.saturating_sub(self.0)).unwrap_or(0))

@@ -6,6 +6,7 @@
 //! with the same signature (the dispatch does not compile otherwise).
 
 mod facts;
+pub mod incidents;
 mod postgres;
 mod rows;
 mod sqlite;
@@ -16,14 +17,15 @@ use std::path::PathBuf;
 use std::time::Duration;
 
 use crate::domain::canned::Canned;
+use crate::domain::incident::Incident;
 use crate::domain::session::{
-    Absence, Audience, Command, Conversation, Deadline, Decision, Entry, EntryKind, Refusal,
-    SessionState,
+    Absence, Audience, Command, Conversation, Deadline, Decision, Entry, EntryKind, PostKind,
+    Refusal, SessionState,
 };
 use crate::domain::signin::Failures;
 use crate::domain::{
-    CannedId, ConversationId, Group, GroupId, NewQueue, NewUser, Queue, QueueId, QueueSettings,
-    RoleSet, Timestamp, User, UserId,
+    CannedId, ConversationId, Group, GroupId, IncidentId, NewQueue, NewUser, Queue, QueueId,
+    QueueSettings, RoleSet, Timestamp, User, UserId,
 };
 
 /// Why a storage call failed.
@@ -426,6 +428,18 @@ storage_interface! {
     pub async fn forget_absence(&self, conv: ConversationId, absence: Absence) -> Result<()>;
     pub async fn due_absences(&self, now: Timestamp, limit: i64) -> Result<Vec<(ConversationId, Absence)>>;
     pub async fn absence(&self, conv: ConversationId) -> Result<Option<Absence>>;
+    // Incidents, their activity and who follows them.
+    pub async fn create_incident(&self, new: &incidents::NewIncident, now: Timestamp) -> Result<incidents::Created, incidents::IncidentError>;
+    pub async fn update_incident(&self, id: IncidentId, actor: &User, version: i64, fields: &crate::domain::incident::Fields, now: Timestamp) -> Result<incidents::Updated, incidents::IncidentError>;
+    pub async fn incident(&self, id: IncidentId) -> Result<Option<Incident>>;
+    pub async fn incident_by_number(&self, number: &str) -> Result<Option<Incident>>;
+    pub async fn incident_of_activity(&self, conv: ConversationId) -> Result<Option<Incident>>;
+    pub async fn incidents(&self, query: &incidents::IncidentQuery) -> Result<Vec<Incident>>;
+    pub async fn incidents_of_session(&self, session: ConversationId) -> Result<Vec<Incident>>;
+    pub async fn set_following(&self, user: UserId, incident: IncidentId, follow: bool) -> Result<()>;
+    pub async fn following(&self, user: UserId, incidents: &[IncidentId]) -> Result<Vec<IncidentId>>;
+    pub async fn followers_of_activity(&self, conv: ConversationId) -> Result<Vec<UserId>>;
+    pub async fn post_record(&self, conv: ConversationId, user: &User, kind: PostKind, body: &str, client_id: &str, now: Timestamp) -> Result<Applied, CommandError>;
     // Operations.
     pub async fn check_ready(&self) -> Result<()>;
     pub async fn close(&self) -> ();

@@ -6,11 +6,12 @@ use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 
 use super::{Result, StorageError};
+use crate::domain::incident::IncidentState;
 use crate::domain::session::{
     CloseReason, Conversation, ConversationKind, Deadline, DeadlineKind, Entry, EntryKind, Event,
-    Person, SessionState,
+    Person, RecordRef, SessionState,
 };
-use crate::domain::{ConversationId, GroupId, QueueId, Timestamp, UserId};
+use crate::domain::{ConversationId, GroupId, IncidentId, QueueId, Timestamp, UserId};
 
 /// The columns of a row, by name, as the schema of either backend stores them (integers are
 /// 64-bit in both).
@@ -88,6 +89,19 @@ pub(crate) fn conversation_from_row(row: &impl Columns) -> Result<Conversation> 
         first_message: row.opt_text("first_message")?,
         returned_from: person(row, "returned_from_id", "returned_from_name")?,
         returned_at: row.opt_int("returned_at")?.map(Timestamp),
+        record: match row.opt_int("record_id")? {
+            Some(id) => {
+                let state = row.text("record_state")?;
+                Some(RecordRef {
+                    incident: IncidentId(id),
+                    number: row.text("record_number")?,
+                    short_description: row.text("record_short")?,
+                    state: IncidentState::parse(&state)
+                        .ok_or_else(|| decode_error("incident state", &state))?,
+                })
+            }
+            None => None,
+        },
     })
 }
 
@@ -143,6 +157,8 @@ pub(crate) fn event_str(e: Event) -> &'static str {
         Event::StillHere => "still_here",
         Event::Closed => "closed",
         Event::HandedBack => "handed_back",
+        Event::IncidentCreated => "incident_created",
+        Event::FieldChanged => "field_changed",
     }
 }
 
@@ -170,6 +186,8 @@ pub(crate) fn entry_from_row(row: &impl Columns) -> Result<Entry> {
             Some("still_here") => Some(Event::StillHere),
             Some("closed") => Some(Event::Closed),
             Some("handed_back") => Some(Event::HandedBack),
+            Some("incident_created") => Some(Event::IncidentCreated),
+            Some("field_changed") => Some(Event::FieldChanged),
             Some(other) => return Err(decode_error("event", other)),
         },
     })

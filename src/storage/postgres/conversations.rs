@@ -37,7 +37,9 @@ macro_rules! conversation_columns {
         "c.id, c.kind, c.state, c.queue_id, cq.group_id AS group_id, c.customer_id, \
          cu.display_name AS customer_name, c.assignee_id, au.display_name AS assignee_name, \
          c.last_seq, c.last_public_seq, c.closed_reason, c.first_message, c.created_at, c.accepted_at, \
-         c.returned_from_id, ru.display_name AS returned_from_name, c.returned_at"
+         c.returned_from_id, ru.display_name AS returned_from_name, c.returned_at, \
+         ri.id AS record_id, ri.number AS record_number, ri.short_description AS record_short, \
+         ri.state AS record_state"
     };
 }
 
@@ -45,7 +47,8 @@ macro_rules! conversation_from {
     () => {
         " FROM conversations c LEFT JOIN users cu ON cu.id = c.customer_id \
          LEFT JOIN users au ON au.id = c.assignee_id LEFT JOIN queues cq ON cq.id = c.queue_id \
-         LEFT JOIN users ru ON ru.id = c.returned_from_id"
+         LEFT JOIN users ru ON ru.id = c.returned_from_id \
+         LEFT JOIN incidents ri ON ri.activity_id = c.id"
     };
 }
 
@@ -77,7 +80,7 @@ const QUEUE_ORDER: &str = "(c.returned_at IS NULL), c.id";
 
 /// Appends entries to a conversation's log inside `tx` (which holds the conversation's lock),
 /// each with the next seq.
-async fn append(
+pub(super) async fn append(
     tx: &mut sqlx::PgConnection,
     conv: ConversationId,
     entries: &[NewEntry],
@@ -124,7 +127,7 @@ async fn append(
     Ok(stored)
 }
 
-async fn load_conversation(
+pub(super) async fn load_conversation(
     db: &mut sqlx::PgConnection,
     id: ConversationId,
 ) -> Result<Option<Conversation>> {
@@ -135,7 +138,7 @@ async fn load_conversation(
     row.as_ref().map(conversation_from_row).transpose()
 }
 
-async fn find_sent(
+pub(super) async fn find_sent(
     db: &mut sqlx::PgConnection,
     conv: ConversationId,
     author: UserId,
@@ -152,7 +155,11 @@ async fn find_sent(
     row.as_ref().map(entry_from_row).transpose()
 }
 
-async fn is_member(db: &mut sqlx::PgConnection, group: GroupId, user: UserId) -> Result<bool> {
+pub(super) async fn is_member(
+    db: &mut sqlx::PgConnection,
+    group: GroupId,
+    user: UserId,
+) -> Result<bool> {
     let found: Option<i32> =
         sqlx::query_scalar("SELECT 1 FROM group_members WHERE group_id = $1 AND user_id = $2")
             .bind(group.0)

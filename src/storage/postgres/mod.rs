@@ -10,6 +10,7 @@
 mod canned;
 mod conversations;
 mod directory;
+mod incidents;
 mod sessions;
 mod throttle;
 

@@ -32,7 +32,9 @@ macro_rules! conversation_columns {
         "c.id, c.kind, c.state, c.queue_id, cq.group_id AS group_id, c.customer_id, \
          cu.display_name AS customer_name, c.assignee_id, au.display_name AS assignee_name, \
          c.last_seq, c.last_public_seq, c.closed_reason, c.first_message, c.created_at, c.accepted_at, \
-         c.returned_from_id, ru.display_name AS returned_from_name, c.returned_at"
+         c.returned_from_id, ru.display_name AS returned_from_name, c.returned_at, \
+         ri.id AS record_id, ri.number AS record_number, ri.short_description AS record_short, \
+         ri.state AS record_state"
     };
 }
 
@@ -40,7 +42,8 @@ macro_rules! conversation_from {
     () => {
         " FROM conversations c LEFT JOIN users cu ON cu.id = c.customer_id \
          LEFT JOIN users au ON au.id = c.assignee_id LEFT JOIN queues cq ON cq.id = c.queue_id \
-         LEFT JOIN users ru ON ru.id = c.returned_from_id"
+         LEFT JOIN users ru ON ru.id = c.returned_from_id \
+         LEFT JOIN incidents ri ON ri.activity_id = c.id"
     };
 }
 
@@ -70,7 +73,7 @@ const ENTRY_SELECT: &str = "SELECT e.conversation_id, e.seq, e.kind, e.author_id
 const QUEUE_ORDER: &str = "(c.returned_at IS NULL), c.id";
 
 /// Appends entries to a conversation's log inside `tx`, each with the next seq.
-async fn append(
+pub(super) async fn append(
     tx: &mut sqlx::SqliteConnection,
     conv: ConversationId,
     entries: &[NewEntry],
@@ -117,7 +120,7 @@ async fn append(
     Ok(stored)
 }
 
-async fn load_conversation(
+pub(super) async fn load_conversation(
     db: &mut sqlx::SqliteConnection,
     id: ConversationId,
 ) -> Result<Option<Conversation>> {
@@ -128,7 +131,7 @@ async fn load_conversation(
     row.as_ref().map(conversation_from_row).transpose()
 }
 
-async fn find_sent(
+pub(super) async fn find_sent(
     db: &mut sqlx::SqliteConnection,
     conv: ConversationId,
     author: UserId,
@@ -415,7 +418,7 @@ impl SqliteDb {
     }
 }
 
-async fn is_member(
+pub(super) async fn is_member(
     db: &mut sqlx::SqliteConnection,
     group: crate::domain::GroupId,
     user: UserId,

@@ -5,6 +5,7 @@
 mod canned;
 mod conversations;
 mod directory;
+mod incidents;
 mod sessions;
 mod throttle;
 mod writer;
