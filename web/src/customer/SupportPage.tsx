@@ -21,7 +21,9 @@ import { readStoredText, useStoredText } from "../shared/storedText";
 import type { Signal } from "@preact/signals";
 import { ConnectionBanner, Timeline, useConversationFeed } from "../shared/Timeline";
 import { isConversation, isQueue, isQueueList, type Conversation, type Entry, type Queue, type User } from "../shared/wire";
+import { queueAvailability } from "../shared/api";
 import { chatToShow, chooseQueue, countdownLeft, heldClose, pendingWarning, startChat } from "./chat";
+import { IncidentView, LeaveMessage, MyIncidents } from "./incidents";
 
 /** What the support page knows once it has loaded: who is here and which queue they reach. */
 interface SupportSession {
@@ -34,6 +36,10 @@ const loadError = signal<ApiError | null>(null);
 const connection = signal<Connection | null>(null);
 /** The chat on screen: undefined until the socket has said what exists, null for "start one". */
 const current = signal<string | null | undefined>(undefined);
+
+/** What the page shows: the chat (or Start chat), My incidents, or one incident. */
+type CustomerView = { kind: "chat" } | { kind: "incidents" } | { kind: "incident"; id: string };
+const view = signal<CustomerView>({ kind: "chat" });
 
 /** Name shown when the customer can reach no queue. */
 export const DEFAULT_TITLE = "IT Service Desk support";
@@ -81,7 +87,11 @@ export function SupportPage() {
       <SupportHeader title={title} user={loaded.user} />
       <ConnectionBanner state={socket?.link.value ?? "connecting"} notice={socket?.closeNotice.value ?? null} />
       <main class="support__main">
-        {id === undefined ? (
+        {view.value.kind === "incidents" ? (
+          <MyIncidents onOpen={(incident) => (view.value = { kind: "incident", id: incident })} />
+        ) : view.value.kind === "incident" ? (
+          <IncidentView id={view.value.id} user={loaded.user} onBack={() => (view.value = { kind: "incidents" })} />
+        ) : id === undefined ? (
           <LoadingPage label="Connecting…" />
         ) : conversation === undefined || loaded.queue === null ? (
           <StartChat queue={loaded.queue} user={loaded.user} />
@@ -98,6 +108,15 @@ function SupportHeader({ title, user }: { title: string; user: User }) {
     <header class="top-bar support__header">
       <h1 class="top-bar__title support__title">{title}</h1>
       <div class="top-bar__user">
+        {view.value.kind === "chat" ? (
+          <button type="button" class="button button--quiet button--small" onClick={() => (view.value = { kind: "incidents" })}>
+            My incidents
+          </button>
+        ) : (
+          <button type="button" class="button button--quiet button--small" onClick={() => (view.value = { kind: "chat" })}>
+            Chat
+          </button>
+        )}
         <span class="top-bar__name">{user.display_name}</span>
         <SignOutButton />
       </div>
@@ -115,10 +134,24 @@ function StartChat({ queue, user }: { queue: Queue | null; user: User }) {
   const busy = useSignal(false);
   const error = useSignal<string | null>(null);
   const field = useRef<HTMLTextAreaElement>(null);
+  /** Staff of the queue online and Available now: null while asking (or when the answer did not come). */
+  const available = useSignal<number | null>(null);
 
   useEffect(() => {
     if (!embedded) field.current?.focus();
   }, []);
+
+  function checkAvailability() {
+    if (queue === null) return;
+    available.value = null;
+    // No answer: the start form as always (never an endless "checking").
+    queueAvailability(queue.id).then(
+      (answer) => (available.value = answer.available),
+      () => (available.value = null),
+    );
+  }
+  useEffect(checkAvailability, [queue?.id]);
+  const nobody = queue !== null && available.value === 0;
 
   async function submit(event: Event) {
     event.preventDefault();
@@ -145,9 +178,11 @@ function StartChat({ queue, user }: { queue: Queue | null; user: User }) {
   }
 
   return (
+    <>
+    {nobody && queue !== null && <LeaveMessage queue={queue} onCheckAgain={checkAvailability} onShowIncidents={() => (view.value = { kind: "incidents" })} />}
     <section class="start-chat" aria-labelledby="start-chat-title">
       <h2 id="start-chat-title" class="start-chat__title">
-        Start a chat with the service desk
+        {nobody ? "Or start a chat and wait for the next agent" : "Start a chat with the service desk"}
       </h2>
       {queue !== null && queue.greeting !== "" && <p class="start-chat__greeting">{queue.greeting}</p>}
       {queue === null ? (
@@ -181,6 +216,7 @@ function StartChat({ queue, user }: { queue: Queue | null; user: User }) {
         </form>
       )}
     </section>
+    </>
   );
 }
 
