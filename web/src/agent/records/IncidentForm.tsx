@@ -146,6 +146,8 @@ export function IncidentForm({ source, pane, user, headingLevel = 1, notice, ope
       return;
     }
     busy.value = true;
+    // The server judges the whole draft again: what it refused before is shown only if it still does.
+    errors.value = {};
     failure.value = null;
     status.value = "";
     try {
@@ -280,21 +282,20 @@ export function IncidentForm({ source, pane, user, headingLevel = 1, notice, ope
         </p>
       )}
       {failure.value !== null && (
-        <div class="alert incident-form__failure" role="alert">
-          <p>
-            {failure.value.kind === "changed" ? "Not saved: " : ""}
-            {failure.value.message}
-          </p>
+        <p class="alert incident-form__failure" role="alert">
+          {failure.value.kind === "changed" ? "Not saved: " : ""}
+          {failure.value.message}
           {failure.value.kind === "changed" && (
-            <p class="incident-form__failure-actions">
+            <>
+              {" "}
               Your changes are still in the form.{" "}
               <button type="button" class="button button--small" onClick={() => void reload()}>
                 Reload
               </button>{" "}
-              <span class="muted">(shows their version; your changes here are dropped)</span>
-            </p>
+              (shows the incident as it is now; your changes here are dropped)
+            </>
           )}
-        </div>
+        </p>
       )}
       <fieldset class="incident-form__grid" disabled={final}>
         <legend class="visually-hidden">{title}</legend>
