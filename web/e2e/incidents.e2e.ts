@@ -1,0 +1,134 @@
+/**
+ * Incidents end to end (issue 12): from an accepted chat, alice creates an incident, edits it
+ * and saves it; carol sees its number in her chat; the workspace's Record tool shows it; a
+ * comment bob posts on it reaches alice's sidebar under Records (she follows it as its creator).
+ */
+import type { Browser, Locator, Page } from "playwright-core";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it, type TestContext } from "vitest";
+import { launchBrowser, newVisitor, screenshot, signInByApi, takePolicyViolations, type Visitor } from "./browser";
+
+const baseUrl = inject("baseUrl");
+let browser: Browser;
+const people = {} as Record<"carol" | "alice" | "bob", Visitor>;
+let workspace: Page | null = null;
+/** The incident alice saved, as its number reads in the form. */
+let number = "";
+
+const FIRST_MESSAGE = "Since the update my laptop no longer docks.";
+const EDITED = "Laptop does not dock after the update";
+
+beforeAll(async () => {
+  browser = await launchBrowser();
+  for (const name of ["carol", "alice", "bob"] as const) {
+    const visitor = await newVisitor(browser, baseUrl, { viewport: { width: 1280, height: 800 } });
+    await signInByApi(visitor.context, name);
+    people[name] = visitor;
+  }
+  // A chat of carol's another file left open would be handed back by Start chat.
+  const open = ((await (await people.carol.context.request.get("/api/conversations")).json()) as { id: string; kind: string; state: string }[]).filter(
+    (c) => c.kind === "support" && c.state !== "closed",
+  );
+  for (const c of open) await people.carol.context.request.post(`/api/conversations/${c.id}/end`);
+});
+
+afterAll(async () => {
+  await browser?.close();
+});
+
+afterEach(() => {
+  expect(takePolicyViolations(), "nothing was refused under the Content-Security-Policy").toEqual([]);
+});
+
+function keepScreenshotsOnFailure(test: TestContext): void {
+  test.onTestFinished(async () => {
+    if (test.task.result?.state !== "fail") return;
+    const pages = Object.entries(people).map(([name, v]) => [name, v.page] as const);
+    if (workspace !== null) pages.push(["workspace", workspace]);
+    for (const [name, page] of pages) {
+      if (page.isClosed()) continue;
+      console.error(`screenshot of the failed step: ${await screenshot(page, `failed-${test.task.name}-${name}`)}`);
+    }
+  });
+}
+
+const sidebar = (page: Page): Locator => page.getByRole("complementary", { name: "Connect sidebar" });
+const contentPane = (page: Page): Locator => page.getByRole("main", { name: "Content pane" });
+
+describe("incidents", () => {
+  it("create_incident_from_an_accepted_chat_edit_and_save_and_the_customer_sees_its_number", async (test) => {
+    keepScreenshotsOnFailure(test);
+    const { alice, carol } = people;
+    await alice.page.goto("/agent");
+    await sidebar(alice.page).getByRole("heading", { name: "Records" }).waitFor();
+
+    await carol.page.goto("/support");
+    await carol.page.getByLabel("What can we help you with?").fill(FIRST_MESSAGE);
+    await carol.page.getByRole("button", { name: "Start chat" }).click();
+    await carol.page.getByRole("status").getByText(/in the queue/).waitFor();
+
+    await sidebar(alice.page).getByRole("article", { name: "Carol Customer" }).getByRole("button", { name: "Accept" }).click();
+    const window = alice.page.getByRole("region", { name: "Carol Customer" });
+    await window.getByRole("button", { name: "Create Incident" }).click();
+
+    const pane = contentPane(alice.page);
+    await pane.getByRole("heading", { name: "New incident" }).waitFor();
+    const short = pane.getByLabel("Short description");
+    expect(await short.inputValue(), "prefilled with carol's first message").toBe(FIRST_MESSAGE);
+    expect(await pane.getByLabel("Caller").inputValue(), "the caller is the customer").toBe("Carol Customer");
+    expect(await pane.getByLabel("Priority").inputValue(), "impact 3 and urgency 3").toBe("5 - Planning");
+    expect(await pane.getByLabel("Description").inputValue(), "the transcript").toContain(`Carol Customer: ${FIRST_MESSAGE}`);
+    const nothingYet = (await (await alice.context.request.get(`/api/incidents?view=all&q=${encodeURIComponent("no longer docks")}`)).json()) as unknown[];
+    expect(nothingYet, "nothing is stored before Save").toEqual([]);
+
+    await short.fill(EDITED);
+    await pane.getByRole("button", { name: "Save" }).click();
+    await pane.getByRole("heading", { name: /^Incident INC\d{7}$/ }).waitFor();
+    number = await pane.getByLabel("Number").inputValue();
+    expect(number, "the form shows the number").toMatch(/^INC\d{7}$/);
+    expect(await pane.getByLabel("Short description").inputValue()).toBe(EDITED);
+    await screenshot(alice.page, "incidents-saved");
+
+    await carol.page.getByRole("log").first().getByText(number, { exact: false }).waitFor();
+    await screenshot(carol.page, "incidents-customer-sees-number");
+  });
+
+  it("the_workspace_record_tool_shows_the_incident_of_the_chat", async (test) => {
+    keepScreenshotsOnFailure(test);
+    const { alice } = people;
+    const window = alice.page.getByRole("region", { name: "Carol Customer" });
+    const [page] = await Promise.all([alice.context.waitForEvent("page"), window.getByRole("button", { name: "New Window" }).click()]);
+    workspace = page;
+    await page.waitForLoadState();
+    await page.getByRole("tab", { name: "Record" }).click();
+    const tool = page.getByRole("tabpanel", { name: "Record" });
+    await tool.getByRole("heading", { name: `Incident ${number}` }).waitFor();
+    expect(await tool.getByLabel("Short description").inputValue(), "the saved short description").toBe(EDITED);
+    await tool.getByRole("button", { name: "Unfollow" }).waitFor();
+    await screenshot(page, "incidents-workspace-record");
+  });
+
+  it("a_comment_on_the_incident_reaches_the_creators_sidebar_under_records", async (test) => {
+    keepScreenshotsOnFailure(test);
+    const { alice, bob } = people;
+    const incident = (await (await bob.context.request.get(`/api/incidents/${number}`)).json()) as { activity: string };
+    const posted = await bob.context.request.post(`/api/conversations/${incident.activity}/entries`, {
+      data: { client_id: "incidents-e2e-bob-1", kind: "comment", body: "Docking station firmware 2.1 fixes this." },
+    });
+    expect(posted.status(), `bob comments on ${number}`).toBe(201);
+
+    const records = sidebar(alice.page).getByRole("region", { name: "Records" });
+    const item = records.getByRole("button", { name: new RegExp(`^${number} · ${EDITED}`) });
+    await item.waitFor();
+    await expect.poll(() => item.getAttribute("aria-label"), { message: "the comment counts as unread" }).toMatch(/1 unread/);
+    await screenshot(alice.page, "incidents-records-sidebar");
+
+    await item.click();
+    const window = alice.page.getByRole("region", { name: new RegExp(`^${number}`) });
+    await window.getByRole("log").getByText("Docking station firmware 2.1 fixes this.").waitFor();
+    expect(await window.getByRole("button", { name: "Accept" }).count(), "a record has no session actions").toBe(0);
+    expect(await window.getByRole("button", { name: "Create Incident" }).count()).toBe(0);
+    await window.getByRole("button", { name: "Open record" }).click();
+    await contentPane(alice.page).getByRole("heading", { name: `Incident ${number}` }).waitFor();
+    await screenshot(alice.page, "incidents-record-window");
+  });
+});
