@@ -26,6 +26,9 @@ pub struct ErrorDetail {
     pub code: String,
     /// For people.
     pub message: String,
+    /// For a 422 about one field of a form: which (e.g. `short_description`).
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub field: Option<String>,
 }
 
 /// A role in the directory.
@@ -390,6 +393,22 @@ pub struct Conversation {
     /// For the caller: entries by others after their read mark (lists and `hello` only; at most 100).
     #[serde(skip_serializing_if = "Option::is_none")]
     pub unread: Option<i64>,
+    /// A record conversation: the incident whose activity it is.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub record: Option<RecordRef>,
+}
+
+/// The incident a record conversation is the activity of.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RecordRef {
+    /// The incident's id.
+    pub incident: String,
+    /// `INC0010001` …
+    pub number: String,
+    pub short_description: String,
+    /// The incident's state (`new`, `in_progress`, `on_hold`, `resolved`, `closed`, `canceled`).
+    pub state: String,
 }
 
 impl Conversation {
@@ -464,6 +483,12 @@ impl Conversation {
                 .map(rfc3339),
             preview: None,
             unread: None,
+            record: c.record.as_ref().map(|r| RecordRef {
+                incident: r.incident.to_string(),
+                number: r.number.clone(),
+                short_description: r.short_description.clone(),
+                state: r.state.as_str().into(),
+            }),
         }
     }
 }
@@ -574,6 +599,23 @@ pub struct EntriesQuery {
     /// `before`).
     #[param(minimum = 1, maximum = 500)]
     pub limit: Option<i64>,
+}
+
+/// `GET /api/incidents`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct IncidentsQuery {
+    /// Staff: `mine` (assigned to the caller, not closed or canceled), `group` (of the caller's
+    /// groups, not closed or canceled), `open` (default: not resolved, closed or canceled), `all`.
+    /// Ignored for a customer (their own).
+    pub view: Option<String>,
+    /// One state: `new`, `in_progress`, `on_hold`, `resolved`, `closed` or `canceled`.
+    pub state: Option<String>,
+    /// A number (`INC0010001`, or `10001`), or words each found in the short description or
+    /// the description (any case).
+    #[param(max_length = 200)]
+    pub q: Option<String>,
 }
 
 /// `POST /api/queues/{queue}/sessions`.
@@ -888,6 +930,7 @@ impl ServerFrame {
             error: ErrorDetail {
                 code: code.into(),
                 message: message.into(),
+                field: None,
             },
         }
     }
@@ -903,4 +946,168 @@ pub fn rfc3339(t: Timestamp) -> String {
         .ok()
         .and_then(|dt| dt.format(&Rfc3339).ok())
         .unwrap_or_default()
+}
+
+/// An incident: an ITSM record numbered `INC0010001` …
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Incident {
+    pub id: String,
+    pub number: String,
+    pub caller: UserRef,
+    pub short_description: String,
+    pub description: String,
+    /// `inquiry`, `software`, `hardware`, `network` or `database`.
+    pub category: String,
+    /// `chat`, `email`, `phone`, `self_service` or `walk_in`.
+    pub contact_type: String,
+    /// 1 (high) to 3 (low).
+    pub impact: u8,
+    /// 1 (high) to 3 (low).
+    pub urgency: u8,
+    /// Derived: impact + urgency - 1 (1 critical … 5 planning).
+    pub priority: u8,
+    /// `new`, `in_progress`, `on_hold`, `resolved`, `closed` or `canceled`.
+    pub state: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub resolution_notes: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assignment_group: Option<GroupRef>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub assigned_to: Option<UserRef>,
+    /// The support session it was created from.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub session: Option<String>,
+    /// Its activity stream: a conversation of kind `record`.
+    pub activity: String,
+    pub created_by: UserRef,
+    pub created_at: String,
+    pub updated_by: UserRef,
+    pub updated_at: String,
+    /// Send it back with a change: a change made on an older version is refused.
+    pub version: i64,
+    /// Whether the caller of this request follows it.
+    pub following: bool,
+}
+
+impl Incident {
+    pub fn of(i: &crate::domain::incident::Incident, following: bool) -> Self {
+        Incident {
+            id: i.id.to_string(),
+            number: i.number.clone(),
+            caller: person_ref(&i.caller),
+            short_description: i.short_description.clone(),
+            description: i.description.clone(),
+            category: i.category.as_str().into(),
+            contact_type: i.contact_type.as_str().into(),
+            impact: i.impact,
+            urgency: i.urgency,
+            priority: i.priority,
+            state: i.state.as_str().into(),
+            resolution_notes: i.resolution_notes.clone(),
+            assignment_group: i.assignment_group.as_ref().map(|(id, name)| GroupRef {
+                id: id.to_string(),
+                name: name.clone(),
+            }),
+            assigned_to: i.assigned_to.as_ref().map(person_ref),
+            session: i.session.map(|s| s.to_string()),
+            activity: i.activity.to_string(),
+            created_by: person_ref(&i.created_by),
+            created_at: rfc3339(i.created_at),
+            updated_by: person_ref(&i.updated_by),
+            updated_at: rfc3339(i.updated_at),
+            version: i.version,
+            following,
+        }
+    }
+}
+
+/// A new incident.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IncidentInput {
+    /// Chosen by the client, once per form: a repeated Save answers with the incident created
+    /// the first time.
+    #[schema(min_length = 1, max_length = 64)]
+    pub client_id: String,
+    /// The caller's user id.
+    pub caller: String,
+    #[schema(min_length = 1, max_length = 160)]
+    pub short_description: String,
+    #[schema(max_length = 50000)]
+    pub description: Option<String>,
+    /// `inquiry`, `software`, `hardware`, `network` or `database`.
+    pub category: String,
+    /// `chat`, `email`, `phone`, `self_service` or `walk_in`.
+    pub contact_type: String,
+    #[schema(minimum = 1, maximum = 3)]
+    pub impact: u8,
+    #[schema(minimum = 1, maximum = 3)]
+    pub urgency: u8,
+    /// Default `new`.
+    pub state: Option<String>,
+    #[schema(max_length = 10000)]
+    pub resolution_notes: Option<String>,
+    /// The assignment group's id.
+    pub assignment_group: Option<String>,
+    /// The assignee's user id (a staff member of the assignment group).
+    pub assigned_to: Option<String>,
+    /// The support session it comes from.
+    pub session: Option<String>,
+}
+
+/// A change to an incident: `version` as read, and the fields to change (a field left out
+/// stays as it is; `null` clears an optional one).
+#[derive(Debug, Default, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct IncidentChange {
+    pub version: i64,
+    pub caller: Option<String>,
+    #[schema(min_length = 1, max_length = 160)]
+    pub short_description: Option<String>,
+    #[schema(max_length = 50000)]
+    pub description: Option<String>,
+    pub category: Option<String>,
+    pub contact_type: Option<String>,
+    #[schema(minimum = 1, maximum = 3)]
+    pub impact: Option<u8>,
+    #[schema(minimum = 1, maximum = 3)]
+    pub urgency: Option<u8>,
+    pub state: Option<String>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>, max_length = 10000)]
+    pub resolution_notes: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub assignment_group: Option<Option<String>>,
+    #[serde(default, deserialize_with = "present")]
+    #[schema(value_type = Option<String>)]
+    pub assigned_to: Option<Option<String>>,
+}
+
+/// A field that is present (`Some`), possibly `null` (`Some(None)`); absent is `None`.
+fn present<'de, D, T>(d: D) -> Result<Option<Option<T>>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    Option::<T>::deserialize(d).map(Some)
+}
+
+/// How many of a queue's staff are there for a chat now.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Availability {
+    /// Staff of the queue online and Available now.
+    pub available: u32,
+}
+
+/// A message left when nobody is available: it becomes an incident.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LeftMessage {
+    #[schema(min_length = 1, max_length = 64)]
+    pub client_id: String,
+    #[schema(min_length = 1, max_length = 4000)]
+    pub body: String,
 }

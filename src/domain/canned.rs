@@ -5,12 +5,13 @@ use super::DirectoryError;
 use super::directory::validate_name;
 
 /// The placeholders a canned message may use.
-pub const PLACEHOLDERS: [&str; 5] = [
+pub const PLACEHOLDERS: [&str; 6] = [
     "customer.first_name",
     "customer.name",
     "agent.first_name",
     "agent.name",
     "queue.name",
+    "incident.number",
 ];
 
 /// The longest canned message body, in characters as sent.
@@ -20,9 +21,13 @@ pub const BODY_MAX: usize = 5_000;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum CannedError {
     #[error(
-        "Unknown placeholder {{{0}}}; use one of {{customer.first_name}}, {{customer.name}}, {{agent.first_name}}, {{agent.name}}, {{queue.name}}."
+        "Unknown placeholder {{{0}}}; use one of {{customer.first_name}}, {{customer.name}}, {{agent.first_name}}, {{agent.name}}, {{queue.name}}, {{incident.number}}."
     )]
     UnknownPlaceholder(String),
+    #[error(
+        "This canned message names {{incident.number}}: create an incident from this session first."
+    )]
+    NoIncident,
     #[error("A placeholder opened with '{{' is not closed with '}}'.")]
     Unclosed,
     #[error("A canned message body is 1 to {BODY_MAX} characters.")]
@@ -66,6 +71,13 @@ pub struct FillContext<'a> {
     pub customer_name: &'a str,
     pub agent_name: &'a str,
     pub queue_name: &'a str,
+    /// The newest incident created from the session, if any.
+    pub incident_number: Option<&'a str>,
+}
+
+/// Whether `body` names the session's incident (it needs one to be posted).
+pub fn names_incident(body: &str) -> bool {
+    placeholders(body).any(|p| p == Ok("incident.number"))
 }
 
 /// The body with every placeholder replaced. Text that is not a known placeholder stays as it
@@ -87,6 +99,10 @@ pub fn fill(body: &str, ctx: &FillContext<'_>) -> String {
             "agent.first_name" => first(ctx.agent_name),
             "agent.name" => ctx.agent_name.to_owned(),
             "queue.name" => ctx.queue_name.to_owned(),
+            "incident.number" => match ctx.incident_number {
+                Some(number) => number.to_owned(),
+                None => "{incident.number}".to_owned(),
+            },
             other => format!("{{{other}}}"),
         };
         out.push_str(&value);
@@ -129,12 +145,15 @@ mod tests {
                 Err(CannedError::UnknownPlaceholder("customer.nickname".into())),
             ),
             ("Hi {customer.first_name", Err(CannedError::Unclosed)),
+            ("Your ticket: {incident.number}", Ok(())),
             ("   ", Err(CannedError::BadBody)),
         ];
         for (body, want) in cases {
             assert_eq!(validate("Greeting", body).map(|_| ()), *want, "{body:?}");
         }
         assert!(validate(" ", "Hello").is_err(), "a title is needed");
+        assert!(names_incident("Ticket {incident.number}"));
+        assert!(!names_incident("Hi {customer.name}"));
     }
 
     #[test]
@@ -143,6 +162,7 @@ mod tests {
             customer_name: "Carol Customer",
             agent_name: "Alice Agent",
             queue_name: "IT Service Desk",
+            incident_number: Some("INC0010001"),
         };
         let cases = [
             (
@@ -154,6 +174,10 @@ mod tests {
                 "Carol Customer / Alice Agent / IT Service Desk",
             ),
             ("Braces {unknown} stay", "Braces {unknown} stay"),
+            (
+                "Your ticket is {incident.number}.",
+                "Your ticket is INC0010001.",
+            ),
             ("Open { brace", "Open { brace"),
         ];
         for (body, want) in cases {

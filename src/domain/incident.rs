@@ -315,13 +315,23 @@ pub fn check_fields(fields: &mut Fields, refs: &References) -> Result<(), FieldE
 }
 
 /// A new incident: the fields' rules, and a state it may start in (closed only after
-/// resolving, canceled never).
+/// resolving, canceled never). Staff create incidents; anyone else only the one a message they
+/// left becomes (`left_by_caller`: they are its caller, it is new and nobody's yet).
 pub fn check_create(
     actor: &User,
     fields: &mut Fields,
     refs: &References,
+    left_by_caller: bool,
 ) -> Result<(), IncidentRefusal> {
-    if !may_edit(actor) {
+    let allowed = if left_by_caller {
+        !actor.disabled
+            && actor.id == fields.caller
+            && fields.state == IncidentState::New
+            && fields.assigned_to.is_none()
+    } else {
+        may_edit(actor)
+    };
+    if !allowed {
         return Err(IncidentRefusal::Forbidden);
     }
     check_fields(fields, refs)?;
@@ -757,7 +767,19 @@ mod tests {
         );
         let mut new = fields();
         new.state = IncidentState::Canceled;
-        assert!(check_create(&agent, &mut new, &refs(true)).is_err());
+        assert!(check_create(&agent, &mut new, &refs(true), false).is_err());
+        let customer = user(1, Role::Customer);
+        let mut theirs = fields();
+        theirs.assigned_to = None;
+        assert_eq!(
+            check_create(&customer, &mut theirs.clone(), &refs(true), true),
+            Ok(())
+        );
+        assert_eq!(
+            check_create(&customer, &mut theirs, &refs(true), false),
+            Err(IncidentRefusal::Forbidden),
+            "a customer creates only the incident of a message they left"
+        );
     }
 
     #[test]

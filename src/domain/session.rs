@@ -317,6 +317,10 @@ pub fn can_view(conv: &Conversation, viewer: &Viewer<'_>) -> bool {
         .assignee
         .as_ref()
         .is_some_and(|a| a.id == viewer.user.id);
+    if conv.kind == ConversationKind::Record {
+        // An incident's activity: staff see every incident, its caller sees theirs.
+        return is_customer || viewer.user.roles.is_staff();
+    }
     // `in_group` is `staff_of_queue` already; `sees_queue` adds the managers.
     is_customer || is_assignee || viewer.in_group || sees_queue(viewer.user, false)
 }
@@ -325,6 +329,10 @@ pub fn can_view(conv: &Conversation, viewer: &Viewer<'_>) -> bool {
 /// messages in it. A colleague who looked in, wrote a work note or handed it on keeps no count
 /// that never goes away.
 pub fn counts_unread(conv: &Conversation, user: &User) -> bool {
+    if conv.kind == ConversationKind::Record {
+        // An incident's activity is listed for those who follow it: they count what is new.
+        return true;
+    }
     let is = |p: &Option<Person>| p.as_ref().is_some_and(|p| p.id == user.id);
     is(&conv.customer) || is(&conv.assignee)
 }

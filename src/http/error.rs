@@ -50,6 +50,12 @@ pub enum AppError {
     Busy { retry_after_secs: u64 },
     #[error("Something went wrong on our side; it has been logged.")]
     Internal(String),
+    /// One field of a form refused (422 `invalid`, naming the field).
+    #[error("{message}")]
+    InvalidField {
+        field: &'static str,
+        message: String,
+    },
 }
 
 impl AppError {
@@ -63,7 +69,7 @@ impl AppError {
             AppError::NotFound(_) => "not_found",
             AppError::MethodNotAllowed => "method_not_allowed",
             AppError::Malformed(_) => "malformed",
-            AppError::Invalid(_) => "invalid",
+            AppError::Invalid(_) | AppError::InvalidField { .. } => "invalid",
             AppError::TooLarge { .. } => "too_large",
             AppError::TooLong(_) => "too_long",
             AppError::UnsupportedMediaType => "unsupported_media_type",
@@ -82,7 +88,9 @@ impl AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Malformed(_) => StatusCode::BAD_REQUEST,
-            AppError::Invalid(_) | AppError::TooLong(_) => StatusCode::UNPROCESSABLE_ENTITY,
+            AppError::Invalid(_) | AppError::TooLong(_) | AppError::InvalidField { .. } => {
+                StatusCode::UNPROCESSABLE_ENTITY
+            }
             AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
@@ -98,6 +106,10 @@ impl AppError {
             error: ErrorDetail {
                 code: self.code().to_owned(),
                 message: self.to_string(),
+                field: match self {
+                    AppError::InvalidField { field, .. } => Some((*field).to_owned()),
+                    _ => None,
+                },
             },
         }
     }
@@ -169,6 +181,31 @@ impl From<Refusal> for AppError {
     }
 }
 
+/// Refusals of incident writes as API errors.
+impl From<crate::domain::incident::IncidentRefusal> for AppError {
+    fn from(r: crate::domain::incident::IncidentRefusal) -> Self {
+        use crate::domain::incident::IncidentRefusal;
+        let message = r.to_string();
+        match r {
+            IncidentRefusal::Field(f) => AppError::InvalidField {
+                field: f.field,
+                message: f.message,
+            },
+            IncidentRefusal::Final(..) => AppError::Conflict {
+                code: "incident_closed",
+                message,
+            },
+            IncidentRefusal::Changed { .. } => AppError::Conflict {
+                code: "changed",
+                message,
+            },
+            IncidentRefusal::Forbidden => {
+                AppError::Forbidden("Only service desk staff may do this.")
+            }
+        }
+    }
+}
+
 impl From<CommandError> for AppError {
     fn from(e: CommandError) -> Self {
         match e {
@@ -190,6 +227,7 @@ impl From<crate::service::ServiceError> for AppError {
                 AppError::RateLimited { retry_after_secs }
             }
             ServiceError::Refused(refusal) => refusal.into(),
+            ServiceError::Incident(refusal) => refusal.into(),
             ServiceError::Hashing(e) => e.into(),
             ServiceError::Storage(e) => e.into(),
             ServiceError::Internal(detail) => AppError::Internal(detail),

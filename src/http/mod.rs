@@ -9,6 +9,7 @@ pub mod error;
 pub mod extract;
 mod groups;
 mod headers;
+mod incidents;
 pub(crate) mod openapi;
 mod ops;
 mod pages;
@@ -58,6 +59,7 @@ pub const BODY_LIMIT: usize = 64 * 1024;
         (name = "queues", description = "Chat queues"),
         (name = "sessions", description = "Support sessions: start, history, Comment / Work Note, Accept, Transfer, End"),
         (name = "canned", description = "Canned messages"),
+        (name = "incidents", description = "Incidents, their activity, follows; a message left when nobody is available"),
         (name = "realtime", description = "The WebSocket"),
         (name = "operations", description = "Health, readiness, metrics"),
     )
@@ -73,6 +75,7 @@ pub fn router(state: AppState) -> Router {
         .merge(queues::router())
         .merge(conversations::router())
         .merge(canned::router())
+        .merge(incidents::router())
         .merge(profiles::router())
         .merge(ops::router())
         .merge(crate::ws::router())

@@ -1,7 +1,8 @@
 //! Posting a canned message: one path for HTTP (`POST /api/conversations/{id}/canned/{canned}`)
 //! and the socket (`send` with `canned`). The placeholders are filled here and the result is
 //! posted as the caller's comment through [`AppState::command`], so the domain decides who may
-//! post (the assignee) and a repeated client id returns the original entry.
+//! post (the assignee) and a repeated client id returns the original entry. `{incident.number}`
+//! is the newest incident created from the session (none: refused).
 
 use super::{AppState, ServiceError};
 use crate::domain::canned::{self, FillContext};
@@ -39,10 +40,19 @@ impl AppState {
             .customer
             .as_ref()
             .map_or("", |c| c.display_name.as_str());
+        let incident = if canned::names_incident(&canned.body) {
+            let newest = self.db.incidents_of_session(id).await?.into_iter().next();
+            Some(newest.ok_or_else(|| {
+                ServiceError::Invalid(canned::CannedError::NoIncident.to_string())
+            })?)
+        } else {
+            None
+        };
         let ctx = FillContext {
             customer_name: customer,
             agent_name: &user.display_name,
             queue_name: &queue.settings.name,
+            incident_number: incident.as_ref().map(|i| i.number.as_str()),
         };
         let command = Command::Post {
             kind: PostKind::Comment,

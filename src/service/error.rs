@@ -22,6 +22,9 @@ pub enum ServiceError {
     /// The domain refused a command.
     #[error(transparent)]
     Refused(#[from] Refusal),
+    /// The domain refused an incident write.
+    #[error(transparent)]
+    Incident(#[from] crate::domain::incident::IncidentRefusal),
     /// Passwords cannot be hashed now (busy, or stopping).
     #[error(transparent)]
     Hashing(#[from] HashError),

@@ -4,6 +4,7 @@
 
 mod canned;
 mod error;
+pub mod incidents;
 pub mod sessions;
 mod signin;
 

@@ -16,7 +16,7 @@ use crate::storage::{Act, Applied, CommandError};
 /// Runs `work` in a task of its own and waits for it: dropping the caller (a client that
 /// disconnected) does not cancel it, and a stopping server waits for it before the database
 /// closes.
-async fn detached<T: Send + 'static>(
+pub(super) async fn detached<T: Send + 'static>(
     tasks: &tokio_util::task::TaskTracker,
     work: impl std::future::Future<Output = Result<T, ServiceError>> + Send + 'static,
 ) -> Result<T, ServiceError> {
@@ -363,10 +363,33 @@ impl AppState {
         // Its own task: a client that goes away mid-request must not stop the announcement of
         // what has been committed.
         detached(&self.tasks, async move {
-            let applied = state
+            let now = state.clock.now();
+            // A post to what is not a session may be one to an incident's activity (its
+            // store answers `NotFound` for anything else): read only on that path.
+            let post = match &command {
+                Command::Post {
+                    kind,
+                    body,
+                    client_id,
+                } => Some((*kind, body.clone(), client_id.clone())),
+                _ => None,
+            };
+            let applied = match state
                 .db
-                .execute(id, Act::User(user.clone(), command), state.clock.now())
-                .await?;
+                .execute(id, Act::User(user.clone(), command), now)
+                .await
+            {
+                Err(CommandError::Refused(Refusal::NotFound)) => match post {
+                    Some((kind, body, client_id)) => {
+                        state
+                            .db
+                            .post_record(id, &user, kind, &body, &client_id, now)
+                            .await?
+                    }
+                    None => return Err(Refusal::NotFound.into()),
+                },
+                other => other?,
+            };
             if transfer && applied.created {
                 state.mark_handed_over(&applied).await;
             }
@@ -523,7 +546,7 @@ impl AppState {
 
     /// Announces a committed command. It is already stored: a failure here is logged, and
     /// sockets catch up from the log at their next push or reconnect.
-    async fn announce(&self, applied: &Applied, actor: Option<UserId>) {
+    pub(super) async fn announce(&self, applied: &Applied, actor: Option<UserId>) {
         if let Err(e) = self.try_announce(applied, actor).await {
             tracing::warn!(error = %e, conversation = applied.conversation.id.0, "announcing a committed change");
         }
@@ -594,6 +617,12 @@ impl AppState {
                 }
             }
             Some(previous) => {
+                // An incident's activity goes to who follows it (on any node).
+                if conv.kind == session::ConversationKind::Record {
+                    for user in self.db.followers_of_activity(conv.id).await? {
+                        self.hub.watch_for_user(user, conv.id);
+                    }
+                }
                 // Before the entries go out, so the new assignee and the author receive them.
                 for user in conv
                     .assignee

@@ -168,6 +168,8 @@ pub struct NewIncident {
     pub fields: Fields,
     /// The support session it comes from (the caller checked it may see it).
     pub session: Option<ConversationId>,
+    /// A message its caller left when nobody was available (not created by staff).
+    pub left_by_caller: bool,
 }
 
 /// What creating an incident did.

@@ -12,6 +12,7 @@ mod directory;
 mod guarantees;
 mod handback;
 mod history;
+mod incidents;
 mod ops;
 mod origin;
 mod pages;

@@ -118,7 +118,7 @@ impl PgDb {
             .ok_or(IncidentError::NotFound)?;
         let mut fields = new.fields.clone();
         let refs = references(&mut tx, &fields).await?;
-        incident::check_create(&actor, &mut fields, &refs)?;
+        incident::check_create(&actor, &mut fields, &refs, new.left_by_caller)?;
         if let Some(session) = new.session {
             // The session's entry is appended under its lock, like any command's.
             sqlx::query("SELECT id FROM conversations WHERE id = $1 FOR NO KEY UPDATE")

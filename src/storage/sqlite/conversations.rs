@@ -211,11 +211,15 @@ impl SqliteDb {
     }
 
     /// The conversations a user takes part in: a customer's sessions, or for staff the sessions
-    /// assigned to them or that they wrote in, newest first (at most `limit`).
+    /// assigned to them or that they wrote in, and the activity of the incidents they follow,
+    /// newest first (at most `limit`).
     pub async fn conversations_of(&self, user: UserId, limit: i64) -> Result<Vec<Conversation>> {
         let rows = sqlx::query(&format!(
-            "{CONVERSATION_SELECT} WHERE c.customer_id = ?1 OR c.assignee_id = ?1 \
-             OR c.id IN (SELECT conversation_id FROM entries WHERE author_id = ?1) \
+            "{CONVERSATION_SELECT} WHERE (c.kind <> 'record' AND (c.customer_id = ?1 \
+             OR c.assignee_id = ?1 \
+             OR c.id IN (SELECT conversation_id FROM entries WHERE author_id = ?1))) \
+             OR c.id IN (SELECT i.activity_id FROM follows f JOIN incidents i ON i.id = f.incident_id \
+             WHERE f.user_id = ?1) \
              ORDER BY c.id DESC LIMIT ?2"
         ))
         .bind(user.0)

@@ -114,7 +114,7 @@ impl SqliteDb {
             .ok_or(IncidentError::NotFound)?;
         let mut fields = new.fields.clone();
         let refs = references(&mut tx, &fields).await?;
-        incident::check_create(&actor, &mut fields, &refs)?;
+        incident::check_create(&actor, &mut fields, &refs, new.left_by_caller)?;
         if let Some(session) = new.session {
             sqlx::query("SELECT id FROM conversations WHERE id = ?1")
                 .bind(session.0)
