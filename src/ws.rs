@@ -253,6 +253,18 @@ async fn serve(state: AppState, current: CurrentUser, socket: WebSocket) {
         }
     };
     let groups = session::queue_groups(&user, &memberships);
+    // Read before the socket counts (nothing may await between counting it and its guard).
+    let stored_away = if user.roles.is_staff() && state.presence.sockets(user.id) == 0 {
+        match state.db.is_away(user.id).await {
+            Ok(away) => Some(away),
+            Err(e) => {
+                tracing::warn!(error = %e, "reading an agent's chosen presence");
+                None
+            }
+        }
+    } else {
+        None
+    };
     let registration = state.hub.register(
         user.id,
         user.roles.is_staff(),
@@ -279,12 +291,18 @@ async fn serve(state: AppState, current: CurrentUser, socket: WebSocket) {
         staff: user.roles.is_staff(),
     };
     let now = state.clock.now();
-    // Connected to this node for the first time: what they chose on another node stands.
-    if let Some(cluster) = &state.cluster
-        && state.presence.sockets(user.id) == 0
-        && let Some(chosen) = cluster.remote_status(user.id)
-    {
-        state.presence.choose(user.id, chosen, now);
+    // No socket of theirs here: what they chose last (in any tab, on any node, before a
+    // restart) stands.
+    if let Some(away) = stored_away {
+        state.presence.choose(
+            user.id,
+            if away {
+                Status::Away
+            } else {
+                Status::Available
+            },
+            now,
+        );
     }
     // Counted as connected before anything awaits, so the drop of `Registered` always matches.
     if state.presence.connected(user.id, now).is_some() && user.roles.is_staff() {
@@ -595,7 +613,7 @@ impl Session {
                 self.answer_error(&conversation, result).await
             }
             ClientFrame::Presence { status } => {
-                let frames = self.presence(status);
+                let frames = self.presence(status).await;
                 self.out.frames(frames).await
             }
             ClientFrame::Read { conversation, seq } => {
@@ -1009,16 +1027,21 @@ impl Session {
         }
     }
 
-    fn presence(&mut self, status: wire::ChosenStatus) -> Vec<ServerFrame> {
+    async fn presence(&mut self, status: wire::ChosenStatus) -> Vec<ServerFrame> {
         if !self.user.roles.is_staff() {
             return vec![error_frame(
                 None,
                 AppError::Forbidden("Only service desk staff have a presence."),
             )];
         }
-        self.state
-            .choose_presence(Person::from(&self.user), Status::from(status));
-        Vec::new()
+        match self
+            .state
+            .choose_presence(Person::from(&self.user), Status::from(status))
+            .await
+        {
+            Ok(()) => Vec::new(),
+            Err(e) => vec![error_frame(None, AppError::from(e))],
+        }
     }
 }
 

@@ -1,5 +1,6 @@
 -- Incidents: ITSM records numbered INC0010001 …, their activity streams (conversations of kind
--- `record`), who follows them, and the `incident_created` / `field_changed` system events.
+-- `record`), who follows them, and the `incident_created` / `field_changed` system events; and
+-- agents' chosen presence.
 
 -- A record conversation is `active` without an assignee: "an active session has an assignee"
 -- is narrowed to support sessions.
@@ -72,3 +73,10 @@ CREATE TABLE follows (
     PRIMARY KEY (user_id, incident_id)
 );
 CREATE INDEX follows_by_incident ON follows (incident_id);
+
+-- An agent's chosen presence (Available or Away), so that it outlives a node's restart and is the
+-- same on every node. Absent: Available.
+CREATE TABLE presence_choices (
+    user_id BIGINT PRIMARY KEY REFERENCES users (id) ON DELETE CASCADE,
+    away    BOOLEAN NOT NULL
+);

@@ -498,6 +498,8 @@ async fn set_presence(
     Staff(user): Staff,
     ApiJson(body): ApiJson<wire::SetPresence>,
 ) -> Result<StatusCode, AppError> {
-    state.choose_presence((&user).into(), Status::from(body.status));
+    state
+        .choose_presence((&user).into(), Status::from(body.status))
+        .await?;
     Ok(StatusCode::NO_CONTENT)
 }

@@ -150,17 +150,22 @@ impl AppState {
     }
 
     /// The agent `user` chose Available or Away (in any of their tabs): it is their status on
-    /// every node, told to every staff socket (their own other tabs included).
-    pub fn choose_presence(
+    /// every node, told to every staff socket (their own other tabs included), and stored, so a
+    /// node that starts (or restarts) knows it when their next socket opens.
+    pub async fn choose_presence(
         &self,
         user: crate::domain::session::Person,
         status: crate::hub::Status,
-    ) {
+    ) -> Result<(), ServiceError> {
+        self.db
+            .set_away(user.id, status == crate::hub::Status::Away)
+            .await?;
         let now = self.clock.now();
         self.presence.choose(user.id, status, now);
         let status = self.presence.status(user.id, now);
         self.signal_presence(&user, status, true);
         self.hub.presence_except(None, user, status);
+        Ok(())
     }
 
     fn signal_presence(

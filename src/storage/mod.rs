@@ -384,6 +384,8 @@ storage_interface! {
     pub async fn works_queue(&self, user: UserId, queue: QueueId) -> Result<bool>;
     pub async fn is_group_member(&self, group: GroupId, user: UserId) -> Result<bool>;
     pub async fn groups_of(&self, user: UserId) -> Result<Vec<GroupId>>;
+    pub async fn set_away(&self, user: UserId, away: bool) -> Result<()>;
+    pub async fn is_away(&self, user: UserId) -> Result<bool>;
     // Web sessions and the sign-in slow-down.
     pub async fn create_session(&self, token_hash: &[u8], user: UserId, now: Timestamp) -> Result<()>;
     pub async fn session(&self, token_hash: &[u8]) -> Result<Option<SessionRecord>>;

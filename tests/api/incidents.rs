@@ -188,7 +188,12 @@ async fn refused_fields_are_named_and_nothing_is_stored() {
         ("short_description", json!("   "), None, "short_description"),
         ("category", json!("plumbing"), None, "category"),
         ("caller", json!("999999"), None, "caller"),
-        ("assigned_to", json!(app.user_id("carol").await), None, "assigned_to"),
+        (
+            "assigned_to",
+            json!(app.user_id("carol").await),
+            None,
+            "assigned_to",
+        ),
         ("state", json!("closed"), Some("Done"), "state"),
         ("state", json!("resolved"), None, "resolution_notes"),
     ];

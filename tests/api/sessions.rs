@@ -1121,3 +1121,34 @@ async fn a_refused_body_is_refused_even_with_a_client_id_posted_before() {
         "a real retry still gets the original"
     );
 }
+
+/// An agent's Away outlives a restart of the server: their next socket is Away, not Available
+/// (a node knows nothing of a choice made before it started, but the database does).
+#[tokio::test]
+async fn a_chosen_away_outlives_a_restart() {
+    let app = TestApp::spawn().await;
+    let alice = app.signed_in("alice").await;
+    let away = alice
+        .put(app.url("/api/presence"))
+        .json(&json!({"status": "away"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(away.status(), StatusCode::NO_CONTENT);
+    let app = app.restart(|_| {}).await;
+    let socket = Ws::open(&app, "alice").await;
+    let queue = queue_id(&app).await;
+    let members = get_json(
+        &app.signed_in("bob").await,
+        app.url(&format!("/api/queues/{queue}/members")),
+    )
+    .await;
+    let status = members
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|m| m["display_name"] == "Alice Agent")
+        .map(|m| m["status"].clone());
+    assert_eq!(status, Some(json!("away")), "{members}");
+    drop(socket);
+}

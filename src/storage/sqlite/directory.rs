@@ -399,3 +399,28 @@ impl SqliteDb {
         Ok(true)
     }
 }
+
+impl SqliteDb {
+    /// Stores `user`'s chosen presence: Away, or Available.
+    pub async fn set_away(&self, user: UserId, away: bool) -> Result<()> {
+        sqlx::query(
+            "INSERT INTO presence_choices (user_id, away) VALUES (?1, ?2) \
+             ON CONFLICT (user_id) DO UPDATE SET away = excluded.away",
+        )
+        .bind(user.0)
+        .bind(away)
+        .execute(&self.write)
+        .await?;
+        Ok(())
+    }
+
+    /// Whether `user` last chose Away.
+    pub async fn is_away(&self, user: UserId) -> Result<bool> {
+        let away: Option<bool> =
+            sqlx::query_scalar("SELECT away FROM presence_choices WHERE user_id = ?1")
+                .bind(user.0)
+                .fetch_optional(&self.read)
+                .await?;
+        Ok(away.unwrap_or(false))
+    }
+}
