@@ -76,7 +76,7 @@ describe("incidents", () => {
     expect(await short.inputValue(), "prefilled with carol's first message").toBe(FIRST_MESSAGE);
     expect(await pane.getByLabel("Caller").inputValue(), "the caller is the customer").toBe("Carol Customer");
     expect(await pane.getByLabel("Priority").inputValue(), "impact 3 and urgency 3").toBe("5 - Planning");
-    expect(await pane.getByLabel("Description").inputValue(), "the transcript").toContain(`Carol Customer: ${FIRST_MESSAGE}`);
+    expect(await pane.getByLabel("Description", { exact: true }).inputValue(), "the transcript").toContain(`Carol Customer: ${FIRST_MESSAGE}`);
     const nothingYet = (await (await alice.context.request.get(`/api/incidents?view=all&q=${encodeURIComponent("no longer docks")}`)).json()) as unknown[];
     expect(nothingYet, "nothing is stored before Save").toEqual([]);
 

@@ -679,4 +679,59 @@ describe("Connection", () => {
     greet(latest());
     expect(latest().framesOf("send").map((f) => f.client_id)).toEqual([clientId]);
   });
+  it("a_presence_chosen_in_another_tab_is_what_a_reconnect_sends_again", () => {
+    const { connection, latest, clock } = setup();
+    connection.start();
+    greet(latest());
+    connection.setPresence("available");
+    // Away chosen in another tab of the same agent: the server tells every tab of theirs.
+    latest().receive({ type: "presence", user: { id: "2", display_name: "Alice Agent" }, status: "away" });
+    // A colleague's presence and the agent's own Offline (no tab left, a reload's grace) are no choice.
+    latest().receive({ type: "presence", user: { id: "3", display_name: "Bob Agent" }, status: "available" });
+    latest().receive({ type: "presence", user: { id: "2", display_name: "Alice Agent" }, status: "offline" });
+    latest().drop();
+    clock.advance(BACKOFF_MS[0]);
+    latest().open();
+    expect(latest().framesOf("presence"), "the latest choice anywhere, not this tab's old one").toEqual([{ type: "presence", status: "away" }]);
+  });
+
+  it("a_tab_that_chose_nothing_sends_again_the_choice_made_in_another_tab", () => {
+    const { connection, latest, clock } = setup();
+    connection.start();
+    greet(latest());
+    latest().receive({ type: "presence", user: { id: "2", display_name: "Alice Agent" }, status: "away" });
+    latest().drop();
+    clock.advance(BACKOFF_MS[0]);
+    latest().open();
+    expect(latest().framesOf("presence")).toEqual([{ type: "presence", status: "away" }]);
+  });
+
+  it("an_entry_of_a_conversation_not_held_makes_the_connection_read_it", async () => {
+    // A followed record's activity comes as entries alone (its conversation frame only on a follow).
+    const record: Conversation = {
+      id: "12",
+      kind: "record",
+      state: "active",
+      last_seq: 1,
+      created_at: "2026-01-01T10:00:00.000Z",
+      unread: 0,
+      record: { incident: "1", number: "INC0010001", short_description: "Dock", state: "new" },
+    };
+    const asked: string[] = [];
+    const request: Request = <T,>(path: string, guard: (v: unknown) => v is T) => {
+      asked.push(path);
+      return guard(record) ? Promise.resolve(record) : Promise.reject(new Error("guard"));
+    };
+    const { connection, latest } = setup({ request });
+    connection.start();
+    greet(latest());
+    const first = { type: "entry", ...entry(1), conversation: "12", kind: "system", event: "incident_created" };
+    latest().receive(first);
+    latest().receive({ ...first, seq: 1 });
+    await settle();
+    expect(asked, "read once, over HTTP").toEqual(["/api/conversations/12"]);
+    expect(connection.conversations.value.get("12")?.record?.number).toBe("INC0010001");
+    latest().receive({ type: "entry", ...entry(2), conversation: "12", author: { id: "3", display_name: "Bob Agent" } });
+    expect(connection.conversations.value.get("12")?.unread, "a colleague's comment is unread").toBe(1);
+  });
 });

@@ -15,7 +15,7 @@ import { Outbox, outboxKey, sessionStore, type OutboxStore, type PendingSend } f
 import * as feed from "./reducer";
 import type { FeedState, HistoryState, Returned, Withdrawal } from "./reducer";
 import { systemScheduler, Transport, type Cancel, type HelloFrame, type LinkState, type Loss, type Scheduler, type SocketFactory } from "./transport";
-import { isEarlierEntriesPage, type ClientFrame, type EarlierEntriesPage, type Conversation, type Entry, type PostKind, type PresenceStatus, type ServerFrame, type UserRef } from "./wire";
+import { isConversation, isEarlierEntriesPage, type ClientFrame, type EarlierEntriesPage, type Conversation, type Entry, type PostKind, type PresenceStatus, type ServerFrame, type UserRef } from "./wire";
 
 export { MAX_BODY_CHARS, bodyProblem } from "./length";
 export { ACK_TIMEOUT_MS, TOO_LARGE_MESSAGE, hasUnsent, isRetryable, mayStillGoOut, outboxKey, type PendingSend } from "./outbox";
@@ -116,7 +116,13 @@ export class Connection {
   private readonly listeners = new Set<Listener>();
   private readonly unsentReads = new Set<string>();
   private readonly typingTimers = new Map<string, Cancel>();
+  /**
+   * The agent's latest presence choice, made in this tab or another (the server tells every tab
+   * of theirs): sent again on each new socket, so a reconnect never brings back an older one.
+   */
   private presenceChoice: "available" | "away" | null = null;
+  /** Conversations read over HTTP because an entry of theirs came before anything else of them. */
+  private readonly learning = new Set<string>();
   private started = false;
 
   constructor(options: ConnectionOptions = {}) {
@@ -333,6 +339,7 @@ export class Connection {
           break;
         case "entry":
           this.sends.entryArrived(frame);
+          if (!this.state.value.conversations.has(frame.conversation)) void this.learn(frame.conversation);
           break;
         case "ack":
           if (frame.ref !== undefined) this.sends.ack(frame.ref, frame.seq, this.state.value.positions.get(frame.conversation) ?? 0);
@@ -349,6 +356,10 @@ export class Connection {
         }
         case "typing":
           this.expireTyping(frame.conversation, frame.user, frame.active);
+          break;
+        case "presence":
+          // Offline is no choice (no socket left, or a reload's grace): what was chosen stays.
+          if (frame.user.id === this.me && frame.status !== "offline") this.presenceChoice = frame.status;
           break;
         default:
           break;
@@ -371,6 +382,24 @@ export class Connection {
   }
 
   // ---- helpers ----
+
+  /**
+   * Reads a conversation the socket sent entries of but no state (a followed record's activity
+   * arrives as entries alone: its conversation frame comes only with a follow), once at a time.
+   * A frame about it that arrives meanwhile is newer and wins.
+   */
+  private async learn(conversation: string): Promise<void> {
+    if (this.learning.has(conversation)) return;
+    this.learning.add(conversation);
+    try {
+      const found = await this.request(`/api/conversations/${encodeURIComponent(conversation)}`, isConversation);
+      if (!this.state.value.conversations.has(conversation)) this.noteConversation(found);
+    } catch {
+      // Not readable (gone, or no longer visible): its entries stay without a conversation, as before.
+    } finally {
+      this.learning.delete(conversation);
+    }
+  }
 
   private update(change: (state: FeedState) => FeedState): void {
     const next = change(this.state.value);
