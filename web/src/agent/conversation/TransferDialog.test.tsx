@@ -54,4 +54,22 @@ describe("TransferDialog", () => {
     expect(after.checked, "no longer chosen").toBe(false);
     expect((within(dialog).getByRole("button", { name: "Transfer" }) as HTMLButtonElement).disabled, "nothing to transfer to").toBe(true);
   });
+  it("the_chat_closing_while_the_dialog_is_open_disables_transfer_and_says_why", async () => {
+    const active = conversation("c1", CAROL);
+    const { rerender } = render(<TransferDialog conversation={active} me={ALICE.id} onClose={() => undefined} />);
+    const dialog = screen.getByRole("dialog", { name: "Transfer Carol Customer" });
+    fireEvent.click(await within(dialog).findByRole("radio", { name: /Bob Agent/ }));
+    const transfer = () => within(dialog).getByRole("button", { name: "Transfer" }) as HTMLButtonElement;
+    expect(transfer().disabled, "a colleague chosen: Transfer is offered").toBe(false);
+
+    // The customer did not answer: the server closes the chat while the dialog is open.
+    rerender(<TransferDialog conversation={{ ...active, state: "closed", closed_reason: "timed_out" }} me={ALICE.id} onClose={() => undefined} />);
+    expect(transfer().disabled, "nothing left to transfer").toBe(true);
+    expect(within(dialog).getByRole("alert").textContent, "the dialog says why").toBe(
+      "This chat has closed (the customer did not answer): there is nothing to transfer.",
+    );
+    fireEvent.submit(dialog.querySelector("form") as HTMLFormElement);
+    expect(calls.filter((c) => c.endsWith("/transfer")), "no transfer is asked for").toEqual([]);
+    expect(within(dialog).getByRole("button", { name: "Close" }), "Cancel reads Close").toBeTruthy();
+  });
 });

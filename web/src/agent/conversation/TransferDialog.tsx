@@ -3,7 +3,8 @@
  * an optional note for the receiver, and Transfer. A colleague the server refused as not online
  * (`not_online`: no socket at this moment, though their presence may still read Available for a
  * reload's grace) shows Offline and cannot be chosen while the dialog is open, and the list is
- * read again.
+ * read again. A chat that closes (or goes back to the queue) while the dialog is open can no
+ * longer be transferred: Transfer is disabled and the dialog says why.
  */
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
@@ -32,6 +33,19 @@ export function PresenceLabel({ status }: { status: PresenceStatus }) {
   );
 }
 
+/** Why a chat that is no longer active cannot be transferred, or null while it can. */
+export function notTransferable(conversation: Conversation): string | null {
+  if (conversation.state === "active") return null;
+  if (conversation.state === "queued") return "This chat went back to the queue: it can no longer be transferred from here.";
+  const why: Record<string, string> = {
+    timed_out: " (the customer did not answer)",
+    ended_by_customer: " (the customer ended it)",
+    ended_by_agent: " (ended by the agent)",
+    abandoned: " (the customer left)",
+  };
+  return `This chat has closed${why[conversation.closed_reason ?? ""] ?? ""}: there is nothing to transfer.`;
+}
+
 interface Props {
   conversation: Conversation;
   me: string;
@@ -52,6 +66,7 @@ export function TransferDialog({ conversation, me, onClose }: Props) {
   const itil = useCustomerItil(conversation.customer?.id);
   const customer = conversation.customer?.display_name ?? "the customer";
   const settled = useRef(false);
+  const gone = notTransferable(conversation);
 
   function finish(transferred: boolean) {
     if (settled.current) return;
@@ -74,7 +89,7 @@ export function TransferDialog({ conversation, me, onClose }: Props) {
 
   async function submit(event: SubmitEvent) {
     event.preventDefault();
-    if (chosen.value === null || busy.value || bodyProblem(note.value.trim()) !== null) return;
+    if (chosen.value === null || busy.value || gone !== null || bodyProblem(note.value.trim()) !== null) return;
     const to = chosen.value;
     busy.value = true;
     error.value = null;
@@ -101,10 +116,16 @@ export function TransferDialog({ conversation, me, onClose }: Props) {
         <h2 id={titleId} class="dialog__title">
           Transfer {conversation.customer?.display_name ?? "session"}
         </h2>
-        {error.value !== null && (
+        {gone !== null ? (
           <p class="alert" role="alert">
-            {error.value}
+            {gone}
           </p>
+        ) : (
+          error.value !== null && (
+            <p class="alert" role="alert">
+              {error.value}
+            </p>
+          )
         )}
         <fieldset class="dialog__fieldset">
           <legend>Agent</legend>
@@ -149,9 +170,9 @@ export function TransferDialog({ conversation, me, onClose }: Props) {
         </div>
         <div class="dialog__actions">
           <button type="button" class="button button--quiet" onClick={() => dialog.current?.close()}>
-            Cancel
+            {gone === null ? "Cancel" : "Close"}
           </button>
-          <button type="submit" class="button" disabled={chosen.value === null || busy.value || bodyProblem(note.value.trim()) !== null}>
+          <button type="submit" class="button" disabled={chosen.value === null || busy.value || gone !== null || bodyProblem(note.value.trim()) !== null}>
             Transfer
           </button>
         </div>

@@ -13,6 +13,7 @@ import { ConversationView } from "../conversation/ConversationView";
 import { SessionActions, StateBadge } from "../conversation/SessionActions";
 import { connection, queueName } from "../state";
 import { createIncident } from "../records/create";
+import { STATE_TEXT } from "../records/incident-form";
 import { recordPane } from "../records/pane";
 import { conversationTitle } from "../sessions";
 import { CustomerTool } from "./CustomerTool";
@@ -64,7 +65,8 @@ export function Workspace({ user, id }: { user: User; id: string }) {
               >
                 <span class="conversation-item__name">{conversationTitle(c)}</span>
                 <span class="muted">
-                  <span aria-hidden="true">{STATE_ICON[c.state]}</span> {STATE_LABEL[c.state]} ·{" "}
+                  {/* A record is always active as a conversation: its incident's state is what tells. */}
+                  {c.record !== undefined ? STATE_TEXT[c.record.state] : <><span aria-hidden="true">{STATE_ICON[c.state]}</span> {STATE_LABEL[c.state]}</>} ·{" "}
                   <Since at={c.created_at} />
                   {(c.unread ?? 0) > 0 && ` · ${c.unread} unread`}
                 </span>
@@ -83,8 +85,14 @@ export function Workspace({ user, id }: { user: User; id: string }) {
             <header class="workspace__header">
               <div class="workspace__heading">
                 <h1 class="workspace__title">{conversationTitle(conversation)}</h1>
-                <span class="muted">{queueName(conversation.queue)}</span>
-                <StateBadge conversation={conversation} />
+                {conversation.kind === "record" ? (
+                  conversation.record !== undefined && <span class="state-badge">{STATE_TEXT[conversation.record.state]}</span>
+                ) : (
+                  <>
+                    <span class="muted">{queueName(conversation.queue)}</span>
+                    <StateBadge conversation={conversation} />
+                  </>
+                )}
                 {conversation.assignee !== undefined && <span class="muted">Assigned to {conversation.assignee.display_name}</span>}
               </div>
               {conversation.kind === "record" ? (
