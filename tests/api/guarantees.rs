@@ -1484,6 +1484,207 @@ proptest! {
     }
 }
 
+/// An incident's activity under `case`'s posts, as its caller `caller_name` reads it on every
+/// path (live socket, `hello` resumes, `watch`, history pages, the incident, its conversation),
+/// and as bob, who follows it, lists it.
+async fn observe_incident(
+    app: &TestApp,
+    caller_name: &str,
+    staff: &Staff,
+    case: &NotesCase,
+) -> (Observed, String) {
+    let caller = app.signed_in(caller_name).await;
+    let cookie = app.session_cookie(caller_name).await;
+    let canary = &case.canary;
+    let (status, incident) = post_json(
+        app,
+        &staff.alice,
+        "/api/incidents",
+        json!({
+            "client_id": format!("inc-{caller_name}"),
+            "caller": app.user_id(caller_name).await,
+            "short_description": "Outlook keeps asking for my password",
+            "category": "software",
+            "contact_type": "chat",
+            "impact": 2,
+            "urgency": 2,
+        }),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "{incident}");
+    let id = incident["id"].as_str().expect("id").to_owned();
+    let activity = incident["activity"].as_str().expect("activity").to_owned();
+    let followed = staff
+        .bob
+        .put(app.url(&format!("/api/incidents/{id}/follow")))
+        .send()
+        .await
+        .expect("PUT");
+    assert_eq!(followed.status(), StatusCode::NO_CONTENT, "bob follows");
+    let entries_path = format!("/api/conversations/{activity}/entries");
+    let texts = |frames: &[(Value, String)]| {
+        frames
+            .iter()
+            .map(|(_, t)| t.as_str())
+            .collect::<Vec<_>>()
+            .join("\n")
+    };
+    let mut live = open_socket(app, &cookie).await;
+    let mut live_frames = hello(&mut live, json!({})).await;
+    send_frame(
+        &mut live,
+        json!({"type": "watch", "conversation": activity}),
+    )
+    .await;
+    for (i, post) in case.posts.iter().enumerate() {
+        let (client, kind, body) = match post {
+            Post::AgentComment => (&staff.alice, "comment", format!("comment {i}")),
+            Post::CustomerComment => (&caller, "comment", format!("reply {i}")),
+            Post::AgentNote => (
+                &staff.alice,
+                "work_note",
+                format!("note {i}: {canary} reset the MFA token"),
+            ),
+            Post::ColleagueNote => (
+                &staff.bob,
+                "work_note",
+                format!("colleague {i}: {canary} known issue"),
+            ),
+        };
+        let (status, entry) = post_json(
+            app,
+            client,
+            &entries_path,
+            json!({"client_id": format!("p{i}"), "kind": kind, "body": body}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "post {i} ({post:?}): {entry}");
+    }
+    if case.transfer {
+        // A change of fields: system entries everyone who sees the incident reads.
+        let response = staff
+            .alice
+            .patch(app.url(&format!("/api/incidents/{id}")))
+            .json(&json!({"version": 1, "state": "in_progress", "urgency": 1}))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "a change");
+    }
+    let (status, sentinel) = post_json(
+        app,
+        &caller,
+        &entries_path,
+        json!({"client_id": "sentinel", "kind": "comment", "body": "thanks"}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::CREATED, "the sentinel: {sentinel}");
+    let last_seq = sentinel["seq"].as_i64().expect("seq");
+    live_frames.extend(
+        frames_until(&mut live, |f| {
+            f["type"] == "entry" && f["client_id"] == "sentinel"
+        })
+        .await,
+    );
+    let mut entry_paths = vec![("live socket".to_owned(), texts(&live_frames))];
+    drop(live);
+    let mut starts: Vec<i64> = vec![0];
+    starts.extend(
+        case.resume_at
+            .iter()
+            .map(|p| i64::from(*p) * last_seq / 1000),
+    );
+    for start in starts {
+        let mut socket = open_socket(app, &cookie).await;
+        // A caller's hello does not list the activity: positions name it.
+        let frames = hello(&mut socket, json!({ activity.clone(): start })).await;
+        entry_paths.push((format!("hello from ({start})"), texts(&frames)));
+    }
+    for limit in [1, 3, 500] {
+        let (entries, text) = all_entries(app, &caller, &activity, 0, limit).await;
+        assert!(
+            entries.iter().any(|e| e["client_id"] == "sentinel"),
+            "history in pages of {limit} reaches the end"
+        );
+        entry_paths.push((format!("history, pages of {limit}"), text));
+    }
+    let mut conversation_paths = Vec::new();
+    for path in [
+        "/api/incidents".to_owned(),
+        format!("/api/incidents/{id}"),
+        format!("/api/conversations/{activity}"),
+        "/api/conversations".to_owned(),
+    ] {
+        let response = caller.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(response.status(), StatusCode::OK, "GET {path}");
+        conversation_paths.push((format!("GET {path}"), response.text().await.unwrap()));
+    }
+    // Bob follows: the activity is in his list with the note he may see.
+    let response = staff
+        .bob
+        .get(app.url("/api/conversations"))
+        .send()
+        .await
+        .unwrap();
+    let bobs = response.text().await.unwrap();
+    (
+        Observed {
+            entry_paths,
+            conversation_paths,
+        },
+        bobs,
+    )
+}
+
+async fn incident_notes_case(case: NotesCase) {
+    let app = TestApp::spawn_with(|c| {
+        if case.small_buffer {
+            c.socket_buffer = 4;
+        }
+    })
+    .await;
+    let staff = Staff {
+        alice: app.signed_in("alice").await,
+        bob: app.signed_in("bob").await,
+        bob_id: app.user_id("bob").await,
+    };
+    let canary = &case.canary;
+    let (carol, bobs) = observe_incident(&app, "carol", &staff, &case).await;
+    for (path, text) in carol
+        .entry_paths
+        .iter()
+        .chain(carol.conversation_paths.iter())
+    {
+        assert!(
+            !text.contains(canary.as_str()),
+            "an incident's work note reached its caller carol (no ITIL) through {path}: …{}…",
+            around(text, canary)
+        );
+    }
+    assert!(
+        bobs.contains("\"kind\":\"record\""),
+        "the followed activity is in bob's list: {bobs}"
+    );
+    let (ivan, _) = observe_incident(&app, "ivan", &staff, &case).await;
+    for (path, text) in &ivan.entry_paths {
+        if path.starts_with("hello from") && path != "hello from (0)" {
+            continue;
+        }
+        assert!(
+            text.contains(canary.as_str()),
+            "ivan (ITIL), the caller, gets the incident's work notes through {path}: {text}"
+        );
+    }
+}
+
+proptest! {
+    #![proptest_config(proptest_config("incident_work_notes_never_reach_a_caller_without_itil", 8))]
+    #[test]
+    fn incident_work_notes_never_reach_a_caller_without_itil(case in notes_case_strategy()) {
+        runtime().block_on(incident_notes_case(case));
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // 5. Who may see and do what
 // ---------------------------------------------------------------------------------------------
