@@ -44,6 +44,9 @@ fn wire_fixtures_match_the_server_types() {
     round_trip::<wire::Member>("member.json");
     round_trip::<wire::SignInResponse>("sign_in_token_response.json");
     round_trip::<wire::EarlierEntriesPage>("earlier_entries_page.json");
+    round_trip::<wire::Conversation>("record_conversation.json");
+    round_trip::<wire::Incident>("incident.json");
+    round_trip::<wire::ErrorBody>("field_error.json");
 }
 
 /// Frames of one type in another form than their type's fixture (a `send` of a canned message).
