@@ -4,7 +4,11 @@
  * phone, light and dark;
  * then a support session played through (queue notification, mini window with comments, a work note,
  * the canned-message picker, the Transfer dialog, the icon rail, the workspace, the customer's chat,
- * inactivity warning and closed state, on a desktop and a phone) and the widget's demo page.
+ * inactivity warning and closed state, on a desktop and a phone) and the widget's demo page;
+ * then incidents: the form saved from a chat, Records in the sidebar and a record's mini window
+ * (a comment, a work note, field changes), the workspace's Record tool, the incident list, the
+ * customer's My incidents and one incident, and the support page when nobody is available
+ * (Leave a message, and the thank-you with the request's number).
  * Run with `SWITCHBOARD_BIN=… npm run screenshots` after `npm run build`.
  */
 import { readFile } from "node:fs/promises";
@@ -162,11 +166,132 @@ async function session(browser: Browser, baseUrl: string, theme: "light" | "dark
   return saved;
 }
 
+/** Incidents from a chat to the customer's view, and a message left when nobody is available. */
+async function incidents(browser: Browser, baseUrl: string, theme: "light" | "dark"): Promise<string[]> {
+  const suffix = theme === "dark" ? "-dark" : "";
+  const saved: string[] = [];
+  const options = { viewport: viewports.desktop, colorScheme: theme } as const;
+  const carol = await newVisitor(browser, baseUrl, options);
+  const alice = await newVisitor(browser, baseUrl, options);
+  const bob = await newVisitor(browser, baseUrl, options);
+  try {
+    await signInByApi(carol.context, "carol");
+    await signInByApi(alice.context, "alice");
+    await signInByApi(bob.context, "bob");
+    const me = (await (await carol.context.request.get("/api/me")).json()) as { id: string };
+    const queues = (await (await carol.context.request.get("/api/queues")).json()) as { id: string; group: { id: string } }[];
+    const group = queues[0]?.group.id ?? "1";
+
+    const sidebar = alice.page.getByRole("complementary", { name: "Connect sidebar" });
+    const pane = alice.page.getByRole("main", { name: "Content pane" });
+    await alice.page.goto("/agent");
+    await sidebar.getByRole("heading", { name: "Records" }).waitFor();
+    await carol.page.goto("/support");
+    await carol.page.getByLabel("What can we help you with?").fill("Since this morning's update my laptop no longer docks: no external screens, no network.");
+    await carol.page.getByRole("button", { name: "Start chat" }).click();
+    await sidebar.getByRole("article", { name: "Carol Customer" }).getByRole("button", { name: "Accept" }).click();
+    const mini = alice.page.getByRole("region", { name: "Carol Customer" });
+    await mini.getByRole("button", { name: "Create Incident" }).click();
+    await pane.getByRole("heading", { name: "New incident" }).waitFor();
+    await pane.getByLabel("Short description").fill("Laptop does not dock after the update");
+    await pane.getByLabel("Category").selectOption("hardware");
+    await pane.getByLabel("Impact").selectOption("2");
+    await pane.getByLabel("Urgency").selectOption("2");
+    await pane.getByRole("button", { name: "Save" }).click();
+    await pane.getByRole("heading", { name: /^Incident INC\d{7}$/ }).waitFor();
+    const number = await pane.getByLabel("Number").inputValue();
+    saved.push(await screenshot(alice.page, `incident-saved-desktop${suffix}`));
+    await carol.page.getByRole("log").first().getByText(number).waitFor();
+    saved.push(await screenshot(carol.page, `support-incident-created-desktop${suffix}`));
+
+    // Bob comments, writes a work note and changes the state: alice follows it as its creator.
+    const incident = (await (await bob.context.request.get(`/api/incidents/${number}`)).json()) as { id: string; activity: string; version: number };
+    const post = (clientId: string, kind: string, body: string) =>
+      bob.context.request.post(`/api/conversations/${incident.activity}/entries`, { data: { client_id: clientId, kind, body } });
+    await post(`shots-${theme}-1`, "comment", "Docking station firmware 2.1 fixes this; I will send the update to Carol.");
+    await post(`shots-${theme}-2`, "work_note", "Same as last week on the 3rd floor: the dock firmware rollout skipped this model.");
+    await bob.context.request.patch(`/api/incidents/${incident.id}`, { data: { version: incident.version, state: "in_progress", urgency: 1 } });
+    await pane.getByRole("button", { name: /^Close / }).click();
+    const records = sidebar.getByRole("region", { name: "Records" });
+    const item = records.getByRole("button", { name: new RegExp(`^${number} · `) });
+    await item.waitFor();
+    await alice.page.waitForFunction(
+      (n) => [...document.querySelectorAll("button[aria-label]")].some((b) => (b.getAttribute("aria-label") ?? "").startsWith(n) && /unread/.test(b.getAttribute("aria-label") ?? "")),
+      number,
+    );
+    saved.push(await screenshot(alice.page, `agent-records-desktop${suffix}`));
+    await item.click();
+    const record = alice.page.getByRole("region", { name: new RegExp(`^${number}`) });
+    await record.getByRole("log").getByText("State:").waitFor();
+    saved.push(await screenshot(alice.page, `agent-record-window-desktop${suffix}`));
+
+    const opened = alice.context.waitForEvent("page");
+    await mini.getByRole("button", { name: "New Window" }).click();
+    const workspace = await opened;
+    await workspace.setViewportSize(viewports.desktop);
+    await workspace.getByRole("tab", { name: "Record" }).click();
+    await workspace.getByRole("tabpanel", { name: "Record" }).getByRole("heading", { name: `Incident ${number}` }).waitFor();
+    saved.push(await screenshot(workspace, `workspace-record-desktop${suffix}`));
+    await workspace.close();
+
+    // More incidents for the list, as bob files them.
+    const file = (short: string, impact: number, urgency: number, clientId: string) =>
+      bob.context.request.post("/api/incidents", {
+        data: { client_id: `${clientId}-${theme}`, caller: me.id, short_description: short, category: "software", contact_type: "phone", impact, urgency, assignment_group: group },
+      });
+    await file("Outlook asks for the password again and again", 3, 2, "shots-outlook");
+    await file("Payroll application down for the whole finance team", 1, 1, "shots-payroll");
+    await alice.page.getByRole("navigation", { name: "Content" }).getByRole("button", { name: "Incidents" }).click();
+    await pane.getByRole("button", { name: "All", exact: true }).click();
+    await pane.getByRole("table").getByText("Payroll application").first().waitFor();
+    saved.push(await screenshot(alice.page, `agent-incidents-desktop${suffix}`));
+
+    await carol.page.getByRole("button", { name: "My incidents" }).click();
+    await carol.page.getByRole("button", { name: new RegExp(number) }).click();
+    await carol.page.getByRole("log").getByText("Docking station firmware").waitFor();
+    saved.push(await screenshot(carol.page, `support-incident-desktop${suffix}`));
+    await carol.page.getByRole("button", { name: "My incidents" }).click();
+    await carol.page.getByRole("button", { name: new RegExp(number) }).waitFor();
+    saved.push(await screenshot(carol.page, `support-incidents-desktop${suffix}`));
+    await carol.page.setViewportSize(viewports.phone);
+    saved.push(await screenshot(carol.page, `support-incidents-phone${suffix}`));
+    await carol.page.setViewportSize(viewports.desktop);
+
+    // Nobody available: alice goes Away (bob has no socket), and carol's chat is over.
+    await alice.page.getByRole("combobox", { name: "Presence" }).selectOption("away");
+    const chats = (await (await carol.context.request.get("/api/conversations")).json()) as { id: string; kind: string; state: string }[];
+    for (const c of chats.filter((c) => c.kind === "support" && c.state !== "closed")) await carol.context.request.post(`/api/conversations/${c.id}/end`);
+    await carol.page.goto("/support");
+    const leave = carol.page.getByRole("region", { name: /^Nobody from/ });
+    await leave.waitFor();
+    saved.push(await screenshot(carol.page, `support-nobody-desktop${suffix}`));
+    await leave.getByLabel("Your message").fill("My badge no longer opens the 3rd floor door since Monday. I am at desk 3.14, phone 4471.");
+    await leave.getByRole("button", { name: "Send" }).click();
+    await leave.getByRole("status").getByText(/Thank you/).waitFor();
+    saved.push(await screenshot(carol.page, `support-message-left-desktop${suffix}`));
+    await carol.page.setViewportSize(viewports.phone);
+    saved.push(await screenshot(carol.page, `support-message-left-phone${suffix}`));
+    await alice.page.getByRole("combobox", { name: "Presence" }).selectOption("available");
+  } finally {
+    await carol.context.close();
+    await alice.context.close();
+    await bob.context.close();
+  }
+  return saved;
+}
+
 async function main(): Promise<void> {
   const server = await startServer();
   let browser: Browser | null = null;
   try {
     browser = await launchBrowser();
+    const only = process.env.SCREENSHOTS_ONLY;
+    if (only === "incidents") {
+      for (const theme of ["light", "dark"] as const) {
+        for (const path of await incidents(browser, server.baseUrl, theme)) console.log(`saved ${path}`);
+      }
+      return;
+    }
     for (const device of ["desktop", "phone"] as const) {
       for (const theme of ["light", "dark"] as const) {
         for (const path of await shoot(browser, server.baseUrl, device, theme)) console.log(`saved ${path}`);
@@ -174,6 +299,9 @@ async function main(): Promise<void> {
     }
     for (const theme of ["light", "dark"] as const) {
       for (const path of await session(browser, server.baseUrl, theme)) console.log(`saved ${path}`);
+    }
+    for (const theme of ["light", "dark"] as const) {
+      for (const path of await incidents(browser, server.baseUrl, theme)) console.log(`saved ${path}`);
     }
   } finally {
     await browser?.close();

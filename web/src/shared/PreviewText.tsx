@@ -1,4 +1,8 @@
-/** A conversation's last message for a list: work notes gold and labelled "Work note", comments with their author's first name. */
+/**
+ * A conversation's last message for a list: work notes gold and labelled "Work note", comments
+ * with their author's first name, system lines as they read (some carry who caused them as
+ * author, e.g. "Incident INC0010001 was created for you.", and name them in their text if at all).
+ */
 import { firstName } from "./format";
 import type { Conversation } from "./wire";
 import "./preview.css";
@@ -14,5 +18,5 @@ export function PreviewText({ conversation: c }: { conversation: Conversation })
       </span>
     );
   }
-  return <>{(p.author !== undefined ? `${firstName(p.author.display_name)}: ` : "") + p.body}</>;
+  return <>{(p.author !== undefined && p.kind !== "system" ? `${firstName(p.author.display_name)}: ` : "") + p.body}</>;
 }

@@ -734,4 +734,37 @@ describe("Connection", () => {
     latest().receive({ type: "entry", ...entry(2), conversation: "12", author: { id: "3", display_name: "Bob Agent" } });
     expect(connection.conversations.value.get("12")?.unread, "a colleague's comment is unread").toBe(1);
   });
+  it("a_field_change_of_a_record_reads_its_conversation_again_for_the_new_state", async () => {
+    // The record's state and short description travel in its conversation, which no frame renews on a change.
+    const record: Conversation = {
+      id: "12",
+      kind: "record",
+      state: "active",
+      last_seq: 2,
+      created_at: "2026-01-01T10:00:00.000Z",
+      record: { incident: "1", number: "INC0010001", short_description: "Dock", state: "new" },
+    };
+    let answer: Conversation = { ...record, last_seq: 3, unread: 1, record: { incident: "1", number: "INC0010001", short_description: "Dock", state: "in_progress" } };
+    const asked: string[] = [];
+    const request: Request = <T,>(path: string, guard: (v: unknown) => v is T) => {
+      asked.push(path);
+      return guard(answer) ? Promise.resolve(answer) : Promise.reject(new Error("guard"));
+    };
+    const { connection, latest } = setup({ request });
+    connection.start();
+    greet(latest(), [{ type: "conversation", ...record }]);
+    const bob = { id: "3", display_name: "Bob Agent" };
+    latest().receive({ type: "entry", ...entry(3, "State: New → In Progress"), conversation: "12", kind: "system", event: "field_changed", author: bob });
+    await settle();
+    expect(asked).toEqual(["/api/conversations/12"]);
+    expect(connection.conversations.value.get("12")?.record?.state, "the new state").toBe("in_progress");
+    expect(connection.conversations.value.get("12")?.unread).toBe(1);
+    latest().receive({ type: "entry", ...entry(4, "a comment"), conversation: "12", author: bob });
+    expect(asked, "a comment changes no field").toHaveLength(1);
+
+    answer = { ...answer, last_seq: 5, unread: 3, record: { incident: "1", number: "INC0010001", short_description: "Laptop does not dock", state: "in_progress" } };
+    latest().receive({ type: "entry", ...entry(5, "Short description: Dock → Laptop does not dock"), conversation: "12", kind: "system", event: "field_changed", author: bob });
+    await settle();
+    expect(connection.conversations.value.get("12")?.record?.short_description).toBe("Laptop does not dock");
+  });
 });

@@ -121,8 +121,11 @@ export class Connection {
    * of theirs): sent again on each new socket, so a reconnect never brings back an older one.
    */
   private presenceChoice: "available" | "away" | null = null;
-  /** Conversations read over HTTP because an entry of theirs came before anything else of them. */
-  private readonly learning = new Set<string>();
+  /**
+   * Conversations being read over HTTP (see `learn`); true: read again once this read is done
+   * (something changed after it was asked for).
+   */
+  private readonly learning = new Map<string, boolean>();
   private started = false;
 
   constructor(options: ConnectionOptions = {}) {
@@ -339,7 +342,12 @@ export class Connection {
           break;
         case "entry":
           this.sends.entryArrived(frame);
-          if (!this.state.value.conversations.has(frame.conversation)) void this.learn(frame.conversation);
+          if (fresh) {
+            const known = this.state.value.conversations.get(frame.conversation);
+            if (known === undefined) void this.learn(frame.conversation);
+            // A record's state and short description are in its conversation, which no frame renews.
+            else if (known.kind === "record" && frame.event === "field_changed" && live) void this.learn(frame.conversation);
+          }
           break;
         case "ack":
           if (frame.ref !== undefined) this.sends.ack(frame.ref, frame.seq, this.state.value.positions.get(frame.conversation) ?? 0);
@@ -384,21 +392,27 @@ export class Connection {
   // ---- helpers ----
 
   /**
-   * Reads a conversation the socket sent entries of but no state (a followed record's activity
-   * arrives as entries alone: its conversation frame comes only with a follow), once at a time.
-   * A frame about it that arrives meanwhile is newer and wins.
+   * Reads a conversation over HTTP: one the socket sent entries of but no state (a followed
+   * record's activity arrives as entries alone: its conversation frame comes only with a follow),
+   * or a record whose incident changed. One read at a time per conversation; a change while it
+   * is under way reads it again after. What is older than what the client holds is dropped.
    */
   private async learn(conversation: string): Promise<void> {
-    if (this.learning.has(conversation)) return;
-    this.learning.add(conversation);
+    if (this.learning.has(conversation)) {
+      this.learning.set(conversation, true);
+      return;
+    }
+    this.learning.set(conversation, false);
     try {
       const found = await this.request(`/api/conversations/${encodeURIComponent(conversation)}`, isConversation);
-      if (!this.state.value.conversations.has(conversation)) this.noteConversation(found);
+      const held = this.state.value.conversations.get(conversation);
+      if (held === undefined || found.last_seq >= held.last_seq) this.noteConversation(found);
     } catch {
       // Not readable (gone, or no longer visible): its entries stay without a conversation, as before.
-    } finally {
-      this.learning.delete(conversation);
     }
+    const again = this.learning.get(conversation) === true;
+    this.learning.delete(conversation);
+    if (again) await this.learn(conversation);
   }
 
   private update(change: (state: FeedState) => FeedState): void {
