@@ -1008,3 +1008,65 @@ async fn readyz_fails_while_the_database_and_the_listener_are_down() {
     );
     let _ = admin.close().await;
 }
+
+/// An incident's activity is the cluster's: a comment posted on node A reaches the socket on
+/// node B of one who followed it through node A, and numbers taken on both nodes at once are distinct and consecutive.
+#[tokio::test]
+async fn incidents_on_two_nodes() {
+    let Some((a, b)) = two_nodes().await else {
+        return;
+    };
+    let (alice_a, bob_b) = (a.signed_in("alice").await, b.signed_in("bob").await);
+    let body = |n: usize, caller: &str| {
+        json!({
+            "client_id": format!("n{n}"),
+            "caller": caller,
+            "short_description": format!("Printer {n}"),
+            "category": "hardware",
+            "contact_type": "phone",
+            "impact": 3,
+            "urgency": 3,
+        })
+    };
+    let carol = a.user_id("carol").await;
+    let creates = (0..8).map(|n| {
+        let (node, who) = if n % 2 == 0 {
+            (&a, &alice_a)
+        } else {
+            (&b, &bob_b)
+        };
+        who.post(node.url("/api/incidents"))
+            .json(&body(n, &carol))
+            .send()
+    });
+    let mut numbers = Vec::new();
+    let mut first = None;
+    for answer in futures_util::future::join_all(creates).await {
+        let answer = answer.unwrap();
+        assert_eq!(answer.status(), StatusCode::CREATED);
+        let incident: serde_json::Value = answer.json().await.unwrap();
+        numbers.push(incident["number"].as_str().unwrap().to_owned());
+        first.get_or_insert(incident);
+    }
+    numbers.sort();
+    let expected: Vec<String> = (1..=8).map(|n| format!("INC{:07}", 10_000 + n)).collect();
+    assert_eq!(numbers, expected);
+    let incident = first.unwrap();
+    let (id, activity) = (
+        incident["id"].as_str().unwrap().to_owned(),
+        incident["activity"].as_str().unwrap().to_owned(),
+    );
+    // bob follows through node A while his socket is on node B; alice comments on A.
+    let mut bob_socket = Ws::open(&b, "bob").await;
+    let followed = a
+        .signed_in("bob")
+        .await
+        .put(a.url(&format!("/api/incidents/{id}/follow")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(followed.status(), StatusCode::NO_CONTENT);
+    let sent = post(&a, &alice_a, &activity, "work_note", "Toner on order", "t1").await;
+    assert_eq!(sent.status(), StatusCode::CREATED);
+    bob_socket.entry_with(&activity, "Toner on order").await;
+}
