@@ -5,6 +5,7 @@
  */
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, type TestContext } from "vitest";
+import { seriousViolations } from "./axe";
 import { launchBrowser, newVisitor, screenshot, signInByApi, takePolicyViolations, type Visitor } from "./browser";
 
 const baseUrl = inject("baseUrl");
@@ -51,6 +52,15 @@ function keepScreenshotsOnFailure(test: TestContext): void {
   });
 }
 
+/** Serious axe violations in the light and the dark theme. */
+async function axeBothThemes(page: Page): Promise<string[]> {
+  const light = await seriousViolations(page);
+  await page.emulateMedia({ colorScheme: "dark" });
+  const dark = (await seriousViolations(page)).map((v) => `dark: ${v}`);
+  await page.emulateMedia({ colorScheme: "light" });
+  return [...light, ...dark];
+}
+
 const sidebar = (page: Page): Locator => page.getByRole("complementary", { name: "Connect sidebar" });
 const contentPane = (page: Page): Locator => page.getByRole("main", { name: "Content pane" });
 
@@ -87,9 +97,11 @@ describe("incidents", () => {
     expect(number, "the form shows the number").toMatch(/^INC\d{7}$/);
     expect(await pane.getByLabel("Short description").inputValue()).toBe(EDITED);
     await screenshot(alice.page, "incidents-saved");
+    expect(await axeBothThemes(alice.page), "the saved incident form").toEqual([]);
 
     await carol.page.getByRole("log").first().getByText(number, { exact: false }).waitFor();
     await screenshot(carol.page, "incidents-customer-sees-number");
+    expect(await axeBothThemes(carol.page), "carol's chat with the incident's line").toEqual([]);
   });
 
   it("the_workspace_record_tool_shows_the_incident_of_the_chat", async (test) => {
@@ -104,7 +116,9 @@ describe("incidents", () => {
     await tool.getByRole("heading", { name: `Incident ${number}` }).waitFor();
     expect(await tool.getByLabel("Short description").inputValue(), "the saved short description").toBe(EDITED);
     await tool.getByRole("button", { name: "Unfollow" }).waitFor();
+    await page.getByRole("tab", { name: "Knowledge Base" }).waitFor();
     await screenshot(page, "incidents-workspace-record");
+    expect(await axeBothThemes(page), "the workspace with the Record tool").toEqual([]);
   });
 
   it("a_comment_on_the_incident_reaches_the_creators_sidebar_under_records", async (test) => {
@@ -119,7 +133,7 @@ describe("incidents", () => {
     const records = sidebar(alice.page).getByRole("region", { name: "Records" });
     const item = records.getByRole("button", { name: new RegExp(`^${number} · ${EDITED}`) });
     await item.waitFor();
-    await expect.poll(() => item.getAttribute("aria-label"), { message: "the comment counts as unread" }).toMatch(/1 unread/);
+    await expect.poll(() => item.textContent(), { message: "the comment counts as unread" }).toMatch(/1 unread/);
     await screenshot(alice.page, "incidents-records-sidebar");
 
     await item.click();
@@ -130,5 +144,57 @@ describe("incidents", () => {
     await window.getByRole("button", { name: "Open record" }).click();
     await contentPane(alice.page).getByRole("heading", { name: `Incident ${number}` }).waitFor();
     await screenshot(alice.page, "incidents-record-window");
+    expect(await axeBothThemes(alice.page), "the sidebar's Records and a record's mini window").toEqual([]);
+  });
+
+  it("the_customer_reads_the_incident_under_my_incidents_with_the_comment", async (test) => {
+    keepScreenshotsOnFailure(test);
+    const { carol } = people;
+    await carol.page.getByRole("button", { name: "My incidents" }).click();
+    const mine = carol.page.getByRole("region", { name: "My incidents" });
+    const item = mine.getByRole("button", { name: new RegExp(`^${number} ${EDITED}`) });
+    await item.waitFor();
+    expect(await axeBothThemes(carol.page), "My incidents").toEqual([]);
+    await item.click();
+    const view = carol.page.getByRole("region", { name: `${number}: ${EDITED}` });
+    await view.getByRole("log").getByText("Docking station firmware 2.1 fixes this.").waitFor();
+    await view.getByRole("textbox", { name: "Add a comment" }).waitFor();
+    expect(await axeBothThemes(carol.page), "one incident as its caller reads it").toEqual([]);
+    await carol.page.getByRole("button", { name: "Chat" }).click();
+  });
+
+  it("nobody_available_carol_leaves_a_message_and_reads_its_number_at_once", async (test) => {
+    keepScreenshotsOnFailure(test);
+    const { alice, carol } = people;
+    const presence = alice.page.getByRole("combobox", { name: "Presence" });
+    // alice is the only agent with a socket (bob signed in over the API only): Away, nobody is there.
+    await presence.selectOption("away");
+    try {
+      const chats = ((await (await carol.context.request.get("/api/conversations")).json()) as { id: string; kind: string; state: string }[]).filter(
+        (c) => c.kind === "support" && c.state !== "closed",
+      );
+      for (const c of chats) await carol.context.request.post(`/api/conversations/${c.id}/end`);
+      const queues = (await (await carol.context.request.get("/api/queues")).json()) as { id: string }[];
+      await expect
+        .poll(async () => ((await (await carol.context.request.get(`/api/queues/${queues[0]?.id}/availability`)).json()) as { available: number }).available, {
+          message: "nobody available once alice is Away",
+        })
+        .toBe(0);
+      await carol.page.goto("/support");
+      const leave = carol.page.getByRole("region", { name: "Nobody from IT Service Desk is available right now" });
+      await leave.getByLabel("Your message").fill("My badge no longer opens the 3rd floor door.");
+      expect(await axeBothThemes(carol.page), "Leave a message").toEqual([]);
+      await leave.getByRole("button", { name: "Send" }).click();
+      const done = leave.getByRole("status");
+      await done.getByText(/^✓ Thank you — your request INC\d{7} was created\.$/).waitFor();
+      const left = /INC\d{7}/.exec((await done.textContent()) ?? "")?.[0] ?? "";
+      expect(left, "a new number, after the chat's incident").not.toBe(number);
+      await screenshot(carol.page, "incidents-message-left");
+      expect(await axeBothThemes(carol.page), "the thank-you").toEqual([]);
+      await leave.getByRole("button", { name: "My incidents" }).click();
+      await carol.page.getByRole("region", { name: "My incidents" }).getByRole("button", { name: new RegExp(`^${left} My badge`) }).waitFor();
+    } finally {
+      await presence.selectOption("available");
+    }
   });
 });

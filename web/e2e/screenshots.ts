@@ -215,10 +215,7 @@ async function incidents(browser: Browser, baseUrl: string, theme: "light" | "da
     const records = sidebar.getByRole("region", { name: "Records" });
     const item = records.getByRole("button", { name: new RegExp(`^${number} · `) });
     await item.waitFor();
-    await alice.page.waitForFunction(
-      (n) => [...document.querySelectorAll("button[aria-label]")].some((b) => (b.getAttribute("aria-label") ?? "").startsWith(n) && /unread/.test(b.getAttribute("aria-label") ?? "")),
-      number,
-    );
+    await item.getByText(/\d+ unread/).waitFor();
     saved.push(await screenshot(alice.page, `agent-records-desktop${suffix}`));
     await item.click();
     const record = alice.page.getByRole("region", { name: new RegExp(`^${number}`) });

@@ -144,12 +144,14 @@ function RecordGroup({ records }: { records: Conversation[] }) {
             const unread = c.unread ?? 0;
             return (
               <li key={c.id}>
-                <button id={`sidebar-item-${c.id}`} type="button" class="conversation-item" aria-label={itemLabel(c)} onClick={() => openMiniWindow(c.id)}>
+                {/* Named by what it shows (as a session's item), so the name holds the visible text. */}
+                <button id={`sidebar-item-${c.id}`} type="button" class="conversation-item" onClick={() => openMiniWindow(c.id)}>
                   <span class="conversation-item__top">
                     <span class="conversation-item__name">{conversationTitle(c)}</span>
                     {unread > 0 && (
-                      <span class="badge" aria-hidden="true">
+                      <span class="badge">
                         {unread}
+                        <span class="visually-hidden"> unread</span>
                       </span>
                     )}
                   </span>
