@@ -10,7 +10,8 @@ export async function customerApi(baseUrl: string, name: string, password: strin
   const api = await request.newContext({ baseURL: baseUrl });
   const signedIn = await api.post("/api/session", { data: { username: name, password } });
   if (!signedIn.ok()) throw new Error(`sign-in of ${name} answered ${signedIn.status()}`);
-  const open = ((await (await api.get("/api/conversations")).json()) as { id: string; state: string }[]).filter((c) => c.state !== "closed");
+  // Chats only: a message she left makes her follow its incident's record, which is no chat to end.
+  const open = ((await (await api.get("/api/conversations")).json()) as { id: string; kind: string; state: string }[]).filter((c) => c.kind === "support" && c.state !== "closed");
   for (const c of open) await api.post(`/api/conversations/${c.id}/end`);
   return api;
 }
