@@ -1028,7 +1028,7 @@ impl Incident {
 pub struct IncidentInput {
     /// Chosen by the client, once per form: a repeated Save answers with the incident created
     /// the first time.
-    #[schema(min_length = 1, max_length = 64)]
+    #[schema(min_length = 1, max_length = 100)]
     pub client_id: String,
     /// The caller's user id.
     pub caller: String,
@@ -1106,7 +1106,7 @@ pub struct Availability {
 #[derive(Debug, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct LeftMessage {
-    #[schema(min_length = 1, max_length = 64)]
+    #[schema(min_length = 1, max_length = 100)]
     pub client_id: String,
     #[schema(min_length = 1, max_length = 4000)]
     pub body: String,

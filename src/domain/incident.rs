@@ -237,12 +237,13 @@ pub struct References {
 
 /// Checks `fields` (trimmed) against the rules, with the facts the store read.
 pub fn check_fields(fields: &mut Fields, refs: &References) -> Result<(), FieldError> {
+    // The limit holds for the text as sent, as the API document states it.
+    let sent = fields.short_description.chars().count();
     fields.short_description = fields.short_description.trim().to_owned();
-    let short = fields.short_description.chars().count();
-    if short == 0 {
+    if fields.short_description.is_empty() {
         return Err(field("short_description", "Give a short description."));
     }
-    if short > SHORT_MAX {
+    if sent > SHORT_MAX {
         return Err(field(
             "short_description",
             format!("A short description is at most {SHORT_MAX} characters."),
@@ -259,19 +260,21 @@ pub fn check_fields(fields: &mut Fields, refs: &References) -> Result<(), FieldE
             return Err(field(name, format!("`{name}` is 1, 2 or 3.")));
         }
     }
-    fields.resolution_notes = fields
+    if fields
         .resolution_notes
-        .take()
-        .map(|n| n.trim().to_owned())
-        .filter(|n| !n.is_empty());
-    if let Some(notes) = &fields.resolution_notes
-        && notes.chars().count() > RESOLUTION_MAX
+        .as_ref()
+        .is_some_and(|notes| notes.chars().count() > RESOLUTION_MAX)
     {
         return Err(field(
             "resolution_notes",
             format!("Resolution notes are at most {RESOLUTION_MAX} characters."),
         ));
     }
+    fields.resolution_notes = fields
+        .resolution_notes
+        .take()
+        .map(|n| n.trim().to_owned())
+        .filter(|n| !n.is_empty());
     if matches!(
         fields.state,
         IncidentState::Resolved | IncidentState::Closed

@@ -207,6 +207,9 @@ async fn list_incidents(
         }
     };
     let wanted = query.state.as_deref().map(state_of).transpose()?;
+    if query.q.as_ref().is_some_and(|q| q.chars().count() > 200) {
+        return Err(AppError::Invalid("`q` is at most 200 characters.".into()));
+    }
     let user = &current.user;
     let found = state
         .list_incidents(user, view, wanted, query.q.as_deref())
