@@ -650,6 +650,9 @@ impl AppState {
                             session::Event::Accepted
                                 | session::Event::HandedBack
                                 | session::Event::Closed
+                                // An incident's fields (its state, its short description)
+                                // are in its record's conversation frame.
+                                | session::Event::FieldChanged
                         )
                     )
                 });

@@ -419,6 +419,22 @@ async fn followers_get_the_activity_in_their_sidebar_and_unfollowing_stops_it() 
     let sent = post(&app, &alice, &activity, "comment", "Toner ordered", "t1").await;
     assert_eq!(sent.status(), StatusCode::CREATED);
     bob_socket.entry_with(&activity, "Toner ordered").await;
+    // A change of state reaches the sidebar's record at once.
+    let started = patch(
+        &app,
+        &alice,
+        &id,
+        &json!({"version": 1, "state": "in_progress"}),
+    )
+    .await;
+    assert_eq!(started.status(), StatusCode::OK);
+    bob_socket
+        .find(|f| {
+            f["type"] == "conversation"
+                && f["id"] == json!(activity)
+                && f["record"]["state"] == "in_progress"
+        })
+        .await;
     let bobs = get_json(&bob, app.url("/api/conversations")).await;
     let row = bobs
         .as_array()
@@ -427,7 +443,7 @@ async fn followers_get_the_activity_in_their_sidebar_and_unfollowing_stops_it() 
         .find(|c| c["id"] == json!(activity))
         .cloned()
         .expect("followed: in bob's list");
-    assert_eq!(row["unread"], 2, "created + the comment: {row}");
+    assert_eq!(row["unread"], 3, "created, the comment, the change: {row}");
     let got = get_json(&bob, app.url(&format!("/api/incidents/{id}"))).await;
     assert_eq!(got["following"], true);
     // Unfollowed: gone from his list.
@@ -450,7 +466,7 @@ async fn followers_get_the_activity_in_their_sidebar_and_unfollowing_stops_it() 
         &app,
         &alice,
         &id,
-        &json!({"version": 1, "assigned_to": app.user_id("bob").await}),
+        &json!({"version": 2, "assigned_to": app.user_id("bob").await}),
     )
     .await;
     assert_eq!(reassigned.status(), StatusCode::OK);
