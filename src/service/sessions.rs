@@ -650,8 +650,10 @@ impl AppState {
                             session::Event::Accepted
                                 | session::Event::HandedBack
                                 | session::Event::Closed
-                                // An incident's fields (its state, its short description)
-                                // are in its record's conversation frame.
+                                // A new incident's record comes to its followers' lists,
+                                // and its fields (its state, its short description) are in
+                                // the record's conversation frame.
+                                | session::Event::IncidentCreated
                                 | session::Event::FieldChanged
                         )
                     )

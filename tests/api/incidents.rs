@@ -64,6 +64,7 @@ async fn create_incident_from_a_session_tells_the_customer_its_number() {
     let app = TestApp::spawn().await;
     let (carol, alice, session) = accepted_session(&app, "VPN drops every hour").await;
     let mut customer_socket = Ws::open(&app, "carol").await;
+    let mut agent_socket = Ws::open(&app, "alice").await;
     let mut body = input(&app, "form-1", "VPN drops every hour").await;
     body["session"] = json!(session);
     let created = create(&app, &alice, &body).await;
@@ -78,6 +79,14 @@ async fn create_incident_from_a_session_tells_the_customer_its_number() {
     // The customer's timeline says so, live and in the history.
     customer_socket
         .entry_with(&session, "Incident INC0010001 was created for you.")
+        .await;
+    // The creator follows it: its record comes to her sidebar live.
+    agent_socket
+        .find(|f| {
+            f["type"] == "conversation"
+                && f["kind"] == "record"
+                && f["record"]["number"] == "INC0010001"
+        })
         .await;
     let told = entries(&app, &carol, &session).await;
     let last = told.last().unwrap();
@@ -628,6 +637,14 @@ async fn nobody_available_a_message_left_becomes_an_incident() {
     )
     .await;
     assert_eq!(again.status(), StatusCode::OK);
+    let hers = get_json(&carol, app.url("/api/conversations")).await;
+    assert!(
+        hers.as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["kind"] != "record"),
+        "a customer follows nothing: {hers}"
+    );
     let empty = post_json(
         &carol,
         url.clone(),

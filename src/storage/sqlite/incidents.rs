@@ -167,7 +167,9 @@ impl SqliteDb {
         let id = IncidentId(id);
         let activity = ConversationId(activity);
         let entries = append(&mut tx, activity, &[created_entry(&actor, &number)], now).await?;
+        // Staff follow what they create; a customer's left message is followed by its group.
         let followers: Vec<UserId> = std::iter::once(actor.id)
+            .filter(|_| !new.left_by_caller)
             .chain(fields.assigned_to)
             .collect();
         follow_all(&mut tx, id, &followers).await?;
