@@ -71,6 +71,8 @@ pub enum Signal {
         #[serde(default)]
         chosen: bool,
     },
+    /// A user's sockets stop watching a conversation (they unfollowed an incident).
+    Unwatch { user: i64, conversation: i64 },
     /// A web session ended (its token's hash, hex), every session of a user ended, or a
     /// user's rights changed.
     Revoke {
@@ -401,7 +403,7 @@ enum Incoming {
 }
 
 /// The signals of one batch, with the commits of each conversation merged into its first (from
-/// the lowest seq, the state before the first, every actor): every commit of the batch was made
+/// the lowest seq, the state before the earliest of them, every actor): every commit of the batch was made
 /// before it was sent, so one read of the log when the first is applied has them all; a busy
 /// conversation costs a node one read per batch instead of one per command. The rest keep
 /// their order.
@@ -418,10 +420,18 @@ fn merged(signals: Vec<Signal>) -> Vec<Incoming> {
             } => match first.get(&conversation) {
                 Some(&at) => {
                     if let Some(Incoming::Committed {
-                        from: low, actors, ..
+                        from: low,
+                        previous: before,
+                        actors,
+                        ..
                     }) = out.get_mut(at)
                     {
-                        *low = (*low).min(from);
+                        // Signals of one conversation may go out of seq order (each is sent
+                        // after its own commit): the state before is the earliest commit's.
+                        if from < *low {
+                            *low = from;
+                            *before = previous;
+                        }
                         actors.extend(actor.filter(|a| !actors.contains(a)));
                     }
                 }
@@ -514,6 +524,12 @@ async fn receive(state: &AppState, cluster: &Cluster, from: u64, incoming: Incom
                     chosen,
                 );
             }
+            Ok(())
+        }
+        Signal::Unwatch { user, conversation } => {
+            state
+                .hub
+                .unwatch_for_user(UserId(user), ConversationId(conversation));
             Ok(())
         }
         Signal::Revoke {
@@ -754,7 +770,7 @@ mod tests {
             read.clone(),
             commit(1, 5, "active", Some(9)),
             commit(1, 6, "active", Some(2)),
-            commit(1, 3, "active", None),
+            commit(1, 3, "closed", None),
         ];
         assert_eq!(
             merged(batch),
@@ -762,7 +778,7 @@ mod tests {
                 Incoming::Committed {
                     conversation: 1,
                     from: 3,
-                    previous: Some("queued".into()),
+                    previous: Some("closed".into()),
                     actors: vec![2, 9],
                 },
                 Incoming::Committed {

@@ -256,6 +256,26 @@ impl Hub {
         inner.watch_all(&ids, conversation);
     }
 
+    /// Every socket of `user` stops watching `conversation` (they unfollowed it).
+    pub fn unwatch_for_user(&self, user: UserId, conversation: ConversationId) {
+        let mut inner = self.lock();
+        let ids: Vec<u64> = inner
+            .by_user
+            .get(&user)
+            .into_iter()
+            .flatten()
+            .copied()
+            .collect();
+        for id in ids {
+            if let Some(sub) = inner.sockets.get_mut(&id)
+                && sub.watching.remove(&conversation)
+            {
+                sub.watch_order.retain(|c| *c != conversation);
+                remove_from(&mut inner.by_conversation, &conversation, id);
+            }
+        }
+    }
+
     /// Every socket of `user` learns that they read `conversation` up to `seq`.
     pub fn read(&self, user: UserId, conversation: Arc<Conversation>, seq: i64) {
         let inner = self.lock();

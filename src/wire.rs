@@ -1034,7 +1034,7 @@ pub struct IncidentInput {
     pub caller: String,
     #[schema(min_length = 1, max_length = 160)]
     pub short_description: String,
-    #[schema(max_length = 50000)]
+    #[schema(max_length = 15000)]
     pub description: Option<String>,
     /// `inquiry`, `software`, `hardware`, `network` or `database`.
     pub category: String,
@@ -1062,17 +1062,29 @@ pub struct IncidentInput {
 #[serde(deny_unknown_fields)]
 pub struct IncidentChange {
     pub version: i64,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub caller: Option<String>,
-    #[schema(min_length = 1, max_length = 160)]
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false, min_length = 1, max_length = 160)]
     pub short_description: Option<String>,
-    #[schema(max_length = 50000)]
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false, max_length = 15000)]
     pub description: Option<String>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub category: Option<String>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub contact_type: Option<String>,
-    #[schema(minimum = 1, maximum = 3)]
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false, minimum = 1, maximum = 3)]
     pub impact: Option<u8>,
-    #[schema(minimum = 1, maximum = 3)]
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false, minimum = 1, maximum = 3)]
     pub urgency: Option<u8>,
+    #[serde(default, deserialize_with = "not_null")]
+    #[schema(nullable = false)]
     pub state: Option<String>,
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>, max_length = 10000)]
@@ -1083,6 +1095,16 @@ pub struct IncidentChange {
     #[serde(default, deserialize_with = "present")]
     #[schema(value_type = Option<String>)]
     pub assigned_to: Option<Option<String>>,
+}
+
+/// A field that may be left out but is never `null` (a required field of the record: `null`
+/// is refused, naming it, rather than read as "leave it as it is").
+fn not_null<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: Deserialize<'de>,
+{
+    T::deserialize(d).map(Some)
 }
 
 /// A field that is present (`Some`), possibly `null` (`Some(None)`); absent is `None`.

@@ -58,7 +58,7 @@ CREATE TABLE incidents (
     updated_by_id       BIGINT NOT NULL REFERENCES users (id),
     updated_at          BIGINT NOT NULL,
     version             BIGINT NOT NULL DEFAULT 1 CHECK (version >= 1),
-    CHECK (state NOT IN ('resolved', 'closed') OR char_length(resolution_notes) > 0),
+    CHECK (state NOT IN ('resolved', 'closed') OR (resolution_notes IS NOT NULL AND char_length(resolution_notes) > 0)),
     UNIQUE (created_by_id, client_id)
 );
 CREATE INDEX incidents_by_caller ON incidents (caller_id, id);

@@ -8,8 +8,9 @@ use super::{ConversationId, GroupId, Timestamp, User, UserId};
 
 /// The longest short description, in characters.
 pub const SHORT_MAX: usize = 160;
-/// The longest description (a chat transcript fits), in characters.
-pub const DESCRIPTION_MAX: usize = 50_000;
+/// The longest description (a chat transcript, cut to fit), in characters: as many 4-byte
+/// characters still fit in a request body.
+pub const DESCRIPTION_MAX: usize = 15_000;
 /// The longest resolution notes, in characters.
 pub const RESOLUTION_MAX: usize = 10_000;
 /// The longest message left when nobody is available, in characters.
@@ -109,19 +110,35 @@ pub fn priority_label(priority: u8) -> &'static str {
     }
 }
 
+/// The words of an impact or urgency.
+pub fn level_label(level: u8) -> &'static str {
+    match level {
+        1 => "1 - High",
+        2 => "2 - Medium",
+        _ => "3 - Low",
+    }
+}
+
 /// The number of the `counter`-th incident: `INC0010001` for the first.
 pub fn number(counter: i64) -> String {
     format!("INC{:07}", NUMBER_BASE + counter)
 }
 
-/// The incident number a search text names, if it names one: `INC0010001`, `inc0010001` or
-/// just `10001`.
+/// The incident number a text names with its prefix: `INC0010001` (any case).
+pub fn number_of(text: &str) -> Option<String> {
+    let text = text.trim();
+    let prefix = text.get(..3).filter(|p| p.eq_ignore_ascii_case("INC"))?;
+    number_in(&text[prefix.len()..])
+}
+
+/// The incident number a search text names, if it names one: `INC0010001` (any case) or just
+/// `10001`.
 pub fn number_in(text: &str) -> Option<String> {
     let text = text.trim();
     let digits = text
-        .strip_prefix("INC")
-        .or_else(|| text.strip_prefix("inc"))
-        .unwrap_or(text);
+        .get(..3)
+        .filter(|p| p.eq_ignore_ascii_case("INC"))
+        .map_or(text, |p| &text[p.len()..]);
     if digits.is_empty() || digits.len() > 7 || !digits.bytes().all(|b| b.is_ascii_digit()) {
         return None;
     }
@@ -235,8 +252,15 @@ pub struct References {
     pub assignee: Option<(User, bool)>,
 }
 
-/// Checks `fields` (trimmed) against the rules, with the facts the store read.
-pub fn check_fields(fields: &mut Fields, refs: &References) -> Result<(), FieldError> {
+/// Checks `fields` (trimmed) against the rules, with the facts the store read. For a change,
+/// `before` is the incident's fields as they are: the people and group it names are checked
+/// only when they change (a caller disabled since, or an assignee who left the group, does not
+/// keep the rest of the incident from changing).
+pub fn check_fields(
+    fields: &mut Fields,
+    refs: &References,
+    before: Option<&Fields>,
+) -> Result<(), FieldError> {
     // The limit holds for the text as sent, as the API document states it.
     let sent = fields.short_description.chars().count();
     fields.short_description = fields.short_description.trim().to_owned();
@@ -285,14 +309,19 @@ pub fn check_fields(fields: &mut Fields, refs: &References) -> Result<(), FieldE
             "Say how it was resolved: resolution notes are needed to resolve or close.",
         ));
     }
-    match &refs.caller {
-        Some(caller) if !caller.disabled => {}
-        _ => return Err(field("caller", "Choose a caller: an enabled user.")),
+    let changed = |same: fn(&Fields, &Fields) -> bool| before.is_none_or(|b| !same(b, fields));
+    if changed(|a, b| a.caller == b.caller) {
+        match &refs.caller {
+            Some(caller) if !caller.disabled => {}
+            _ => return Err(field("caller", "Choose a caller: an enabled user.")),
+        }
     }
     if fields.assignment_group.is_some() && refs.group.is_none() {
         return Err(field("assignment_group", "No such assignment group."));
     }
-    if let Some(assignee) = fields.assigned_to {
+    let assignment_changed =
+        changed(|a, b| a.assigned_to == b.assigned_to && a.assignment_group == b.assignment_group);
+    if let Some(assignee) = fields.assigned_to.filter(|_| assignment_changed) {
         if fields.assignment_group.is_none() {
             return Err(field(
                 "assigned_to",
@@ -337,7 +366,7 @@ pub fn check_create(
     if !allowed {
         return Err(IncidentRefusal::Forbidden);
     }
-    check_fields(fields, refs)?;
+    check_fields(fields, refs, None)?;
     if fields.state.is_final() {
         return Err(field(
             "state",
@@ -378,7 +407,7 @@ pub fn check_change(
             at: before.updated_at.clock_utc(),
         });
     }
-    check_fields(after, refs)?;
+    check_fields(after, refs, Some(&Fields::of(before)))?;
     if after.state == IncidentState::Closed && before.state != IncidentState::Resolved {
         return Err(field(
             "state",
@@ -494,13 +523,15 @@ pub fn change_lines(before: &Incident, after: &Fields, names: &Names) -> Vec<Str
     if before.impact != after.impact {
         line(format!(
             "Impact: {} \u{2192} {}",
-            before.impact, after.impact
+            level_label(before.impact),
+            level_label(after.impact)
         ));
     }
     if before.urgency != after.urgency {
         line(format!(
             "Urgency: {} \u{2192} {}",
-            before.urgency, after.urgency
+            level_label(before.urgency),
+            level_label(after.urgency)
         ));
     }
     let after_priority = priority(after.impact, after.urgency);
@@ -559,12 +590,19 @@ pub fn created_for_you(number: &str) -> String {
 /// [`SHORT_MAX`] characters.
 pub fn short_of_message(body: &str) -> String {
     let first = body.trim().lines().next().unwrap_or("").trim();
-    let short: String = first.chars().take(SHORT_MAX).collect();
-    if short.is_empty() {
-        "Message left for the service desk".to_owned()
-    } else {
-        short
+    if first.is_empty() {
+        return "Message left for the service desk".to_owned();
     }
+    if first.chars().count() <= SHORT_MAX {
+        return first.to_owned();
+    }
+    // Cut at the last space that leaves room for the ellipsis (mid-word only if there is none).
+    let room: String = first.chars().take(SHORT_MAX - 1).collect();
+    let cut = match room.rfind(' ') {
+        Some(at) if at > SHORT_MAX / 2 => room[..at].trim_end(),
+        _ => room.as_str(),
+    };
+    format!("{cut}\u{2026}")
 }
 
 #[cfg(test)]
@@ -602,6 +640,13 @@ mod tests {
         assert_eq!(number_in("10001").as_deref(), Some("INC0010001"));
         assert_eq!(number_in("printer"), None);
         assert_eq!(number_in("INC"), None);
+        assert_eq!(number_in("Inc0010001").as_deref(), Some("INC0010001"));
+        assert_eq!(number_of("inc0010001").as_deref(), Some("INC0010001"));
+        assert_eq!(
+            number_of("10001"),
+            None,
+            "a key without its prefix is an id"
+        );
         assert_eq!(number_in("123456789"), None);
     }
 
@@ -644,12 +689,12 @@ mod tests {
     #[test]
     fn fields_are_checked_and_each_refusal_names_its_field() {
         let mut ok = fields();
-        assert_eq!(check_fields(&mut ok, &refs(true)), Ok(()));
+        assert_eq!(check_fields(&mut ok, &refs(true), None), Ok(()));
         assert_eq!(ok.short_description, "VPN drops", "trimmed");
         let refused = |change: &dyn Fn(&mut Fields), refs: References| {
             let mut f = fields();
             change(&mut f);
-            check_fields(&mut f, &refs).map_err(|e| e.field)
+            check_fields(&mut f, &refs, None).map_err(|e| e.field)
         };
         assert_eq!(
             refused(&|f| f.short_description = " ".into(), refs(true)),
@@ -686,6 +731,25 @@ mod tests {
         let mut customer_assignee = refs(true);
         customer_assignee.assignee = Some((user(2, Role::Customer), true));
         assert_eq!(refused(&|_| {}, customer_assignee), Err("assigned_to"));
+        // A change that leaves them as they are does not check them again: an assignee who
+        // left the group, a caller disabled since.
+        let before = fields();
+        let mut gone = refs(false);
+        if let Some(caller) = gone.caller.as_mut() {
+            caller.disabled = true;
+        }
+        let mut resolved = fields();
+        resolved.state = IncidentState::Resolved;
+        resolved.resolution_notes = Some("Done".into());
+        assert_eq!(check_fields(&mut resolved, &gone, Some(&before)), Ok(()));
+        let mut moved = fields();
+        moved.assigned_to = Some(UserId(2));
+        moved.assignment_group = Some(GroupId(2));
+        assert_eq!(
+            check_fields(&mut moved, &gone, Some(&before)).map_err(|e| e.field),
+            Err("assigned_to"),
+            "a changed assignment is checked"
+        );
     }
 
     fn incident(state: IncidentState) -> Incident {
@@ -831,7 +895,7 @@ mod tests {
         assert_eq!(
             lines,
             vec![
-                "Urgency: 2 \u{2192} 1",
+                "Urgency: 2 - Medium \u{2192} 1 - High",
                 "Priority: 3 - Moderate \u{2192} 2 - High",
                 "State: New \u{2192} In Progress",
                 "Assigned to: Bob \u{2192} (empty)",
@@ -851,5 +915,9 @@ mod tests {
             SHORT_MAX
         );
         assert_eq!(short_of_message("   "), "Message left for the service desk");
+        let words = "word ".repeat(60);
+        let short = short_of_message(&words);
+        assert!(short.ends_with("word\u{2026}"), "cut between words: {short}");
+        assert!(short.chars().count() <= SHORT_MAX);
     }
 }

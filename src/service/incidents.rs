@@ -181,7 +181,7 @@ impl AppState {
     /// The incident named `key` (its id, or its number) if `user` may see it; else the same
     /// 404 as for none.
     pub async fn incident_for(&self, user: &User, key: &str) -> Result<Incident, ServiceError> {
-        let found = match incident::number_in(key).filter(|_| key.trim().len() > 6) {
+        let found = match incident::number_of(key) {
             Some(number) => self.db.incident_by_number(&number).await?,
             None => match key.parse::<i64>() {
                 Ok(id) => self.db.incident(IncidentId(id)).await?,
@@ -213,9 +213,12 @@ impl AppState {
             Scope::Caller
         };
         let text = text.map(str::trim).filter(|t| !t.is_empty());
+        // A number with its prefix is only that; digits alone may be a number or text.
         let number = text.and_then(incident::number_in);
-        let words = match (&number, text) {
-            (None, Some(text)) => text.split_whitespace().map(str::to_owned).collect(),
+        let words = match text {
+            Some(text) if incident::number_of(text).is_none() => {
+                text.split_whitespace().map(str::to_owned).collect()
+            }
             _ => Vec::new(),
         };
         let query = IncidentQuery {
@@ -257,7 +260,8 @@ impl AppState {
     }
 
     /// `user` (staff) follows `incident`, or no longer does. Following, their sockets here
-    /// receive its activity at once (other nodes' sockets from its next entry).
+    /// receive its activity at once (other nodes' sockets from its next entry); unfollowing,
+    /// their sockets everywhere stop receiving it.
     pub async fn set_following(
         &self,
         user: &User,
@@ -275,6 +279,15 @@ impl AppState {
             if let Some(activity) = self.db.conversation(incident.activity).await? {
                 self.hub.publish_conversation(self.view(activity).await?);
             }
+        } else {
+            // Their sockets, on every node, stop receiving it.
+            if let Some(cluster) = &self.cluster {
+                cluster.send(crate::cluster::Signal::Unwatch {
+                    user: user.id.0,
+                    conversation: incident.activity.0,
+                });
+            }
+            self.hub.unwatch_for_user(user.id, incident.activity);
         }
         Ok(())
     }
@@ -297,7 +310,7 @@ impl AppState {
     }
 }
 
-/// A client id is 1 to 64 characters.
+/// A client id is 1 to 100 characters, as for every post.
 fn check_client_id(client_id: &str) -> Result<(), ServiceError> {
     session::check_post("x", client_id).map_err(ServiceError::Refused)
 }

@@ -623,13 +623,15 @@ impl AppState {
                         self.hub.watch_for_user(user, conv.id);
                     }
                 }
-                // Before the entries go out, so the new assignee and the author receive them.
+                // Before the entries go out, so the new assignee and the author receive them
+                // (an incident's activity: its followers only, above).
+                let author = actor.filter(|_| conv.kind != session::ConversationKind::Record);
                 for user in conv
                     .assignee
                     .as_ref()
                     .map(|a| a.id)
                     .into_iter()
-                    .chain(actor)
+                    .chain(author)
                 {
                     self.hub.watch_for_user(user, conv.id);
                 }

@@ -89,8 +89,8 @@ pub struct IncidentQuery {
     pub viewer: UserId,
     pub scope: Scope,
     pub state: Option<IncidentState>,
-    /// An incident number (exact), or words each found in the short description or the
-    /// description (any case).
+    /// An incident number (exact), and/or words each found in the short description or the
+    /// description (any case): an incident matches either.
     pub number: Option<String>,
     pub words: Vec<String>,
     pub limit: i64,
@@ -145,16 +145,28 @@ where
     if let Some(state) = q.state {
         b.push(" AND i.state = ").push_bind(state.as_str());
     }
-    if let Some(number) = &q.number {
-        b.push(" AND i.number = ").push_bind(number.as_str());
-    }
-    for word in &q.words {
-        let pattern = like_anywhere(word);
-        b.push(" AND (lower(i.short_description) LIKE ")
-            .push_bind(pattern.clone())
-            .push(" ESCAPE '\\' OR lower(i.description) LIKE ")
-            .push_bind(pattern)
-            .push(" ESCAPE '\\')");
+    // The number, or every word in the texts (either, when both are given: digits alone).
+    if q.number.is_some() || !q.words.is_empty() {
+        b.push(" AND (");
+        if let Some(number) = &q.number {
+            b.push("i.number = ").push_bind(number.as_str());
+            if !q.words.is_empty() {
+                b.push(" OR ");
+            }
+        }
+        if !q.words.is_empty() {
+            b.push("(1 = 1");
+            for word in &q.words {
+                let pattern = like_anywhere(word);
+                b.push(" AND (lower(i.short_description) LIKE ")
+                    .push_bind(pattern.clone())
+                    .push(" ESCAPE '\\' OR lower(i.description) LIKE ")
+                    .push_bind(pattern)
+                    .push(" ESCAPE '\\')");
+            }
+            b.push(")");
+        }
+        b.push(")");
     }
     b.push(" ORDER BY i.id DESC LIMIT ").push_bind(q.limit);
     b

@@ -76,7 +76,7 @@ impl StorageError {
                 code.starts_with("08")
                     || code.starts_with("57P")
                     || code == "53300"
-                    || code == "55000"
+                    || (code == "55000" && db.message().contains("accepting connections"))
             }),
             _ => false,
         }

@@ -315,7 +315,7 @@ async fn states_versions_and_the_activity_of_changes() {
         lines,
         vec![
             "Alice Agent created INC0010001.",
-            "Urgency: 3 \u{2192} 1",
+            "Urgency: 3 - Low \u{2192} 1 - High",
             "Priority: 4 - Low \u{2192} 2 - High",
             "State: New \u{2192} In Progress",
             "State: In Progress \u{2192} Resolved",
@@ -669,4 +669,188 @@ async fn nobody_available_a_message_left_becomes_an_incident() {
         1,
         "the queue's group has it"
     );
+}
+
+/// The caller of an incident sees its activity; when the caller changes, the new one does and
+/// the old one no longer does, on every path.
+#[tokio::test]
+async fn a_new_caller_sees_the_activity_and_the_old_one_no_longer_does() {
+    let app = TestApp::spawn().await;
+    let alice = app.signed_in("alice").await;
+    let (carol, ivan) = (app.signed_in("carol").await, app.signed_in("ivan").await);
+    let incident: Value = create(&app, &alice, &input(&app, "cc", "Wrong caller").await)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let (id, activity) = (
+        incident["id"].as_str().unwrap().to_owned(),
+        incident["activity"].as_str().unwrap().to_owned(),
+    );
+    let entries_url = app.url(&format!("/api/conversations/{activity}/entries"));
+    assert_eq!(
+        carol
+            .get(entries_url.clone())
+            .send()
+            .await
+            .unwrap()
+            .status(),
+        StatusCode::OK
+    );
+    let changed = patch(
+        &app,
+        &alice,
+        &id,
+        &json!({"version": 1, "caller": app.user_id("ivan").await}),
+    )
+    .await;
+    assert_eq!(changed.status(), StatusCode::OK);
+    let after = post(&app, &alice, &activity, "comment", "For Ivan now", "c-ivan").await;
+    assert_eq!(after.status(), StatusCode::CREATED);
+    for path in [
+        format!("/api/conversations/{activity}/entries"),
+        format!("/api/conversations/{activity}"),
+        format!("/api/incidents/{id}"),
+    ] {
+        let old = carol.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(old.status(), StatusCode::NOT_FOUND, "carol, {path}");
+        let new = ivan.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(new.status(), StatusCode::OK, "ivan, {path}");
+    }
+    let refused = post(&app, &carol, &activity, "comment", "Still mine?", "c-carol").await;
+    assert_eq!(refused.status(), StatusCode::NOT_FOUND);
+    // Her socket: a hello naming it and a watch give her nothing of it.
+    let mut socket = Ws::open(&app, "carol").await;
+    socket
+        .send(json!({"type": "watch", "conversation": activity}))
+        .await;
+    let error = socket
+        .find(|f| f["type"] == "error" && f["conversation"] == json!(activity))
+        .await;
+    assert_eq!(error["error"]["code"], "not_found");
+    assert!(!socket.pending_text().contains("For Ivan now"));
+    let sessions = get_json(
+        &alice,
+        app.url(&format!(
+            "/api/users/{}/sessions",
+            app.user_id("ivan").await
+        )),
+    )
+    .await;
+    assert!(
+        sessions
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|c| c["kind"] == "support"),
+        "a customer's sessions are support sessions: {sessions}"
+    );
+}
+
+/// Unfollowing stops the activity on the socket at once, not only in the list.
+#[tokio::test]
+async fn an_unfollowed_activity_stops_reaching_the_socket() {
+    let app = TestApp::spawn().await;
+    let (alice, bob) = (app.signed_in("alice").await, app.signed_in("bob").await);
+    let first: Value = create(&app, &alice, &input(&app, "u1", "First").await)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let mut second_body = input(&app, "u2", "Second").await;
+    second_body["assigned_to"] = json!(app.user_id("bob").await);
+    let second: Value = create(&app, &alice, &second_body)
+        .await
+        .json()
+        .await
+        .unwrap();
+    let (first_id, first_activity, second_activity) = (
+        first["id"].as_str().unwrap().to_owned(),
+        first["activity"].as_str().unwrap().to_owned(),
+        second["activity"].as_str().unwrap().to_owned(),
+    );
+    let mut bob_socket = Ws::open(&app, "bob").await;
+    let url = app.url(&format!("/api/incidents/{first_id}/follow"));
+    assert_eq!(
+        bob.put(url.clone()).send().await.unwrap().status(),
+        StatusCode::NO_CONTENT
+    );
+    post(
+        &app,
+        &alice,
+        &first_activity,
+        "comment",
+        "while followed",
+        "w1",
+    )
+    .await;
+    bob_socket
+        .entry_with(&first_activity, "while followed")
+        .await;
+    assert_eq!(
+        bob.delete(url).send().await.unwrap().status(),
+        StatusCode::NO_CONTENT
+    );
+    post(
+        &app,
+        &alice,
+        &first_activity,
+        "comment",
+        "after unfollowing",
+        "w2",
+    )
+    .await;
+    // bob still follows the second (its assignee): what is posted there after arrives, and
+    // nothing of the first came before it.
+    post(&app, &alice, &second_activity, "comment", "sentinel", "w3").await;
+    bob_socket.entry_with(&second_activity, "sentinel").await;
+    assert!(
+        !bob_socket.pending_text().contains("after unfollowing"),
+        "{}",
+        bob_socket.pending_text()
+    );
+}
+
+#[tokio::test]
+async fn digits_search_numbers_and_texts_and_null_is_refused_for_a_required_field() {
+    let app = TestApp::spawn().await;
+    let alice = app.signed_in("alice").await;
+    let mut body = input(&app, "d1", "Budget sheet 2024 corrupt").await;
+    body["description"] = json!("The 2024 file");
+    let incident: Value = create(&app, &alice, &body).await.json().await.unwrap();
+    let found = get_json(&alice, app.url("/api/incidents?q=2024")).await;
+    assert_eq!(
+        found.as_array().unwrap().len(),
+        1,
+        "digits found in the text: {found}"
+    );
+    let found = get_json(&alice, app.url("/api/incidents?q=10001")).await;
+    assert_eq!(
+        found.as_array().unwrap().len(),
+        1,
+        "and as a number: {found}"
+    );
+    let id = incident["id"].as_str().unwrap();
+    for field in ["short_description", "category", "impact", "state"] {
+        let answer = patch(&app, &alice, id, &json!({"version": 1, field: null})).await;
+        assert_eq!(
+            answer.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{field}: null"
+        );
+    }
+    let cleared = patch(
+        &app,
+        &alice,
+        id,
+        &json!({"version": 1, "assigned_to": null}),
+    )
+    .await;
+    assert_eq!(
+        cleared.status(),
+        StatusCode::OK,
+        "null clears an optional field"
+    );
+    let cleared: Value = cleared.json().await.unwrap();
+    assert!(cleared.get("assigned_to").is_none());
 }

@@ -305,7 +305,7 @@ impl PgDb {
         limit: i64,
     ) -> Result<Vec<Conversation>> {
         let rows = sqlx::query(&format!(
-            "{CONVERSATION_SELECT} WHERE c.customer_id = $1 ORDER BY c.id DESC LIMIT $2"
+            "{CONVERSATION_SELECT} WHERE c.customer_id = $1 AND c.kind = 'support' ORDER BY c.id DESC LIMIT $2"
         ))
         .bind(customer.0)
         .bind(limit)

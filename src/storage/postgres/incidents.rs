@@ -1,8 +1,8 @@
 //! Incidents on PostgreSQL: the number is taken from the `counters` row in the transaction that
-//! stores the incident (its row lock makes concurrent creates take turns for the number only,
-//! so numbers are consecutive and none is lost to a rolled-back create); a change locks the
-//! incident row (`FOR UPDATE`) and is conditional on the version it was made on; a post to the
-//! activity locks its conversation like any command.
+//! stores the incident (its row lock, held to the commit, makes concurrent creates take turns
+//! from there, so numbers are consecutive and none is lost to a rolled-back create); a change
+//! locks the incident row (`FOR NO KEY UPDATE`) and is conditional on the version it was made
+//! on; a post to the activity locks its conversation like any command.
 
 use sqlx::Row;
 
@@ -221,7 +221,7 @@ impl PgDb {
         now: Timestamp,
     ) -> Result<Updated, IncidentError> {
         let mut tx = self.pool.begin().await?;
-        sqlx::query("SELECT id FROM incidents WHERE id = $1 FOR UPDATE")
+        sqlx::query("SELECT id FROM incidents WHERE id = $1 FOR NO KEY UPDATE")
             .bind(id.0)
             .fetch_optional(&mut *tx)
             .await?
@@ -280,6 +280,14 @@ impl PgDb {
                 at: before.updated_at.clock_utc(),
             }
             .into());
+        }
+        if after.caller != before.caller.id {
+            // The activity is the caller's to see: the new one's, no longer the old one's.
+            sqlx::query("UPDATE conversations SET customer_id = $1 WHERE id = $2")
+                .bind(after.caller.0)
+                .bind(before.activity.0)
+                .execute(&mut *tx)
+                .await?;
         }
         let new_entries: Vec<NewEntry> = lines
             .into_iter()
@@ -403,6 +411,16 @@ impl PgDb {
         client_id: &str,
         now: Timestamp,
     ) -> Result<Applied, CommandError> {
+        // Not a record (a session refused as not found, or nothing): answered without a write
+        // transaction.
+        let stored_kind: Option<String> =
+            sqlx::query_scalar("SELECT kind FROM conversations WHERE id = $1")
+                .bind(conv.0)
+                .fetch_optional(&self.pool)
+                .await?;
+        if stored_kind.as_deref() != Some("record") {
+            return Err(Refusal::NotFound.into());
+        }
         let mut tx = self.pool.begin().await?;
         sqlx::query(
             "SELECT id FROM conversations WHERE id = $1 AND kind = 'record' FOR NO KEY UPDATE",

@@ -652,7 +652,7 @@ impl SqliteDb {
         limit: i64,
     ) -> Result<Vec<Conversation>> {
         let rows = sqlx::query(&format!(
-            "{CONVERSATION_SELECT} WHERE c.customer_id = ? ORDER BY c.id DESC LIMIT ?"
+            "{CONVERSATION_SELECT} WHERE c.customer_id = ? AND c.kind = 'support' ORDER BY c.id DESC LIMIT ?"
         ))
         .bind(customer.0)
         .bind(limit)

@@ -272,6 +272,14 @@ impl SqliteDb {
             }
             .into());
         }
+        if after.caller != before.caller.id {
+            // The activity is the caller's to see: the new one's, no longer the old one's.
+            sqlx::query("UPDATE conversations SET customer_id = ?1 WHERE id = ?2")
+                .bind(after.caller.0)
+                .bind(before.activity.0)
+                .execute(&mut *tx)
+                .await?;
+        }
         let new_entries: Vec<NewEntry> = lines
             .into_iter()
             .map(|line| system_entry(&actor, Event::FieldChanged, line))
@@ -395,6 +403,16 @@ impl SqliteDb {
         client_id: &str,
         now: Timestamp,
     ) -> Result<Applied, CommandError> {
+        // Not a record (a session refused as not found, or nothing): answered without a write
+        // transaction.
+        let stored_kind: Option<String> =
+            sqlx::query_scalar("SELECT kind FROM conversations WHERE id = ?1")
+                .bind(conv.0)
+                .fetch_optional(&self.read)
+                .await?;
+        if stored_kind.as_deref() != Some("record") {
+            return Err(Refusal::NotFound.into());
+        }
         let mut tx = self.write.begin_with("BEGIN IMMEDIATE").await?;
         sqlx::query("SELECT id FROM conversations WHERE id = ?1 AND kind = 'record'")
             .bind(conv.0)

@@ -54,7 +54,7 @@ export const FORM_FIELDS: readonly FormField[] = [
 export type FieldErrors = Partial<Record<FormField, string>>;
 
 export const SHORT_DESCRIPTION_MAX = 160;
-export const DESCRIPTION_MAX = 50_000;
+export const DESCRIPTION_MAX = 15_000;
 
 /** The ITIL matrix: impact + urgency - 1 (1 critical … 5 planning). */
 export function priorityOf(impact: Level, urgency: Level): Priority {
