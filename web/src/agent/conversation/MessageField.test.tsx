@@ -123,3 +123,22 @@ describe("MessageField", () => {
     expect(document.activeElement, "focus back in the field").toBe(field("comment"));
   });
 });
+
+describe("a record's message field", () => {
+  const record = (state: "in_progress" | "closed" | "canceled") =>
+    ({ ...conversation("r1", CAROL), kind: "record", record: { incident: "i1", number: "INC0010001", short_description: "VPN drops", state } }) as const;
+
+  it("takes_comments_and_work_notes_while_the_incident_is_open", () => {
+    render(<MessageField conversation={record("in_progress")} user={ALICE} />);
+    expect(field("comment").disabled).toBe(false);
+  });
+
+  it.each([
+    ["closed", "This incident is closed."],
+    ["canceled", "This incident is canceled."],
+  ] as const)("a_%s_incident_offers_no_field_and_says_why", (state, note) => {
+    render(<MessageField conversation={record(state)} user={ALICE} />);
+    expect(screen.queryByRole("textbox"), "nothing to type in: a post would be refused (409)").toBeNull();
+    expect(screen.getByText(note)).toBeTruthy();
+  });
+});

@@ -41,7 +41,9 @@ export function MessageField({ conversation, user }: { conversation: Conversatio
   // A record's activity: any staff member comments (the caller sees it) or writes a work note.
   const record = conversation.kind === "record";
   const canComment = record ? conversation.state === "active" : assignee && conversation.state === "active";
-  const closed = conversation.state === "closed";
+  // A closed or canceled incident takes no more posts (the server answers 409): no field for them.
+  const finalRecord = record && (conversation.record?.state === "closed" || conversation.record?.state === "canceled") ? conversation.record.state : null;
+  const closed = conversation.state === "closed" || finalRecord !== null;
   const draft = drafts.get(conversation.id);
   const mode = useSignal<PostKind>(nextMode(draft?.mode ?? "comment", canComment));
   const text = useSignal(draft?.text ?? "");
@@ -93,7 +95,7 @@ export function MessageField({ conversation, user }: { conversation: Conversatio
   if (closed) {
     return (
       <div class="composer composer--closed">
-        <p class="muted">{record ? "This record is closed." : "This session is closed."}</p>
+        <p class="muted">{finalRecord !== null ? `This incident is ${finalRecord}.` : record ? "This record is closed." : "This session is closed."}</p>
       </div>
     );
   }

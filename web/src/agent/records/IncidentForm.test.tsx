@@ -72,6 +72,25 @@ describe("IncidentForm", () => {
     await waitFor(() => expect((screen.getByLabelText("Short description") as HTMLInputElement).value).toBe("Bob's words"));
   });
 
+  it("a_save_refused_because_the_incident_was_closed_elsewhere_reloads_it_read_only_and_says_why", async () => {
+    answers["PATCH /api/incidents/i1"] = () => json({ error: { code: "incident_closed", message: "INC0010001 is closed: it changes no more." } }, 409);
+    answers["GET /api/incidents/i1"] = () =>
+      json(incident({ version: 3, state: "closed", resolution_notes: "Replaced the dock.", updated_by: { id: "u-bob", display_name: "Bob Agent" } }));
+    const pane = new Pane();
+    render(<IncidentForm source={{ kind: "saved", incident: incident() }} pane={pane} user={ALICE} />);
+    fireEvent.input(screen.getByLabelText("Short description"), { target: { value: "Mine" } });
+    fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(calls.some((c) => c.method === "GET" && c.path === "/api/incidents/i1"), "read again").toBe(true));
+    const alert = await screen.findByText(/INC0010001 is closed: it changes no more\./);
+    expect(alert.textContent, "says what happened to the change").toMatch(/not saved/i);
+    await waitFor(() => expect((screen.getByLabelText("Short description") as HTMLInputElement).value, "as it is now").toBe("VPN drops"));
+    expect((screen.getByLabelText("State") as HTMLSelectElement).value, "the state shown is the current one").toBe("closed");
+    expect(screen.getByText("Closed", { selector: ".incident-form__state" }), "the badge too").toBeTruthy();
+    expect((screen.getByLabelText("Short description") as HTMLInputElement).closest("fieldset")?.disabled, "read-only now").toBe(true);
+    expect((screen.getByRole("button", { name: "Save" }) as HTMLButtonElement).disabled).toBe(true);
+    expect(pane.holding.value, "nothing left to lose").toBe(false);
+  });
+
   it("follow_toggles_with_put_and_delete", async () => {
     answers["DELETE /api/incidents/i1/follow"] = () => new Response(null, { status: 204 });
     render(<IncidentForm source={{ kind: "saved", incident: incident({ following: true }) }} pane={new Pane()} user={ALICE} />);

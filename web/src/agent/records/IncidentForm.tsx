@@ -172,6 +172,10 @@ export function IncidentForm({ source, pane, user, headingLevel = 1, notice, ope
       if (why.kind === "field") {
         errors.value = { ...errors.value, [why.field]: why.message };
         focusField(why.field);
+      } else if (why.kind === "closed") {
+        // Closed or canceled elsewhere while this form was open: nothing can be saved any more,
+        // so the form shows the incident as it is now (read-only), and says why.
+        await reloadAfterClosed(why);
       } else {
         failure.value = why;
       }
@@ -189,6 +193,18 @@ export function IncidentForm({ source, pane, user, headingLevel = 1, notice, ope
     } catch (error) {
       failure.value = { kind: "general", message: asApiError(error).message };
     }
+  }
+
+  async function reloadAfterClosed(why: SaveFailure) {
+    const current = base.value;
+    if (current !== null) {
+      try {
+        adopt(await getIncident(current.id));
+      } catch {
+        // Not read: the refusal is still said; the form stays as it was.
+      }
+    }
+    failure.value = why;
   }
 
   async function toggleFollow() {
@@ -283,8 +299,9 @@ export function IncidentForm({ source, pane, user, headingLevel = 1, notice, ope
       )}
       {failure.value !== null && (
         <p class="alert incident-form__failure" role="alert">
-          {failure.value.kind === "changed" ? "Not saved: " : ""}
+          {failure.value.kind === "changed" || failure.value.kind === "closed" ? "Not saved: " : ""}
           {failure.value.message}
+          {failure.value.kind === "closed" && final && " It was reloaded: this is the incident as it is now, read-only; your changes were dropped."}
           {failure.value.kind === "changed" && (
             <>
               {" "}

@@ -3,7 +3,10 @@ import { ApiError } from "../../shared/api";
 import { ALICE, CAROL, conversation, entry, incident } from "../../shared/fixtures";
 import type { Entry } from "../../shared/wire";
 import {
+  DESCRIPTION_MAX,
+  EARLIER_CUT,
   draftOf,
+  keepNewest,
   isDirty,
   leavingLosesWork,
   localProblems,
@@ -62,6 +65,31 @@ describe("prefill from a support session", () => {
     const draft = prefillFromSession(conversation("c1", CAROL, { first_message: long }), [], AGENT, null);
     expect(Array.from(draft.short_description)).toHaveLength(160);
     expect(draft.assignment_group, "no queue group known").toBeNull();
+  });
+
+  it("a_transcript_over_the_limit_keeps_the_newest_messages_and_says_earlier_ones_were_cut", () => {
+    // 40 messages of 500 characters: about 20,000 characters, over the 15,000 the server takes.
+    const long: Entry[] = Array.from({ length: 40 }, (_, i) => entry("c1", i + 1, i % 2 === 0 ? CAROL : AGENT, `message ${i + 1} ${"x".repeat(480)}`));
+    const draft = prefillFromSession(conversation("c1", CAROL), long, AGENT, GROUP);
+    const chars = Array.from(draft.description);
+    expect(chars.length, "fits the description").toBeLessThanOrEqual(DESCRIPTION_MAX);
+    expect(draft.description.startsWith(`${EARLIER_CUT}\n`), "says that earlier messages were cut").toBe(true);
+    expect(draft.description, "the newest message is kept whole").toContain(`Alice Agent: message 40 ${"x".repeat(480)}`);
+    expect(draft.description, "the oldest one went").not.toContain("message 1 ");
+    const lines = draft.description.split("\n").slice(1);
+    expect(lines.every((l) => /^(Carol Customer|Alice Agent): message \d+ x+$/.test(l)), "no message is cut in its middle").toBe(true);
+  });
+
+  it("a_transcript_within_the_limit_is_kept_as_it_is", () => {
+    expect(keepNewest("a\nb", 10)).toBe("a\nb");
+  });
+
+  it("one_message_longer_than_the_limit_keeps_its_end", () => {
+    const text = "Carol Customer: " + "y".repeat(100) + "END";
+    const kept = keepNewest(text, 60);
+    expect(Array.from(kept).length).toBeLessThanOrEqual(60);
+    expect(kept.startsWith(`${EARLIER_CUT}\n`)).toBe(true);
+    expect(kept.endsWith("END")).toBe(true);
   });
 
   it("work_notes_never_reach_the_transcript", () => {

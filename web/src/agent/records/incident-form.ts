@@ -119,6 +119,27 @@ export function cut(text: string, max: number): string {
   return chars.length <= max ? chars.join("") : chars.slice(0, max).join("").trimEnd();
 }
 
+/** The line that starts a transcript whose oldest messages were cut to fit the description. */
+export const EARLIER_CUT = "[Earlier messages cut to fit]";
+
+/**
+ * `text` within `max` characters (whole characters), keeping its END: the newest messages of a
+ * transcript matter most. When something is cut, it is cut from the start, at a line's start
+ * where one is left (no message begins in its middle), and the text begins with EARLIER_CUT.
+ */
+export function keepNewest(text: string, max: number): string {
+  const chars = Array.from(text);
+  if (chars.length <= max) return text;
+  const room = max - Array.from(EARLIER_CUT).length - 1;
+  if (room <= 0) return Array.from(EARLIER_CUT).slice(0, max).join("");
+  const from = chars.length - room;
+  let kept = chars.slice(from).join("");
+  const lineStart = kept.indexOf("\n");
+  // Unless the cut fell on a line's start, begin at the next whole line (not in the middle of a message).
+  if (chars[from - 1] !== "\n" && lineStart !== -1 && lineStart < kept.length - 1) kept = kept.slice(lineStart + 1);
+  return `${EARLIER_CUT}\n${kept}`;
+}
+
 /** The session's comments as "Name: text" lines; work notes and system entries are left out. */
 export function transcript(entries: readonly Entry[]): string {
   return entries
@@ -129,7 +150,8 @@ export function transcript(entries: readonly Entry[]): string {
 
 /**
  * A new incident from a support session: caller the customer, short description the first
- * message (at most 160 characters), description the transcript, contact type chat, the
+ * message (at most 160 characters), description the transcript (its newest part when it is
+ * longer than the description may be), contact type chat, the
  * queue's group, assigned to the agent, impact and urgency 3.
  */
 export function prefillFromSession(conversation: Conversation, entries: readonly Entry[], agent: UserRef, group: QueueGroup | null): IncidentDraft {
@@ -137,7 +159,8 @@ export function prefillFromSession(conversation: Conversation, entries: readonly
   return {
     caller: conversation.customer ?? null,
     short_description: cut(conversation.first_message ?? firstComment, SHORT_DESCRIPTION_MAX),
-    description: cut(transcript(entries), DESCRIPTION_MAX),
+    // The newest messages are kept: a long transcript loses its start, and says so.
+    description: keepNewest(transcript(entries).trim(), DESCRIPTION_MAX),
     category: "inquiry",
     contact_type: "chat",
     impact: 3,
