@@ -917,7 +917,10 @@ mod tests {
         assert_eq!(short_of_message("   "), "Message left for the service desk");
         let words = "word ".repeat(60);
         let short = short_of_message(&words);
-        assert!(short.ends_with("word\u{2026}"), "cut between words: {short}");
+        assert!(
+            short.ends_with("word\u{2026}"),
+            "cut between words: {short}"
+        );
         assert!(short.chars().count() <= SHORT_MAX);
     }
 }

@@ -102,17 +102,30 @@ async fn create_incident_from_a_session_tells_the_customer_its_number() {
         told.len(),
         "the session is told once"
     );
+    // An incident for someone else from the same session is not announced to carol.
+    let mut other = input(&app, "form-2", "Ivan's printer").await;
+    other["session"] = json!(session);
+    other["caller"] = json!(app.user_id("ivan").await);
+    assert_eq!(
+        create(&app, &alice, &other).await.status(),
+        StatusCode::CREATED
+    );
+    assert_eq!(
+        entries(&app, &carol, &session).await.len(),
+        told.len(),
+        "carol is told only of hers"
+    );
     // The session's incidents, by id and by number; carol sees hers, read-only.
     let of_session = get_json(
         &alice,
         app.url(&format!("/api/conversations/{session}/incidents")),
     )
     .await;
-    assert_eq!(of_session.as_array().unwrap().len(), 1);
+    assert_eq!(of_session.as_array().unwrap().len(), 2);
     let by_number = get_json(&carol, app.url("/api/incidents/INC0010001")).await;
     assert_eq!(by_number["id"], incident["id"]);
     let mine = get_json(&carol, app.url("/api/incidents")).await;
-    assert_eq!(mine.as_array().unwrap().len(), 1, "{mine}");
+    assert_eq!(mine.as_array().unwrap().len(), 1, "only hers: {mine}");
     let refused = patch(
         &app,
         &carol,
@@ -129,8 +142,14 @@ async fn create_incident_from_a_session_tells_the_customer_its_number() {
         .await
         .unwrap();
     assert_eq!(hidden.status(), StatusCode::NOT_FOUND);
-    let none = get_json(&ivan, app.url("/api/incidents")).await;
-    assert_eq!(none, json!([]));
+    let his = get_json(&ivan, app.url("/api/incidents")).await;
+    let numbers: Vec<&str> = his
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|i| i["number"].as_str().unwrap())
+        .collect();
+    assert_eq!(numbers, ["INC0010002"], "only his own");
 }
 
 #[tokio::test]

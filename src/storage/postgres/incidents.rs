@@ -178,7 +178,18 @@ impl PgDb {
             .chain(fields.assigned_to)
             .collect();
         follow_all(&mut tx, id, &followers).await?;
-        let session = match new.session {
+        // The session's customer is told only of an incident that is theirs to see.
+        let session_customer = match new.session {
+            Some(session) => load_conversation(&mut tx, session)
+                .await?
+                .and_then(|c| c.customer)
+                .map(|c| c.id),
+            None => None,
+        };
+        let session = match new
+            .session
+            .filter(|_| session_customer == Some(fields.caller))
+        {
             Some(session) => {
                 let told = NewEntry {
                     kind: EntryKind::System,
@@ -442,14 +453,15 @@ impl PgDb {
         let user = load_user(&mut tx, user.id)
             .await?
             .ok_or(Refusal::NotFound)?;
-        // A repeated send is answered with the original, even after the incident closed.
+        // A refused body is refused whatever its client id (as in a session); a repeated send
+        // is answered with the original, even after the incident closed.
+        session::check_post(body, client_id)?;
         if incident::may_view_activity(UserId(caller), &user)
             && let Some(original) = find_sent(&mut tx, conv, user.id, client_id).await?
         {
             return Ok(replayed(record, original));
         }
         incident::may_post(state, UserId(caller), &user, kind)?;
-        session::check_post(body, client_id)?;
         let entry = NewEntry {
             kind: match kind {
                 PostKind::Comment => EntryKind::Comment,
