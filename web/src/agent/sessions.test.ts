@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Conversation } from "../shared/wire";
-import { activeWithMe, inQueueOrder, nextMode, returnedText, sidebarGroups, workNoteAudience } from "./sessions";
+import { CAROL, conversation } from "../shared/fixtures";
+import { activeWithMe, inQueueOrder, nextMode, recordsOf, returnedText, sidebarGroups, workNoteAudience } from "./sessions";
 
 const alice = { id: "2", display_name: "Alice Agent" };
 const bob = { id: "3", display_name: "Bob Agent" };
@@ -51,5 +52,22 @@ describe("agent sessions", () => {
     expect([...all].sort(inQueueOrder).map((c) => c.id)).toEqual(["back-early", "back-late", "new-early", "new-late"]);
     expect(returnedText(all[1] as Conversation)).toBe("Back in the queue: Carol Customer — Bob Agent had to leave");
     expect(returnedText(all[0] as Conversation), "a new session is no return").toBeNull();
+  });
+});
+
+describe("Records", () => {
+  const record = (id: string, at: string): Conversation => ({
+    id,
+    kind: "record",
+    state: "active",
+    last_seq: 1,
+    created_at: at,
+    record: { incident: `i-${id}`, number: `INC00${id}`, short_description: "Dock", state: "new" },
+  });
+
+  it("lists_the_records_held_newest_first_but_not_those_known_not_followed", () => {
+    const all = [record("r1", "2026-11-30T09:00:00Z"), record("r2", "2026-11-30T10:00:00Z"), conversation("c1", CAROL)];
+    expect(recordsOf(all).map((c) => c.id)).toEqual(["r2", "r1"]);
+    expect(recordsOf(all, new Set(["r2"])).map((c) => c.id), "unfollowed, or only looked at").toEqual(["r1"]);
   });
 });

@@ -15,9 +15,12 @@ export function conversationTitle(c: Conversation): string {
   return c.customer?.display_name ?? "Conversation";
 }
 
-/** Records followed, newest activity on top. */
-export function recordsOf(all: readonly Conversation[]): Conversation[] {
-  return all.filter(isRecord).sort(byRecent);
+/**
+ * Records followed, newest activity on top. `notFollowed`: records this client knows the user
+ * does not follow (unfollowed here, or held only to look at their activity): never listed.
+ */
+export function recordsOf(all: readonly Conversation[], notFollowed: ReadonlySet<string> = new Set()): Conversation[] {
+  return all.filter((c) => isRecord(c) && !notFollowed.has(c.id)).sort(byRecent);
 }
 
 /** Active sessions assigned to `me` (a colleague's session this socket watches is not mine). */

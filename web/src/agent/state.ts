@@ -36,6 +36,23 @@ export const transferRequest = signal<string | null>(null);
 export const signOutTransferDone = signal(false);
 
 /**
+ * Records (activity conversation ids) this client knows the agent does not follow: unfollowed
+ * here, or an incident opened without following it (its activity may still be held, to look at
+ * it in a mini window). The sidebar's Records never lists them.
+ */
+export const notFollowed = signal<ReadonlySet<string>>(new Set());
+
+/** What an incident's `following` (or a Follow / Unfollow here) says about its activity. */
+export function noteFollowing(activity: string, following: boolean): void {
+  const current = notFollowed.value;
+  if (current.has(activity) !== following) return;
+  const next = new Set(current);
+  if (following) next.delete(activity);
+  else next.add(activity);
+  notFollowed.value = next;
+}
+
+/**
  * What an agent typed but has not sent, and in which mode, per conversation: a minimised or
  * closed mini window unmounts its message field, and restoring it (or reloading the tab) must
  * bring both back (a work note in progress must never come back as a comment).

@@ -180,6 +180,26 @@ export function forgetHistory(state: FeedState): FeedState {
   return { ...state, positions: new Map(), entries: new Map(), history: new Map(), historyCursor: new Map() };
 }
 
+/**
+ * The client lets go of a conversation (an unfollowed record, or one it never meant to hold):
+ * its state, entries, position, read mark, typing and history go, so the next `hello` does not
+ * name it and nothing lists it.
+ */
+export function forgetConversation(state: FeedState, conversation: string): FeedState {
+  if (!state.conversations.has(conversation) && !state.positions.has(conversation) && !state.entries.has(conversation)) return state;
+  return {
+    ...state,
+    conversations: without(state.conversations, conversation),
+    entries: without(state.entries, conversation),
+    positions: without(state.positions, conversation),
+    readMarks: without(state.readMarks, conversation),
+    typing: without(state.typing, conversation),
+    history: without(state.history, conversation),
+    historyCursor: without(state.historyCursor, conversation),
+    offers: without(state.offers, conversation),
+  };
+}
+
 /** At `ready`: keep only what the server sent since `hello` (positions, conversations, entries, offers). */
 function rebuild(state: FeedState): FeedState {
   const catchUp = state.catchUp;

@@ -767,4 +767,68 @@ describe("Connection", () => {
     await settle();
     expect(connection.conversations.value.get("12")?.record?.short_description).toBe("Laptop does not dock");
   });
+
+  it("a_field_change_i_made_myself_does_not_add_a_record_i_do_not_follow", async () => {
+    // Editing an incident one does not follow: its field_changed entries are no reason to hold its record.
+    const asked: string[] = [];
+    const request: Request = <T,>(path: string) => {
+      asked.push(path);
+      return Promise.reject(new Error("not asked for"));
+    };
+    const { connection, latest, clock } = setup({ request });
+    connection.start();
+    greet(latest());
+    const me = { id: "2", display_name: "Alice Agent" };
+    latest().receive({ type: "entry", ...entry(3, "State: New → In Progress"), conversation: "12", kind: "system", event: "field_changed", author: me });
+    await settle();
+    expect(asked, "not read").toEqual([]);
+    expect(connection.conversations.value.has("12")).toBe(false);
+    expect(connection.entries.value.has("12"), "nothing of it is held").toBe(false);
+    latest().drop();
+    clock.advance(BACKOFF_MS[0]);
+    latest().open();
+    const hello = latest().framesOf("hello")[0] as { positions: Record<string, number> };
+    expect(Object.keys(hello.positions), "the next hello does not ask for it").not.toContain("12");
+  });
+
+  it("a_field_change_of_a_record_i_watch_or_by_someone_else_is_read_as_before", async () => {
+    const record: Conversation = {
+      id: "12",
+      kind: "record",
+      state: "active",
+      last_seq: 3,
+      created_at: "2026-01-01T10:00:00.000Z",
+      record: { incident: "1", number: "INC0010001", short_description: "Dock", state: "in_progress" },
+    };
+    const asked: string[] = [];
+    const request: Request = <T,>(path: string, guard: (v: unknown) => v is T) => {
+      asked.push(path);
+      const found = { ...record, id: path.split("/").pop() ?? "" };
+      return guard(found) ? Promise.resolve(found) : Promise.reject(new Error("guard"));
+    };
+    const { connection, latest } = setup({ request });
+    connection.start();
+    greet(latest());
+    connection.watch("12");
+    const me = { id: "2", display_name: "Alice Agent" };
+    latest().receive({ type: "entry", ...entry(3, "State: New → In Progress"), conversation: "12", kind: "system", event: "field_changed", author: me });
+    latest().receive({ type: "entry", ...entry(3, "State: New → In Progress"), conversation: "13", kind: "system", event: "field_changed", author: { id: "3", display_name: "Bob Agent" } });
+    await settle();
+    expect(asked.sort(), "watched on purpose, or changed by a colleague: read").toEqual(["/api/conversations/12", "/api/conversations/13"]);
+  });
+
+  it("forget_drops_a_conversation_and_the_next_hello_does_not_name_it", () => {
+    const { connection, latest, clock } = setup();
+    connection.start();
+    greet(latest(), [{ type: "conversation", id: "12", kind: "record", state: "active", last_seq: 1, created_at: "2026-01-01T10:00:00.000Z" }]);
+    latest().receive({ type: "entry", ...entry(1), conversation: "12" });
+    connection.forget("12");
+    expect(connection.conversations.value.has("12")).toBe(false);
+    expect(connection.entries.value.has("12")).toBe(false);
+    latest().drop();
+    clock.advance(BACKOFF_MS[0]);
+    latest().open();
+    const hello = latest().framesOf("hello")[0] as { positions: Record<string, number> };
+    expect(Object.keys(hello.positions)).not.toContain("12");
+  });
 });

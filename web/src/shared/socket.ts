@@ -126,6 +126,8 @@ export class Connection {
    * (something changed after it was asked for).
    */
   private readonly learning = new Map<string, boolean>();
+  /** Conversations this client asked to watch: their entries are always worth reading them for. */
+  private readonly watched = new Set<string>();
   private started = false;
 
   constructor(options: ConnectionOptions = {}) {
@@ -267,7 +269,18 @@ export class Connection {
 
   /** Also receive a conversation the user may see but is not part of (its position is kept once the server sends it). */
   watch(conversation: string): void {
+    this.watched.add(conversation);
     this.transmit({ type: "watch", conversation });
+  }
+
+  /**
+   * Lets go of a conversation (e.g. a record just unfollowed: the server stops sending it): it
+   * is no longer listed, and the next `hello` does not ask for it.
+   */
+  forget(conversation: string): void {
+    this.watched.delete(conversation);
+    this.learning.delete(conversation);
+    this.update((state) => feed.forgetConversation(state, conversation));
   }
 
   /** Adopts a conversation learnt over HTTP (e.g. the answer to Accept or Start). */
@@ -332,6 +345,7 @@ export class Connection {
     const live = feed.isLive(before, frame);
     const fresh = !feed.isDuplicate(before, frame);
     let refused = false;
+    let dropped = false;
     batch(() => {
       if (fresh) this.update((state) => feed.reduce(state, frame, { me: this.me, now: this.scheduler.now() }));
       switch (frame.type) {
@@ -344,7 +358,11 @@ export class Connection {
           this.sends.entryArrived(frame);
           if (fresh) {
             const known = this.state.value.conversations.get(frame.conversation);
-            if (known === undefined) void this.learn(frame.conversation);
+            // A field change the user made to an incident they do not follow (or not yet, as
+            // far as this client knows) is no reason to hold its record: it would show under
+            // Records. Dropped, so `hello` does not ask for it either; a follow brings it.
+            if (known === undefined && this.ownFieldChange(frame)) dropped = true;
+            else if (known === undefined) void this.learn(frame.conversation);
             // A record's state and short description are in its conversation, which no frame renews.
             else if (known.kind === "record" && frame.event === "field_changed" && live) void this.learn(frame.conversation);
           }
@@ -385,11 +403,20 @@ export class Connection {
       this.transport.giveUp("hello refused");
       return;
     }
+    if (dropped && frame.type === "entry") {
+      this.update((state) => feed.forgetConversation(state, frame.conversation));
+      return;
+    }
     if (!fresh) return;
     for (const listener of this.listeners) listener(frame, live);
   }
 
   // ---- helpers ----
+
+  /** A `field_changed` entry by this user, of a conversation not watched on purpose. */
+  private ownFieldChange(entry: Entry): boolean {
+    return entry.event === "field_changed" && this.me !== null && entry.author?.id === this.me && !this.watched.has(entry.conversation);
+  }
 
   /**
    * Reads a conversation over HTTP: one the socket sent entries of but no state (a followed

@@ -3,6 +3,9 @@
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/preact";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ALICE, CAROL, conversation, incident } from "../../shared/fixtures";
+import { connectedForTest } from "../../shared/socket.fakes";
+import type { Conversation } from "../../shared/wire";
+import { connection, notFollowed } from "../state";
 import { IncidentForm } from "./IncidentForm";
 import { Pane } from "./pane";
 import { prefillFromSession } from "./incident-form";
@@ -28,6 +31,8 @@ beforeEach(() => {
 afterEach(() => {
   cleanup();
   vi.unstubAllGlobals();
+  connection.value = null;
+  notFollowed.value = new Set();
 });
 
 const agent = { id: ALICE.id, display_name: ALICE.display_name };
@@ -97,6 +102,36 @@ describe("IncidentForm", () => {
     fireEvent.click(screen.getByRole("button", { name: "Unfollow" }));
     await screen.findByRole("button", { name: "Follow" });
     expect(calls.some((c) => c.method === "DELETE" && c.path === "/api/incidents/i1/follow")).toBe(true);
+  });
+
+  it("unfollow_takes_the_record_off_records_at_once_and_follow_puts_it_back", async () => {
+    connection.value = connectedForTest(ALICE.id).connection;
+    const activity: Conversation = {
+      id: "c9",
+      kind: "record",
+      state: "active",
+      last_seq: 2,
+      created_at: "2026-11-30T09:05:00Z",
+      record: { incident: "i1", number: "INC0010001", short_description: "VPN drops", state: "new" },
+    };
+    connection.value.noteConversation(activity);
+    answers["DELETE /api/incidents/i1/follow"] = () => new Response(null, { status: 204 });
+    answers["PUT /api/incidents/i1/follow"] = () => new Response(null, { status: 204 });
+    answers["GET /api/conversations/c9"] = () => json(activity);
+    render(<IncidentForm source={{ kind: "saved", incident: incident({ following: true }) }} pane={new Pane()} user={ALICE} />);
+    fireEvent.click(screen.getByRole("button", { name: "Unfollow" }));
+    await screen.findByRole("button", { name: "Follow" });
+    expect(connection.value.conversations.value.has("c9"), "no longer held: off Records without a reload").toBe(false);
+    expect(notFollowed.value.has("c9")).toBe(true);
+    fireEvent.click(screen.getByRole("button", { name: "Follow" }));
+    await screen.findByRole("button", { name: "Unfollow" });
+    await waitFor(() => expect(connection.value?.conversations.value.get("c9")?.record?.number, "read and held again: under Records").toBe("INC0010001"));
+    expect(notFollowed.value.has("c9")).toBe(false);
+  });
+
+  it("an_incident_one_does_not_follow_is_never_listed_under_records_while_its_form_is_open", () => {
+    render(<IncidentForm source={{ kind: "saved", incident: incident({ following: false }) }} pane={new Pane()} user={ALICE} />);
+    expect(notFollowed.value.has("c9")).toBe(true);
   });
 
   it("resolution_notes_are_asked_for_before_a_resolve_is_sent", async () => {

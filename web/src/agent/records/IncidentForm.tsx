@@ -14,6 +14,7 @@ import { asApiError } from "../../shared/session";
 import { INCIDENT_CATEGORIES, CONTACT_TYPES, type Incident, type Level, type Member, type QueueGroup, type User } from "../../shared/wire";
 import { membersOf } from "../actions";
 import { connection, openMiniWindow, queues } from "../state";
+import { followingChanged } from "./follow";
 import {
   CATEGORY_TEXT,
   CONTACT_TEXT,
@@ -104,6 +105,11 @@ export function IncidentForm({ source, pane, user, headingLevel = 1, notice, ope
   const prefix = `incident-${base.value?.id ?? "new"}`;
   const final = base.value !== null && isFinal(base.value.state);
 
+  // Records lists what the agent follows: an incident opened (or saved) without following it is not listed.
+  useEffect(() => {
+    if (source.kind === "saved") void followingChanged(source.incident, source.incident.following);
+  }, []);
+
   const holds = leavingLosesWork(saved, dirty);
   useEffect(() => {
     pane.holding.value = holds;
@@ -129,6 +135,8 @@ export function IncidentForm({ source, pane, user, headingLevel = 1, notice, ope
     start.value = draftOf(incident);
     draft.value = draftOf(incident);
     following.value = incident.following;
+    // Saved or read again: it may be followed now (the agent assigned it to themself) or no longer.
+    void followingChanged(incident, incident.following);
     errors.value = {};
     failure.value = null;
   }
@@ -215,6 +223,7 @@ export function IncidentForm({ source, pane, user, headingLevel = 1, notice, ope
     try {
       await setFollowing(current.id, next);
       following.value = next;
+      await followingChanged(current, next);
       status.value = next ? `You follow ${current.number}: its activity is under Records.` : `You no longer follow ${current.number}.`;
     } catch (error) {
       followError.value = asApiError(error).message;

@@ -12,7 +12,7 @@ import type { Conversation, User } from "../../shared/wire";
 import { STATE_TEXT } from "../records/incident-form";
 import { conversationTitle, inQueueOrder, recordsOf, sidebarGroups } from "../sessions";
 import { ShortcutsButton } from "../shortcuts/ShortcutsDialog";
-import { connection, openMiniWindow, queueName, queues, sidebarCollapsed } from "../state";
+import { connection, notFollowed, openMiniWindow, queueName, queues, sidebarCollapsed } from "../state";
 import { OfferAnnouncer } from "./OfferAnnouncer";
 import { OfferList, QUEUE_HEADING_ID } from "./QueueNotification";
 import { SoundSettings } from "./SoundSettings";
@@ -33,7 +33,7 @@ export function ConnectSidebar({ user }: { user: User }) {
   const offers = [...(socket?.offers.value.values() ?? [])].sort(inQueueOrder);
   const all = [...(socket?.conversations.value.values() ?? [])];
   const { mine, closed } = sidebarGroups(all, user.id);
-  const records = recordsOf(all);
+  const records = recordsOf(all, notFollowed.value);
   const collapsed = sidebarCollapsed.value;
   const totalUnread = [...mine, ...records].reduce((n, c) => n + (c.unread ?? 0), 0);
   // The rail and the expanded sidebar are different trees: the toggle the agent pressed is gone,
