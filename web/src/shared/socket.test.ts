@@ -771,7 +771,7 @@ describe("Connection", () => {
   it("a_field_change_i_made_myself_does_not_add_a_record_i_do_not_follow", async () => {
     // Editing an incident one does not follow: its field_changed entries are no reason to hold its record.
     const asked: string[] = [];
-    const request: Request = <T,>(path: string) => {
+    const request: Request = (path: string) => {
       asked.push(path);
       return Promise.reject(new Error("not asked for"));
     };
