@@ -115,6 +115,21 @@ async fn answer(
     ))
 }
 
+/// Incidents as `user` gets them: each with whether they follow it.
+async fn answers(
+    state: &AppState,
+    user: &User,
+    found: &[Incident],
+) -> Result<Json<Vec<wire::Incident>>, AppError> {
+    let following = state.following(user, found).await?;
+    Ok(Json(
+        found
+            .iter()
+            .map(|i| wire::Incident::of(i, following.contains(&i.id)))
+            .collect(),
+    ))
+}
+
 /// Create an incident (staff). With `session`, the session's customer is told its number.
 #[utoipa::path(post, path = "/api/incidents", tag = "incidents", request_body = wire::IncidentInput,
     security(("session" = []), ("bearer" = [])),
@@ -214,13 +229,7 @@ async fn list_incidents(
     let found = state
         .list_incidents(user, view, wanted, query.q.as_deref())
         .await?;
-    let following = state.following(user, &found).await?;
-    Ok(Json(
-        found
-            .iter()
-            .map(|i| wire::Incident::of(i, following.contains(&i.id)))
-            .collect(),
-    ))
+    answers(&state, user, &found).await
 }
 
 /// One incident, by id or number (staff; its caller).
@@ -345,8 +354,17 @@ async fn follow(
     Staff(user): Staff,
     Path(key): Path<String>,
 ) -> Result<StatusCode, AppError> {
-    let incident = state.incident_for(&user, &key).await?;
-    state.set_following(&user, &incident, true).await?;
+    set_following(&state, &user, &key, true).await
+}
+
+async fn set_following(
+    state: &AppState,
+    user: &User,
+    key: &str,
+    follow: bool,
+) -> Result<StatusCode, AppError> {
+    let incident = state.incident_for(user, key).await?;
+    state.set_following(user, &incident, follow).await?;
     Ok(StatusCode::NO_CONTENT)
 }
 
@@ -365,9 +383,7 @@ async fn unfollow(
     Staff(user): Staff,
     Path(key): Path<String>,
 ) -> Result<StatusCode, AppError> {
-    let incident = state.incident_for(&user, &key).await?;
-    state.set_following(&user, &incident, false).await?;
-    Ok(StatusCode::NO_CONTENT)
+    set_following(&state, &user, &key, false).await
 }
 
 /// The incidents created from a support session, newest first.
@@ -386,13 +402,7 @@ async fn incidents_of_session(
 ) -> Result<Json<Vec<wire::Incident>>, AppError> {
     let user = &current.user;
     let found = state.incidents_of_session(user, id).await?;
-    let following = state.following(user, &found).await?;
-    Ok(Json(
-        found
-            .iter()
-            .map(|i| wire::Incident::of(i, following.contains(&i.id)))
-            .collect(),
-    ))
+    answers(&state, user, &found).await
 }
 
 /// How many of the queue's staff are online and Available now: none, and the support page

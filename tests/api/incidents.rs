@@ -51,6 +51,21 @@ async fn create(app: &TestApp, who: &Client, body: &Value) -> reqwest::Response 
     post_json(who, app.url("/api/incidents"), body).await
 }
 
+/// `who` creates the incident `body` (201 expected): its JSON.
+async fn created(app: &TestApp, who: &Client, body: &Value) -> Value {
+    let answer = create(app, who, body).await;
+    assert_eq!(answer.status(), StatusCode::CREATED);
+    answer.json().await.unwrap()
+}
+
+/// The id and the activity of an incident's JSON.
+fn id_and_activity(incident: &Value) -> (String, String) {
+    (
+        incident["id"].as_str().expect("id").to_owned(),
+        incident["activity"].as_str().expect("activity").to_owned(),
+    )
+}
+
 async fn patch(app: &TestApp, who: &Client, id: &str, body: &Value) -> reqwest::Response {
     who.patch(app.url(&format!("/api/incidents/{id}")))
         .json(body)
@@ -239,11 +254,7 @@ async fn refused_fields_are_named_and_nothing_is_stored() {
     let all = get_json(&alice, app.url("/api/incidents?view=all")).await;
     assert_eq!(all, json!([]), "nothing stored");
     // The next incident still gets the first number.
-    let first: Value = create(&app, &alice, &input(&app, "ok", "Fine").await)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let first: Value = created(&app, &alice, &input(&app, "ok", "Fine").await).await;
     assert_eq!(first["number"], "INC0010001");
 }
 
@@ -251,11 +262,7 @@ async fn refused_fields_are_named_and_nothing_is_stored() {
 async fn states_versions_and_the_activity_of_changes() {
     let app = TestApp::spawn().await;
     let (alice, bob) = (app.signed_in("alice").await, app.signed_in("bob").await);
-    let incident: Value = create(&app, &alice, &input(&app, "s1", "Laptop slow").await)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let incident: Value = created(&app, &alice, &input(&app, "s1", "Laptop slow").await).await;
     let id = incident["id"].as_str().unwrap();
     let activity = incident["activity"].as_str().unwrap();
     // bob and alice both read version 1; bob saves first.
@@ -357,11 +364,7 @@ async fn the_activity_keeps_work_notes_from_a_caller_without_itil() {
     let app = TestApp::spawn().await;
     let alice = app.signed_in("alice").await;
     let carol = app.signed_in("carol").await;
-    let incident: Value = create(&app, &alice, &input(&app, "v1", "Mail bounces").await)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let incident: Value = created(&app, &alice, &input(&app, "v1", "Mail bounces").await).await;
     let activity = incident["activity"].as_str().unwrap().to_owned();
     let mut carol_socket = Ws::open(&app, "carol").await;
     carol_socket
@@ -418,11 +421,7 @@ async fn the_activity_keeps_work_notes_from_a_caller_without_itil() {
 async fn followers_get_the_activity_in_their_sidebar_and_unfollowing_stops_it() {
     let app = TestApp::spawn().await;
     let (alice, bob) = (app.signed_in("alice").await, app.signed_in("bob").await);
-    let incident: Value = create(&app, &alice, &input(&app, "f1", "Printer jam").await)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let incident: Value = created(&app, &alice, &input(&app, "f1", "Printer jam").await).await;
     let id = incident["id"].as_str().unwrap().to_owned();
     let activity = incident["activity"].as_str().unwrap().to_owned();
     // alice created it: it is in her list, with its record.
@@ -506,11 +505,7 @@ async fn followers_get_the_activity_in_their_sidebar_and_unfollowing_stops_it() 
 async fn lists_filter_by_view_state_and_search() {
     let app = TestApp::spawn().await;
     let (alice, bob) = (app.signed_in("alice").await, app.signed_in("bob").await);
-    let first: Value = create(&app, &alice, &input(&app, "l1", "VPN drops").await)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let first: Value = created(&app, &alice, &input(&app, "l1", "VPN drops").await).await;
     let mut unassigned = input(&app, "l2", "Printer on fire").await;
     unassigned["assigned_to"] = Value::Null;
     unassigned["description"] = json!("Third floor, near the kitchen");
@@ -697,15 +692,8 @@ async fn a_new_caller_sees_the_activity_and_the_old_one_no_longer_does() {
     let app = TestApp::spawn().await;
     let alice = app.signed_in("alice").await;
     let (carol, ivan) = (app.signed_in("carol").await, app.signed_in("ivan").await);
-    let incident: Value = create(&app, &alice, &input(&app, "cc", "Wrong caller").await)
-        .await
-        .json()
-        .await
-        .unwrap();
-    let (id, activity) = (
-        incident["id"].as_str().unwrap().to_owned(),
-        incident["activity"].as_str().unwrap().to_owned(),
-    );
+    let incident: Value = created(&app, &alice, &input(&app, "cc", "Wrong caller").await).await;
+    let (id, activity) = id_and_activity(&incident);
     let entries_url = app.url(&format!("/api/conversations/{activity}/entries"));
     assert_eq!(
         carol
@@ -771,18 +759,10 @@ async fn a_new_caller_sees_the_activity_and_the_old_one_no_longer_does() {
 async fn an_unfollowed_activity_stops_reaching_the_socket() {
     let app = TestApp::spawn().await;
     let (alice, bob) = (app.signed_in("alice").await, app.signed_in("bob").await);
-    let first: Value = create(&app, &alice, &input(&app, "u1", "First").await)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let first: Value = created(&app, &alice, &input(&app, "u1", "First").await).await;
     let mut second_body = input(&app, "u2", "Second").await;
     second_body["assigned_to"] = json!(app.user_id("bob").await);
-    let second: Value = create(&app, &alice, &second_body)
-        .await
-        .json()
-        .await
-        .unwrap();
+    let second: Value = created(&app, &alice, &second_body).await;
     let (first_id, first_activity, second_activity) = (
         first["id"].as_str().unwrap().to_owned(),
         first["activity"].as_str().unwrap().to_owned(),
