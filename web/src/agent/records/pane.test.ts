@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { Pane } from "./pane";
+import { discardUnsavedWork, Pane, unsavedIncident } from "./pane";
 
 describe("Pane", () => {
   it("moves_freely_while_nothing_would_be_lost", () => {
@@ -37,5 +37,33 @@ describe("Pane", () => {
     pane.holding.value = true;
     pane.show({ kind: "incident", id: "i1" });
     expect(pane.leaveRequest.value).toBeNull();
+  });
+});
+
+describe("unsaved work when signing out", () => {
+  const draft = { session: null, clientId: "d1", initial: {} as never };
+
+  it("says_what_would_be_lost_a_new_incident_or_changes", () => {
+    const content = new Pane();
+    const record = new Pane();
+    expect(unsavedIncident([content, record]), "nothing held").toBeNull();
+    record.show({ kind: "incident", id: "i1" });
+    record.holding.value = true;
+    expect(unsavedIncident([content, record])).toBe("changed");
+    content.show({ kind: "new", draft });
+    content.holding.value = true;
+    expect(unsavedIncident([content, record]), "a new incident weighs more").toBe("new");
+  });
+
+  it("discard_drops_the_drafts_so_nothing_holds_the_page_any_more", () => {
+    const content = new Pane();
+    content.show({ kind: "new", draft });
+    content.holding.value = true;
+    const idle = new Pane();
+    idle.show({ kind: "incidents" });
+    discardUnsavedWork([content, idle]);
+    expect(content.holding.value).toBe(false);
+    expect(content.view.value.kind, "the draft is gone").toBe("home");
+    expect(idle.view.value.kind, "a pane holding nothing stays as it is").toBe("incidents");
   });
 });

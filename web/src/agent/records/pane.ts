@@ -75,3 +75,19 @@ export const recordPane = new Pane();
 export function holdsUnsavedWork(): boolean {
   return contentPane.holding.value || recordPane.holding.value;
 }
+
+/** What unsaved work the panes hold: a new incident never saved, changes to one, or nothing (null). */
+export function unsavedIncident(panes: readonly Pane[] = [contentPane, recordPane]): "new" | "changed" | null {
+  const holding = panes.filter((p) => p.holding.value);
+  if (holding.length === 0) return null;
+  return holding.some((p) => p.view.value.kind === "new") ? "new" : "changed";
+}
+
+/** Discard (e.g. before signing out): every pane holding unsaved work drops it and shows its home. */
+export function discardUnsavedWork(panes: readonly Pane[] = [contentPane, recordPane]): void {
+  for (const pane of panes) {
+    if (!pane.holding.value) continue;
+    pane.leaveRequest.value = null;
+    pane.replace({ kind: "home" });
+  }
+}

@@ -9,6 +9,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ALICE, CAROL, conversation, IVAN } from "../../shared/fixtures";
 import { connectedForTest } from "../../shared/socket.fakes";
 import { SessionActions } from "../conversation/SessionActions";
+import { contentPane } from "../records/pane";
 import { connection, miniWindows, signOutTransferDone, transferRequest } from "../state";
 import { AgentSignOut } from "./AgentSignOut";
 import { chatToTransfer, openChats, openChatsTitle } from "./signout";
@@ -39,6 +40,7 @@ afterEach(() => {
   miniWindows.value = [];
   transferRequest.value = null;
   signOutTransferDone.value = false;
+  contentPane.replace({ kind: "home" });
 });
 
 function withOpenChats(...customers: (typeof CAROL)[]) {
@@ -125,6 +127,49 @@ describe("AgentSignOut", () => {
     expect(miniWindows.value.map((w) => w.id), "its mini window is open").toEqual(["c1"]);
     expect(transferRequest.value, "its Transfer dialog is asked for").toBe("c1");
     expect(fetchCalls, "nobody signed out").toEqual([]);
+  });
+});
+
+describe("AgentSignOut with an incident form not saved", () => {
+  function withUnsavedChanges() {
+    contentPane.show({ kind: "incident", id: "i1" });
+    contentPane.holding.value = true;
+  }
+
+  it("asks_about_the_incident_first_and_keep_editing_signs_nobody_out", () => {
+    withUnsavedChanges();
+    render(<AgentSignOut user={ALICE} workspace={null} />);
+    fireEvent.click(screen.getByRole("button", { name: "Sign out" }));
+    const question = screen.getByRole("dialog", { name: "Discard your changes to the incident and sign out?" });
+    expect(document.activeElement, "an Enter by habit keeps the work").toBe(within(question).getByRole("button", { name: "Keep editing" }));
+    fireEvent.click(within(question).getByRole("button", { name: "Keep editing" }));
+    fireEvent(question, new Event("close"));
+    expect(screen.queryByRole("dialog"), "closed").toBeNull();
+    expect(fetchCalls, "the session goes on").toEqual([]);
+    expect(contentPane.holding.value, "the changes are still there").toBe(true);
+    expect(assign).not.toHaveBeenCalled();
+  });
+
+  it("discard_drops_the_changes_then_signs_out", async () => {
+    withUnsavedChanges();
+    render(<AgentSignOut user={ALICE} workspace={null} />);
+    fireEvent.click(screen.getByRole("button", { name: "Sign out" }));
+    fireEvent.click(within(screen.getByRole("dialog", { name: /^Discard your changes/ })).getByRole("button", { name: "Discard" }));
+    await waitFor(() => expect(assign).toHaveBeenCalledWith("/"));
+    expect(contentPane.holding.value, "nothing holds the page: no second question as it unloads").toBe(false);
+    expect(fetchCalls).toEqual([{ path: "/api/session", method: "DELETE" }]);
+  });
+
+  it("a_new_incident_is_named_as_such_and_open_chats_are_asked_about_after_it", async () => {
+    withOpenChats(CAROL);
+    contentPane.show({ kind: "new", draft: { session: "c1", clientId: "d1", initial: {} as never } });
+    contentPane.holding.value = true;
+    render(<AgentSignOut user={ALICE} workspace={null} />);
+    fireEvent.click(screen.getByRole("button", { name: "Sign out" }));
+    expect(screen.queryByRole("dialog", { name: "You have 1 open chat" }), "the incident first").toBeNull();
+    fireEvent.click(within(screen.getByRole("dialog", { name: "Discard the new incident and sign out?" })).getByRole("button", { name: "Discard" }));
+    await screen.findByRole("dialog", { name: "You have 1 open chat" });
+    expect(fetchCalls, "not signed out yet").toEqual([]);
   });
 });
 
