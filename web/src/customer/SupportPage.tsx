@@ -90,7 +90,7 @@ export function SupportPage() {
         {view.value.kind === "incidents" ? (
           <MyIncidents onOpen={(incident) => (view.value = { kind: "incident", id: incident })} />
         ) : view.value.kind === "incident" ? (
-          <IncidentView id={view.value.id} user={loaded.user} onBack={() => (view.value = { kind: "incidents" })} />
+          <IncidentView id={view.value.id} user={loaded.user} socket={socket ?? null} onBack={() => (view.value = { kind: "incidents" })} />
         ) : id === undefined ? (
           <LoadingPage label="Connecting…" />
         ) : conversation === undefined || loaded.queue === null ? (

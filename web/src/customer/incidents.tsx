@@ -9,7 +9,7 @@ import { allEntries, getIncident, leaveMessage, listIncidents, postEntry } from 
 import { Composer } from "../shared/Composer";
 import { bodyProblem } from "../shared/composer";
 import { asApiError } from "../shared/session";
-import { newClientId } from "../shared/socket";
+import { newClientId, type Connection } from "../shared/socket";
 import { Timeline } from "../shared/Timeline";
 import type { Entry, Incident, IncidentState, Queue, User } from "../shared/wire";
 
@@ -66,8 +66,21 @@ export function MyIncidents({ onOpen }: { onOpen: (id: string) => void }) {
   );
 }
 
-/** One incident as its caller sees it: read-only facts, its comments, and a field to add one. */
-export function IncidentView({ id, user, onBack }: { id: string; user: User; onBack: () => void }) {
+/** `held` with the entries of `incoming` it lacks, in seq order, each seq once (`held` itself when nothing is new). */
+export function mergeEntries(held: readonly Entry[], incoming: readonly Entry[]): Entry[] {
+  const seen = new Set(held.map((e) => e.seq));
+  const fresh = incoming.filter((e) => !seen.has(e.seq) && (seen.add(e.seq), true));
+  if (fresh.length === 0) return held as Entry[];
+  return [...held, ...fresh].sort((a, b) => a.seq - b.seq);
+}
+
+/**
+ * One incident as its caller sees it: read-only facts, its comments, and a field to add one.
+ * Live while open: the view watches the incident's activity over the socket, so an agent's
+ * comment appears at once, and a field change (a `field_changed` entry) reads the incident again
+ * for the state shown. What reaches the caller is what the server lets them see.
+ */
+export function IncidentView({ id, user, socket = null, onBack }: { id: string; user: User; socket?: Connection | null; onBack: () => void }) {
   const incident = useSignal<Incident | null>(null);
   const entries = useSignal<Entry[]>([]);
   const error = useSignal<string | null>(null);
@@ -83,11 +96,52 @@ export function IncidentView({ id, user, onBack }: { id: string; user: User; onB
     getIncident(id).then(
       async (found) => {
         incident.value = found;
-        entries.value = await allEntries(found.activity);
+        // Entries may have come over the socket meanwhile: both are kept.
+        entries.value = mergeEntries(entries.value, await allEntries(found.activity));
       },
       (failure) => (error.value = asApiError(failure).message),
     );
   }, [id]);
+
+  const activity = incident.value?.activity;
+  useEffect(() => {
+    if (socket === null || activity === undefined) return;
+    let open = true;
+    /** Reads the incident again (its state, assignee, resolution); the latest read wins. */
+    let reads = 0;
+    const refresh = () => {
+      const read = (reads += 1);
+      getIncident(id).then(
+        (found) => {
+          if (open && read === reads) incident.value = found;
+        },
+        () => undefined,
+      );
+    };
+    socket.watch(activity);
+    const unsubscribe = socket.subscribe((frame) => {
+      if (frame.type === "ready") {
+        // A new socket (after a reconnect) forgot the watch: ask again, and catch up on what was missed.
+        socket.watch(activity);
+        refresh();
+        allEntries(activity).then(
+          (all) => {
+            if (open) entries.value = mergeEntries(entries.value, all);
+          },
+          () => undefined,
+        );
+        return;
+      }
+      if (frame.type !== "entry" || frame.conversation !== activity) return;
+      const { type: _type, ...arrived } = frame;
+      entries.value = mergeEntries(entries.value, [arrived]);
+      if (arrived.event === "field_changed") refresh();
+    });
+    return () => {
+      open = false;
+      unsubscribe();
+    };
+  }, [socket, activity, id]);
 
   async function send(body: string) {
     const found = incident.value;
@@ -96,7 +150,7 @@ export function IncidentView({ id, user, onBack }: { id: string; user: User; onB
     sendError.value = null;
     try {
       const posted = await postEntry(found.activity, clientId.current, "comment", body);
-      if (!entries.value.some((e) => e.seq === posted.seq)) entries.value = [...entries.value, posted];
+      entries.value = mergeEntries(entries.value, [posted]);
       clientId.current = newClientId();
       text.value = "";
     } catch (failure) {
