@@ -1,7 +1,11 @@
 /**
  * Incidents end to end (issue 12): from an accepted chat, alice creates an incident, edits it
  * and saves it; carol sees its number in her chat; the workspace's Record tool shows it; a
- * comment bob posts on it reaches alice's sidebar under Records (she follows it as its creator).
+ * comment bob posts on it reaches alice's sidebar under Records (she follows it as its creator);
+ * carol's incident view takes bob's comment and state change live; Unfollow / Follow take the
+ * record off Records and back at once; a form left open while bob closed the incident is
+ * reloaded read-only on Save, and the record's window takes no more messages; Sign out asks
+ * about a changed incident form first.
  */
 import type { Browser, Locator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, type TestContext } from "vitest";
@@ -14,6 +18,16 @@ const people = {} as Record<"carol" | "alice" | "bob", Visitor>;
 let workspace: Page | null = null;
 /** The incident alice saved, as its number reads in the form. */
 let number = "";
+/** The incident carol's left message became. */
+let left = "";
+
+/** bob (over the API) changes fields of the incident `key`, with the version it has now. */
+async function bobChanges(key: string, fields: Record<string, unknown>): Promise<void> {
+  const { bob } = people;
+  const now = (await (await bob.context.request.get(`/api/incidents/${key}`)).json()) as { version: number };
+  const changed = await bob.context.request.patch(`/api/incidents/${key}`, { data: { version: now.version, ...fields } });
+  expect(changed.status(), `bob changes ${JSON.stringify(fields)}: ${await changed.text()}`).toBe(200);
+}
 
 const FIRST_MESSAGE = "Since the update my laptop no longer docks.";
 const EDITED = "Laptop does not dock after the update";
@@ -160,7 +174,63 @@ describe("incidents", () => {
     await view.getByRole("log").getByText("Docking station firmware 2.1 fixes this.").waitFor();
     await view.getByRole("textbox", { name: "Add a comment" }).waitFor();
     expect(await axeBothThemes(carol.page), "one incident as its caller reads it").toEqual([]);
+
+    // Live while open: bob's next comment and his state change arrive without reopening.
+    const { bob } = people;
+    const incident = (await (await bob.context.request.get(`/api/incidents/${number}`)).json()) as { activity: string };
+    const posted = await bob.context.request.post(`/api/conversations/${incident.activity}/entries`, {
+      data: { client_id: "incidents-e2e-bob-live", kind: "comment", body: "Please try the dock on another port." },
+    });
+    expect(posted.status()).toBe(201);
+    await view.getByRole("log").getByText("Please try the dock on another port.").waitFor();
+    await bobChanges(number, { state: "in_progress" });
+    await view.locator("dd", { hasText: /^In progress$/ }).waitFor();
+    await screenshot(carol.page, "incidents-customer-view-live");
     await carol.page.getByRole("button", { name: "Chat" }).click();
+  });
+
+  it("unfollow_takes_the_record_off_records_at_once_and_follow_puts_it_back", async (test) => {
+    keepScreenshotsOnFailure(test);
+    const { alice } = people;
+    const pane = contentPane(alice.page);
+    await pane.getByRole("heading", { name: `Incident ${number}` }).waitFor();
+    const records = sidebar(alice.page).getByRole("region", { name: "Records" });
+    const item = records.getByRole("button", { name: new RegExp(`^${number} · `) });
+    await item.waitFor();
+    await pane.getByRole("button", { name: "Unfollow" }).click();
+    await item.waitFor({ state: "detached" });
+    await records.getByText("No records followed.").waitFor();
+    await screenshot(alice.page, "incidents-unfollowed");
+    await pane.getByRole("button", { name: "Follow" }).click();
+    await item.waitFor();
+  });
+
+  it("a_form_left_open_while_bob_closed_the_incident_is_reloaded_read_only_on_save", async (test) => {
+    keepScreenshotsOnFailure(test);
+    const { alice } = people;
+    const pane = contentPane(alice.page);
+    await pane.getByRole("heading", { name: `Incident ${number}` }).waitFor();
+    await pane.getByLabel("Short description").fill("Changed while bob closes it");
+    await bobChanges(number, { state: "resolved", resolution_notes: "Firmware 2.1 installed." });
+    await bobChanges(number, { state: "closed" });
+    await pane.getByRole("button", { name: "Save" }).click();
+    const alert = pane.getByRole("alert").filter({ hasText: "is closed" });
+    await alert.waitFor();
+    expect(await alert.textContent()).toMatch(/^Not saved: INC\d{7} is closed: it changes no more\. It was reloaded/);
+    expect(await pane.getByLabel("Short description").inputValue(), "the incident as it is now").toBe(EDITED);
+    expect(await pane.getByLabel("Short description").isDisabled(), "read-only").toBe(true);
+    expect(await pane.getByRole("button", { name: "Save" }).isDisabled()).toBe(true);
+    await pane.getByText("Closed", { exact: true }).first().waitFor();
+    await screenshot(alice.page, "incidents-closed-elsewhere");
+    expect(await axeBothThemes(alice.page), "the form reloaded read-only").toEqual([]);
+
+    // The record's window takes no more messages (a post would be refused with 409).
+    await sidebar(alice.page).getByRole("region", { name: "Records" }).getByRole("button", { name: new RegExp(`^${number} · `) }).click();
+    const window = alice.page.getByRole("region", { name: new RegExp(`^${number}`) });
+    await window.getByText("This incident is closed.").waitFor();
+    expect(await window.getByRole("textbox").count(), "no message field").toBe(0);
+    await screenshot(alice.page, "incidents-record-window-closed");
+    await window.getByRole("button", { name: new RegExp(`^Close ${number}`) }).click();
   });
 
   it("nobody_available_carol_leaves_a_message_and_reads_its_number_at_once", { timeout: 90_000 }, async (test) => {
@@ -186,7 +256,7 @@ describe("incidents", () => {
       await leave.getByRole("button", { name: "Send" }).click();
       const done = leave.getByRole("status");
       await done.getByText(/^✓ Thank you — your request INC\d{7} was created\.$/).waitFor();
-      const left = /INC\d{7}/.exec((await done.textContent()) ?? "")?.[0] ?? "";
+      left = /INC\d{7}/.exec((await done.textContent()) ?? "")?.[0] ?? "";
       expect(left, "a new number, after the chat's incident").not.toBe(number);
       await screenshot(carol.page, "incidents-message-left");
       expect(await axeBothThemes(carol.page), "the thank-you").toEqual([]);
@@ -197,5 +267,33 @@ describe("incidents", () => {
       await presence.selectOption("available");
       await expect.poll(available, { message: "alice is Available again" }).toBeGreaterThan(0);
     }
+  });
+
+  it("sign_out_asks_about_a_changed_incident_first", async (test) => {
+    keepScreenshotsOnFailure(test);
+    const { alice } = people;
+    const pane = contentPane(alice.page);
+    const open = (await (await alice.context.request.get(`/api/incidents/${left}`)).json()) as { id: string };
+    expect(open.id, "the incident carol's message became").toBeTruthy();
+    await alice.page.getByRole("button", { name: "Incidents", exact: true }).click();
+    await pane.getByRole("button", { name: "All open" }).click();
+    await pane.getByRole("button", { name: left }).click();
+    await pane.getByRole("heading", { name: `Incident ${left}` }).waitFor();
+    await pane.getByLabel("Urgency").selectOption("1");
+
+    await alice.page.getByRole("button", { name: "Sign out" }).click();
+    const question = alice.page.getByRole("dialog", { name: "Discard your changes to the incident and sign out?" });
+    await question.waitFor();
+    await screenshot(alice.page, "incidents-sign-out-unsaved");
+    expect(await axeBothThemes(alice.page), "the question").toEqual([]);
+    await question.getByRole("button", { name: "Keep editing" }).click();
+    await question.waitFor({ state: "detached" });
+    expect((await alice.context.request.get("/api/me")).status(), "still signed in").toBe(200);
+    expect(await pane.getByLabel("Urgency").inputValue(), "the change is still there").toBe("1");
+
+    await alice.page.getByRole("button", { name: "Sign out" }).click();
+    await question.getByRole("button", { name: "Discard" }).click();
+    await alice.page.getByRole("button", { name: "Sign in" }).waitFor();
+    expect((await (await people.bob.context.request.get(`/api/incidents/${left}`)).json()).urgency, "nothing was saved").not.toBe(1);
   });
 });
