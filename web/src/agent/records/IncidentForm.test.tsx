@@ -88,6 +88,7 @@ describe("IncidentForm", () => {
     await waitFor(() => expect(calls.some((c) => c.method === "GET" && c.path === "/api/incidents/i1"), "read again").toBe(true));
     const alert = await screen.findByText(/INC0010001 is closed: it changes no more\./);
     expect(alert.textContent, "says what happened to the change").toMatch(/not saved/i);
+    expect(screen.getAllByText(/is closed: it changes no more/), "said once").toHaveLength(1);
     await waitFor(() => expect((screen.getByLabelText("Short description") as HTMLInputElement).value, "as it is now").toBe("VPN drops"));
     expect((screen.getByLabelText("State") as HTMLSelectElement).value, "the state shown is the current one").toBe("closed");
     expect(screen.getByText("Closed", { selector: ".incident-form__state" }), "the badge too").toBeTruthy();

@@ -300,7 +300,8 @@ export function IncidentForm({ source, pane, user, headingLevel = 1, notice, ope
           {followError.value}
         </p>
       )}
-      {final && <p class="muted">This incident is {STATE_TEXT[base.value?.state ?? "closed"].toLowerCase()}: it changes no more.</p>}
+      {/* After a Save refused for that reason, the alert below says it (once). */}
+      {final && failure.value?.kind !== "closed" && <p class="muted">This incident is {STATE_TEXT[base.value?.state ?? "closed"].toLowerCase()}: it changes no more.</p>}
       {fieldErrorCount > 0 && (
         <p class="alert" role="alert">
           Not saved: {fieldErrorCount === 1 ? "one field needs" : `${fieldErrorCount} fields need`} attention. Your changes are kept.
