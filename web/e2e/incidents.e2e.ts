@@ -135,6 +135,39 @@ describe("incidents", () => {
     expect(await axeBothThemes(page), "the workspace with the Record tool").toEqual([]);
   });
 
+  it("create_incident_from_a_long_chat_keeps_its_newest_messages", async (test) => {
+    keepScreenshotsOnFailure(test);
+    const { alice, carol } = people;
+    const chat = ((await (await carol.context.request.get("/api/conversations")).json()) as { id: string; kind: string; state: string }[]).find(
+      (c) => c.kind === "support" && c.state === "active",
+    );
+    expect(chat, "carol's chat with alice").toBeDefined();
+    // Four messages of 3,900 characters: the transcript is over the 15,000 a description holds.
+    for (const n of [1, 2, 3, 4]) {
+      const posted = await carol.context.request.post(`/api/conversations/${chat?.id}/entries`, {
+        data: { client_id: `incidents-e2e-long-${n}`, kind: "comment", body: `Long message ${n}: ${"z".repeat(3900)}` },
+      });
+      expect(posted.status()).toBe(201);
+    }
+    // Its mini window went to the workspace (New Window): open it again from the sidebar.
+    await sidebar(alice.page).getByRole("region", { name: "My sessions" }).getByRole("button", { name: /^Carol Customer/ }).click();
+    const window = alice.page.getByRole("region", { name: "Carol Customer" });
+    await window.getByRole("log").getByText(/^Long message 4:/).waitFor();
+    await window.getByRole("button", { name: "Create Incident" }).click();
+    const pane = contentPane(alice.page);
+    await pane.getByRole("button", { name: "Create another incident" }).click();
+    await pane.getByRole("heading", { name: "New incident" }).waitFor();
+    const description = await pane.getByLabel("Description", { exact: true }).inputValue();
+    expect(Array.from(description).length, "fits the description").toBeLessThanOrEqual(15_000);
+    expect(description.startsWith("[Earlier messages cut to fit]\n"), "says the start was cut").toBe(true);
+    expect(description, "the newest message is kept").toContain(`Carol Customer: Long message 4: ${"z".repeat(3900)}`);
+    expect(description, "the oldest went").not.toContain(FIRST_MESSAGE);
+    await screenshot(alice.page, "incidents-long-transcript-cut");
+    await pane.getByRole("button", { name: "Close New incident" }).click();
+    await alice.page.getByRole("dialog", { name: "Discard this new incident?" }).getByRole("button", { name: "Discard" }).click();
+    await pane.getByRole("heading", { name: "New incident" }).waitFor({ state: "detached" });
+  });
+
   it("a_comment_on_the_incident_reaches_the_creators_sidebar_under_records", async (test) => {
     keepScreenshotsOnFailure(test);
     const { alice, bob } = people;
