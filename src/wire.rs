@@ -601,6 +601,16 @@ pub struct EntriesQuery {
     pub limit: Option<i64>,
 }
 
+/// `GET /api/users`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct UsersQuery {
+    /// Part of a name or username (any case).
+    #[param(min_length = 1, max_length = 100)]
+    pub q: String,
+}
+
 /// `GET /api/incidents`.
 #[derive(Debug, Deserialize, utoipa::IntoParams)]
 #[serde(deny_unknown_fields)]

@@ -1,8 +1,9 @@
-//! What staff may look up about a person they help: `GET /api/users/{id}` and the sessions of
-//! that customer they may see (the workspace's Customer tool).
+//! What staff may look up about a person they help: `GET /api/users/{id}`, the sessions of
+//! that customer they may see (the workspace's Customer tool), and a search by name (the
+//! caller of an incident).
 
 use axum::Json;
-use axum::extract::State;
+use axum::extract::{Query, State};
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
@@ -18,7 +19,38 @@ use crate::wire;
 pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(get_user))
+        .routes(routes!(search_users))
         .routes(routes!(user_sessions))
+}
+
+/// The most users a search answers with.
+const SEARCH_MAX: i64 = 20;
+
+/// Users whose name or username contains `q` (any case; enabled users only), by name, at most
+/// 20 (staff only: to choose an incident's caller).
+#[utoipa::path(get, path = "/api/users", tag = "sessions",
+    params(wire::UsersQuery),
+    security(("session" = []), ("bearer" = [])),
+    responses(
+        (status = 200, body = Vec<wire::User>),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::Forbidden),
+        (status = 422, description = "`invalid`: `q` missing, empty or over 100 characters, or an unknown query parameter", body = wire::ErrorBody),
+    ))]
+async fn search_users(
+    State(state): State<AppState>,
+    _: Staff,
+    query: Result<Query<wire::UsersQuery>, axum::extract::rejection::QueryRejection>,
+) -> Result<Json<Vec<wire::User>>, AppError> {
+    let Query(query) = query?;
+    let text = query.q.trim();
+    if text.is_empty() || query.q.chars().count() > 100 {
+        return Err(AppError::Invalid(
+            "`q` is 1 to 100 characters: part of a name or username.".into(),
+        ));
+    }
+    let found = state.db.search_users(text, SEARCH_MAX).await?;
+    Ok(Json(found.iter().map(wire::User::from).collect()))
 }
 
 /// A user's public profile: name, roles, ITIL (staff only).

@@ -97,7 +97,7 @@ pub struct IncidentQuery {
 }
 
 /// `text` for a `LIKE … ESCAPE '\'` that finds it anywhere.
-fn like_anywhere(text: &str) -> String {
+pub(super) fn like_anywhere(text: &str) -> String {
     let mut out = String::with_capacity(text.len() + 2);
     out.push('%');
     for c in text.to_lowercase().chars() {

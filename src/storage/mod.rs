@@ -367,6 +367,7 @@ storage_interface! {
     pub async fn user(&self, id: UserId) -> Result<Option<User>>;
     pub async fn user_with_password(&self, username: &str) -> Result<Option<(User, String)>>;
     pub async fn users(&self) -> Result<Vec<User>>;
+    pub async fn search_users(&self, text: &str, limit: i64) -> Result<Vec<User>>;
     pub async fn count_users(&self) -> Result<i64>;
     pub async fn update_user(&self, id: UserId, changes: &UserChanges) -> Result<User>;
     pub async fn create_group(&self, name: &str, now: Timestamp) -> Result<Group>;

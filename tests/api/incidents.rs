@@ -853,3 +853,47 @@ async fn digits_search_numbers_and_texts_and_null_is_refused_for_a_required_fiel
     let cleared: Value = cleared.json().await.unwrap();
     assert!(cleared.get("assigned_to").is_none());
 }
+
+/// Staff find a caller by part of a name or username; customers may not look people up.
+#[tokio::test]
+async fn staff_find_a_caller_by_name() {
+    let app = TestApp::spawn().await;
+    let alice = app.signed_in("alice").await;
+    let names = |found: Value| -> Vec<String> {
+        found
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|u| u["display_name"].as_str().unwrap().to_owned())
+            .collect()
+    };
+    let found = get_json(&alice, app.url("/api/users?q=CUST")).await;
+    assert_eq!(names(found), ["Carol Customer", "Ivan Customer"]);
+    let found = get_json(&alice, app.url("/api/users?q=iva")).await;
+    assert_eq!(names(found), ["Ivan Customer"]);
+    let found = get_json(&alice, app.url("/api/users?q=%25")).await;
+    assert_eq!(
+        names(found),
+        Vec::<String>::new(),
+        "% is a character, not a wildcard"
+    );
+    for bad in ["/api/users", "/api/users?q=", "/api/users?q=%20%20"] {
+        let answer = alice.get(app.url(bad)).send().await.unwrap();
+        assert_eq!(answer.status(), StatusCode::UNPROCESSABLE_ENTITY, "{bad}");
+    }
+    let carol = app.signed_in("carol").await;
+    let refused = carol.get(app.url("/api/users?q=a")).send().await.unwrap();
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    // A disabled user is not offered.
+    let admin = app.signed_in("admin").await;
+    let ivan = app.user_id("ivan").await;
+    let disabled = admin
+        .patch(app.url(&format!("/api/admin/users/{ivan}")))
+        .json(&json!({"disabled": true}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(disabled.status(), StatusCode::OK);
+    let found = get_json(&alice, app.url("/api/users?q=iva")).await;
+    assert_eq!(names(found), Vec::<String>::new());
+}

@@ -175,6 +175,7 @@ async fn the_openapi_document_lists_every_endpoint() {
         ("/api/conversations/{id}/read", "post"),
         ("/api/presence", "put"),
         ("/api/queues/{queue}/members", "get"),
+        ("/api/users", "get"),
         ("/api/users/{id}", "get"),
         ("/api/users/{id}/sessions", "get"),
         ("/api/queues/{queue}/canned", "get"),

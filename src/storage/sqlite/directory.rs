@@ -140,6 +140,22 @@ impl SqliteDb {
         rows.iter().map(user_from_row).collect()
     }
 
+    /// Enabled users whose name or username contains `text` (any case), by name, at most
+    /// `limit`.
+    pub async fn search_users(&self, text: &str, limit: i64) -> Result<Vec<User>> {
+        let pattern = crate::storage::incidents::like_anywhere(text);
+        let rows = sqlx::query(&format!(
+            "SELECT {USER_COLUMNS} FROM users WHERE NOT disabled \
+             AND (lower(display_name) LIKE ?1 ESCAPE '\\' OR lower(username) LIKE ?1 ESCAPE '\\') \
+             ORDER BY display_name, id LIMIT ?2"
+        ))
+        .bind(pattern)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(user_from_row).collect()
+    }
+
     pub async fn count_users(&self) -> Result<i64> {
         Ok(sqlx::query_scalar("SELECT count(*) FROM users")
             .fetch_one(&self.read)
