@@ -10,12 +10,14 @@ import {
   isEntry,
   isIncident,
   isIncidentList,
+  isUser,
   type Availability,
   type Entry,
   type Incident,
   type IncidentInput,
   type IncidentPatch,
   type PostKind,
+  type User,
 } from "./wire";
 
 /** A request the server refused (or could not be reached for), as the UI needs it. */
@@ -195,6 +197,12 @@ export function updateIncident(incident: string, patch: IncidentPatch): Promise<
 
 export function setFollowing(incident: string, follow: boolean): Promise<void> {
   return requestNoContent(`/api/incidents/${enc(incident)}/follow`, { method: follow ? "PUT" : "DELETE" });
+}
+
+/** Staff: enabled users whose name or username contains `q` (1–100 characters), by name, at most 20. */
+export function findUsers(q: string, signal?: AbortSignal): Promise<User[]> {
+  const isUserList = (value: unknown): value is User[] => Array.isArray(value) && value.every(isUser);
+  return requestJson(`/api/users?q=${enc(q)}`, isUserList, signal === undefined ? {} : { signal });
 }
 
 /** The incidents created from a support session, newest first. */

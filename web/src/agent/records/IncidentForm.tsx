@@ -14,6 +14,7 @@ import { asApiError } from "../../shared/session";
 import { INCIDENT_CATEGORIES, CONTACT_TYPES, type Incident, type Level, type Member, type QueueGroup, type User } from "../../shared/wire";
 import { membersOf } from "../actions";
 import { connection, openMiniWindow, queues } from "../state";
+import { CallerPicker } from "./CallerPicker";
 import { followingChanged } from "./follow";
 import {
   CATEGORY_TEXT,
@@ -332,7 +333,7 @@ export function IncidentForm({ source, pane, user, headingLevel = 1, notice, ope
         </div>
         <div class="field">
           <label for={`${prefix}-caller`}>Caller</label>
-          <input id={`${prefix}-caller`} readOnly value={d.caller?.display_name ?? ""} aria-invalid={errorOf("caller") !== undefined} aria-describedby={described("caller")} />
+          <CallerPicker id={`${prefix}-caller`} value={d.caller} onChoose={(caller) => set("caller", caller)} invalid={errorOf("caller") !== undefined} describedBy={described("caller")} />
           <FieldError field="caller" />
         </div>
         <div class="field incident-form__wide">

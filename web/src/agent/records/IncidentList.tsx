@@ -3,7 +3,8 @@ import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { incidentsPath, listIncidents } from "../../shared/api";
 import { asApiError } from "../../shared/session";
-import type { Incident } from "../../shared/wire";
+import type { Incident, UserRef } from "../../shared/wire";
+import { newBlankIncident } from "./create";
 import { priorityText, STATE_TEXT } from "./incident-form";
 import { DEFAULT_FILTERS, emptyText, listQuery, newestFirst, statesFor, VIEW_TEXT, VIEWS, withView, type ListFilters } from "./incident-list";
 import type { Pane } from "./pane";
@@ -14,7 +15,7 @@ const SEARCH_DELAY_MS = 250;
 /** The filters outlive the list (back from an incident, they are as they were). */
 const remembered = { filters: DEFAULT_FILTERS };
 
-export function IncidentList({ pane }: { pane: Pane }) {
+export function IncidentList({ pane, user }: { pane: Pane; user: UserRef }) {
   const filters = useSignal<ListFilters>(remembered.filters);
   const list = useSignal<Incident[] | null>(null);
   const error = useSignal<string | null>(null);
@@ -44,9 +45,14 @@ export function IncidentList({ pane }: { pane: Pane }) {
   const f = filters.value;
   return (
     <section class="incident-list" aria-labelledby="incident-list-title">
-      <h1 id="incident-list-title" class="content-pane__heading">
-        Incidents
-      </h1>
+      <div class="incident-list__head">
+        <h1 id="incident-list-title" class="content-pane__heading">
+          Incidents
+        </h1>
+        <button type="button" class="button button--small" onClick={() => newBlankIncident(user, pane)}>
+          New incident
+        </button>
+      </div>
       <div class="incident-list__filters" role="search">
         <div class="incident-list__views" role="group" aria-label="Which incidents">
           {VIEWS.map((v) => (

@@ -39,7 +39,7 @@ function ViewOf({ view, pane, user, headingLevel, onClose }: Props & { view: Pan
     case "home":
       return null;
     case "incidents":
-      return <IncidentList pane={pane} />;
+      return <IncidentList pane={pane} user={user} />;
     case "new":
       return <IncidentForm key={view.draft.clientId} source={{ kind: "new", draft: view.draft }} pane={pane} user={user} {...(headingLevel !== undefined && { headingLevel })} {...(onClose !== undefined && { onClose })} />;
     case "incident":

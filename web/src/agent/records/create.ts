@@ -3,11 +3,21 @@ import { allEntries, incidentsOfSession } from "../../shared/api";
 import { newClientId } from "../../shared/socket";
 import type { Conversation, Entry, QueueGroup, UserRef } from "../../shared/wire";
 import { connection, queues } from "../state";
-import { prefillFromSession } from "./incident-form";
+import { blankIncident, prefillFromSession } from "./incident-form";
 import type { Pane } from "./pane";
 
 function groupOf(queue: string | undefined): QueueGroup | null {
   return queues.value.find((q) => q.id === queue)?.group ?? null;
+}
+
+/** The agent's group: that of the first queue they see (agents see their groups' queues). */
+export function agentGroup(): QueueGroup | null {
+  return queues.value[0]?.group ?? null;
+}
+
+/** New incident (the list): an empty unsaved form, not from a session; the caller is chosen in it. */
+export function newBlankIncident(agent: UserRef, pane: Pane): void {
+  pane.show({ kind: "new", draft: { session: null, clientId: newClientId(), initial: blankIncident(agent, agentGroup()) } });
 }
 
 /**

@@ -172,6 +172,26 @@ export function prefillFromSession(conversation: Conversation, entries: readonly
   };
 }
 
+/**
+ * A new incident not from a session (New incident on the list): Caller empty (the agent
+ * chooses one), contact type phone, impact and urgency 3, the agent's group, assigned to the agent.
+ */
+export function blankIncident(agent: UserRef, group: QueueGroup | null): IncidentDraft {
+  return {
+    caller: null,
+    short_description: "",
+    description: "",
+    category: "inquiry",
+    contact_type: "phone",
+    impact: 3,
+    urgency: 3,
+    state: "new",
+    resolution_notes: "",
+    assignment_group: group,
+    assigned_to: { id: agent.id, display_name: agent.display_name },
+  };
+}
+
 /** A saved incident as the form edits it. */
 export function draftOf(incident: Incident): IncidentDraft {
   return {
@@ -192,7 +212,7 @@ export function draftOf(incident: Incident): IncidentDraft {
 /** What the form can tell before asking the server (the server decides the rest, field by field). */
 export function localProblems(draft: IncidentDraft): FieldErrors {
   const errors: FieldErrors = {};
-  if (draft.caller === null) errors.caller = "Choose the caller.";
+  if (draft.caller === null) errors.caller = "Choose a caller.";
   const short = draft.short_description.trim();
   if (short === "") errors.short_description = "Write a short description.";
   else if (Array.from(short).length > SHORT_DESCRIPTION_MAX) errors.short_description = `At most ${SHORT_DESCRIPTION_MAX} characters.`;
