@@ -1,6 +1,6 @@
 // @vitest-environment jsdom
 /** The incident form against the server's answers: a refused field is marked beside it with the draft kept; a colleague's change is never overwritten. */
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/preact";
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/preact";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ALICE, CAROL, conversation, incident } from "../../shared/fixtures";
 import { connectedForTest } from "../../shared/socket.fakes";
@@ -8,7 +8,8 @@ import type { Conversation } from "../../shared/wire";
 import { connection, notFollowed } from "../state";
 import { IncidentForm } from "./IncidentForm";
 import { Pane } from "./pane";
-import { prefillFromSession } from "./incident-form";
+import { blankIncident, prefillFromSession } from "./incident-form";
+import { CALLER_SEARCH_DELAY_MS } from "./caller-picker";
 
 let calls: { method: string; path: string; body: unknown }[];
 let answers: Record<string, () => Response>;
@@ -142,5 +143,61 @@ describe("IncidentForm", () => {
     const notes = screen.getByLabelText(/Resolution notes/);
     await waitFor(() => expect(notes.getAttribute("aria-invalid")).toBe("true"));
     expect(calls.some((c) => c.method === "PATCH"), "nothing sent").toBe(false);
+  });
+
+  it("caller_picker_searches_after_two_characters_and_arrows_and_enter_choose", async () => {
+    const ivan = { id: "u-ivan", username: "ivan", display_name: "Ivan Customer", roles: ["customer"], itil: true };
+    const ivy = { id: "u-ivy", username: "ivy", display_name: "Ivy Caller", roles: ["customer"], itil: false };
+    answers["GET /api/users?q=iv"] = () => json([ivan, ivy]);
+    answers["PATCH /api/incidents/i1"] = () => json(incident({ version: 2, caller: { id: ivy.id, display_name: ivy.display_name } }));
+    render(<IncidentForm source={{ kind: "saved", incident: incident() }} pane={new Pane()} user={ALICE} />);
+    const caller = screen.getByRole("combobox", { name: "Caller" }) as HTMLInputElement;
+    expect(caller.value, "the saved caller is shown").toBe("Carol Customer");
+    fireEvent.input(caller, { target: { value: "i" } });
+    await new Promise((r) => setTimeout(r, CALLER_SEARCH_DELAY_MS + 50));
+    expect(calls.some((c) => c.path.startsWith("/api/users")), "one character: no search").toBe(false);
+    fireEvent.input(caller, { target: { value: "iv" } });
+    const options = within(await screen.findByRole("listbox", { name: "Callers found" })).getAllByRole("option");
+    expect(options.map((o) => o.textContent)).toEqual(["Ivan Customer ivan", "Ivy Caller ivy"]);
+    expect(calls.filter((c) => c.path.startsWith("/api/users")).map((c) => c.path)).toEqual(["/api/users?q=iv"]);
+    expect(caller.getAttribute("aria-expanded")).toBe("true");
+    expect(caller.getAttribute("aria-activedescendant"), "the first is active").toBe(options[0]?.id);
+    fireEvent.keyDown(caller, { key: "ArrowDown" });
+    expect(caller.getAttribute("aria-activedescendant")).toBe(options[1]?.id);
+    fireEvent.keyDown(caller, { key: "Enter" });
+    expect(caller.value, "the chosen caller is shown").toBe("Ivy Caller");
+    expect(caller.getAttribute("aria-expanded")).toBe("false");
+    expect(calls.some((c) => c.method === "PATCH"), "Enter in the list chooses; it does not save").toBe(false);
+    fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(calls.find((c) => c.method === "PATCH")?.body, "the change of caller, with the version").toEqual({ version: 1, caller: "u-ivy" }));
+  });
+
+  it("escape_closes_the_callers_list_and_leaving_it_puts_the_chosen_name_back", async () => {
+    answers["GET /api/users?q=iv"] = () => json([{ id: "u-ivan", username: "ivan", display_name: "Ivan Customer", roles: ["customer"], itil: true }]);
+    render(<IncidentForm source={{ kind: "saved", incident: incident() }} pane={new Pane()} user={ALICE} />);
+    const caller = screen.getByRole("combobox", { name: "Caller" }) as HTMLInputElement;
+    fireEvent.input(caller, { target: { value: "iv" } });
+    await screen.findByRole("listbox", { name: "Callers found" });
+    fireEvent.keyDown(caller, { key: "Escape" });
+    expect(screen.queryByRole("listbox", { name: "Callers found" }), "closed").toBeNull();
+    fireEvent.blur(caller);
+    expect(caller.value, "nothing chosen: the caller stays").toBe("Carol Customer");
+  });
+
+  it("a_new_incident_from_the_list_needs_a_caller_before_anything_is_sent", async () => {
+    const pane = new Pane();
+    const group = { id: "g-itsd", name: "ITSD_chat" };
+    render(<IncidentForm source={{ kind: "new", draft: { session: null, clientId: "draft-2", initial: blankIncident(agent, group) } }} pane={pane} user={ALICE} />);
+    expect(pane.holding.value, "unsaved: leaving asks").toBe(true);
+    expect((screen.getByLabelText("Contact type") as HTMLSelectElement).value).toBe("phone");
+    expect((screen.getByLabelText("Priority") as HTMLInputElement).value).toBe("5 - Planning");
+    const caller = screen.getByRole("combobox", { name: "Caller" }) as HTMLInputElement;
+    expect(caller.value).toBe("");
+    fireEvent.input(screen.getByLabelText("Short description"), { target: { value: "Printer jams" } });
+    fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(caller.getAttribute("aria-invalid")).toBe("true"));
+    expect(document.getElementById("incident-new-caller-error")?.textContent).toContain("Choose a caller.");
+    expect(caller.getAttribute("aria-describedby")).toContain("incident-new-caller-error");
+    expect(calls.some((c) => c.method === "POST"), "nothing sent").toBe(false);
   });
 });

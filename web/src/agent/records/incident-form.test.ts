@@ -4,6 +4,7 @@ import { ALICE, CAROL, conversation, entry, incident } from "../../shared/fixtur
 import type { Entry } from "../../shared/wire";
 import {
   DESCRIPTION_MAX,
+  blankIncident,
   EARLIER_CUT,
   draftOf,
   keepNewest,
@@ -163,5 +164,20 @@ describe("dirty and discard guard", () => {
     expect(isDirty(start, { ...start, urgency: 1 })).toBe(true);
     expect(leavingLosesWork(true, true)).toBe(true);
     expect(leavingLosesWork(false, false), "a new incident not saved is work").toBe(true);
+  });
+});
+
+describe("blankIncident", () => {
+  it("phone_3_3_the_agents_group_and_the_agent_and_no_caller", () => {
+    const draft = blankIncident(AGENT, GROUP);
+    expect(draft).toMatchObject({ caller: null, short_description: "", description: "", contact_type: "phone", impact: 3, urgency: 3, state: "new", assignment_group: GROUP, assigned_to: AGENT });
+    expect(priorityOf(draft.impact, draft.urgency)).toBe(5);
+  });
+
+  it("asks_for_a_caller_before_sending", () => {
+    const draft = { ...blankIncident(AGENT, null), short_description: "Printer jams" };
+    expect(localProblems(draft)).toEqual({ caller: "Choose a caller." });
+    expect(localProblems({ ...draft, caller: CAROL })).toEqual({});
+    expect(toInput({ ...draft, caller: CAROL }, "draft-9", null), "no session for a new incident from the list").not.toHaveProperty("session");
   });
 });
