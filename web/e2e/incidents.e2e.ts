@@ -302,6 +302,61 @@ describe("incidents", () => {
     }
   });
 
+  it("new_incident_from_the_list_with_a_caller_chosen_by_search_then_the_caller_changed", async (test) => {
+    keepScreenshotsOnFailure(test);
+    const { alice, bob } = people;
+    const pane = contentPane(alice.page);
+    await alice.page.getByRole("button", { name: "Incidents", exact: true }).click();
+    await pane.getByRole("heading", { name: "Incidents" }).waitFor();
+    await pane.getByRole("button", { name: "New incident" }).click();
+    await pane.getByRole("heading", { name: "New incident" }).waitFor();
+    const caller = pane.getByRole("combobox", { name: "Caller" });
+    expect(await caller.inputValue(), "no caller yet").toBe("");
+    expect(await pane.getByLabel("Contact type").inputValue(), "phone").toBe("phone");
+    expect(await pane.getByLabel("Priority").inputValue(), "impact 3 and urgency 3").toBe("5 - Planning");
+    expect(await pane.getByLabel("Assigned to").locator("option:checked").textContent(), "assigned to alice").toBe("Alice Agent");
+    expect(await pane.getByLabel("Assignment group").locator("option:checked").textContent(), "alice's group").not.toBe("(none)");
+    await screenshot(alice.page, "incidents-new-from-list");
+    expect(await axeBothThemes(alice.page), "the new incident form").toEqual([]);
+
+    await pane.getByLabel("Short description").fill("Desk phone shows no dial tone");
+    await pane.getByRole("button", { name: "Save" }).click();
+    await pane.getByText("Choose a caller.").waitFor();
+    expect(await caller.getAttribute("aria-invalid"), "the caller is asked for beside it").toBe("true");
+
+    await caller.fill("ivan");
+    const found = pane.getByRole("listbox", { name: "People found" });
+    const ivan = found.getByRole("option", { name: /Ivan Customer/ });
+    await ivan.waitFor();
+    expect(await ivan.textContent(), "name and username").toContain("ivan");
+    await caller.press("ArrowDown");
+    await caller.press("ArrowUp");
+    expect(await ivan.getAttribute("aria-selected"), "Ivan is the active option").toBe("true");
+    await screenshot(alice.page, "incidents-caller-picker-open");
+    expect(await axeBothThemes(alice.page), "the caller picker open").toEqual([]);
+    await caller.press("Enter");
+    await found.waitFor({ state: "hidden" });
+    expect(await caller.inputValue(), "the chosen caller").toBe("Ivan Customer");
+    await pane.getByRole("button", { name: "Save" }).click();
+    await pane.getByRole("heading", { name: /^Incident INC\d{7}$/ }).waitFor();
+    const created = await pane.getByLabel("Number").inputValue();
+    expect(created, "the form shows the number").toMatch(/^INC\d{7}$/);
+    const stored = (await (await bob.context.request.get(`/api/incidents/${created}`)).json()) as { caller: { display_name: string }; contact_type: string };
+    expect(stored.caller.display_name, "saved with ivan as the caller").toBe("Ivan Customer");
+    expect(stored.contact_type).toBe("phone");
+
+    // The saved incident: a change of caller is sent like any field.
+    await caller.fill("carol");
+    const carol = found.getByRole("option", { name: /Carol Customer/ });
+    await carol.click();
+    expect(await caller.inputValue()).toBe("Carol Customer");
+    await pane.getByRole("button", { name: "Save" }).click();
+    await pane.getByRole("status").getByText(`Saved ${created}.`).waitFor();
+    const changed = (await (await bob.context.request.get(`/api/incidents/${created}`)).json()) as { caller: { display_name: string }; version: number };
+    expect(changed.caller.display_name, "the caller is carol now").toBe("Carol Customer");
+    expect(changed.version).toBe(2);
+  });
+
   it("sign_out_asks_about_a_changed_incident_first", async (test) => {
     keepScreenshotsOnFailure(test);
     const { alice } = people;

@@ -129,7 +129,7 @@ export function CallerPicker({ id, value, onChoose, invalid, describedBy, find =
       <p id={statusId} class="caller-picker__status muted" role="status">
         {statusText}
       </p>
-      <ul id={listId} role="listbox" aria-label="Callers found" class="caller-picker__list" hidden={!open}>
+      <ul id={listId} role="listbox" aria-label="People found" class="caller-picker__list" hidden={!open}>
         {users.map((user, index) => (
           <li
             key={user.id}

@@ -157,7 +157,7 @@ describe("IncidentForm", () => {
     await new Promise((r) => setTimeout(r, CALLER_SEARCH_DELAY_MS + 50));
     expect(calls.some((c) => c.path.startsWith("/api/users")), "one character: no search").toBe(false);
     fireEvent.input(caller, { target: { value: "iv" } });
-    const options = within(await screen.findByRole("listbox", { name: "Callers found" })).getAllByRole("option");
+    const options = within(await screen.findByRole("listbox", { name: "People found" })).getAllByRole("option");
     expect(options.map((o) => o.textContent)).toEqual(["Ivan Customer ivan", "Ivy Caller ivy"]);
     expect(calls.filter((c) => c.path.startsWith("/api/users")).map((c) => c.path)).toEqual(["/api/users?q=iv"]);
     expect(caller.getAttribute("aria-expanded")).toBe("true");
@@ -177,9 +177,9 @@ describe("IncidentForm", () => {
     render(<IncidentForm source={{ kind: "saved", incident: incident() }} pane={new Pane()} user={ALICE} />);
     const caller = screen.getByRole("combobox", { name: "Caller" }) as HTMLInputElement;
     fireEvent.input(caller, { target: { value: "iv" } });
-    await screen.findByRole("listbox", { name: "Callers found" });
+    await screen.findByRole("listbox", { name: "People found" });
     fireEvent.keyDown(caller, { key: "Escape" });
-    expect(screen.queryByRole("listbox", { name: "Callers found" }), "closed").toBeNull();
+    expect(screen.queryByRole("listbox", { name: "People found" }), "closed").toBeNull();
     fireEvent.blur(caller);
     expect(caller.value, "nothing chosen: the caller stays").toBe("Carol Customer");
   });
