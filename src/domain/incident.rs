@@ -15,6 +15,8 @@ pub const DESCRIPTION_MAX: usize = 15_000;
 pub const RESOLUTION_MAX: usize = 10_000;
 /// The longest message left when nobody is available, in characters.
 pub const MESSAGE_MAX: usize = 4_000;
+/// How many messages a customer may leave (when nobody is available) in an hour.
+pub const MESSAGES_PER_HOUR: usize = 5;
 /// Incident numbers start after this (the first is `INC0010001`).
 const NUMBER_BASE: i64 = 10_000;
 
@@ -239,6 +241,11 @@ pub enum IncidentRefusal {
     Changed { by: String, at: String },
     #[error("Only service desk staff may do this.")]
     Forbidden,
+    /// Too many messages left in the last hour.
+    #[error(
+        "You have left {MESSAGES_PER_HOUR} messages in the last hour; try again in {retry_after_secs} s or start a chat."
+    )]
+    TooMany { retry_after_secs: u64 },
 }
 
 /// What the store read about the users and group the fields name, in its transaction.
@@ -581,6 +588,24 @@ pub fn change_lines(before: &Incident, after: &Fields, names: &Names) -> Vec<Str
     lines
 }
 
+/// Whether one more message may be left now, given when the customer's messages of the last
+/// hour were left (oldest first): at most [`MESSAGES_PER_HOUR`] an hour.
+pub fn check_message_rate(left: &[Timestamp], now: Timestamp) -> Result<(), IncidentRefusal> {
+    let hour = std::time::Duration::from_secs(3600);
+    let recent: Vec<Timestamp> = left
+        .iter()
+        .copied()
+        .filter(|at| at.plus(hour) > now)
+        .collect();
+    if recent.len() < MESSAGES_PER_HOUR {
+        return Ok(());
+    }
+    let oldest = recent.iter().min().copied().unwrap_or(now);
+    Err(IncidentRefusal::TooMany {
+        retry_after_secs: now.until(oldest.plus(hour)).as_secs().max(1),
+    })
+}
+
 /// The line a session shows when an incident is created from it.
 pub fn created_for_you(number: &str) -> String {
     format!("Incident {number} was created for you.")
@@ -902,6 +927,40 @@ mod tests {
             ]
         );
         assert!(change_lines(&before, &Fields::of(&before), &names).is_empty());
+    }
+
+    #[test]
+    fn a_customer_leaves_at_most_five_messages_an_hour() {
+        let now = Timestamp(10_000_000);
+        let minutes = |m: i64| Timestamp(now.0 - m * 60_000);
+        let four = [minutes(50), minutes(40), minutes(30), minutes(20)];
+        assert_eq!(check_message_rate(&four, now), Ok(()));
+        let five = [
+            minutes(50),
+            minutes(40),
+            minutes(30),
+            minutes(20),
+            minutes(10),
+        ];
+        assert_eq!(
+            check_message_rate(&five, now),
+            Err(IncidentRefusal::TooMany {
+                retry_after_secs: 600
+            }),
+            "the oldest leaves the hour in 10 minutes"
+        );
+        let old = [
+            minutes(70),
+            minutes(40),
+            minutes(30),
+            minutes(20),
+            minutes(10),
+        ];
+        assert_eq!(
+            check_message_rate(&old, now),
+            Ok(()),
+            "one is over an hour old"
+        );
     }
 
     #[test]

@@ -50,6 +50,13 @@ pub enum AppError {
     Busy { retry_after_secs: u64 },
     #[error("Something went wrong on our side; it has been logged.")]
     Internal(String),
+    /// Too many of something in a while (429 `rate_limited`, `Retry-After`); the message says
+    /// what.
+    #[error("{message}")]
+    Slowed {
+        message: String,
+        retry_after_secs: u64,
+    },
     /// One field of a form refused (422 `invalid`, naming the field).
     #[error("{message}")]
     InvalidField {
@@ -74,7 +81,7 @@ impl AppError {
             AppError::TooLong(_) => "too_long",
             AppError::UnsupportedMediaType => "unsupported_media_type",
             AppError::Conflict { code, .. } => code,
-            AppError::RateLimited { .. } => "rate_limited",
+            AppError::RateLimited { .. } | AppError::Slowed { .. } => "rate_limited",
             AppError::Unavailable(_) => "unavailable",
             AppError::Busy { .. } => "busy",
             AppError::Internal(_) => "internal",
@@ -94,7 +101,7 @@ impl AppError {
             AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Conflict { .. } => StatusCode::CONFLICT,
-            AppError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            AppError::RateLimited { .. } | AppError::Slowed { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) | AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -125,8 +132,11 @@ impl IntoResponse for AppError {
             tracing::error!(%detail, "internal error");
         }
         let mut response = (self.status(), Json(self.body())).into_response();
-        if let AppError::RateLimited { retry_after_secs } | AppError::Busy { retry_after_secs } =
-            self
+        if let AppError::RateLimited { retry_after_secs }
+        | AppError::Busy { retry_after_secs }
+        | AppError::Slowed {
+            retry_after_secs, ..
+        } = self
         {
             response
                 .headers_mut()
@@ -202,6 +212,10 @@ impl From<crate::domain::incident::IncidentRefusal> for AppError {
             IncidentRefusal::Forbidden => {
                 AppError::Forbidden("Only service desk staff may do this.")
             }
+            IncidentRefusal::TooMany { retry_after_secs } => AppError::Slowed {
+                message,
+                retry_after_secs,
+            },
         }
     }
 }

@@ -446,6 +446,7 @@ async fn availability(
         (status = 413, response = doc::TooLarge),
         (status = 415, response = doc::UnsupportedMediaType),
         (status = 422, description = "`invalid`: an empty or too long message, or a bad client id", body = wire::ErrorBody),
+        (status = 429, description = "`rate_limited`: five messages left in the last hour; `Retry-After` says when one more may be", body = wire::ErrorBody),
     ))]
 async fn leave_message(
     State(state): State<AppState>,

@@ -897,3 +897,46 @@ async fn staff_find_a_caller_by_name() {
     let found = get_json(&alice, app.url("/api/users?q=iva")).await;
     assert_eq!(names(found), Vec::<String>::new());
 }
+
+/// A customer leaves at most five messages an hour (a repeat of one is still its original);
+/// the next gets 429 with when to try again, and an hour later they may again.
+#[tokio::test]
+async fn messages_left_are_bounded_per_hour() {
+    let app = TestApp::spawn().await;
+    let queue = queue_id(&app).await;
+    let carol = app.signed_in("carol").await;
+    let url = app.url(&format!("/api/queues/{queue}/messages"));
+    let leave = |n: usize| {
+        let (carol, url) = (carol.clone(), url.clone());
+        async move {
+            let body = json!({"client_id": format!("m{n}"), "body": format!("Message {n}")});
+            post_json(&carol, url, &body).await
+        }
+    };
+    for n in 0..5 {
+        assert_eq!(leave(n).await.status(), StatusCode::CREATED, "message {n}");
+        app.clock.advance(std::time::Duration::from_secs(60));
+    }
+    assert_eq!(
+        leave(4).await.status(),
+        StatusCode::OK,
+        "a repeat is its original"
+    );
+    let refused = leave(5).await;
+    assert_eq!(refused.status(), StatusCode::TOO_MANY_REQUESTS);
+    let retry: u64 = refused.headers()["retry-after"]
+        .to_str()
+        .unwrap()
+        .parse()
+        .unwrap();
+    assert_eq!(retry, 3600 - 5 * 60, "when the first leaves the hour");
+    let (_, code, message) = error_of(refused).await;
+    assert_eq!(code, "rate_limited");
+    assert!(message.contains("start a chat"), "{message}");
+    app.clock.advance(std::time::Duration::from_secs(retry));
+    assert_eq!(
+        leave(5).await.status(),
+        StatusCode::CREATED,
+        "an hour after the first"
+    );
+}

@@ -112,6 +112,20 @@ impl SqliteDb {
         let actor = load_user(&mut tx, new.actor.id)
             .await?
             .ok_or(IncidentError::NotFound)?;
+        if new.left_by_caller {
+            // Counted in the transaction that would store one more (after a repeat was
+            // answered): the bound holds for concurrent requests too.
+            let left: Vec<i64> = sqlx::query_scalar(
+                "SELECT created_at FROM incidents WHERE created_by_id = ?1 AND caller_id = ?1 \
+                 AND contact_type = 'self_service' AND created_at > ?2 ORDER BY created_at",
+            )
+            .bind(actor.id.0)
+            .bind(now.minus(std::time::Duration::from_secs(3600)).0)
+            .fetch_all(&mut *tx)
+            .await?;
+            let left: Vec<Timestamp> = left.into_iter().map(Timestamp).collect();
+            incident::check_message_rate(&left, now)?;
+        }
         let mut fields = new.fields.clone();
         let refs = references(&mut tx, &fields).await?;
         incident::check_create(&actor, &mut fields, &refs, new.left_by_caller)?;
