@@ -318,8 +318,11 @@ pub fn can_view(conv: &Conversation, viewer: &Viewer<'_>) -> bool {
         .as_ref()
         .is_some_and(|a| a.id == viewer.user.id);
     if conv.kind == ConversationKind::Record {
-        // An incident's activity: staff see every incident, its caller sees theirs.
-        return is_customer || viewer.user.roles.is_staff();
+        // An incident's activity: the incident's rule (its caller is the record's customer,
+        // kept so in the transaction that changes the caller).
+        return conv.customer.as_ref().is_some_and(|caller| {
+            crate::domain::incident::may_view_activity(caller.id, viewer.user)
+        }) || crate::domain::incident::may_edit(viewer.user);
     }
     // `in_group` is `staff_of_queue` already; `sees_queue` adds the managers.
     is_customer || is_assignee || viewer.in_group || sees_queue(viewer.user, false)
@@ -492,14 +495,21 @@ impl Facts<'_> {
 
 /// Checks a body and client id of a post.
 pub fn check_post(body: &str, client_id: &str) -> Result<(), Refusal> {
-    if client_id.is_empty() || client_id.chars().count() > CLIENT_ID_MAX {
-        return Err(Refusal::BadClientId);
-    }
+    check_client_id(client_id)?;
     if body.trim().is_empty() {
         return Err(Refusal::EmptyBody);
     }
     if body.chars().count() > BODY_MAX_CHARS {
         return Err(Refusal::TooLong);
+    }
+    Ok(())
+}
+
+/// A client id (of a post, a start, an incident, a message left) is 1 to [`CLIENT_ID_MAX`]
+/// characters.
+pub fn check_client_id(client_id: &str) -> Result<(), Refusal> {
+    if client_id.is_empty() || client_id.chars().count() > CLIENT_ID_MAX {
+        return Err(Refusal::BadClientId);
     }
     Ok(())
 }
