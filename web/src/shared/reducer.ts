@@ -29,6 +29,16 @@ export interface Returned {
   at: string;
 }
 
+/**
+ * A conversation the user no longer sees (the `gone` frame: they left a group chat, or their
+ * invitation into a support session ended), as it was held when it went: for a short notice.
+ */
+export interface Departure {
+  conversation: Conversation;
+  /** Milliseconds since the epoch. */
+  at: number;
+}
+
 /** What the server named between `hello` and `ready`: at `ready` the state keeps only these. */
 export interface CatchUp {
   /** Conversations (by id) the server sent a frame or an entry of. */
@@ -46,6 +56,8 @@ export interface FeedState {
   withdrawals: readonly Withdrawal[];
   /** Sessions that went back to the queue from their agent, oldest first (until dismissed). */
   returns: readonly Returned[];
+  /** Conversations the server said are gone for this user, oldest first (until dismissed). */
+  departures: readonly Departure[];
   /** Last seq received per conversation (0: known, nothing received yet): what `hello` says. */
   positions: ReadonlyMap<string, number>;
   /** The last read mark this client set per conversation. */
@@ -80,6 +92,8 @@ export interface ReduceContext {
 export const MAX_WITHDRAWALS = 5;
 /** How many notices of returned sessions are kept (the oldest goes first). */
 export const MAX_RETURNS = 5;
+/** How many notices of conversations gone are kept (the oldest goes first). */
+export const MAX_DEPARTURES = 5;
 
 export function initialState(): FeedState {
   return {
@@ -88,6 +102,7 @@ export function initialState(): FeedState {
     offers: new Map(),
     withdrawals: [],
     returns: [],
+    departures: [],
     positions: new Map(),
     readMarks: new Map(),
     typing: new Map(),
@@ -260,6 +275,8 @@ export function reduce(state: FeedState, frame: ServerFrame, context: ReduceCont
       return state.presence.get(frame.user.id) === frame.status ? state : { ...state, presence: withEntry(state.presence, frame.user.id, frame.status) };
     case "read":
       return readElsewhere(state, frame.conversation, frame.seq, context.me);
+    case "gone":
+      return departed(state, frame.conversation, context);
     case "ack":
     case "error":
     case "pong":
@@ -358,6 +375,31 @@ function noteReturned(state: FeedState, conversation: Conversation, context: Red
   return { ...next, returns: [...others.slice(-(MAX_RETURNS - 1)), notice] };
 }
 
+/**
+ * The user no longer sees `conversation`: it is dropped as an unfollowed record is (lists,
+ * entries, position, offers), so neither a list nor the next `hello` names it; a notice is kept
+ * when it was held (one the client had let go of already, e.g. a chat it left, needs none).
+ */
+function departed(state: FeedState, conversation: string, context: ReduceContext): FeedState {
+  const held = state.conversations.get(conversation);
+  let next = forgetConversation(state, conversation);
+  next = dropReturns(next, conversation);
+  if (next.catchUp !== null && next.catchUp.held.has(conversation)) {
+    const held = new Set(next.catchUp.held);
+    held.delete(conversation);
+    next = { ...next, catchUp: { ...next.catchUp, held } };
+  }
+  if (held === undefined) return next;
+  const others = next.departures.filter((d) => d.conversation.id !== conversation);
+  return { ...next, departures: [...others.slice(-(MAX_DEPARTURES - 1)), { conversation: held, at: context.now }] };
+}
+
+/** The notice of a conversation gone was read (or needs none: the user left it here). */
+export function dismissDeparture(state: FeedState, conversation: string): FeedState {
+  if (!state.departures.some((d) => d.conversation.id === conversation)) return state;
+  return { ...state, departures: state.departures.filter((d) => d.conversation.id !== conversation) };
+}
+
 /** The notice of a returned session was read and dismissed. */
 export function dismissReturn(state: FeedState, key: string): FeedState {
   if (!state.returns.some((r) => r.key === key)) return state;
@@ -375,14 +417,25 @@ export function applyTyping(state: FeedState, conversation: string, user: UserRe
 
 // ---- the user's actions ----
 
-/** Everything up to `seq` has been seen: the unread count goes to 0 and the read mark moves up. */
+/**
+ * Presence learnt over HTTP (e.g. a queue's members): taken only for people the socket has not
+ * reported yet, since a frame is newer than any list read before or after it.
+ */
+export function seedPresence(state: FeedState, statuses: Iterable<{ id: string; status: PresenceStatus }>): FeedState {
+  const presence = new Map(state.presence);
+  for (const { id, status } of statuses) if (!presence.has(id)) presence.set(id, status);
+  return presence.size === state.presence.size ? state : { ...state, presence };
+}
+
 /**
  * Whether `me` takes part in `conversation` (its customer or its assignee; for a record, a follower:
- * the server sends a record's activity only to those who follow it or may read it): only they have unread messages.
+ * the server sends a record's activity only to those who follow it or may read it; for a chat, a
+ * member: only members are sent a chat): only they have unread messages. A colleague invited
+ * into a session is not counted, as the server does not count them.
  */
 export function takesPart(conversation: Conversation, me: string | null): boolean {
   if (me === null) return false;
-  if (conversation.kind === "record") return true;
+  if (conversation.kind === "record" || conversation.kind === "chat") return true;
   return conversation.customer?.id === me || conversation.assignee?.id === me;
 }
 
@@ -401,6 +454,7 @@ export function readElsewhere(state: FeedState, conversation: string, seq: numbe
   return next;
 }
 
+/** Everything up to `seq` has been seen: the unread count goes to 0 and the read mark moves up. */
 export function markRead(state: FeedState, conversation: string, seq: number): FeedState {
   let next = state;
   const current = state.conversations.get(conversation);

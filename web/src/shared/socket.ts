@@ -13,13 +13,13 @@ import { batch, computed, signal, type ReadonlySignal } from "@preact/signals";
 import { requestJson, type Guard } from "./api";
 import { Outbox, outboxKey, sessionStore, type OutboxStore, type PendingSend } from "./outbox";
 import * as feed from "./reducer";
-import type { FeedState, HistoryState, Returned, Withdrawal } from "./reducer";
+import type { Departure, FeedState, HistoryState, Returned, Withdrawal } from "./reducer";
 import { systemScheduler, Transport, type Cancel, type HelloFrame, type LinkState, type Loss, type Scheduler, type SocketFactory } from "./transport";
 import { isConversation, isEarlierEntriesPage, type ClientFrame, type EarlierEntriesPage, type Conversation, type Entry, type PostKind, type PresenceStatus, type ServerFrame, type UserRef } from "./wire";
 
 export { MAX_BODY_CHARS, bodyProblem } from "./length";
 export { ACK_TIMEOUT_MS, TOO_LARGE_MESSAGE, hasUnsent, isRetryable, mayStillGoOut, outboxKey, type PendingSend } from "./outbox";
-export type { HistoryState, Returned, Withdrawal } from "./reducer";
+export type { Departure, HistoryState, Returned, Withdrawal } from "./reducer";
 export {
   BACKOFF_MS,
   CLOSE,
@@ -97,6 +97,8 @@ export class Connection {
   readonly withdrawals: ReadonlySignal<readonly Withdrawal[]> = computed(() => this.state.value.withdrawals);
   /** Sessions that went back to the queue from their agent (told to managers), until dismissed. */
   readonly returns: ReadonlySignal<readonly Returned[]> = computed(() => this.state.value.returns);
+  /** Conversations the server said this user no longer sees (`gone`), as they were held, until dismissed. */
+  readonly departures: ReadonlySignal<readonly Departure[]> = computed(() => this.state.value.departures);
   /** Who is typing, per conversation. */
   readonly typing: ReadonlySignal<ReadonlyMap<string, readonly UserRef[]>> = computed(() => this.state.value.typing);
   /** Agents' presence as the server reported it, by user id. */
@@ -212,6 +214,16 @@ export class Connection {
   /** The notice of a returned session (see `returns`) was read. */
   dismissReturn(key: string): void {
     this.update((state) => feed.dismissReturn(state, key));
+  }
+
+  /** The notice of a conversation gone (see `departures`) was read, or needs none. */
+  dismissDeparture(conversation: string): void {
+    this.update((state) => feed.dismissDeparture(state, conversation));
+  }
+
+  /** Presence read over HTTP (e.g. a queue's members), for people the socket has not reported yet. */
+  notePresence(statuses: Iterable<{ id: string; status: PresenceStatus }>): void {
+    this.update((state) => feed.seedPresence(state, statuses));
   }
 
   /** Forgets a send the server refused. */
@@ -382,6 +394,11 @@ export class Connection {
         }
         case "typing":
           this.expireTyping(frame.conversation, frame.user, frame.active);
+          break;
+        case "gone":
+          // No longer visible: nothing of it is read or watched again (the reducer dropped the rest).
+          this.watched.delete(frame.conversation);
+          this.learning.delete(frame.conversation);
           break;
         case "presence":
           // Offline is no choice (no socket left, or a reload's grace): what was chosen stays.

@@ -30,8 +30,11 @@ type Widened<T> = T extends string
 type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
 const entryMatches: Same<typeof entryFixture, Widened<Entry>> = true;
-/** `record` (issue 12) is compared as soon as the server's fixture carries it; until then it is left out. */
-type NotYetInFixture<F> = "record" extends keyof F ? never : "record";
+/**
+ * Fields of other kinds of conversation (`record`: issue 12; `title`, `members`, `invited`: Connect
+ * Chat) are compared as soon as the server's fixture carries them; until then they are left out.
+ */
+type NotYetInFixture<F> = Exclude<"record" | "title" | "members" | "invited", keyof F>;
 const conversationMatches: Same<typeof conversationFixture, Widened<Omit<Conversation, NotYetInFixture<typeof conversationFixture>>>> = true;
 const cannedMatches: Same<typeof cannedFixture, Widened<Canned>> = true;
 const memberMatches: Same<typeof memberFixture, Widened<Member>> = true;
@@ -70,5 +73,39 @@ describe("socket frames the client must ignore", () => {
 
   it.each(cases)("ignores $name", ({ value }) => {
     expect(parseServerFrame(value)).toBeNull();
+  });
+});
+
+describe("Connect Chat on the wire", () => {
+  const chat = {
+    id: "20",
+    kind: "chat",
+    state: "active",
+    title: "Printers",
+    members: [
+      { id: "2", display_name: "Alice Agent" },
+      { id: "3", display_name: "Bob Agent" },
+    ],
+    last_seq: 0,
+    created_at: "2026-01-12T09:00:00.000Z",
+  };
+
+  it("a_chat_with_title_and_members_and_a_session_with_invited_are_conversations", () => {
+    expect(isConversation(chat), "a group chat").toBe(true);
+    expect(isConversation({ ...conversationFixture, invited: [{ id: "3", display_name: "Bob Agent" }] }), "a session with a colleague invited").toBe(true);
+    expect(parseServerFrame({ type: "conversation", ...chat })).toEqual({ type: "conversation", ...chat });
+  });
+
+  it("malformed_chat_fields_are_refused", () => {
+    expect(isConversation({ ...chat, title: 7 }), "a title that is no text").toBe(false);
+    expect(isConversation({ ...chat, members: [{ id: "2" }] }), "a member without a name").toBe(false);
+    expect(isConversation({ ...chat, members: "Alice" }), "members that are no list").toBe(false);
+    expect(isConversation({ ...conversationFixture, invited: [null] }), "invited that are no people").toBe(false);
+  });
+
+  it("gone_names_its_conversation", () => {
+    expect(parseServerFrame({ type: "gone", conversation: "7" })).toEqual({ type: "gone", conversation: "7" });
+    expect(parseServerFrame({ type: "gone" }), "without a conversation").toBeNull();
+    expect(parseServerFrame({ type: "gone", conversation: 7 }), "an id that is no text").toBeNull();
   });
 });

@@ -121,7 +121,7 @@ export function isSignInResponse(value: unknown): value is SignInResponse {
   return isObject(value) && isUser(value.user) && (value.token === undefined || isString(value.token));
 }
 
-// ---- Support sessions (mirrors `Conversation`, `Entry`, `Canned`, `Member` and the socket frames) ----
+// ---- Support sessions and chats (mirrors `Conversation`, `Entry`, `Canned`, `Member` and the socket frames) ----
 
 export type ConversationState = "queued" | "active" | "closed";
 export type EntryKind = "comment" | "work_note" | "system";
@@ -168,6 +168,18 @@ export interface Conversation {
   unread?: number;
   /** Kind `record`: the followed incident this conversation is the activity of. */
   record?: RecordRef;
+  /** Kind `chat`, a named group: its name (a direct chat has none). */
+  title?: string;
+  /** Kind `chat`: everyone in it (the caller too), by name. */
+  members?: UserRef[];
+  /** Kind `support`, for staff and ITIL holders: colleagues invited to help (they post work notes only). */
+  invited?: UserRef[];
+}
+
+/** `POST /api/chats`: one other member without `title` (the direct chat of the two), or a named group. */
+export interface NewChat {
+  members: string[];
+  title?: string;
 }
 
 /** What a record conversation says of its incident (`Conversation.record`). */
@@ -208,7 +220,9 @@ export type ServerFrame =
   | { type: "typing"; conversation: string; user: UserRef; active: boolean }
   | { type: "presence"; user: UserRef; status: PresenceStatus }
   /** The user read the conversation up to `seq`, in this tab or another. */
-  | { type: "read"; conversation: string; seq: number };
+  | { type: "read"; conversation: string; seq: number }
+  /** The user no longer sees this conversation (left a group chat, an invitation into a session ended). */
+  | { type: "gone"; conversation: string };
 
 /** Frames the client sends on the WebSocket. */
 export type ClientFrame =
@@ -270,8 +284,15 @@ export function isConversation(value: unknown): value is Conversation {
     isOptional(value.returned_at, isString) &&
     isOptional(value.preview, isEntry) &&
     isOptional(value.unread, isCount) &&
-    isOptional(value.record, isRecordRef)
+    isOptional(value.record, isRecordRef) &&
+    isOptional(value.title, isString) &&
+    isOptional(value.members, isUserRefList) &&
+    isOptional(value.invited, isUserRefList)
   );
+}
+
+function isUserRefList(value: unknown): value is UserRef[] {
+  return Array.isArray(value) && value.every(isUserRef);
 }
 
 export function isConversationList(value: unknown): value is Conversation[] {
@@ -328,6 +349,8 @@ export function parseServerFrame(value: unknown): ServerFrame | null {
       return isUserRef(v.user) && isString(v.status) && PRESENCE.includes(v.status) ? (v as ServerFrame) : null;
     case "read":
       return isString(v.conversation) && isCount(v.seq) ? (v as ServerFrame) : null;
+    case "gone":
+      return isString(v.conversation) ? { type: "gone", conversation: v.conversation } : null;
     default:
       return null;
   }
