@@ -1,8 +1,8 @@
 /**
  * The workspace (`/agent/workspace/<conversation>`): the agent's conversations on the left,
- * the selected one in full in the middle, and the tools on the right (Customer now; Record
- * and Knowledge Base join the same tab list later). The list's links go through the shell's
- * router: switching conversations keeps the page and its one connection.
+ * the selected one in full in the middle, and the tools on the right (Record, Knowledge Base,
+ * Customer). The list's links go through the shell's router: switching conversations keeps the
+ * page and its one connection.
  */
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
@@ -17,6 +17,7 @@ import { STATE_TEXT } from "../records/incident-form";
 import { recordPane } from "../records/pane";
 import { conversationTitle } from "../sessions";
 import { CustomerTool } from "./CustomerTool";
+import { KnowledgeTool } from "./KnowledgeTool";
 import { RecordTool } from "./RecordTool";
 import "./workspace.css";
 
@@ -138,7 +139,7 @@ export function Workspace({ user, id }: { user: User; id: string }) {
           <div key={t.id} class="tools__panel" role="tabpanel" id={`tool-panel-${t.id}`} aria-labelledby={`tool-tab-${t.id}`} hidden={tool.value !== t.id}>
             {conversation !== undefined && t.id === "customer" && <CustomerTool conversation={conversation} known={all} />}
             {conversation !== undefined && t.id === "record" && <RecordTool conversation={conversation} user={user} />}
-            {t.id === "knowledge" && <p class="muted">The knowledge base is not available yet.</p>}
+            {conversation !== undefined && t.id === "knowledge" && <KnowledgeTool conversation={conversation} user={user} />}
           </div>
         ))}
       </aside>
