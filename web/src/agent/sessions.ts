@@ -1,5 +1,7 @@
 /** Agent-side decisions from the data: whose sessions are mine, the message mode, who sees a work note. */
 import type { Conversation, PostKind } from "../shared/wire";
+import { chatTitle } from "./chats/chats";
+import { me } from "./state";
 
 const byRecent = (a: Conversation, b: Conversation) => (b.preview?.at ?? b.created_at).localeCompare(a.preview?.at ?? a.created_at);
 
@@ -8,8 +10,13 @@ export function isRecord(c: Conversation): boolean {
   return c.kind === "record";
 }
 
-/** What a conversation is called in lists and headers: the customer, or "INC0010001 · short description" for a record. */
-export function conversationTitle(c: Conversation): string {
+/**
+ * What a conversation is called in lists and headers: the customer, "INC0010001 · short
+ * description" for a record, or for a chat its group's title or the colleague (`viewer`: who
+ * looks, by default the signed-in agent).
+ */
+export function conversationTitle(c: Conversation, viewer: string | null = me.value?.id ?? null): string {
+  if (c.kind === "chat") return chatTitle(c, viewer);
   if (c.record !== undefined) return `${c.record.number} · ${c.record.short_description}`;
   if (isRecord(c)) return "Record";
   return c.customer?.display_name ?? "Conversation";

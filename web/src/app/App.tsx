@@ -1,7 +1,7 @@
 /**
- * The app shell: one page for sign-in, the agent app, the workspace and the support page,
- * routed in the browser (preact-iso). Each page is its own chunk, loaded when first shown, so
- * a customer never downloads the agent app. A change of route keeps the document, and with
+ * The app shell: one page for sign-in, the agent app, the workspace, the support page and the
+ * Knowledge Base, routed in the browser (preact-iso). Each page is its own chunk, loaded when
+ * first shown, so a customer never downloads the agent app. A change of route keeps the document, and with
  * it the agent app's one connection; the new page's title is set and its main heading takes
  * focus, so screen-reader users learn that the page changed.
  */
@@ -30,10 +30,17 @@ function PageChunkFailed() {
 const SignIn = page(() => import("./pages/signin"));
 const Agent = page(() => import("./pages/agent"));
 const Support = page(() => import("./pages/support"));
+const Kb = page(() => import("./pages/kb"));
+
+/**
+ * The paths this shell routes itself: those of SHELL_LINKS and the Knowledge Base's. Links to
+ * them change the page without a reload; the sign-in page still loads a fresh document.
+ */
+export const ROUTED = new RegExp(`${SHELL_LINKS.source}|^/kb(?:[/?#]|$)`);
 
 export function App() {
   return (
-    <LocationProvider scope={SHELL_LINKS}>
+    <LocationProvider scope={ROUTED}>
       <Shell />
     </LocationProvider>
   );
@@ -47,7 +54,7 @@ function Shell() {
   useEffect(
     () =>
       setNavigate((url, options) => {
-        if (SHELL_LINKS.test(url)) location.route(url, options?.replace === true);
+        if (ROUTED.test(url)) location.route(url, options?.replace === true);
         else if (options?.replace === true) window.location.replace(url);
         else window.location.assign(url);
       }),
@@ -67,6 +74,10 @@ function Shell() {
         <Route path="/agent" component={Agent} />
         <Route path="/agent/workspace/:id" component={Agent} />
         <Route path="/support" component={Support} />
+        <Route path="/kb" component={Kb} view="list" />
+        <Route path="/kb/new" component={Kb} view="new" />
+        <Route path="/kb/:article" component={Kb} view="article" />
+        <Route path="/kb/:article/edit" component={Kb} view="edit" />
         <Route default component={NotFound} />
       </Router>
     </ErrorBoundary>

@@ -1,7 +1,8 @@
 /**
  * The customer's support page (also the widget's panel, with `?embed=1`): start a chat with a
- * first message, see the queue position, the agent joining, the conversation and who is
- * typing, answer the inactivity warning, see why a chat closed, and start again.
+ * first message (articles that may help are offered as it is written), see the queue position,
+ * the agent joining, the conversation and who is typing, answer the inactivity warning, see why
+ * a chat closed, and start again.
  */
 import { signal, useSignal } from "@preact/signals";
 import { useEffect, useMemo, useRef } from "preact/hooks";
@@ -24,6 +25,7 @@ import { isConversation, isQueue, isQueueList, type Conversation, type Entry, ty
 import { queueAvailability } from "../shared/api";
 import { chatToShow, chooseQueue, countdownLeft, heldClose, pendingWarning, startChat } from "./chat";
 import { IncidentView, LeaveMessage, MyIncidents } from "./incidents";
+import { ArticleSuggestions } from "../kb/ArticleSuggestions";
 
 /** What the support page knows once it has loaded: who is here and which queue they reach. */
 interface SupportSession {
@@ -215,6 +217,7 @@ function StartChat({ queue, user }: { queue: Queue | null; user: User }) {
           </button>
         </form>
       )}
+      {queue !== null && <ArticleSuggestions text={message.value} />}
     </section>
     </>
   );

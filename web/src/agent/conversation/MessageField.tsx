@@ -3,7 +3,9 @@
  * sends, Shift+Enter adds a line, "/" in an empty field opens the canned messages (Comment mode
  * only: they are posted to the customer). The field turns gold in work-note mode. Sends go
  * through the socket's outbox, so nothing typed while offline is lost; the draft and the mode
- * are kept per conversation (see `drafts`), through a minimised window and a reload.
+ * are kept per conversation (see `drafts`), through a minimised window and a reload. A chat
+ * between colleagues takes comments only (no toggle, no canned messages); a colleague invited
+ * into a session writes work notes only (no Comment offered).
  */
 import { effect, useSignal } from "@preact/signals";
 import { useEffect, useMemo, useRef } from "preact/hooks";
@@ -11,7 +13,8 @@ import { Composer } from "../../shared/Composer";
 import { TypingThrottle } from "../../shared/composer";
 import type { Conversation, PostKind, User } from "../../shared/wire";
 import { userProfile } from "../actions";
-import { nextMode, workNoteAudience } from "../sessions";
+import { isChat, isInvitedTo } from "../chats/chats";
+import { conversationTitle, nextMode, workNoteAudience } from "../sessions";
 import { connection, drafts, queueName } from "../state";
 import { CannedMessagePicker } from "./CannedMessagePicker";
 import "./message-field.css";
@@ -37,10 +40,46 @@ export function useCustomerItil(customerId: string | undefined): boolean | null 
 }
 
 export function MessageField({ conversation, user }: { conversation: Conversation; user: User }) {
+  if (isChat(conversation)) return <ChatField conversation={conversation} user={user} />;
+  return <SessionField conversation={conversation} user={user} />;
+}
+
+/** A chat between colleagues: comments only, to everyone in it. */
+function ChatField({ conversation, user }: { conversation: Conversation; user: User }) {
+  const text = useSignal(drafts.get(conversation.id)?.text ?? "");
+  const typing = useMemo(() => new TypingThrottle((active) => connection.value?.setTyping(conversation.id, active, "comment")), [conversation.id]);
+  useEffect(() => effect(() => drafts.set(conversation.id, { text: text.value, mode: "comment" })), [conversation.id]);
+  const name = conversationTitle(conversation, user.id);
+  return (
+    <Composer
+      id={`composer-${conversation.id}`}
+      text={text.value}
+      onText={(value) => {
+        text.value = value;
+        typing.set(value !== "");
+      }}
+      onSend={(body) => {
+        connection.value?.send(conversation.id, "comment", body);
+        text.value = "";
+        typing.set(false);
+      }}
+      label={`Message to ${name}`}
+      placeholder={`Message ${name}…`}
+      workNote={false}
+      onBlur={() => typing.set(false)}
+      canSend={conversation.state === "active"}
+      hint="Enter sends · Shift+Enter new line"
+    />
+  );
+}
+
+function SessionField({ conversation, user }: { conversation: Conversation; user: User }) {
   const assignee = conversation.assignee?.id === user.id;
   // A record's activity: any staff member comments (the caller sees it) or writes a work note.
   const record = conversation.kind === "record";
   const canComment = record ? conversation.state === "active" : assignee && conversation.state === "active";
+  // Invited to help: work notes only, so Comment is not even offered.
+  const helping = isInvitedTo(conversation, user.id);
   // A closed or canceled incident takes no more posts (the server answers 409): no field for them.
   const finalRecord = record && (conversation.record?.state === "closed" || conversation.record?.state === "canceled") ? conversation.record.state : null;
   const closed = conversation.state === "closed" || finalRecord !== null;
@@ -106,21 +145,23 @@ export function MessageField({ conversation, user }: { conversation: Conversatio
     <>
       <div class="composer__tools">
         <div class="mode-toggle" role="group" aria-label="Message type">
-          <button
-            type="button"
-            class="mode-toggle__button"
-            aria-pressed={!workNote}
-            disabled={!canComment}
-            title={canComment ? "Public comment, seen by the customer (Alt+N switches)" : "Only the assignee of an active session comments"}
-            onClick={() => setMode("comment")}
-          >
-            Comment
-          </button>
+          {!helping && (
+            <button
+              type="button"
+              class="mode-toggle__button"
+              aria-pressed={!workNote}
+              disabled={!canComment}
+              title={canComment ? "Public comment, seen by the customer (Alt+N switches)" : "Only the assignee of an active session comments"}
+              onClick={() => setMode("comment")}
+            >
+              Comment
+            </button>
+          )}
           <button
             type="button"
             class="mode-toggle__button mode-toggle__button--work-note"
             aria-pressed={workNote}
-            title={`Internal work note: ${workNoteAudience(customer, itil)} (Alt+N switches)`}
+            title={helping ? `Invited to help: you write work notes only (${workNoteAudience(customer, itil)})` : `Internal work note: ${workNoteAudience(customer, itil)} (Alt+N switches)`}
             onClick={() => setMode("work_note")}
           >
             Work Note

@@ -1,11 +1,19 @@
-/** Transfer / Create Incident / New Window / End for a support session, as the mini window and the workspace show them. End asks first. */
+/**
+ * Transfer / Invite / Create Incident / New Window / End for a support session, as the mini
+ * window and the workspace show them; End asks first. "Invited: Bob Agent" above them while a
+ * colleague is invited. A colleague invited into the session gets neither Transfer nor End nor
+ * Invite (it is not theirs). A chat between colleagues gets its own actions (`ChatActions`).
+ */
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { ConfirmDialog } from "../../shared/ConfirmDialog";
 import { asApiError } from "../../shared/session";
 import type { Conversation } from "../../shared/wire";
 import { endSession } from "../actions";
-import { signOutTransferDone, transferRequest } from "../state";
+import { ChatActions } from "../chats/ChatActions";
+import { invitedText, isChat, isInvitedTo, mayInvite } from "../chats/chats";
+import { me as signedIn, signOutTransferDone, transferRequest } from "../state";
+import { InviteDialog } from "./InviteDialog";
 import { TransferDialog } from "./TransferDialog";
 import "./session-actions.css";
 
@@ -18,10 +26,19 @@ interface Props {
   onNewWindow?: () => void;
   /** Create Incident: opens an unsaved incident prefilled from this session (or the one already made). */
   onCreateIncident?: () => void;
+  /** A chat left (Leave chat): the mini window closes itself. */
+  onLeft?: () => void;
 }
 
-export function SessionActions({ conversation, me, onNewWindow, onCreateIncident }: Props) {
+export function SessionActions(props: Props) {
+  if (isChat(props.conversation)) return <ChatActions conversation={props.conversation} me={props.me} onNewWindow={props.onNewWindow} onLeft={props.onLeft} />;
+  return <SupportActions {...props} />;
+}
+
+function SupportActions({ conversation, me, onNewWindow, onCreateIncident }: Props) {
   const transferring = useSignal(false);
+  const inviting = useSignal(false);
+  const inviteButton = useRef<HTMLButtonElement>(null);
   const confirming = useSignal(false);
   const endButton = useRef<HTMLButtonElement>(null);
   const transferButton = useRef<HTMLButtonElement>(null);
@@ -30,6 +47,11 @@ export function SessionActions({ conversation, me, onNewWindow, onCreateIncident
   const mine = conversation.assignee?.id === me;
   const active = conversation.state === "active";
   const customer = conversation.customer?.display_name ?? "the customer";
+  const user = signedIn.value;
+  // Invited to help: the session is not theirs to hand on or end.
+  const helping = isInvitedTo(conversation, me);
+  const canInvite = user !== null && user.id === me && mayInvite(conversation, user);
+  const invited = invitedText(conversation);
 
   // Sign out's Transfer asks for this chat's Transfer dialog.
   useEffect(() => {
@@ -43,18 +65,26 @@ export function SessionActions({ conversation, me, onNewWindow, onCreateIncident
 
   return (
     <div class="session-actions">
-      <button
-        ref={transferButton}
-        type="button"
-        class="button button--small"
-        disabled={!mine || !active}
-        onClick={() => {
-          forSignOut.current = false;
-          transferring.value = true;
-        }}
-      >
-        Transfer
-      </button>
+      {invited !== null && <span class="session-actions__invited">{helping && user !== null ? `${invited} (you: work notes only)` : invited}</span>}
+      {!helping && (
+        <button
+          ref={transferButton}
+          type="button"
+          class="button button--small"
+          disabled={!mine || !active}
+          onClick={() => {
+            forSignOut.current = false;
+            transferring.value = true;
+          }}
+        >
+          Transfer
+        </button>
+      )}
+      {canInvite && (
+        <button ref={inviteButton} type="button" class="button button--small button--quiet" onClick={() => (inviting.value = true)}>
+          Invite
+        </button>
+      )}
       {onCreateIncident !== undefined && (
         <button type="button" class="button button--small button--quiet" onClick={onCreateIncident}>
           Create Incident
@@ -65,9 +95,21 @@ export function SessionActions({ conversation, me, onNewWindow, onCreateIncident
           New Window
         </button>
       )}
-      <button ref={endButton} type="button" class="button button--small button--quiet" disabled={!mine || !active} onClick={() => (confirming.value = true)}>
-        End
-      </button>
+      {!helping && (
+        <button ref={endButton} type="button" class="button button--small button--quiet" disabled={!mine || !active} onClick={() => (confirming.value = true)}>
+          End
+        </button>
+      )}
+      {inviting.value && (
+        <InviteDialog
+          conversation={conversation}
+          me={me}
+          onClose={() => {
+            inviting.value = false;
+            focusBack(inviteButton.current);
+          }}
+        />
+      )}
       {confirming.value && (
         <ConfirmDialog
           title={`End the chat with ${customer}?`}

@@ -1,0 +1,42 @@
+/**
+ * Notices of conversations the agent no longer sees (the `gone` frame): "Your invitation to Carol
+ * Customer's session ended.", "You are no longer in the group chat “Printers”." Their mini windows
+ * close (see `closeGoneWindows`); the notice says why, in one live region that is always there,
+ * until dismissed.
+ */
+import type { Conversation } from "../../shared/wire";
+import { conversationTitle } from "../sessions";
+import { connection } from "../state";
+import { isChat, isGroupChat } from "./chats";
+import "./chats.css";
+
+/** Why a conversation went, in words, from what it was when it went. */
+export function goneText(c: Conversation): string {
+  if (c.kind === "support") return `Your invitation to ${c.customer?.display_name ?? "a customer"}'s session ended.`;
+  if (isGroupChat(c)) return `You are no longer in the group chat “${c.title ?? ""}”.`;
+  if (isChat(c)) return `The chat with ${conversationTitle(c)} is no longer available to you.`;
+  return `${conversationTitle(c)} is no longer available to you.`;
+}
+
+export function GoneNotices() {
+  const socket = connection.value;
+  const departures = socket?.departures.value ?? [];
+  return (
+    <div class="gone-notices" role="status" aria-label="Conversations that ended for you">
+      {departures.map((d) => {
+        const text = goneText(d.conversation);
+        return (
+          <p key={d.conversation.id} class="gone-notice">
+            <span aria-hidden="true">⏏ </span>
+            <span class="gone-notice__text">
+              {text}
+            </span>
+            <button type="button" class="button button--small button--quiet" aria-label={`Dismiss: ${text}`} onClick={() => socket?.dismissDeparture(d.conversation.id)}>
+              Dismiss
+            </button>
+          </p>
+        );
+      })}
+    </div>
+  );
+}
