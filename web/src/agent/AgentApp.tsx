@@ -18,14 +18,16 @@ import { ConnectionBanner } from "../shared/Timeline";
 import { isQueueList, type Conversation, type User } from "../shared/wire";
 import { warnBeforeLeavingUnsent } from "../shared/unload";
 import { askNotificationPermissionOnce, beep, notifyDesktop, titleWithCount, unlockAudioOnFirstGesture } from "./alerts";
-import { attentionCount } from "./attention";
+import { attentionCount, flash, focusedConversation } from "./attention";
+import { isChat } from "./chats/chats";
+import { GoneNotices } from "./chats/GoneNotices";
 import { AttentionLayer } from "./AttentionLayer";
 import { MiniWindowDock } from "./miniwindows/MiniWindowDock";
 import { ReturnedNotices } from "./ReturnedNotices";
 import { AgentSignOut } from "./signout/AgentSignOut";
 import { activeWithMe, returnedText, sidebarGroups } from "./sessions";
 import { ConnectSidebar, PreviewText } from "./sidebar/ConnectSidebar";
-import { connection, me, openMiniWindow, presenceChoice, queueName, queues, showOffer } from "./state";
+import { closeMiniWindow, connection, me, miniWindows, openMiniWindow, presenceChoice, queueName, queues, showOffer } from "./state";
 import { Workspace } from "./workspace/Workspace";
 import { contentPane, holdsUnsavedWork } from "./records/pane";
 import { PaneContent } from "./records/PaneContent";
@@ -74,6 +76,17 @@ export async function loadAgent(): Promise<boolean> {
           if (socket.offers.value.has(id)) showOffer(id);
           else if (socket.conversations.value.has(id)) openMiniWindow(id);
         });
+      }
+      // A conversation I no longer see (left a group chat, my invitation into a session ended):
+      // its window closes; the notice says why (GoneNotices).
+      if (frame.type === "gone") {
+        if (miniWindows.value.some((w) => w.id === frame.conversation)) closeMiniWindow(frame.conversation);
+        return;
+      }
+      // A colleague's message in a chat whose window is open but not being read: its header flashes.
+      if (live && frame.type === "entry" && frame.author !== undefined && frame.author.id !== user.id) {
+        const chat = socket.conversations.value.get(frame.conversation);
+        if (chat !== undefined && isChat(chat) && miniWindows.value.some((w) => w.id === chat.id) && focusedConversation.value !== chat.id) flash(chat.id);
       }
       // A colleague handed a session to me: it arrives like an offer (sound, notification) and
       // its window opens without taking the focus from what I am typing. The transfer's entry
@@ -140,7 +153,10 @@ function SignedIn({ user, workspace }: { user: User; workspace: string | null })
   useEffect(
     () =>
       effect(() => {
-        const count = attentionCount(connection.value?.conversations.value.values() ?? [], connection.value?.offers.value.size ?? 0, user.id);
+        const conversations = [...(connection.value?.conversations.value.values() ?? [])];
+        // Chats with colleagues count too: their unread messages wait for the agent as much.
+        const chats = conversations.filter(isChat).reduce((n, c) => n + (c.unread ?? 0), 0);
+        const count = attentionCount(conversations, connection.value?.offers.value.size ?? 0, user.id) + chats;
         document.title = titleWithCount(base, count);
       }),
     [base, user.id],
@@ -158,6 +174,7 @@ function SignedIn({ user, workspace }: { user: User; workspace: string | null })
         <TopBar user={user} workspace={workspace} />
         <ConnectionBanner state={socket?.link.value ?? "connecting"} notice={socket?.closeNotice.value ?? null} />
         <ReturnedNotices />
+        <GoneNotices />
         <Workspace user={user} id={workspace} />
         <AttentionLayer user={user} />
       </div>
@@ -169,6 +186,7 @@ function SignedIn({ user, workspace }: { user: User; workspace: string | null })
       <div class="agent-app__banner">
         <ConnectionBanner state={socket?.link.value ?? "connecting"} notice={socket?.closeNotice.value ?? null} />
         <ReturnedNotices />
+        <GoneNotices />
       </div>
       <ContentPane user={user} />
       <ConnectSidebar user={user} />

@@ -22,6 +22,14 @@ export const focusRequest = signal<string | null>(null);
  */
 export const restoreFocusRequest = signal<string | null>(null);
 export const sidebarCollapsed = signal(false);
+/** Sections of the Connect sidebar the agent folded (by id: `support`, `chats`, `records`, `closed`). */
+export const foldedSections = signal<ReadonlySet<string>>(new Set());
+
+export function toggleSection(id: string): void {
+  const next = new Set(foldedSections.value);
+  if (!next.delete(id)) next.add(id);
+  foldedSections.value = next;
+}
 /** The queue notification whose Accept button should take focus next (a desktop notification was clicked). */
 export const offerFocusRequest = signal<string | null>(null);
 /** The queue notification that should run its Accept (the "Accept the oldest" shortcut). */

@@ -51,3 +51,19 @@ export function incident(extra: Partial<Incident> = {}): Incident {
     ...extra,
   };
 }
+
+export const BOB: UserRef = { id: "u-bob", display_name: "Bob Agent" };
+export const DANA: UserRef = { id: "u-dana", display_name: "Dana Manager" };
+
+/** A chat between colleagues (kind `chat`): direct without `title`, a group with one. Alice is in it. */
+export function chat(id: string, others: readonly UserRef[], extra: Partial<Conversation> = {}): Conversation {
+  return {
+    id,
+    kind: "chat",
+    state: "active",
+    members: [{ id: ALICE.id, display_name: ALICE.display_name }, ...others],
+    last_seq: 0,
+    created_at: "2026-11-30T09:00:00Z",
+    ...extra,
+  };
+}

@@ -40,6 +40,13 @@ function focusInto(root: HTMLElement | null, id: string): boolean {
   return true;
 }
 
+/** What the log is called: "Conversation with Carol Customer", "Chat with Bob Agent", "Group chat Printers", "Activity of INC…". */
+function timelineLabel(conversation: Conversation, me: string): string {
+  if (conversation.kind === "record") return `Activity of ${conversationTitle(conversation, me)}`;
+  if (conversation.kind === "chat") return conversation.title !== undefined ? `Group chat ${conversation.title}` : `Chat with ${conversationTitle(conversation, me)}`;
+  return `Conversation with ${conversation.customer?.display_name ?? "customer"}`;
+}
+
 export function ConversationView({ conversation, user, visible, where = "pane" }: Props) {
   const socket = connection.value;
   const atBottom = useSignal(true);
@@ -72,7 +79,7 @@ export function ConversationView({ conversation, user, visible, where = "pane" }
       }}
     >
       <Timeline
-        label={conversation.kind === "record" ? `Activity of ${conversationTitle(conversation)}` : `Conversation with ${conversation.customer?.display_name ?? "customer"}`}
+        label={timelineLabel(conversation, user.id)}
         entries={entries}
         pending={pending}
         typing={typing}

@@ -6,7 +6,7 @@
  */
 import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/preact";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ALICE, CAROL, conversation } from "../../shared/fixtures";
+import { ALICE, BOB, CAROL, chat, conversation } from "../../shared/fixtures";
 import { Connection } from "../../shared/socket";
 import { draftsKey, type KeyValueStore } from "../persist";
 import { connection, miniWindows, restoreSession } from "../state";
@@ -140,5 +140,32 @@ describe("a record's message field", () => {
     render(<MessageField conversation={record(state)} user={ALICE} />);
     expect(screen.queryByRole("textbox"), "nothing to type in: a post would be refused (409)").toBeNull();
     expect(screen.getByText(note)).toBeTruthy();
+  });
+});
+
+describe("a chat's and a helper's message field", () => {
+  it("a_chat_takes_comments_only_with_no_type_toggle_or_canned_messages", () => {
+    const send = vi.spyOn(socket, "send");
+    render(<MessageField conversation={chat("k1", [BOB])} user={ALICE} />);
+    expect(screen.queryByRole("group", { name: "Message type" }), "no Comment / Work Note in a chat").toBeNull();
+    expect(screen.queryByRole("button", { name: /Canned messages/ })).toBeNull();
+    const box = screen.getByRole("textbox", { name: "Message to Bob Agent" }) as HTMLTextAreaElement;
+    type(box, "Lunch at 12?");
+    fireEvent.keyDown(box, { key: "Enter" });
+    expect(send).toHaveBeenCalledWith("k1", "comment", "Lunch at 12?");
+  });
+
+  it("a_colleague_invited_into_a_session_writes_work_notes_only", () => {
+    const send = vi.spyOn(socket, "send");
+    // Bob's session, Alice invited to help.
+    const helping = conversation("c7", CAROL, { assignee: BOB, invited: [{ id: ALICE.id, display_name: ALICE.display_name }] });
+    render(<MessageField conversation={helping} user={ALICE} />);
+    expect(screen.queryByRole("button", { name: "Comment" }), "Comment is not offered").toBeNull();
+    expect(screen.getByRole("button", { name: "Work Note" }).getAttribute("aria-pressed")).toBe("true");
+    type(field("work note"), "Try the VPN profile reset");
+    fireEvent.keyDown(field("work note"), { key: "Enter" });
+    expect(send).toHaveBeenCalledWith("c7", "work_note", "Try the VPN profile reset");
+    fireEvent.keyDown(field("work note"), { key: "n", altKey: true });
+    expect(screen.getByRole("button", { name: "Work Note" }).getAttribute("aria-pressed"), "Alt+N does not switch to Comment").toBe("true");
   });
 });

@@ -9,8 +9,10 @@ import { exactTime, startedAt } from "../../shared/format";
 import { StateBadge } from "../../shared/StateBadge";
 import type { User } from "../../shared/wire";
 import { flashes } from "../attention";
+import { chatPartner, isChat, isGroupChat, membersText } from "../chats/chats";
 import { ConversationView } from "../conversation/ConversationView";
 import { SessionActions } from "../conversation/SessionActions";
+import { PresenceLabel } from "../conversation/TransferDialog";
 import { createIncident } from "../records/create";
 import { STATE_TEXT } from "../records/incident-form";
 import { contentPane } from "../records/pane";
@@ -218,6 +220,9 @@ function MiniWindow({ window: w, user, onClose }: { window: MiniWindowState; use
   if (conversation === undefined) return null;
   const name = conversationTitle(conversation);
   const record = conversation.kind === "record" ? (conversation.record ?? null) : undefined;
+  const chat = isChat(conversation);
+  const partner = chatPartner(conversation, user.id);
+  const partnerStatus = partner === null ? undefined : connection.value?.presence.value.get(partner.id);
   const titleId = `mini-title-${w.id}`;
   const unread = conversation.unread ?? 0;
   return (
@@ -228,7 +233,13 @@ function MiniWindow({ window: w, user, onClose }: { window: MiniWindowState; use
           <h2 id={titleId} class="mini-window__title">
             {name}
           </h2>
-          {record === undefined ? <StateBadge conversation={conversation} /> : record !== null && <span class="state-badge">{STATE_TEXT[record.state]}</span>}
+          {chat ? (
+            partnerStatus !== undefined && <PresenceLabel status={partnerStatus} />
+          ) : record === undefined ? (
+            <StateBadge conversation={conversation} />
+          ) : (
+            record !== null && <span class="state-badge">{STATE_TEXT[record.state]}</span>
+          )}
           {unread > 0 && (
             <span class="badge">
               {unread}
@@ -254,7 +265,10 @@ function MiniWindow({ window: w, user, onClose }: { window: MiniWindowState; use
         {!w.minimised && record !== undefined && (
           <div class="mini-window__subtitle muted">Record · comments and work notes of the incident</div>
         )}
-        {!w.minimised && record === undefined && (
+        {!w.minimised && chat && (
+          <div class="mini-window__subtitle muted chat-members">{isGroupChat(conversation) ? `Group chat · ${membersText(conversation, user.id)}` : "Direct chat"}</div>
+        )}
+        {!w.minimised && record === undefined && !chat && (
           <div class="mini-window__subtitle muted">
             {queueName(conversation.queue)} · started <time dateTime={conversation.created_at} title={exactTime(conversation.created_at)}>{startedAt(conversation.created_at)}</time>
             {conversation.assignee !== undefined && conversation.assignee.id !== user.id && ` · with ${conversation.assignee.display_name}`}
@@ -266,6 +280,7 @@ function MiniWindow({ window: w, user, onClose }: { window: MiniWindowState; use
             me={user.id}
             onNewWindow={() => moveToWorkspace(w.id, onClose)}
             onCreateIncident={() => void createIncident(conversation, user, contentPane)}
+            onLeft={onClose}
           />
         )}
         {!w.minimised && record !== undefined && (

@@ -44,7 +44,7 @@ describe("ConnectSidebar", () => {
     socket.noteConversation(conversation("c1", CAROL, { unread: 2 }));
     socket.noteConversation(conversation("c2", IVAN, { unread: 0 }));
     render(<ConnectSidebar user={ALICE} />);
-    const mine = screen.getByRole("region", { name: "My sessions" });
+    const mine = screen.getByRole("region", { name: "Support sessions, 2 unread" });
     const carol = screen.getByRole("button", { name: /^Carol Customer/ });
     expect(carol.textContent, "Carol's badge").toContain("2 unread");
     expect(screen.getByRole("button", { name: /^Ivan Customer/ }).textContent, "no badge without unread").not.toContain("unread");
