@@ -18,8 +18,9 @@ import { ConnectionBanner } from "../shared/Timeline";
 import { isQueueList, type Conversation, type User } from "../shared/wire";
 import { warnBeforeLeavingUnsent } from "../shared/unload";
 import { askNotificationPermissionOnce, beep, notifyDesktop, titleWithCount, unlockAudioOnFirstGesture } from "./alerts";
-import { attentionCount, flash, focusedConversation } from "./attention";
+import { attentionCount } from "./attention";
 import { isChat } from "./chats/chats";
+import { followChats } from "./chats/live";
 import { GoneNotices } from "./chats/GoneNotices";
 import { AttentionLayer } from "./AttentionLayer";
 import { MiniWindowDock } from "./miniwindows/MiniWindowDock";
@@ -27,7 +28,7 @@ import { ReturnedNotices } from "./ReturnedNotices";
 import { AgentSignOut } from "./signout/AgentSignOut";
 import { activeWithMe, returnedText, sidebarGroups } from "./sessions";
 import { ConnectSidebar, PreviewText } from "./sidebar/ConnectSidebar";
-import { closeMiniWindow, connection, me, miniWindows, openMiniWindow, presenceChoice, queueName, queues, showOffer } from "./state";
+import { connection, me, openMiniWindow, presenceChoice, queueName, queues, showOffer } from "./state";
 import { Workspace } from "./workspace/Workspace";
 import { contentPane, holdsUnsavedWork } from "./records/pane";
 import { PaneContent } from "./records/PaneContent";
@@ -77,17 +78,6 @@ export async function loadAgent(): Promise<boolean> {
           else if (socket.conversations.value.has(id)) openMiniWindow(id);
         });
       }
-      // A conversation I no longer see (left a group chat, my invitation into a session ended):
-      // its window closes; the notice says why (GoneNotices).
-      if (frame.type === "gone") {
-        if (miniWindows.value.some((w) => w.id === frame.conversation)) closeMiniWindow(frame.conversation);
-        return;
-      }
-      // A colleague's message in a chat whose window is open but not being read: its header flashes.
-      if (live && frame.type === "entry" && frame.author !== undefined && frame.author.id !== user.id) {
-        const chat = socket.conversations.value.get(frame.conversation);
-        if (chat !== undefined && isChat(chat) && miniWindows.value.some((w) => w.id === chat.id) && focusedConversation.value !== chat.id) flash(chat.id);
-      }
       // A colleague handed a session to me: it arrives like an offer (sound, notification) and
       // its window opens without taking the focus from what I am typing. The transfer's entry
       // and the session's new state come in either order: the second one rings.
@@ -104,6 +94,8 @@ export async function loadAgent(): Promise<boolean> {
       openMiniWindow(id, false);
       notifyDesktop(`${from} handed you a chat`, conversation.customer?.display_name ?? queueName(conversation.queue), () => openMiniWindow(id));
     });
+    // A conversation gone closes its window; a colleague's chat message flashes its header.
+    followChats(socket, user.id);
     connection.value = socket;
     me.value = user;
     socket.start();

@@ -6,16 +6,16 @@
  */
 import type { Conversation } from "../../shared/wire";
 import { conversationTitle } from "../sessions";
-import { connection } from "../state";
+import { connection, me } from "../state";
 import { isChat, isGroupChat } from "./chats";
 import "./chats.css";
 
 /** Why a conversation went, in words, from what it was when it went. */
-export function goneText(c: Conversation): string {
+export function goneText(c: Conversation, me: string | null): string {
   if (c.kind === "support") return `Your invitation to ${c.customer?.display_name ?? "a customer"}'s session ended.`;
   if (isGroupChat(c)) return `You are no longer in the group chat “${c.title ?? ""}”.`;
-  if (isChat(c)) return `The chat with ${conversationTitle(c)} is no longer available to you.`;
-  return `${conversationTitle(c)} is no longer available to you.`;
+  if (isChat(c)) return `The chat with ${conversationTitle(c, me)} is no longer available to you.`;
+  return `${conversationTitle(c, me)} is no longer available to you.`;
 }
 
 export function GoneNotices() {
@@ -24,7 +24,7 @@ export function GoneNotices() {
   return (
     <div class="gone-notices" role="status" aria-label="Conversations that ended for you">
       {departures.map((d) => {
-        const text = goneText(d.conversation);
+        const text = goneText(d.conversation, me.value?.id ?? null);
         return (
           <p key={d.conversation.id} class="gone-notice">
             <span aria-hidden="true">⏏ </span>

@@ -1,10 +1,10 @@
 // @vitest-environment jsdom
 /** Sign out's Transfer reaches a chat's session actions: its Transfer dialog opens, once, and only for a chat of mine. */
-import { cleanup, render, screen, waitFor } from "@testing-library/preact";
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/preact";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ALICE, CAROL, conversation } from "../../shared/fixtures";
+import { ALICE, BOB, CAROL, chat, conversation, DANA } from "../../shared/fixtures";
 import { connectedForTest } from "../../shared/socket.fakes";
-import { connection, transferRequest } from "../state";
+import { connection, me, transferRequest } from "../state";
 import { SessionActions } from "./SessionActions";
 
 beforeEach(() => {
@@ -50,5 +50,85 @@ describe("SessionActions", () => {
     transferRequest.value = "c1";
     await waitFor(() => expect(transferRequest.value).toBeNull());
     expect(screen.queryByRole("dialog")).toBeNull();
+  });
+});
+
+describe("SessionActions and Connect Chat", () => {
+  const MANAGER = { ...ALICE, id: "u-dana", display_name: "Dana Manager", roles: ["manager" as const, "agent" as const] };
+  const names = () => screen.getAllByRole("button").map((b) => b.textContent);
+
+  afterEach(() => {
+    me.value = null;
+  });
+
+  it("the_assignee_of_an_active_session_may_invite_and_sees_who_is_invited", () => {
+    me.value = ALICE;
+    render(<SessionActions conversation={conversation("c1", CAROL, { invited: [BOB] })} me={ALICE.id} />);
+    expect(names()).toEqual(["Transfer", "Invite", "End"]);
+    expect(screen.getByText("Invited: Bob Agent")).toBeTruthy();
+  });
+
+  it("a_manager_may_invite_into_a_colleagues_session_but_an_agent_may_not", () => {
+    me.value = MANAGER;
+    const bobs = conversation("c1", CAROL, { assignee: BOB });
+    const first = render(<SessionActions conversation={bobs} me={MANAGER.id} />);
+    expect(names()).toContain("Invite");
+    first.unmount();
+    me.value = ALICE;
+    render(<SessionActions conversation={bobs} me={ALICE.id} />);
+    expect(names()).not.toContain("Invite");
+  });
+
+  it("nobody_is_invited_into_a_session_that_is_not_active", () => {
+    me.value = ALICE;
+    render(<SessionActions conversation={conversation("c1", CAROL, { state: "closed" })} me={ALICE.id} />);
+    expect(names()).not.toContain("Invite");
+  });
+
+  it("a_colleague_invited_to_help_gets_neither_transfer_nor_end_nor_invite", () => {
+    me.value = ALICE;
+    render(<SessionActions conversation={conversation("c1", CAROL, { assignee: BOB, invited: [{ id: ALICE.id, display_name: ALICE.display_name }] })} me={ALICE.id} onNewWindow={() => undefined} />);
+    expect(names()).toEqual(["New Window"]);
+    expect(screen.getByText("Invited: Alice Agent (you: work notes only)")).toBeTruthy();
+  });
+
+  it("invite_opens_its_dialog", async () => {
+    me.value = ALICE;
+    render(<SessionActions conversation={conversation("c1", CAROL)} me={ALICE.id} />);
+    fireEvent.click(screen.getByRole("button", { name: "Invite" }));
+    await waitFor(() => expect(screen.getByRole("dialog", { name: "Invite a colleague to Carol Customer's session" })).toBeTruthy());
+  });
+
+  it("a_group_chat_offers_add_people_and_leave_and_a_direct_chat_neither", () => {
+    me.value = ALICE;
+    const first = render(<SessionActions conversation={chat("k1", [BOB, DANA], { title: "Printers" })} me={ALICE.id} onNewWindow={() => undefined} />);
+    expect(names(), "no Transfer, Create Incident or End for a chat").toEqual(["Add people", "New Window", "Leave chat"]);
+    first.unmount();
+    render(<SessionActions conversation={chat("k2", [BOB])} me={ALICE.id} onNewWindow={() => undefined} onCreateIncident={() => undefined} />);
+    expect(names()).toEqual(["New Window"]);
+  });
+
+  it("leave_chat_asks_first_then_leaves_and_forgets_the_chat", async () => {
+    me.value = ALICE;
+    const calls: string[] = [];
+    vi.stubGlobal(
+      "fetch",
+      vi.fn(async (path: string, init: RequestInit = {}) => {
+        calls.push(`${init.method ?? "GET"} ${path}`);
+        return new Response(null, { status: 204 });
+      }),
+    );
+    const socket = connection.value;
+    const printers = chat("k1", [BOB, DANA], { title: "Printers" });
+    socket?.noteConversation(printers);
+    const left = vi.fn();
+    render(<SessionActions conversation={printers} me={ALICE.id} onLeft={left} />);
+    fireEvent.click(screen.getByRole("button", { name: "Leave chat" }));
+    const confirm = await screen.findByRole("dialog", { name: "Leave “Printers”?" });
+    expect(calls, "nothing before the answer").toEqual([]);
+    fireEvent.click(within(confirm).getByRole("button", { name: "Leave chat" }));
+    await waitFor(() => expect(left).toHaveBeenCalled());
+    expect(calls).toEqual(["DELETE /api/chats/k1/members/u-alice"]);
+    expect(socket?.conversations.value.has("k1"), "gone from the lists at once").toBe(false);
   });
 });

@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { ALICE, BOB, CAROL, chat, conversation, DANA } from "../../shared/fixtures";
+import { chatPartner, chatTitle, invitedText, isInvitedTo, mayInvite, membersText, newChatProblem, newChatRequest } from "./chats";
+import { goneText } from "./GoneNotices";
+
+const me = ALICE.id;
+
+describe("what a chat is called", () => {
+  it.each([
+    ["a direct chat: the colleague", chat("k1", [BOB]), "Bob Agent"],
+    ["a group: its title", chat("k2", [BOB, DANA], { title: "Printers" }), "Printers"],
+    ["members not known yet", { ...chat("k3", []), members: [] }, "Chat"],
+  ])("%s", (_case, conversation, title) => {
+    expect(chatTitle(conversation, me)).toBe(title);
+  });
+
+  it("the_partner_of_a_direct_chat_is_the_other_member", () => {
+    expect(chatPartner(chat("k1", [BOB]), me)).toEqual(BOB);
+    expect(chatPartner(chat("k1", [BOB]), BOB.id), "seen from Bob").toEqual({ id: ALICE.id, display_name: ALICE.display_name });
+    expect(chatPartner(chat("k2", [BOB, DANA], { title: "Printers" }), me), "a group has none").toBeNull();
+  });
+
+  it("members_text_names_the_others_first_and_counts_the_rest", () => {
+    expect(membersText(chat("k2", [BOB, DANA], { title: "P" }), me)).toBe("Bob Agent, Dana Manager and you");
+    const many = chat("k3", [BOB, DANA, { id: "u-x", display_name: "Xena" }, { id: "u-y", display_name: "Yann" }], { title: "P" });
+    expect(membersText(many, me)).toBe("Bob Agent, Dana Manager, Xena and 2 more");
+  });
+});
+
+describe("invitations", () => {
+  const invitedAlice = conversation("c1", CAROL, { assignee: BOB, invited: [{ id: ALICE.id, display_name: ALICE.display_name }] });
+
+  it("invited_to_an_active_session_not_mine", () => {
+    expect(isInvitedTo(invitedAlice, me)).toBe(true);
+    expect(isInvitedTo({ ...invitedAlice, state: "closed" }, me), "closed: nothing to help with").toBe(false);
+    expect(isInvitedTo(conversation("c1", CAROL), me), "my own session").toBe(false);
+  });
+
+  it("the_assignee_or_a_manager_may_invite_while_the_session_is_active", () => {
+    const bobs = conversation("c1", CAROL, { assignee: BOB });
+    expect(mayInvite(conversation("c1", CAROL), ALICE), "the assignee").toBe(true);
+    expect(mayInvite(bobs, ALICE), "an agent, not the assignee").toBe(false);
+    expect(mayInvite(bobs, { id: DANA.id, roles: ["manager"] }), "a manager").toBe(true);
+    expect(mayInvite(bobs, { id: "u-admin", roles: ["admin"] }), "an admin").toBe(true);
+    expect(mayInvite({ ...conversation("c1", CAROL), state: "queued" }, ALICE), "queued").toBe(false);
+    expect(mayInvite(chat("k1", [BOB]), ALICE), "a chat takes no invitation").toBe(false);
+  });
+
+  it("invited_text_lists_who_helps", () => {
+    expect(invitedText(conversation("c1", CAROL, { invited: [BOB, DANA] }))).toBe("Invited: Bob Agent, Dana Manager");
+    expect(invitedText(conversation("c1", CAROL))).toBeNull();
+    expect(invitedText(conversation("c1", CAROL, { invited: [] }))).toBeNull();
+  });
+});
+
+describe("the New chat form", () => {
+  it.each([
+    ["nobody", [], "", "people"],
+    ["two without a name", [BOB, DANA], " ", "title"],
+    ["a name too long", [BOB], "x".repeat(101), "title"],
+  ] as const)("refuses_%s", (_case, members, title, field) => {
+    expect(newChatProblem(members, title)?.field).toBe(field);
+  });
+
+  it.each([
+    ["one colleague", [BOB], ""],
+    ["one colleague and a name", [BOB], "Printers"],
+    ["two and a name", [BOB, DANA], "Printers"],
+  ] as const)("takes_%s", (_case, members, title) => {
+    expect(newChatProblem(members, title)).toBeNull();
+  });
+
+  it("sends_the_title_trimmed_and_only_when_given", () => {
+    expect(newChatRequest([BOB], "  ")).toEqual({ members: [BOB.id] });
+    expect(newChatRequest([BOB, DANA], " Printers ")).toEqual({ members: [BOB.id, DANA.id], title: "Printers" });
+  });
+});
+
+describe("notices of conversations gone", () => {
+  it.each([
+    ["an invitation ended", conversation("c1", CAROL, { assignee: BOB }), "Your invitation to Carol Customer's session ended."],
+    ["a group left", chat("k2", [BOB], { title: "Printers" }), "You are no longer in the group chat “Printers”."],
+    ["a direct chat", chat("k1", [BOB]), "The chat with Bob Agent is no longer available to you."],
+  ])("%s", (_case, conversation, text) => {
+    expect(goneText(conversation, me)).toBe(text);
+  });
+});
