@@ -78,7 +78,7 @@ const sidebar = (page: Page): Locator => page.getByRole("complementary", { name:
 const notification = (page: Page, customer: string): Locator => sidebar(page).getByRole("article", { name: customer });
 const miniWindow = (page: Page, customer: string): Locator => page.getByRole("region", { name: customer, exact: true });
 const commentField = (scope: Locator): Locator => scope.getByRole("textbox", { name: "Message (comment)" });
-const mySessions = (page: Page): Locator => sidebar(page).getByRole("region", { name: "My sessions" });
+const mySessions = (page: Page): Locator => sidebar(page).getByRole("region", { name: /^Support sessions/ });
 
 /** A fresh agent app (no mini windows left from another test), the sidebar expanded. */
 async function openAgentApp(): Promise<Page> {

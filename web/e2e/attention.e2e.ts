@@ -92,7 +92,7 @@ async function customerWrites(who: Customer, conversation: string, body: string)
 const sidebar = (page: Page): Locator => page.getByRole("complementary", { name: "Connect sidebar" });
 const miniWindow = (page: Page, who: Customer): Locator => page.getByRole("region", { name: NAMES[who], exact: true });
 const commentField = (scope: Locator): Locator => scope.getByRole("textbox", { name: "Message (comment)" });
-const mySessions = (page: Page): Locator => sidebar(page).getByRole("region", { name: "My sessions" });
+const mySessions = (page: Page): Locator => sidebar(page).getByRole("region", { name: /^Support sessions/ });
 
 /** The agent app with no mini windows from an earlier test (they survive a reload in this tab). */
 async function openAgentApp(): Promise<Page> {

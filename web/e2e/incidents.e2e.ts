@@ -150,7 +150,7 @@ describe("incidents", () => {
       expect(posted.status()).toBe(201);
     }
     // Its mini window went to the workspace (New Window): open it again from the sidebar.
-    await sidebar(alice.page).getByRole("region", { name: "My sessions" }).getByRole("button", { name: /^Carol Customer/ }).click();
+    await sidebar(alice.page).getByRole("region", { name: /^Support sessions/ }).getByRole("button", { name: /^Carol Customer/ }).click();
     const window = alice.page.getByRole("region", { name: "Carol Customer" });
     await window.getByRole("log").getByText(/^Long message 4:/).waitFor();
     await window.getByRole("button", { name: "Create Incident" }).click();
