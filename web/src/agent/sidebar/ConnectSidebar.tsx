@@ -219,7 +219,7 @@ function NewChatButton({ me }: { me: string }) {
   return (
     <>
       <button ref={button} type="button" class="button button--small button--quiet sidebar-group__tool" aria-haspopup="dialog" onClick={() => (open.value = true)}>
-        <span aria-hidden="true">＋</span> New chat
+        <span aria-hidden="true">+</span> New chat
       </button>
       {open.value && (
         <NewChatDialog
