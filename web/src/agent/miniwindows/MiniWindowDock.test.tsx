@@ -6,7 +6,7 @@
  */
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/preact";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
-import { ALICE, CAROL, conversation, entry, IVAN } from "../../shared/fixtures";
+import { ALICE, BOB, CAROL, chat, conversation, DANA, entry, IVAN } from "../../shared/fixtures";
 import { connectedForTest, MemoryStorage } from "../../shared/socket.fakes";
 import { pageVisible } from "../../shared/visibility";
 import { focusedConversation, pageFocused } from "../attention";
@@ -94,5 +94,28 @@ describe("MiniWindowDock focus", () => {
     const log = screen.getByRole("log", { name: "Conversation with Carol Customer" });
     expect(document.activeElement, "focus moved into the chat's log (no field once closed)").toBe(log);
     expect(focusedConversation.value, "so the chat counts as being read").toBe("c1");
+  });
+});
+
+describe("chat mini windows", () => {
+  it("a_group_chat_window_says_who_is_in_it_and_offers_chat_actions_only", async () => {
+    feed.connection.noteConversation(chat("k2", [BOB, DANA], { title: "Printer fleet" }));
+    miniWindows.value = [{ id: "k2", minimised: false }];
+    render(<MiniWindowDock user={ALICE} />);
+    const window = await screen.findByRole("region", { name: "Printer fleet" });
+    expect(window.textContent).toContain("Group chat · Bob Agent, Dana Manager and you");
+    expect(within(window).getAllByRole("button").map((b) => b.textContent).filter((t) => /^[A-Z]/.test(t ?? "")), "no Transfer, Create Incident or End").toEqual(["Add people", "New Window", "Leave chat", "Send"]);
+    expect(within(window).getByRole("log", { name: "Group chat Printer fleet" })).toBeTruthy();
+  });
+
+  it("a_direct_chat_window_shows_the_colleagues_presence_in_words", async () => {
+    feed.connection.noteConversation(chat("k1", [BOB]));
+    feed.socket.receive({ type: "presence", user: BOB, status: "available" });
+    miniWindows.value = [{ id: "k1", minimised: false }];
+    render(<MiniWindowDock user={ALICE} />);
+    const window = await screen.findByRole("region", { name: "Bob Agent" });
+    await waitFor(() => expect(window.textContent).toContain("Available"));
+    expect(window.textContent).toContain("Direct chat");
+    expect(within(window).getByRole("textbox", { name: "Message to Bob Agent" })).toBeTruthy();
   });
 });

@@ -9,7 +9,8 @@ import { exactTime, startedAt } from "../../shared/format";
 import { StateBadge } from "../../shared/StateBadge";
 import type { User } from "../../shared/wire";
 import { flashes } from "../attention";
-import { chatPartner, isChat, isGroupChat, membersText } from "../chats/chats";
+import { chatPartner, isChat } from "../chats/chats";
+import { ChatSummary } from "../chats/ChatSummary";
 import { ConversationView } from "../conversation/ConversationView";
 import { SessionActions } from "../conversation/SessionActions";
 import { PresenceLabel } from "../conversation/TransferDialog";
@@ -218,7 +219,7 @@ function MiniWindow({ window: w, user, onClose }: { window: MiniWindowState; use
     return () => clearTimeout(timer);
   }, [closedAndSeen]);
   if (conversation === undefined) return null;
-  const name = conversationTitle(conversation);
+  const name = conversationTitle(conversation, user.id);
   const record = conversation.kind === "record" ? (conversation.record ?? null) : undefined;
   const chat = isChat(conversation);
   const partner = chatPartner(conversation, user.id);
@@ -266,7 +267,10 @@ function MiniWindow({ window: w, user, onClose }: { window: MiniWindowState; use
           <div class="mini-window__subtitle muted">Record · comments and work notes of the incident</div>
         )}
         {!w.minimised && chat && (
-          <div class="mini-window__subtitle muted chat-members">{isGroupChat(conversation) ? `Group chat · ${membersText(conversation, user.id)}` : "Direct chat"}</div>
+          <div class="mini-window__subtitle">
+            {/* The colleague's presence is beside the name already. */}
+            <ChatSummary conversation={conversation} me={user.id} presence={false} />
+          </div>
         )}
         {!w.minimised && record === undefined && !chat && (
           <div class="mini-window__subtitle muted">
