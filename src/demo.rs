@@ -1,11 +1,14 @@
 //! Demo data: the IT Service Desk queue with six canned messages, its group `ITSD_chat`,
+//! a dozen published knowledge articles,
 //! agents, a manager, an admin and two customers, each with the password equal to the username.
 //! Loaded only into an empty database.
 
 use crate::credentials;
+use crate::demo_articles::DEMO_ARTICLES;
 use crate::domain::directory::{
     DEFAULT_ASSIGNEE_GRACE_SECS, DEFAULT_AUTO_CLOSE_SECS, DEFAULT_WARNING_SECS,
 };
+use crate::domain::kb::{ArticleFields, ArticleState};
 use crate::domain::{GroupId, NewUser, QueueSettings, Role, RoleSet, Timestamp};
 use crate::storage::{Db, DirectorySeed, StorageError};
 
@@ -50,6 +53,22 @@ pub const DEMO_CANNED: [(&str, &str); 6] = [
     ),
 ];
 
+/// The demo Knowledge Base, published, written by the demo manager.
+pub fn demo_articles() -> Vec<(String, ArticleFields)> {
+    DEMO_ARTICLES
+        .iter()
+        .map(|a| {
+            let fields = ArticleFields {
+                title: a.title.into(),
+                body: a.body.into(),
+                category: a.category.into(),
+                state: ArticleState::Published,
+            };
+            ("dana".to_owned(), fields)
+        })
+        .collect()
+}
+
 /// Loads the demo data if the database is empty; returns whether it did.
 pub async fn load_if_empty(db: &Db, now: Timestamp) -> Result<bool, StorageError> {
     if db.count_users().await? > 0 {
@@ -92,6 +111,7 @@ pub async fn load_if_empty(db: &Db, now: Timestamp) -> Result<bool, StorageError
             .iter()
             .map(|(t, b)| (DEMO_QUEUE.into(), (*t).into(), (*b).into()))
             .collect(),
+        articles: demo_articles(),
     };
     db.seed_if_empty(&seed, now).await
 }
@@ -99,6 +119,15 @@ pub async fn load_if_empty(db: &Db, now: Timestamp) -> Result<bool, StorageError
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn demo_articles_keep_the_rules() {
+        for (_, mut fields) in demo_articles() {
+            let title = fields.title.clone();
+            crate::domain::kb::check_fields(&mut fields).unwrap();
+            assert_eq!(fields.title, title, "titles are stored as written");
+        }
+    }
 
     #[test]
     fn demo_canned_messages_use_only_known_placeholders() {

@@ -10,6 +10,7 @@ pub mod cluster;
 pub mod config;
 pub mod credentials;
 pub mod demo;
+pub mod demo_articles;
 pub mod domain;
 pub mod http;
 pub mod hub;

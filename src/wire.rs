@@ -1143,3 +1143,159 @@ pub struct LeftMessage {
     #[schema(min_length = 1, max_length = 4000)]
     pub body: String,
 }
+
+/// A knowledge article (`KB0010001` …): its Markdown and the same rendered as safe HTML.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Article {
+    pub id: String,
+    pub number: String,
+    pub title: String,
+    /// Markdown, as written.
+    pub body: String,
+    /// The body rendered and sanitised on the server: show it as is.
+    pub html: String,
+    pub category: String,
+    /// `draft`, `published` or `retired`.
+    pub state: String,
+    pub author: UserRef,
+    pub updated_by: UserRef,
+    pub created_at: String,
+    pub updated_at: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub published_at: Option<String>,
+    /// Send it back with a change: a change made on an older version is refused.
+    pub version: i64,
+}
+
+impl From<&crate::domain::kb::Article> for Article {
+    fn from(a: &crate::domain::kb::Article) -> Self {
+        Article {
+            id: a.id.to_string(),
+            number: a.number.clone(),
+            title: a.title.clone(),
+            body: a.body.clone(),
+            html: crate::domain::kb::render(&a.body),
+            category: a.category.clone(),
+            state: a.state.as_str().into(),
+            author: person_ref(&a.author),
+            updated_by: person_ref(&a.updated_by),
+            created_at: rfc3339(a.created_at),
+            updated_at: rfc3339(a.updated_at),
+            published_at: a.published_at.map(rfc3339),
+            version: a.version,
+        }
+    }
+}
+
+/// A part of a snippet: plain text, `mark`ed where it matched the search.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SnippetPart {
+    pub text: String,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub mark: bool,
+}
+
+/// An article found or listed, with a short passage of its body.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleHit {
+    pub id: String,
+    pub number: String,
+    pub title: String,
+    pub category: String,
+    pub state: String,
+    pub updated_at: String,
+    pub snippet: Vec<SnippetPart>,
+}
+
+impl From<&crate::domain::kb::ArticleHit> for ArticleHit {
+    fn from(h: &crate::domain::kb::ArticleHit) -> Self {
+        ArticleHit {
+            id: h.id.to_string(),
+            number: h.number.clone(),
+            title: h.title.clone(),
+            category: h.category.clone(),
+            state: h.state.as_str().into(),
+            updated_at: rfc3339(h.updated_at),
+            snippet: h
+                .snippet
+                .iter()
+                .map(|p| SnippetPart {
+                    text: p.text.clone(),
+                    mark: p.mark,
+                })
+                .collect(),
+        }
+    }
+}
+
+/// `GET /api/kb/articles`.
+#[derive(Debug, Deserialize, utoipa::IntoParams)]
+#[serde(deny_unknown_fields)]
+#[into_params(parameter_in = Query)]
+pub struct ArticlesQuery {
+    /// Words to search for (ranked; the last one also as a prefix).
+    #[param(max_length = 200)]
+    pub q: Option<String>,
+    /// `published` (default); staff also `draft`, `retired` or `all`.
+    pub state: Option<String>,
+    /// 1–50, default 20.
+    pub limit: Option<i64>,
+}
+
+/// A new article (a draft).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleInput {
+    #[schema(min_length = 1, max_length = 100)]
+    pub client_id: String,
+    #[schema(min_length = 1, max_length = 160)]
+    pub title: String,
+    /// Markdown.
+    #[schema(min_length = 1, max_length = 50000)]
+    pub body: String,
+    #[schema(min_length = 1, max_length = 60)]
+    pub category: String,
+}
+
+/// A change to an article, made on `version`; a field left out stays as it is.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ArticleChange {
+    pub version: i64,
+    #[schema(min_length = 1, max_length = 160)]
+    pub title: Option<String>,
+    #[schema(min_length = 1, max_length = 50000)]
+    pub body: Option<String>,
+    #[schema(min_length = 1, max_length = 60)]
+    pub category: Option<String>,
+    /// `draft`, `published` or `retired` (managers and admins).
+    pub state: Option<String>,
+}
+
+/// `POST /api/kb/preview`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PreviewInput {
+    #[schema(max_length = 50000)]
+    pub body: String,
+}
+
+/// The body as it would be shown.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Preview {
+    pub html: String,
+}
+
+/// `POST /api/conversations/{id}/kb-share`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ShareArticle {
+    #[schema(min_length = 1, max_length = 100)]
+    pub client_id: String,
+    /// The article's id or number.
+    pub article: String,
+}

@@ -48,3 +48,7 @@ id_type!(
     /// A canned message.
     CannedId
 );
+id_type!(
+    /// A knowledge article (its number, `KB0010001`, is what people read).
+    ArticleId
+);

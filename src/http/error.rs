@@ -220,6 +220,25 @@ impl From<crate::domain::incident::IncidentRefusal> for AppError {
     }
 }
 
+/// Refusals of knowledge article writes as API errors.
+impl From<crate::domain::kb::KbRefusal> for AppError {
+    fn from(r: crate::domain::kb::KbRefusal) -> Self {
+        use crate::domain::kb::KbRefusal;
+        let message = r.to_string();
+        match r {
+            KbRefusal::Field(f) => AppError::InvalidField {
+                field: f.field,
+                message: f.message,
+            },
+            KbRefusal::Changed { .. } => AppError::Conflict {
+                code: "changed",
+                message,
+            },
+            KbRefusal::Forbidden(message) => AppError::Forbidden(message),
+        }
+    }
+}
+
 impl From<CommandError> for AppError {
     fn from(e: CommandError) -> Self {
         match e {
@@ -242,6 +261,7 @@ impl From<crate::service::ServiceError> for AppError {
             }
             ServiceError::Refused(refusal) => refusal.into(),
             ServiceError::Incident(refusal) => refusal.into(),
+            ServiceError::Kb(refusal) => refusal.into(),
             ServiceError::Hashing(e) => e.into(),
             ServiceError::Storage(e) => e.into(),
             ServiceError::Internal(detail) => AppError::Internal(detail),

@@ -10,6 +10,7 @@ pub mod extract;
 mod groups;
 mod headers;
 mod incidents;
+mod kb;
 pub(crate) mod openapi;
 mod ops;
 mod pages;
@@ -60,6 +61,7 @@ pub const BODY_LIMIT: usize = 64 * 1024;
         (name = "sessions", description = "Support sessions: start, history, Comment / Work Note, Accept, Transfer, End"),
         (name = "canned", description = "Canned messages"),
         (name = "incidents", description = "Incidents, their activity, follows; a message left when nobody is available"),
+        (name = "knowledge", description = "Knowledge articles: search, read, write, publish; suggestions and sharing in a session"),
         (name = "realtime", description = "The WebSocket"),
         (name = "operations", description = "Health, readiness, metrics"),
     )
@@ -76,6 +78,7 @@ pub fn router(state: AppState) -> Router {
         .merge(conversations::router())
         .merge(canned::router())
         .merge(incidents::router())
+        .merge(kb::router())
         .merge(profiles::router())
         .merge(ops::router())
         .merge(crate::ws::router())

@@ -1,4 +1,5 @@
-//! The web app's pages: `/` (sign-in), `/agent` (agents), `/support` (customers), and the
+//! The web app's pages: `/` (sign-in), `/agent` (agents), `/support` (customers), `/kb` (the
+//! Knowledge Base, everyone signed in), and the
 //! built assets. All three are the one app shell (`index.html`), which routes in the browser;
 //! the server still checks who may open each address. Pages behind sign-in redirect to the
 //! sign-in page, which comes back after. The support page and the sign-in page may be framed by
@@ -27,6 +28,8 @@ pub fn router(headers: &SecurityHeaders) -> Router<AppState> {
     Router::new()
         .route("/agent", get(agent_app))
         .route("/agent/{*rest}", get(agent_app))
+        .route("/kb", get(knowledge_page))
+        .route("/kb/{*rest}", get(knowledge_page))
         .route(
             "/widget-demo",
             get(|| async { assets::page("widget-demo.html") }),
@@ -57,6 +60,18 @@ async fn agent_app(
     Ok(match state.authenticate(&headers).await? {
         None => to_sign_in(request.uri()),
         Some(current) if !current.user.roles.is_staff() => Redirect::to("/support").into_response(),
+        Some(_) => assets::page(SHELL),
+    })
+}
+
+/// The Knowledge Base pages: everyone signed in.
+async fn knowledge_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    request: Request,
+) -> Result<Response, AppError> {
+    Ok(match state.authenticate(&headers).await? {
+        None => to_sign_in(request.uri()),
         Some(_) => assets::page(SHELL),
     })
 }

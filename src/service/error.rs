@@ -25,6 +25,9 @@ pub enum ServiceError {
     /// The domain refused an incident write.
     #[error(transparent)]
     Incident(#[from] crate::domain::incident::IncidentRefusal),
+    /// The domain refused a knowledge article write (or share).
+    #[error(transparent)]
+    Kb(#[from] crate::domain::kb::KbRefusal),
     /// Passwords cannot be hashed now (busy, or stopping).
     #[error(transparent)]
     Hashing(#[from] HashError),

@@ -5,6 +5,7 @@
 mod canned;
 mod error;
 pub mod incidents;
+pub mod kb;
 pub mod sessions;
 mod signin;
 

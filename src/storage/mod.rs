@@ -7,6 +7,7 @@
 
 mod facts;
 pub mod incidents;
+pub mod kb;
 mod postgres;
 mod rows;
 mod sqlite;
@@ -192,6 +193,8 @@ pub struct DirectorySeed {
     pub queues: Vec<(QueueSettings, String)>,
     /// Canned messages as (queue name, title, body), validated.
     pub canned: Vec<(String, String, String)>,
+    /// Published knowledge articles as (author's username, fields), checked.
+    pub articles: Vec<(String, crate::domain::kb::ArticleFields)>,
 }
 
 /// A stored web session.
@@ -441,6 +444,13 @@ storage_interface! {
     pub async fn incidents_of_session(&self, session: ConversationId) -> Result<Vec<Incident>>;
     pub async fn set_following(&self, user: UserId, incident: IncidentId, follow: bool) -> Result<()>;
     pub async fn following(&self, user: UserId, incidents: &[IncidentId]) -> Result<Vec<IncidentId>>;
+    // Knowledge articles.
+    pub async fn create_article(&self, new: &kb::NewArticle, now: Timestamp) -> Result<(crate::domain::kb::Article, bool), kb::KbError>;
+    pub async fn update_article(&self, id: crate::domain::ArticleId, actor: &User, version: i64, fields: &crate::domain::kb::ArticleFields, now: Timestamp) -> Result<crate::domain::kb::Article, kb::KbError>;
+    pub async fn article(&self, id: crate::domain::ArticleId) -> Result<Option<crate::domain::kb::Article>>;
+    pub async fn article_by_number(&self, number: &str) -> Result<Option<crate::domain::kb::Article>>;
+    pub async fn search_articles(&self, search: &kb::ArticleSearch) -> Result<Vec<crate::domain::kb::ArticleHit>>;
+    pub async fn customer_comments(&self, conv: ConversationId, limit: i64) -> Result<Vec<String>>;
     pub async fn followers_of_activity(&self, conv: ConversationId) -> Result<Vec<UserId>>;
     pub async fn post_record(&self, conv: ConversationId, user: &User, kind: PostKind, body: &str, client_id: &str, now: Timestamp) -> Result<Applied, CommandError>;
     // Operations.

@@ -13,6 +13,7 @@ mod guarantees;
 mod handback;
 mod history;
 mod incidents;
+mod kb;
 mod ops;
 mod origin;
 mod pages;

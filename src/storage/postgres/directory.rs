@@ -474,6 +474,14 @@ impl PgDb {
             .await
             .map_err(|e| classify(e, "canned message title"))?;
         }
+        for (author, fields) in &seed.articles {
+            let author: i64 = sqlx::query_scalar("SELECT id FROM users WHERE username = $1")
+                .bind(author)
+                .fetch_one(&mut *tx)
+                .await?;
+            let client_id = format!("demo-{}", fields.title);
+            super::kb::insert_article(&mut tx, UserId(author), &client_id, fields, now).await?;
+        }
         tx.commit().await?;
         Ok(true)
     }

@@ -11,6 +11,7 @@ mod canned;
 mod conversations;
 mod directory;
 mod incidents;
+mod kb;
 mod sessions;
 mod throttle;
 

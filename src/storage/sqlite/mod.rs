@@ -6,6 +6,7 @@ mod canned;
 mod conversations;
 mod directory;
 mod incidents;
+mod kb;
 mod sessions;
 mod throttle;
 mod writer;
