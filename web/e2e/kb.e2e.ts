@@ -183,7 +183,7 @@ describe("knowledge base", () => {
     draft = new URL(editor.url()).pathname.replace("/kb/", "");
     expect(draft).toMatch(/^KB\d{7}$/);
     await editor.getByRole("status").getByText(`Saved as a draft: ${draft}.`, { exact: false }).waitFor();
-    await editor.getByText("Draft", { exact: true }).waitFor();
+    await editor.getByText(/^✎ Draft$/).waitFor();
     expect(await editor.getByRole("button", { name: "Publish" }).count(), "an agent does not publish").toBe(0);
     expect(await axeAndPictures(editor, "article-draft-agent"), "the draft as alice sees it").toEqual([]);
 

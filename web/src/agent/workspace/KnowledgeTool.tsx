@@ -129,6 +129,11 @@ export function KnowledgeTool({ conversation, user }: { conversation: Conversati
       ) : (
         <SearchResults state={search.value} onOpen={(hit) => (opened.value = hit)} shareButton={shareButton} />
       )}
+      <p class="kb-tool__footer">
+        <a href="/kb" target="_blank" rel="noopener">
+          All articles in the Knowledge Base
+        </a>
+      </p>
     </section>
   );
 }
