@@ -5,7 +5,7 @@
  * empties itself once someone is chosen, for the next one. The chosen are shown by the form.
  */
 import { useSignal } from "@preact/signals";
-import { useEffect, useMemo } from "preact/hooks";
+import { useEffect, useMemo, useRef } from "preact/hooks";
 import type { User, UserRef } from "../../shared/wire";
 import { CALLER_MIN_CHARS, CallerSearch, callerRef, pickerKey, type ListState, type SearchState } from "../records/caller-picker";
 import { findStaff } from "./actions";
@@ -32,6 +32,9 @@ export function PeoplePicker({ id, chosen, onChoose, exclude, invalid = false, d
   const search = useSignal<SearchState>({ kind: "idle" });
   const list = useSignal<ListState>({ open: false, active: -1 });
   const offered = (users: readonly User[]) => users.filter((u) => !exclude.has(u.id) && !chosen.some((c) => c.id === u.id));
+  // The search reports later: it reads who is excluded and chosen then, not when it was made.
+  const latestOffered = useRef(offered);
+  latestOffered.current = offered;
   const searcher = useMemo(
     () =>
       new CallerSearch(
@@ -39,7 +42,7 @@ export function PeoplePicker({ id, chosen, onChoose, exclude, invalid = false, d
         (state) => {
           search.value = state;
           if (state.kind === "results") {
-            const count = offered(state.users).length;
+            const count = latestOffered.current(state.users).length;
             list.value = { open: count > 0, active: count > 0 ? 0 : -1 };
           } else if (state.kind !== "searching") list.value = { open: false, active: -1 };
         },
