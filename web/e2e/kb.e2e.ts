@@ -86,6 +86,9 @@ describe("knowledge base", () => {
     expect(await vpn.getAttribute("target"), "opens in a new tab: the message stays").toBe("_blank");
     expect(await vpn.getAttribute("href")).toMatch(/^\/kb\/KB\d{7}$/);
     expect(await axeAndPictures(carol.page, "support-suggestions"), "the support page with suggestions").toEqual([]);
+    await carol.page.setViewportSize({ width: 375, height: 740 });
+    await screenshot(carol.page, "kb-support-suggestions-phone");
+    await carol.page.setViewportSize({ width: 1280, height: 800 });
 
     await field.fill("zzzz qqqq");
     await offered.waitFor({ state: "detached" });
@@ -142,6 +145,9 @@ describe("knowledge base", () => {
     expect(await articleTab.title()).toBe("Reset your password · Knowledge Base · Switchboard");
     expect(await articleTab.getByText("Published").count(), "a customer sees no state badge").toBe(0);
     expect(await axeAndPictures(articleTab, "article-customer"), "an article as carol reads it").toEqual([]);
+    await articleTab.setViewportSize({ width: 375, height: 740 });
+    await screenshot(articleTab, "kb-article-customer-phone");
+    await articleTab.setViewportSize({ width: 1280, height: 800 });
 
     await articleTab.getByRole("link", { name: "All articles" }).click();
     await articleTab.getByRole("heading", { level: 1, name: "Knowledge Base" }).waitFor();

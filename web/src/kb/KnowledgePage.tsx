@@ -47,7 +47,7 @@ export function loadKb(): Promise<void> {
 }
 
 /** The frame of every Knowledge Base view; `children` gets the signed-in user. */
-export function KnowledgeFrame({ children }: { children: (user: User) => ComponentChildren }) {
+export function KnowledgeFrame({ children, atList = false }: { children: (user: User) => ComponentChildren; atList?: boolean }) {
   const user = kbUser.value;
   if (loadError.value !== null) return <PageLoadFailed message={loadError.value.message} />;
   if (user === null) return <LoadingPage label="Loading the Knowledge Base…" />;
@@ -59,7 +59,7 @@ export function KnowledgeFrame({ children }: { children: (user: User) => Compone
           Switchboard
         </a>
         <nav class="kb-page__nav" aria-label="Pages">
-          <a href="/kb" class="kb-page__nav-link">
+          <a href="/kb" class="kb-page__nav-link" aria-current={atList ? "page" : undefined}>
             Knowledge Base
           </a>
           <a href={homeFor(user)} class="kb-page__nav-link">

@@ -85,7 +85,7 @@ export function KnowledgeTool({ conversation, user }: { conversation: Conversati
           id="kb-tool-query"
           type="search"
           class="kb-tool__input"
-          placeholder="Words of the problem, e.g. password reset"
+          placeholder="e.g. VPN, password reset"
           autoComplete="off"
           value={text.value}
           onInput={(event) => {

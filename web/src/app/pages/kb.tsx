@@ -15,7 +15,7 @@ export default function KbRoute({ view = "list", params }: { view?: KbView; para
   useEffect(() => void loadKb(), []);
   const article = params?.["article"] ?? "";
   return (
-    <KnowledgeFrame>
+    <KnowledgeFrame atList={view === "list"}>
       {(user) =>
         view === "list" ? (
           <ArticleList user={user} />
