@@ -119,6 +119,15 @@ struct Inner {
 }
 
 impl Inner {
+    fn unwatch(&mut self, id: u64, conversation: ConversationId) {
+        if let Some(sub) = self.sockets.get_mut(&id)
+            && sub.watching.remove(&conversation)
+        {
+            sub.watch_order.retain(|c| *c != conversation);
+            remove_from(&mut self.by_conversation, &conversation, id);
+        }
+    }
+
     fn watch(&mut self, id: u64, conversation: ConversationId) {
         let Some(sub) = self.sockets.get_mut(&id) else {
             return;
@@ -267,13 +276,13 @@ impl Hub {
             .copied()
             .collect();
         for id in ids {
-            if let Some(sub) = inner.sockets.get_mut(&id)
-                && sub.watching.remove(&conversation)
-            {
-                sub.watch_order.retain(|c| *c != conversation);
-                remove_from(&mut inner.by_conversation, &conversation, id);
-            }
+            inner.unwatch(id, conversation);
         }
+    }
+
+    /// Socket `id` stops watching `conversation` (its user no longer sees it).
+    pub fn unwatch(&self, id: u64, conversation: ConversationId) {
+        self.lock().unwatch(id, conversation);
     }
 
     /// Every socket of `user` learns that they read `conversation` up to `seq`.

@@ -396,6 +396,15 @@ pub struct Conversation {
     /// A record conversation: the incident whose activity it is.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub record: Option<RecordRef>,
+    /// A group chat's name.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub title: Option<String>,
+    /// A chat's members, by name.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub members: Vec<UserRef>,
+    /// A support session's colleagues invited to help (only to those who see work notes).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub invited: Vec<UserRef>,
 }
 
 /// The incident a record conversation is the activity of.
@@ -489,6 +498,14 @@ impl Conversation {
                 short_description: r.short_description.clone(),
                 state: r.state.as_str().into(),
             }),
+            title: c.title.clone(),
+            members: c.members.iter().map(person_ref).collect(),
+            // An invitation is told by a work note: only who sees work notes learns of it.
+            invited: if session::can_see(session::Audience::Itil, viewer) {
+                c.invited.iter().map(person_ref).collect()
+            } else {
+                Vec::new()
+            },
         }
     }
 }
@@ -536,6 +553,8 @@ impl From<&session::Entry> for Entry {
                     session::Event::HandedBack => "handed_back",
                     session::Event::IncidentCreated => "incident_created",
                     session::Event::FieldChanged => "field_changed",
+                    session::Event::MemberAdded => "member_added",
+                    session::Event::MemberLeft => "member_left",
                     session::Event::StillHere => "still_here",
                     session::Event::Closed => "closed",
                 }
@@ -609,6 +628,8 @@ pub struct UsersQuery {
     /// Part of a name or username (any case).
     #[param(min_length = 1, max_length = 100)]
     pub q: String,
+    /// Only staff (agents, managers, admins): colleagues to chat with.
+    pub staff: Option<bool>,
 }
 
 /// `GET /api/incidents`.
@@ -908,6 +929,10 @@ pub enum ServerFrame {
     Read {
         conversation: String,
         seq: i64,
+    },
+    /// The user no longer sees `conversation` (left a group chat, an invitation ended).
+    Gone {
+        conversation: String,
     },
 }
 
@@ -1298,4 +1323,23 @@ pub struct ShareArticle {
     pub client_id: String,
     /// The article's id or number.
     pub article: String,
+}
+
+/// `POST /api/chats`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NewChat {
+    /// The colleagues' user ids (the caller is in it anyway).
+    pub members: Vec<String>,
+    /// A group chat's name; without it, the direct chat of the caller and one colleague.
+    #[schema(min_length = 1, max_length = 100)]
+    pub title: Option<String>,
+}
+
+/// `POST /api/conversations/{id}/invite`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Invite {
+    /// The colleague's user id.
+    pub user: String,
 }

@@ -521,6 +521,19 @@ impl Session {
         self.viewer(conv).in_group()
     }
 
+    /// The user no longer sees `conversation`, which this socket watched: it is forgotten
+    /// here and the client is told to drop it.
+    async fn lost_sight_of(&mut self, conversation: ConversationId) -> Result<(), Gone> {
+        self.state.hub.unwatch(self.socket_id, conversation);
+        self.watched.remove(&conversation);
+        self.watch_order.retain(|c| *c != conversation);
+        self.out
+            .frame(ServerFrame::Gone {
+                conversation: conversation.to_string(),
+            })
+            .await
+    }
+
     /// Starts watching `conversation` on this socket (and forgets the oldest beyond the cap).
     fn watch(&mut self, conversation: ConversationId) -> &mut Watched {
         if !self.watched.contains_key(&conversation) {
@@ -884,7 +897,12 @@ impl Session {
                 self.out.frames(frames).await
             }
             Push::Conversation(view) => {
-                if !self.may_view(&view.conversation) || !self.is_newer(&view) {
+                if !self.may_view(&view.conversation) {
+                    // Pushed because this socket watched it: its user saw it until this
+                    // change (left a chat, an invitation ended).
+                    return self.lost_sight_of(view.conversation.id).await;
+                }
+                if !self.is_newer(&view) {
                     return Ok(());
                 }
                 let frame =

@@ -5,6 +5,7 @@
 
 pub mod address;
 pub mod canned;
+pub mod chat;
 pub mod directory;
 pub mod ids;
 pub mod incident;

@@ -100,6 +100,12 @@ pub struct Conversation {
     pub returned_at: Option<Timestamp>,
     /// For a record conversation: the incident whose activity it is.
     pub record: Option<RecordRef>,
+    /// A group chat's name (a direct chat has none).
+    pub title: Option<String>,
+    /// A chat's members, by name.
+    pub members: Vec<Person>,
+    /// A support session's colleagues invited to help, by name.
+    pub invited: Vec<Person>,
 }
 
 /// The incident a record conversation is the activity of, as a sidebar names it.
@@ -136,6 +142,10 @@ pub enum Event {
     IncidentCreated,
     /// A field of an incident changed (in its activity).
     FieldChanged,
+    /// Someone came into a chat (created it, or was added).
+    MemberAdded,
+    /// Someone left a group chat.
+    MemberLeft,
 }
 
 /// Who may see an entry.
@@ -317,27 +327,43 @@ pub fn can_view(conv: &Conversation, viewer: &Viewer<'_>) -> bool {
         .assignee
         .as_ref()
         .is_some_and(|a| a.id == viewer.user.id);
-    if conv.kind == ConversationKind::Record {
-        // An incident's activity: the incident's rule (its caller is the record's customer,
-        // kept so in the transaction that changes the caller).
-        return conv.customer.as_ref().is_some_and(|caller| {
-            crate::domain::incident::may_view_activity(caller.id, viewer.user)
-        }) || crate::domain::incident::may_edit(viewer.user);
+    match conv.kind {
+        ConversationKind::Record => {
+            // An incident's activity: the incident's rule (its caller is the record's
+            // customer, kept so in the transaction that changes the caller).
+            return conv.customer.as_ref().is_some_and(|caller| {
+                crate::domain::incident::may_view_activity(caller.id, viewer.user)
+            }) || crate::domain::incident::may_edit(viewer.user);
+        }
+        // Colleagues' chats: their members, who are staff (a member demoted to customer sees
+        // it no more). Never anyone else, managers included.
+        ConversationKind::Chat => {
+            return crate::domain::chat::may_chat(viewer.user)
+                && conv.members.iter().any(|m| m.id == viewer.user.id);
+        }
+        ConversationKind::Support => {}
     }
+    let invited = is_invited(conv, viewer.user);
     // `in_group` is `staff_of_queue` already; `sees_queue` adds the managers.
-    is_customer || is_assignee || viewer.in_group || sees_queue(viewer.user, false)
+    is_customer || is_assignee || invited || viewer.in_group || sees_queue(viewer.user, false)
+}
+
+/// Whether `user` is a colleague invited to help in support session `conv` (and still staff).
+pub fn is_invited(conv: &Conversation, user: &User) -> bool {
+    crate::domain::chat::may_chat(user) && conv.invited.iter().any(|p| p.id == user.id)
 }
 
 /// Whether `user` takes part in `conv` (its customer or its assignee): only they have unread
 /// messages in it. A colleague who looked in, wrote a work note or handed it on keeps no count
 /// that never goes away.
 pub fn counts_unread(conv: &Conversation, user: &User) -> bool {
-    if conv.kind == ConversationKind::Record {
-        // An incident's activity is listed for those who follow it: they count what is new.
+    if conv.kind != ConversationKind::Support {
+        // An incident's activity is listed for those who follow it, a chat for its members:
+        // they count what is new.
         return true;
     }
     let is = |p: &Option<Person>| p.as_ref().is_some_and(|p| p.id == user.id);
-    is(&conv.customer) || is(&conv.assignee)
+    is(&conv.customer) || is(&conv.assignee) || is_invited(conv, user)
 }
 
 /// The kinds of entry `viewer` may see, by [`can_see`]: for queries that read only what a
@@ -428,6 +454,9 @@ pub enum Refusal {
     NotActive,
     #[error("This incident is closed: its activity takes no more messages.")]
     IncidentClosed,
+    /// A value refused; names the field.
+    #[error(transparent)]
+    Field(#[from] crate::domain::incident::FieldError),
 }
 
 /// The outcome of an accepted command.
@@ -530,6 +559,8 @@ pub fn decide(
     // customer keeps no agent powers over the session (they may still read it).
     let is_assignee = facts.is_assignee(actor) && actor.roles.is_staff();
     let staff = viewer.in_group || actor.roles.can_manage_queues() || is_assignee;
+    // A colleague invited to help writes work notes, and does nothing else.
+    let invited = is_invited(conv, actor);
     match command {
         Command::Post {
             kind,
@@ -579,7 +610,7 @@ pub fn decide(
                 PostKind::Comment => Err(Refusal::Forbidden(
                     "Only the assigned agent may post comments; add a work note instead.",
                 )),
-                PostKind::WorkNote if staff => {
+                PostKind::WorkNote if staff || invited => {
                     Ok(facts.unchanged(vec![entry], DeadlineChange::Keep))
                 }
                 PostKind::WorkNote => Err(Refusal::Forbidden(
@@ -904,6 +935,9 @@ mod tests {
             returned_from: None,
             returned_at: None,
             record: None,
+            title: None,
+            members: Vec::new(),
+            invited: Vec::new(),
         }
     }
 

@@ -187,6 +187,10 @@ impl From<Refusal> for AppError {
             Refusal::IncidentClosed => conflict("incident_closed"),
             Refusal::TooLong => AppError::TooLong(message),
             Refusal::EmptyBody | Refusal::BadClientId => AppError::Invalid(message),
+            Refusal::Field(f) => AppError::InvalidField {
+                field: f.field,
+                message: f.message,
+            },
         }
     }
 }

@@ -4,6 +4,7 @@
 
 pub mod auth;
 mod canned;
+mod chats;
 mod conversations;
 pub mod error;
 pub mod extract;
@@ -61,6 +62,7 @@ pub const BODY_LIMIT: usize = 64 * 1024;
         (name = "sessions", description = "Support sessions: start, history, Comment / Work Note, Accept, Transfer, End"),
         (name = "canned", description = "Canned messages"),
         (name = "incidents", description = "Incidents, their activity, follows; a message left when nobody is available"),
+        (name = "chats", description = "Connect Chat between colleagues; inviting a colleague into a support session"),
         (name = "knowledge", description = "Knowledge articles: search, read, write, publish; suggestions and sharing in a session"),
         (name = "realtime", description = "The WebSocket"),
         (name = "operations", description = "Health, readiness, metrics"),
@@ -79,6 +81,7 @@ pub fn router(state: AppState) -> Router {
         .merge(canned::router())
         .merge(incidents::router())
         .merge(kb::router())
+        .merge(chats::router())
         .merge(profiles::router())
         .merge(ops::router())
         .merge(crate::ws::router())

@@ -27,7 +27,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 const SEARCH_MAX: i64 = 20;
 
 /// Users whose name or username contains `q` (any case; enabled users only), by name, at most
-/// 20 (staff only: to choose an incident's caller).
+/// 20 (staff only: to choose an incident's caller; with `staff=true` only staff, colleagues to
+/// chat with).
 #[utoipa::path(get, path = "/api/users", tag = "sessions",
     params(wire::UsersQuery),
     security(("session" = []), ("bearer" = [])),
@@ -49,7 +50,15 @@ async fn search_users(
             "`q` is 1 to 100 characters: part of a name or username.".into(),
         ));
     }
-    let found = state.db.search_users(text, SEARCH_MAX).await?;
+    let found = if query.staff.unwrap_or(false) {
+        // Colleagues to chat with: read further, keep those who may chat.
+        let mut found = state.db.search_users(text, SEARCH_MAX * 5).await?;
+        found.retain(crate::domain::chat::may_chat);
+        found.truncate(SEARCH_MAX as usize);
+        found
+    } else {
+        state.db.search_users(text, SEARCH_MAX).await?
+    };
     Ok(Json(found.iter().map(wire::User::from).collect()))
 }
 

@@ -3,6 +3,7 @@
 //! errors are [`ServiceError`], which each edge maps to its own wire error.
 
 mod canned;
+mod chats;
 mod error;
 pub mod incidents;
 pub mod kb;

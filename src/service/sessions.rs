@@ -364,8 +364,8 @@ impl AppState {
         // what has been committed.
         detached(&self.tasks, async move {
             let now = state.clock.now();
-            // A post to what is not a session may be one to an incident's activity (its
-            // store answers `NotFound` for anything else): read only on that path.
+            // A post to what is not a session may be one to an incident's activity or a chat
+            // (their store answers `NotFound` for anything else): read only on that path.
             let post = match &command {
                 Command::Post {
                     kind,
@@ -379,11 +379,12 @@ impl AppState {
                 .execute(id, Act::User(user.clone(), command), now)
                 .await
             {
+                // Not a session: an incident's activity, or a chat.
                 Err(CommandError::Refused(Refusal::NotFound)) => match post {
                     Some((kind, body, client_id)) => {
                         state
                             .db
-                            .post_record(id, &user, kind, &body, &client_id, now)
+                            .post_plain(id, &user, kind, &body, &client_id, now)
                             .await?
                     }
                     None => return Err(Refusal::NotFound.into()),
@@ -574,7 +575,7 @@ impl AppState {
     }
 
     /// Tells the other nodes (if any) that `conv` changed from seq `from`.
-    fn signal_committed(
+    pub(super) fn signal_committed(
         &self,
         conv: &Conversation,
         from: i64,
@@ -607,6 +608,10 @@ impl AppState {
                 if let Some(customer) = &conv.customer {
                     self.hub.watch_for_user(customer.id, conv.id);
                 }
+                // A new chat: its members.
+                for member in &conv.members {
+                    self.hub.watch_for_user(member.id, conv.id);
+                }
                 if let Some(group) = conv.group {
                     self.hub.watch_for_group(group, conv.id);
                 }
@@ -622,6 +627,11 @@ impl AppState {
                     for user in self.db.followers_of_activity(conv.id).await? {
                         self.hub.watch_for_user(user, conv.id);
                     }
+                }
+                // A chat goes to its members, a session also to the colleagues invited to help
+                // (on any node; who left or is no longer invited is refused at delivery).
+                for person in conv.members.iter().chain(&conv.invited) {
+                    self.hub.watch_for_user(person.id, conv.id);
                 }
                 // Before the entries go out, so the new assignee and the author receive them
                 // (an incident's activity: its followers only, above).
@@ -657,11 +667,22 @@ impl AppState {
                                 // the record's conversation frame.
                                 | session::Event::IncidentCreated
                                 | session::Event::FieldChanged
+                                // Who is in a chat changed.
+                                | session::Event::MemberAdded
+                                | session::Event::MemberLeft
                         )
                     )
                 });
+                // An invitation is told by a work note: who is invited (and so who gets the
+                // session in their list) travels in the session's frame. A work note in a
+                // session with colleagues invited sends it again; it changes nothing else.
+                let invitation = conv.kind == session::ConversationKind::Support
+                    && !conv.invited.is_empty()
+                    && entries
+                        .iter()
+                        .any(|e| e.kind == session::EntryKind::WorkNote);
                 self.hub.publish_entries(Arc::new(conv.clone()), entries);
-                if previous != conv.state || reassigned || warned || changed_hands {
+                if previous != conv.state || reassigned || warned || changed_hands || invitation {
                     self.hub
                         .publish_conversation(self.view(conv.clone()).await?);
                     if previous == SessionState::Queued && conv.state != SessionState::Queued {

@@ -98,6 +98,16 @@ pub struct Applied {
     pub created: bool,
 }
 
+/// Whether `decision` on `conv` ends its invitations (the store deletes them in its
+/// transaction): [`crate::domain::chat::invitations_end`].
+pub(crate) fn ends_invitations(conv: &Conversation, decision: &Decision) -> bool {
+    crate::domain::chat::invitations_end(
+        conv,
+        decision.state,
+        decision.assignee.as_ref().map(|a| a.id),
+    )
+}
+
 impl Applied {
     /// What a decision taken on `conv` made of it, once `entries` are stored: the row as the
     /// store left it, without reading it back (both backends).
@@ -137,6 +147,11 @@ impl Applied {
                 Some(now)
             } else {
                 conv.returned_at
+            },
+            invited: if ends_invitations(conv, decision) {
+                Vec::new()
+            } else {
+                conv.invited.clone()
             },
             ..conv.clone()
         };
@@ -444,6 +459,11 @@ storage_interface! {
     pub async fn incidents_of_session(&self, session: ConversationId) -> Result<Vec<Incident>>;
     pub async fn set_following(&self, user: UserId, incident: IncidentId, follow: bool) -> Result<()>;
     pub async fn following(&self, user: UserId, incidents: &[IncidentId]) -> Result<Vec<IncidentId>>;
+    // Connect Chat and invitations.
+    pub async fn create_chat(&self, actor: &User, others: &[UserId], title: Option<String>, now: Timestamp) -> Result<(Conversation, Vec<Entry>, bool), CommandError>;
+    pub async fn add_chat_member(&self, conv: ConversationId, actor: &User, colleague: UserId, now: Timestamp) -> Result<Applied, CommandError>;
+    pub async fn leave_chat(&self, conv: ConversationId, actor: &User, now: Timestamp) -> Result<Applied, CommandError>;
+    pub async fn invite(&self, conv: ConversationId, actor: &User, colleague: UserId, now: Timestamp) -> Result<Applied, CommandError>;
     // Knowledge articles.
     pub async fn create_article(&self, new: &kb::NewArticle, now: Timestamp) -> Result<(crate::domain::kb::Article, bool), kb::KbError>;
     pub async fn update_article(&self, id: crate::domain::ArticleId, actor: &User, version: i64, fields: &crate::domain::kb::ArticleFields, now: Timestamp) -> Result<crate::domain::kb::Article, kb::KbError>;
@@ -452,7 +472,7 @@ storage_interface! {
     pub async fn search_articles(&self, search: &kb::ArticleSearch) -> Result<Vec<crate::domain::kb::ArticleHit>>;
     pub async fn customer_comments(&self, conv: ConversationId, limit: i64) -> Result<Vec<String>>;
     pub async fn followers_of_activity(&self, conv: ConversationId) -> Result<Vec<UserId>>;
-    pub async fn post_record(&self, conv: ConversationId, user: &User, kind: PostKind, body: &str, client_id: &str, now: Timestamp) -> Result<Applied, CommandError>;
+    pub async fn post_plain(&self, conv: ConversationId, user: &User, kind: PostKind, body: &str, client_id: &str, now: Timestamp) -> Result<Applied, CommandError>;
     // Operations.
     pub async fn check_ready(&self) -> Result<()>;
     pub async fn close(&self) -> ();

@@ -102,7 +102,34 @@ pub(crate) fn conversation_from_row(row: &impl Columns) -> Result<Conversation> 
             }
             None => None,
         },
+        title: row.opt_text("title")?,
+        members: Vec::new(),
+        invited: Vec::new(),
     })
+    .and_then(|conv| with_members(conv, &row.text("members_json")?))
+}
+
+/// A conversation's members and invited colleagues from `members_json`: an array of
+/// `[user id, display name, "member" | "invited"]`, as both backends aggregate them; by name.
+fn with_members(mut conv: Conversation, json: &str) -> Result<Conversation> {
+    let rows: Vec<(i64, String, String)> =
+        serde_json::from_str(json).map_err(|_| decode_error("members", json))?;
+    for (id, display_name, role) in rows {
+        let person = Person {
+            id: UserId(id),
+            display_name,
+        };
+        match role.as_str() {
+            "member" => conv.members.push(person),
+            "invited" => conv.invited.push(person),
+            other => return Err(decode_error("member role", other)),
+        }
+    }
+    let by_name =
+        |a: &Person, b: &Person| a.display_name.cmp(&b.display_name).then(a.id.cmp(&b.id));
+    conv.members.sort_by(by_name);
+    conv.invited.sort_by(by_name);
+    Ok(conv)
 }
 
 pub(crate) fn close_reason_from(s: &str) -> Result<CloseReason> {
@@ -159,6 +186,8 @@ pub(crate) fn event_str(e: Event) -> &'static str {
         Event::HandedBack => "handed_back",
         Event::IncidentCreated => "incident_created",
         Event::FieldChanged => "field_changed",
+        Event::MemberAdded => "member_added",
+        Event::MemberLeft => "member_left",
     }
 }
 
@@ -188,6 +217,8 @@ pub(crate) fn entry_from_row(row: &impl Columns) -> Result<Entry> {
             Some("handed_back") => Some(Event::HandedBack),
             Some("incident_created") => Some(Event::IncidentCreated),
             Some("field_changed") => Some(Event::FieldChanged),
+            Some("member_added") => Some(Event::MemberAdded),
+            Some("member_left") => Some(Event::MemberLeft),
             Some(other) => return Err(decode_error("event", other)),
         },
     })

@@ -1034,6 +1034,11 @@ enum Post {
     AgentNote,
     /// A work note by another agent of the group.
     ColleagueNote,
+    /// A message in alice and bob's Connect Chat (never a customer's to see, ITIL or not).
+    ChatMessage,
+    /// A work note by erin, an agent of no group invited into the session (an incident's
+    /// activity: any staff may write one).
+    InvitedNote,
 }
 
 fn post_strategy() -> impl Strategy<Value = Post> {
@@ -1042,6 +1047,8 @@ fn post_strategy() -> impl Strategy<Value = Post> {
         Just(Post::CustomerComment),
         Just(Post::AgentNote),
         Just(Post::ColleagueNote),
+        Just(Post::ChatMessage),
+        Just(Post::InvitedNote),
     ]
 }
 
@@ -1111,6 +1118,87 @@ struct Staff {
     alice: Client,
     bob: Client,
     bob_id: String,
+    /// Erin Helper: an agent of no group, invited into sessions to help.
+    erin: Client,
+    erin_id: String,
+    /// Alice and bob's direct Connect Chat.
+    chat: String,
+}
+
+/// What a message in alice and bob's chat carries: a customer must never read it.
+fn chat_canary(canary: &str) -> String {
+    format!("CHAT-{canary}")
+}
+
+impl Staff {
+    async fn new(app: &TestApp) -> Staff {
+        let admin = signed_in_as(app, "admin", "admin").await;
+        let erin_id = create_user(app, &admin, "erin", "Erin Helper", &["agent"]).await;
+        let alice = app.signed_in("alice").await;
+        let bob_id = app.user_id("bob").await;
+        let (status, chat) =
+            post_json(app, &alice, "/api/chats", json!({"members": [bob_id]})).await;
+        assert_eq!(status, StatusCode::CREATED, "alice's chat with bob: {chat}");
+        Staff {
+            alice,
+            bob: app.signed_in("bob").await,
+            bob_id,
+            erin: signed_in_as(app, "erin", "erin-password").await,
+            erin_id,
+            chat: chat["id"].as_str().expect("chat id").to_owned(),
+        }
+    }
+
+    /// Post `post` number `i` as its author into `entries_path` (the chat's for a chat
+    /// message), `customer` being the customer's client.
+    async fn post(
+        &self,
+        app: &TestApp,
+        customer: &Client,
+        entries_path: &str,
+        canary: &str,
+        i: usize,
+        post: Post,
+    ) {
+        let chat_path = format!("/api/conversations/{}/entries", self.chat);
+        let (client, path, kind, body) = match post {
+            Post::AgentComment => (&self.alice, entries_path, "comment", format!("comment {i}")),
+            Post::CustomerComment => (customer, entries_path, "comment", format!("reply {i}")),
+            Post::AgentNote => (
+                &self.alice,
+                entries_path,
+                "work_note",
+                format!("note {i}: {canary} reset the MFA token"),
+            ),
+            Post::ColleagueNote => (
+                &self.bob,
+                entries_path,
+                "work_note",
+                format!("colleague {i}: {canary} known issue"),
+            ),
+            Post::ChatMessage => (
+                &self.alice,
+                chat_path.as_str(),
+                "comment",
+                format!("chat {i}: {} is the customer's laptop", chat_canary(canary)),
+            ),
+            Post::InvitedNote => (
+                &self.erin,
+                entries_path,
+                "work_note",
+                format!("invited {i}: {canary} try safe mode"),
+            ),
+        };
+        let (status, entry) = post_json(
+            app,
+            client,
+            path,
+            // The chat takes posts from every case observed: each its own client id.
+            json!({"client_id": format!("p{i}{entries_path}"), "kind": kind, "body": body}),
+        )
+        .await;
+        assert_eq!(status, StatusCode::CREATED, "post {i} ({post:?}): {entry}");
+    }
 }
 
 /// Olga, an agent of the group who loses the right to the session midway, and what she saw.
@@ -1247,6 +1335,16 @@ async fn observe_session(
         former.live = Some(socket);
     }
     accept(app, &staff.alice, &conv).await;
+    // Erin, of no group, is invited to help: she writes work notes; the customer learns nothing
+    // of it without ITIL (not the note that says so, not who is invited).
+    let (status, invited) = post_json(
+        app,
+        &staff.alice,
+        &format!("/api/conversations/{conv}/invite"),
+        json!({"user": staff.erin_id}),
+    )
+    .await;
+    assert_eq!(status, StatusCode::OK, "alice invites erin: {invited}");
 
     let (loss, loss_at) = case.loss;
     for (i, post) in case.posts.iter().enumerate() {
@@ -1262,28 +1360,9 @@ async fn observe_session(
                 );
             }
         }
-        let (client, kind, body) = match post {
-            Post::AgentComment => (&staff.alice, "comment", format!("comment {i}")),
-            Post::CustomerComment => (&customer, "comment", format!("reply {i}")),
-            Post::AgentNote => (
-                &staff.alice,
-                "work_note",
-                format!("note {i}: {canary} reset the MFA token"),
-            ),
-            Post::ColleagueNote => (
-                &staff.bob,
-                "work_note",
-                format!("colleague {i}: {canary} known issue"),
-            ),
-        };
-        let (status, entry) = post_json(
-            app,
-            client,
-            &entries_path,
-            json!({"client_id": format!("p{i}"), "kind": kind, "body": body}),
-        )
-        .await;
-        assert_eq!(status, StatusCode::CREATED, "post {i} ({post:?}): {entry}");
+        staff
+            .post(app, &customer, &entries_path, canary, i, *post)
+            .await;
     }
     if loss_at == case.posts.len()
         && let Some(former) = former.as_deref_mut()
@@ -1361,6 +1440,44 @@ async fn observe_session(
         entry_paths.push((format!("history, pages of {limit}"), text));
     }
 
+    // The colleagues' chat, asked for directly on every path: nothing, as for nothing at all.
+    for path in [
+        format!("/api/conversations/{}", staff.chat),
+        format!("/api/conversations/{}/entries", staff.chat),
+    ] {
+        let response = customer.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::NOT_FOUND,
+            "{customer_name}: GET {path}"
+        );
+        entry_paths.push((
+            format!("the chat: GET {path}"),
+            response.text().await.unwrap(),
+        ));
+    }
+    let (status, refused) = post_json(
+        app,
+        &customer,
+        &format!("/api/conversations/{}/entries", staff.chat),
+        json!({"client_id": "into-the-chat", "kind": "comment", "body": "hello?"}),
+    )
+    .await;
+    assert_eq!(
+        status,
+        StatusCode::NOT_FOUND,
+        "{customer_name} posts in the chat: {refused}"
+    );
+    let mut socket = open_socket(app, &cookie).await;
+    let mut frames = hello(&mut socket, json!({ staff.chat.clone(): 0 })).await;
+    send_frame(
+        &mut socket,
+        json!({"type": "watch", "conversation": staff.chat}),
+    )
+    .await;
+    frames.extend(frames_until(&mut socket, |f| f["type"] == "error").await);
+    entry_paths.push(("the chat: hello and watch".to_owned(), texts(&frames)));
+
     if let Some(former) = former {
         // After the loss, on every path: nothing of the session.
         let mut socket = open_socket(app, &former.cookie).await;
@@ -1424,11 +1541,7 @@ async fn notes_case(case: NotesCase) {
     .await;
     let queue = queue_id(&app).await;
     let mut former = Former::new(&app).await;
-    let staff = Staff {
-        alice: app.signed_in("alice").await,
-        bob: app.signed_in("bob").await,
-        bob_id: app.user_id("bob").await,
-    };
+    let staff = Staff::new(&app).await;
     let canary = &case.canary;
 
     let carol = observe_session(&app, &queue, "carol", &staff, &case, Some(&mut former)).await;
@@ -1439,11 +1552,24 @@ async fn notes_case(case: NotesCase) {
     {
         assert!(
             !text.contains(canary.as_str()),
-            "a work note reached carol (no ITIL) through {path}: …{}…",
+            "a work note or a colleagues' chat reached carol (no ITIL) through {path}: …{}…",
             around(text, canary)
+        );
+        assert!(
+            !text.contains("Erin Helper"),
+            "carol (no ITIL) learned of the invitation through {path}: …{}…",
+            around(text, "Erin Helper")
         );
     }
     let ivan = observe_session(&app, &queue, "ivan", &staff, &case, None).await;
+    let chat = chat_canary(canary);
+    for (path, text) in ivan.entry_paths.iter().chain(&ivan.conversation_paths) {
+        assert!(
+            !text.contains(&chat),
+            "a colleagues' chat reached ivan (a customer, with ITIL) through {path}: …{}…",
+            around(text, &chat)
+        );
+    }
     // Olga's socket from after the loss stayed open through ivan's session: no offer, no entry.
     let mut socket = former.live.take().expect("olga's later socket");
     send_frame(
@@ -1465,8 +1591,11 @@ async fn notes_case(case: NotesCase) {
         );
     }
     for (path, text) in &ivan.entry_paths {
-        // A resume that starts after every work note rightly carries none.
-        if path.starts_with("hello from") && !path.ends_with("(0)") && path != "hello from None" {
+        // A resume that starts after every work note rightly carries none; the chat's paths
+        // carry nothing at all.
+        if (path.starts_with("hello from") && !path.ends_with("(0)") && path != "hello from None")
+            || path.starts_with("the chat")
+        {
             continue;
         }
         assert!(
@@ -1537,28 +1666,9 @@ async fn observe_incident(
     )
     .await;
     for (i, post) in case.posts.iter().enumerate() {
-        let (client, kind, body) = match post {
-            Post::AgentComment => (&staff.alice, "comment", format!("comment {i}")),
-            Post::CustomerComment => (&caller, "comment", format!("reply {i}")),
-            Post::AgentNote => (
-                &staff.alice,
-                "work_note",
-                format!("note {i}: {canary} reset the MFA token"),
-            ),
-            Post::ColleagueNote => (
-                &staff.bob,
-                "work_note",
-                format!("colleague {i}: {canary} known issue"),
-            ),
-        };
-        let (status, entry) = post_json(
-            app,
-            client,
-            &entries_path,
-            json!({"client_id": format!("p{i}"), "kind": kind, "body": body}),
-        )
-        .await;
-        assert_eq!(status, StatusCode::CREATED, "post {i} ({post:?}): {entry}");
+        staff
+            .post(app, &caller, &entries_path, canary, i, *post)
+            .await;
     }
     if case.transfer {
         // A change of fields: system entries everyone who sees the incident reads.
@@ -1643,11 +1753,7 @@ async fn incident_notes_case(case: NotesCase) {
         }
     })
     .await;
-    let staff = Staff {
-        alice: app.signed_in("alice").await,
-        bob: app.signed_in("bob").await,
-        bob_id: app.user_id("bob").await,
-    };
+    let staff = Staff::new(&app).await;
     let canary = &case.canary;
     let (carol, bobs) = observe_incident(&app, "carol", &staff, &case).await;
     for (path, text) in carol
@@ -1666,6 +1772,14 @@ async fn incident_notes_case(case: NotesCase) {
         "the followed activity is in bob's list: {bobs}"
     );
     let (ivan, _) = observe_incident(&app, "ivan", &staff, &case).await;
+    let chat = chat_canary(canary);
+    for (path, text) in ivan.entry_paths.iter().chain(&ivan.conversation_paths) {
+        assert!(
+            !text.contains(&chat),
+            "a colleagues' chat reached ivan (a customer, with ITIL) through {path}: …{}…",
+            around(text, &chat)
+        );
+    }
     for (path, text) in &ivan.entry_paths {
         if path.starts_with("hello from") && path != "hello from (0)" {
             continue;

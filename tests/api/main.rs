@@ -6,6 +6,7 @@ mod pg;
 mod bad_input;
 mod bearer;
 mod bounds;
+mod chats;
 mod cluster;
 mod config_env;
 mod directory;

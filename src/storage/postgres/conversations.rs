@@ -39,7 +39,10 @@ macro_rules! conversation_columns {
          c.last_seq, c.last_public_seq, c.closed_reason, c.first_message, c.created_at, c.accepted_at, \
          c.returned_from_id, ru.display_name AS returned_from_name, c.returned_at, \
          ri.id AS record_id, ri.number AS record_number, ri.short_description AS record_short, \
-         ri.state AS record_state"
+         ri.state AS record_state, c.title, \
+         (SELECT COALESCE(json_agg(json_build_array(m.user_id, mu.display_name, m.role)), '[]'::json)::text \
+         FROM conversation_members m JOIN users mu ON mu.id = m.user_id \
+         WHERE m.conversation_id = c.id) AS members_json"
     };
 }
 
@@ -240,7 +243,8 @@ impl PgDb {
     }
 
     /// The conversations a user takes part in: a customer's sessions, or for staff the sessions
-    /// assigned to them or that they wrote in, and the activity of the incidents they follow,
+    /// assigned to them, they wrote in or are invited into, their chats, and the activity of
+    /// the incidents they follow,
     /// newest first (at most `limit`).
     pub async fn conversations_of(&self, user: UserId, limit: i64) -> Result<Vec<Conversation>> {
         let rows = sqlx::query(&format!(
@@ -249,6 +253,7 @@ impl PgDb {
              OR c.id IN (SELECT conversation_id FROM entries WHERE author_id = $1))) \
              OR c.id IN (SELECT i.activity_id FROM follows f JOIN incidents i ON i.id = f.incident_id \
              WHERE f.user_id = $1) \
+             OR c.id IN (SELECT conversation_id FROM conversation_members WHERE user_id = $1) \
              ORDER BY c.id DESC LIMIT $2"
         ))
         .bind(user.0)
@@ -922,6 +927,16 @@ async fn apply(
         if done.rows_affected() != 1 {
             return Err(Refusal::Changed.into());
         }
+    }
+    if crate::storage::ends_invitations(conv, decision) {
+        // Closed, transferred or back in the queue: the colleagues invited to help leave with
+        // the change.
+        sqlx::query(
+            "DELETE FROM conversation_members WHERE conversation_id = $1 AND role = 'invited'",
+        )
+        .bind(conv.id.0)
+        .execute(&mut *tx)
+        .await?;
     }
     let entries = append(tx, conv.id, &decision.entries, now).await?;
     match decision.deadline {

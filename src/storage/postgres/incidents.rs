@@ -425,9 +425,10 @@ impl PgDb {
         Ok(found.into_iter().map(UserId).collect())
     }
 
-    /// `user` posts to the activity (a record conversation) `conv`: staff comments and work
-    /// notes, the caller comments; a repeated client id answers with the original.
-    pub async fn post_record(
+    /// `user` posts to a conversation that is not a support session: an incident's activity
+    /// (staff comments and work notes, the caller comments) or a chat between colleagues (its
+    /// members, comments); a repeated client id answers with the original.
+    pub async fn post_plain(
         &self,
         conv: ConversationId,
         user: &User,
@@ -436,46 +437,47 @@ impl PgDb {
         client_id: &str,
         now: Timestamp,
     ) -> Result<Applied, CommandError> {
-        // Not a record (a session refused as not found, or nothing): answered without a write
-        // transaction.
+        // Not a record or a chat (a session refused as not found, or nothing): answered
+        // without a write transaction.
         let stored_kind: Option<String> =
             sqlx::query_scalar("SELECT kind FROM conversations WHERE id = $1")
                 .bind(conv.0)
                 .fetch_optional(&self.pool)
                 .await?;
-        if stored_kind.as_deref() != Some("record") {
+        if !matches!(stored_kind.as_deref(), Some("record" | "chat")) {
             return Err(Refusal::NotFound.into());
         }
         let mut tx = self.pool.begin().await?;
-        sqlx::query(
-            "SELECT id FROM conversations WHERE id = $1 AND kind = 'record' FOR NO KEY UPDATE",
-        )
-        .bind(conv.0)
-        .fetch_optional(&mut *tx)
-        .await?
-        .ok_or(Refusal::NotFound)?;
+        sqlx::query("SELECT id FROM conversations WHERE id = $1 AND kind IN ('record', 'chat') FOR NO KEY UPDATE")
+            .bind(conv.0)
+            .fetch_optional(&mut *tx)
+            .await?
+            .ok_or(Refusal::NotFound)?;
         let record = load_conversation(&mut tx, conv)
             .await?
             .ok_or(Refusal::NotFound)?;
-        let row = sqlx::query("SELECT state, caller_id FROM incidents WHERE activity_id = $1")
-            .bind(conv.0)
-            .fetch_one(&mut *tx)
-            .await?;
-        let state: String = row.try_get("state")?;
-        let caller: i64 = row.try_get("caller_id")?;
-        let state = incident::IncidentState::parse(&state).ok_or(Refusal::NotFound)?;
         let user = load_user(&mut tx, user.id)
             .await?
             .ok_or(Refusal::NotFound)?;
         // A refused body is refused whatever its client id (as in a session); a repeated send
-        // is answered with the original, even after the incident closed.
+        // is answered with the original (an incident's even after it closed).
         session::check_post(body, client_id)?;
-        if incident::may_view_activity(UserId(caller), &user)
-            && let Some(original) = find_sent(&mut tx, conv, user.id, client_id).await?
-        {
+        let may_view = session::can_view(&record, &session::Viewer::new(&user, false));
+        if may_view && let Some(original) = find_sent(&mut tx, conv, user.id, client_id).await? {
             return Ok(replayed(record, original));
         }
-        incident::may_post(state, UserId(caller), &user, kind)?;
+        if record.kind == session::ConversationKind::Chat {
+            crate::domain::chat::check_post(&record, &user, kind)?;
+        } else {
+            let row = sqlx::query("SELECT state, caller_id FROM incidents WHERE activity_id = $1")
+                .bind(conv.0)
+                .fetch_one(&mut *tx)
+                .await?;
+            let state: String = row.try_get("state")?;
+            let caller: i64 = row.try_get("caller_id")?;
+            let state = incident::IncidentState::parse(&state).ok_or(Refusal::NotFound)?;
+            incident::may_post(state, UserId(caller), &user, kind)?;
+        }
         let entry = NewEntry {
             kind: match kind {
                 PostKind::Comment => EntryKind::Comment,

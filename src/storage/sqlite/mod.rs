@@ -3,6 +3,7 @@
 //! folder adds the queries of one part of the model to [`SqliteDb`].
 
 mod canned;
+mod chats;
 mod conversations;
 mod directory;
 mod incidents;
