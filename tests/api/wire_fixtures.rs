@@ -47,6 +47,10 @@ fn wire_fixtures_match_the_server_types() {
     round_trip::<wire::Conversation>("record_conversation.json");
     round_trip::<wire::Incident>("incident.json");
     round_trip::<wire::ErrorBody>("field_error.json");
+    round_trip::<wire::Conversation>("chat_conversation.json");
+    round_trip::<wire::Conversation>("invited_conversation.json");
+    round_trip::<wire::Article>("article.json");
+    round_trip::<wire::ArticleHit>("article_hit.json");
 }
 
 /// Frames of one type in another form than their type's fixture (a `send` of a canned message).
