@@ -5,23 +5,30 @@
  * gets it under Support sessions and writes a work note alice sees and carol never does (nor
  * anything of the invitation); alice ends the session and bob's window and item go (`gone`).
  */
-import type { Browser, Locator, Page } from "playwright-core";
+import { request, type Browser, type Locator, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, type TestContext } from "vitest";
 import { seriousViolations } from "./axe";
 import { isFocused, launchBrowser, newVisitor, screenshot, signInByApi, takePolicyViolations, type Visitor } from "./browser";
 
 const baseUrl = inject("baseUrl");
 let browser: Browser;
-const people = {} as Record<"carol" | "alice" | "bob", Visitor>;
+const people = {} as Record<"carol" | "alice" | "bob" | "erin", Visitor>;
+/** An agent outside the queue's group (made for this file): she sees a session only while invited. */
+const ERIN = { username: "erin", password: "erin-e2e-password", display_name: "Erin Agent" };
 
 const FIRST_MESSAGE = "Outlook keeps asking for my password since this morning.";
 const WORK_NOTE = "Bob here: her account is locked in AD, unlock it under Users.";
 
 beforeAll(async () => {
   browser = await launchBrowser();
-  for (const name of ["carol", "alice", "bob"] as const) {
+  const admin = await request.newContext({ baseURL: baseUrl });
+  expect((await admin.post("/api/session", { data: { username: "admin", password: "admin" } })).ok(), "admin signs in").toBe(true);
+  const made = await admin.post("/api/admin/users", { data: { ...ERIN, roles: ["agent"] } });
+  expect([201, 409], `erin is made (or was, by an earlier run on this server): ${await made.text()}`).toContain(made.status());
+  await admin.dispose();
+  for (const name of ["carol", "alice", "bob", "erin"] as const) {
     const visitor = await newVisitor(browser, baseUrl, { viewport: { width: 1280, height: 800 } });
-    await signInByApi(visitor.context, name);
+    await signInByApi(visitor.context, name, name === "erin" ? ERIN.password : name);
     people[name] = visitor;
   }
   // A chat of carol's another file left open would be handed back by Start chat.
@@ -91,6 +98,21 @@ async function newChat(page: Page, colleagues: { search: string; name: string }[
   await dialog.waitFor({ state: "detached" });
 }
 
+/** Invite in a session's window: the colleague by name, then Invite. */
+async function invite(page: Page, window: Locator, search: string, name: string, shot: string | null = null): Promise<void> {
+  await window.getByRole("button", { name: "Invite", exact: true }).click();
+  const dialog = page.getByRole("dialog", { name: "Invite a colleague to Carol Customer's session" });
+  await dialog.getByRole("combobox", { name: "Colleague" }).fill(search);
+  await dialog.getByRole("option", { name: new RegExp(`^${name}`) }).click();
+  await dialog.getByRole("list", { name: "Colleague to invite" }).getByText(name).waitFor();
+  if (shot !== null) {
+    await screenshot(page, shot);
+    expect(await axeBothThemes(page), "the Invite dialog").toEqual([]);
+  }
+  await dialog.getByRole("button", { name: "Invite", exact: true }).click();
+  await dialog.waitFor({ state: "detached" });
+}
+
 describe("Connect Chat", () => {
   it("alice_starts_a_direct_chat_with_bob_and_they_talk_live", async (test) => {
     keepScreenshotsOnFailure(test);
@@ -109,11 +131,11 @@ describe("Connect Chat", () => {
     await alicesField.press("Enter");
     await alicesWindow.getByRole("log").getByText("got a minute for the printer").waitFor();
 
-    // Bob: unread under Chats, live.
-    const bobsChats = section(bob.page, /^Chats, 1 unread$/);
+    // Bob: unread under Chats, live: "Alice Agent started a chat with Bob Agent." and her message.
+    const bobsChats = section(bob.page, /^Chats, 2 unread$/);
     const item = bobsChats.getByRole("button", { name: /^Alice Agent/ });
     await item.waitFor();
-    expect(await item.textContent(), "the preview").toContain("Alice: Hi Bob, got a minute");
+    await item.getByText("Alice: Hi Bob, got a minute", { exact: false }).waitFor();
     await screenshot(bob.page, "chat-sidebar-groups");
     expect(await axeBothThemes(bob.page), "bob's sidebar with a chat unread").toEqual([]);
 
@@ -167,16 +189,17 @@ describe("Connect Chat", () => {
     await confirm.getByRole("button", { name: "Leave chat" }).click();
     await bobsWindow.waitFor({ state: "detached" });
     await bobsItem.waitFor({ state: "detached" });
-    expect(await bob.page.getByRole("status", { name: "Conversations that ended for you" }).textContent(), "leaving himself needs no notice").toBe("");
+    expect(await bob.page.getByText("You are no longer in the group chat").count(), "leaving himself needs no notice").toBe(0);
     const listed = (await (await bob.context.request.get("/api/conversations")).json()) as { title?: string }[];
     expect(listed.map((c) => c.title), "the server no longer lists it for bob").not.toContain("Printer fleet");
   });
 
   it("an_invited_colleague_helps_with_work_notes_the_customer_never_sees_and_goes_when_the_session_ends", async (test) => {
     keepScreenshotsOnFailure(test);
-    const { alice, bob, carol } = people;
+    const { alice, bob, carol, erin } = people;
     await openAgentApp(alice.page);
     await openAgentApp(bob.page);
+    await openAgentApp(erin.page);
 
     await carol.page.goto("/support");
     await carol.page.getByLabel("What can we help you with?").fill(FIRST_MESSAGE);
@@ -187,16 +210,7 @@ describe("Connect Chat", () => {
     const alicesWindow = miniWindow(alice.page, "Carol Customer");
     await alicesWindow.getByRole("log").getByText(FIRST_MESSAGE).waitFor();
 
-    await alicesWindow.getByRole("button", { name: "Invite", exact: true }).click();
-    const dialog = alice.page.getByRole("dialog", { name: "Invite a colleague to Carol Customer's session" });
-    const search = dialog.getByRole("combobox", { name: "Colleague" });
-    await search.fill("bob");
-    await dialog.getByRole("option", { name: /^Bob Agent/ }).click();
-    await dialog.getByRole("list", { name: "Colleague to invite" }).getByText("Bob Agent").waitFor();
-    await screenshot(alice.page, "chat-invite-dialog");
-    expect(await axeBothThemes(alice.page), "the Invite dialog").toEqual([]);
-    await dialog.getByRole("button", { name: "Invite", exact: true }).click();
-    await dialog.waitFor({ state: "detached" });
+    await invite(alice.page, alicesWindow, "bob", "Bob Agent", "chat-invite-dialog");
     await alicesWindow.getByText("Invited: Bob Agent").waitFor();
 
     // Bob: the session under Support sessions; work notes only, nothing to accept, transfer or end.
@@ -236,13 +250,26 @@ describe("Connect Chat", () => {
     expect(entries.filter((e) => e.kind === "work_note"), "no work note reaches carol").toEqual([]);
     expect(entries.map((e) => e.body).join("\n")).not.toMatch(/invited|Bob Agent/i);
 
-    // Alice ends the session: bob's window and item go, with a notice.
+    // Erin, an agent outside the queue's group, is invited too: she sees the session only through it.
+    await invite(alice.page, alicesWindow, "erin", "Erin Agent");
+    await alicesWindow.getByText("Invited: Bob Agent, Erin Agent").waitFor();
+    const erinsItem = section(erin.page, /^Support sessions/).getByRole("button", { name: /^Carol Customer/ });
+    await erinsItem.click();
+    const erinsWindow = miniWindow(erin.page, "Carol Customer");
+    await erinsWindow.getByRole("log").getByText(WORK_NOTE).waitFor();
+
+    // Alice ends the session: the invitations end with it.
     await alicesWindow.getByRole("button", { name: "End", exact: true }).click();
     await alice.page.getByRole("dialog", { name: "End the chat with Carol Customer?" }).getByRole("button", { name: "End chat" }).click();
-    await bobsWindow.waitFor({ state: "detached" });
+    // Erin no longer sees it at all (`gone`): her window and item go, and a notice says why.
+    await erinsWindow.waitFor({ state: "detached" });
+    await erinsItem.waitFor({ state: "detached" });
+    await erin.page.getByRole("status", { name: "Conversations that ended for you" }).getByText("Your invitation to Carol Customer's session ended.").waitFor();
+    await screenshot(erin.page, "chat-invitation-ended");
+    expect(await axeBothThemes(erin.page), "erin's page with the notice").toEqual([]);
+    // Bob is staff of the queue and may read the session still (the server sends him no `gone`
+    // for it): it leaves his Support sessions, closed.
     await bobsItem.waitFor({ state: "detached" });
-    await bob.page.getByRole("status", { name: "Conversations that ended for you" }).getByText("Your invitation to Carol Customer's session ended.").waitFor();
-    await screenshot(bob.page, "chat-invitation-ended");
-    expect(await axeBothThemes(bob.page), "bob's page with the notice").toEqual([]);
+    await bobsWindow.getByText("This session is closed.").waitFor();
   });
 });

@@ -175,20 +175,16 @@ function SidebarSection({ id, title, unread, tools, children }: { id: string; ti
     <section class="sidebar-group" aria-label={name}>
       <div class="sidebar-group__head">
         <h2 id={headingId} class="sidebar-group__title sidebar-group__title--folding">
-          <button
-            type="button"
-            class="sidebar-group__fold"
-            aria-label={name}
-            aria-expanded={!folded}
-            aria-controls={bodyId}
-            title={folded ? `Show ${title}` : `Fold ${title}`}
-            onClick={() => toggleSection(id)}
-          >
+          {/* Named by its content ("Chats, 3 unread"), so what is seen is what is said. */}
+          <button type="button" class="sidebar-group__fold" aria-expanded={!folded} aria-controls={bodyId} title={folded ? `Show ${title}` : `Fold ${title}`} onClick={() => toggleSection(id)}>
             {title}
             {unread > 0 && (
-              <span class="badge sidebar-group__unread" aria-hidden="true">
-                {unread}
-              </span>
+              <>
+                <span class="visually-hidden">, {unread} unread</span>
+                <span class="badge sidebar-group__unread" aria-hidden="true">
+                  {unread}
+                </span>
+              </>
             )}
           </button>
         </h2>
