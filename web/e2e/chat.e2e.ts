@@ -264,9 +264,14 @@ describe("Connect Chat", () => {
     // Erin no longer sees it at all (`gone`): her window and item go, and a notice says why.
     await erinsWindow.waitFor({ state: "detached" });
     await erinsItem.waitFor({ state: "detached" });
-    await erin.page.getByRole("status", { name: "Conversations that ended for you" }).getByText("Your invitation to Carol Customer's session ended.").waitFor();
+    const notice = erin.page.getByRole("status", { name: "Conversations that ended for you" });
+    await notice.getByText("Your invitation to Carol Customer's session ended.").waitFor();
+    const dismiss = notice.getByRole("button", { name: "Dismiss: Your invitation to Carol Customer's session ended." });
+    expect(await isFocused(dismiss), "the focus was in the window that went: it goes to the notice").toBe(true);
     await screenshot(erin.page, "chat-invitation-ended");
     expect(await axeBothThemes(erin.page), "erin's page with the notice").toEqual([]);
+    await dismiss.click();
+    await dismiss.waitFor({ state: "detached" });
     // Bob is staff of the queue and may read the session still (the server sends him no `gone`
     // for it): it leaves his Support sessions, closed.
     await bobsItem.waitFor({ state: "detached" });

@@ -18,9 +18,23 @@ export function goneText(c: Conversation, me: string | null): string {
   return `${conversationTitle(c, me)} is no longer available to you.`;
 }
 
+/** The id of a notice's Dismiss button (the focus goes there when the conversation's window closes under it). */
+export function goneDismissId(conversation: string): string {
+  return `gone-dismiss-${conversation}`;
+}
+
 export function GoneNotices() {
   const socket = connection.value;
   const departures = socket?.departures.value ?? [];
+  function dismiss(id: string) {
+    const others = departures.filter((d) => d.conversation.id !== id);
+    socket?.dismissDeparture(id);
+    // Its button goes: the focus goes to the next notice, else to the sidebar.
+    setTimeout(() => {
+      const next = others[0];
+      (document.getElementById(next === undefined ? "" : goneDismissId(next.conversation.id)) ?? document.querySelector<HTMLElement>(".connect-sidebar__toggle"))?.focus();
+    }, 0);
+  }
   return (
     <div class="gone-notices" role="status" aria-label="Conversations that ended for you">
       {departures.map((d) => {
@@ -31,7 +45,7 @@ export function GoneNotices() {
             <span class="gone-notice__text">
               {text}
             </span>
-            <button type="button" class="button button--small button--quiet" aria-label={`Dismiss: ${text}`} onClick={() => socket?.dismissDeparture(d.conversation.id)}>
+            <button id={goneDismissId(d.conversation.id)} type="button" class="button button--small button--quiet" aria-label={`Dismiss: ${text}`} onClick={() => dismiss(d.conversation.id)}>
               Dismiss
             </button>
           </p>
