@@ -159,7 +159,7 @@ describe("Connect Chat", () => {
     expect(await axeBothThemes(alice.page), "alice's chat window").toEqual([]);
   });
 
-  it("a_group_chat_has_its_title_and_a_member_can_leave_it", async (test) => {
+  it("a_group_chat_has_its_title_a_member_can_leave_it_and_be_added_again", async (test) => {
     keepScreenshotsOnFailure(test);
     const { alice, bob } = people;
     await newChat(
@@ -192,6 +192,16 @@ describe("Connect Chat", () => {
     expect(await bob.page.getByText("You are no longer in the group chat").count(), "leaving himself needs no notice").toBe(0);
     const listed = (await (await bob.context.request.get("/api/conversations")).json()) as { title?: string }[];
     expect(listed.map((c) => c.title), "the server no longer lists it for bob").not.toContain("Printer fleet");
+
+    // Alice adds him again (Add people): the chat is back in his list, live.
+    await alicesWindow.getByText("Bob Agent left the chat.").waitFor();
+    await alicesWindow.getByRole("button", { name: "Add people" }).click();
+    const add = alice.page.getByRole("dialog", { name: "Add people to Printer fleet" });
+    await add.getByRole("combobox", { name: "Colleagues" }).fill("bob");
+    await add.getByRole("option", { name: /^Bob Agent/ }).click();
+    await add.getByRole("button", { name: "Add", exact: true }).click();
+    await add.waitFor({ state: "detached" });
+    await bobsItem.waitFor();
   });
 
   it("an_invited_colleague_helps_with_work_notes_the_customer_never_sees_and_goes_when_the_session_ends", async (test) => {
