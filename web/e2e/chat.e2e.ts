@@ -157,6 +157,20 @@ describe("Connect Chat", () => {
 
     await screenshot(alice.page, "chat-mini-window");
     expect(await axeBothThemes(alice.page), "alice's chat window").toEqual([]);
+
+    // The chat in the workspace (New Window): the same conversation, comments only.
+    const [workspace] = await Promise.all([alice.context.waitForEvent("page"), alicesWindow.getByRole("button", { name: "New Window" }).click()]);
+    await workspace.waitForLoadState();
+    const pane = workspace.getByRole("main", { name: "Conversation pane" });
+    await pane.getByRole("heading", { name: "Bob Agent" }).waitFor();
+    await pane.getByRole("log").getByText("Sure, on my way.").waitFor();
+    const paneField = pane.getByRole("textbox", { name: "Message to Bob Agent" });
+    await paneField.fill("Thanks!");
+    await paneField.press("Enter");
+    await bobsWindow.getByRole("log").getByText("Thanks!").waitFor();
+    expect(await pane.getByRole("button", { name: /^(Transfer|Create Incident|End|Invite)$/ }).count(), "no session actions for a chat in the workspace").toBe(0);
+    await screenshot(workspace, "chat-workspace");
+    await workspace.close();
   });
 
   it("a_group_chat_has_its_title_a_member_can_leave_it_and_be_added_again", async (test) => {
