@@ -1070,3 +1070,70 @@ async fn incidents_on_two_nodes() {
     assert_eq!(sent.status(), StatusCode::CREATED);
     bob_socket.entry_with(&activity, "Toner on order").await;
 }
+
+/// Connect Chat across nodes: a chat started on node A comes to bob's socket on node B with its
+/// messages, and when bob leaves through node A his socket on B is told it is gone; two direct
+/// chats of the same pair started on both nodes at once are one chat.
+#[tokio::test]
+async fn chats_on_two_nodes() {
+    let Some((a, b)) = two_nodes().await else {
+        return;
+    };
+    let (alice_a, bob_b) = (a.signed_in("alice").await, b.signed_in("bob").await);
+    let (alice_id, bob_id) = (a.user_id("alice").await, a.user_id("bob").await);
+    let starts = [
+        alice_a
+            .post(a.url("/api/chats"))
+            .json(&json!({"members": [bob_id]}))
+            .send(),
+        bob_b
+            .post(b.url("/api/chats"))
+            .json(&json!({"members": [alice_id]}))
+            .send(),
+    ];
+    let mut ids = Vec::new();
+    for answer in futures_util::future::join_all(starts).await {
+        let answer = answer.unwrap();
+        assert!(answer.status().is_success(), "{}", answer.status());
+        let chat: serde_json::Value = answer.json().await.unwrap();
+        ids.push(chat["id"].as_str().unwrap().to_owned());
+    }
+    assert_eq!(ids[0], ids[1], "one direct chat of the two");
+
+    let mut bob_socket = Ws::open(&b, "bob").await;
+    let dana_id = a.user_id("dana").await;
+    let group = alice_a
+        .post(a.url("/api/chats"))
+        .json(&json!({"members": [bob_id, dana_id], "title": "Night shift"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(group.status(), StatusCode::CREATED);
+    let group: serde_json::Value = group.json().await.unwrap();
+    let group = group["id"].as_str().unwrap().to_owned();
+    bob_socket
+        .find(|f| f["type"] == "conversation" && f["id"] == group.as_str())
+        .await;
+    let sent = post(
+        &a,
+        &alice_a,
+        &group,
+        "comment",
+        "Who takes the 6am queue?",
+        "g1",
+    )
+    .await;
+    assert_eq!(sent.status(), StatusCode::CREATED);
+    bob_socket.entry_with(&group, "6am queue").await;
+    let left = a
+        .signed_in("bob")
+        .await
+        .delete(a.url(&format!("/api/chats/{group}/members/{bob_id}")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(left.status(), StatusCode::NO_CONTENT);
+    bob_socket
+        .find(|f| f["type"] == "gone" && f["conversation"] == group.as_str())
+        .await;
+}
