@@ -50,6 +50,14 @@ describe("chats in the feed", () => {
     expect(takesPart(invitedSession, alice.id), "the assignee").toBe(true);
   });
 
+  it("news_of_a_chat_the_user_is_no_longer_in_does_not_list_it_again", () => {
+    const held = run(greeted([]), [{ type: "conversation", ...group }, entry("21", 1, alice)]);
+    // Crossed bob's leaving: the frame names the members without him.
+    const after = reduce(held, { type: "conversation", ...group, members: [alice, dana], last_seq: 2 }, context);
+    expect(after.conversations.has("21")).toBe(false);
+    expect(after.positions.has("21"), "nor asked for again").toBe(false);
+  });
+
   it("a_member_added_keeps_the_preview_and_unread_the_live_frame_does_not_carry", () => {
     const before = run(greeted([]), [{ type: "conversation", ...group }, entry("21", 1, alice)]);
     const carla = { id: "9", display_name: "Carla Agent" };

@@ -256,6 +256,9 @@ export function reduce(state: FeedState, frame: ServerFrame, context: ReduceCont
     }
     case "conversation": {
       const { type: _type, ...conversation } = frame;
+      // A chat is shown to its members only: news of one the user is no longer in (it crossed
+      // their leaving) is no reason to list it again.
+      if (!isMemberOf(conversation, context.me)) return forgetConversation(state, conversation.id);
       return applyConversation(state, conversation);
     }
     case "offer": {
@@ -314,6 +317,12 @@ function applyEntry(state: FeedState, entry: Entry, context: ReduceContext): Fee
   const known = entry.seq <= current.last_seq;
   const unread = !live || mine || !counts || known || entry.seq <= read ? before : before + 1;
   return putConversation(next, { ...current, preview: entry, unread, last_seq: Math.max(current.last_seq, entry.seq) });
+}
+
+/** Whether `me` is in `conversation` as far as its members say (anything but a chat: yes). */
+export function isMemberOf(conversation: Conversation, me: string | null): boolean {
+  if (conversation.kind !== "chat" || conversation.members === undefined || me === null) return true;
+  return conversation.members.some((m) => m.id === me);
 }
 
 /** Adopts a conversation's state (from a frame, or learnt over HTTP). */

@@ -1,7 +1,7 @@
 /** The connection and Connect Chat: `gone` reaches the listeners, and a reconnect's `hello` no longer names the conversation. */
 import { describe, expect, it } from "vitest";
 import { BACKOFF_MS, Connection } from "./socket";
-import { FakeSocket, ManualScheduler } from "./socket.fakes";
+import { FakeSocket, ManualScheduler, settle } from "./socket.fakes";
 import type { Conversation, ServerFrame } from "./wire";
 
 const chat: Conversation = {
@@ -16,6 +16,33 @@ const chat: Conversation = {
   last_seq: 1,
   created_at: "2026-01-12T09:00:00.000Z",
 };
+
+describe("Connection and a chat left", () => {
+  it("an_answer_about_a_chat_forgotten_while_it_was_read_is_dropped", async () => {
+    let answer: (value: unknown) => void = () => undefined;
+    const request = <T,>(_path: string, guard: (v: unknown) => v is T): Promise<T> =>
+      new Promise<T>((resolve, reject) => {
+        answer = (value) => (guard(value) ? resolve(value) : reject(new Error("not the type")));
+      });
+    const sockets: FakeSocket[] = [];
+    const createSocket = (url: string) => {
+      const socket = new FakeSocket(url);
+      sockets.push(socket);
+      return socket;
+    };
+    const connection = new Connection({ url: "ws://test/api/ws", me: "2", storage: null, scheduler: new ManualScheduler(), request, createSocket });
+    connection.start();
+    const socket = sockets[0] as FakeSocket;
+    socket.open();
+    socket.receive({ type: "ready" });
+    // An entry of a chat not known yet: the chat is read over HTTP.
+    socket.receive({ type: "entry", conversation: "20", seq: 1, kind: "system", author: { id: "3", display_name: "Bob Agent" }, body: "Bob Agent created Printers.", at: "2026-01-12T09:01:00.000Z" });
+    connection.forget("20");
+    answer(chat);
+    await settle();
+    expect(connection.conversations.value.has("20"), "left meanwhile: not listed again").toBe(false);
+  });
+});
 
 describe("Connection and gone", () => {
   it("a_conversation_gone_is_not_named_in_the_next_hello_and_leaves_a_notice", () => {

@@ -450,7 +450,9 @@ export class Connection {
     try {
       const found = await this.request(`/api/conversations/${encodeURIComponent(conversation)}`, isConversation);
       const held = this.state.value.conversations.get(conversation);
-      if (held === undefined || found.last_seq >= held.last_seq) this.noteConversation(found);
+      // Let go of meanwhile (`forget`: a chat left, a record unfollowed): the answer is old news.
+      const forgotten = !this.learning.has(conversation);
+      if (!forgotten && (held === undefined || found.last_seq >= held.last_seq) && feed.isMemberOf(found, this.me)) this.noteConversation(found);
     } catch {
       // Not readable (gone, or no longer visible): its entries stay without a conversation, as before.
     }
