@@ -1,6 +1,9 @@
 import { describe, expect, it } from "vitest";
+import articleFixture from "../../../tests/fixtures/wire/article.json";
+import hitFixture from "../../../tests/fixtures/wire/article_hit.json";
 import { article, hit } from "./fixtures";
 import { isArticle, isArticleHit, isArticleHitList, isPreview } from "./wire";
+import type { Article, ArticleHit } from "./wire";
 
 describe("Knowledge Base guards", () => {
   it("an_article_as_the_protocol_describes_it_passes", () => {
@@ -21,6 +24,16 @@ describe("Knowledge Base guards", () => {
     expect(isArticleHitList([hit(), hit({ id: "a2", snippet: [] })])).toBe(true);
     expect(isArticleHit(hit({ snippet: [{ text: 3 } as unknown as { text: string }] }))).toBe(false);
     expect(isArticleHit({ ...hit(), snippet: "<mark>VPN</mark>" }), "a snippet is parts, never HTML").toBe(false);
+  });
+
+  it("the_shared_fixtures_the_server_round_trips_pass", () => {
+    expect(isArticle(articleFixture)).toBe(true);
+    expect(isArticleHit(hitFixture)).toBe(true);
+    // Typed as the server's shape: a field renamed on either side fails the type check.
+    const typed: Article = articleFixture as Article;
+    const typedHit: ArticleHit = hitFixture as ArticleHit;
+    expect(typed.number).toBe("KB0010003");
+    expect(typedHit.snippet.some((p) => p.mark === true)).toBe(true);
   });
 
   it("a_preview_is_html", () => {
