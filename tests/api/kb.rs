@@ -60,6 +60,22 @@ async fn search_finds_the_same_first_article_on_either_backend() {
             titles(&hits)
         );
     }
+    // The snippet of the first result marks the words that matched, stemmed ("disconnects"
+    // marked for "disconnecting").
+    for (q, marked) in [
+        ("vpn", "vpn"),
+        ("phishing", "phishing"),
+        ("disconnecting", "disconnect"),
+        ("backup codes", "code"),
+    ] {
+        let hits = search(&app, &carol, q).await;
+        let found = marks(&hits[0]);
+        assert!(
+            found.iter().any(|m| m.starts_with(marked)),
+            "{q:?}: marked {found:?} in {}",
+            hits[0]["snippet"]
+        );
+    }
     // Stemming: "printers" and "printing" find the same article; the snippet marks the word.
     let hits = search(&app, &carol, "printers ").await;
     assert_eq!(titles(&hits)[0], "Add a printer and print securely");
