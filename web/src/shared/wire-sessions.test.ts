@@ -1,6 +1,8 @@
 import { describe, expect, it } from "vitest";
 import cannedFixture from "../../../tests/fixtures/wire/canned.json";
+import chatFixture from "../../../tests/fixtures/wire/chat_conversation.json";
 import conversationFixture from "../../../tests/fixtures/wire/conversation.json";
+import invitedFixture from "../../../tests/fixtures/wire/invited_conversation.json";
 import entryFixture from "../../../tests/fixtures/wire/entry.json";
 import memberFixture from "../../../tests/fixtures/wire/member.json";
 import {
@@ -31,10 +33,17 @@ type Same<A, B> = [A] extends [B] ? ([B] extends [A] ? true : false) : false;
 
 const entryMatches: Same<typeof entryFixture, Widened<Entry>> = true;
 /**
- * Fields of other kinds of conversation (`record`: issue 12; `title`, `members`, `invited`: Connect
- * Chat) are compared as soon as the server's fixture carries them; until then they are left out.
+ * Fields of other kinds of conversation (`record`; `title`, `members`, `invited` of Connect Chat)
+ * are not in the support session's fixture: each is compared in the fixture of its own kind.
  */
 type NotYetInFixture<F> = Exclude<"record" | "title" | "members" | "invited", keyof F>;
+/** A fixture holding some of the fields: each one it holds is a field of the type, of its type. */
+type FieldsOf<T, F> = Widened<Pick<T, keyof F & keyof T>>;
+// Its preview is an entry with no `event`: compared the same way, field by field.
+const { preview: chatPreview, ...chatFields } = chatFixture;
+const chatMatches: Same<typeof chatFields, FieldsOf<Conversation, typeof chatFields>> = true;
+const chatPreviewMatches: Same<typeof chatPreview, FieldsOf<Entry, typeof chatPreview>> = true;
+const invitedMatches: Same<typeof invitedFixture, FieldsOf<Conversation, typeof invitedFixture>> = true;
 const conversationMatches: Same<typeof conversationFixture, Widened<Omit<Conversation, NotYetInFixture<typeof conversationFixture>>>> = true;
 const cannedMatches: Same<typeof cannedFixture, Widened<Canned>> = true;
 const memberMatches: Same<typeof memberFixture, Widened<Member>> = true;
@@ -89,6 +98,13 @@ describe("Connect Chat on the wire", () => {
     last_seq: 0,
     created_at: "2026-01-12T09:00:00.000Z",
   };
+
+  it("the_servers_chat_and_invited_fixtures_are_conversations", () => {
+    expect([chatMatches, chatPreviewMatches, invitedMatches], "their fields are Conversation (and Entry) fields").toEqual([true, true, true]);
+    expect(isConversation(chatFixture), "chat_conversation.json").toBe(true);
+    expect(isConversation(invitedFixture), "invited_conversation.json").toBe(true);
+    expect(parseServerFrame({ type: "conversation", ...chatFixture })).toEqual({ type: "conversation", ...chatFixture });
+  });
 
   it("a_chat_with_title_and_members_and_a_session_with_invited_are_conversations", () => {
     expect(isConversation(chat), "a group chat").toBe(true);
