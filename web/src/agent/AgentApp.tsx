@@ -19,7 +19,7 @@ import { isQueueList, type Conversation, type User } from "../shared/wire";
 import { warnBeforeLeavingUnsent } from "../shared/unload";
 import { askNotificationPermissionOnce, beep, notifyDesktop, titleWithCount, unlockAudioOnFirstGesture } from "./alerts";
 import { attentionCount } from "./attention";
-import { isChat } from "./chats/chats";
+import { isChat, isInvitedTo } from "./chats/chats";
 import { followChats } from "./chats/live";
 import { GoneNotices } from "./chats/GoneNotices";
 import { AttentionLayer } from "./AttentionLayer";
@@ -146,8 +146,8 @@ function SignedIn({ user, workspace }: { user: User; workspace: string | null })
     () =>
       effect(() => {
         const conversations = [...(connection.value?.conversations.value.values() ?? [])];
-        // Chats with colleagues count too: their unread messages wait for the agent as much.
-        const chats = conversations.filter(isChat).reduce((n, c) => n + (c.unread ?? 0), 0);
+        // Chats with colleagues and sessions the agent helps with count too: their unread messages wait as much.
+        const chats = conversations.filter((c) => isChat(c) || isInvitedTo(c, user.id)).reduce((n, c) => n + (c.unread ?? 0), 0);
         const count = attentionCount(conversations, connection.value?.offers.value.size ?? 0, user.id) + chats;
         document.title = titleWithCount(base, count);
       }),

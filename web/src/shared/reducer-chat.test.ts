@@ -44,10 +44,16 @@ describe("chats in the feed", () => {
     expect(chat?.members?.map((m) => m.display_name)).toEqual(["Alice Agent", "Bob Agent"]);
   });
 
-  it("takes_part_in_chats_and_records_but_not_in_a_session_only_invited_to", () => {
+  it("takes_part_in_chats_and_in_a_session_invited_to_but_not_in_a_colleagues_session", () => {
     expect(takesPart(direct, bob.id), "a chat").toBe(true);
-    expect(takesPart(invitedSession, bob.id), "invited: the server counts no unread for them").toBe(false);
+    expect(takesPart(invitedSession, bob.id), "invited: the server counts their unread").toBe(true);
     expect(takesPart(invitedSession, alice.id), "the assignee").toBe(true);
+    expect(takesPart(invitedSession, dana.id), "neither assignee nor invited").toBe(false);
+  });
+
+  it("an_invited_colleague_counts_what_arrives_after_the_invitation", () => {
+    const state = run(greeted([{ type: "conversation", ...invitedSession }]), [entry("7", 4, carol), entry("7", 5, alice, { kind: "work_note" })]);
+    expect(state.conversations.get("7")?.unread).toBe(2);
   });
 
   it("news_of_a_chat_the_user_is_no_longer_in_does_not_list_it_again", () => {

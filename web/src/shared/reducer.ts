@@ -437,15 +437,15 @@ export function seedPresence(state: FeedState, statuses: Iterable<{ id: string; 
 }
 
 /**
- * Whether `me` takes part in `conversation` (its customer or its assignee; for a record, a follower:
- * the server sends a record's activity only to those who follow it or may read it; for a chat, a
- * member: only members are sent a chat): only they have unread messages. A colleague invited
- * into a session is not counted, as the server does not count them.
+ * Whether `me` takes part in `conversation` (its customer, its assignee or a colleague invited to
+ * help; for a record, a follower: the server sends a record's activity only to those who follow it
+ * or may read it; for a chat, a member: only members are sent a chat): only they have unread
+ * messages, as the server counts them.
  */
 export function takesPart(conversation: Conversation, me: string | null): boolean {
   if (me === null) return false;
   if (conversation.kind === "record" || conversation.kind === "chat") return true;
-  return conversation.customer?.id === me || conversation.assignee?.id === me;
+  return conversation.customer?.id === me || conversation.assignee?.id === me || (conversation.invited ?? []).some((u) => u.id === me);
 }
 
 /**
