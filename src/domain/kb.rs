@@ -263,11 +263,32 @@ fn markdown_options() -> pulldown_cmark::Options {
 /// event handlers, frames or forms; links and images only to `http`, `https`, `mailto` (links)
 /// or relative addresses; every link opens without handing over this page.
 pub fn render(markdown: &str) -> String {
-    use pulldown_cmark::{Event, Parser};
-    // Raw HTML is shown as the text it is.
-    let events = Parser::new_ext(markdown, markdown_options()).map(|event| match event {
-        Event::Html(html) | Event::InlineHtml(html) => Event::Text(html),
-        other => other,
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    // Raw HTML is shown as the text it is; a link or an image to an address that is not allowed
+    // is shown as its text (a dead link would still look like one).
+    let mut refused_link = false;
+    let mut refused_image = false;
+    let events = Parser::new_ext(markdown, markdown_options()).filter_map(move |event| {
+        Some(match event {
+            Event::Html(html) | Event::InlineHtml(html) => Event::Text(html),
+            Event::Start(Tag::Link { ref dest_url, .. }) if !allowed_url(dest_url) => {
+                refused_link = true;
+                return None;
+            }
+            Event::End(TagEnd::Link) if refused_link => {
+                refused_link = false;
+                return None;
+            }
+            Event::Start(Tag::Image { ref dest_url, .. }) if !allowed_url(dest_url) => {
+                refused_image = true;
+                return None;
+            }
+            Event::End(TagEnd::Image) if refused_image => {
+                refused_image = false;
+                return None;
+            }
+            other => other,
+        })
     });
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events);
@@ -277,6 +298,21 @@ pub fn render(markdown: &str) -> String {
         .url_relative(ammonia::UrlRelative::PassThrough)
         .clean(&html)
         .to_string()
+}
+
+/// Whether a link or image address may be kept: `http`, `https`, `mailto`, or relative (no
+/// scheme before the first `/`, `?` or `#`). The sanitiser checks again.
+fn allowed_url(url: &str) -> bool {
+    let end = url.find(['/', '?', '#']).unwrap_or(url.len());
+    match url[..end].find(':') {
+        None => true,
+        Some(colon) => {
+            let scheme = &url[..colon];
+            ["http", "https", "mailto"]
+                .iter()
+                .any(|s| s.eq_ignore_ascii_case(scheme))
+        }
+    }
 }
 
 /// The article's words as plain text, for the search index and snippets: what a reader sees,
@@ -346,10 +382,16 @@ pub fn search_words(text: &str) -> Vec<String> {
     words
 }
 
-/// Whether the last word of `text` may still be being typed (no space or punctuation after
-/// it): then it is also matched as a prefix.
-pub fn last_word_open(text: &str) -> bool {
+/// The shortest last word matched as a prefix: "fi" of "wi-fi" would find "file".
+pub const PREFIX_MIN_CHARS: usize = 3;
+
+/// Whether the last of `words` (from `text`) is also matched as a prefix: it may still be being
+/// typed (no space or punctuation after it) and is long enough to mean something.
+pub fn prefix_last(text: &str, words: &[String]) -> bool {
     text.chars().last().is_some_and(char::is_alphanumeric)
+        && words
+            .last()
+            .is_some_and(|w| w.chars().count() >= PREFIX_MIN_CHARS)
 }
 
 /// A snippet as the database marked it ([`MARK_START`] … [`MARK_END`]) in parts.
@@ -463,8 +505,10 @@ mod tests {
             .join(" ");
         assert_eq!(search_words(&many).len(), QUERY_WORDS_MAX);
         assert_eq!(search_words("Wi-Fi"), vec!["wi", "fi"]);
-        assert!(last_word_open("pass"));
-        assert!(!last_word_open("pass "));
+        let words = |t: &str| search_words(t);
+        assert!(prefix_last("pass", &words("pass")));
+        assert!(!prefix_last("pass ", &words("pass ")));
+        assert!(!prefix_last("wi-fi", &words("wi-fi")));
     }
 
     #[test]
@@ -661,6 +705,14 @@ mod tests {
                 }
             }
         }
+        // A refused link is its text, not a link that does nothing.
+        assert_eq!(render("[click](javascript:alert(1))"), "<p>click</p>\n");
+        assert_eq!(
+            render("![logo](data:image/png;base64,AA==)"),
+            "<p>logo</p>\n"
+        );
+        assert!(render("[relative](/kb/KB0010001)").contains("href=\"/kb/KB0010001\""));
+        assert!(render("[mail](MAILTO:desk@example.com)").contains("<a href"));
         // Escaped text stays text, and the good parts stay.
         assert!(render("&lt;b&gt;").contains("&lt;b&gt;"));
         assert!(render("[ok](https://example.com/x)").contains("href=\"https://example.com/x\""));

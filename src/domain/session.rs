@@ -450,7 +450,7 @@ pub enum Refusal {
     BadClientId,
     #[error("This deadline is no longer due.")]
     NotDue,
-    #[error("This session is waiting in the queue: nobody holds it to hand it back.")]
+    #[error("This session is waiting in the queue: nobody holds it yet.")]
     NotActive,
     #[error("This incident is closed: its activity takes no more messages.")]
     IncidentClosed,

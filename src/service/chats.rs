@@ -89,10 +89,19 @@ impl AppState {
         // Who may not see the session is told it does not exist, before anything else.
         self.visible_conversation(id, user).await?;
         let (db, actor, now) = (self.db.clone(), user.clone(), self.clock.now());
-        self.membership(
-            user,
-            async move { db.invite(id, &actor, colleague, now).await },
-        )
-        .await
+        let applied = self
+            .membership(
+                user,
+                async move { db.invite(id, &actor, colleague, now).await },
+            )
+            .await?;
+        // The colleague arrives with what is new since the invitation as unread, not the
+        // whole history (as a transfer's receiver does).
+        if let Some(note) = applied.entries.first().filter(|_| applied.created)
+            && let Err(e) = self.db.mark_read(colleague, id, note.seq - 1).await
+        {
+            tracing::warn!(error = %e, conversation = id.0, "read mark of an invited colleague");
+        }
+        Ok(applied)
     }
 }

@@ -61,8 +61,8 @@ impl AppState {
             return Ok(Vec::new());
         }
         let search = ArticleSearch {
+            prefix_last: kb::prefix_last(text, &words),
             words,
-            prefix_last: kb::last_word_open(text),
             states,
             limit,
         };

@@ -319,13 +319,14 @@ async fn an_invited_colleague_helps_with_work_notes_until_the_session_ends() {
         .entry_with(&id, "Alice Agent invited Erin Helper to help.")
         .await;
     let listed = get_json(&erin, app.url("/api/conversations")).await;
-    assert!(
-        listed
-            .as_array()
-            .unwrap()
-            .iter()
-            .any(|c| c["id"] == id.as_str())
-    );
+    let hers = listed
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|c| c["id"] == id.as_str())
+        .expect("the session is in erin's list");
+    // What is new to her is the invitation, not the whole history before it.
+    assert_eq!(hers["unread"], 1, "{hers}");
     // She writes work notes, not comments, and takes nothing over.
     let note = post(&app, &erin, &id, "work_note", "Try another cable", "e1").await;
     assert_eq!(note.status(), StatusCode::CREATED);
