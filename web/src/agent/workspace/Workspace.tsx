@@ -19,15 +19,11 @@ import { conversationTitle } from "../sessions";
 import { CustomerTool } from "./CustomerTool";
 import { KnowledgeTool } from "./KnowledgeTool";
 import { RecordTool } from "./RecordTool";
+import { ToolTabs, type ToolTab } from "./ToolTabs";
 import "./workspace.css";
 
-interface Tool {
-  id: string;
-  name: string;
-}
-
 /** The tools area's tabs, as UI.md draws them. */
-const TOOLS: readonly Tool[] = [
+const TOOLS: readonly ToolTab[] = [
   { id: "record", name: "Record" },
   { id: "knowledge", name: "Knowledge Base" },
   { id: "customer", name: "Customer" },
@@ -119,29 +115,17 @@ export function Workspace({ user, id }: { user: User; id: string }) {
         )}
       </main>
       <aside class="workspace__tools" aria-label="Tools">
-        <div class="tools__tabs" role="tablist" aria-label="Tools">
-          {TOOLS.map((t) => (
-            <button
-              key={t.id}
-              type="button"
-              role="tab"
-              id={`tool-tab-${t.id}`}
-              class="tools__tab"
-              aria-selected={tool.value === t.id}
-              aria-controls={`tool-panel-${t.id}`}
-              onClick={() => choose(t.id)}
-            >
-              {t.name}
-            </button>
-          ))}
-        </div>
-        {TOOLS.filter((t) => opened.value.has(t.id)).map((t) => (
-          <div key={t.id} class="tools__panel" role="tabpanel" id={`tool-panel-${t.id}`} aria-labelledby={`tool-tab-${t.id}`} hidden={tool.value !== t.id}>
-            {conversation !== undefined && t.id === "customer" && <CustomerTool conversation={conversation} known={all} />}
-            {conversation !== undefined && t.id === "record" && <RecordTool conversation={conversation} user={user} />}
-            {conversation !== undefined && t.id === "knowledge" && <KnowledgeTool conversation={conversation} user={user} />}
-          </div>
-        ))}
+        <ToolTabs tools={TOOLS} selected={tool.value} opened={opened.value} onSelect={choose}>
+          {(t) =>
+            conversation === undefined ? null : t === "customer" ? (
+              <CustomerTool conversation={conversation} known={all} />
+            ) : t === "record" ? (
+              <RecordTool conversation={conversation} user={user} />
+            ) : t === "knowledge" ? (
+              <KnowledgeTool conversation={conversation} user={user} />
+            ) : null
+          }
+        </ToolTabs>
       </aside>
     </div>
   );
