@@ -5,6 +5,7 @@
  * Shares it; carol sees the comment in her chat and its link opens the article's page. alice
  * writes a draft with a Preview; carol opening its address finds nothing; dana (manager)
  * publishes it and carol reads it then. A Save over a colleague's change is refused with Reload.
+ * A search on `/kb` is kept in the address: Back from an article, or a reload, shows it again.
  * Every screen is pictured (e2e/artifacts/kb-*.png) and checked with axe in both themes.
  */
 import type { Browser, Locator, Page } from "playwright-core";
@@ -242,5 +243,34 @@ describe("knowledge base", () => {
     await page.getByLabel("Title").fill("");
     await page.getByRole("button", { name: "Save", exact: true }).click();
     expect(await page.getByLabel("Title").getAttribute("aria-invalid"), "an empty title is marked beside it").toBe("true");
+  });
+
+  it("a_search_on_the_list_is_in_the_address_and_back_from_an_article_returns_to_it", async (test) => {
+    keepScreenshotsOnFailure(test);
+    const page = await people.alice.context.newPage();
+    await page.setViewportSize({ width: 1280, height: 800 });
+    await page.goto("/kb");
+    await page.getByRole("heading", { level: 1, name: "Knowledge Base" }).waitFor();
+    const entries = await page.evaluate(() => history.length);
+    await page.getByLabel("State").selectOption("all");
+    await page.getByLabel("Search articles").pressSequentially("password", { delay: 20 });
+    await page.getByRole("status").getByText(/for “password”/).waitFor();
+    expect(await page.getByLabel("Search articles").inputValue(), "no keystroke lost to the address changing").toBe("password");
+    expect(new URL(page.url()).search, "the search is in the address").toBe("?q=password&state=all");
+    expect(await page.evaluate(() => history.length), "the address was replaced: no history entry per keystroke").toBe(entries);
+
+    await page.getByRole("link", { name: "Reset your password", exact: true }).click();
+    await page.getByRole("heading", { level: 1, name: "Reset your password" }).waitFor();
+    await page.goBack();
+    await page.getByRole("heading", { level: 1, name: "Knowledge Base" }).waitFor();
+    expect(await page.getByLabel("Search articles").inputValue(), "Back: the search box holds the text").toBe("password");
+    expect(await page.getByLabel("State").inputValue(), "and the state chosen").toBe("all");
+    await page.getByRole("status").getByText(/for “password”/).waitFor();
+    await page.getByRole("link", { name: "Reset your password", exact: true }).waitFor();
+
+    await page.reload();
+    expect(await page.getByLabel("Search articles").inputValue(), "a reload keeps the search").toBe("password");
+    await page.getByRole("link", { name: "Reset your password", exact: true }).waitFor();
+    await page.close();
   });
 });

@@ -1,16 +1,20 @@
 /**
  * `/kb`: the published articles, newest first, and a search as you type (ranked, with each
  * hit's passage). Staff also choose a state (draft, retired, all) and see each article's state;
- * they start a New article here.
+ * they start a New article here. The search lives in the address (see listQuery.ts): the
+ * address is replaced as it changes (no history entry per keystroke), and read when the list is
+ * shown or the address changes under it (Back, the Knowledge Base link).
  */
 import { useSignal } from "@preact/signals";
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
+import { useLocation } from "preact-iso";
 import { isStaff, navigate } from "../shared/nav";
 import { Since } from "../shared/Since";
 import type { User } from "../shared/wire";
 import { articleHref, listArticles, type StateFilter } from "./api";
 import { ArticleStateBadge } from "./ArticleStateBadge";
 import { mayCreate } from "./editor";
+import { LIST_PATH, listQueryUrl, readListQuery, sameListQuery } from "./listQuery";
 import { Snippet } from "./Snippet";
 import { useSearch } from "./useSearch";
 import type { ArticleHit } from "./wire";
@@ -22,9 +26,6 @@ const STATE_FILTERS: readonly { value: StateFilter; text: string }[] = [
   { value: "all", text: "All states" },
 ];
 
-/** The list page's filters outlive it (back from an article, they are as they were). */
-const remembered: { text: string; state: StateFilter } = { text: "", state: "published" };
-
 /** What the list says when it is empty. */
 export function emptyText(term: string, state: StateFilter): string {
   const which = state === "published" ? "published article" : state === "draft" ? "draft" : state === "retired" ? "retired article" : "article";
@@ -33,16 +34,39 @@ export function emptyText(term: string, state: StateFilter): string {
 
 export function ArticleList({ user }: { user: User }) {
   const staff = isStaff(user);
-  const text = useSignal(remembered.text);
-  const state = useSignal<StateFilter>(staff ? remembered.state : "published");
+  const router = useLocation();
+  const [initial] = useState(() => readListQuery(window.location.search, staff));
+  const text = useSignal(initial.text);
+  const state = useSignal<StateFilter>(initial.state);
   // Every text is a query here (an empty one lists the newest), so nothing is too short.
   const { state: search, input } = useSearch<ArticleHit>((q, signal) => listArticles({ q, state: state.value }, signal), { delay: 250, minChars: 0 });
   // While a new search runs, the last answer stays on screen (no flicker).
   const shown = useRef<{ term: string; hits: ArticleHit[] } | null>(null);
 
+  /**
+   * Puts the search in the address as it changes, at once (were it left to an effect, the
+   * address could lag the box by a keystroke and be taken for a change from outside). Replaced,
+   * not pushed: Back leaves the list rather than stepping through each keystroke. Through the
+   * router, so that it knows the address (a later link to the bare `/kb` is then a change).
+   */
+  const keepInAddress = () => {
+    const href = listQueryUrl({ text: text.peek(), state: state.peek() });
+    const at = window.location;
+    if (at.pathname === LIST_PATH && at.pathname + at.search !== href) router.route(href, true);
+  };
+
+  // Shown, or the address changed under the list (Back or Forward to another search, the
+  // Knowledge Base link to the bare list): show the search it holds, in its plainest address.
   useEffect(() => {
-    remembered.text = text.value;
-    remembered.state = state.value;
+    const there = readListQuery(window.location.search, staff);
+    if (!sameListQuery(there, { text: text.peek(), state: state.peek() })) {
+      text.value = there.text;
+      state.value = there.state;
+    }
+    keepInAddress();
+  }, [router.url]);
+
+  useEffect(() => {
     input(text.value);
   }, [text.value, state.value]);
 
@@ -71,13 +95,23 @@ export function ArticleList({ user }: { user: User }) {
             autoComplete="off"
             placeholder="e.g. VPN, password, printer"
             value={text.value}
-            onInput={(event) => (text.value = event.currentTarget.value)}
+            onInput={(event) => {
+              text.value = event.currentTarget.value;
+              keepInAddress();
+            }}
           />
         </div>
         {staff && (
           <div class="field kb-list__state">
             <label for="kb-list-state">State</label>
-            <select id="kb-list-state" value={state.value} onChange={(event) => (state.value = event.currentTarget.value as StateFilter)}>
+            <select
+              id="kb-list-state"
+              value={state.value}
+              onChange={(event) => {
+                state.value = event.currentTarget.value as StateFilter;
+                keepInAddress();
+              }}
+            >
               {STATE_FILTERS.map((f) => (
                 <option key={f.value} value={f.value}>
                   {f.text}
