@@ -230,6 +230,36 @@ describe("Connect Chat", () => {
     await bobsItem.waitFor();
   });
 
+  it("a_long_group_name_without_spaces_stays_inside_the_mini_window", async (test) => {
+    keepScreenshotsOnFailure(test);
+    const { alice } = people;
+    await openAgentApp(alice.page);
+    const name = "PrintersAndScannersOfTheThirdFloor".repeat(4).slice(0, 100);
+    expect(name).toHaveLength(100);
+    await newChat(alice.page, [{ search: "bob", name: "Bob Agent" }, { search: "dana", name: "Dana Manager" }], name);
+    const window = miniWindow(alice.page, name);
+    const line = window.getByRole("log").getByText(`Alice Agent created ${name} with`);
+    await line.waitFor();
+    await window.getByRole("textbox", { name: `Message to ${name}` }).waitFor();
+    // Nothing sticks out: the window, its header and the log scroll no sideways, and the system line wraps within the log.
+    const overflows = await window.evaluate((section) =>
+      [section, section.querySelector("header"), section.querySelector('[role="log"]')].flatMap((el) =>
+        el instanceof HTMLElement && el.scrollWidth > el.clientWidth ? [`${el.tagName}.${el.className}: ${el.scrollWidth} > ${el.clientWidth}`] : [],
+      ),
+    );
+    expect(overflows).toEqual([]);
+    const logBox = await window.getByRole("log").boundingBox();
+    const lineBox = await line.boundingBox();
+    expect(lineBox !== null && logBox !== null && lineBox.x + lineBox.width <= logBox.x + logBox.width, "the system line within the log").toBe(true);
+    expect(await window.getByRole("heading", { name }).getAttribute("title"), "the whole name on hover").toBe(name);
+    await screenshot(alice.page, "chat-long-group-name");
+    expect(await axeBothThemes(alice.page), "the window of a long-named group").toEqual([]);
+    // Leave it, so no later test finds it.
+    await window.getByRole("button", { name: "Leave chat" }).click();
+    await alice.page.getByRole("dialog", { name: `Leave “${name}”?` }).getByRole("button", { name: "Leave chat" }).click();
+    await window.waitFor({ state: "detached" });
+  });
+
   it("an_invited_colleague_helps_with_work_notes_the_customer_never_sees_and_goes_when_the_session_ends", async (test) => {
     keepScreenshotsOnFailure(test);
     const { alice, bob, carol, gwen } = people;
@@ -259,6 +289,7 @@ describe("Connect Chat", () => {
     expect(await bobsWindow.getByRole("button", { name: "Comment", exact: true }).count(), "Comment is not offered").toBe(0);
     expect(await bobsWindow.getByRole("button", { name: "Work Note" }).getAttribute("aria-pressed")).toBe("true");
     expect(await bobsWindow.getByRole("button", { name: /^(Accept|Transfer|End|Invite)$/ }).count(), "not his to accept, transfer or end").toBe(0);
+    expect(await bobsWindow.getByRole("button", { name: "Create Incident" }).count(), "staff of the queue: he may still make an incident of it").toBe(1);
     await bobsWindow.getByText("Invited: Bob Agent (you: work notes only)").waitFor();
     const note = bobsWindow.getByRole("textbox", { name: "Message (work note)" });
     await note.fill(WORK_NOTE);
@@ -293,6 +324,7 @@ describe("Connect Chat", () => {
     await gwensItem.click();
     const gwensWindow = miniWindow(gwen.page, "Carol Customer");
     await gwensWindow.getByRole("log").getByText(WORK_NOTE).waitFor();
+    expect(await gwensWindow.getByRole("button", { name: "Create Incident" }).count(), "only invited: no incident form she could not save").toBe(0);
 
     // Alice ends the session: the invitations end with it.
     await alicesWindow.getByRole("button", { name: "End", exact: true }).click();
@@ -301,8 +333,10 @@ describe("Connect Chat", () => {
     await gwensWindow.waitFor({ state: "detached" });
     await gwensItem.waitFor({ state: "detached" });
     const notice = gwen.page.getByRole("status", { name: "Conversations that ended for you" });
-    await notice.getByText("Your invitation to Carol Customer's session ended.").waitFor();
-    const dismiss = notice.getByRole("button", { name: "Dismiss: Your invitation to Carol Customer's session ended." });
+    // Which of carol's sessions: its start and first message.
+    const ended = new RegExp(`^Your invitation to Carol Customer's session ended \\(started [^“]+: “${FIRST_MESSAGE.replace(/[.]/g, "\\.")}”\\)\\.$`);
+    await notice.getByText(ended).waitFor();
+    const dismiss = notice.getByRole("button", { name: new RegExp(`^Dismiss: ${ended.source.slice(1)}`) });
     expect(await isFocused(dismiss), "the focus was in the window that went: it goes to the notice").toBe(true);
     await screenshot(gwen.page, "chat-invitation-ended");
     expect(await axeBothThemes(gwen.page), "gwen's page with the notice").toEqual([]);

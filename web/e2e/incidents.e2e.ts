@@ -357,6 +357,36 @@ describe("incidents", () => {
     expect(changed.version).toBe(2);
   });
 
+  it("the_top_bar_links_to_the_knowledge_base_and_asks_first_with_an_unsaved_incident", async (test) => {
+    keepScreenshotsOnFailure(test);
+    const { bob } = people;
+    const page = bob.page;
+    await page.goto("/agent");
+    const link = page.getByRole("banner").getByRole("link", { name: "Knowledge Base" });
+    await link.waitFor();
+    expect(await link.getAttribute("target"), "same tab").toBeNull();
+    await screenshot(page, "agent-top-bar");
+    await link.click();
+    await page.getByRole("heading", { level: 1, name: "Knowledge Base" }).waitFor();
+    expect(new URL(page.url()).pathname).toBe("/kb");
+    await page.goBack();
+    await link.waitFor();
+
+    // A new incident not saved: the page would go, so the browser asks first; staying keeps the form.
+    await page.getByRole("button", { name: "Incidents", exact: true }).click();
+    const pane = contentPane(page);
+    await pane.getByRole("button", { name: "New incident" }).click();
+    await pane.getByLabel("Short description").fill("Printer on floor 3 is jammed");
+    const asked = new Promise<string>((resolve) => page.once("dialog", (dialog) => void dialog.dismiss().then(() => resolve(dialog.type()))));
+    await link.click({ noWaitAfter: true });
+    expect(await asked).toBe("beforeunload");
+    expect(await pane.getByLabel("Short description").inputValue(), "the draft is still there").toBe("Printer on floor 3 is jammed");
+    expect(new URL(page.url()).pathname).toBe("/agent");
+    await page.getByRole("button", { name: "Home", exact: true }).click();
+    await page.getByRole("dialog", { name: "Discard this new incident?" }).getByRole("button", { name: "Discard" }).click();
+    await pane.getByRole("heading", { name: "My sessions" }).waitFor();
+  });
+
   it("sign_out_asks_about_a_changed_incident_first", async (test) => {
     keepScreenshotsOnFailure(test);
     const { alice } = people;

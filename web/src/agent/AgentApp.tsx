@@ -204,7 +204,10 @@ function TopBar({ user, workspace }: { user: User; workspace: string | null }) {
   );
 }
 
-/** Home and Incidents: what the content pane shows (leaving an unsaved incident asks first). */
+/**
+ * Home and Incidents: what the content pane shows (leaving an unsaved incident asks first); and
+ * the Knowledge Base, a page of its own (`/kb`, in this tab).
+ */
 function ContentNav() {
   const kind = contentPane.view.value.kind;
   return (
@@ -215,7 +218,27 @@ function ContentNav() {
       <button type="button" class="button button--small button--quiet content-nav__button" aria-current={kind === "incidents" ? "page" : undefined} onClick={() => contentPane.show({ kind: "incidents" })}>
         Incidents
       </button>
+      <KnowledgeBaseLink />
     </nav>
+  );
+}
+
+/**
+ * The Knowledge Base's page, in this tab: through the shell's router (the connection stays). An
+ * unsaved incident would be dropped by that without a word, so then the link loads the page
+ * instead, and the browser asks first (see `beforeunload` in `loadAgent`).
+ */
+export function KnowledgeBaseLink() {
+  return (
+    <a
+      class="button button--small button--quiet content-nav__button content-nav__link"
+      href="/kb"
+      onClick={(event) => {
+        if (holdsUnsavedWork()) event.stopPropagation();
+      }}
+    >
+      Knowledge Base
+    </a>
   );
 }
 

@@ -1,8 +1,9 @@
 // @vitest-environment jsdom
 /** A conversation gone (the `gone` frame): a notice says why, in a live region, until dismissed. */
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/preact";
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/preact";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ALICE, BOB, CAROL, conversation } from "../../shared/fixtures";
+import { startedAt } from "../../shared/format";
 import { connectedForTest, type FakeSocket } from "../../shared/socket.fakes";
 import { connection, me } from "../state";
 import { GoneNotices } from "./GoneNotices";
@@ -29,8 +30,27 @@ describe("GoneNotices", () => {
     const region = screen.getByRole("status", { name: "Conversations that ended for you" });
     expect(region.textContent).toBe("");
     server.receive({ type: "gone", conversation: "c7" });
-    await waitFor(() => expect(region.textContent).toContain("Your invitation to Carol Customer's session ended."));
-    fireEvent.click(screen.getByRole("button", { name: "Dismiss: Your invitation to Carol Customer's session ended." }));
+    const text = `Your invitation to Carol Customer's session ended (started ${startedAt("2026-11-30T09:00:00Z")}: “My VPN drops every few minutes.”).`;
+    await waitFor(() => expect(region.textContent).toContain(text));
+    fireEvent.click(screen.getByRole("button", { name: `Dismiss: ${text}` }));
     await waitFor(() => expect(region.textContent).toBe(""));
+  });
+
+  it("tells_two_sessions_of_one_customer_apart", async () => {
+    const invited = [{ id: ALICE.id, display_name: ALICE.display_name }];
+    connection.value?.noteConversation(conversation("c8", CAROL, { assignee: BOB, invited, created_at: "2026-11-30T11:15:00Z", first_message: "Printer on floor 3 is jammed" }));
+    // Alike but for their ids: the notices cannot differ, their Dismiss buttons still do.
+    connection.value?.noteConversation(conversation("c9", CAROL, { assignee: BOB, invited, created_at: "2026-11-30T11:15:00Z", first_message: "Printer on floor 3 is jammed" }));
+    render(<GoneNotices />);
+    for (const id of ["c7", "c8", "c9"]) server.receive({ type: "gone", conversation: id });
+    const region = screen.getByRole("status", { name: "Conversations that ended for you" });
+    await waitFor(() => expect(within(region).getAllByRole("button")).toHaveLength(3));
+    const texts = Array.from(region.querySelectorAll(".gone-notice__text"), (t) => t.textContent);
+    expect(texts[0]).toContain("“My VPN drops every few minutes.”");
+    expect(texts[1]).toContain("“Printer on floor 3 is jammed”");
+    expect(texts[0]).not.toBe(texts[1]);
+    const names = within(region).getAllByRole("button").map((b) => b.getAttribute("aria-label"));
+    expect(new Set(names).size, names.join(" | ")).toBe(3);
+    expect(names[2]).toBe(`${names[1] ?? ""} (2)`);
   });
 });

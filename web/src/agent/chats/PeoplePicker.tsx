@@ -25,9 +25,11 @@ interface Props {
   /** For tests: how colleagues are found. */
   find?: (q: string, signal: AbortSignal) => Promise<User[]>;
   delay?: number;
+  /** Whether "Type 2 or more letters…" shows (a picker for one colleague drops it once someone is chosen). */
+  hint?: boolean;
 }
 
-export function PeoplePicker({ id, chosen, onChoose, exclude, invalid = false, describedBy, find = findStaff, delay }: Props) {
+export function PeoplePicker({ id, chosen, onChoose, exclude, invalid = false, describedBy, find = findStaff, delay, hint = true }: Props) {
   const text = useSignal("");
   const search = useSignal<SearchState>({ kind: "idle" });
   const list = useSignal<ListState>({ open: false, active: -1 });
@@ -96,7 +98,7 @@ export function PeoplePicker({ id, chosen, onChoose, exclude, invalid = false, d
               : `Nobody else matches “${s.term}”.`
             : `${users.length} ${users.length === 1 ? "colleague" : "colleagues"} found${open ? "" : " (Down arrow shows them)"}.`
           : "";
-  const described = [describedBy, hintId, statusText !== "" ? statusId : undefined].filter((x) => x !== undefined && x !== "").join(" ");
+  const described = [describedBy, hint ? hintId : undefined, statusText !== "" ? statusId : undefined].filter((x) => x !== undefined && x !== "").join(" ");
 
   return (
     <div class="people-picker">
@@ -125,9 +127,11 @@ export function PeoplePicker({ id, chosen, onChoose, exclude, invalid = false, d
           if (users.length > 0) list.value = { open: true, active: 0 };
         }}
       />
-      <span id={hintId} class="muted people-picker__hint">
-        Type {CALLER_MIN_CHARS} or more letters of a name or username.
-      </span>
+      {hint && (
+        <span id={hintId} class="muted people-picker__hint">
+          Type {CALLER_MIN_CHARS} or more letters of a name or username.
+        </span>
+      )}
       <p id={statusId} class="muted people-picker__status" role="status">
         {statusText}
       </p>

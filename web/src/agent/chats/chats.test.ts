@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { ALICE, BOB, CAROL, chat, conversation, DANA } from "../../shared/fixtures";
-import { chatPartner, chatTitle, invitedText, isInvitedTo, mayInvite, membersText, newChatProblem, newChatRequest } from "./chats";
-import { goneText } from "./GoneNotices";
+import { startedAt } from "../../shared/format";
+import { chatPartner, chatTitle, invitedText, isInvitedTo, mayCreateIncident, mayInvite, membersText, newChatProblem, newChatRequest, onlyInvited } from "./chats";
+import { dismissLabels, goneText } from "./GoneNotices";
 
 const me = ALICE.id;
 
@@ -46,6 +47,24 @@ describe("invitations", () => {
     expect(mayInvite(chat("k1", [BOB]), ALICE), "a chat takes no invitation").toBe(false);
   });
 
+  it("only_invited_is_who_sees_the_session_through_the_invitation_alone", () => {
+    const worked = ["q-hr"];
+    expect(onlyInvited(invitedAlice, ALICE, worked), "invited, another queue's agent").toBe(true);
+    expect(onlyInvited(invitedAlice, ALICE, []), "the queues not known yet").toBe(true);
+    expect(onlyInvited(invitedAlice, ALICE, ["q-hr", "q-itsd"]), "staff of the session's queue").toBe(false);
+    expect(onlyInvited({ ...invitedAlice, invited: [{ id: DANA.id, display_name: DANA.display_name }] }, { id: DANA.id, roles: ["manager"] }, []), "a manager").toBe(false);
+    expect(onlyInvited({ ...invitedAlice, invited: [{ id: "u-admin", display_name: "Admin" }] }, { id: "u-admin", roles: ["admin"] }, []), "an admin").toBe(false);
+    expect(onlyInvited(conversation("c1", CAROL, { invited: [BOB] }), ALICE, []), "the assignee").toBe(false);
+    expect(onlyInvited(conversation("c1", CAROL, { assignee: BOB }), ALICE, worked), "not invited").toBe(false);
+  });
+
+  it("create_incident_is_for_support_sessions_not_for_who_only_helps", () => {
+    expect(mayCreateIncident(invitedAlice, ALICE, ["q-hr"])).toBe(false);
+    expect(mayCreateIncident(invitedAlice, ALICE, ["q-itsd"])).toBe(true);
+    expect(mayCreateIncident(conversation("c1", CAROL), ALICE, [])).toBe(true);
+    expect(mayCreateIncident(chat("k1", [BOB]), ALICE, ["q-itsd"]), "a chat").toBe(false);
+  });
+
   it("invited_text_lists_who_helps", () => {
     expect(invitedText(conversation("c1", CAROL, { invited: [BOB, DANA] }))).toBe("Invited: Bob Agent, Dana Manager");
     expect(invitedText(conversation("c1", CAROL))).toBeNull();
@@ -77,11 +96,33 @@ describe("the New chat form", () => {
 });
 
 describe("notices of conversations gone", () => {
+  const NOW = Date.parse("2026-11-30T12:00:00Z");
+  const nine = startedAt("2026-11-30T09:00:00Z", NOW);
   it.each([
-    ["an invitation ended", conversation("c1", CAROL, { assignee: BOB }), "Your invitation to Carol Customer's session ended."],
+    ["an invitation ended", conversation("c1", CAROL, { assignee: BOB }), `Your invitation to Carol Customer's session ended (started ${nine}: “My VPN drops every few minutes.”).`],
     ["a group left", chat("k2", [BOB], { title: "Printers" }), "You are no longer in the group chat “Printers”."],
     ["a direct chat", chat("k1", [BOB]), "The chat with Bob Agent is no longer available to you."],
   ])("%s", (_case, conversation, text) => {
-    expect(goneText(conversation, me)).toBe(text);
+    expect(goneText(conversation, me, NOW)).toBe(text);
+  });
+
+  it("two_sessions_of_one_customer_read_apart_by_start_and_first_message", () => {
+    const morning = conversation("c1", CAROL, { assignee: BOB });
+    const later = conversation("c2", CAROL, { assignee: BOB, created_at: "2026-11-30T11:15:00Z", first_message: "Printer on floor 3 is jammed" });
+    expect(goneText(morning, me, NOW)).not.toBe(goneText(later, me, NOW));
+    expect(goneText(later, me, NOW)).toBe(`Your invitation to Carol Customer's session ended (started ${startedAt(later.created_at, NOW)}: “Printer on floor 3 is jammed”).`);
+  });
+
+  it("a_long_first_message_is_cut_and_none_leaves_the_start_alone", () => {
+    const long = conversation("c1", CAROL, { assignee: BOB, first_message: `My   VPN\n${"drops ".repeat(20)}` });
+    const text = goneText(long, me, NOW);
+    expect(text).toMatch(/“My VPN drops drops .*…”\)\.$/);
+    expect(Array.from(/“(.*)”/.exec(text)?.[1] ?? "").length).toBeLessThanOrEqual(60);
+    const { first_message: _none, ...silent } = conversation("c1", CAROL, { assignee: BOB });
+    expect(goneText(silent, me, NOW)).toBe(`Your invitation to Carol Customer's session ended (started ${nine}).`);
+  });
+
+  it("dismiss_labels_are_unique_even_for_notices_alike", () => {
+    expect(dismissLabels(["A.", "B.", "A.", "A."])).toEqual(["Dismiss: A.", "Dismiss: B.", "Dismiss: A. (2)", "Dismiss: A. (3)"]);
   });
 });

@@ -59,6 +59,27 @@ export function mayInvite(c: Conversation, user: Pick<User, "id" | "roles">): bo
   return c.assignee?.id === user.id || user.roles.includes("manager") || user.roles.includes("admin");
 }
 
+/**
+ * Whether `user` sees support session `c` only through an invitation (work notes only): invited
+ * into it, and neither its assignee, nor staff of its queue (`queues`: the ids of the queues the
+ * agent works, as `GET /api/queues` lists them: an agent's are those of their groups), nor a
+ * manager or admin. Until the queues are known an invited agent counts as only invited.
+ */
+export function onlyInvited(c: Conversation, user: Pick<User, "id" | "roles">, queues: readonly string[]): boolean {
+  if (c.kind !== "support" || c.assignee?.id === user.id) return false;
+  if (!(c.invited ?? []).some((u) => u.id === user.id)) return false;
+  if (user.roles.includes("manager") || user.roles.includes("admin")) return false;
+  return c.queue === undefined || !queues.includes(c.queue);
+}
+
+/**
+ * Create Incident from support session `c`: not for a colleague who only helps in it (they write
+ * work notes; the form would offer them no assignment group and could not be saved).
+ */
+export function mayCreateIncident(c: Conversation, user: Pick<User, "id" | "roles">, queues: readonly string[]): boolean {
+  return c.kind === "support" && !onlyInvited(c, user, queues);
+}
+
 /** "Invited: Bob Agent, Dana Manager" for a session's header, or null with nobody invited. */
 export function invitedText(c: Conversation): string | null {
   const invited = c.invited ?? [];

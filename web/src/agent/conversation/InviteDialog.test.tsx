@@ -56,6 +56,20 @@ describe("InviteDialog", () => {
     expect(invite).toHaveBeenCalledWith("c1", BOB.id);
   });
 
+  it("the_hint_shows_only_while_nobody_is_chosen", async () => {
+    open();
+    const hint = "Type 2 or more letters of a name or username.";
+    expect(within(dialog()).getByText(hint)).toBeTruthy();
+    expect(search().getAttribute("aria-describedby")).toContain("invite-c1-hint");
+    fireEvent.input(search(), { target: { value: "bob" } });
+    fireEvent.click((await within(dialog()).findAllByRole("option"))[0] as HTMLElement);
+    await within(dialog()).findByRole("list", { name: "Colleague to invite" });
+    expect(within(dialog()).queryByText(hint), "someone is chosen").toBeNull();
+    expect(search().getAttribute("aria-describedby") ?? "", "nor does the field point at it").not.toContain("hint");
+    fireEvent.click(within(dialog()).getByRole("button", { name: "Remove Bob Agent" }));
+    await waitFor(() => expect(within(dialog()).getByText(hint)).toBeTruthy());
+  });
+
   it("who_is_invited_already_is_not_offered_again", async () => {
     open(conversation("c1", CAROL, { invited: [BOB] }));
     fireEvent.input(search(), { target: { value: "ag" } });

@@ -101,6 +101,8 @@ export function InviteDialog({ conversation, me, onClose, find, invite = inviteC
             id={pickerId}
             chosen={chosen.value === null ? [] : [chosen.value]}
             exclude={exclude}
+            // One colleague is invited at a time: once chosen, "Type 2 or more letters…" no longer applies.
+            hint={chosen.value === null}
             onChoose={(user) => {
               chosen.value = user;
               error.value = null;

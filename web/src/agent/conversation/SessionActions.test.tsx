@@ -4,7 +4,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-li
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ALICE, BOB, CAROL, chat, conversation, DANA } from "../../shared/fixtures";
 import { connectedForTest } from "../../shared/socket.fakes";
-import { connection, me, transferRequest } from "../state";
+import { connection, me, queues, transferRequest } from "../state";
 import { SessionActions } from "./SessionActions";
 
 beforeEach(() => {
@@ -90,6 +90,59 @@ describe("SessionActions and Connect Chat", () => {
     render(<SessionActions conversation={conversation("c1", CAROL, { assignee: BOB, invited: [{ id: ALICE.id, display_name: ALICE.display_name }] })} me={ALICE.id} onNewWindow={() => undefined} />);
     expect(names()).toEqual(["New Window"]);
     expect(screen.getByText("Invited: Alice Agent (you: work notes only)")).toBeTruthy();
+  });
+
+  describe("Create Incident", () => {
+    const GWEN = { ...ALICE, id: "u-gwen", username: "gwen", display_name: "Gwen Agent" };
+    const ITSD = { id: "q-itsd", name: "IT Service Desk", group: { id: "g-itsd", name: "ITSD_chat" }, greeting: "", inactivity_warning_seconds: 120, auto_close_seconds: 60, assignee_grace_seconds: 60 };
+    const HR = { ...ITSD, id: "q-hr", name: "HR", group: { id: "g-hr", name: "HR" } };
+    /** Bob's session of the IT Service Desk queue, into which `who` was invited. */
+    const helping = (who: { id: string; display_name: string }) => conversation("c1", CAROL, { assignee: BOB, invited: [{ id: who.id, display_name: who.display_name }] });
+
+    afterEach(() => {
+      queues.value = [];
+    });
+
+    it("is_not_offered_to_a_colleague_only_invited_into_the_session", () => {
+      // Gwen works another queue: the session is hers only through the invitation.
+      me.value = GWEN;
+      queues.value = [HR];
+      render(<SessionActions conversation={helping(GWEN)} me={GWEN.id} onNewWindow={() => undefined} onCreateIncident={() => undefined} />);
+      expect(names()).toEqual(["New Window"]);
+    });
+
+    it("is_not_offered_to_an_invited_colleague_before_the_queues_are_known", () => {
+      me.value = GWEN;
+      render(<SessionActions conversation={helping(GWEN)} me={GWEN.id} onCreateIncident={() => undefined} />);
+      expect(screen.queryByRole("button", { name: "Create Incident" })).toBeNull();
+    });
+
+    it("stays_for_an_invited_colleague_who_is_staff_of_the_queue", () => {
+      me.value = GWEN;
+      queues.value = [HR, ITSD];
+      const created = vi.fn();
+      render(<SessionActions conversation={helping(GWEN)} me={GWEN.id} onNewWindow={() => undefined} onCreateIncident={created} />);
+      expect(names()).toEqual(["Create Incident", "New Window"]);
+      fireEvent.click(screen.getByRole("button", { name: "Create Incident" }));
+      expect(created).toHaveBeenCalledOnce();
+    });
+
+    it("stays_for_an_invited_manager_and_for_the_assignee", () => {
+      me.value = MANAGER;
+      const first = render(<SessionActions conversation={helping(MANAGER)} me={MANAGER.id} onCreateIncident={() => undefined} />);
+      expect(names(), "a manager sees every queue's sessions").toContain("Create Incident");
+      first.unmount();
+      me.value = ALICE;
+      render(<SessionActions conversation={conversation("c1", CAROL, { invited: [BOB] })} me={ALICE.id} onCreateIncident={() => undefined} />);
+      expect(names()).toEqual(["Transfer", "Invite", "Create Incident", "End"]);
+    });
+
+    it("stays_for_staff_of_the_queue_reading_a_colleagues_session", () => {
+      me.value = ALICE;
+      queues.value = [ITSD];
+      render(<SessionActions conversation={conversation("c1", CAROL, { assignee: BOB })} me={ALICE.id} onCreateIncident={() => undefined} />);
+      expect(names()).toContain("Create Incident");
+    });
   });
 
   it("invite_opens_its_dialog", async () => {

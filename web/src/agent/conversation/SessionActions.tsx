@@ -2,7 +2,8 @@
  * Transfer / Invite / Create Incident / New Window / End for a support session, as the mini
  * window and the workspace show them; End asks first. "Invited: Bob Agent" above them while a
  * colleague is invited. A colleague invited into the session gets neither Transfer nor End nor
- * Invite (it is not theirs). A chat between colleagues gets its own actions (`ChatActions`).
+ * Invite (it is not theirs), and no Create Incident unless they are staff of its queue or a
+ * manager (else the form could not be saved). A chat between colleagues gets its own actions (`ChatActions`).
  */
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
@@ -11,8 +12,8 @@ import { asApiError } from "../../shared/session";
 import type { Conversation } from "../../shared/wire";
 import { endSession } from "../actions";
 import { ChatActions } from "../chats/ChatActions";
-import { invitedText, isChat, isInvitedTo, mayInvite } from "../chats/chats";
-import { me as signedIn, signOutTransferDone, transferRequest } from "../state";
+import { invitedText, isChat, isInvitedTo, mayCreateIncident, mayInvite } from "../chats/chats";
+import { queues, me as signedIn, signOutTransferDone, transferRequest } from "../state";
 import { InviteDialog } from "./InviteDialog";
 import { TransferDialog } from "./TransferDialog";
 import "./session-actions.css";
@@ -52,6 +53,9 @@ function SupportActions({ conversation, me, onNewWindow, onCreateIncident }: Pro
   const helping = isInvitedTo(conversation, me);
   const canInvite = user !== null && user.id === me && mayInvite(conversation, user);
   const invited = invitedText(conversation);
+  // The signed-in agent's roles when it is them looking (always, in the app).
+  const viewer = user !== null && user.id === me ? user : { id: me, roles: [] };
+  const incidentOffered = onCreateIncident !== undefined && mayCreateIncident(conversation, viewer, queues.value.map((q) => q.id));
 
   // Sign out's Transfer asks for this chat's Transfer dialog.
   useEffect(() => {
@@ -85,7 +89,7 @@ function SupportActions({ conversation, me, onNewWindow, onCreateIncident }: Pro
           Invite
         </button>
       )}
-      {onCreateIncident !== undefined && (
+      {incidentOffered && (
         <button type="button" class="button button--small button--quiet" onClick={onCreateIncident}>
           Create Incident
         </button>

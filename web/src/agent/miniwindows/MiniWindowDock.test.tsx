@@ -12,7 +12,7 @@ import { pageVisible } from "../../shared/visibility";
 import { focusedConversation, pageFocused } from "../attention";
 import { windowsKey } from "../persist";
 import { ConnectSidebar } from "../sidebar/ConnectSidebar";
-import { connection, focusRequest, miniWindows, queues, restoreFocusRequest, restoreSession } from "../state";
+import { connection, focusRequest, me, miniWindows, queues, restoreFocusRequest, restoreSession } from "../state";
 import { MiniWindowDock } from "./MiniWindowDock";
 
 let feed: ReturnType<typeof connectedForTest>;
@@ -108,6 +108,20 @@ describe("chat mini windows", () => {
     expect(within(window).getByRole("log", { name: "Group chat Printer fleet" })).toBeTruthy();
   });
 
+  it("a_long_group_name_is_cut_in_the_header_yet_whole_in_its_title_and_the_windows_name", async () => {
+    const name = "Printer".repeat(14) + "Fleet12"; // 100 characters, no space
+    feed.connection.noteConversation(chat("k3", [BOB, DANA], { title: name }));
+    feed.socket.receive({ type: "entry", ...entry("k3", 1, undefined, `Alice Agent created ${name} with Bob Agent and Dana Manager.`) });
+    miniWindows.value = [{ id: "k3", minimised: false }];
+    render(<MiniWindowDock user={ALICE} />);
+    const window = await screen.findByRole("region", { name });
+    const heading = within(window).getByRole("heading", { name });
+    expect(heading.getAttribute("title"), "the whole name on hover").toBe(name);
+    // The system line is a centred muted line, whose long words wrap (conversation.css).
+    const line = await within(window).findByText(`Alice Agent created ${name} with Bob Agent and Dana Manager.`, { exact: false });
+    expect(line.closest("li")?.classList.contains("entry--system")).toBe(true);
+  });
+
   it("a_direct_chat_window_shows_the_colleagues_presence_in_words", async () => {
     feed.connection.noteConversation(chat("k1", [BOB]));
     feed.socket.receive({ type: "presence", user: BOB, status: "available" });
@@ -117,5 +131,35 @@ describe("chat mini windows", () => {
     await waitFor(() => expect(window.textContent).toContain("Available"));
     expect(window.textContent).toContain("Direct chat");
     expect(within(window).getByRole("textbox", { name: "Message to Bob Agent" })).toBeTruthy();
+  });
+});
+
+describe("a support session's window", () => {
+  const GWEN = { ...ALICE, id: "u-gwen", username: "gwen", display_name: "Gwen Agent" };
+  const actions = (window: HTMLElement) => within(window).getAllByRole("button").map((b) => b.textContent).filter((t) => /^[A-Z]/.test(t ?? ""));
+
+  afterEach(() => {
+    me.value = null;
+  });
+
+  it("offers_no_create_incident_to_a_colleague_only_invited_into_it", async () => {
+    // Gwen works another queue; she sees Bob's session of the IT Service Desk through the invitation.
+    me.value = GWEN;
+    queues.value = [{ id: "q-hr", name: "HR" } as never];
+    feed.connection.noteConversation(conversation("c1", CAROL, { assignee: BOB, invited: [{ id: GWEN.id, display_name: GWEN.display_name }] }));
+    miniWindows.value = [{ id: "c1", minimised: false }];
+    render(<MiniWindowDock user={GWEN} />);
+    const window = await screen.findByRole("region", { name: "Carol Customer" });
+    expect(actions(window)).not.toContain("Create Incident");
+    expect(actions(window)).toContain("New Window");
+  });
+
+  it("offers_create_incident_to_the_assignee", async () => {
+    me.value = ALICE;
+    feed.connection.noteConversation(conversation("c1", CAROL, { invited: [BOB] }));
+    miniWindows.value = [{ id: "c1", minimised: false }];
+    render(<MiniWindowDock user={ALICE} />);
+    const window = await screen.findByRole("region", { name: "Carol Customer" });
+    expect(actions(window)).toContain("Create Incident");
   });
 });

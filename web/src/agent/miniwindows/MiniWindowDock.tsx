@@ -231,7 +231,8 @@ function MiniWindow({ window: w, user, onClose }: { window: MiniWindowState; use
       <header class="mini-window__header">
         {flashKey > 0 && <span key={flashKey} class="mini-window__flash" aria-hidden="true" />}
         <div class="mini-window__title-row">
-          <h2 id={titleId} class="mini-window__title">
+          {/* A long name is cut with an ellipsis: the whole of it on hover and as the window's name. */}
+          <h2 id={titleId} class="mini-window__title" title={name}>
             {name}
           </h2>
           {chat ? (
