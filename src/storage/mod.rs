@@ -5,6 +5,7 @@
 //! Each method is dispatched to the backend the URL chose; both must offer every one of them
 //! with the same signature (the dispatch does not compile otherwise).
 
+mod chats;
 mod facts;
 pub mod incidents;
 pub mod kb;

@@ -8,19 +8,10 @@ use super::conversations::{append, load_conversation};
 use super::directory::load_user;
 use super::{PgDb, Result};
 use crate::domain::chat::{self, NewChat};
-use crate::domain::session::{Conversation, Entry, EntryKind, Event, NewEntry, Person, Refusal};
+use crate::domain::session::{Conversation, Entry, EntryKind, Event, Refusal};
 use crate::domain::{ConversationId, Timestamp, User, UserId};
+use crate::storage::chats::{Admission, line};
 use crate::storage::{Applied, CommandError};
-
-fn line(actor: &User, kind: EntryKind, event: Option<Event>, body: String) -> NewEntry {
-    NewEntry {
-        kind,
-        author: Some(Person::from(actor)),
-        body,
-        client_id: None,
-        event,
-    }
-}
 
 async fn user_as_stored(db: &mut sqlx::PgConnection, id: UserId) -> Result<User, CommandError> {
     Ok(load_user(db, id).await?.ok_or(Refusal::NotFound)?)
@@ -148,40 +139,8 @@ impl PgDb {
         colleague: UserId,
         now: Timestamp,
     ) -> Result<Applied, CommandError> {
-        let mut tx = self.pool.begin().await?;
-        lock(&mut tx, conv).await?;
-        let before = load_conversation(&mut tx, conv)
-            .await?
-            .ok_or(Refusal::NotFound)?;
-        let actor = user_as_stored(&mut tx, actor.id).await?;
-        let colleague = load_user(&mut tx, colleague).await?.ok_or_else(|| {
-            Refusal::Field(crate::domain::incident::FieldError {
-                field: "user",
-                message: "No such user.".into(),
-            })
-        })?;
-        if !chat::check_add(&before, &actor, &colleague)? {
-            return changed(&mut tx, &before, Vec::new()).await;
-        }
-        sqlx::query(
-            "INSERT INTO conversation_members (conversation_id, user_id, role, added_at) \
-             VALUES ($1, $2, 'member', $3)",
-        )
-        .bind(conv.0)
-        .bind(colleague.id.0)
-        .bind(now.0)
-        .execute(&mut *tx)
-        .await?;
-        let added = line(
-            &actor,
-            EntryKind::System,
-            Some(Event::MemberAdded),
-            chat::added_line(&actor, &colleague),
-        );
-        let entries = append(&mut tx, conv, &[added], now).await?;
-        let applied = changed(&mut tx, &before, entries).await?;
-        tx.commit().await?;
-        Ok(applied)
+        self.admit(conv, actor, colleague, Admission::Member, now)
+            .await
     }
 
     /// `actor` leaves group chat `conv`.
@@ -223,37 +182,43 @@ impl PgDb {
         colleague: UserId,
         now: Timestamp,
     ) -> Result<Applied, CommandError> {
+        self.admit(conv, actor, colleague, Admission::Invited, now)
+            .await
+    }
+
+    /// `actor` brings `colleague` into `conv` as `admission` says, if `domain::chat` agrees,
+    /// with the entry that tells it; nothing when they are in already.
+    async fn admit(
+        &self,
+        conv: ConversationId,
+        actor: &User,
+        colleague: UserId,
+        admission: Admission,
+        now: Timestamp,
+    ) -> Result<Applied, CommandError> {
         let mut tx = self.pool.begin().await?;
         lock(&mut tx, conv).await?;
         let before = load_conversation(&mut tx, conv)
             .await?
             .ok_or(Refusal::NotFound)?;
         let actor = user_as_stored(&mut tx, actor.id).await?;
-        let colleague = load_user(&mut tx, colleague).await?.ok_or_else(|| {
-            Refusal::Field(crate::domain::incident::FieldError {
-                field: "user",
-                message: "No such user.".into(),
-            })
-        })?;
-        if !chat::check_invite(&before, &actor, &colleague)? {
+        let colleague = load_user(&mut tx, colleague)
+            .await?
+            .ok_or_else(|| admission.no_such_user())?;
+        if !admission.check(&before, &actor, &colleague)? {
             return changed(&mut tx, &before, Vec::new()).await;
         }
         sqlx::query(
             "INSERT INTO conversation_members (conversation_id, user_id, role, added_at) \
-             VALUES ($1, $2, 'invited', $3)",
+             VALUES ($1, $2, $3, $4)",
         )
         .bind(conv.0)
         .bind(colleague.id.0)
+        .bind(admission.role())
         .bind(now.0)
         .execute(&mut *tx)
         .await?;
-        let note = line(
-            &actor,
-            EntryKind::WorkNote,
-            None,
-            chat::invited_note(&actor, &colleague),
-        );
-        let entries = append(&mut tx, conv, &[note], now).await?;
+        let entries = append(&mut tx, conv, &[admission.entry(&actor, &colleague)], now).await?;
         let applied = changed(&mut tx, &before, entries).await?;
         tx.commit().await?;
         Ok(applied)
