@@ -128,20 +128,24 @@ impl Drop for Registered {
             self.state
                 .announce_presence(self.user.clone(), Status::Offline, None);
         }
-        if self.staff && self.state.cluster.is_some() {
-            let (state, user) = (self.state.clone(), self.user.id);
-            self.state
-                .tasks
-                .spawn(async move { state.sockets_changed(user).await });
-        }
+        let counted = self.staff && self.state.cluster.is_some();
         let stopping = self.state.shutdown.is_cancelled();
-        if self.staff && !stopping && !self.state.presence.online_now(self.user.id) {
-            // Their last socket: the sessions they hold go back to the queue after the grace
-            // unless they come back (a restart gives everyone the grace anew at start).
+        // Their last socket: the sessions they hold go back to the queue after the grace unless
+        // they come back (a restart gives everyone the grace anew at start).
+        let last = self.staff && !stopping && !self.state.presence.online_now(self.user.id);
+        if counted || last {
             let (state, user) = (self.state.clone(), self.user.id);
-            self.state
-                .tasks
-                .spawn(async move { state.absent(user).await });
+            // In this order: the other nodes must read this node's count of their sockets as
+            // it is now before an absence can fall due there, or the absence is dropped as if
+            // they were still here.
+            self.state.tasks.spawn(async move {
+                if counted {
+                    state.sockets_changed(user).await;
+                }
+                if last {
+                    state.absent(user).await;
+                }
+            });
         }
     }
 }

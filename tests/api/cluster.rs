@@ -234,6 +234,18 @@ async fn an_agent_connected_to_another_node_is_online() {
     let Some((a, b)) = two_nodes().await else {
         return;
     };
+    // Carol's silence is not what this test is about: the inactivity close must not come first
+    // while the clock moves on for bob's grace.
+    let queue = crate::sessions::queue_id(&a).await;
+    let slow = a
+        .signed_in("dana")
+        .await
+        .patch(a.url(&format!("/api/queues/{queue}")))
+        .json(&json!({"inactivity_warning_seconds": 86400}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(slow.status(), StatusCode::OK);
     let mut bob_a = Ws::open(&a, "bob").await;
     let bob_b = Ws::open(&b, "bob").await;
     let carol = a.signed_in("carol").await;
