@@ -179,7 +179,17 @@ describe("Connect Chat", () => {
     await paneField.press("Enter");
     await bobsWindow.getByRole("log").getByText("Thanks!").waitFor();
     expect(await pane.getByRole("button", { name: /^(Transfer|Create Incident|End|Invite)$/ }).count(), "no session actions for a chat in the workspace").toBe(0);
+    // The header names the colleague and says what the chat is (not a queue and a session state).
+    // (No presence word here: a page just opened learns a colleague's presence only when it changes.)
+    await pane.getByText(/^Direct chat/).waitFor();
+    expect(await pane.getByText(/^Queue$/).count(), "no queue in a chat's header").toBe(0);
+    // No customer, no record: the only tool is the Knowledge Base, selected.
+    const tools = workspace.getByRole("complementary", { name: "Tools" });
+    expect(await tools.getByRole("tab").allTextContents(), "a chat's tools").toEqual(["Knowledge Base"]);
+    expect(await tools.getByRole("tab", { name: "Knowledge Base" }).getAttribute("aria-selected")).toBe("true");
+    await tools.getByRole("tabpanel", { name: "Knowledge Base" }).getByLabel("Search the knowledge base").waitFor();
     await screenshot(workspace, "chat-workspace");
+    expect(await axeBothThemes(workspace), "a chat in the workspace").toEqual([]);
     await workspace.close();
   });
 
@@ -228,6 +238,15 @@ describe("Connect Chat", () => {
     await add.getByRole("button", { name: "Add", exact: true }).click();
     await add.waitFor({ state: "detached" });
     await bobsItem.waitFor();
+
+    // The group in the workspace: its name and members in the header, only the Knowledge Base as a tool.
+    const [workspace] = await Promise.all([alice.context.waitForEvent("page"), alicesWindow.getByRole("button", { name: "New Window" }).click()]);
+    await workspace.waitForLoadState();
+    const pane = workspace.getByRole("main", { name: "Conversation pane" });
+    await pane.getByRole("heading", { name: "Printer fleet" }).waitFor();
+    await pane.getByText(/^Group chat · (Bob Agent, Dana Manager|Dana Manager, Bob Agent) and you$/).waitFor();
+    expect(await workspace.getByRole("complementary", { name: "Tools" }).getByRole("tab").allTextContents()).toEqual(["Knowledge Base"]);
+    await workspace.close();
   });
 
   it("a_long_group_name_without_spaces_stays_inside_the_mini_window", async (test) => {

@@ -1,16 +1,20 @@
 /**
  * The Record tool: the incident linked to the conversation in the workspace (the newest created
  * from this support session, or the incident a record conversation is the activity of),
- * editable in place; a new unsaved incident when Create Incident was pressed here.
+ * editable in place; a new unsaved incident when Create Incident was pressed here. Create
+ * Incident is offered as the session's actions offer it: not to a colleague only invited into
+ * the session (nor to one before the queues they work are known).
  */
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { getIncident, incidentsOfSession } from "../../shared/api";
 import { asApiError } from "../../shared/session";
 import type { Conversation, User } from "../../shared/wire";
+import { mayCreateIncident } from "../chats/chats";
 import { createIncident } from "../records/create";
 import { recordPane } from "../records/pane";
 import { PaneContent } from "../records/PaneContent";
+import { queues } from "../state";
 
 export function RecordTool({ conversation, user }: { conversation: Conversation; user: User }) {
   const view = recordPane.view.value;
@@ -58,7 +62,7 @@ export function RecordTool({ conversation, user }: { conversation: Conversation;
     return (
       <div class="record-tool__empty">
         <p class="muted">No incident has been created from this chat yet.</p>
-        {conversation.kind === "support" && (
+        {mayCreateIncident(conversation, user, queues.value.map((q) => q.id)) && (
           <button type="button" class="button button--small" onClick={() => void createIncident(conversation, user, recordPane)}>
             Create Incident
           </button>

@@ -12,12 +12,12 @@ const TOOLS: readonly ToolTab[] = [
 ];
 
 /** The tabs as the workspace uses them: a tool once selected stays opened. */
-function Harness({ initial = "customer" }: { initial?: string }) {
+function Harness({ initial = "customer", tools = TOOLS }: { initial?: string; tools?: readonly ToolTab[] }) {
   const [selected, setSelected] = useState(initial);
   const [opened, setOpened] = useState<ReadonlySet<string>>(new Set([initial]));
   return (
     <ToolTabs
-      tools={TOOLS}
+      tools={tools}
       selected={selected}
       opened={opened}
       onSelect={(id) => {
@@ -116,5 +116,22 @@ describe("ToolTabs", () => {
       if (controls !== null) expect(document.getElementById(controls), `${t.textContent}'s aria-controls names an element in the document`).not.toBeNull();
     }
     expect(document.getElementById(tab("Record").getAttribute("aria-controls") ?? "")?.hidden, "Record stays mounted, hidden").toBe(true);
+  });
+
+  it("a_single_tab_a_chats_knowledge_base_is_the_tab_stop_and_the_keys_stay_on_it", () => {
+    render(<Harness initial="knowledge" tools={[{ id: "knowledge", name: "Knowledge Base" }]} />);
+    expect(screen.getAllByRole("tab").map((t) => t.textContent)).toEqual(["Knowledge Base"]);
+    expect(tab("Knowledge Base").tabIndex).toBe(0);
+    expect(selectedName()).toEqual(["Knowledge Base"]);
+    tab("Knowledge Base").focus();
+    for (const key of ["ArrowRight", "ArrowLeft", "Home", "End"]) {
+      fireEvent.keyDown(tab("Knowledge Base"), { key });
+      expect(document.activeElement, `${key} keeps the focus on the one tab`).toBe(tab("Knowledge Base"));
+      expect(selectedName()).toEqual(["Knowledge Base"]);
+    }
+    const panel = screen.getByRole("tabpanel", { name: "Knowledge Base" });
+    expect(tab("Knowledge Base").getAttribute("aria-controls")).toBe(panel.id);
+    expect(panel.hidden).toBe(false);
+    expect(panel.textContent).toBe("content of knowledge");
   });
 });

@@ -1,14 +1,16 @@
 /**
  * The workspace (`/agent/workspace/<conversation>`): the agent's conversations on the left,
  * the selected one in full in the middle, and the tools on the right (Record, Knowledge Base,
- * Customer). The list's links go through the shell's router: switching conversations keeps the
+ * Customer; for a chat between colleagues only the Knowledge Base: it has no customer and no
+ * record). The list's links go through the shell's router: switching conversations keeps the
  * page and its one connection.
  */
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { STATE_ICON, STATE_LABEL } from "../../shared/format";
 import { Since } from "../../shared/Since";
-import type { User } from "../../shared/wire";
+import type { Conversation, User } from "../../shared/wire";
+import { ChatSummary } from "../chats/ChatSummary";
 import { ConversationView } from "../conversation/ConversationView";
 import { SessionActions, StateBadge } from "../conversation/SessionActions";
 import { connection, queueName } from "../state";
@@ -28,17 +30,27 @@ const TOOLS: readonly ToolTab[] = [
   { id: "knowledge", name: "Knowledge Base" },
   { id: "customer", name: "Customer" },
 ];
+/** A chat between colleagues has no customer and no record: only the Knowledge Base. */
+const CHAT_TOOLS: readonly ToolTab[] = [{ id: "knowledge", name: "Knowledge Base" }];
+
+/** The tools for `conversation` and the one shown: `chosen` if it is among them, else the first. */
+export function toolsFor(conversation: Conversation | undefined, chosen: string): { tools: readonly ToolTab[]; selected: string } {
+  const tools = conversation?.kind === "chat" ? CHAT_TOOLS : TOOLS;
+  return { tools, selected: tools.some((t) => t.id === chosen) ? chosen : (tools[0]?.id ?? chosen) };
+}
 
 export function Workspace({ user, id }: { user: User; id: string }) {
   const socket = connection.value;
   const conversation = socket?.conversations.value.get(id);
-  const tool = useSignal(conversation?.kind === "record" ? "record" : "customer");
+  const tool = useSignal(conversation?.kind === "record" ? "record" : conversation?.kind === "chat" ? "knowledge" : "customer");
   /** Tools opened once stay mounted (hidden) so an incident being edited survives a look at another tool. */
   const opened = useSignal<ReadonlySet<string>>(new Set([tool.value]));
   const choose = (id: string) => {
     tool.value = id;
     if (!opened.value.has(id)) opened.value = new Set([...opened.value, id]);
   };
+  // A chat offers fewer tools: a choice made elsewhere that it lacks shows its first (the Knowledge Base).
+  const { tools, selected } = toolsFor(conversation, tool.value);
   const all = [...(socket?.conversations.value.values() ?? [])]
     .filter((c) => c.state !== "queued")
     .sort((a, b) => (b.preview?.at ?? b.created_at).localeCompare(a.preview?.at ?? a.created_at));
@@ -84,6 +96,8 @@ export function Workspace({ user, id }: { user: User; id: string }) {
                 <h1 class="workspace__title">{conversationTitle(conversation)}</h1>
                 {conversation.kind === "record" ? (
                   conversation.record !== undefined && <span class="state-badge">{STATE_TEXT[conversation.record.state]}</span>
+                ) : conversation.kind === "chat" ? (
+                  <ChatSummary conversation={conversation} me={user.id} />
                 ) : (
                   <>
                     <span class="muted">{queueName(conversation.queue)}</span>
@@ -115,7 +129,7 @@ export function Workspace({ user, id }: { user: User; id: string }) {
         )}
       </main>
       <aside class="workspace__tools" aria-label="Tools">
-        <ToolTabs tools={TOOLS} selected={tool.value} opened={opened.value} onSelect={choose}>
+        <ToolTabs tools={tools} selected={selected} opened={opened.value} onSelect={choose}>
           {(t) =>
             conversation === undefined ? null : t === "customer" ? (
               <CustomerTool conversation={conversation} known={all} />
