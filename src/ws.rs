@@ -34,6 +34,8 @@ use crate::hub::{ConversationView, MAX_WATCHED, Push, Registration, Status};
 use crate::service::{AppState, Revocation, ServiceError};
 use crate::wire::{self, ClientFrame, ServerFrame};
 
+/// The most colleagues whose presence a `hello` tells (those the user chats with).
+const MAX_PRESENCE_AT_HELLO: usize = 200;
 /// The largest frame a client may send.
 pub const MAX_FRAME: usize = 64 * 1024;
 /// A client may send a burst of this many times its per-second allowance.
@@ -750,6 +752,26 @@ impl Session {
                     status: status.into(),
                 })
                 .await?;
+            // The presence of the colleagues they chat with, as it is now (the queue's staff
+            // come with `GET /api/queues/{queue}/members`; later changes come as they happen).
+            let mut colleagues: Vec<Person> = Vec::new();
+            for member in convs.iter().flat_map(|c| &c.members) {
+                if member.id != self.user.id
+                    && colleagues.len() < MAX_PRESENCE_AT_HELLO
+                    && !colleagues.iter().any(|p| p.id == member.id)
+                {
+                    colleagues.push(member.clone());
+                }
+            }
+            for colleague in colleagues {
+                let status = self.state.status_anywhere(colleague.id).await;
+                self.out
+                    .frame(ServerFrame::Presence {
+                        user: wire::user_ref(&colleague),
+                        status: status.into(),
+                    })
+                    .await?;
+            }
         }
         self.offer_frames().await?;
         for conv in convs {

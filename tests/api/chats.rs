@@ -130,6 +130,23 @@ async fn colleagues_chat_directly_once_per_pair_live_and_exactly_once() {
     bob_ws
         .find(|f| f["type"] == "typing" && f["conversation"] == id.as_str())
         .await;
+    // A socket opened now is told the presence of those bob chats with (alice has no socket:
+    // Offline), not only bob's own.
+    let (_, frames) = Ws::connect(&app, "bob", json!({})).await;
+    let alice_presence: Vec<&Value> = frames
+        .iter()
+        .filter(|f| f["type"] == "presence" && f["user"]["display_name"] == "Alice Agent")
+        .collect();
+    assert_eq!(alice_presence.len(), 1, "{frames:?}");
+    assert_eq!(alice_presence[0]["status"], "offline");
+    let _alice_ws = Ws::open(&app, "alice").await;
+    let (_, frames) = Ws::connect(&app, "bob", json!({})).await;
+    assert!(
+        frames.iter().any(|f| f["type"] == "presence"
+            && f["user"]["display_name"] == "Alice Agent"
+            && f["status"] == "available"),
+        "{frames:?}"
+    );
     // A chat has no work notes.
     let note = post(&app, &alice, &id, "work_note", "psst", "n1").await;
     let (status, _, _) = error_of(note).await;
