@@ -163,10 +163,14 @@ impl AppState {
                 "Articles are shared by service desk staff.",
             ));
         }
-        let article = self
-            .article_for(user, key)
-            .await
-            .ok()
+        // An article that does not exist (or may not be read) is refused like a draft; a
+        // storage error stays one.
+        let found = match self.article_for(user, key).await {
+            Ok(article) => Some(article),
+            Err(ServiceError::NotFound(_)) => None,
+            Err(e) => return Err(e),
+        };
+        let article = found
             .filter(|a| a.state == ArticleState::Published)
             .ok_or_else(|| {
                 ServiceError::Kb(kb::KbRefusal::Field(crate::domain::incident::FieldError {

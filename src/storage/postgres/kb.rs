@@ -102,11 +102,8 @@ impl PgDb {
         kb::check_create(&actor, &mut fields)?;
         let id = insert_article(&mut tx, actor.id, &new.client_id, &fields, now).await?;
         let article = load_article(&mut tx, id).await?.ok_or(KbError::NotFound)?;
-        // Two creates under one client id at once: the second finds the first's row taken.
-        match tx.commit().await {
-            Ok(()) => Ok((article, true)),
-            Err(e) => Err(e.into()),
-        }
+        tx.commit().await?;
+        Ok((article, true))
     }
 
     /// Changes article `id` as `actor`, made on `version`.
