@@ -12,6 +12,7 @@ const queue = (id: string): Queue => ({
   inactivity_warning_seconds: 120,
   auto_close_seconds: 60,
   assignee_grace_seconds: 60,
+  unsend_seconds: 120,
 });
 
 const chat = (id: string, state: Conversation["state"], created_at: string, queueId = "1", customer = "5"): Conversation => ({

@@ -23,7 +23,8 @@ export interface User {
 
 export interface ApiErrorBody {
   /** `field`: the form field a 422 is about (e.g. `short_description`). */
-  error: { code: string; message: string; field?: string };
+  /** `newer`: with `stale_view`, how many new messages the sender has not seen. */
+  error: { code: string; message: string; field?: string; newer?: number };
 }
 
 export interface QueueGroup {
@@ -40,6 +41,8 @@ export interface Queue {
   auto_close_seconds: number;
   /** How long the assignee of an active session may be offline before it goes back to the front of the queue. */
   assignee_grace_seconds: number;
+  /** How long after sending staff may withdraw their own comment or work note (0: never). */
+  unsend_seconds: number;
 }
 
 export interface SignInResponse {
@@ -93,7 +96,7 @@ export function isUser(value: unknown): value is User {
 }
 
 export function isApiErrorBody(value: unknown): value is ApiErrorBody {
-  return isObject(value) && isObject(value.error) && isString(value.error.code) && isString(value.error.message) && (value.error.field === undefined || isString(value.error.field));
+  return isObject(value) && isObject(value.error) && isString(value.error.code) && isString(value.error.message) && (value.error.field === undefined || isString(value.error.field)) && isOptional(value.error.newer, isCount);
 }
 
 function isQueueGroup(value: unknown): value is QueueGroup {
@@ -109,7 +112,8 @@ export function isQueue(value: unknown): value is Queue {
     isString(value.greeting) &&
     isCount(value.inactivity_warning_seconds) &&
     isCount(value.auto_close_seconds) &&
-    isCount(value.assignee_grace_seconds)
+    isCount(value.assignee_grace_seconds) &&
+    isCount(value.unsend_seconds)
   );
 }
 
@@ -141,6 +145,34 @@ export interface Entry {
    * incident_created (in a session and in an incident's activity), field_changed (an incident's activity).
    */
   event?: string;
+  /** A file or screenshot posted as this entry (its `body` is then an optional caption). */
+  attachment?: Attachment;
+  /** Taken back by its author: `body` is "" and there is no attachment; show "Message withdrawn". */
+  withdrawn?: { by: UserRef; at: string };
+  /** On a marker entry (`event: "withdrawn"`): the seq of the entry it withdrew. Not shown as a message. */
+  withdraws?: number;
+}
+
+/** A file attached to an entry; `type` is judged by the server from its bytes. */
+export interface Attachment {
+  id: string;
+  name: string;
+  /** image/png, image/jpeg, image/gif, image/webp, application/pdf or text/plain. */
+  type: string;
+  size: number;
+  url: string;
+}
+
+/** A withdrawn entry's audit record (managers and admins). */
+export interface Withdrawal {
+  seq: number;
+  kind: EntryKind;
+  author: UserRef;
+  body: string;
+  attachment?: Attachment;
+  at: string;
+  withdrawn_by: UserRef;
+  withdrawn_at: string;
 }
 
 export interface Conversation {
@@ -211,7 +243,7 @@ export type ServerFrame =
   | ({ type: "conversation" } & Conversation)
   | { type: "ready" }
   | { type: "ack"; ref?: string; conversation: string; seq: number }
-  | { type: "error"; ref?: string; conversation?: string; error: { code: string; message: string } }
+  | { type: "error"; ref?: string; conversation?: string; error: { code: string; message: string; newer?: number } }
   | { type: "pong"; nonce?: string }
   | { type: "offer"; conversation: Conversation }
   /** To managers and admins: a session went back to the front of its queue from its agent (`returned_from`). */
@@ -227,7 +259,7 @@ export type ServerFrame =
 /** Frames the client sends on the WebSocket. */
 export type ClientFrame =
   | { type: "hello"; positions: Record<string, number>; tail?: number }
-  | { type: "send"; ref: string; conversation: string; client_id: string; kind: PostKind; body: string }
+  | { type: "send"; ref: string; conversation: string; client_id: string; kind: PostKind; body: string; seen?: number }
   | { type: "send"; ref: string; conversation: string; client_id: string; canned: string }
   | { type: "accept"; ref: string; conversation: string }
   | { type: "typing"; conversation: string; active: boolean; kind: PostKind }
@@ -259,7 +291,33 @@ export function isEntry(value: unknown): value is Entry {
     isString(value.body) &&
     isOptional(value.client_id, isString) &&
     isString(value.at) &&
-    isOptional(value.event, isString)
+    isOptional(value.event, isString) &&
+    isOptional(value.attachment, isAttachment) &&
+    isOptional(value.withdrawn, isWithdrawnMark) &&
+    isOptional(value.withdraws, isCount)
+  );
+}
+
+export function isAttachment(value: unknown): value is Attachment {
+  return isObject(value) && isString(value.id) && isString(value.name) && isString(value.type) && isCount(value.size) && isString(value.url);
+}
+
+function isWithdrawnMark(value: unknown): value is { by: UserRef; at: string } {
+  return isObject(value) && isUserRef(value.by) && isString(value.at);
+}
+
+export function isWithdrawal(value: unknown): value is Withdrawal {
+  return (
+    isObject(value) &&
+    isCount(value.seq) &&
+    isString(value.kind) &&
+    ENTRY_KINDS.includes(value.kind) &&
+    isUserRef(value.author) &&
+    isString(value.body) &&
+    isOptional(value.attachment, isAttachment) &&
+    isString(value.at) &&
+    isUserRef(value.withdrawn_by) &&
+    isString(value.withdrawn_at)
   );
 }
 
