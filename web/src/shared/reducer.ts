@@ -292,7 +292,10 @@ export function reduce(state: FeedState, frame: ServerFrame, context: ReduceCont
 function applyEntry(state: FeedState, entry: Entry, context: ReduceContext): FeedState {
   const have = state.positions.get(entry.conversation) ?? 0;
   if (entry.seq <= have) return state;
-  const held = state.entries.get(entry.conversation) ?? [];
+  const marker = isWithdrawalMarker(entry);
+  // A marker takes back an earlier entry: that one is shown withdrawn from now on (one older
+  // than what is held needs nothing: a page read later has it withdrawn already).
+  const held = marker && entry.withdraws !== undefined ? withdrawnIn(state.entries.get(entry.conversation) ?? [], entry.withdraws, entry) : (state.entries.get(entry.conversation) ?? []);
   let next: FeedState = {
     ...state,
     positions: withEntry(state.positions, entry.conversation, entry.seq),
@@ -315,8 +318,58 @@ function applyEntry(state: FeedState, entry: Entry, context: ReduceContext): Fee
   // An entry the server's count already holds (at or below the `last_seq` its conversation
   // frame told, e.g. the history a transferred session brings along) is no new message.
   const known = entry.seq <= current.last_seq;
-  const unread = !live || mine || !counts || known || entry.seq <= read ? before : before + 1;
+  // A marker is no message: nothing new to read (the entry it names was counted, or read, before).
+  const unread = !live || mine || !counts || known || marker || entry.seq <= read ? before : before + 1;
   return putConversation(next, { ...current, preview: entry, unread, last_seq: Math.max(current.last_seq, entry.seq) });
+}
+
+// ---- unsend ----
+
+/**
+ * A marker entry (`event: "withdrawn"`, `withdraws: N`): it tells that entry N was taken back by
+ * its author, and is never shown as a message itself.
+ */
+export function isWithdrawalMarker(entry: Entry): boolean {
+  return entry.withdraws !== undefined || entry.event === "withdrawn";
+}
+
+/** `entry` as every read path shows it once withdrawn: no body, no attachment, who took it back and when. */
+export function asWithdrawn(entry: Entry, by: UserRef, at: string): Entry {
+  const { attachment: _attachment, ...rest } = entry;
+  return { ...rest, body: "", withdrawn: { by, at } };
+}
+
+/** `entries` with entry `seq` withdrawn by `marker`'s author at its time; the same array when there is nothing to mark. */
+function withdrawnIn(entries: readonly Entry[], seq: number, marker: Entry): readonly Entry[] {
+  const at = entries.findIndex((e) => e.seq === seq);
+  const target = entries[at];
+  if (target === undefined || target.withdrawn !== undefined || target.kind === "system") return entries;
+  const by = marker.author ?? target.author;
+  if (by === undefined) return entries;
+  const next = [...entries];
+  next[at] = asWithdrawn(target, by, marker.at);
+  return next;
+}
+
+/**
+ * The server's answer to a withdraw (the entry as now shown, withdrawn), applied at once: the
+ * entry held under its seq takes it, and so does the conversation's preview when it is that
+ * entry. Applying it again, or after its marker arrived, changes nothing.
+ */
+export function applyWithdrawnEntry(state: FeedState, withdrawn: Entry): FeedState {
+  if (withdrawn.withdrawn === undefined) return state;
+  const held = state.entries.get(withdrawn.conversation) ?? [];
+  const at = held.findIndex((e) => e.seq === withdrawn.seq);
+  const current = held[at];
+  let next = state;
+  if (current !== undefined && current.withdrawn === undefined) {
+    const entries = [...held];
+    entries[at] = withdrawn;
+    next = { ...next, entries: withEntry(next.entries, withdrawn.conversation, entries) };
+  }
+  const conversation = next.conversations.get(withdrawn.conversation);
+  if (conversation?.preview?.seq === withdrawn.seq && conversation.preview.withdrawn === undefined) next = putConversation(next, { ...conversation, preview: withdrawn });
+  return next;
 }
 
 /** Whether `me` is in `conversation` as far as its members say (anything but a chat: yes). */
