@@ -5,15 +5,25 @@
  * in messages are clickable (http and https only). The log follows new entries only while it
  * is scrolled to the bottom; otherwise a "New messages" separator marks where the new ones
  * start and a "Jump to latest (N new)" button brings the reader down. "Load earlier messages"
- * at the top prepends older entries without moving what the reader is looking at.
+ * at the top prepends older entries without moving what the reader is looking at. A file posted
+ * as an entry shows as an image preview or a file card above its caption; an entry taken back by
+ * its author shows "Message withdrawn" in place of its body and file, and the marker that says so
+ * is never shown as a message. Where the view allows unsend (`unsend`: staff), the viewer's own
+ * comments and work notes offer Withdraw while the window lasts.
  */
-import { useSignal } from "@preact/signals";
+import { useComputed, useSignal } from "@preact/signals";
 import { Fragment } from "preact";
-import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
+import { useEffect, useLayoutEffect, useMemo, useRef } from "preact/hooks";
+import { AttachmentView } from "./AttachmentView";
+import { ConfirmDialog } from "./ConfirmDialog";
 import { dayKey, dayLabel, exactTime, initials } from "./format";
 import { LinkedText } from "./links";
+import { now as clock } from "./now";
+import { isWithdrawalMarker } from "./reducer";
 import { isRetryable, type Connection, type HistoryState, type PendingSend } from "./socket";
 import { pageVisible, readMarkDue } from "./visibility";
+import { ApiError } from "./api";
+import { isWithdrawable, withdrawDeadline, withdrawFailure } from "./withdraw";
 import type { Entry, UserRef } from "./wire";
 import "./conversation.css";
 
@@ -64,6 +74,16 @@ export interface TimelineProps {
   onAtBottomChange?: (atBottom: boolean) => void;
   /** The time the day separators are relative to ("Today"); the current time when absent. */
   now?: number;
+  /** Staff views: the viewer's own comments and work notes may be withdrawn (absent: never offered, as for customers). */
+  unsend?: Unsend;
+}
+
+/** How a view lets the viewer take back their own messages. */
+export interface Unsend {
+  /** The window after sending, in seconds (0: never). Whether it is still open follows the clock of `now.ts`. */
+  seconds: number;
+  /** Withdraws the entry; a thrown error's message is shown near it. */
+  onWithdraw: (entry: Entry) => Promise<void>;
 }
 
 /** A run of entries of one day, after a day separator (`day`: an entry's time) and/or the "New messages" one. */
@@ -117,7 +137,9 @@ function scrollToEnd(element: HTMLElement | null): void {
 }
 
 export function Timeline(props: TimelineProps) {
-  const { label, entries, pending, typing, me, online, onDiscard, onRetry, mayRetry = isRetryable, avatars = false, attending = true, history, onLoadEarlier, onAtBottomChange } = props;
+  // A marker entry says another was withdrawn (the feed marks that one): it is no message.
+  const entries = useMemo(() => props.entries.filter((e) => !isWithdrawalMarker(e)), [props.entries]);
+  const { label, pending, typing, me, online, onDiscard, onRetry, mayRetry = isRetryable, avatars = false, attending = true, history, onLoadEarlier, onAtBottomChange, unsend } = props;
   const log = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const showJump = useSignal(false);
@@ -250,7 +272,7 @@ export function Timeline(props: TimelineProps) {
               )}
               <ol class="timeline__list">
                 {group.entries.map((entry) => (
-                  <EntryItem key={entry.seq} entry={entry} mine={entry.author?.id === me} avatars={avatars} />
+                  <EntryItem key={entry.seq} entry={entry} me={me} avatars={avatars} unsend={unsend} />
                 ))}
                 {i === groups.length - 1 && pendingItems}
               </ol>
@@ -273,7 +295,13 @@ export function Timeline(props: TimelineProps) {
   );
 }
 
-function EntryItem({ entry, mine, avatars }: { entry: Entry; mine: boolean; avatars: boolean }) {
+function EntryItem({ entry, me, avatars, unsend }: { entry: Entry; me: string; avatars: boolean; unsend: Unsend | undefined }) {
+  const item = useRef<HTMLLIElement>(null);
+  const confirming = useSignal(false);
+  const failure = useSignal<string | null>(null);
+  /** The server said no for good (too late, not allowed): the button goes. */
+  const refused = useSignal(false);
+  const mine = entry.author?.id === me;
   if (entry.kind === "system") {
     return (
       <li class={`entry entry--system${entry.event === "inactivity_warning" ? " entry--warning" : ""}`}>
@@ -286,8 +314,38 @@ function EntryItem({ entry, mine, avatars }: { entry: Entry; mine: boolean; avat
   }
   const author = entry.author?.display_name ?? "Unknown";
   const kindClass = entry.kind === "work_note" ? "entry--work-note" : "entry--comment";
+  const deadline = unsend !== undefined && isWithdrawable(entry, me) && !refused.value ? withdrawDeadline(entry, unsend.seconds) : null;
+
+  /** Whether the dialog's action went through (or was refused for good): then the button goes. */
+  const done = useRef(false);
+
+  async function withdraw() {
+    failure.value = null;
+    try {
+      await unsend?.onWithdraw(entry);
+      done.current = true;
+    } catch (error) {
+      // Shown by the message, not in the dialog: the dialog closes either way.
+      failure.value = withdrawFailure(error);
+      if (error instanceof ApiError && (error.code === "unsend_expired" || error.status === 403 || error.status === 422)) {
+        refused.value = true;
+        done.current = true;
+      }
+    }
+  }
+
+  function closed() {
+    confirming.value = false;
+    // Back to the button when it stays (cancelled, or a failure that may pass), else to the log:
+    // the button goes with the message's body, and focus must not fall to <body>.
+    const button = item.current?.querySelector<HTMLButtonElement>(".entry__withdraw");
+    if (!done.current && button !== null && button !== undefined) button.focus();
+    else item.current?.closest<HTMLElement>('[role="log"]')?.focus();
+    done.current = false;
+  }
+
   return (
-    <li class={`entry ${kindClass}${mine ? " entry--mine" : ""}`}>
+    <li ref={item} class={`entry ${kindClass}${mine ? " entry--mine" : ""}${entry.withdrawn !== undefined ? " entry--withdrawn" : ""}`}>
       {avatars && !mine && (
         <span class="entry__avatar" aria-hidden="true">
           {initials(author)}
@@ -300,12 +358,48 @@ function EntryItem({ entry, mine, avatars }: { entry: Entry; mine: boolean; avat
           <time class="entry__time" dateTime={entry.at} title={exactTime(entry.at)}>
             {time(entry.at)}
           </time>
+          {deadline !== null && <WithdrawButton deadline={deadline} keep={confirming.value} onClick={() => (confirming.value = true)} />}
         </span>
-        <p class="entry__body">
-          <LinkedText text={entry.body} />
-        </p>
+        {entry.withdrawn !== undefined ? (
+          <p class="entry__body entry__withdrawn" title={`Withdrawn by ${entry.withdrawn.by.display_name}, ${exactTime(entry.withdrawn.at)}`}>
+            Message withdrawn
+          </p>
+        ) : (
+          <>
+            {entry.attachment !== undefined && <AttachmentView attachment={entry.attachment} />}
+            {(entry.body !== "" || entry.attachment === undefined) && (
+              <p class="entry__body">
+                <LinkedText text={entry.body} />
+              </p>
+            )}
+          </>
+        )}
+        {failure.value !== null && (
+          <p class="entry__error entry__withdraw-error" role="alert">
+            {failure.value}
+          </p>
+        )}
       </div>
+      {confirming.value && (
+        <ConfirmDialog title="Withdraw this message?" confirm="Withdraw" onConfirm={withdraw} onClose={closed}>
+          <p>Everyone in the conversation will see “Message withdrawn” in its place. Managers can still read what it said.</p>
+        </ConfirmDialog>
+      )}
     </li>
+  );
+}
+
+/**
+ * Withdraw, on the viewer's own message, while its window lasts: it goes when `deadline` passes
+ * on the clock of `now.ts` (re-rendered only then, not every second), unless its dialog is open.
+ */
+function WithdrawButton({ deadline, keep, onClick }: { deadline: number; keep: boolean; onClick: () => void }) {
+  const open = useComputed(() => clock.value < deadline);
+  if (!open.value && !keep) return null;
+  return (
+    <button type="button" class="link-button entry__withdraw" aria-label="Withdraw message" aria-haspopup="dialog" onClick={onClick}>
+      Withdraw
+    </button>
   );
 }
 

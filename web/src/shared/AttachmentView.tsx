@@ -1,0 +1,87 @@
+/**
+ * A file posted into a conversation, as the timeline shows it: an image as a bounded inline
+ * preview that opens the full image in a new tab, anything else (PDF, text) as a file card that
+ * downloads it, with its name, a friendly type and its size. The type is the server's, judged
+ * from the file's bytes; a preview that cannot be loaded falls back to the card.
+ */
+import { useSignal } from "@preact/signals";
+import type { Attachment } from "./wire";
+import "./attachment-view.css";
+
+/** The types shown inline as a picture (the server judges them from the bytes). */
+const IMAGE_TYPES: readonly string[] = ["image/png", "image/jpeg", "image/gif", "image/webp"];
+
+const TYPE_NAMES: Readonly<Record<string, string>> = {
+  "image/png": "PNG image",
+  "image/jpeg": "JPEG image",
+  "image/gif": "GIF image",
+  "image/webp": "WebP image",
+  "application/pdf": "PDF",
+  "text/plain": "Text file",
+};
+
+export function isImage(attachment: Attachment): boolean {
+  return IMAGE_TYPES.includes(attachment.type);
+}
+
+/** "PDF", "Text file", "PNG image"; "File" for a type this page does not know. */
+export function friendlyType(type: string): string {
+  return TYPE_NAMES[type.split(";")[0]?.trim().toLowerCase() ?? ""] ?? "File";
+}
+
+/**
+ * A size for people, in decimal units as file managers show them: "512 bytes", "1.5 KB",
+ * "48 KB", "1.2 MB" (one decimal below 10, none above).
+ */
+export function friendlySize(bytes: number): string {
+  if (bytes < 1000) return bytes === 1 ? "1 byte" : `${bytes} bytes`;
+  const units = ["KB", "MB", "GB"];
+  let value = bytes / 1000;
+  let unit = 0;
+  while (unit < units.length - 1 && round(value) >= 1000) {
+    value /= 1000;
+    unit += 1;
+  }
+  return `${trim(round(value))} ${units[unit]}`;
+}
+
+function round(value: number): number {
+  return value < 10 ? Math.round(value * 10) / 10 : Math.round(value);
+}
+
+function trim(value: number): string {
+  return Number.isInteger(value) ? String(value) : value.toFixed(1);
+}
+
+/** Where a file card downloads the file: the server then always answers it as a download. */
+export function downloadUrl(attachment: Attachment): string {
+  return `${attachment.url}${attachment.url.includes("?") ? "&" : "?"}download=1`;
+}
+
+export function AttachmentView({ attachment }: { attachment: Attachment }) {
+  const broken = useSignal(false);
+  const size = friendlySize(attachment.size);
+  if (isImage(attachment) && !broken.value) {
+    return (
+      <a class="attachment attachment--image" href={attachment.url} target="_blank" rel="noopener noreferrer" title={`${attachment.name} (${size}): open full size in a new tab`}>
+        <img class="attachment__image" src={attachment.url} alt={attachment.name} loading="lazy" decoding="async" onError={() => (broken.value = true)} />
+      </a>
+    );
+  }
+  return (
+    <a class="attachment attachment--file" href={downloadUrl(attachment)} download={attachment.name} aria-label={`Download ${attachment.name} (${size})`}>
+      <span class="attachment__icon" aria-hidden="true">
+        {attachment.type === "application/pdf" ? "PDF" : attachment.type.startsWith("text/") ? "TXT" : isImage(attachment) ? "IMG" : "FILE"}
+      </span>
+      <span class="attachment__text">
+        <span class="attachment__name">{attachment.name}</span>
+        <span class="attachment__meta">
+          {friendlyType(attachment.type)} · {size}
+        </span>
+      </span>
+      <span class="attachment__action" aria-hidden="true">
+        ↓
+      </span>
+    </a>
+  );
+}
