@@ -127,7 +127,7 @@ describe("Timeline Withdraw", () => {
 
   it("asks_first_then_withdraws_and_puts_focus_on_the_log", async () => {
     now.value = SENT_MS + 1_000;
-    const onWithdraw = vi.fn(async () => undefined);
+    const onWithdraw = vi.fn(async (_entry: Entry) => undefined);
     const view = render(<Timeline {...props([entry(1, ALICE, "Wrong window, sorry")], { unsend: unsend(onWithdraw) })} />);
     fireEvent.click(screen.getByRole("button", { name: "Withdraw message" }));
     const dialog = screen.getByRole("dialog", { name: "Withdraw this message?" });
