@@ -75,7 +75,7 @@ export interface TimelineProps {
   /** The time the day separators are relative to ("Today"); the current time when absent. */
   now?: number;
   /** Staff views: the viewer's own comments and work notes may be withdrawn (absent: never offered, as for customers). */
-  unsend?: Unsend;
+  unsend?: Unsend | undefined;
 }
 
 /** How a view lets the viewer take back their own messages. */

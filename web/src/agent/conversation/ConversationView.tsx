@@ -2,16 +2,19 @@
  * A conversation's log and message field for the agent. What arrives is marked read only while
  * the agent is reading it: the conversation has focus (`where="window"`: its mini window's field
  * or log is focused; `where="pane"`: the workspace pane of a focused document) and its log is
- * scrolled to the bottom.
+ * scrolled to the bottom. The agent's own comments and work notes offer Withdraw within the
+ * queue's unsend window (chats and records: 120 s); the server's answer shows at once, before
+ * the marker entry that tells everyone arrives.
  */
 import { useSignal } from "@preact/signals";
-import { useEffect, useRef } from "preact/hooks";
-import { Timeline, useConversationFeed } from "../../shared/Timeline";
+import { useEffect, useMemo, useRef } from "preact/hooks";
+import { Timeline, useConversationFeed, type Unsend } from "../../shared/Timeline";
 import { isRetryable, WENT_BACK_CODE, type PendingSend } from "../../shared/outbox";
 import { pageVisible } from "../../shared/visibility";
-import type { Conversation, User } from "../../shared/wire";
+import { mayUnsend, noteWithdrawn, unsendSeconds, withdrawEntry, withdrawnHere, withWithdrawn } from "../../shared/withdraw";
+import type { Conversation, Entry, User } from "../../shared/wire";
 import { attending, focusedConversation, noteFocus, pageFocused } from "../attention";
-import { connection, focusRequest, restoreFocusRequest } from "../state";
+import { connection, focusRequest, queues, restoreFocusRequest } from "../state";
 import { conversationTitle } from "../sessions";
 import { MessageField } from "./MessageField";
 import "./conversation-view.css";
@@ -52,7 +55,17 @@ export function ConversationView({ conversation, user, visible, where = "pane" }
   const atBottom = useSignal(true);
   const unreadAtOpen = useRef(conversation.unread ?? 0).current;
   const attends = visible && pageVisible.value && attending(conversation.id, where, focusedConversation.value, pageFocused.value);
-  const { entries, pending, typing, history } = useConversationFeed(socket, conversation.id, attends && atBottom.value);
+  const feed = useConversationFeed(socket, conversation.id, attends && atBottom.value);
+  const { pending, typing, history } = feed;
+  // A withdraw answered here shows at once; the marker entry then says the same in the feed.
+  const answered = withdrawnHere(conversation.id);
+  const entries = useMemo(() => withWithdrawn(feed.entries, answered), [feed.entries, answered]);
+  const unsend: Unsend | undefined = mayUnsend(user.roles)
+    ? {
+        seconds: unsendSeconds(conversation, queues.value),
+        onWithdraw: async (entry: Entry) => noteWithdrawn(await withdrawEntry(conversation.id, entry.seq)),
+      }
+    : undefined;
   const root = useRef<HTMLDivElement>(null);
 
   // Opened (or asked for again, from the sidebar): focus goes into the conversation, to its
@@ -93,6 +106,7 @@ export function ConversationView({ conversation, user, visible, where = "pane" }
         history={history}
         onLoadEarlier={() => void socket?.loadEarlier(conversation.id)}
         onAtBottomChange={(value) => (atBottom.value = value)}
+        unsend={unsend}
       />
       <MessageField conversation={conversation} user={user} />
     </div>
