@@ -3,12 +3,14 @@
  * the selected one in full in the middle, and the tools on the right (Record, Knowledge Base,
  * Customer; for a chat between colleagues only the Knowledge Base: it has no customer and no
  * record). The list's links go through the shell's router: switching conversations keeps the
- * page and its one connection.
+ * page and its one connection. Managers and admins also find what was withdrawn from the
+ * conversation under "Withdrawn messages" above its log.
  */
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
 import { STATE_ICON, STATE_LABEL } from "../../shared/format";
 import { Since } from "../../shared/Since";
+import { mayReadWithdrawals, withdrawnHere, withWithdrawn } from "../../shared/withdraw";
 import type { Conversation, User } from "../../shared/wire";
 import { ChatSummary } from "../chats/ChatSummary";
 import { ConversationView } from "../conversation/ConversationView";
@@ -22,6 +24,7 @@ import { CustomerTool } from "./CustomerTool";
 import { KnowledgeTool } from "./KnowledgeTool";
 import { RecordTool } from "./RecordTool";
 import { ToolTabs, type ToolTab } from "./ToolTabs";
+import { WithdrawnMessages, withdrawnCount } from "./WithdrawnMessages";
 import "./workspace.css";
 
 /** The tools area's tabs, as UI.md draws them. */
@@ -123,6 +126,9 @@ export function Workspace({ user, id }: { user: User; id: string }) {
                 />
               )}
             </header>
+            {mayReadWithdrawals(user.roles) && (
+              <WithdrawnMessages key={conversation.id} conversation={conversation.id} count={withdrawnCount(withWithdrawn(socket?.entries.value.get(conversation.id) ?? [], withdrawnHere(conversation.id)))} />
+            )}
             {/* Keyed: another conversation gets its own message field (draft, mode), not this one's. */}
             <ConversationView key={conversation.id} conversation={conversation} user={user} visible={true} />
           </>
