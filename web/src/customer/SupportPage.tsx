@@ -12,8 +12,7 @@ import { now, startClock } from "../shared/now";
 import { LoadingPage, PageLoadFailed } from "../shared/PageStatus";
 import { asApiError, requireUser } from "../shared/session";
 import { SignOutButton } from "../shared/SignOutButton";
-import { bodyProblem, enterSends, TypingThrottle } from "../shared/composer";
-import { Composer as MessageComposer } from "../shared/Composer";
+import { bodyProblem, enterSends } from "../shared/composer";
 import { ConfirmDialog } from "../shared/ConfirmDialog";
 import { LengthNote, lengthNoteShown } from "../shared/LengthNote";
 import { Connection } from "../shared/socket";
@@ -23,6 +22,7 @@ import type { Signal } from "@preact/signals";
 import { ConnectionBanner, Timeline, useConversationFeed } from "../shared/Timeline";
 import { isConversation, isQueue, isQueueList, type Conversation, type Entry, type Queue, type User } from "../shared/wire";
 import { queueAvailability } from "../shared/api";
+import { CustomerComposer } from "./CustomerComposer";
 import { chatToShow, chooseQueue, countdownLeft, heldClose, pendingWarning, startChat } from "./chat";
 import { IncidentView, LeaveMessage, MyIncidents } from "./incidents";
 import { ArticleSuggestions } from "../kb/ArticleSuggestions";
@@ -247,7 +247,7 @@ function Chat({ conversation, queue, user }: { conversation: Conversation; queue
         history={history}
         onLoadEarlier={() => void socket?.loadEarlier(conversation.id)}
       />
-      {conversation.state === "closed" ? <ClosedPanel conversation={conversation} queue={queue} user={user} draft={draft} /> : <Composer conversation={conversation} draft={draft} />}
+      {conversation.state === "closed" ? <ClosedPanel conversation={conversation} queue={queue} user={user} draft={draft} /> : <CustomerComposer conversation={conversation} draft={draft} socket={socket ?? null} />}
     </section>
   );
 }
@@ -458,26 +458,3 @@ function ClosedPanel({ conversation, queue, user, draft }: { conversation: Conve
   );
 }
 
-function Composer({ conversation, draft: text }: { conversation: Conversation; draft: Signal<string> }) {
-  const typing = useMemo(() => new TypingThrottle((active) => connection.value?.setTyping(conversation.id, active, "comment")), [conversation.id]);
-
-  return (
-    <MessageComposer
-      id={`message-${conversation.id}`}
-      text={text.value}
-      onText={(value) => {
-        text.value = value;
-        typing.set(value !== "");
-      }}
-      onSend={(body) => {
-        connection.value?.send(conversation.id, "comment", body);
-        text.value = "";
-        typing.set(false);
-      }}
-      label="Message"
-      placeholder="Type your message…"
-      onBlur={() => typing.set(false)}
-      hint="Enter sends · Shift+Enter adds a line"
-    />
-  );
-}

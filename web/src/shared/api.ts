@@ -35,6 +35,8 @@ export class ApiError extends Error {
     readonly retryAfter: number | null = null,
     /** The form field a 422 is about (`error.field`), e.g. `short_description`. */
     readonly field: string | null = null,
+    /** With `stale_view`: how many new messages the sender has not seen (`error.newer`). */
+    readonly newer: number | null = null,
   ) {
     super(message);
   }
@@ -106,16 +108,21 @@ async function readJson(response: Response): Promise<unknown> {
 /** Builds the error for a non-2xx answer, falling back to the status when the body is not ours. */
 export async function errorFrom(response: Response, now: Date = new Date()): Promise<ApiError> {
   const retryAfter = parseRetryAfter(response.headers.get("Retry-After"), now);
+  return errorOf(response.status, response.statusText, await response.text().catch(() => ""), retryAfter);
+}
+
+/** The error of an answer by its status and body text (a fetch Response or an XMLHttpRequest). */
+function errorOf(status: number, statusText: string, text: string, retryAfter: number | null): ApiError {
   let body: unknown = null;
   try {
-    body = JSON.parse(await response.text());
+    body = JSON.parse(text);
   } catch {
     // Not JSON (a proxy's HTML page, an empty body): described by its status below.
   }
   if (isApiErrorBody(body)) {
-    return new ApiError(response.status, body.error.code, body.error.message, retryAfter, body.error.field ?? null);
+    return new ApiError(status, body.error.code, body.error.message, retryAfter, body.error.field ?? null, body.error.newer ?? null);
   }
-  return new ApiError(response.status, fallbackCode(response.status), fallbackMessage(response), retryAfter);
+  return new ApiError(status, fallbackCode(status), fallbackMessage(status, statusText), retryAfter);
 }
 
 function fallbackCode(status: number): string {
@@ -126,6 +133,8 @@ function fallbackCode(status: number): string {
       return "forbidden";
     case 404:
       return "not_found";
+    case 413:
+      return "too_large";
     case 429:
       return "rate_limited";
     default:
@@ -133,11 +142,12 @@ function fallbackCode(status: number): string {
   }
 }
 
-function fallbackMessage(response: Response): string {
-  if (response.status === 429) return "Too many requests.";
-  if (response.status >= 500) return `The server had a problem (${response.status}). Try again in a moment.`;
-  const text = response.statusText === "" ? "" : ` ${response.statusText}`;
-  return `The server answered ${response.status}${text}.`;
+function fallbackMessage(status: number, statusText: string): string {
+  if (status === 413) return "The file is too large for the server.";
+  if (status === 429) return "Too many requests.";
+  if (status >= 500) return `The server had a problem (${status}). Try again in a moment.`;
+  const text = statusText === "" ? "" : ` ${statusText}`;
+  return `The server answered ${status}${text}.`;
 }
 
 /** Retry-After is either whole seconds or an HTTP date; returns seconds from `now`, or null. */
@@ -240,3 +250,95 @@ export function postEntry(conversation: string, clientId: string, kind: PostKind
   return requestJson(`/api/conversations/${enc(conversation)}/entries`, isEntry, { method: "POST", body: { client_id: clientId, kind, body } });
 }
 
+
+// ---- Attachments (docs/protocol.md, "Attachments") ----
+
+/** What `POST /api/conversations/{id}/attachments` takes: one file as an entry, with a caption. */
+export interface AttachmentUpload {
+  conversation: string;
+  /** Kept for every try of the same send: the server stores it once. */
+  clientId: string;
+  kind: PostKind;
+  /** The caption (the text in the field); may be empty. */
+  body: string;
+  /** Staff: the newest seq their view showed (the stale-view guard). Customers send none. */
+  seen?: number;
+  file: Blob;
+  /** The attachment's name (a `File` has its own; a pasted screenshot is given one). */
+  fileName: string;
+  /** Told the share of the file sent so far, 0 to 1. */
+  onProgress?: (fraction: number) => void;
+  signal?: AbortSignal;
+}
+
+/** The multipart form of an upload: the fields first, the file last (the server streams it). */
+export function attachmentForm(upload: AttachmentUpload): FormData {
+  const form = new FormData();
+  form.append("client_id", upload.clientId);
+  form.append("kind", upload.kind);
+  form.append("body", upload.body);
+  if (upload.seen !== undefined) form.append("seen", String(upload.seen));
+  form.append("file", upload.file, upload.fileName);
+  return form;
+}
+
+/** The part of XMLHttpRequest an upload uses (tests pass a fake). */
+export interface UploadRequest {
+  open(method: string, url: string): void;
+  setRequestHeader(name: string, value: string): void;
+  send(body: FormData): void;
+  abort(): void;
+  readonly status: number;
+  readonly statusText: string;
+  readonly responseText: string;
+  getResponseHeader(name: string): string | null;
+  onload: ((event: ProgressEvent) => void) | null;
+  onerror: ((event: ProgressEvent) => void) | null;
+  onabort: ((event: ProgressEvent) => void) | null;
+  readonly upload: { onprogress: ((event: ProgressEvent) => void) | null };
+}
+
+/**
+ * Posts a file into a conversation as multipart/form-data → the stored entry (201, or 200 with the
+ * original when `clientId` was stored before). Sent with XMLHttpRequest, which (unlike fetch)
+ * reports the upload's progress. The entry also comes over the socket like any other: the caller
+ * shows it from there, never from this answer, so it is never shown twice.
+ */
+export function uploadAttachment(upload: AttachmentUpload, createRequest: () => UploadRequest = () => new XMLHttpRequest()): Promise<Entry> {
+  return new Promise((resolve, reject) => {
+    const request = createRequest();
+    const path = `/api/conversations/${enc(upload.conversation)}/attachments`;
+    const bearer = bearerToken();
+    const aborted = () => reject(new DOMException("The upload was cancelled.", "AbortError"));
+    if (upload.signal?.aborted === true) {
+      aborted();
+      return;
+    }
+    request.open("POST", path);
+    request.setRequestHeader("Accept", "application/json");
+    for (const [name, value] of Object.entries(authHeaders())) request.setRequestHeader(name, value);
+    request.upload.onprogress = (event) => {
+      if (event.lengthComputable && event.total > 0) upload.onProgress?.(Math.min(1, event.loaded / event.total));
+    };
+    request.onerror = () => reject(new ApiError(0, "network_error", "Could not reach the server. Check your connection and try again."));
+    request.onabort = aborted;
+    request.onload = () => {
+      const status = request.status;
+      if (bearer !== null && status === 401) setBearerToken(null);
+      if (status < 200 || status >= 300) {
+        reject(errorOf(status, request.statusText, request.responseText, parseRetryAfter(request.getResponseHeader("Retry-After"))));
+        return;
+      }
+      let body: unknown = null;
+      try {
+        body = JSON.parse(request.responseText);
+      } catch {
+        // Checked below.
+      }
+      if (isEntry(body)) resolve(body);
+      else reject(new ApiError(status, "unexpected_response", "The server sent an answer this page does not understand."));
+    };
+    upload.signal?.addEventListener("abort", () => request.abort(), { once: true });
+    request.send(attachmentForm(upload));
+  });
+}

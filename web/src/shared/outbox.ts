@@ -28,6 +28,13 @@ export interface PendingSend {
   error: string | null;
   /** The error's code, e.g. `too_long`, `internal`, `unavailable`; null while there is no error. */
   code: string | null;
+  /**
+   * Staff: the newest seq the writer's view showed (the stale-view guard). The same on every
+   * resend of this send: it says what the writer had seen when they wrote it.
+   */
+  seen?: number;
+  /** With the code `stale_view`: how many new messages the writer had not seen. */
+  newer?: number;
 }
 
 export type SendFrame = Extract<ClientFrame, { type: "send" }>;
@@ -41,6 +48,13 @@ const TEMPORARY_CODES: readonly string[] = ["internal", "unavailable"];
  */
 export const WENT_BACK_CODE = "went_back";
 export const WENT_BACK_MESSAGE = "the chat went back to the queue while you were away.";
+
+/**
+ * A send refused because newer messages had arrived than the writer's view showed: nothing was
+ * stored. It is never sent again by itself, and its text is kept until the composer takes it
+ * back into the field (`Outbox.take`) to offer Send anyway or Edit.
+ */
+export const STALE_VIEW_CODE = "stale_view";
 
 /** A send not acknowledged within this long means a dead link: the socket is dropped and opened again. */
 export const ACK_TIMEOUT_MS = 10_000;
@@ -69,7 +83,8 @@ export function hasUnsent(outbox: readonly PendingSend[]): boolean {
 /** The frame that sends `pending` (its client id doubles as the `ref` of the answer). */
 export function sendFrame(pending: PendingSend): SendFrame {
   const base = { type: "send" as const, ref: pending.client_id, conversation: pending.conversation, client_id: pending.client_id };
-  return pending.canned !== undefined ? { ...base, canned: pending.canned } : { ...base, kind: pending.kind, body: pending.body };
+  if (pending.canned !== undefined) return { ...base, canned: pending.canned };
+  return { ...base, kind: pending.kind, body: pending.body, ...(pending.seen === undefined ? {} : { seen: pending.seen }) };
 }
 
 function isPendingSend(value: unknown): value is PendingSend {
@@ -85,7 +100,9 @@ function isPendingSend(value: unknown): value is PendingSend {
     typeof v.acked === "boolean" &&
     (v.seq === undefined || typeof v.seq === "number") &&
     (v.error === null || typeof v.error === "string") &&
-    (v.code === null || typeof v.code === "string")
+    (v.code === null || typeof v.code === "string") &&
+    (v.seen === undefined || typeof v.seen === "number") &&
+    (v.newer === undefined || typeof v.newer === "number")
   );
 }
 
@@ -136,7 +153,9 @@ export class Outbox {
     const existing = this.state.value.find((p) => p.client_id === pending.client_id);
     // The same client id again (e.g. a second click): it is one send.
     if (existing !== undefined) {
-      if (existing.error !== null) this.retry(existing.client_id);
+      // Send anyway after a stale view: nothing was stored, so it goes as now written and seen.
+      if (existing.code === STALE_VIEW_CODE) this.replace(existing.client_id, pending);
+      else if (existing.error !== null) this.retry(existing.client_id);
       return;
     }
     const problem = pending.canned === undefined ? bodyProblem(pending.body) : null;
@@ -170,12 +189,23 @@ export class Outbox {
     this.set(seq <= position ? items.filter((p) => p.client_id !== ref) : items);
   }
 
-  /** The server refused the send `ref`. False when no such send is waiting. */
-  refuse(ref: string, code: string, message: string): boolean {
+  /** The server refused the send `ref` (`newer`: with `stale_view`). False when no such send is waiting. */
+  refuse(ref: string, code: string, message: string, newer?: number): boolean {
     if (!this.state.value.some((p) => p.client_id === ref)) return false;
     this.stopAckTimer(ref);
-    this.set(this.state.value.map((p) => (p.client_id === ref ? { ...p, error: message, code } : p)));
+    this.set(this.state.value.map((p) => (p.client_id === ref ? { ...p, error: message, code, ...(newer === undefined ? {} : { newer }) } : p)));
     return true;
+  }
+
+  /**
+   * Hands a refused send back to the writer (its text goes back into the field): it leaves the
+   * outbox and is returned, or null when no refused send has that client id.
+   */
+  take(clientId: string): PendingSend | null {
+    const pending = this.state.value.find((p) => p.client_id === clientId);
+    if (pending === undefined || pending.error === null) return null;
+    this.discard(clientId);
+    return pending;
   }
 
   /** `conversation` went back to the queue: its sends refused as `forbidden` say so (see WENT_BACK_CODE). */
@@ -229,6 +259,14 @@ export class Outbox {
     const again: PendingSend = { ...pending, error: null, code: null };
     this.set(this.state.value.map((p) => (p.client_id === clientId ? again : p)));
     this.transmit(again);
+  }
+
+  /** A refused send goes again as `pending` now says (same client id: nothing was stored under it). */
+  private replace(clientId: string, pending: PendingSend): void {
+    const problem = pending.canned === undefined ? bodyProblem(pending.body) : null;
+    const again: PendingSend = problem === null ? { ...pending, error: null, code: null } : { ...pending, error: problem, code: "too_long" };
+    this.set(this.state.value.map((p) => (p.client_id === clientId ? again : p)));
+    if (problem === null) this.transmit(again);
   }
 
   private transmit(pending: PendingSend): void {

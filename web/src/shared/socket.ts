@@ -18,7 +18,7 @@ import { systemScheduler, Transport, type Cancel, type HelloFrame, type LinkStat
 import { isConversation, isEarlierEntriesPage, type ClientFrame, type EarlierEntriesPage, type Conversation, type Entry, type PostKind, type PresenceStatus, type ServerFrame, type UserRef } from "./wire";
 
 export { MAX_BODY_CHARS, bodyProblem } from "./length";
-export { ACK_TIMEOUT_MS, TOO_LARGE_MESSAGE, hasUnsent, isRetryable, mayStillGoOut, outboxKey, type PendingSend } from "./outbox";
+export { ACK_TIMEOUT_MS, STALE_VIEW_CODE, TOO_LARGE_MESSAGE, hasUnsent, isRetryable, mayStillGoOut, outboxKey, type PendingSend } from "./outbox";
 export type { Departure, HistoryState, Returned, Withdrawal } from "./reducer";
 export {
   BACKOFF_MS,
@@ -84,6 +84,14 @@ export interface ConnectionOptions {
 }
 
 type Listener = (frame: ServerFrame, live: boolean) => void;
+
+/** The choices of a send beyond its text. */
+export interface SendOptions {
+  /** The client id of a send tried again (default: a fresh one). */
+  clientId?: string;
+  /** Staff: the newest seq the writer's view showed (see STALE_VIEW_CODE). */
+  seen?: number;
+}
 
 export class Connection {
   readonly link = signal<LinkState>("connecting");
@@ -196,10 +204,22 @@ export class Connection {
     if (this.started) this.transport.networkLost();
   }
 
-  /** Posts a comment or work note; sent now when online, else when the socket is back. Returns its client id. */
-  send(conversation: string, kind: PostKind, body: string, clientId: string = newClientId()): string {
-    this.sends.add({ client_id: clientId, conversation, kind, body, acked: false, error: null, code: null });
+  /**
+   * Posts a comment or work note; sent now when online, else when the socket is back. Returns its
+   * client id. `clientId`: a send tried again (Send anyway); `seen`: staff, the newest seq their
+   * view showed (the stale-view guard: a refusal stays in the outbox, code `stale_view`, until
+   * the composer takes it back with `takeBack`).
+   */
+  send(conversation: string, kind: PostKind, body: string, options: SendOptions = {}): string {
+    const clientId = options.clientId ?? newClientId();
+    const seen = options.seen === undefined ? {} : { seen: options.seen };
+    this.sends.add({ client_id: clientId, conversation, kind, body, acked: false, error: null, code: null, ...seen });
     return clientId;
+  }
+
+  /** Takes a refused send out of the outbox (e.g. a stale view, back into the field); null if there is none. */
+  takeBack(clientId: string): PendingSend | null {
+    return this.sends.take(clientId);
   }
 
   /**
@@ -384,7 +404,7 @@ export class Connection {
           break;
         case "error": {
           const ref = frame.ref;
-          if (ref !== undefined) this.sends.refuse(ref, frame.error.code, frame.error.message);
+          if (ref !== undefined) this.sends.refuse(ref, frame.error.code, frame.error.message, frame.error.newer);
           // Between `hello` and `ready` an error without ref and without a conversation is
           // about `hello` itself: it failed. One naming a conversation (a conversation named in
           // `hello` the user may no longer see, a read mark) leaves the catch-up going on; what

@@ -66,7 +66,7 @@ describe("MessageField", () => {
     expect(screen.getByRole("button", { name: "Work Note" }).getAttribute("aria-pressed")).toBe("true");
     type(field("work note"), "Checked the logs");
     fireEvent.keyDown(field("work note"), { key: "Enter" });
-    expect(send).toHaveBeenCalledWith("c1", "work_note", "Checked the logs");
+    expect(send).toHaveBeenCalledWith("c1", "work_note", "Checked the logs", { seen: 0 });
     expect(field("work note").value, "sent: the field is empty").toBe("");
   });
 
@@ -152,7 +152,7 @@ describe("a chat's and a helper's message field", () => {
     const box = screen.getByRole("textbox", { name: "Message to Bob Agent" }) as HTMLTextAreaElement;
     type(box, "Lunch at 12?");
     fireEvent.keyDown(box, { key: "Enter" });
-    expect(send).toHaveBeenCalledWith("k1", "comment", "Lunch at 12?");
+    expect(send).toHaveBeenCalledWith("k1", "comment", "Lunch at 12?", { seen: 0 });
   });
 
   it("a_colleague_invited_into_a_session_writes_work_notes_only", () => {
@@ -164,7 +164,7 @@ describe("a chat's and a helper's message field", () => {
     expect(screen.getByRole("button", { name: "Work Note" }).getAttribute("aria-pressed")).toBe("true");
     type(field("work note"), "Try the VPN profile reset");
     fireEvent.keyDown(field("work note"), { key: "Enter" });
-    expect(send).toHaveBeenCalledWith("c7", "work_note", "Try the VPN profile reset");
+    expect(send).toHaveBeenCalledWith("c7", "work_note", "Try the VPN profile reset", { seen: 0 });
     fireEvent.keyDown(field("work note"), { key: "n", altKey: true });
     expect(screen.getByRole("button", { name: "Work Note" }).getAttribute("aria-pressed"), "Alt+N does not switch to Comment").toBe("true");
   });

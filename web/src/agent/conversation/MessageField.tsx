@@ -6,11 +6,17 @@
  * are kept per conversation (see `drafts`), through a minimised window and a reload. A chat
  * between colleagues takes comments only (no toggle, no canned messages); a colleague invited
  * into a session writes work notes only (no Comment offered).
+ *
+ * A file goes with Attach file or a pasted screenshot, the text as its caption. Every send
+ * carries what the agent's view showed when they began writing (`seen`): when the customer (or a
+ * colleague) wrote meanwhile, the server refuses it and the message stays here with "2 new
+ * messages since you started typing", Send anyway and Edit (see `useStaffComposer`).
  */
 import { effect, useSignal } from "@preact/signals";
 import { useEffect, useMemo, useRef } from "preact/hooks";
 import { Composer } from "../../shared/Composer";
 import { TypingThrottle } from "../../shared/composer";
+import { useStaffComposer } from "../../shared/composer/useStaffComposer";
 import type { Conversation, PostKind, User } from "../../shared/wire";
 import { userProfile } from "../actions";
 import { isChat, isInvitedTo } from "../chats/chats";
@@ -47,28 +53,41 @@ export function MessageField({ conversation, user }: { conversation: Conversatio
 /** A chat between colleagues: comments only, to everyone in it. */
 function ChatField({ conversation, user }: { conversation: Conversation; user: User }) {
   const text = useSignal(drafts.get(conversation.id)?.text ?? "");
+  const field = useRef<HTMLTextAreaElement>(null);
   const typing = useMemo(() => new TypingThrottle((active) => connection.value?.setTyping(conversation.id, active, "comment")), [conversation.id]);
   useEffect(() => effect(() => drafts.set(conversation.id, { text: text.value, mode: "comment" })), [conversation.id]);
   const name = conversationTitle(conversation, user.id);
+  const canSend = conversation.state === "active";
+  const sending = useStaffComposer({
+    socket: connection.value,
+    conversation: conversation.id,
+    text,
+    kind: () => "comment",
+    canSend,
+    field,
+    afterSend: () => typing.set(false),
+  });
   return (
     <Composer
       id={`composer-${conversation.id}`}
       text={text.value}
       onText={(value) => {
         text.value = value;
+        sending.noteText(value);
         typing.set(value !== "");
       }}
-      onSend={(body) => {
-        connection.value?.send(conversation.id, "comment", body);
-        text.value = "";
-        typing.set(false);
-      }}
+      onSend={sending.onSend}
       label={`Message to ${name}`}
       placeholder={`Message ${name}…`}
       workNote={false}
+      fieldRef={field}
       onBlur={() => typing.set(false)}
-      canSend={conversation.state === "active"}
+      canSend={canSend}
       hint="Enter sends · Shift+Enter new line"
+      attachment={sending.attachment}
+      onSendAttachment={sending.onSendAttachment}
+      onAttachmentChange={sending.onAttachmentChange}
+      notice={sending.notice}
     />
   );
 }
@@ -108,13 +127,18 @@ function SessionField({ conversation, user }: { conversation: Conversation; user
     if (next === "work_note") pickerOpen.value = false;
   }
 
-  function send(body: string) {
-    if (closed) return;
-    if (mode.value === "comment" && !canComment) return;
-    connection.value?.send(conversation.id, mode.value, body);
-    text.value = "";
-    typing.set(false);
-  }
+  const sending = useStaffComposer({
+    socket: connection.value,
+    conversation: conversation.id,
+    text,
+    kind: () => mode.peek(),
+    restoreKind: (kind) => {
+      if (kind === "work_note" || canComment) mode.value = kind;
+    },
+    canSend: !closed && (mode.value === "work_note" || canComment),
+    field,
+    afterSend: () => typing.set(false),
+  });
 
   function onKey(event: KeyboardEvent): boolean {
     const key = event.key.toLowerCase();
@@ -200,10 +224,11 @@ function SessionField({ conversation, user }: { conversation: Conversation; user
       text={text.value}
       onText={(value) => {
         text.value = value;
+        sending.noteText(value);
         // Sent under its kind: a work note's typing reaches only those who may see notes.
         typing.set(value !== "");
       }}
-      onSend={send}
+      onSend={sending.onSend}
       label={workNote ? "Message (work note)" : "Message (comment)"}
       placeholder={workNote ? `Work note (${workNoteAudience(customer, itil)})…` : `Comment to ${customer}…`}
       workNote={workNote}
@@ -213,6 +238,10 @@ function SessionField({ conversation, user }: { conversation: Conversation; user
       canSend={workNote || canComment}
       tools={tools}
       hint={`${workNote ? `Work note: ${workNoteAudience(customer, itil)}` : `Comment: ${customer} sees it`} · Enter sends · Shift+Enter new line`}
+      attachment={sending.attachment}
+      onSendAttachment={sending.onSendAttachment}
+      onAttachmentChange={sending.onAttachmentChange}
+      notice={sending.notice}
     />
   );
 }

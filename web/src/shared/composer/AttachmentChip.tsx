@@ -1,0 +1,66 @@
+/**
+ * The file waiting in a composer: a thumbnail of a picture (else a document mark), its name, type
+ * and size, and Remove attachment; while it uploads, a progress bar instead of Remove. What went
+ * wrong with a choice or a send is said under it, in the server's words when the server refused.
+ */
+import type { AttachmentDraft } from "./attachment";
+import { formatSize, typeLabel } from "./files";
+
+export function AttachmentChip({ draft, onRemoved }: { draft: AttachmentDraft; onRemoved?: () => void }) {
+  const file = draft.file.value;
+  const name = draft.name.value;
+  const progress = draft.progress.value;
+  const thumbnail = draft.thumbnail.value;
+  const problem = draft.problem.value;
+  if (file === null && problem === null) return null;
+  const percent = progress === null ? 0 : Math.round(progress * 100);
+  return (
+    <div class="attachment-draft">
+      {file !== null && (
+        <div class={`attachment-chip${progress !== null ? " attachment-chip--uploading" : ""}`} role="group" aria-label={`Attachment ${name}`}>
+          {thumbnail !== null ? (
+            <img class="attachment-chip__thumbnail" src={thumbnail} alt={`Preview of ${name}`} />
+          ) : (
+            <span class="attachment-chip__icon" aria-hidden="true">
+              {file.type.startsWith("image/") ? "🖼" : "📄"}
+            </span>
+          )}
+          <span class="attachment-chip__text">
+            <span class="attachment-chip__name" title={name}>
+              {name}
+            </span>
+            <span class="attachment-chip__meta">
+              {typeLabel({ name, type: file.type, size: file.size })} · {formatSize(file.size)}
+            </span>
+          </span>
+          {progress !== null ? (
+            <span class="attachment-chip__progress">
+              <progress max={100} value={percent} aria-label={`Uploading ${name}`} />
+              <span class="attachment-chip__percent" aria-hidden="true">
+                {percent}%
+              </span>
+            </span>
+          ) : (
+            <button
+              type="button"
+              class="icon-button attachment-chip__remove"
+              aria-label="Remove attachment"
+              title={`Remove ${name}`}
+              onClick={() => {
+                draft.remove();
+                onRemoved?.();
+              }}
+            >
+              <span aria-hidden="true">✕</span>
+            </button>
+          )}
+        </div>
+      )}
+      {problem !== null && (
+        <p class="composer__problem attachment-draft__problem" role="alert">
+          {problem}
+        </p>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,92 @@
+/**
+ * The stale-view guard, on the writer's side (docs/protocol.md, "Stale-view guard"). Every staff
+ * send carries `seen`: the newest seq the conversation's view showed when the writer began this
+ * message (the field went from empty to text, or a file was chosen). Messages by others that
+ * arrive while they type are thus news to what they wrote: the server refuses the send
+ * (`stale_view`, with `newer`), nothing is stored, and the composer keeps the message and says
+ * "2 new messages since you started typing", with **Send anyway** (the same send, same client
+ * id, `seen` = the newest seq shown now) and **Edit** (the notice goes, the writer has read them:
+ * the next send counts from now).
+ *
+ * One guard per conversation lives as long as the page, so a minimised window keeps its notice.
+ */
+import { signal } from "@preact/signals";
+import type { Entry, PostKind } from "../wire";
+
+/** The send the server refused as stale, waiting for Send anyway or Edit. */
+export interface StaleNotice {
+  /** How many messages the writer has not seen (the server's `newer`). */
+  newer: number;
+  /** The server's words, e.g. "2 new messages since you started typing". */
+  message: string;
+  kind: PostKind;
+  /** The refused text send's client id (Send anyway repeats it); null for an upload (its draft keeps one). */
+  clientId: string | null;
+}
+
+/** The newest seq among the entries a view shows (0 for none). */
+export function newestShown(entries: readonly Entry[] | undefined): number {
+  return entries === undefined || entries.length === 0 ? 0 : (entries[entries.length - 1]?.seq ?? 0);
+}
+
+/** The notice's words when the server sent none. */
+export function staleText(newer: number): string {
+  return `${newer} new ${newer === 1 ? "message" : "messages"} since you started typing`;
+}
+
+export class StaleGuard {
+  /** The refused send waiting for the writer's choice, or null. */
+  readonly notice = signal<StaleNotice | null>(null);
+  /** The newest seq shown when the message being written began; null while nothing is. */
+  private began: number | null = null;
+
+  /** The field changed (or a file was chosen, `writing` true): the first of a message notes what was shown. */
+  writing(writing: boolean, newest: number): void {
+    if (!writing) {
+      // Emptied: the next text is a new message. A refused one waits in the notice still.
+      if (this.notice.value === null) this.began = null;
+      return;
+    }
+    if (this.began === null) this.began = newest;
+  }
+
+  /** The `seen` of a send now: what was shown when the message began; after a notice, what is shown now. */
+  seenForSend(newest: number): number {
+    if (this.notice.value !== null) return newest;
+    return this.began ?? newest;
+  }
+
+  /** The server refused the send as stale: it waits in the notice. */
+  refused(notice: StaleNotice): void {
+    this.notice.value = notice;
+  }
+
+  /** The message went out (or was given up): the next begins afresh. */
+  sent(): void {
+    this.notice.value = null;
+    this.began = null;
+  }
+
+  /** Edit: the notice goes; the writer has seen the new messages, so the message counts from now. */
+  edit(newest: number): void {
+    this.notice.value = null;
+    this.began = newest;
+  }
+}
+
+const guards = new Map<string, StaleGuard>();
+
+/** The guard of a conversation's composer, made on first use. */
+export function staleGuard(conversation: string): StaleGuard {
+  let guard = guards.get(conversation);
+  if (guard === undefined) {
+    guard = new StaleGuard();
+    guards.set(conversation, guard);
+  }
+  return guard;
+}
+
+/** Forgets every guard (tests). */
+export function forgetStaleGuards(): void {
+  guards.clear();
+}
