@@ -1,7 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ApiError, errorFrom, parseRetryAfter, requestJson, requestNoContent } from "./api";
+import { ApiError, errorFrom, parseRetryAfter, requestJson, requestNoContent, uploadAttachment, type AttachmentUpload } from "./api";
+import { FakeUpload } from "./composer/upload.fakes";
 import { bearerToken, setBearerToken } from "./bearer";
-import { isUser, type User } from "./wire";
+import { isUser, type Entry, type User } from "./wire";
 
 const alice: User = { id: "3", username: "alice", display_name: "Alice Agent", roles: ["agent"], itil: true };
 
@@ -168,5 +169,93 @@ describe("the bearer token of the widget's frame", () => {
     stubFetch(json(403, { error: { code: "forbidden", message: "No." } }));
     await caught(requestJson("/api/me", isUser));
     expect(bearerToken(), "a refusal is not the end of the session").toBe("tok-4");
+  });
+});
+
+describe("uploadAttachment", () => {
+  const png = new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a])], "image.png", { type: "image/png" });
+  const stored: Entry = {
+    conversation: "c1",
+    seq: 9,
+    kind: "comment",
+    author: { id: "3", display_name: "Alice Agent" },
+    body: "This is what I see",
+    client_id: "k-1",
+    at: "2026-11-30T22:50:00Z",
+    attachment: { id: "a1", name: "Screenshot 2026-11-30 22.50.png", type: "image/png", size: 8, url: "/api/attachments/a1" },
+  };
+  const upload = (extra: Partial<AttachmentUpload> = {}): AttachmentUpload => ({
+    conversation: "c1",
+    clientId: "k-1",
+    kind: "comment",
+    body: "This is what I see",
+    file: png,
+    fileName: "Screenshot 2026-11-30 22.50.png",
+    ...extra,
+  });
+
+  beforeEach(() => FakeUpload.reset());
+
+  it("posts_multipart_fields_then_the_file_and_returns_the_stored_entry", async () => {
+    const progress: number[] = [];
+    const answer = uploadAttachment(upload({ kind: "work_note", seen: 7, onProgress: (f) => progress.push(f) }), () => new FakeUpload());
+    const request = FakeUpload.last();
+    expect([request.method, request.url]).toEqual(["POST", "/api/conversations/c1/attachments"]);
+    expect(request.fields(), "the fields first and the file last (the server streams the file)").toEqual([
+      ["client_id", "k-1"],
+      ["kind", "work_note"],
+      ["body", "This is what I see"],
+      ["seen", "7"],
+      ["file", "Screenshot 2026-11-30 22.50.png (image/png, 8 bytes)"],
+    ]);
+    expect(request.headers["Content-Type"], "the browser sets the multipart boundary itself").toBeUndefined();
+    request.progress(4, 8);
+    request.progress(8, 8);
+    expect(progress).toEqual([0.5, 1]);
+    request.answer(201, stored);
+    expect(await answer).toEqual(stored);
+  });
+
+  it("sends_no_seen_for_a_customer_and_an_empty_caption_as_is", async () => {
+    const answer = uploadAttachment(upload({ body: "" }), () => new FakeUpload());
+    const request = FakeUpload.last();
+    expect(request.fields().map(([name]) => name)).toEqual(["client_id", "kind", "body", "file"]);
+    expect(request.fields()[2]).toEqual(["body", ""]);
+    request.answer(200, stored);
+    expect((await answer).seq, "a repeated client id answers the original (200)").toBe(9);
+  });
+
+  it.each([
+    [413, { error: { code: "too_large", message: "The file is larger than 10 MiB." } }, "too_large", "The file is larger than 10 MiB.", null],
+    [415, { error: { code: "unsupported_type", message: "Only pictures, PDF and text files can be sent." } }, "unsupported_type", "Only pictures, PDF and text files can be sent.", null],
+    [403, { error: { code: "forbidden", message: "Only the assignee may post comments." } }, "forbidden", "Only the assignee may post comments.", null],
+    [409, { error: { code: "stale_view", message: "2 new messages since you started typing", newer: 2 } }, "stale_view", "2 new messages since you started typing", 2],
+    [413, "<html>Request Entity Too Large</html>", "too_large", "The file is too large for the server.", null],
+  ] as const)("a_%i_answer_rejects_with_the_servers_code_and_words", async (status, body, code, message, newer) => {
+    const answer = uploadAttachment(upload({ seen: 3 }), () => new FakeUpload());
+    FakeUpload.last().answer(status, body);
+    const error = await caught(answer);
+    expect({ status: error.status, code: error.code, message: error.message, newer: error.newer }).toEqual({ status, code, message, newer });
+  });
+
+  it("a_lost_connection_is_a_network_error", async () => {
+    const answer = uploadAttachment(upload(), () => new FakeUpload());
+    FakeUpload.last().failNetwork();
+    expect((await caught(answer)).code).toBe("network_error");
+  });
+
+  it("carries_the_widget_frames_bearer_token", async () => {
+    const items = new Map<string, string>();
+    vi.stubGlobal("sessionStorage", {
+      getItem: (key: string) => items.get(key) ?? null,
+      setItem: (key: string, value: string) => void items.set(key, value),
+      removeItem: (key: string) => void items.delete(key),
+    });
+    setBearerToken("tok-9");
+    const answer = uploadAttachment(upload(), () => new FakeUpload());
+    expect(FakeUpload.last().headers.Authorization).toBe("Bearer tok-9");
+    FakeUpload.last().answer(201, stored);
+    await answer;
+    setBearerToken(null);
   });
 });

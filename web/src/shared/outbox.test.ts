@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { ACK_TIMEOUT_MS, hasUnsent, isRetryable, Outbox, outboxKey, TOO_LARGE_MESSAGE, WENT_BACK_CODE, WENT_BACK_MESSAGE, type PendingSend, type SendFrame } from "./outbox";
+import { ACK_TIMEOUT_MS, hasUnsent, isRetryable, Outbox, outboxKey, STALE_VIEW_CODE, TOO_LARGE_MESSAGE, WENT_BACK_CODE, WENT_BACK_MESSAGE, type PendingSend, type SendFrame } from "./outbox";
 import { ManualScheduler, MemoryStorage } from "./socket.fakes";
 import type { Entry } from "./wire";
 
@@ -211,5 +211,50 @@ describe("outbox", () => {
     const after = setup(storage);
     after.outbox.resendAll();
     expect(after.link.sent, "restored as a canned send").toEqual([{ type: "send", ref: "c", conversation: "7", client_id: "c", canned: "c3" }]);
+  });
+
+  it("a_staff_send_carries_the_seq_its_writer_had_seen_on_every_resend", () => {
+    const storage = new MemoryStorage();
+    const { outbox, link } = setup(storage);
+    outbox.add(pending("a", { seen: 12 }));
+    expect(link.sent[0]).toEqual({ type: "send", ref: "a", conversation: "7", client_id: "a", kind: "comment", body: "text of a", seen: 12 });
+    const after = setup(storage);
+    after.outbox.resendAll();
+    expect(after.link.sent[0], "after a reload: what the writer had seen then, not what the page holds now").toMatchObject({ client_id: "a", seen: 12 });
+    outbox.add(pending("b"));
+    expect(link.sent[1], "a customer's send names no seen").not.toHaveProperty("seen");
+  });
+
+  it("a_stale_view_refusal_is_neither_resent_nor_dropped_until_the_composer_takes_it_back", () => {
+    const storage = new MemoryStorage();
+    const { outbox, link } = setup(storage);
+    outbox.add(pending("a", { seen: 12, body: "Try restarting the VPN client" }));
+    outbox.refuse("a", STALE_VIEW_CODE, "2 new messages since you started typing", 2);
+    const refused = outbox.items.value[0];
+    expect(refused).toMatchObject({ code: STALE_VIEW_CODE, newer: 2, error: "2 new messages since you started typing", body: "Try restarting the VPN client" });
+    expect(refused !== undefined && isRetryable(refused), "no Retry of the same seen: Send anyway decides").toBe(false);
+    outbox.resendAll();
+    outbox.goneLive();
+    expect(link.sent, "not sent again by itself (a reconnect's resend skips it)").toHaveLength(1);
+    expect(setup(storage).outbox.items.value[0]?.body, "kept across a reload").toBe("Try restarting the VPN client");
+
+    expect(outbox.take("zzz")).toBeNull();
+    const taken = outbox.take("a");
+    expect(taken?.body).toBe("Try restarting the VPN client");
+    expect(outbox.items.value, "back in the field: no longer in the log as failed").toEqual([]);
+    expect(storage.getItem(KEY)).toBeNull();
+  });
+
+  it("send_anyway_with_the_same_client_id_goes_as_now_written_and_seen", () => {
+    const { outbox, link } = setup();
+    outbox.add(pending("a", { seen: 12, body: "first words" }));
+    outbox.refuse("a", STALE_VIEW_CODE, "1 new message since you started typing", 1);
+    outbox.add(pending("a", { seen: 13, body: "first words, edited" }));
+    expect(link.sent.map((f) => ("body" in f ? [f.client_id, f.body, f.seen] : []))).toEqual([
+      ["a", "first words", 12],
+      ["a", "first words, edited", 13],
+    ]);
+    expect(outbox.items.value).toEqual([pending("a", { seen: 13, body: "first words, edited" })]);
+    expect(outbox.take("a"), "on its way again: nothing to take back").toBeNull();
   });
 });

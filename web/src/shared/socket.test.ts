@@ -156,6 +156,24 @@ describe("Connection", () => {
     expect(connection.outbox.value, "the outbox empties when the entry arrives").toEqual([]);
   });
 
+  it("a_staff_send_carries_seen_and_a_stale_view_refusal_waits_in_the_outbox_for_the_composer", () => {
+    const { connection, latest } = setup();
+    connection.start();
+    greet(latest(), [{ type: "conversation", ...conversation }, { type: "entry", ...entry(1) }]);
+    const clientId = connection.send("7", "comment", "Restart the client", { seen: 1 });
+    expect(latest().framesOf("send")[0]).toEqual({ type: "send", ref: clientId, conversation: "7", client_id: clientId, kind: "comment", body: "Restart the client", seen: 1 });
+    latest().receive({ type: "error", ref: clientId, conversation: "7", error: { code: "stale_view", message: "2 new messages since you started typing", newer: 2 } });
+    expect(connection.outbox.value[0]).toMatchObject({ client_id: clientId, code: "stale_view", newer: 2, body: "Restart the client" });
+    expect(connection.takeBack(clientId)?.body).toBe("Restart the client");
+    expect(connection.outbox.value).toEqual([]);
+
+    connection.send("7", "comment", "Restart the client", { clientId, seen: 3 });
+    expect(latest().framesOf("send").map((f) => [f.client_id, f.seen]), "Send anyway: the same client id, the newer seen").toEqual([
+      [clientId, 1],
+      [clientId, 3],
+    ]);
+  });
+
   it("a_send_without_ack_is_retried_with_the_same_client_id_after_a_drop", () => {
     const { connection, latest, clock } = setup();
     connection.start();

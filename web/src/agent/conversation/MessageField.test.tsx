@@ -4,10 +4,14 @@
  * unmount and a reload (sessionStorage per user), the length counter and "too long" message
  * (code points, as the server counts), and canned messages through the socket's idempotent send.
  */
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/preact";
+import { act, cleanup, fireEvent, render, screen, waitFor } from "@testing-library/preact";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ALICE, BOB, CAROL, chat, conversation } from "../../shared/fixtures";
+import { forgetAttachmentDrafts } from "../../shared/composer/attachment";
+import { forgetStaleGuards } from "../../shared/composer/staleView";
+import { FakeUpload } from "../../shared/composer/upload.fakes";
+import { ALICE, BOB, CAROL, chat, conversation, entry } from "../../shared/fixtures";
 import { Connection } from "../../shared/socket";
+import { connectedForTest } from "../../shared/socket.fakes";
 import { draftsKey, type KeyValueStore } from "../persist";
 import { connection, miniWindows, restoreSession } from "../state";
 import { MessageField } from "./MessageField";
@@ -49,6 +53,8 @@ beforeEach(() => {
 
 afterEach(() => {
   cleanup();
+  forgetStaleGuards();
+  forgetAttachmentDrafts();
   vi.unstubAllGlobals();
   vi.restoreAllMocks();
   connection.value = null;
@@ -167,5 +173,168 @@ describe("a chat's and a helper's message field", () => {
     expect(send).toHaveBeenCalledWith("c7", "work_note", "Try the VPN profile reset", { seen: 0 });
     fireEvent.keyDown(field("work note"), { key: "n", altKey: true });
     expect(screen.getByRole("button", { name: "Work Note" }).getAttribute("aria-pressed"), "Alt+N does not switch to Comment").toBe("true");
+  });
+});
+
+describe("the stale-view guard and attachments in the agent's field", () => {
+  let feed: ReturnType<typeof connectedForTest>;
+  const carolSays = (seq: number, body: string) => feed.socket.receive({ type: "entry", ...entry("c1", seq, CAROL, body) });
+  const sends = () => feed.socket.framesOf("send");
+  const notice = () => screen.queryByRole("alert");
+
+  beforeEach(() => {
+    feed = connectedForTest(ALICE.id);
+    feed.connection.noteConversation(CHAT);
+    connection.value = feed.connection;
+    for (let seq = 1; seq <= 3; seq += 1) carolSays(seq, `message ${seq}`);
+    FakeUpload.reset();
+    vi.stubGlobal("XMLHttpRequest", FakeUpload);
+  });
+
+
+  /** Alice begins a reply, Carol writes twice meanwhile, Alice presses Enter: the send is refused as stale. */
+  function refusedAfterTwoNewMessages(): string {
+    type(field("comment"), "Try restarting the VPN client");
+    carolSays(4, "Oh wait");
+    carolSays(5, "It works again");
+    fireEvent.keyDown(field("comment"), { key: "Enter" });
+    const sent = sends().at(-1);
+    expect(sent, "the send carries what the view showed when Alice began").toMatchObject({ kind: "comment", body: "Try restarting the VPN client", seen: 3 });
+    const clientId = String(sent?.client_id);
+    act(() => feed.socket.receive({ type: "error", ref: clientId, conversation: "c1", error: { code: "stale_view", message: "2 new messages since you started typing", newer: 2 } }));
+    return clientId;
+  }
+
+  it("a_stale_view_refusal_keeps_the_text_in_the_field_with_send_anyway_and_edit", () => {
+    render(<MessageField conversation={CHAT} user={ALICE} />);
+    refusedAfterTwoNewMessages();
+    expect(field("comment").value, "not sent and not lost: back in the field").toBe("Try restarting the VPN client");
+    expect(notice()?.textContent).toContain("2 new messages since you started typing");
+    expect(screen.getByRole("button", { name: "Send anyway" })).toBeTruthy();
+    expect(screen.getByRole("button", { name: "Edit" })).toBeTruthy();
+    expect(feed.connection.outbox.value, "taken out of the outbox: the log does not show it as a failed message too").toEqual([]);
+  });
+
+  it("send_anyway_sends_the_same_client_id_with_the_newest_seen_once", () => {
+    render(<MessageField conversation={CHAT} user={ALICE} />);
+    const clientId = refusedAfterTwoNewMessages();
+    fireEvent.click(screen.getByRole("button", { name: "Send anyway" }));
+    expect(sends().at(-1)).toEqual({ type: "send", ref: clientId, conversation: "c1", client_id: clientId, kind: "comment", body: "Try restarting the VPN client", seen: 5 });
+    expect(field("comment").value).toBe("");
+    expect(notice(), "the notice goes").toBeNull();
+    expect(document.activeElement, "focus in the field").toBe(field("comment"));
+    act(() => feed.socket.receive({ type: "ack", ref: clientId, conversation: "c1", seq: 6 }));
+    expect(sends(), "sent twice in all: refused once, stored once").toHaveLength(2);
+  });
+
+  it("send_anyway_refused_again_shows_the_notice_again", () => {
+    render(<MessageField conversation={CHAT} user={ALICE} />);
+    const clientId = refusedAfterTwoNewMessages();
+    carolSays(6, "Actually no");
+    fireEvent.click(screen.getByRole("button", { name: "Send anyway" }));
+    expect(sends().at(-1)?.seen).toBe(6);
+    carolSays(7, "It dropped again");
+    act(() => feed.socket.receive({ type: "error", ref: clientId, conversation: "c1", error: { code: "stale_view", message: "1 new message since you started typing", newer: 1 } }));
+    expect(field("comment").value).toBe("Try restarting the VPN client");
+    expect(notice()?.textContent).toContain("1 new message since you started typing");
+    fireEvent.click(screen.getByRole("button", { name: "Send anyway" }));
+    expect(sends().at(-1)).toMatchObject({ client_id: clientId, seen: 7 });
+  });
+
+  it("edit_dismisses_the_notice_and_the_next_send_counts_from_then", () => {
+    render(<MessageField conversation={CHAT} user={ALICE} />);
+    const clientId = refusedAfterTwoNewMessages();
+    screen.getByRole("button", { name: "Send anyway" }).focus();
+    fireEvent.click(screen.getByRole("button", { name: "Edit" }));
+    expect(notice()).toBeNull();
+    expect(document.activeElement, "focus back in the field").toBe(field("comment"));
+    expect(field("comment").value).toBe("Try restarting the VPN client");
+    type(field("comment"), "Good to hear it works again!");
+    fireEvent.keyDown(field("comment"), { key: "Enter" });
+    const sent = sends().at(-1);
+    expect(sent).toMatchObject({ body: "Good to hear it works again!", seen: 5 });
+    expect(sent?.client_id, "a new send").not.toBe(clientId);
+  });
+
+  it("a_refused_work_note_comes_back_as_a_work_note", () => {
+    render(<MessageField conversation={CHAT} user={ALICE} />);
+    fireEvent.click(screen.getByRole("button", { name: "Work Note" }));
+    type(field("work note"), "Customer seems on the old client");
+    carolSays(4, "Hello?");
+    fireEvent.keyDown(field("work note"), { key: "Enter" });
+    const clientId = String(sends().at(-1)?.client_id);
+    fireEvent.click(screen.getByRole("button", { name: "Comment" }));
+    act(() => feed.socket.receive({ type: "error", ref: clientId, conversation: "c1", error: { code: "stale_view", message: "1 new message since you started typing", newer: 1 } }));
+    expect(field("work note").value).toBe("Customer seems on the old client");
+  });
+
+  it("a_pasted_screenshot_becomes_a_chip_that_can_be_removed", () => {
+    render(<MessageField conversation={CHAT} user={ALICE} />);
+    const shot = new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], "image.png", { type: "image/png" });
+    fireEvent.paste(field("comment"), { clipboardData: { files: [shot], getData: () => "" } });
+    const chip = screen.getByRole("group", { name: /^Attachment Screenshot \d{4}-\d\d-\d\d \d\d\.\d\d\.png$/ });
+    expect(chip.textContent).toContain("PNG image · 4 bytes");
+    expect(field("comment").value, "no text was pasted").toBe("");
+    fireEvent.click(screen.getByRole("button", { name: "Remove attachment" }));
+    expect(screen.queryByRole("group", { name: /^Attachment/ })).toBeNull();
+    expect(document.activeElement, "focus back in the field").toBe(field("comment"));
+  });
+
+  it("uploads_a_work_note_file_with_seen_and_a_stale_refusal_keeps_file_and_caption_for_send_anyway", async () => {
+    render(<MessageField conversation={CHAT} user={ALICE} />);
+    fireEvent.click(screen.getByRole("button", { name: "Work Note" }));
+    type(field("work note"), "Error dialog from her laptop");
+    const shot = new File([new Uint8Array(16)], "error.png", { type: "image/png" });
+    fireEvent.change(screen.getByLabelText("Attach file", { selector: "input" }), { target: { files: [shot] } });
+    carolSays(4, "Sent you a photo too");
+    fireEvent.click(screen.getByRole("button", { name: "Send" }));
+    const first = FakeUpload.last();
+    expect(first.url).toBe("/api/conversations/c1/attachments");
+    const fields = Object.fromEntries(first.fields());
+    expect(fields).toMatchObject({ kind: "work_note", body: "Error dialog from her laptop", seen: "3", file: "error.png (image/png, 16 bytes)" });
+    act(() => first.progress(8, 16));
+    expect((screen.getByRole("progressbar", { name: "Uploading error.png" }) as HTMLProgressElement).value).toBe(50);
+
+    first.answer(409, { error: { code: "stale_view", message: "1 new message since you started typing", newer: 1 } });
+    await screen.findByRole("button", { name: "Send anyway" });
+    expect(field("work note").value, "the caption stays").toBe("Error dialog from her laptop");
+    expect(screen.getByRole("group", { name: "Attachment error.png" }), "the file stays").toBeTruthy();
+
+    fireEvent.click(screen.getByRole("button", { name: "Send anyway" }));
+    const again = Object.fromEntries(FakeUpload.last().fields());
+    expect(again).toMatchObject({ client_id: fields.client_id, seen: "4", kind: "work_note" });
+    FakeUpload.last().answer(201, { ...entry("c1", 5, ALICE, "Error dialog from her laptop"), kind: "work_note" });
+    await waitFor(() => expect(screen.queryByRole("group", { name: "Attachment error.png" })).toBeNull());
+    expect(field("work note").value).toBe("");
+    expect(FakeUpload.made).toHaveLength(2);
+    expect(feed.connection.entries.value.get("c1")?.map((e) => e.seq), "the answer is not added here: the socket brings the entry").toEqual([1, 2, 3, 4]);
+  });
+
+  it("an_upload_refused_by_the_server_keeps_text_and_file_with_its_message_and_can_be_retried", async () => {
+    render(<MessageField conversation={CHAT} user={ALICE} />);
+    type(field("comment"), "Here is the log");
+    fireEvent.change(screen.getByLabelText("Attach file", { selector: "input" }), { target: { files: [new File(["MZ\u0090\u0000"], "photo.png", { type: "image/png" })] } });
+    fireEvent.click(screen.getByRole("button", { name: "Send" }));
+    const clientId = Object.fromEntries(FakeUpload.last().fields()).client_id;
+    FakeUpload.last().answer(415, { error: { code: "unsupported_type", message: "Only pictures (PNG, JPEG, GIF, WebP), PDF and text files can be sent." } });
+    const alert = await screen.findByRole("alert");
+    expect(alert.textContent).toBe("photo.png was not sent: Only pictures (PNG, JPEG, GIF, WebP), PDF and text files can be sent.");
+    expect(field("comment").value).toBe("Here is the log");
+    expect(screen.getByRole("group", { name: "Attachment photo.png" })).toBeTruthy();
+    fireEvent.click(screen.getByRole("button", { name: "Send" }));
+    expect(Object.fromEntries(FakeUpload.last().fields()).client_id, "a retry is the same send").toBe(clientId);
+  });
+
+  it("a_file_over_the_limit_or_of_a_refused_type_is_not_taken", () => {
+    render(<MessageField conversation={CHAT} user={ALICE} />);
+    const input = screen.getByLabelText("Attach file", { selector: "input" });
+    const big = new File([new Uint8Array(8)], "dump.log", { type: "text/plain" });
+    Object.defineProperty(big, "size", { value: 11 * 1024 * 1024 });
+    fireEvent.change(input, { target: { files: [big] } });
+    expect(screen.getByRole("alert").textContent).toBe("dump.log is too large (11 MB): files up to 10 MB can be sent.");
+    fireEvent.change(input, { target: { files: [new File(["MZ"], "tool.exe", { type: "application/x-msdownload" })] } });
+    expect(screen.getByRole("alert").textContent).toContain("tool.exe cannot be sent");
+    expect(screen.queryByRole("group", { name: /^Attachment/ })).toBeNull();
+    expect(FakeUpload.made, "nothing was uploaded").toHaveLength(0);
   });
 });

@@ -46,7 +46,7 @@ export function formatSize(bytes: number): string {
   const kb = bytes / 1024;
   if (kb < 1024) return `${kb < 10 ? kb.toFixed(1) : Math.round(kb)} KB`;
   const mb = kb / 1024;
-  return `${mb < 10 ? mb.toFixed(1) : Math.round(mb)} MB`;
+  return `${mb < 100 ? mb.toFixed(1).replace(/\.0$/, "") : Math.round(mb)} MB`;
 }
 
 /** What a person calls the type: "PNG image", "PDF document", "Text file". */
@@ -65,7 +65,7 @@ export function fileProblem(file: FileFacts, maxBytes: number = MAX_ATTACHMENT_B
   }
   if (file.size === 0) return `${file.name || "This file"} is empty.`;
   if (file.size > maxBytes) {
-    return `${file.name || "This file"} is ${formatSize(file.size)}: files up to ${formatSize(maxBytes)} can be sent.`;
+    return `${file.name || "This file"} is too large (${formatSize(file.size)}): files up to ${formatSize(maxBytes)} can be sent.`;
   }
   return null;
 }
