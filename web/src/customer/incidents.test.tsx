@@ -4,8 +4,10 @@
  * the socket, a new comment appears at once, and a field change reads the incident again so the
  * state shown is the current one.
  */
-import { cleanup, render, screen, waitFor } from "@testing-library/preact";
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/preact";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
+import { forgetAttachmentDrafts } from "../shared/composer/attachment";
+import { FakeUpload } from "../shared/composer/upload.fakes";
 import { CAROL, entry, incident } from "../shared/fixtures";
 import { connectedForTest } from "../shared/socket.fakes";
 import type { Entry, Incident } from "../shared/wire";
@@ -33,6 +35,7 @@ beforeEach(() => {
 
 afterEach(() => {
   cleanup();
+  forgetAttachmentDrafts();
   vi.unstubAllGlobals();
 });
 
@@ -67,5 +70,27 @@ describe("IncidentView live", () => {
     await waitFor(() => expect(socket.framesOf("watch")).toHaveLength(1));
     socket.receive({ type: "ready" });
     await waitFor(() => expect(socket.framesOf("watch"), "a new socket forgot it: watched again").toHaveLength(2));
+  });
+});
+
+describe("IncidentView comments with a file", () => {
+  it("the_caller_attaches_a_log_to_the_activity_and_it_shows_once", async () => {
+    FakeUpload.reset();
+    vi.stubGlobal("XMLHttpRequest", FakeUpload);
+    const { connection, socket } = connectedForTest(CAROL.id);
+    render(<IncidentView id="i1" user={CAROL_USER} socket={connection} onBack={() => undefined} />);
+    const field = (await screen.findByRole("textbox", { name: "Add a comment" })) as HTMLTextAreaElement;
+    fireEvent.input(field, { target: { value: "The log from this morning" } });
+    fireEvent.change(screen.getByLabelText("Attach file", { selector: "input" }), { target: { files: [new File(["09:30 dock lost\n"], "dock.log", { type: "text/plain" })] } });
+    fireEvent.click(screen.getByRole("button", { name: "Send" }));
+    expect(FakeUpload.last().url, "into the incident's activity").toBe("/api/conversations/c9/attachments");
+    expect(Object.fromEntries(FakeUpload.last().fields())).toMatchObject({ kind: "comment", body: "The log from this morning", file: "dock.log (text/plain, 16 bytes)" });
+    const posted = { ...entry("c9", 2, CAROL, "The log from this morning"), attachment: { id: "a1", name: "dock.log", type: "text/plain", size: 16, url: "/api/attachments/a1" } };
+    FakeUpload.last().answer(201, posted);
+    const log = screen.getByRole("log", { name: "Comments on INC0010001" });
+    await within(log).findByText("The log from this morning");
+    await waitFor(() => expect(field.value).toBe(""));
+    socket.receive({ type: "entry", ...posted });
+    expect(within(log).getAllByText("The log from this morning"), "the socket's copy is the same entry").toHaveLength(1);
   });
 });

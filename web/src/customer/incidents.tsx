@@ -7,6 +7,7 @@ import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { allEntries, getIncident, leaveMessage, listIncidents, postEntry } from "../shared/api";
 import { Composer } from "../shared/Composer";
+import { attachmentDraft } from "../shared/composer/attachment";
 import { bodyProblem } from "../shared/composer";
 import { asApiError } from "../shared/session";
 import { newClientId, type Connection } from "../shared/socket";
@@ -96,8 +97,10 @@ export function IncidentView({ id, user, socket = null, onBack }: { id: string; 
     getIncident(id).then(
       async (found) => {
         incident.value = found;
-        // Entries may have come over the socket meanwhile: both are kept.
-        entries.value = mergeEntries(entries.value, await allEntries(found.activity));
+        // Entries may have come over the socket (or a post's answer) meanwhile: both are kept,
+        // so what is held is read after the page arrives, not before it was asked for.
+        const all = await allEntries(found.activity);
+        entries.value = mergeEntries(entries.value, all);
       },
       (failure) => (error.value = asApiError(failure).message),
     );
@@ -158,6 +161,16 @@ export function IncidentView({ id, user, socket = null, onBack }: { id: string; 
     } finally {
       sending.value = false;
     }
+  }
+
+  /** A file for the incident's activity (a screenshot, a log), sent with the text as its caption. */
+  async function sendFile(caption: string) {
+    const found = incident.value;
+    if (found === null) return;
+    const outcome = await attachmentDraft(`incident-${found.activity}`).send({ conversation: found.activity, kind: "comment", body: caption });
+    if (outcome.kind !== "sent") return;
+    entries.value = mergeEntries(entries.value, [outcome.entry]);
+    if (text.peek().trim() === caption) text.value = "";
   }
 
   const i = incident.value;
@@ -223,6 +236,8 @@ export function IncidentView({ id, user, socket = null, onBack }: { id: string; 
               placeholder="Add a comment for the service desk…"
               canSend={!sending.value}
               hint="Enter sends · Shift+Enter adds a line"
+              attachment={attachmentDraft(`incident-${i.activity}`)}
+              onSendAttachment={(caption) => void sendFile(caption)}
             />
           )}
         </>
