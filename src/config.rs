@@ -115,6 +115,11 @@ pub struct Config {
           value_parser = clap::value_parser!(u32).range(1..=64))]
     pub password_hashers: u32,
 
+    /// The largest attachment (a file or pasted screenshot), in bytes.
+    #[arg(long, env = "SWITCHBOARD_ATTACHMENT_MAX_BYTES", default_value_t = crate::domain::attachment::DEFAULT_MAX_BYTES,
+          value_parser = clap::value_parser!(u64).range(1..=1_073_741_824))]
+    pub attachment_max_bytes: u64,
+
     /// Without a command: serve.
     #[command(subcommand)]
     pub command: Option<Task>,

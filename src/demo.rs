@@ -99,6 +99,7 @@ pub async fn load_if_empty(db: &Db, now: Timestamp) -> Result<bool, StorageError
         inactivity_warning_secs: DEFAULT_WARNING_SECS,
         auto_close_secs: DEFAULT_AUTO_CLOSE_SECS,
         assignee_grace_secs: DEFAULT_ASSIGNEE_GRACE_SECS,
+        unsend_secs: crate::domain::unsend::DEFAULT_WINDOW_SECS,
     };
     let seed = DirectorySeed {
         users,

@@ -265,6 +265,7 @@ fn web_settings(config: &Config, local: SocketAddr) -> Result<WebSettings, Serve
         socket_ping: Duration::from_millis(config.socket_ping_ms),
         max_sockets_per_user: config.max_sockets_per_user as usize,
         socket_buffer: config.socket_buffer as usize,
+        attachment_max_bytes: config.attachment_max_bytes,
     })
 }
 

@@ -29,6 +29,9 @@ pub struct ErrorDetail {
     /// For a 422 about one field of a form: which (e.g. `short_description`).
     #[serde(skip_serializing_if = "Option::is_none", default)]
     pub field: Option<String>,
+    /// With `stale_view`: how many new messages the sender has not seen.
+    #[serde(skip_serializing_if = "Option::is_none", default)]
+    pub newer: Option<i64>,
 }
 
 /// A role in the directory.
@@ -277,6 +280,9 @@ pub struct Queue {
     /// front of the queue.
     #[schema(minimum = 1, maximum = 86400)]
     pub assignee_grace_seconds: u32,
+    /// How long after sending staff may withdraw their own comment or work note (0: never).
+    #[schema(minimum = 0, maximum = 3600)]
+    pub unsend_seconds: u32,
 }
 
 impl From<&domain::Queue> for Queue {
@@ -292,6 +298,7 @@ impl From<&domain::Queue> for Queue {
             inactivity_warning_seconds: q.settings.inactivity_warning_secs,
             auto_close_seconds: q.settings.auto_close_secs,
             assignee_grace_seconds: q.settings.assignee_grace_secs,
+            unsend_seconds: q.settings.unsend_secs,
         }
     }
 }
@@ -322,6 +329,9 @@ pub struct CreateQueue {
     /// Default 60.
     #[schema(minimum = 1, maximum = 86400)]
     pub assignee_grace_seconds: Option<u32>,
+    /// Default 120; 0 turns unsend off.
+    #[schema(minimum = 0, maximum = 3600)]
+    pub unsend_seconds: Option<u32>,
 }
 
 /// `PATCH /api/queues/{id}`: every field optional.
@@ -345,6 +355,8 @@ pub struct UpdateQueue {
     pub auto_close_seconds: Option<u32>,
     #[schema(minimum = 1, maximum = 86400)]
     pub assignee_grace_seconds: Option<u32>,
+    #[schema(minimum = 0, maximum = 3600)]
+    pub unsend_seconds: Option<u32>,
 }
 
 /// A conversation: a support session (or later a connect chat or a record).
@@ -525,9 +537,102 @@ pub struct Entry {
     pub client_id: Option<String>,
     pub at: String,
     /// For system entries: `accepted`, `transferred`, `inactivity_warning`, `still_here`,
-    /// `closed`, `handed_back`.
+    /// `closed`, `handed_back`, `incident_created`, `field_changed`, `member_added`,
+    /// `member_left`; on a comment or work note, `withdrawn` marks a marker of unsend.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub event: Option<String>,
+    /// A file posted as this entry (`body` is then its caption, maybe empty).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<Attachment>,
+    /// Taken back by its author: `body` is empty and there is no attachment.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub withdrawn: Option<WithdrawnMark>,
+    /// On a marker (`event: "withdrawn"`): the seq of the entry it withdrew.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub withdraws: Option<i64>,
+}
+
+/// A file attached to an entry.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Attachment {
+    pub id: String,
+    pub name: String,
+    /// Judged from the bytes: `image/png`, `image/jpeg`, `image/gif`, `image/webp`,
+    /// `application/pdf` or `text/plain`.
+    #[serde(rename = "type")]
+    pub content_type: String,
+    /// Bytes.
+    pub size: u64,
+    /// `/api/attachments/{id}`.
+    pub url: String,
+}
+
+impl From<&crate::domain::attachment::Attachment> for Attachment {
+    fn from(a: &crate::domain::attachment::Attachment) -> Self {
+        Attachment {
+            id: a.id.to_string(),
+            name: a.name.clone(),
+            content_type: a.content_type.as_str().into(),
+            size: a.size,
+            url: format!("/api/attachments/{}", a.id),
+        }
+    }
+}
+
+impl From<&crate::storage::attachments::WithdrawnEntry> for Withdrawal {
+    fn from(w: &crate::storage::attachments::WithdrawnEntry) -> Self {
+        let e = &w.entry;
+        let nobody = || UserRef {
+            id: String::new(),
+            display_name: String::new(),
+        };
+        Withdrawal {
+            seq: e.seq,
+            kind: match e.kind {
+                session::EntryKind::WorkNote => "work_note",
+                _ => "comment",
+            }
+            .into(),
+            author: e.author.as_ref().map_or_else(nobody, person_ref),
+            body: w.body.clone(),
+            attachment: w.attachment.as_ref().map(Attachment::from),
+            at: rfc3339(e.at),
+            withdrawn_by: e
+                .withdrawn
+                .as_ref()
+                .map_or_else(nobody, |x| person_ref(&x.by)),
+            withdrawn_at: e
+                .withdrawn
+                .as_ref()
+                .map_or_else(String::new, |x| rfc3339(x.at)),
+        }
+    }
+}
+
+/// Who withdrew an entry, and when.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WithdrawnMark {
+    pub by: UserRef,
+    pub at: String,
+}
+
+/// The audit record of a withdrawn entry (managers and admins).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Withdrawal {
+    pub seq: i64,
+    /// `comment` or `work_note`.
+    pub kind: String,
+    pub author: UserRef,
+    /// The body as it was sent.
+    pub body: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<Attachment>,
+    pub at: String,
+    pub withdrawn_by: UserRef,
+    pub withdrawn_at: String,
 }
 
 impl From<&session::Entry> for Entry {
@@ -545,8 +650,18 @@ impl From<&session::Entry> for Entry {
             body: e.body.clone(),
             client_id: e.client_id.clone(),
             at: rfc3339(e.at),
+            attachment: e.attachment.as_ref().map(Attachment::from),
+            withdrawn: e.withdrawn.as_ref().map(|w| WithdrawnMark {
+                by: person_ref(&w.by),
+                at: rfc3339(w.at),
+            }),
+            withdraws: match e.event {
+                Some(session::Event::Withdrawn { seq }) => Some(seq),
+                _ => None,
+            },
             event: e.event.map(|ev| {
                 match ev {
+                    session::Event::Withdrawn { .. } => "withdrawn",
                     session::Event::Accepted => "accepted",
                     session::Event::Transferred => "transferred",
                     session::Event::InactivityWarning => "inactivity_warning",
@@ -689,6 +804,11 @@ pub struct PostEntry {
     /// Not only spaces.
     #[schema(min_length = 1, max_length = 10000)]
     pub body: String,
+    /// The last seq the sender's view showed: the send is held (409 `stale_view`) while newer
+    /// messages by others exist.
+    #[serde(default)]
+    #[schema(minimum = 0)]
+    pub seen: Option<i64>,
 }
 
 /// `POST /api/conversations/{id}/transfer`.
@@ -842,6 +962,9 @@ pub enum ClientFrame {
         body: Option<String>,
         /// A canned message's id, posted as the agent's comment with its placeholders filled.
         canned: Option<String>,
+        /// The last seq the sender's view showed (the stale-view guard).
+        #[serde(default, skip_serializing_if = "Option::is_none")]
+        seen: Option<i64>,
     },
     Accept {
         #[serde(rename = "ref")]
@@ -966,6 +1089,7 @@ impl ServerFrame {
                 code: code.into(),
                 message: message.into(),
                 field: None,
+                newer: None,
             },
         }
     }

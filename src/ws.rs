@@ -26,7 +26,7 @@ use tokio::time::MissedTickBehavior;
 use utoipa_axum::router::OpenApiRouter;
 use utoipa_axum::routes;
 
-use crate::domain::session::{self, Command, Conversation, Entry, Person, Viewer};
+use crate::domain::session::{self, Command, Conversation, Entry, Person, Post, Viewer};
 use crate::domain::{ConversationId, GroupId, User};
 use crate::http::auth::CurrentUser;
 use crate::http::error::AppError;
@@ -472,7 +472,11 @@ fn close_code_for(error: axum::Error) -> u16 {
 /// An `error` frame, with the code and message the HTTP API gives for the same error.
 fn error_frame(reference: Option<String>, error: impl Into<AppError>) -> ServerFrame {
     let error = error.into();
-    ServerFrame::error(reference, error.code(), &error.to_string())
+    ServerFrame::Error {
+        reference,
+        conversation: None,
+        error: error.body().error,
+    }
 }
 
 /// An `error` frame about one conversation (named as the client named it).
@@ -588,13 +592,13 @@ impl Session {
                 kind,
                 body,
                 canned,
+                seen,
             } => match (kind, body, canned) {
                 (Some(kind), Some(body), None) => {
-                    let command = Command::Post {
-                        kind: kind.into(),
-                        body,
-                        client_id,
-                    };
+                    let command = Command::Post(Post {
+                        seen,
+                        ..Post::text(kind.into(), body, client_id)
+                    });
                     self.run(reference, &conversation, Run::Command(command))
                         .await
                 }

@@ -25,6 +25,8 @@ pub enum DirectoryError {
     GreetingTooLong,
     #[error("{field} must be between {min} and {max} seconds.", min = TIMER_MIN_SECS, max = TIMER_MAX_SECS)]
     BadTimer { field: &'static str },
+    #[error("`unsend_seconds` must be 0 to 3600.")]
+    BadUnsendWindow,
 }
 
 /// Limits in characters, as sent (the OpenAPI document states them; surrounding spaces count).
@@ -152,6 +154,9 @@ pub struct QueueSettings {
     /// How long the assignee of an active session may be offline (no socket) before the
     /// session goes back to the front of the queue.
     pub assignee_grace_secs: u32,
+    /// How long after sending staff may withdraw their own message (0: never); at most
+    /// [`crate::domain::unsend::MAX_WINDOW_SECS`].
+    pub unsend_secs: u32,
 }
 
 impl QueueSettings {
@@ -169,6 +174,9 @@ impl QueueSettings {
             if !(TIMER_MIN_SECS..=TIMER_MAX_SECS).contains(&secs) {
                 return Err(DirectoryError::BadTimer { field });
             }
+        }
+        if self.unsend_secs > crate::domain::unsend::MAX_WINDOW_SECS {
+            return Err(DirectoryError::BadUnsendWindow);
         }
         Ok(QueueSettings {
             name: validate_name(&self.name)?,
@@ -253,6 +261,7 @@ mod tests {
             inactivity_warning_secs: DEFAULT_WARNING_SECS,
             auto_close_secs: DEFAULT_AUTO_CLOSE_SECS,
             assignee_grace_secs: DEFAULT_ASSIGNEE_GRACE_SECS,
+            unsend_secs: 120,
         };
         assert_eq!(base.clone().validate().unwrap().greeting, "Hi");
         let cases = [

@@ -52,3 +52,7 @@ id_type!(
     /// A knowledge article (its number, `KB0010001`, is what people read).
     ArticleId
 );
+id_type!(
+    /// A file attached to an entry.
+    AttachmentId
+);

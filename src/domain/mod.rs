@@ -4,6 +4,7 @@
 //! function is deterministic given its arguments (time is passed in, never read).
 
 pub mod address;
+pub mod attachment;
 pub mod canned;
 pub mod chat;
 pub mod directory;
@@ -14,8 +15,11 @@ pub mod roles;
 pub mod session;
 pub mod signin;
 pub mod time;
+pub mod unsend;
 
 pub use directory::{DirectoryError, Group, NewQueue, NewUser, Queue, QueueSettings, User};
-pub use ids::{ArticleId, CannedId, ConversationId, GroupId, IncidentId, QueueId, UserId};
+pub use ids::{
+    ArticleId, AttachmentId, CannedId, ConversationId, GroupId, IncidentId, QueueId, UserId,
+};
 pub use roles::{Role, RoleSet};
 pub use time::Timestamp;

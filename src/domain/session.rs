@@ -12,6 +12,7 @@
 
 use std::time::Duration;
 
+use super::attachment::{Attachment, NewAttachment};
 use super::directory::{QueueSettings, User};
 use super::ids::{ConversationId, GroupId, QueueId, UserId};
 use super::time::Timestamp;
@@ -146,6 +147,11 @@ pub enum Event {
     MemberAdded,
     /// Someone left a group chat.
     MemberLeft,
+    /// A marker: its author withdrew the entry `seq`. Of the kind of the entry it withdrew, so
+    /// that it reaches exactly who saw that one.
+    Withdrawn {
+        seq: i64,
+    },
 }
 
 /// Who may see an entry.
@@ -165,6 +171,8 @@ pub struct NewEntry {
     pub body: String,
     pub client_id: Option<String>,
     pub event: Option<Event>,
+    /// A file posted as this entry (its bytes stored by hash before the transaction).
+    pub attachment: Option<NewAttachment>,
 }
 
 impl NewEntry {
@@ -179,6 +187,7 @@ impl NewEntry {
             body,
             client_id: None,
             event: Some(event),
+            attachment: None,
         }
     }
 }
@@ -205,10 +214,22 @@ pub struct Entry {
     pub seq: i64,
     pub kind: EntryKind,
     pub author: Option<Person>,
+    /// Empty once withdrawn (the body is then only in the audit record).
     pub body: String,
     pub client_id: Option<String>,
     pub at: Timestamp,
     pub event: Option<Event>,
+    /// The file posted as this entry; none once withdrawn.
+    pub attachment: Option<Attachment>,
+    /// Who withdrew it, and when.
+    pub withdrawn: Option<Withdrawn>,
+}
+
+/// Who took an entry back, and when.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Withdrawn {
+    pub by: Person,
+    pub at: Timestamp,
 }
 
 impl Entry {
@@ -396,11 +417,7 @@ pub fn can_see(audience: Audience, viewer: &User) -> bool {
 /// A command on a support session.
 #[derive(Debug, Clone)]
 pub enum Command {
-    Post {
-        kind: PostKind,
-        body: String,
-        client_id: String,
-    },
+    Post(Post),
     Accept,
     Transfer {
         to: User,
@@ -413,6 +430,82 @@ pub enum Command {
     StillHere,
     /// The assignee (or a manager) gives the session back to the front of the queue.
     HandBack,
+}
+
+/// A comment or work note sent by a user (to a session, a chat or a record's activity).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Post {
+    pub kind: PostKind,
+    /// The text; for an attachment its caption, which may be empty.
+    pub body: String,
+    pub client_id: String,
+    /// The last seq the sender's view showed: with it, the send is held when newer messages
+    /// by others exist ([`check_stale`]).
+    pub seen: Option<i64>,
+    pub attachment: Option<NewAttachment>,
+}
+
+impl Post {
+    /// A text post with no stale-view guard.
+    pub fn text(kind: PostKind, body: impl Into<String>, client_id: impl Into<String>) -> Post {
+        Post {
+            kind,
+            body: body.into(),
+            client_id: client_id.into(),
+            seen: None,
+            attachment: None,
+        }
+    }
+
+    /// Checks the body and client id ([`check_post`]).
+    pub fn check(&self) -> Result<(), Refusal> {
+        check_client_id(&self.client_id)?;
+        if self.seen.is_some_and(|s| s < 0) {
+            return Err(Refusal::Field(crate::domain::incident::FieldError {
+                field: "seen",
+                message: "`seen` is a seq: a whole number of 0 or more.".into(),
+            }));
+        }
+        if self.attachment.is_some() {
+            // A caption may be empty; its length counts as a message's.
+            return check_length(&self.body);
+        }
+        check_post(&self.body, &self.client_id)
+    }
+
+    /// The entry this post stores, by `author`.
+    pub fn entry(self, author: &User) -> NewEntry {
+        NewEntry {
+            kind: match self.kind {
+                PostKind::Comment => EntryKind::Comment,
+                PostKind::WorkNote => EntryKind::WorkNote,
+            },
+            author: Some(Person::from(author)),
+            body: self.body,
+            client_id: Some(self.client_id),
+            event: None,
+            attachment: self.attachment,
+        }
+    }
+}
+
+/// The stale-view guard: a send that says which seq its sender's view showed is held while
+/// `newer` messages by others (comments and work notes the sender may see, after that seq)
+/// exist. Nothing is stored; the sender looks and sends again.
+pub fn check_stale(post: &Post, newer: i64) -> Result<(), Refusal> {
+    if post.seen.is_some() && newer > 0 {
+        return Err(Refusal::StaleView { newer });
+    }
+    Ok(())
+}
+
+/// The kinds of entry the stale-view guard counts for `viewer`: messages, of the kinds they
+/// may see (markers of withdrawal are not messages).
+pub fn message_kinds(viewer: &User) -> Vec<EntryKind> {
+    visible_kinds(viewer)
+        .into_iter()
+        .filter(|k| *k != EntryKind::System)
+        .collect()
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -454,6 +547,12 @@ pub enum Refusal {
     NotActive,
     #[error("This incident is closed: its activity takes no more messages.")]
     IncidentClosed,
+    /// The stale-view guard held a send.
+    #[error("{}", stale_message(*newer))]
+    StaleView { newer: i64 },
+    /// Unsend asked for after the window.
+    #[error("A message can be withdrawn within {} of sending; this one is older.", span(u64::from(*window_secs)))]
+    UnsendExpired { window_secs: u32 },
     /// A value refused; names the field.
     #[error(transparent)]
     Field(#[from] crate::domain::incident::FieldError),
@@ -487,6 +586,8 @@ pub struct Facts<'a> {
     pub pending: Option<Deadline>,
     /// For a post: the entry this actor already stored under the same client id, if any.
     pub sent_before: Option<&'a Entry>,
+    /// For a post with `seen`: how many messages by others the actor may see follow it.
+    pub newer: i64,
     pub now: Timestamp,
 }
 
@@ -528,10 +629,23 @@ pub fn check_post(body: &str, client_id: &str) -> Result<(), Refusal> {
     if body.trim().is_empty() {
         return Err(Refusal::EmptyBody);
     }
+    check_length(body)
+}
+
+fn check_length(body: &str) -> Result<(), Refusal> {
     if body.chars().count() > BODY_MAX_CHARS {
         return Err(Refusal::TooLong);
     }
     Ok(())
+}
+
+/// "2 new messages since you started typing".
+fn stale_message(newer: i64) -> String {
+    if newer == 1 {
+        "1 new message since you started typing".to_owned()
+    } else {
+        format!("{newer} new messages since you started typing")
+    }
 }
 
 /// A client id (of a post, a start, an incident, a message left) is 1 to [`CLIENT_ID_MAX`]
@@ -562,14 +676,10 @@ pub fn decide(
     // A colleague invited to help writes work notes, and does nothing else.
     let invited = is_invited(conv, actor);
     match command {
-        Command::Post {
-            kind,
-            body,
-            client_id,
-        } => {
+        Command::Post(post) => {
             // A refused body is refused whatever its client id: a repeat never makes it look
             // accepted.
-            check_post(&body, &client_id)?;
+            post.check()?;
             // A repeated send returns what the first one stored (to a viewer who may still see
             // the conversation, checked above): never a duplicate, never an error.
             if let Some(original) = facts.sent_before {
@@ -581,42 +691,36 @@ pub fn decide(
             if conv.state == SessionState::Closed {
                 return Err(Refusal::SessionClosed);
             }
-            let entry = NewEntry {
-                kind: match kind {
-                    PostKind::Comment => EntryKind::Comment,
-                    PostKind::WorkNote => EntryKind::WorkNote,
-                },
-                author: Some(Person::from(actor)),
-                body,
-                client_id: Some(client_id),
-                event: None,
-            };
-            match kind {
+            let deadline = match post.kind {
                 PostKind::Comment if is_customer => {
                     // The customer answered: nobody waits on them any more.
-                    Ok(facts.unchanged(vec![entry], DeadlineChange::Clear))
+                    DeadlineChange::Clear
                 }
                 PostKind::Comment if is_assignee => {
                     // The clock measures the customer's silence since the last agent comment
                     // that awaits an answer: a new one restarts it, also after the warning (the
                     // agent asked something new; the customer gets the whole time to answer).
-                    let deadline = if conv.state == SessionState::Active {
+                    if conv.state == SessionState::Active {
                         facts.warning_from_now()
                     } else {
                         DeadlineChange::Keep
-                    };
-                    Ok(facts.unchanged(vec![entry], deadline))
+                    }
                 }
-                PostKind::Comment => Err(Refusal::Forbidden(
-                    "Only the assigned agent may post comments; add a work note instead.",
-                )),
-                PostKind::WorkNote if staff || invited => {
-                    Ok(facts.unchanged(vec![entry], DeadlineChange::Keep))
+                PostKind::Comment => {
+                    return Err(Refusal::Forbidden(
+                        "Only the assigned agent may post comments; add a work note instead.",
+                    ));
                 }
-                PostKind::WorkNote => Err(Refusal::Forbidden(
-                    "Only service desk staff may post work notes.",
-                )),
-            }
+                PostKind::WorkNote if staff || invited => DeadlineChange::Keep,
+                PostKind::WorkNote => {
+                    return Err(Refusal::Forbidden(
+                        "Only service desk staff may post work notes.",
+                    ));
+                }
+            };
+            // Allowed, but the sender has not seen what came meanwhile: held, nothing stored.
+            check_stale(&post, facts.newer)?;
+            Ok(facts.unchanged(vec![post.entry(actor)], deadline))
         }
         Command::Accept => {
             if !staff || is_customer {
@@ -656,6 +760,7 @@ pub fn decide(
                     body: facts.queue.greeting.clone(),
                     client_id: None,
                     event: None,
+                    attachment: None,
                 });
                 deadline = facts.warning_from_now();
             }
@@ -708,6 +813,7 @@ pub fn decide(
                     body: note,
                     client_id: None,
                     event: None,
+                    attachment: None,
                 });
             }
             Ok(Decision {
@@ -911,6 +1017,7 @@ mod tests {
             inactivity_warning_secs: 120,
             auto_close_secs: 60,
             assignee_grace_secs: 60,
+            unsend_secs: 120,
         }
     }
 
@@ -942,11 +1049,7 @@ mod tests {
     }
 
     fn post(kind: PostKind) -> Command {
-        Command::Post {
-            kind,
-            body: "hi".into(),
-            client_id: "c".into(),
-        }
+        Command::Post(Post::text(kind, "hi", "c"))
     }
 
     const NOW: Timestamp = Timestamp(1_000_000);
@@ -1124,6 +1227,7 @@ mod tests {
                 queue: &q,
                 pending: None,
                 sent_before: None,
+                newer: 0,
                 now: NOW,
             };
             let got = decide(&facts, &Viewer::new(actor, in_group), command.clone()).map(|_| ());
@@ -1141,6 +1245,7 @@ mod tests {
             queue: &q,
             pending: None,
             sent_before: None,
+            newer: 0,
             now: NOW,
         };
         let viewer = Viewer::new(&dirk, true);
@@ -1178,6 +1283,7 @@ mod tests {
             queue: &q,
             pending: None,
             sent_before: None,
+            newer: 0,
             now: NOW,
         };
         let viewer = Viewer::new(&alice, true);
@@ -1291,6 +1397,7 @@ mod tests {
                 queue: &q,
                 pending,
                 sent_before: None,
+                newer: 0,
                 now: NOW,
             };
             let got = decide(&facts, viewer, command.clone()).unwrap().deadline;
@@ -1306,6 +1413,7 @@ mod tests {
             queue: &q,
             pending: Some(warning),
             sent_before: None,
+            newer: 0,
             now: at(5),
         };
         let fired = fire(&facts, warning).unwrap();
@@ -1322,6 +1430,7 @@ mod tests {
             queue: &q,
             pending: Some(close),
             sent_before: None,
+            newer: 0,
             now: NOW,
         };
         let closed = fire(&facts, close).unwrap();
@@ -1339,6 +1448,7 @@ mod tests {
             queue: &q,
             pending: Some(warning),
             sent_before: None,
+            newer: 0,
             now: Timestamp(NOW.0 - 1),
         };
         assert_eq!(fire(&early, warning), Err(Refusal::NotDue), "not due yet");
@@ -1357,6 +1467,7 @@ mod tests {
                 due: NOW,
             }),
             sent_before: None,
+            newer: 0,
             now: NOW,
         };
         let back = decide(&facts, &Viewer::new(&alice, true), Command::HandBack).unwrap();
@@ -1384,6 +1495,7 @@ mod tests {
             queue: &q,
             pending: None,
             sent_before: None,
+            newer: 0,
             now: NOW,
         };
         let retry = decide(&facts, &Viewer::new(&alice, true), Command::HandBack).unwrap();
@@ -1412,6 +1524,7 @@ mod tests {
                 queue: &q,
                 pending: None,
                 sent_before: None,
+                newer: 0,
                 now: NOW,
             };
             let taken = decide(&facts, &Viewer::new(&alice, true), Command::Accept).unwrap();
@@ -1476,6 +1589,7 @@ mod tests {
                 queue: &q,
                 pending: None,
                 sent_before: None,
+                newer: 0,
                 now: NOW,
             };
             let got = fire_absence(&facts, absence).map(|d| (d.state, d.entries.len()));

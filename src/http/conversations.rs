@@ -13,7 +13,7 @@ use super::auth::{CurrentUser, Staff};
 use super::error::AppError;
 use super::extract::{ApiJson, ApiPath};
 use super::openapi as doc;
-use crate::domain::session::{self, Command, Conversation};
+use crate::domain::session::{self, Command, Conversation, Post};
 use crate::domain::{ConversationId, QueueId, User, UserId};
 use crate::hub::Status;
 use crate::service::sessions::HistoryPage;
@@ -310,11 +310,10 @@ async fn post_entry(
     ApiPath(id): ApiPath<ConversationId>,
     ApiJson(body): ApiJson<wire::PostEntry>,
 ) -> Result<(StatusCode, Json<wire::Entry>), AppError> {
-    let command = Command::Post {
-        kind: body.kind.into(),
-        body: body.body,
-        client_id: body.client_id,
-    };
+    let command = Command::Post(Post {
+        seen: body.seen,
+        ..Post::text(body.kind.into(), body.body, body.client_id)
+    });
     entry_response(&state.command(id, &current.user, command).await?)
 }
 

@@ -63,6 +63,15 @@ pub enum AppError {
         field: &'static str,
         message: String,
     },
+    /// The stale-view guard held a send (409 `stale_view`, with `newer`).
+    #[error("{message}")]
+    StaleView { newer: i64, message: String },
+    /// An attachment over the limit (413 `too_large`).
+    #[error("{0}")]
+    AttachmentTooLarge(String),
+    /// An attachment whose bytes are of no allowed type (415 `unsupported_type`).
+    #[error("{0}")]
+    UnsupportedType(String),
 }
 
 impl AppError {
@@ -77,7 +86,9 @@ impl AppError {
             AppError::MethodNotAllowed => "method_not_allowed",
             AppError::Malformed(_) => "malformed",
             AppError::Invalid(_) | AppError::InvalidField { .. } => "invalid",
-            AppError::TooLarge { .. } => "too_large",
+            AppError::TooLarge { .. } | AppError::AttachmentTooLarge(_) => "too_large",
+            AppError::StaleView { .. } => "stale_view",
+            AppError::UnsupportedType(_) => "unsupported_type",
             AppError::TooLong(_) => "too_long",
             AppError::UnsupportedMediaType => "unsupported_media_type",
             AppError::Conflict { code, .. } => code,
@@ -98,9 +109,13 @@ impl AppError {
             AppError::Invalid(_) | AppError::TooLong(_) | AppError::InvalidField { .. } => {
                 StatusCode::UNPROCESSABLE_ENTITY
             }
-            AppError::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
-            AppError::UnsupportedMediaType => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            AppError::Conflict { .. } => StatusCode::CONFLICT,
+            AppError::TooLarge { .. } | AppError::AttachmentTooLarge(_) => {
+                StatusCode::PAYLOAD_TOO_LARGE
+            }
+            AppError::UnsupportedMediaType | AppError::UnsupportedType(_) => {
+                StatusCode::UNSUPPORTED_MEDIA_TYPE
+            }
+            AppError::Conflict { .. } | AppError::StaleView { .. } => StatusCode::CONFLICT,
             AppError::RateLimited { .. } | AppError::Slowed { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) | AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             AppError::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
@@ -115,6 +130,10 @@ impl AppError {
                 message: self.to_string(),
                 field: match self {
                     AppError::InvalidField { field, .. } => Some((*field).to_owned()),
+                    _ => None,
+                },
+                newer: match self {
+                    AppError::StaleView { newer, .. } => Some(*newer),
                     _ => None,
                 },
             },
@@ -185,6 +204,8 @@ impl From<Refusal> for AppError {
             Refusal::NotDue => conflict("not_due"),
             Refusal::NotActive => conflict("not_active"),
             Refusal::IncidentClosed => conflict("incident_closed"),
+            Refusal::UnsendExpired { .. } => conflict("unsend_expired"),
+            Refusal::StaleView { newer } => AppError::StaleView { newer, message },
             Refusal::TooLong => AppError::TooLong(message),
             Refusal::EmptyBody | Refusal::BadClientId => AppError::Invalid(message),
             Refusal::Field(f) => AppError::InvalidField {
@@ -269,6 +290,18 @@ impl From<crate::service::ServiceError> for AppError {
             ServiceError::Hashing(e) => e.into(),
             ServiceError::Storage(e) => e.into(),
             ServiceError::Internal(detail) => AppError::Internal(detail),
+            ServiceError::Upload(refusal) => {
+                use crate::domain::attachment::UploadRefusal;
+                let message = refusal.to_string();
+                match refusal {
+                    UploadRefusal::TooLarge(_) => AppError::AttachmentTooLarge(message),
+                    UploadRefusal::UnsupportedType => AppError::UnsupportedType(message),
+                    UploadRefusal::Empty => AppError::InvalidField {
+                        field: "file",
+                        message,
+                    },
+                }
+            }
         }
     }
 }

@@ -12,7 +12,7 @@ use serde::de::{self, DeserializeOwned, MapAccess, Visitor};
 use serde::{Deserialize, Deserializer};
 
 use super::error::AppError;
-use crate::domain::{CannedId, ConversationId, GroupId, QueueId, UserId};
+use crate::domain::{AttachmentId, CannedId, ConversationId, GroupId, QueueId, UserId};
 
 /// A JSON object body; unknown fields, syntax errors and any body that is not an object are
 /// refused with a message naming the problem.
@@ -61,6 +61,9 @@ impl PathValue for GroupId {}
 impl PathValue for QueueId {}
 impl PathValue for ConversationId {}
 impl PathValue for CannedId {}
+impl PathValue for AttachmentId {}
+/// A seq in a path (an entry of a conversation).
+impl PathValue for i64 {}
 
 /// What a route's path parameters parse into: one value or a pair, in path order.
 pub trait FromPath: Sized {

@@ -2,6 +2,7 @@
 //! (tracing span, metrics, panic catcher, body limit, `Origin` check, security headers).
 //! Handlers live in one file per resource and return `Result<_, AppError>`.
 
+mod attachments;
 pub mod auth;
 mod canned;
 mod chats;
@@ -82,6 +83,7 @@ pub fn router(state: AppState) -> Router {
         .merge(incidents::router())
         .merge(kb::router())
         .merge(chats::router())
+        .merge(attachments::router())
         .merge(profiles::router())
         .merge(ops::router())
         .merge(crate::ws::router())

@@ -147,6 +147,9 @@ async fn create_queue(
         assignee_grace_secs: body
             .assignee_grace_seconds
             .unwrap_or(DEFAULT_ASSIGNEE_GRACE_SECS),
+        unsend_secs: body
+            .unsend_seconds
+            .unwrap_or(crate::domain::unsend::DEFAULT_WINDOW_SECS),
     }
     .validate()?;
     require_group(&state, settings.group).await?;
@@ -200,6 +203,7 @@ async fn update_queue(
         assignee_grace_secs: body
             .assignee_grace_seconds
             .unwrap_or(current.assignee_grace_secs),
+        unsend_secs: body.unsend_seconds.unwrap_or(current.unsend_secs),
     }
     .validate()?;
     require_group(&state, settings.group).await?;

@@ -6,7 +6,7 @@
 
 use super::{AppState, ServiceError};
 use crate::domain::canned::{self, FillContext};
-use crate::domain::session::{Command, PostKind};
+use crate::domain::session::{Command, Post, PostKind};
 use crate::domain::{CannedId, ConversationId, User};
 use crate::storage::Applied;
 
@@ -54,11 +54,11 @@ impl AppState {
             queue_name: &queue.settings.name,
             incident_number: incident.as_ref().map(|i| i.number.as_str()),
         };
-        let command = Command::Post {
-            kind: PostKind::Comment,
-            body: canned::fill(&canned.body, &ctx),
+        let command = Command::Post(Post::text(
+            PostKind::Comment,
+            canned::fill(&canned.body, &ctx),
             client_id,
-        };
+        ));
         self.command(id, user, command).await
     }
 }

@@ -33,6 +33,9 @@ pub enum ServiceError {
     Hashing(#[from] HashError),
     #[error(transparent)]
     Storage(#[from] StorageError),
+    /// An upload refused as it streamed in (too large, not an allowed type, empty).
+    #[error(transparent)]
+    Upload(#[from] crate::domain::attachment::UploadRefusal),
     #[error("{0}")]
     Internal(String),
 }

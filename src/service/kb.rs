@@ -4,7 +4,7 @@
 
 use super::{AppState, ServiceError};
 use crate::domain::kb::{self, Article, ArticleFields, ArticleHit, ArticleState};
-use crate::domain::session::{self, Command, PostKind};
+use crate::domain::session::{self, Command, Post, PostKind};
 use crate::domain::{ArticleId, ConversationId, User};
 use crate::storage::Applied;
 use crate::storage::kb::{ArticleSearch, KbError, NewArticle};
@@ -178,11 +178,11 @@ impl AppState {
                     message: "Only a published article is shared.".into(),
                 }))
             })?;
-        let command = Command::Post {
-            kind: PostKind::Comment,
-            body: kb::share_body(&article, origin),
+        let command = Command::Post(Post::text(
+            PostKind::Comment,
+            kb::share_body(&article, origin),
             client_id,
-        };
+        ));
         self.command(id, user, command).await
     }
 }

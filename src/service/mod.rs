@@ -2,6 +2,7 @@
 //! operations on support sessions. It knows the domain and storage, never HTTP or serde; its
 //! errors are [`ServiceError`], which each edge maps to its own wire error.
 
+pub mod attachments;
 mod canned;
 mod chats;
 mod error;
@@ -83,6 +84,8 @@ pub struct WebSettings {
     pub socket_buffer: usize,
     /// Reverse proxies whose `X-Forwarded-For` names the client.
     pub trusted_proxies: Vec<crate::domain::address::Cidr>,
+    /// The largest attachment, in bytes.
+    pub attachment_max_bytes: u64,
 }
 
 impl WebSettings {

@@ -330,11 +330,11 @@ impl AppState {
             if let (false, Some(body)) = (created, message) {
                 // The customer already has a session open here: what they wrote goes into it
                 // (once: a repeated start with the same client id replays the entry).
-                let post = Command::Post {
-                    kind: session::PostKind::Comment,
+                let post = Command::Post(session::Post::text(
+                    session::PostKind::Comment,
                     body,
                     client_id,
-                };
+                ));
                 let applied = state.command(view.conversation.id, &customer, post).await?;
                 view = state.view(applied.conversation).await?;
             }
@@ -367,11 +367,7 @@ impl AppState {
             // A post to what is not a session may be one to an incident's activity or a chat
             // (their store answers `NotFound` for anything else): read only on that path.
             let post = match &command {
-                Command::Post {
-                    kind,
-                    body,
-                    client_id,
-                } => Some((*kind, body.clone(), client_id.clone())),
+                Command::Post(post) => Some(post.clone()),
                 _ => None,
             };
             let applied = match state
@@ -381,12 +377,7 @@ impl AppState {
             {
                 // Not a session: an incident's activity, or a chat.
                 Err(CommandError::Refused(Refusal::NotFound)) => match post {
-                    Some((kind, body, client_id)) => {
-                        state
-                            .db
-                            .post_plain(id, &user, kind, &body, &client_id, now)
-                            .await?
-                    }
+                    Some(post) => state.db.post_plain(id, &user, post, now).await?,
                     None => return Err(Refusal::NotFound.into()),
                 },
                 other => other?,

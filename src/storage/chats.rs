@@ -15,6 +15,7 @@ pub(super) fn line(actor: &User, kind: EntryKind, event: Option<Event>, body: St
         body,
         client_id: None,
         event,
+        attachment: None,
     }
 }
 

@@ -19,6 +19,8 @@ pub(super) struct SessionFacts {
     pub actor: Option<(User, bool)>,
     /// For a post: what this actor already stored under the same client id.
     pub sent_before: Option<Entry>,
+    /// For a post with `seen`: the messages by others the actor may see after it.
+    pub newer: i64,
 }
 
 /// What a timer fired: its row is deleted in the transaction that stores what it produced.
@@ -36,6 +38,7 @@ impl SessionFacts {
             queue: &self.queue,
             pending: self.pending,
             sent_before: self.sent_before.as_ref(),
+            newer: self.newer,
             now,
         }
     }

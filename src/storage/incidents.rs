@@ -245,6 +245,7 @@ pub(super) fn system_entry(actor: &User, event: Event, body: String) -> NewEntry
         body,
         client_id: None,
         event: Some(event),
+        attachment: None,
     }
 }
 

@@ -5,6 +5,7 @@
 //! Each method is dispatched to the backend the URL chose; both must offer every one of them
 //! with the same signature (the dispatch does not compile otherwise).
 
+pub mod attachments;
 mod chats;
 mod facts;
 pub mod incidents;
@@ -18,16 +19,17 @@ mod stale_reads;
 use std::path::PathBuf;
 use std::time::Duration;
 
+use crate::domain::attachment::Attachment;
 use crate::domain::canned::Canned;
 use crate::domain::incident::Incident;
 use crate::domain::session::{
-    Absence, Audience, Command, Conversation, Deadline, Decision, Entry, EntryKind, PostKind,
-    Refusal, SessionState,
+    Absence, Audience, Command, Conversation, Deadline, Decision, Entry, EntryKind, Post, Refusal,
+    SessionState,
 };
 use crate::domain::signin::Failures;
 use crate::domain::{
-    CannedId, ConversationId, Group, GroupId, IncidentId, NewQueue, NewUser, Queue, QueueId,
-    QueueSettings, RoleSet, Timestamp, User, UserId,
+    AttachmentId, CannedId, ConversationId, Group, GroupId, IncidentId, NewQueue, NewUser, Queue,
+    QueueId, QueueSettings, RoleSet, Timestamp, User, UserId,
 };
 
 /// Why a storage call failed.
@@ -473,7 +475,13 @@ storage_interface! {
     pub async fn search_articles(&self, search: &kb::ArticleSearch) -> Result<Vec<crate::domain::kb::ArticleHit>>;
     pub async fn customer_comments(&self, conv: ConversationId, limit: i64) -> Result<Vec<String>>;
     pub async fn followers_of_activity(&self, conv: ConversationId) -> Result<Vec<UserId>>;
-    pub async fn post_plain(&self, conv: ConversationId, user: &User, kind: PostKind, body: &str, client_id: &str, now: Timestamp) -> Result<Applied, CommandError>;
+    pub async fn post_plain(&self, conv: ConversationId, user: &User, post: Post, now: Timestamp) -> Result<Applied, CommandError>;
+    pub async fn upload_dir(&self) -> Result<PathBuf>;
+    pub async fn store_blob(&self, sha256: &str, file: &std::path::Path, size: u64) -> Result<()>;
+    pub async fn read_blob(&self, sha256: &str) -> Result<attachments::BlobStream>;
+    pub async fn attachment(&self, id: AttachmentId) -> Result<Option<(Attachment, Entry)>>;
+    pub async fn withdraw(&self, conv: ConversationId, seq: i64, user: &User, now: Timestamp) -> Result<attachments::Withdrew, CommandError>;
+    pub async fn withdrawals(&self, conv: ConversationId) -> Result<Vec<attachments::WithdrawnEntry>>;
     // Operations.
     pub async fn check_ready(&self) -> Result<()>;
     pub async fn close(&self) -> ();

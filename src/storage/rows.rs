@@ -6,12 +6,15 @@ use sqlx::postgres::PgRow;
 use sqlx::sqlite::SqliteRow;
 
 use super::{Result, StorageError};
+use crate::domain::attachment::{Attachment, ContentType};
 use crate::domain::incident::IncidentState;
 use crate::domain::session::{
     CloseReason, Conversation, ConversationKind, Deadline, DeadlineKind, Entry, EntryKind, Event,
-    Person, RecordRef, SessionState,
+    Person, RecordRef, SessionState, Withdrawn,
 };
-use crate::domain::{ConversationId, GroupId, IncidentId, QueueId, Timestamp, UserId};
+use crate::domain::{
+    AttachmentId, ConversationId, GroupId, IncidentId, QueueId, Timestamp, UserId,
+};
 
 /// The columns of a row, by name, as the schema of either backend stores them (integers are
 /// 64-bit in both).
@@ -188,12 +191,41 @@ pub(crate) fn event_str(e: Event) -> &'static str {
         Event::FieldChanged => "field_changed",
         Event::MemberAdded => "member_added",
         Event::MemberLeft => "member_left",
+        Event::Withdrawn { .. } => "withdrawn",
     }
 }
+
+/// The seq a marker withdraws: stored beside its event.
+pub(crate) fn withdraws_seq(e: Option<Event>) -> Option<i64> {
+    match e {
+        Some(Event::Withdrawn { seq }) => Some(seq),
+        _ => None,
+    }
+}
+
+/// An entry with its author, its attachment and who withdrew it (both backends: no
+/// parameters here; each adds its own `WHERE`).
+pub(crate) const ENTRY_SELECT: &str = "SELECT e.conversation_id, e.seq, e.kind, e.author_id, \
+     u.display_name AS author_name, e.client_id, e.body, e.event, e.at, e.withdraws_seq, \
+     e.withdrawn_by, w.display_name AS withdrawn_by_name, e.withdrawn_at, \
+     a.id AS a_id, a.name AS a_name, a.content_type AS a_type, a.size AS a_size, a.sha256 AS a_sha256 \
+     FROM entries e LEFT JOIN users u ON u.id = e.author_id \
+     LEFT JOIN users w ON w.id = e.withdrawn_by \
+     LEFT JOIN attachments a ON a.conversation_id = e.conversation_id AND a.seq = e.seq";
 
 pub(crate) fn entry_from_row(row: &impl Columns) -> Result<Entry> {
     let kind = row.text("kind")?;
     let event = row.opt_text("event")?;
+    let withdrawn = match (
+        person(row, "withdrawn_by", "withdrawn_by_name")?,
+        row.opt_int("withdrawn_at")?,
+    ) {
+        (Some(by), Some(at)) => Some(Withdrawn {
+            by,
+            at: Timestamp(at),
+        }),
+        _ => None,
+    };
     Ok(Entry {
         conversation: ConversationId(row.int("conversation_id")?),
         seq: row.int("seq")?,
@@ -219,9 +251,36 @@ pub(crate) fn entry_from_row(row: &impl Columns) -> Result<Entry> {
             Some("field_changed") => Some(Event::FieldChanged),
             Some("member_added") => Some(Event::MemberAdded),
             Some("member_left") => Some(Event::MemberLeft),
+            Some("withdrawn") => Some(Event::Withdrawn {
+                seq: row
+                    .opt_int("withdraws_seq")?
+                    .ok_or_else(|| decode_error("marker without a seq", "withdrawn"))?,
+            }),
             Some(other) => return Err(decode_error("event", other)),
         },
+        withdrawn: withdrawn.clone(),
+        // A withdrawn entry's file is in the audit record only.
+        attachment: match withdrawn {
+            Some(_) => None,
+            None => attachment_from_row(row)?,
+        },
     })
+}
+
+/// The attachment columns (`a_…`) of an entry row, if it has one.
+pub(crate) fn attachment_from_row(row: &impl Columns) -> Result<Option<Attachment>> {
+    let Some(id) = row.opt_int("a_id")? else {
+        return Ok(None);
+    };
+    let content_type = row.text("a_type")?;
+    Ok(Some(Attachment {
+        id: AttachmentId(id),
+        name: row.text("a_name")?,
+        content_type: ContentType::parse(&content_type)
+            .ok_or_else(|| decode_error("attachment type", &content_type))?,
+        size: u64::try_from(row.int("a_size")?).unwrap_or(0),
+        sha256: row.text("a_sha256")?,
+    }))
 }
 
 pub(crate) fn deadline_from_row((kind, due): (String, i64)) -> Result<Deadline> {

@@ -798,11 +798,11 @@ async fn an_entry_whose_signal_was_lost_arrives_from_the_log() {
             switchboard::domain::ConversationId(id.parse().unwrap()),
             switchboard::storage::Act::User(
                 carol_user,
-                Command::Post {
-                    kind: PostKind::Comment,
-                    body: "Written with no signal".into(),
-                    client_id: "lost-1".into(),
-                },
+                Command::Post(switchboard::domain::session::Post::text(
+                    PostKind::Comment,
+                    "Written with no signal",
+                    "lost-1",
+                )),
             ),
             a.clock.now(),
         )

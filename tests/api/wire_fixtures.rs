@@ -51,6 +51,7 @@ fn wire_fixtures_match_the_server_types() {
     round_trip::<wire::Conversation>("invited_conversation.json");
     round_trip::<wire::Article>("article.json");
     round_trip::<wire::ArticleHit>("article_hit.json");
+    round_trip::<wire::Withdrawal>("withdrawal.json");
 }
 
 /// Frames of one type in another form than their type's fixture (a `send` of a canned message).

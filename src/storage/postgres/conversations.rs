@@ -20,15 +20,17 @@ use sqlx::postgres::PgRow;
 
 use super::directory::load_user;
 use super::{PgDb, Result, StorageError, classify, secs};
+use crate::domain::AttachmentId;
+use crate::domain::attachment::Attachment;
 use crate::domain::session::{
-    Absence, Audience, Command, Conversation, Deadline, DeadlineChange, Decision, Entry, EntryKind,
-    NewEntry, Person, Refusal, SessionState,
+    self as session, Absence, Audience, Command, Conversation, Deadline, DeadlineChange, Decision,
+    Entry, EntryKind, NewEntry, Person, Refusal, SessionState,
 };
 use crate::domain::{ConversationId, GroupId, QueueId, QueueSettings, Timestamp, User, UserId};
 use crate::storage::facts::{Fired, SessionFacts, actor_of, transfer_target};
 use crate::storage::rows::{
-    close_reason_str, conversation_from_row, deadline_from_row, deadline_kind_str, entry_from_row,
-    entry_kind_str, event_str, state_from, state_str,
+    ENTRY_SELECT, close_reason_str, conversation_from_row, deadline_from_row, deadline_kind_str,
+    entry_from_row, entry_kind_str, event_str, state_from, state_str, withdraws_seq,
 };
 use crate::storage::{Act, Applied, CommandError};
 
@@ -66,16 +68,13 @@ const SESSION_FACTS: &str = concat!(
     conversation_columns!(),
     ", q.name AS q_name, q.group_id AS q_group, q.greeting AS q_greeting, \
      q.inactivity_warning_seconds AS q_warning, q.auto_close_seconds AS q_close, \
-     q.assignee_grace_seconds AS q_grace, \
+     q.assignee_grace_seconds AS q_grace, q.unsend_seconds AS q_unsend, \
      d.kind AS d_kind, d.due_at AS d_due, \
      EXISTS (SELECT 1 FROM group_members m WHERE m.group_id = q.group_id AND m.user_id = $1) AS actor_member",
     conversation_from!(),
     " JOIN queues q ON q.id = c.queue_id LEFT JOIN deadlines d ON d.conversation_id = c.id \
      WHERE c.id = $2"
 );
-
-const ENTRY_SELECT: &str = "SELECT e.conversation_id, e.seq, e.kind, e.author_id, u.display_name AS author_name, \
-     e.client_id, e.body, e.event, e.at FROM entries e LEFT JOIN users u ON u.id = e.author_id";
 
 /// The queue order of queued sessions: those that came back from an agent first, then by
 /// arrival. [`PgDb::queue_position`] counts by the same order.
@@ -102,8 +101,8 @@ pub(super) async fn append(
         .fetch_one(&mut *tx)
         .await?;
         sqlx::query(
-            "INSERT INTO entries (conversation_id, seq, kind, author_id, client_id, body, event, at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+            "INSERT INTO entries (conversation_id, seq, kind, author_id, client_id, body, event, at, withdraws_seq) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
         )
         .bind(conv.0)
         .bind(seq)
@@ -113,9 +112,34 @@ pub(super) async fn append(
         .bind(&entry.body)
         .bind(entry.event.map(event_str))
         .bind(now.0)
+        .bind(withdraws_seq(entry.event))
         .execute(&mut *tx)
         .await
         .map_err(|e| classify(e, "client id"))?;
+        let attachment = match &entry.attachment {
+            Some(new) => {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO attachments (conversation_id, seq, name, content_type, size, sha256) \
+                 VALUES ($1, $2, $3, $4, $5, $6) RETURNING id",
+                )
+                .bind(conv.0)
+                .bind(seq)
+                .bind(&new.name)
+                .bind(new.content_type.as_str())
+                .bind(i64::try_from(new.size).unwrap_or(i64::MAX))
+                .bind(&new.sha256)
+                .fetch_one(&mut *tx)
+                .await?;
+                Some(Attachment {
+                    id: AttachmentId(id),
+                    name: new.name.clone(),
+                    content_type: new.content_type,
+                    size: new.size,
+                    sha256: new.sha256.clone(),
+                })
+            }
+            None => None,
+        };
         stored.push(Entry {
             conversation: conv,
             seq,
@@ -125,6 +149,8 @@ pub(super) async fn append(
             client_id: entry.client_id.clone(),
             at: now,
             event: entry.event,
+            attachment,
+            withdrawn: None,
         });
     }
     Ok(stored)
@@ -225,6 +251,7 @@ impl PgDb {
                     body: body.to_owned(),
                     client_id: Some(client_id.to_owned()),
                     event: None,
+                    attachment: None,
                 };
                 append(&mut tx, id, &[first], now).await?
             }
@@ -806,6 +833,7 @@ async fn read_facts(
         inactivity_warning_secs: secs(get("q_warning")?),
         auto_close_secs: secs(get("q_close")?),
         assignee_grace_secs: secs(get("q_grace")?),
+        unsend_secs: secs(get("q_unsend")?),
     };
     let pending_kind: Option<String> = row.try_get("d_kind").map_err(StorageError::from)?;
     let pending_due: Option<i64> = row.try_get("d_due").map_err(StorageError::from)?;
@@ -823,10 +851,17 @@ async fn read_facts(
         None => None,
     };
     let sent_before = match (command, &actor) {
-        (Some(Command::Post { client_id, .. }), Some((user, _))) => {
-            find_sent(tx, id, user.id, client_id).await?
+        (Some(Command::Post(post)), Some((user, _))) => {
+            find_sent(tx, id, user.id, &post.client_id).await?
         }
         _ => None,
+    };
+    let newer = match (command, &actor) {
+        (Some(Command::Post(post)), Some((user, _))) => match post.seen {
+            Some(seen) => count_newer(tx, id, seen, user).await?,
+            None => 0,
+        },
+        _ => 0,
     };
     Ok(SessionFacts {
         conv,
@@ -834,7 +869,33 @@ async fn read_facts(
         pending,
         actor,
         sent_before,
+        newer,
     })
+}
+
+/// How many messages (comments and work notes, no markers) by others than `user` that `user`
+/// may see follow seq `seen` in `conv`: what the stale-view guard counts, inside the
+/// transaction that would store the send (which holds the conversation's lock).
+pub(super) async fn count_newer(
+    tx: &mut sqlx::PgConnection,
+    conv: ConversationId,
+    seen: i64,
+    user: &User,
+) -> Result<i64> {
+    let kinds: Vec<&str> = session::message_kinds(user)
+        .iter()
+        .map(|k| entry_kind_str(*k))
+        .collect();
+    Ok(sqlx::query_scalar(
+        "SELECT count(*) FROM entries WHERE conversation_id = $1 AND seq > $2 \
+         AND kind = ANY($3) AND event IS NULL AND (author_id IS NULL OR author_id <> $4)",
+    )
+    .bind(conv.0)
+    .bind(seen)
+    .bind(&kinds)
+    .bind(user.id.0)
+    .fetch_one(&mut *tx)
+    .await?)
 }
 
 /// The body of [`PgDb::execute`], inside its transaction: lock and read the facts, let the

@@ -17,7 +17,7 @@ const USER_COLUMNS: &str = "id, username, display_name, is_admin, is_manager, is
                             is_customer, itil, disabled, created_at";
 
 const QUEUE_SELECT: &str = "SELECT q.id, q.name, q.group_id, g.name AS group_name, q.greeting, \
-     q.inactivity_warning_seconds, q.auto_close_seconds, q.assignee_grace_seconds \
+     q.inactivity_warning_seconds, q.auto_close_seconds, q.assignee_grace_seconds, q.unsend_seconds \
      FROM queues q JOIN assignment_groups g ON g.id = q.group_id";
 
 /// A user from a row holding [`USER_COLUMNS`] (flags are BOOLEAN).
@@ -93,6 +93,7 @@ pub(super) fn queue_from_row(row: &PgRow) -> Result<Queue> {
             inactivity_warning_secs: setting("inactivity_warning_seconds")?,
             auto_close_secs: setting("auto_close_seconds")?,
             assignee_grace_secs: setting("assignee_grace_seconds")?,
+            unsend_secs: setting("unsend_seconds")?,
         },
         group_name: row.try_get("group_name")?,
     })
@@ -299,8 +300,8 @@ impl PgDb {
     pub async fn create_queue(&self, new: &NewQueue, now: Timestamp) -> Result<Queue> {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO queues (name, group_id, greeting, inactivity_warning_seconds, \
-             auto_close_seconds, assignee_grace_seconds, created_at) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7) RETURNING id",
+             auto_close_seconds, assignee_grace_seconds, created_at, unsend_seconds) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
         )
         .bind(&new.name)
         .bind(new.group.0)
@@ -309,6 +310,7 @@ impl PgDb {
         .bind(i64::from(new.auto_close_secs))
         .bind(i64::from(new.assignee_grace_secs))
         .bind(now.0)
+        .bind(i64::from(new.unsend_secs))
         .fetch_one(&self.pool)
         .await
         .map_err(|e| classify(e, "queue name"))?;
@@ -320,7 +322,7 @@ impl PgDb {
         let done = sqlx::query(
             "UPDATE queues SET name = $1, group_id = $2, greeting = $3, \
              inactivity_warning_seconds = $4, auto_close_seconds = $5, \
-             assignee_grace_seconds = $6 WHERE id = $7",
+             assignee_grace_seconds = $6, unsend_seconds = $8 WHERE id = $7",
         )
         .bind(&settings.name)
         .bind(settings.group.0)
@@ -329,6 +331,7 @@ impl PgDb {
         .bind(i64::from(settings.auto_close_secs))
         .bind(i64::from(settings.assignee_grace_secs))
         .bind(id.0)
+        .bind(i64::from(settings.unsend_secs))
         .execute(&self.pool)
         .await
         .map_err(|e| classify(e, "queue name"))?;
@@ -448,8 +451,8 @@ impl PgDb {
         for (settings, group) in &seed.queues {
             sqlx::query(
                 "INSERT INTO queues (name, group_id, greeting, inactivity_warning_seconds, \
-                 auto_close_seconds, assignee_grace_seconds, created_at) \
-                 SELECT $1, id, $2, $3, $4, $5, $6 FROM assignment_groups WHERE name = $7",
+                 auto_close_seconds, assignee_grace_seconds, created_at, unsend_seconds) \
+                 SELECT $1, id, $2, $3, $4, $5, $6, $8 FROM assignment_groups WHERE name = $7",
             )
             .bind(&settings.name)
             .bind(&settings.greeting)
@@ -458,6 +461,7 @@ impl PgDb {
             .bind(i64::from(settings.assignee_grace_secs))
             .bind(now.0)
             .bind(group)
+            .bind(i64::from(settings.unsend_secs))
             .execute(&mut *tx)
             .await
             .map_err(|e| classify(e, "queue name"))?;

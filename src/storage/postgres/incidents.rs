@@ -6,11 +6,11 @@
 
 use sqlx::Row;
 
-use super::conversations::{append, find_sent, is_member, load_conversation};
+use super::conversations::{append, count_newer, find_sent, is_member, load_conversation};
 use super::directory::load_user;
 use super::{PgDb, Result};
 use crate::domain::incident::{self, Fields, Incident, References};
-use crate::domain::session::{self, EntryKind, Event, NewEntry, Person, PostKind, Refusal};
+use crate::domain::session::{self, EntryKind, Event, NewEntry, Person, Post, Refusal};
 use crate::domain::{ConversationId, IncidentId, Timestamp, User, UserId};
 use crate::storage::incidents::{
     Created, INCIDENT_SELECT, IncidentError, IncidentQuery, NewIncident, Updated, created_entry,
@@ -211,6 +211,7 @@ impl PgDb {
                     body: incident::created_for_you(&number),
                     client_id: None,
                     event: Some(Event::IncidentCreated),
+                    attachment: None,
                 };
                 let entries = append(&mut tx, session, &[told], now).await?;
                 let conv = load_conversation(&mut tx, session)
@@ -432,9 +433,7 @@ impl PgDb {
         &self,
         conv: ConversationId,
         user: &User,
-        kind: PostKind,
-        body: &str,
-        client_id: &str,
+        post: Post,
         now: Timestamp,
     ) -> Result<Applied, CommandError> {
         // Not a record or a chat (a session refused as not found, or nothing): answered
@@ -461,13 +460,15 @@ impl PgDb {
             .ok_or(Refusal::NotFound)?;
         // A refused body is refused whatever its client id (as in a session); a repeated send
         // is answered with the original (an incident's even after it closed).
-        session::check_post(body, client_id)?;
+        post.check()?;
         let may_view = session::can_view(&record, &session::Viewer::new(&user, false));
-        if may_view && let Some(original) = find_sent(&mut tx, conv, user.id, client_id).await? {
+        if may_view
+            && let Some(original) = find_sent(&mut tx, conv, user.id, &post.client_id).await?
+        {
             return Ok(replayed(record, original));
         }
         if record.kind == session::ConversationKind::Chat {
-            crate::domain::chat::check_post(&record, &user, kind)?;
+            crate::domain::chat::check_post(&record, &user, post.kind)?;
         } else {
             let row = sqlx::query("SELECT state, caller_id FROM incidents WHERE activity_id = $1")
                 .bind(conv.0)
@@ -476,18 +477,15 @@ impl PgDb {
             let state: String = row.try_get("state")?;
             let caller: i64 = row.try_get("caller_id")?;
             let state = incident::IncidentState::parse(&state).ok_or(Refusal::NotFound)?;
-            incident::may_post(state, UserId(caller), &user, kind)?;
+            incident::may_post(state, UserId(caller), &user, post.kind)?;
         }
-        let entry = NewEntry {
-            kind: match kind {
-                PostKind::Comment => EntryKind::Comment,
-                PostKind::WorkNote => EntryKind::WorkNote,
-            },
-            author: Some(Person::from(&user)),
-            body: body.to_owned(),
-            client_id: Some(client_id.to_owned()),
-            event: None,
+        // Allowed, but the sender has not seen what came meanwhile: held, nothing stored.
+        let newer = match post.seen {
+            Some(seen) => count_newer(&mut tx, conv, seen, &user).await?,
+            None => 0,
         };
+        session::check_stale(&post, newer)?;
+        let entry = post.entry(&user);
         let entries = append(&mut tx, conv, &[entry], now).await?;
         let after = load_conversation(&mut tx, conv)
             .await?

@@ -7,6 +7,7 @@
 //! read, so they fire once on whichever node gets there first. Each file of this folder adds the
 //! queries of one part of the model to [`PgDb`].
 
+mod attachments;
 mod canned;
 mod chats;
 mod conversations;

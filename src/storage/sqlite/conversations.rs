@@ -15,15 +15,17 @@
 use sqlx::Row;
 
 use super::{Result, SqliteDb, StorageError, classify};
+use crate::domain::AttachmentId;
+use crate::domain::attachment::Attachment;
 use crate::domain::session::{
-    Absence, Audience, Command, Conversation, Deadline, DeadlineChange, Decision, Entry, EntryKind,
-    NewEntry, Person, Refusal, SessionState,
+    self as session, Absence, Audience, Command, Conversation, Deadline, DeadlineChange, Decision,
+    Entry, EntryKind, NewEntry, Person, Refusal, SessionState,
 };
 use crate::domain::{ConversationId, GroupId, QueueId, QueueSettings, Timestamp, User, UserId};
 use crate::storage::facts::{Fired, SessionFacts, actor_of, transfer_target};
 use crate::storage::rows::{
-    close_reason_str, conversation_from_row, deadline_from_row, deadline_kind_str, entry_from_row,
-    entry_kind_str, event_str, state_str,
+    ENTRY_SELECT, close_reason_str, conversation_from_row, deadline_from_row, deadline_kind_str,
+    entry_from_row, entry_kind_str, event_str, state_str, withdraws_seq,
 };
 use crate::storage::{Act, Applied, CommandError};
 
@@ -60,16 +62,13 @@ const SESSION_FACTS: &str = concat!(
     conversation_columns!(),
     ", q.name AS q_name, q.group_id AS q_group, q.greeting AS q_greeting, \
      q.inactivity_warning_seconds AS q_warning, q.auto_close_seconds AS q_close, \
-     q.assignee_grace_seconds AS q_grace, \
+     q.assignee_grace_seconds AS q_grace, q.unsend_seconds AS q_unsend, \
      d.kind AS d_kind, d.due_at AS d_due, \
      EXISTS (SELECT 1 FROM group_members m WHERE m.group_id = q.group_id AND m.user_id = ?1) AS actor_member",
     conversation_from!(),
     " JOIN queues q ON q.id = c.queue_id LEFT JOIN deadlines d ON d.conversation_id = c.id \
      WHERE c.id = ?2"
 );
-
-const ENTRY_SELECT: &str = "SELECT e.conversation_id, e.seq, e.kind, e.author_id, u.display_name AS author_name, \
-     e.client_id, e.body, e.event, e.at FROM entries e LEFT JOIN users u ON u.id = e.author_id";
 
 /// The queue order of queued sessions: those that came back from an agent first, then by
 /// arrival. [`SqliteDb::queue_position`] counts by the same order.
@@ -95,8 +94,8 @@ pub(super) async fn append(
         .fetch_one(&mut *tx)
         .await?;
         sqlx::query(
-            "INSERT INTO entries (conversation_id, seq, kind, author_id, client_id, body, event, at) \
-             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            "INSERT INTO entries (conversation_id, seq, kind, author_id, client_id, body, event, at, withdraws_seq) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)",
         )
         .bind(conv.0)
         .bind(seq)
@@ -106,9 +105,34 @@ pub(super) async fn append(
         .bind(&entry.body)
         .bind(entry.event.map(event_str))
         .bind(now.0)
+        .bind(withdraws_seq(entry.event))
         .execute(&mut *tx)
         .await
         .map_err(|e| classify(e, "client id"))?;
+        let attachment = match &entry.attachment {
+            Some(new) => {
+                let id: i64 = sqlx::query_scalar(
+                    "INSERT INTO attachments (conversation_id, seq, name, content_type, size, sha256) \
+                 VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                )
+                .bind(conv.0)
+                .bind(seq)
+                .bind(&new.name)
+                .bind(new.content_type.as_str())
+                .bind(i64::try_from(new.size).unwrap_or(i64::MAX))
+                .bind(&new.sha256)
+                .fetch_one(&mut *tx)
+                .await?;
+                Some(Attachment {
+                    id: AttachmentId(id),
+                    name: new.name.clone(),
+                    content_type: new.content_type,
+                    size: new.size,
+                    sha256: new.sha256.clone(),
+                })
+            }
+            None => None,
+        };
         stored.push(Entry {
             conversation: conv,
             seq,
@@ -118,6 +142,8 @@ pub(super) async fn append(
             client_id: entry.client_id.clone(),
             at: now,
             event: entry.event,
+            attachment,
+            withdrawn: None,
         });
     }
     Ok(stored)
@@ -196,6 +222,7 @@ impl SqliteDb {
                     body: body.to_owned(),
                     client_id: Some(client_id.to_owned()),
                     event: None,
+                    attachment: None,
                 };
                 append(&mut tx, id, &[first], now).await?
             }
@@ -690,6 +717,7 @@ pub(super) async fn read_facts(
         inactivity_warning_secs: secs("q_warning")?,
         auto_close_secs: secs("q_close")?,
         assignee_grace_secs: secs("q_grace")?,
+        unsend_secs: secs("q_unsend")?,
     };
     let pending_kind: Option<String> = row.try_get("d_kind").map_err(StorageError::from)?;
     let pending_due: Option<i64> = row.try_get("d_due").map_err(StorageError::from)?;
@@ -709,10 +737,17 @@ pub(super) async fn read_facts(
         None => None,
     };
     let sent_before = match (command, &actor) {
-        (Some(Command::Post { client_id, .. }), Some((user, _))) => {
-            find_sent(tx, id, user.id, client_id).await?
+        (Some(Command::Post(post)), Some((user, _))) => {
+            find_sent(tx, id, user.id, &post.client_id).await?
         }
         _ => None,
+    };
+    let newer = match (command, &actor) {
+        (Some(Command::Post(post)), Some((user, _))) => match post.seen {
+            Some(seen) => count_newer(tx, id, seen, user).await?,
+            None => 0,
+        },
+        _ => 0,
     };
     Ok(SessionFacts {
         conv,
@@ -720,7 +755,34 @@ pub(super) async fn read_facts(
         pending,
         actor,
         sent_before,
+        newer,
     })
+}
+
+/// How many messages (comments and work notes, no markers) by others than `user` that `user`
+/// may see follow seq `seen` in `conv`: what the stale-view guard counts, inside the
+/// transaction that would store the send.
+pub(super) async fn count_newer(
+    tx: &mut sqlx::SqliteConnection,
+    conv: ConversationId,
+    seen: i64,
+    user: &User,
+) -> Result<i64> {
+    // Kinds are our own constant strings, never input.
+    let kinds = session::message_kinds(user)
+        .iter()
+        .map(|k| format!("'{}'", entry_kind_str(*k)))
+        .collect::<Vec<_>>()
+        .join(", ");
+    Ok(sqlx::query_scalar(&format!(
+        "SELECT count(*) FROM entries WHERE conversation_id = ? AND seq > ? \
+         AND kind IN ({kinds}) AND event IS NULL AND (author_id IS NULL OR author_id <> ?)"
+    ))
+    .bind(conv.0)
+    .bind(seen)
+    .bind(user.id.0)
+    .fetch_one(&mut *tx)
+    .await?)
 }
 
 /// The body of [`SqliteDb::execute`], inside the writer's transaction: read the facts, let the

@@ -14,7 +14,7 @@ const USER_COLUMNS: &str = "id, username, display_name, is_admin, is_manager, is
                             is_customer, itil, disabled, created_at";
 
 const QUEUE_SELECT: &str = "SELECT q.id, q.name, q.group_id, g.name AS group_name, q.greeting, \
-     q.inactivity_warning_seconds, q.auto_close_seconds, q.assignee_grace_seconds \
+     q.inactivity_warning_seconds, q.auto_close_seconds, q.assignee_grace_seconds, q.unsend_seconds \
      FROM queues q JOIN assignment_groups g ON g.id = q.group_id";
 
 fn user_from_row(row: &SqliteRow) -> Result<User> {
@@ -91,6 +91,7 @@ fn queue_from_row(row: &SqliteRow) -> Result<Queue> {
             inactivity_warning_secs: secs("inactivity_warning_seconds")?,
             auto_close_secs: secs("auto_close_seconds")?,
             assignee_grace_secs: secs("assignee_grace_seconds")?,
+            unsend_secs: secs("unsend_seconds")?,
         },
         group_name: row.try_get("group_name")?,
     })
@@ -277,7 +278,7 @@ impl SqliteDb {
     pub async fn create_queue(&self, new: &NewQueue, now: Timestamp) -> Result<Queue> {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO queues (name, group_id, greeting, inactivity_warning_seconds, \
-             auto_close_seconds, assignee_grace_seconds, created_at) VALUES (?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             auto_close_seconds, assignee_grace_seconds, unsend_seconds, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(&new.name)
         .bind(new.group.0)
@@ -285,6 +286,7 @@ impl SqliteDb {
         .bind(new.inactivity_warning_secs)
         .bind(new.auto_close_secs)
         .bind(new.assignee_grace_secs)
+        .bind(new.unsend_secs)
         .bind(now.0)
         .fetch_one(&self.write)
         .await
@@ -296,7 +298,7 @@ impl SqliteDb {
     pub async fn update_queue(&self, id: QueueId, settings: &QueueSettings) -> Result<Queue> {
         let done = sqlx::query(
             "UPDATE queues SET name = ?, group_id = ?, greeting = ?, inactivity_warning_seconds = ?, \
-             auto_close_seconds = ?, assignee_grace_seconds = ? WHERE id = ?",
+             auto_close_seconds = ?, assignee_grace_seconds = ?, unsend_seconds = ? WHERE id = ?",
         )
         .bind(&settings.name)
         .bind(settings.group.0)
@@ -304,6 +306,7 @@ impl SqliteDb {
         .bind(settings.inactivity_warning_secs)
         .bind(settings.auto_close_secs)
         .bind(settings.assignee_grace_secs)
+        .bind(settings.unsend_secs)
         .bind(id.0)
         .execute(&self.write)
         .await
@@ -388,14 +391,15 @@ impl SqliteDb {
         for (settings, group) in &seed.queues {
             sqlx::query(
                 "INSERT INTO queues (name, group_id, greeting, inactivity_warning_seconds, \
-                 auto_close_seconds, assignee_grace_seconds, created_at) \
-                 SELECT ?, id, ?, ?, ?, ?, ? FROM assignment_groups WHERE name = ?",
+                 auto_close_seconds, assignee_grace_seconds, unsend_seconds, created_at) \
+                 SELECT ?, id, ?, ?, ?, ?, ?, ? FROM assignment_groups WHERE name = ?",
             )
             .bind(&settings.name)
             .bind(&settings.greeting)
             .bind(settings.inactivity_warning_secs)
             .bind(settings.auto_close_secs)
             .bind(settings.assignee_grace_secs)
+            .bind(settings.unsend_secs)
             .bind(now.0)
             .bind(group)
             .execute(&mut *tx)

@@ -2,6 +2,7 @@
 //! commands on sessions, a small pool of readers, WAL, `synchronous=FULL`. Each file of this
 //! folder adds the queries of one part of the model to [`SqliteDb`].
 
+mod attachments;
 mod canned;
 mod chats;
 mod conversations;
