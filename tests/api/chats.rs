@@ -29,7 +29,7 @@ fn names(people: &Value) -> Vec<&str> {
 
 /// An agent of no group (so nothing of the demo queue's sessions is hers to see), signed in;
 /// her username is her password, like the demo users'.
-async fn erin(app: &TestApp) -> (Client, String) {
+pub(crate) async fn erin(app: &TestApp) -> (Client, String) {
     let admin = app.signed_in("admin").await;
     let created = post_json(
         &admin,

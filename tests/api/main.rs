@@ -3,6 +3,7 @@
 mod helpers;
 mod pg;
 
+mod attachments;
 mod bad_input;
 mod bearer;
 mod bounds;
