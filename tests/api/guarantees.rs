@@ -1039,6 +1039,12 @@ enum Post {
     /// A work note by erin, an agent of no group invited into the session (an incident's
     /// activity: any staff may write one).
     InvitedNote,
+    /// A work note by the assigned agent with a file attached: the file's name and bytes carry
+    /// the canary, and its URL is asked for directly on every customer's behalf.
+    NoteAttachment,
+    /// A work note the assigned agent writes and withdraws: the marker of its withdrawal is a
+    /// work note too (never a customer's without ITIL to see).
+    WithdrawnNote,
 }
 
 fn post_strategy() -> impl Strategy<Value = Post> {
@@ -1049,6 +1055,8 @@ fn post_strategy() -> impl Strategy<Value = Post> {
         Just(Post::ColleagueNote),
         Just(Post::ChatMessage),
         Just(Post::InvitedNote),
+        Just(Post::NoteAttachment),
+        Just(Post::WithdrawnNote),
     ]
 }
 
@@ -1150,7 +1158,7 @@ impl Staff {
     }
 
     /// Post `post` number `i` as its author into `entries_path` (the chat's for a chat
-    /// message), `customer` being the customer's client.
+    /// message), `customer` being the customer's client. Answers the URL of a file attached.
     async fn post(
         &self,
         app: &TestApp,
@@ -1159,7 +1167,33 @@ impl Staff {
         canary: &str,
         i: usize,
         post: Post,
-    ) {
+    ) -> Option<String> {
+        if let Post::NoteAttachment = post {
+            let form = reqwest::multipart::Form::new()
+                .text("client_id", format!("p{i}{entries_path}"))
+                .text("kind", "work_note")
+                .part(
+                    "file",
+                    reqwest::multipart::Part::bytes(
+                        format!("log {i}: {canary} disk full\n").into_bytes(),
+                    )
+                    .file_name(format!("{canary}-{i}.log")),
+                );
+            let response = self
+                .alice
+                .post(app.url(&entries_path.replace("/entries", "/attachments")))
+                .multipart(form)
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(
+                response.status(),
+                StatusCode::CREATED,
+                "post {i} ({post:?})"
+            );
+            let entry: Value = response.json().await.unwrap();
+            return Some(entry["attachment"]["url"].as_str().expect("url").to_owned());
+        }
         let chat_path = format!("/api/conversations/{}/entries", self.chat);
         let (client, path, kind, body) = match post {
             Post::AgentComment => (&self.alice, entries_path, "comment", format!("comment {i}")),
@@ -1188,6 +1222,13 @@ impl Staff {
                 "work_note",
                 format!("invited {i}: {canary} try safe mode"),
             ),
+            Post::WithdrawnNote => (
+                &self.alice,
+                entries_path,
+                "work_note",
+                format!("withdrawn {i}: {canary} wrong customer"),
+            ),
+            Post::NoteAttachment => unreachable!("uploaded above"),
         };
         let (status, entry) = post_json(
             app,
@@ -1198,6 +1239,15 @@ impl Staff {
         )
         .await;
         assert_eq!(status, StatusCode::CREATED, "post {i} ({post:?}): {entry}");
+        if let Post::WithdrawnNote = post {
+            let response = client
+                .post(app.url(&format!("{path}/{}/withdraw", entry["seq"])))
+                .send()
+                .await
+                .unwrap();
+            assert_eq!(response.status(), StatusCode::OK, "withdraw post {i}");
+        }
+        None
     }
 }
 
@@ -1347,6 +1397,7 @@ async fn observe_session(
     assert_eq!(status, StatusCode::OK, "alice invites erin: {invited}");
 
     let (loss, loss_at) = case.loss;
+    let mut files = Vec::new();
     for (i, post) in case.posts.iter().enumerate() {
         if i == loss_at
             && let Some(former) = former.as_deref_mut()
@@ -1360,9 +1411,11 @@ async fn observe_session(
                 );
             }
         }
-        staff
-            .post(app, &customer, &entries_path, canary, i, *post)
-            .await;
+        files.extend(
+            staff
+                .post(app, &customer, &entries_path, canary, i, *post)
+                .await,
+        );
     }
     if loss_at == case.posts.len()
         && let Some(former) = former.as_deref_mut()
@@ -1477,6 +1530,11 @@ async fn observe_session(
     .await;
     frames.extend(frames_until(&mut socket, |f| f["type"] == "error").await);
     entry_paths.push(("the chat: hello and watch".to_owned(), texts(&frames)));
+    // The files of work notes, asked for by URL.
+    for url in &files {
+        let response = customer.get(app.url(url)).send().await.unwrap();
+        entry_paths.push((format!("GET {url}"), response.text().await.unwrap()));
+    }
 
     if let Some(former) = former {
         // After the loss, on every path: nothing of the session.
@@ -1493,7 +1551,10 @@ async fn observe_session(
             "/api/conversations".to_owned(),
             format!("/api/conversations/{conv}"),
             entries_path.clone(),
-        ] {
+        ]
+        .into_iter()
+        .chain(files.iter().cloned())
+        {
             let response = olga.get(app.url(&path)).send().await.unwrap();
             former
                 .after
@@ -1559,6 +1620,11 @@ async fn notes_case(case: NotesCase) {
             !text.contains("Erin Helper"),
             "carol (no ITIL) learned of the invitation through {path}: …{}…",
             around(text, "Erin Helper")
+        );
+        assert!(
+            !text.contains("withdrew a work note"),
+            "carol (no ITIL) learned of a withdrawn work note through {path}: …{}…",
+            around(text, "withdrew a work note")
         );
     }
     let ivan = observe_session(&app, &queue, "ivan", &staff, &case, None).await;
@@ -1665,10 +1731,13 @@ async fn observe_incident(
         json!({"type": "watch", "conversation": activity}),
     )
     .await;
+    let mut files = Vec::new();
     for (i, post) in case.posts.iter().enumerate() {
-        staff
-            .post(app, &caller, &entries_path, canary, i, *post)
-            .await;
+        files.extend(
+            staff
+                .post(app, &caller, &entries_path, canary, i, *post)
+                .await,
+        );
     }
     if case.transfer {
         // A change of fields: system entries everyone who sees the incident reads.
@@ -1717,6 +1786,11 @@ async fn observe_incident(
             "history in pages of {limit} reaches the end"
         );
         entry_paths.push((format!("history, pages of {limit}"), text));
+    }
+    // The files of work notes, asked for by URL.
+    for url in &files {
+        let response = caller.get(app.url(url)).send().await.unwrap();
+        entry_paths.push((format!("GET {url}"), response.text().await.unwrap()));
     }
     let mut conversation_paths = Vec::new();
     for path in [
