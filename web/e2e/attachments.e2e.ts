@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import type { APIRequestContext, Browser, Locator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, type TestContext } from "vitest";
 import { seriousViolations } from "./axe";
-import { ARTIFACTS, launchBrowser, newVisitor, screenshot, signInByApi, takePolicyViolations, type Visitor } from "./browser";
+import { ARTIFACTS, isFocused, launchBrowser, newVisitor, screenshot, signInByApi, takePolicyViolations, type Visitor } from "./browser";
 import { customerApi, deskQueueId } from "./desk";
 
 const baseUrl = inject("baseUrl");
@@ -177,6 +177,16 @@ describe("the composer's attachments and stale-view guard", () => {
     const posted = (await entries(id)).filter((e) => e.attachment !== undefined);
     expect(posted.map((e) => e.body), "posted once, the caption as its body").toEqual(["This is what I get"]);
     expect(await log(carol.page).getByRole("img", { name: SCREENSHOT_NAME }).count(), "shown once to carol").toBe(1);
+
+    // Alice's mini window takes a pasted screenshot the same way (a chip until sent or removed).
+    const agentField = window.getByRole("textbox", { name: "Message (comment)" });
+    await pasteScreenshot(agentField);
+    const agentChip = window.getByRole("group", { name: /^Attachment Screenshot / });
+    await agentChip.getByRole("img", { name: /^Preview of Screenshot / }).waitFor();
+    await shoot(window, "composer-agent-pending-image");
+    await agentChip.getByRole("button", { name: "Remove attachment" }).click();
+    await agentChip.waitFor({ state: "detached" });
+    await expect.poll(() => isFocused(agentField), { message: "focus back in the field after Remove" }).toBe(true);
   });
 
   it("alices_reply_begun_before_two_new_messages_waits_for_send_anyway_and_posts_once", async (test) => {

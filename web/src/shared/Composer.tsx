@@ -14,6 +14,7 @@ import { bodyProblem, enterSends } from "./composer";
 import type { AttachmentDraft } from "./composer/attachment";
 import { AttachmentChip } from "./composer/AttachmentChip";
 import { ATTACHMENT_ACCEPT, pastedFile, pastedFileName } from "./composer/files";
+import { PaperclipIcon } from "./composer/icons";
 import { LengthNote, lengthNoteId, lengthNoteShown } from "./LengthNote";
 import "./composer.css";
 
@@ -95,7 +96,7 @@ export function Composer(props: ComposerProps) {
               disabled={uploading}
               onClick={() => picker.current?.click()}
             >
-              <span aria-hidden="true">📎</span>
+              <PaperclipIcon />
             </button>
             <input
               ref={picker}

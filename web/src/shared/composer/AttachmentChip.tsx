@@ -5,6 +5,7 @@
  */
 import type { AttachmentDraft } from "./attachment";
 import { formatSize, typeLabel } from "./files";
+import { FileIcon, ImageIcon } from "./icons";
 
 export function AttachmentChip({ draft, onRemoved }: { draft: AttachmentDraft; onRemoved?: () => void }) {
   const file = draft.file.value;
@@ -21,9 +22,7 @@ export function AttachmentChip({ draft, onRemoved }: { draft: AttachmentDraft; o
           {thumbnail !== null ? (
             <img class="attachment-chip__thumbnail" src={thumbnail} alt={`Preview of ${name}`} />
           ) : (
-            <span class="attachment-chip__icon" aria-hidden="true">
-              {file.type.startsWith("image/") ? "🖼" : "📄"}
-            </span>
+            <span class="attachment-chip__icon">{file.type.startsWith("image/") ? <ImageIcon /> : <FileIcon />}</span>
           )}
           <span class="attachment-chip__text">
             <span class="attachment-chip__name" title={name}>
