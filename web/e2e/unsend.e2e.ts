@@ -193,18 +193,18 @@ describe("unsend", () => {
     await mine.getByRole("button", { name: "Withdraw message" }).click();
     const dialog = alice.page.getByRole("dialog", { name: "Withdraw this message?" });
     await dialog.getByRole("button", { name: "Withdraw" }).click();
-    await log(window).getByText("Message withdrawn").waitFor();
+    await log(window).getByText("Message withdrawn", { exact: true }).waitFor();
     expect(await log(window).getByText(SECRET).count(), "alice's log no longer shows it").toBe(0);
 
     // Carol, live: the mark arrives over her socket.
-    await log(carol.page).getByText("Message withdrawn").waitFor();
+    await log(carol.page).getByText("Message withdrawn", { exact: true }).waitFor();
     await log(carol.page).getByText(SECRET).waitFor({ state: "detached" });
     expect(await log(carol.page).getByText(/withdrew a message/).count(), "the marker is not shown as a message").toBe(0);
     await screenshot(carol.page, "unsend-customer-withdrawn");
 
     // And after a reload: the server sends it withdrawn.
     await carol.page.reload();
-    await log(carol.page).getByText("Message withdrawn").waitFor();
+    await log(carol.page).getByText("Message withdrawn", { exact: true }).waitFor();
     expect(await carol.page.evaluate((secret) => document.documentElement.outerHTML.includes(secret), SECRET), "the text is nowhere in carol's page").toBe(false);
     const entries = await (await carolApi.get(`/api/conversations/${id}/entries`)).text();
     expect(entries.includes(SECRET), "nor in what the server tells carol").toBe(false);
@@ -213,7 +213,7 @@ describe("unsend", () => {
     // Dana, the manager, reads the original in the workspace.
     const dana = await person("dana", `/agent/workspace/${id}`);
     const pane = dana.page.getByRole("main", { name: "Conversation pane" });
-    await log(pane).getByText("Message withdrawn").waitFor();
+    await log(pane).getByText("Message withdrawn", { exact: true }).waitFor();
     await pane.getByText(/^Withdrawn messages/).click();
     const records = pane.getByRole("list", { name: "Withdrawn messages" });
     const record = records.getByRole("listitem").filter({ hasText: SECRET });
@@ -226,7 +226,7 @@ describe("unsend", () => {
     // Alice, an agent, has no such view.
     await alice.page.goto(`/agent/workspace/${id}`);
     const alicePane = alice.page.getByRole("main", { name: "Conversation pane" });
-    await log(alicePane).getByText("Message withdrawn").waitFor();
+    await log(alicePane).getByText("Message withdrawn", { exact: true }).waitFor();
     expect(await alicePane.getByText(/^Withdrawn messages/).count(), "agents do not read withdrawn messages").toBe(0);
   });
 
@@ -251,10 +251,10 @@ describe("unsend", () => {
     await postFile(alicesApi, id, { name: "vpn-guide.pdf", mimeType: "application/pdf", buffer: pdf() }, { body: "The guide" });
     await postFile(alicesApi, id, { name: "teams.log", mimeType: "text/plain", buffer: Buffer.from("2026-11-30 09:30 share failed: GPU process crashed\n".repeat(40)) });
     await postFile(alicesApi, id, { name: "settings.png", mimeType: "image/png", buffer: png(240, 160) });
-    const guide = log(carol.page).getByRole("link", { name: /^Download vpn-guide\.pdf \(\d+(\.\d)? (bytes|KB)\)$/ });
+    const guide = log(carol.page).getByRole("link", { name: /^Download vpn-guide\.pdf, PDF, \d+(\.\d)? (bytes|KB)$/ });
     await guide.waitFor();
     expect(await guide.textContent()).toContain("PDF");
-    const text = log(carol.page).getByRole("link", { name: /^Download teams\.log \(\d+(\.\d)? KB\)$/ });
+    const text = log(carol.page).getByRole("link", { name: /^Download teams\.log, Text file, \d+(\.\d)? KB$/ });
     await text.waitFor();
     expect(await text.textContent()).toContain("Text file");
     const download = await carol.context.request.get((await guide.getAttribute("href")) ?? "");

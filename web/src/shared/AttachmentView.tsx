@@ -68,20 +68,21 @@ export function AttachmentView({ attachment }: { attachment: Attachment }) {
       </a>
     );
   }
+  // Its name holds what is seen, in the order seen ("Download vpn-guide.pdf, PDF, 48 KB"), as
+  // speech input expects (no parentheses: a checker reads those as an aside, not part of the
+  // name); the icon and the arrow are drawn by CSS and say nothing.
+  const kind = attachment.type === "application/pdf" ? "PDF" : attachment.type.startsWith("text/") ? "TXT" : isImage(attachment) ? "IMG" : "FILE";
   return (
-    <a class="attachment attachment--file" href={downloadUrl(attachment)} download={attachment.name} aria-label={`Download ${attachment.name} (${size})`}>
-      <span class="attachment__icon" aria-hidden="true">
-        {attachment.type === "application/pdf" ? "PDF" : attachment.type.startsWith("text/") ? "TXT" : isImage(attachment) ? "IMG" : "FILE"}
-      </span>
+    <a class="attachment attachment--file" href={downloadUrl(attachment)} download={attachment.name} aria-label={`Download ${attachment.name}, ${friendlyType(attachment.type)}, ${size}`}>
+      <span class="attachment__icon" data-kind={kind} aria-hidden="true" />
       <span class="attachment__text">
-        <span class="attachment__name">{attachment.name}</span>
+        {/* The space keeps the name and the type two words for tools that read the text (layout drops it). */}
+        <span class="attachment__name">{attachment.name}</span>{" "}
         <span class="attachment__meta">
           {friendlyType(attachment.type)} · {size}
         </span>
       </span>
-      <span class="attachment__action" aria-hidden="true">
-        ↓
-      </span>
+      <span class="attachment__action" aria-hidden="true" />
     </a>
   );
 }

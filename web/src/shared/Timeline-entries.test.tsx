@@ -48,10 +48,10 @@ describe("Timeline attachments", () => {
 
   it("shows_other_files_as_a_download_card_with_type_and_size", () => {
     render(<Timeline {...props([entry(1, CAROL, "", { attachment: REPORT }), entry(2, CAROL, "Here is the log", { attachment: LOG })])} />);
-    const pdf = within(log()).getByRole("link", { name: "Download vpn-report.pdf (1.2 MB)" });
+    const pdf = within(log()).getByRole("link", { name: "Download vpn-report.pdf, PDF, 1.2 MB" });
     expect(pdf.getAttribute("href"), "always as a download").toBe("/api/attachments/42?download=1");
     expect(pdf.textContent).toContain("PDF · 1.2 MB");
-    const text = within(log()).getByRole("link", { name: "Download vpn.log (812 bytes)" });
+    const text = within(log()).getByRole("link", { name: "Download vpn.log, Text file, 812 bytes" });
     expect(text.textContent).toContain("Text file · 812 bytes");
     expect(within(log()).queryByRole("img"), "no preview for a file").toBeNull();
     expect(item("Here is the log").querySelectorAll(".entry__body"), "one caption").toHaveLength(1);
@@ -61,7 +61,7 @@ describe("Timeline attachments", () => {
   it("an_image_that_cannot_be_loaded_becomes_a_download_card", () => {
     render(<Timeline {...props([entry(1, CAROL, "", { attachment: SHOT })])} />);
     fireEvent.error(within(log()).getByRole("img", { name: "screenshot.png" }));
-    expect(within(log()).getByRole("link", { name: "Download screenshot.png (48 KB)" }).getAttribute("href")).toBe("/api/attachments/41?download=1");
+    expect(within(log()).getByRole("link", { name: "Download screenshot.png, PNG image, 48 KB" }).getAttribute("href")).toBe("/api/attachments/41?download=1");
   });
 
   it("a_work_note_with_a_file_stays_gold_and_labelled", () => {

@@ -209,6 +209,44 @@ export function Timeline(props: TimelineProps) {
     onLoadEarlier?.();
   }
 
+  // Withdraw asks first; the dialog lives outside the log, so the log never reads it out.
+  const withdrawing = useSignal<Entry | null>(null);
+  const withdrawFailures = useSignal<ReadonlyMap<number, WithdrawFailure>>(new Map());
+  /** Whether the asked withdraw went through (or was refused for good): then its button is gone. */
+  const withdrawDone = useRef(false);
+
+  function noteWithdrawFailure(seq: number, failure: WithdrawFailure | null) {
+    const next = new Map(withdrawFailures.value);
+    if (failure === null) next.delete(seq);
+    else next.set(seq, failure);
+    withdrawFailures.value = next;
+  }
+
+  async function confirmWithdraw(entry: Entry) {
+    withdrawDone.current = false;
+    noteWithdrawFailure(entry.seq, null);
+    try {
+      await unsend?.onWithdraw(entry);
+      withdrawDone.current = true;
+    } catch (error) {
+      // Shown by the message, not in the dialog: the dialog closes either way.
+      const final = error instanceof ApiError && (error.code === "unsend_expired" || error.status === 403 || error.status === 422);
+      noteWithdrawFailure(entry.seq, { text: withdrawFailure(error), final });
+      withdrawDone.current = final;
+    }
+  }
+
+  function withdrawClosed() {
+    const seq = withdrawing.value?.seq;
+    withdrawing.value = null;
+    // Back to the button when it stays (cancelled, or a failure that may pass), else to the log:
+    // the button goes with the message's body, and focus must not fall to <body>.
+    const button = log.current?.querySelector<HTMLButtonElement>(`li[data-seq="${seq}"] .entry__withdraw`);
+    if (!withdrawDone.current && button !== null && button !== undefined) button.focus();
+    else log.current?.focus();
+    withdrawDone.current = false;
+  }
+
   function jump() {
     scrollToEnd(log.current);
     setAtBottom(true);
@@ -272,7 +310,16 @@ export function Timeline(props: TimelineProps) {
               )}
               <ol class="timeline__list">
                 {group.entries.map((entry) => (
-                  <EntryItem key={entry.seq} entry={entry} me={me} avatars={avatars} unsend={unsend} />
+                  <EntryItem
+                    key={entry.seq}
+                    entry={entry}
+                    me={me}
+                    avatars={avatars}
+                    unsend={unsend}
+                    asking={withdrawing.value?.seq === entry.seq}
+                    failure={withdrawFailures.value.get(entry.seq)}
+                    onAsk={() => (withdrawing.value = entry)}
+                  />
                 ))}
                 {i === groups.length - 1 && pendingItems}
               </ol>
@@ -286,6 +333,11 @@ export function Timeline(props: TimelineProps) {
           </p>
         )}
       </div>
+      {withdrawing.value !== null && unsend !== undefined && (
+        <ConfirmDialog title="Withdraw this message?" confirm="Withdraw" onConfirm={() => confirmWithdraw(withdrawing.value as Entry)} onClose={withdrawClosed}>
+          <p>Everyone in the conversation will see “Message withdrawn” in its place. Managers can still read what it said.</p>
+        </ConfirmDialog>
+      )}
       {showJump.value && (
         <button type="button" class="button button--small timeline__jump" onClick={jump}>
           <span aria-hidden="true">↓ </span>Jump to latest ({fresh.value} new)
@@ -295,12 +347,13 @@ export function Timeline(props: TimelineProps) {
   );
 }
 
-function EntryItem({ entry, me, avatars, unsend }: { entry: Entry; me: string; avatars: boolean; unsend: Unsend | undefined }) {
-  const item = useRef<HTMLLIElement>(null);
-  const confirming = useSignal(false);
-  const failure = useSignal<string | null>(null);
-  /** The server said no for good (too late, not allowed): the button goes. */
-  const refused = useSignal(false);
+/** A refused withdraw, shown by its message; `final`: refused for good (too late, not allowed), so Withdraw goes. */
+interface WithdrawFailure {
+  text: string;
+  final: boolean;
+}
+
+function EntryItem({ entry, me, avatars, unsend, asking, failure, onAsk }: { entry: Entry; me: string; avatars: boolean; unsend: Unsend | undefined; asking: boolean; failure: WithdrawFailure | undefined; onAsk: () => void }) {
   const mine = entry.author?.id === me;
   if (entry.kind === "system") {
     return (
@@ -314,38 +367,9 @@ function EntryItem({ entry, me, avatars, unsend }: { entry: Entry; me: string; a
   }
   const author = entry.author?.display_name ?? "Unknown";
   const kindClass = entry.kind === "work_note" ? "entry--work-note" : "entry--comment";
-  const deadline = unsend !== undefined && isWithdrawable(entry, me) && !refused.value ? withdrawDeadline(entry, unsend.seconds) : null;
-
-  /** Whether the dialog's action went through (or was refused for good): then the button goes. */
-  const done = useRef(false);
-
-  async function withdraw() {
-    failure.value = null;
-    try {
-      await unsend?.onWithdraw(entry);
-      done.current = true;
-    } catch (error) {
-      // Shown by the message, not in the dialog: the dialog closes either way.
-      failure.value = withdrawFailure(error);
-      if (error instanceof ApiError && (error.code === "unsend_expired" || error.status === 403 || error.status === 422)) {
-        refused.value = true;
-        done.current = true;
-      }
-    }
-  }
-
-  function closed() {
-    confirming.value = false;
-    // Back to the button when it stays (cancelled, or a failure that may pass), else to the log:
-    // the button goes with the message's body, and focus must not fall to <body>.
-    const button = item.current?.querySelector<HTMLButtonElement>(".entry__withdraw");
-    if (!done.current && button !== null && button !== undefined) button.focus();
-    else item.current?.closest<HTMLElement>('[role="log"]')?.focus();
-    done.current = false;
-  }
-
+  const deadline = unsend !== undefined && isWithdrawable(entry, me) && failure?.final !== true ? withdrawDeadline(entry, unsend.seconds) : null;
   return (
-    <li ref={item} class={`entry ${kindClass}${mine ? " entry--mine" : ""}${entry.withdrawn !== undefined ? " entry--withdrawn" : ""}`}>
+    <li data-seq={entry.seq} class={`entry ${kindClass}${mine ? " entry--mine" : ""}${entry.withdrawn !== undefined ? " entry--withdrawn" : ""}`}>
       {avatars && !mine && (
         <span class="entry__avatar" aria-hidden="true">
           {initials(author)}
@@ -358,7 +382,7 @@ function EntryItem({ entry, me, avatars, unsend }: { entry: Entry; me: string; a
           <time class="entry__time" dateTime={entry.at} title={exactTime(entry.at)}>
             {time(entry.at)}
           </time>
-          {deadline !== null && <WithdrawButton deadline={deadline} keep={confirming.value} onClick={() => (confirming.value = true)} />}
+          {deadline !== null && <WithdrawButton deadline={deadline} keep={asking} onClick={onAsk} />}
         </span>
         {entry.withdrawn !== undefined ? (
           <p class="entry__body entry__withdrawn" title={`Withdrawn by ${entry.withdrawn.by.display_name}, ${exactTime(entry.withdrawn.at)}`}>
@@ -374,17 +398,12 @@ function EntryItem({ entry, me, avatars, unsend }: { entry: Entry; me: string; a
             )}
           </>
         )}
-        {failure.value !== null && (
+        {failure !== undefined && (
           <p class="entry__error entry__withdraw-error" role="alert">
-            {failure.value}
+            {failure.text}
           </p>
         )}
       </div>
-      {confirming.value && (
-        <ConfirmDialog title="Withdraw this message?" confirm="Withdraw" onConfirm={withdraw} onClose={closed}>
-          <p>Everyone in the conversation will see “Message withdrawn” in its place. Managers can still read what it said.</p>
-        </ConfirmDialog>
-      )}
     </li>
   );
 }
