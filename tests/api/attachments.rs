@@ -55,6 +55,14 @@ async fn accepted(app: &TestApp, message: &str) -> (Client, Client, String) {
     (carol, alice, id)
 }
 
+/// `username`'s socket, past `ready`: an agent online keeps their session while the clock moves.
+async fn online(app: &TestApp, username: &str) -> Ws {
+    let mut socket = Ws::open(app, username).await;
+    socket.send(json!({"type": "hello", "positions": {}})).await;
+    socket.find(|f| f["type"] == "ready").await;
+    socket
+}
+
 async fn fetch(app: &TestApp, who: &Client, url: &str) -> reqwest::Response {
     who.get(app.url(url)).send().await.unwrap()
 }
@@ -690,6 +698,8 @@ async fn an_agent_takes_back_a_comment_and_every_read_path_shows_it_withdrawn() 
     carol_ws
         .entry_with(&id, "Your password is Winter2026")
         .await;
+    let unread_before: Value = get_json(&carol, app.url(&format!("/api/conversations/{id}"))).await;
+    let _alice_online = online(&app, "alice").await;
     app.clock.advance(Duration::from_secs(119));
     let answer = withdraw(&app, &alice, &id, &sent["seq"]).await;
     assert_eq!(answer.status(), StatusCode::OK);
@@ -726,6 +736,8 @@ async fn an_agent_takes_back_a_comment_and_every_read_path_shows_it_withdrawn() 
     );
     let listed: Value = get_json(&carol, app.url(&format!("/api/conversations/{id}"))).await;
     assert_eq!(listed["preview"]["body"], "Alice Agent withdrew a message.");
+    // The marker is not a message: it adds nothing unread.
+    assert_eq!(listed["unread"], unread_before["unread"]);
     // The audit record: managers only.
     let dana = app.signed_in("dana").await;
     let audit: Value = get_json(
@@ -761,6 +773,7 @@ async fn an_agent_takes_back_a_comment_and_every_read_path_shows_it_withdrawn() 
 async fn unsend_has_its_window_its_author_and_no_customers() {
     let app = TestApp::spawn().await;
     let (carol, alice, id) = accepted(&app, "Teams audio").await;
+    let _alice_online = online(&app, "alice").await;
     let sent: Value = post(&app, &alice, &id, "comment", "Try the headset", "a1")
         .await
         .json()

@@ -1149,3 +1149,64 @@ async fn chats_on_two_nodes() {
         .find(|f| f["type"] == "gone" && f["conversation"] == group.as_str())
         .await;
 }
+
+/// A file uploaded on one node is served by the other (the bytes are in the database: the nodes
+/// share no disk), and a withdrawal on one node reaches a socket on the other.
+#[tokio::test]
+async fn an_attachment_and_a_withdrawal_cross_nodes() {
+    let Some((a, b)) = two_nodes().await else {
+        return;
+    };
+    let carol_a = a.signed_in("carol").await;
+    let alice_b = b.signed_in("alice").await;
+    let (_, conv) = crate::sessions::start(&a, &carol_a, "Screen flickers").await;
+    let id = conv["id"].as_str().unwrap().to_owned();
+    let accepted = alice_b
+        .post(b.url(&format!("/api/conversations/{id}/accept")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(accepted.status(), StatusCode::OK);
+    let png = crate::attachments::PNG.to_vec();
+    let posted = crate::attachments::upload(
+        &a,
+        &carol_a,
+        &id,
+        "comment",
+        "flicker.png",
+        png.clone(),
+        &[],
+    )
+    .await;
+    assert_eq!(posted.status(), StatusCode::CREATED);
+    let entry: serde_json::Value = posted.json().await.unwrap();
+    let url = entry["attachment"]["url"].as_str().unwrap();
+    let served = alice_b.get(b.url(url)).send().await.unwrap();
+    assert_eq!(served.status(), StatusCode::OK);
+    assert_eq!(served.bytes().await.unwrap().as_ref(), png.as_slice());
+
+    let mut carol_socket = Ws::open(&a, "carol").await;
+    carol_socket
+        .send(json!({"type": "hello", "positions": {}}))
+        .await;
+    carol_socket.find(|f| f["type"] == "ready").await;
+    let sent: serde_json::Value =
+        crate::sessions::post(&b, &alice_b, &id, "comment", "Wrong chat, sorry", "a1")
+            .await
+            .json()
+            .await
+            .unwrap();
+    let withdrawn = alice_b
+        .post(b.url(&format!(
+            "/api/conversations/{id}/entries/{}/withdraw",
+            sent["seq"]
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(withdrawn.status(), StatusCode::OK);
+    let marker = carol_socket
+        .find(|f| f["type"] == "entry" && f["event"] == "withdrawn")
+        .await;
+    assert_eq!(marker["withdraws"], sent["seq"]);
+}

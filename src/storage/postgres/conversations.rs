@@ -409,7 +409,8 @@ impl PgDb {
         let unread: i64 = sqlx::query_scalar(
             "SELECT count(*) FROM (SELECT 1 FROM entries e WHERE e.conversation_id = $1 \
              AND e.seq > coalesce((SELECT seq FROM read_marks WHERE user_id = $2 AND conversation_id = $1), 0) \
-             AND e.kind = ANY($3) AND (e.author_id IS NULL OR e.author_id <> $2) LIMIT $4) AS unread",
+             AND e.kind = ANY($3) AND (e.author_id IS NULL OR e.author_id <> $2) \
+             AND e.event IS DISTINCT FROM 'withdrawn' LIMIT $4) AS unread",
         )
         .bind(conv.0)
         .bind(user.0)

@@ -369,7 +369,8 @@ impl SqliteDb {
         let unread: i64 = sqlx::query_scalar(&format!(
             "SELECT count(*) FROM (SELECT 1 FROM entries e WHERE e.conversation_id = ?1 \
              AND e.seq > coalesce((SELECT seq FROM read_marks WHERE user_id = ?2 AND conversation_id = ?1), 0) \
-             AND e.kind IN ({kinds}) AND (e.author_id IS NULL OR e.author_id <> ?2) LIMIT ?3)"
+             AND e.kind IN ({kinds}) AND (e.author_id IS NULL OR e.author_id <> ?2) \
+             AND e.event IS NOT 'withdrawn' LIMIT ?3)"
         ))
         .bind(conv.0)
         .bind(user.0)
