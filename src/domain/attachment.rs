@@ -6,6 +6,9 @@ use super::session::{self, Conversation, Entry, Viewer};
 
 /// The default largest attachment: 10 MiB.
 pub const DEFAULT_MAX_BYTES: u64 = 10 * 1024 * 1024;
+/// How much one user may attach in an hour: this many of the largest attachments.
+pub const HOURLY_QUOTA_FILES: u64 = 20;
+
 /// The longest stored file name, in characters.
 pub const NAME_MAX_CHARS: usize = 200;
 

@@ -82,6 +82,7 @@ struct UploadForm {
         (status = 413, description = "`too_large`: the file is over the limit", body = wire::ErrorBody),
         (status = 415, description = "`unsupported_type`: the bytes are no allowed type; `unsupported_media_type`: not multipart/form-data", body = wire::ErrorBody),
         (status = 422, description = "`invalid`: a missing or unknown field, an empty file, a bad client id; `too_long`: the caption", body = wire::ErrorBody),
+        (status = 429, description = "`rate_limited`: the caller attached 20 times the largest file in the last hour; `Retry-After`", body = wire::ErrorBody),
     ))]
 async fn upload(
     State(state): State<AppState>,

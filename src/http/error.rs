@@ -284,6 +284,13 @@ impl From<crate::service::ServiceError> for AppError {
             ServiceError::RateLimited { retry_after_secs } => {
                 AppError::RateLimited { retry_after_secs }
             }
+            ServiceError::Slowed {
+                message,
+                retry_after_secs,
+            } => AppError::Slowed {
+                message,
+                retry_after_secs,
+            },
             ServiceError::Refused(refusal) => refusal.into(),
             ServiceError::Incident(refusal) => refusal.into(),
             ServiceError::Kb(refusal) => refusal.into(),

@@ -103,6 +103,21 @@ impl AppState {
         user: &User,
     ) -> Result<Upload, ServiceError> {
         self.visible_conversation(conversation, user).await?;
+        // Bounded: at most HOURLY_QUOTA_FILES of the largest files an hour, per user.
+        let max = self.web.attachment_max_bytes;
+        let now = self.clock.now();
+        let hour = std::time::Duration::from_secs(3600);
+        let since = crate::domain::Timestamp(now.0 - 3_600_000);
+        let used = self.db.attached_since(user.id, since).await?;
+        if used >= max.saturating_mul(attachment::HOURLY_QUOTA_FILES) {
+            return Err(ServiceError::Slowed {
+                message: format!(
+                    "You attached {} in the last hour, the most there may be; try again later.",
+                    attachment::human_size(used)
+                ),
+                retry_after_secs: hour.as_secs() / 6,
+            });
+        }
         let dir = self.db.upload_dir().await?;
         let path = dir.join(format!("upload-{}-{:016x}", std::process::id(), rand_id()));
         let file = tokio::fs::File::create(&path)

@@ -19,6 +19,12 @@ pub enum ServiceError {
     InvalidCredentials,
     #[error("Too many failed sign-ins. Try again in {retry_after_secs} s.")]
     RateLimited { retry_after_secs: u64 },
+    /// Too much of something in a while (the message says what).
+    #[error("{message}")]
+    Slowed {
+        message: String,
+        retry_after_secs: u64,
+    },
     /// The domain refused a command.
     #[error(transparent)]
     Refused(#[from] Refusal),

@@ -480,6 +480,7 @@ storage_interface! {
     pub async fn store_blob(&self, sha256: &str, file: &std::path::Path, size: u64) -> Result<()>;
     pub async fn read_blob(&self, sha256: &str) -> Result<attachments::BlobStream>;
     pub async fn attachment(&self, id: AttachmentId) -> Result<Option<(Attachment, Entry)>>;
+    pub async fn attached_since(&self, user: UserId, since: Timestamp) -> Result<u64>;
     pub async fn withdraw(&self, conv: ConversationId, seq: i64, user: &User, now: Timestamp) -> Result<attachments::Withdrew, CommandError>;
     pub async fn withdrawals(&self, conv: ConversationId) -> Result<Vec<attachments::WithdrawnEntry>>;
     // Operations.

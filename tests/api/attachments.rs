@@ -928,3 +928,54 @@ async fn a_withdrawn_work_note_and_its_file_stay_hidden_from_a_customer_and_leav
     let shown = log.iter().find(|e| e["seq"] == note["seq"]).unwrap();
     assert!(shown.get("attachment").is_none() && shown["body"] == "");
 }
+
+#[tokio::test]
+async fn a_user_attaches_at_most_twenty_of_the_largest_files_an_hour() {
+    let app = TestApp::spawn_with(|c| c.attachment_max_bytes = 4096).await;
+    // The session stays open through the hour: its inactivity warning is a day away.
+    let dana = app.signed_in("dana").await;
+    let queue = crate::sessions::queue_id(&app).await;
+    let patched = dana
+        .patch(app.url(&format!("/api/queues/{queue}")))
+        .json(&json!({"inactivity_warning_seconds": 86400}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(patched.status(), StatusCode::OK);
+    let (carol, _alice, id) = accepted(&app, "Many files").await;
+    for n in 0..20 {
+        let name = format!("part-{n}.log");
+        let ok = upload(&app, &carol, &id, "comment", &name, vec![b'x'; 4096], &[]).await;
+        assert_eq!(ok.status(), StatusCode::CREATED, "{name}");
+    }
+    let refused = upload(
+        &app,
+        &carol,
+        &id,
+        "comment",
+        "one-more.log",
+        b"x".to_vec(),
+        &[],
+    )
+    .await;
+    assert!(refused.headers().contains_key("retry-after"));
+    let (status, code, message) = error_of(refused).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::TOO_MANY_REQUESTS, "rate_limited")
+    );
+    assert!(message.contains("80 KiB"), "{message}");
+    // An hour later it is fine again.
+    app.clock.advance(Duration::from_secs(3600));
+    let later = upload(
+        &app,
+        &carol,
+        &id,
+        "comment",
+        "later.log",
+        b"x".to_vec(),
+        &[],
+    )
+    .await;
+    assert_eq!(later.status(), StatusCode::CREATED);
+}

@@ -13,7 +13,7 @@ use super::directory::load_user;
 use super::{PgDb, Result, StorageError};
 use crate::domain::attachment::Attachment;
 use crate::domain::session::{Entry, Refusal};
-use crate::domain::{AttachmentId, ConversationId, GroupId, Timestamp, User};
+use crate::domain::{AttachmentId, ConversationId, GroupId, Timestamp, User, UserId};
 use crate::storage::attachments::{
     self as shared, BlobStream, CHUNK_BYTES, WithdrawnEntry, Withdrew,
 };
@@ -133,6 +133,20 @@ impl PgDb {
         )
         .await?;
         Ok(entry.map(|e| (attachment, e)))
+    }
+
+    /// How many bytes `user` attached since `since` (withdrawn files too: they were stored).
+    pub async fn attached_since(&self, user: UserId, since: Timestamp) -> Result<u64> {
+        let total: i64 = sqlx::query_scalar(
+            "SELECT CAST(coalesce(sum(a.size), 0) AS BIGINT) FROM entries e JOIN attachments a \
+             ON a.conversation_id = e.conversation_id AND a.seq = e.seq \
+             WHERE e.author_id = $1 AND e.at > $2",
+        )
+        .bind(user.0)
+        .bind(since.0)
+        .fetch_one(&self.pool)
+        .await?;
+        Ok(u64::try_from(total).unwrap_or(0))
     }
 
     /// `user` withdraws entry `seq` of `conv`: its body moves to the audit record and a marker
