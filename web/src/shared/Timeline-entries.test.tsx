@@ -88,6 +88,16 @@ describe("Timeline withdrawn entries", () => {
     expect(log().querySelectorAll("li"), "two messages, no third for the marker").toHaveLength(2);
   });
 
+  it("a_list_holding_a_marker_shows_its_entry_withdrawn_though_the_list_did_not_mark_it", () => {
+    // As a view that merges an HTTP read with live entries (the customer's incident) holds them.
+    const entries = [entry(1, ALICE, "Wrong incident, sorry", { attachment: SHOT }), entry(2, ALICE, "Alice Agent withdrew a message.", { event: "withdrawn", withdraws: 1 })];
+    render(<Timeline {...props(entries, { me: CAROL.id, avatars: true })} />);
+    expect(within(log()).getByText("Message withdrawn")).toBeTruthy();
+    expect(within(log()).queryByText("Wrong incident, sorry"), "never the body").toBeNull();
+    expect(within(log()).queryByRole("img"), "nor the file").toBeNull();
+    expect(log().querySelectorAll("li")).toHaveLength(1);
+  });
+
   it("a_withdrawn_work_note_keeps_its_label", () => {
     render(<Timeline {...props([entry(1, ALICE, "", { kind: "work_note", withdrawn })])} />);
     const line = item("Message withdrawn");

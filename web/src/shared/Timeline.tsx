@@ -19,7 +19,7 @@ import { ConfirmDialog } from "./ConfirmDialog";
 import { dayKey, dayLabel, exactTime, initials } from "./format";
 import { LinkedText } from "./links";
 import { now as clock } from "./now";
-import { isWithdrawalMarker } from "./reducer";
+import { asWithdrawn, isWithdrawalMarker } from "./reducer";
 import { isRetryable, type Connection, type HistoryState, type PendingSend } from "./socket";
 import { pageVisible, readMarkDue } from "./visibility";
 import { ApiError } from "./api";
@@ -132,13 +132,30 @@ export function firstUnreadSeq(entries: readonly Entry[], me: string, unread: nu
   return first.seq;
 }
 
+/**
+ * The entries a log shows: markers (`withdraws`) are no messages, and the entry a marker names
+ * shows withdrawn even where whoever holds the list did not mark it (the connection's feed does;
+ * a list read over HTTP and merged with live entries may not).
+ */
+export function shownEntries(entries: readonly Entry[]): readonly Entry[] {
+  const markers = new Map<number, Entry>();
+  for (const e of entries) if (isWithdrawalMarker(e) && e.withdraws !== undefined) markers.set(e.withdraws, e);
+  if (markers.size === 0 && !entries.some(isWithdrawalMarker)) return entries;
+  return entries
+    .filter((e) => !isWithdrawalMarker(e))
+    .map((e) => {
+      const marker = markers.get(e.seq);
+      const by = marker?.author ?? e.author;
+      return marker === undefined || e.withdrawn !== undefined || e.kind === "system" || by === undefined ? e : asWithdrawn(e, by, marker.at);
+    });
+}
+
 function scrollToEnd(element: HTMLElement | null): void {
   if (element !== null) element.scrollTop = element.scrollHeight;
 }
 
 export function Timeline(props: TimelineProps) {
-  // A marker entry says another was withdrawn (the feed marks that one): it is no message.
-  const entries = useMemo(() => props.entries.filter((e) => !isWithdrawalMarker(e)), [props.entries]);
+  const entries = useMemo(() => shownEntries(props.entries), [props.entries]);
   const { label, pending, typing, me, online, onDiscard, onRetry, mayRetry = isRetryable, avatars = false, attending = true, history, onLoadEarlier, onAtBottomChange, unsend } = props;
   const log = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
