@@ -55,12 +55,29 @@ async fn accepted(app: &TestApp, message: &str) -> (Client, Client, String) {
     (carol, alice, id)
 }
 
-/// `username`'s socket, past `ready`: an agent online keeps their session while the clock moves.
+/// `username`'s socket, past `ready` (an agent online keeps their session while the clock moves).
 async fn online(app: &TestApp, username: &str) -> Ws {
     let mut socket = Ws::open(app, username).await;
     socket.send(json!({"type": "hello", "positions": {}})).await;
     socket.find(|f| f["type"] == "ready").await;
     socket
+}
+
+/// `who` posts a comment `body` with `seen` (the stale-view guard).
+async fn post_seen(
+    app: &TestApp,
+    who: &Client,
+    conv: &str,
+    client_id: &str,
+    body: &str,
+    seen: i64,
+) -> reqwest::Response {
+    post_json(
+        who,
+        app.url(&format!("/api/conversations/{conv}/entries")),
+        &json!({"client_id": client_id, "kind": "comment", "body": body, "seen": seen}),
+    )
+    .await
 }
 
 async fn fetch(app: &TestApp, who: &Client, url: &str) -> reqwest::Response {
@@ -454,13 +471,7 @@ async fn a_send_is_held_while_newer_messages_exist_and_goes_once_when_sent_again
         );
     }
     let send = |seen: i64, client_id: &'static str| {
-        let (alice, url) = (
-            alice.clone(),
-            app.url(&format!("/api/conversations/{id}/entries")),
-        );
-        async move {
-            post_json(&alice, url, &json!({"client_id": client_id, "kind": "comment", "body": "Please restart it", "seen": seen})).await
-        }
+        post_seen(&app, &alice, &id, client_id, "Please restart it", seen)
     };
     let held = send(shown, "a1").await;
     assert_eq!(held.status(), StatusCode::CONFLICT);
@@ -526,12 +537,7 @@ async fn a_send_is_held_while_newer_messages_exist_and_goes_once_when_sent_again
             .status(),
         StatusCode::CREATED
     );
-    let from_carol = post_json(
-        &carol,
-        app.url(&format!("/api/conversations/{id}/entries")),
-        &json!({"client_id": "c9", "kind": "comment", "body": "ok", "seen": carol_seen}),
-    )
-    .await;
+    let from_carol = post_seen(&app, &carol, &id, "c9", "ok", carol_seen).await;
     assert_eq!(from_carol.status(), StatusCode::CREATED);
     // A negative seen is refused.
     let (status, _, _) = error_of(send(-1, "a4").await).await;
@@ -542,9 +548,7 @@ async fn a_send_is_held_while_newer_messages_exist_and_goes_once_when_sent_again
 async fn the_socket_send_and_an_upload_take_the_guard_too() {
     let app = TestApp::spawn().await;
     let (carol, alice_http, id) = accepted(&app, "Mail").await;
-    let mut alice = Ws::open(&app, "alice").await;
-    alice.send(json!({"type": "hello", "positions": {}})).await;
-    alice.find(|f| f["type"] == "ready").await;
+    let mut alice = online(&app, "alice").await;
     let shown = entries(&app, &alice_http, &id).await.last().unwrap()["seq"]
         .as_i64()
         .unwrap();
@@ -603,14 +607,10 @@ async fn racing_sends_never_store_a_reply_past_an_unseen_message() {
             .as_i64()
             .unwrap();
         let (text, client_id) = (format!("carol {round}"), format!("c{round}"));
-        let reply = json!({"client_id": format!("a{round}"), "kind": "comment", "body": format!("alice {round}"), "seen": shown});
+        let (reply, reply_id) = (format!("alice {round}"), format!("a{round}"));
         let (from_carol, from_alice) = tokio::join!(
             post(&app, &carol, &id, "comment", &text, &client_id),
-            post_json(
-                &alice,
-                app.url(&format!("/api/conversations/{id}/entries")),
-                &reply
-            ),
+            post_seen(&app, &alice, &id, &reply_id, &reply, shown),
         );
         assert_eq!(from_carol.status(), StatusCode::CREATED);
         match from_alice.status() {
@@ -657,12 +657,7 @@ async fn a_chat_message_takes_the_guard() {
             .status(),
         StatusCode::CREATED
     );
-    let held = post_json(
-        &alice,
-        app.url(&format!("/api/conversations/{id}/entries")),
-        &json!({"client_id": "a1", "kind": "comment", "body": "Coffee?", "seen": shown}),
-    )
-    .await;
+    let held = post_seen(&app, &alice, &id, "a1", "Coffee?", shown).await;
     assert_eq!(error_of(held).await.1, "stale_view");
 }
 
@@ -678,11 +673,7 @@ async fn withdraw(app: &TestApp, who: &Client, conv: &str, seq: &Value) -> reqwe
 async fn an_agent_takes_back_a_comment_and_every_read_path_shows_it_withdrawn() {
     let app = TestApp::spawn().await;
     let (carol, alice, id) = accepted(&app, "Password expired").await;
-    let mut carol_ws = Ws::open(&app, "carol").await;
-    carol_ws
-        .send(json!({"type": "hello", "positions": {}}))
-        .await;
-    carol_ws.find(|f| f["type"] == "ready").await;
+    let mut carol_ws = online(&app, "carol").await;
     let sent: Value = post(
         &app,
         &alice,
@@ -869,11 +860,7 @@ async fn unsend_has_its_window_its_author_and_no_customers() {
 async fn a_withdrawn_work_note_and_its_file_stay_hidden_from_a_customer_and_leave_the_url() {
     let app = TestApp::spawn().await;
     let (carol, alice, id) = accepted(&app, "Laptop").await;
-    let mut carol_ws = Ws::open(&app, "carol").await;
-    carol_ws
-        .send(json!({"type": "hello", "positions": {}}))
-        .await;
-    carol_ws.find(|f| f["type"] == "ready").await;
+    let mut carol_ws = online(&app, "carol").await;
     let note: Value = upload(
         &app,
         &alice,
