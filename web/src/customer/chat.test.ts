@@ -69,6 +69,7 @@ describe("support page decisions", () => {
     ["answered with a comment", [entry({ event: "inactivity_warning" }), entry({ kind: "comment", author: carol })], false],
     ["a new question of the agent overtakes it (the clock restarts)", [entry({ event: "inactivity_warning" }), entry({ kind: "comment", author: { id: "2", display_name: "Alice" } })], false],
     ["a work note does not", [entry({ event: "inactivity_warning" }), entry({ kind: "work_note", author: { id: "2", display_name: "Alice" } })], true],
+    ["nor the agent withdrawing a message (the server's clock runs on)", [entry({ event: "inactivity_warning" }), entry({ kind: "comment", event: "withdrawn", withdraws: 3, author: { id: "2", display_name: "Alice" } })], true],
     ["closed after it", [entry({ event: "inactivity_warning" }), entry({ event: "closed" })], false],
     ["handed back to the queue after it (the clock is off while queued)", [entry({ event: "inactivity_warning" }), entry({ event: "handed_back" })], false],
     ["handed back, then accepted by another agent", [entry({ event: "inactivity_warning" }), entry({ event: "handed_back" }), entry({ event: "accepted" })], false],

@@ -47,7 +47,7 @@ export function pendingWarning(entries: readonly Entry[]): Entry | null {
     if (e.event === "inactivity_warning") warning = e;
     // Answered by the customer, overtaken by a new question of the agent (which restarts the
     // clock), or void: the session went back to the queue (no clock while queued).
-    else if (warning !== null && (e.event === "still_here" || e.event === "closed" || e.event === "handed_back" || e.kind === "comment")) warning = null;
+    else if (warning !== null && (e.event === "still_here" || e.event === "closed" || e.event === "handed_back" || (e.kind === "comment" && e.event === undefined))) warning = null;
   }
   return warning;
 }

@@ -10,13 +10,17 @@ import "./preview.css";
 export function PreviewText({ conversation: c }: { conversation: Conversation }) {
   const p = c.preview;
   if (p === undefined) return <>{c.first_message ?? ""}</>;
+  // A withdrawn message reads as such; a file without a caption by its name.
+  const text = p.withdrawn !== undefined ? "Message withdrawn" : p.body === "" && p.attachment !== undefined ? `Attachment: ${p.attachment.name}` : p.body;
   if (p.kind === "work_note") {
     return (
       <span class="work-note-preview">
         <span class="work-note-preview__label">Work note</span>
-        {p.body}
+        {text}
       </span>
     );
   }
-  return <>{(p.author !== undefined && p.kind !== "system" ? `${firstName(p.author.display_name)}: ` : "") + p.body}</>;
+  // A system line, and the marker of a withdrawal ("Alice Agent withdrew a message."), say who.
+  const named = p.author !== undefined && p.kind !== "system" && p.event === undefined;
+  return <>{(named && p.author !== undefined ? `${firstName(p.author.display_name)}: ` : "") + text}</>;
 }
