@@ -268,6 +268,59 @@ describe("the stale-view guard and attachments in the agent's field", () => {
     expect(field("work note").value).toBe("Customer seems on the old client");
   });
 
+  it("after_a_refused_comment_a_switch_to_work_note_sends_a_work_note_with_enter", () => {
+    render(<MessageField conversation={CHAT} user={ALICE} />);
+    const clientId = refusedAfterTwoNewMessages();
+    fireEvent.click(screen.getByRole("button", { name: "Work Note" }));
+    type(field("work note"), "INTERNAL ONLY: her account is flagged");
+    fireEvent.keyDown(field("work note"), { key: "Enter" });
+    expect(sends().at(-1), "sent as the field shows it now: a work note, never a comment").toMatchObject({ client_id: clientId, kind: "work_note", body: "INTERNAL ONLY: her account is flagged", seen: 5 });
+    expect(sends().filter((f) => f.kind === "comment"), "only the first, refused send went as a comment").toHaveLength(1);
+  });
+
+  it("after_a_refused_work_note_a_switch_to_comment_sends_a_comment_with_send_anyway", () => {
+    render(<MessageField conversation={CHAT} user={ALICE} />);
+    fireEvent.click(screen.getByRole("button", { name: "Work Note" }));
+    type(field("work note"), "Try the profile reset");
+    carolSays(4, "Still broken");
+    fireEvent.keyDown(field("work note"), { key: "Enter" });
+    const clientId = String(sends().at(-1)?.client_id);
+    act(() => feed.socket.receive({ type: "error", ref: clientId, conversation: "c1", error: { code: "stale_view", message: "1 new message since you started typing", newer: 1 } }));
+    expect(field("work note").value).toBe("Try the profile reset");
+    fireEvent.click(screen.getByRole("button", { name: "Comment" }));
+    fireEvent.click(screen.getByRole("button", { name: "Send anyway" }));
+    expect(sends().at(-1)).toMatchObject({ client_id: clientId, kind: "comment", body: "Try the profile reset", seen: 4 });
+  });
+
+  it("after_a_refused_file_comment_a_switch_to_work_note_uploads_a_work_note", async () => {
+    render(<MessageField conversation={CHAT} user={ALICE} />);
+    type(field("comment"), "INTERNAL ONLY: screenshot of her admin page");
+    fireEvent.change(screen.getByLabelText("Attach file", { selector: "input" }), { target: { files: [new File([new Uint8Array(16)], "admin.png", { type: "image/png" })] } });
+    carolSays(4, "Hello?");
+    fireEvent.click(screen.getByRole("button", { name: "Send" }));
+    expect(Object.fromEntries(FakeUpload.last().fields())).toMatchObject({ kind: "comment", seen: "3" });
+    FakeUpload.last().answer(409, { error: { code: "stale_view", message: "1 new message since you started typing", newer: 1 } });
+    await screen.findByRole("button", { name: "Send anyway" });
+    fireEvent.click(screen.getByRole("button", { name: "Work Note" }));
+    fireEvent.click(screen.getByRole("button", { name: "Send anyway" }));
+    expect(Object.fromEntries(FakeUpload.last().fields()), "uploaded as the field shows it now").toMatchObject({ kind: "work_note", seen: "4" });
+    FakeUpload.last().answer(201, { ...entry("c1", 5, ALICE, "INTERNAL ONLY: screenshot of her admin page"), kind: "work_note" });
+    await waitFor(() => expect(screen.queryByRole("group", { name: "Attachment admin.png" })).toBeNull());
+  });
+
+  it("after_a_refused_work_note_file_a_switch_to_comment_sends_it_as_a_comment_with_enter", async () => {
+    render(<MessageField conversation={CHAT} user={ALICE} />);
+    fireEvent.click(screen.getByRole("button", { name: "Work Note" }));
+    fireEvent.change(screen.getByLabelText("Attach file", { selector: "input" }), { target: { files: [new File([new Uint8Array(16)], "steps.png", { type: "image/png" })] } });
+    carolSays(4, "Hello?");
+    fireEvent.click(screen.getByRole("button", { name: "Send" }));
+    FakeUpload.last().answer(409, { error: { code: "stale_view", message: "1 new message since you started typing", newer: 1 } });
+    await screen.findByRole("button", { name: "Send anyway" });
+    fireEvent.click(screen.getByRole("button", { name: "Comment" }));
+    fireEvent.keyDown(field("comment"), { key: "Enter" });
+    expect(Object.fromEntries(FakeUpload.last().fields())).toMatchObject({ kind: "comment", seen: "4" });
+  });
+
   it("a_pasted_screenshot_becomes_a_chip_that_can_be_removed", () => {
     render(<MessageField conversation={CHAT} user={ALICE} />);
     const shot = new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], "image.png", { type: "image/png" });

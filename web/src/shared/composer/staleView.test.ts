@@ -18,7 +18,7 @@ describe("the stale-view guard of a composer", () => {
   it("after_a_refusal_send_anyway_counts_what_is_shown_now_and_edit_starts_afresh", () => {
     const guard = new StaleGuard();
     guard.writing(true, 5);
-    guard.refused({ newer: 2, message: "2 new messages since you started typing", kind: "comment", clientId: "k-1" });
+    guard.refused({ newer: 2, message: "2 new messages since you started typing", clientId: "k-1" });
     guard.writing(false, 7);
     expect(guard.notice.value?.clientId, "emptying the field keeps the notice").toBe("k-1");
     expect(guard.seenForSend(7), "Send anyway: the newest shown now").toBe(7);

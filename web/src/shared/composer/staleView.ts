@@ -11,7 +11,7 @@
  * One guard per conversation lives as long as the page, so a minimised window keeps its notice.
  */
 import { signal } from "@preact/signals";
-import type { Entry, PostKind } from "../wire";
+import type { Entry } from "../wire";
 
 /** The send the server refused as stale, waiting for Send anyway or Edit. */
 export interface StaleNotice {
@@ -19,7 +19,10 @@ export interface StaleNotice {
   newer: number;
   /** The server's words, e.g. "2 new messages since you started typing". */
   message: string;
-  kind: PostKind;
+  /*
+   * No kind: the send that follows (Send anyway, Enter) goes as the field's Comment / Work Note
+   * mode shows at that moment, which the writer may have switched since the refusal.
+   */
   /** The refused text send's client id (Send anyway repeats it); null for an upload (its draft keeps one). */
   clientId: string | null;
 }

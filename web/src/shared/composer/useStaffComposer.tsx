@@ -20,7 +20,7 @@ export interface StaffComposerOptions {
   conversation: string;
   /** The text in the field (the caller keeps it as a draft). */
   text: Signal<string>;
-  /** The kind a send goes as now. */
+  /** The kind a send goes as now: the mode the field shows at the moment of sending, read at every send (also Send anyway). */
   kind: () => PostKind;
   /** A refused send comes back as the kind it was written as (when the writer may still write it). */
   restoreKind?: (kind: PostKind) => void;
@@ -64,24 +64,25 @@ export function useStaffComposer(options: StaffComposerOptions): StaffComposerPr
       text.value = withRefused(taken.body, text.peek());
       restoreKind?.(taken.kind);
       const newer = taken.newer ?? 0;
-      guard.refused({ newer, message: taken.error ?? staleText(newer), kind: taken.kind, clientId: taken.client_id });
+      guard.refused({ newer, message: taken.error ?? staleText(newer), clientId: taken.client_id });
     }
   }, [refusedKey, socket]);
 
   function sendText(body: string) {
     const notice = guard.notice.peek();
     const seen = guard.seenForSend(newest());
-    // Send anyway repeats the refused send's client id (nothing was stored under it).
-    socket?.send(conversation, notice?.kind ?? kind(), body, { seen, ...(notice?.clientId != null ? { clientId: notice.clientId } : {}) });
+    // Send anyway repeats the refused send's client id (nothing was stored under it), but always
+    // as the mode the field shows now: the writer may have switched Comment / Work Note since.
+    socket?.send(conversation, kind(), body, { seen, ...(notice?.clientId != null ? { clientId: notice.clientId } : {}) });
     guard.sent();
     text.value = "";
     afterSend?.();
   }
 
   async function sendFile(caption: string) {
-    const notice = guard.notice.peek();
     const seen = guard.seenForSend(newest());
-    const sendKind = notice?.kind ?? kind();
+    // As the field shows it now, also after a notice (see sendText).
+    const sendKind = kind();
     const outcome = await draft.send({ conversation, kind: sendKind, body: caption, seen });
     if (outcome.kind === "sent") {
       guard.sent();
@@ -89,7 +90,7 @@ export function useStaffComposer(options: StaffComposerOptions): StaffComposerPr
       if (text.peek().trim() === caption) text.value = "";
       afterSend?.();
     } else if (outcome.kind === "stale") {
-      guard.refused({ newer: outcome.newer, message: outcome.message || staleText(outcome.newer), kind: sendKind, clientId: null });
+      guard.refused({ newer: outcome.newer, message: outcome.message || staleText(outcome.newer), clientId: null });
     }
   }
 
