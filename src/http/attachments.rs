@@ -90,7 +90,7 @@ async fn upload(
     ApiPath(id): ApiPath<ConversationId>,
     form: Result<Multipart, MultipartRejection>,
 ) -> Result<(StatusCode, Json<wire::Entry>), AppError> {
-    let mut form = form.map_err(|_| AppError::UnsupportedMediaType)?;
+    let mut form = form.map_err(|_| AppError::NotMultipart)?;
     let mut client_id = None;
     let mut kind = PostKind::Comment;
     let mut body = String::new();
@@ -111,7 +111,14 @@ async fn upload(
                 if file.is_some() {
                     return Err(invalid("file", "One file per upload."));
                 }
-                let file_name = field.file_name().unwrap_or_default().to_owned();
+                // Browsers escape `"`, CR and LF in a form's file name (HTML's multipart
+                // encoding); the stored name drops them anyway.
+                let file_name = field
+                    .file_name()
+                    .unwrap_or_default()
+                    .replace("%22", "\"")
+                    .replace("%0D", "")
+                    .replace("%0A", "");
                 let mut upload = state.begin_upload(id, &current.user).await?;
                 while let Some(chunk) = field.chunk().await.map_err(malformed)? {
                     upload.write(&chunk).await?;

@@ -37,6 +37,10 @@ pub enum AppError {
     TooLarge { limit_kib: usize },
     #[error("Send the body as JSON with Content-Type: application/json.")]
     UnsupportedMediaType,
+    #[error(
+        "Send the file as multipart/form-data, with the fields client_id, kind, body, seen and file."
+    )]
+    NotMultipart,
     /// A text field is longer than allowed.
     #[error("{0}")]
     TooLong(String),
@@ -90,7 +94,7 @@ impl AppError {
             AppError::StaleView { .. } => "stale_view",
             AppError::UnsupportedType(_) => "unsupported_type",
             AppError::TooLong(_) => "too_long",
-            AppError::UnsupportedMediaType => "unsupported_media_type",
+            AppError::UnsupportedMediaType | AppError::NotMultipart => "unsupported_media_type",
             AppError::Conflict { code, .. } => code,
             AppError::RateLimited { .. } | AppError::Slowed { .. } => "rate_limited",
             AppError::Unavailable(_) => "unavailable",
@@ -112,9 +116,9 @@ impl AppError {
             AppError::TooLarge { .. } | AppError::AttachmentTooLarge(_) => {
                 StatusCode::PAYLOAD_TOO_LARGE
             }
-            AppError::UnsupportedMediaType | AppError::UnsupportedType(_) => {
-                StatusCode::UNSUPPORTED_MEDIA_TYPE
-            }
+            AppError::UnsupportedMediaType
+            | AppError::NotMultipart
+            | AppError::UnsupportedType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
             AppError::Conflict { .. } | AppError::StaleView { .. } => StatusCode::CONFLICT,
             AppError::RateLimited { .. } | AppError::Slowed { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) | AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,

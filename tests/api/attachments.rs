@@ -315,7 +315,20 @@ async fn types_are_judged_by_content_and_limits_hold() {
     )
     .await;
     assert_eq!(limit.status(), StatusCode::CREATED);
-    assert_eq!(entries(&app, &alice, &id).await.len(), before + 2);
+    // A browser escapes quotes in a file name: the stored name has none.
+    let quoted = upload(
+        &app,
+        &carol,
+        &id,
+        "comment",
+        "report %22final%22.txt",
+        b"ok".to_vec(),
+        &[],
+    )
+    .await;
+    let quoted: Value = quoted.json().await.unwrap();
+    assert_eq!(quoted["attachment"]["name"], "report final.txt");
+    assert_eq!(entries(&app, &alice, &id).await.len(), before + 3);
     // A form without a file, without a client id, an empty file, an unknown field, not a form.
     let no_file = carol
         .post(app.url(&format!("/api/conversations/{id}/attachments")))
@@ -357,13 +370,15 @@ async fn types_are_judged_by_content_and_limits_hold() {
         &json!({"client_id": "x"}),
     )
     .await;
+    let (status, code, message) = error_of(json_body).await;
     assert_eq!(
-        error_of(json_body).await.0,
-        StatusCode::UNSUPPORTED_MEDIA_TYPE
+        (status, code.as_str()),
+        (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type")
     );
+    assert!(message.contains("multipart/form-data"), "{message}");
     assert_eq!(
         entries(&app, &alice, &id).await.len(),
-        before + 2,
+        before + 3,
         "nothing more stored"
     );
     // No upload is left behind in the folder an upload streams to (SQLite: beside the data).
@@ -530,6 +545,23 @@ async fn a_send_is_held_while_newer_messages_exist_and_goes_once_when_sent_again
             "1 new message since you started typing"
         )
     );
+    // A message sent and withdrawn meanwhile is nothing new to read.
+    let seen_now = last(&entries(&app, &alice, &id).await);
+    let taken_back: Value = post(&app, &dana, &id, "work_note", "Wrong session", "d2")
+        .await
+        .json()
+        .await
+        .unwrap();
+    let withdrawn = dana
+        .post(app.url(&format!(
+            "/api/conversations/{id}/entries/{}/withdraw",
+            taken_back["seq"]
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(withdrawn.status(), StatusCode::OK);
+    assert_eq!(send(seen_now, "a3").await.status(), StatusCode::CREATED);
     let carol_seen = last(&entries(&app, &carol, &id).await);
     assert_eq!(
         post(&app, &alice, &id, "work_note", "Escalating", "w2")
@@ -727,8 +759,11 @@ async fn an_agent_takes_back_a_comment_and_every_read_path_shows_it_withdrawn() 
     );
     let listed: Value = get_json(&carol, app.url(&format!("/api/conversations/{id}"))).await;
     assert_eq!(listed["preview"]["body"], "Alice Agent withdrew a message.");
-    // The marker is not a message: it adds nothing unread.
-    assert_eq!(listed["unread"], unread_before["unread"]);
+    // Neither the marker nor the withdrawn message is a message to read any more.
+    assert_eq!(
+        listed["unread"].as_i64().unwrap(),
+        unread_before["unread"].as_i64().unwrap() - 1
+    );
     // The audit record: managers only.
     let dana = app.signed_in("dana").await;
     let audit: Value = get_json(

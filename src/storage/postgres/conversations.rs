@@ -410,7 +410,7 @@ impl PgDb {
             "SELECT count(*) FROM (SELECT 1 FROM entries e WHERE e.conversation_id = $1 \
              AND e.seq > coalesce((SELECT seq FROM read_marks WHERE user_id = $2 AND conversation_id = $1), 0) \
              AND e.kind = ANY($3) AND (e.author_id IS NULL OR e.author_id <> $2) \
-             AND e.event IS DISTINCT FROM 'withdrawn' LIMIT $4) AS unread",
+             AND e.event IS DISTINCT FROM 'withdrawn' AND e.withdrawn_at IS NULL LIMIT $4) AS unread",
         )
         .bind(conv.0)
         .bind(user.0)
@@ -889,7 +889,8 @@ pub(super) async fn count_newer(
         .collect();
     Ok(sqlx::query_scalar(
         "SELECT count(*) FROM entries WHERE conversation_id = $1 AND seq > $2 \
-         AND kind = ANY($3) AND event IS NULL AND (author_id IS NULL OR author_id <> $4)",
+         AND kind = ANY($3) AND event IS NULL AND withdrawn_at IS NULL \
+         AND (author_id IS NULL OR author_id <> $4)",
     )
     .bind(conv.0)
     .bind(seen)

@@ -370,7 +370,7 @@ impl SqliteDb {
             "SELECT count(*) FROM (SELECT 1 FROM entries e WHERE e.conversation_id = ?1 \
              AND e.seq > coalesce((SELECT seq FROM read_marks WHERE user_id = ?2 AND conversation_id = ?1), 0) \
              AND e.kind IN ({kinds}) AND (e.author_id IS NULL OR e.author_id <> ?2) \
-             AND e.event IS NOT 'withdrawn' LIMIT ?3)"
+             AND e.event IS NOT 'withdrawn' AND e.withdrawn_at IS NULL LIMIT ?3)"
         ))
         .bind(conv.0)
         .bind(user.0)
@@ -777,7 +777,8 @@ pub(super) async fn count_newer(
         .join(", ");
     Ok(sqlx::query_scalar(&format!(
         "SELECT count(*) FROM entries WHERE conversation_id = ? AND seq > ? \
-         AND kind IN ({kinds}) AND event IS NULL AND (author_id IS NULL OR author_id <> ?)"
+         AND kind IN ({kinds}) AND event IS NULL AND withdrawn_at IS NULL \
+         AND (author_id IS NULL OR author_id <> ?)"
     ))
     .bind(conv.0)
     .bind(seen)
