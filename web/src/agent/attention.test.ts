@@ -109,11 +109,15 @@ describe("keyboard shortcuts", () => {
 describe("what a reload keeps", () => {
   it("reads_drafts_and_windows_and_ignores_what_is_malformed", () => {
     const saved = new Map([
-      ["switchboard.agent.u.drafts", JSON.stringify({ c1: { text: "hi", mode: "work_note" }, c2: { text: 3, mode: "comment" }, c3: { text: "x", mode: "shout" } })],
+      ["switchboard.agent.u.drafts", JSON.stringify({ c1: { text: "hi", mode: "work_note" }, c2: { text: 3, mode: "comment" }, c3: { text: "x", mode: "shout" }, c4: { text: "so", mode: "comment", began: 12 }, c5: { text: "no", mode: "comment", began: "12" } })],
       ["switchboard.agent.u.windows", JSON.stringify([{ id: "c1", minimised: true }, { id: "c1" }, { id: 7 }, { id: "c2" }])],
     ]);
     const store = { getItem: (k: string) => saved.get(k) ?? null, setItem: () => undefined, removeItem: () => undefined };
-    expect([...loadDrafts(store, "u")]).toEqual([["c1", { text: "hi", mode: "work_note" }]]);
+    expect([...loadDrafts(store, "u")], "a start that is no seq is left out, the draft kept").toEqual([
+      ["c1", { text: "hi", mode: "work_note" }],
+      ["c4", { text: "so", mode: "comment", began: 12 }],
+      ["c5", { text: "no", mode: "comment" }],
+    ]);
     expect(loadWindows(store, "u")).toEqual([
       { id: "c1", minimised: true },
       { id: "c2", minimised: false },

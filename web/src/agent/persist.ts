@@ -1,6 +1,7 @@
 /**
  * What must survive a reload of the agent's tab (sessionStorage, so per tab, keyed per
- * signed-in user): the drafts and the Comment / Work Note mode of each conversation, and the
+ * signed-in user): the drafts, with the Comment / Work Note mode of each conversation and what
+ * the view showed when the draft was begun (the stale-view guard), and the
  * open mini windows with their minimised state. A storage that throws (private mode, quota)
  * leaves everything working in memory.
  */
@@ -10,6 +11,8 @@ import type { PostKind } from "../shared/wire";
 export interface Draft {
   text: string;
   mode: PostKind;
+  /** The newest seq the view showed when the text was begun (the stale-view guard's `seen`). */
+  began?: number;
 }
 
 /** A docked mini window; minimised ones collapse to their header. */
@@ -69,7 +72,9 @@ export function loadDrafts(store: KeyValueStore | null, user: string): Map<strin
   const drafts = new Map<string, Draft>();
   if (!isRecord(saved)) return drafts;
   for (const [id, value] of Object.entries(saved)) {
-    if (isRecord(value) && typeof value.text === "string" && isMode(value.mode)) drafts.set(id, { text: value.text, mode: value.mode });
+    if (!isRecord(value) || typeof value.text !== "string" || !isMode(value.mode)) continue;
+    const began = Number.isSafeInteger(value.began) && (value.began as number) >= 0 ? (value.began as number) : null;
+    drafts.set(id, { text: value.text, mode: value.mode, ...(began === null ? {} : { began }) });
   }
   return drafts;
 }

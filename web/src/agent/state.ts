@@ -84,7 +84,7 @@ class Drafts {
 
   set(id: string, draft: Draft): void {
     const current = this.byConversation.get(id);
-    if (current?.text === draft.text && current.mode === draft.mode) return;
+    if (current?.text === draft.text && current.mode === draft.mode && current.began === draft.began) return;
     if (current === undefined && !keepDraft(draft)) return;
     if (keepDraft(draft)) this.byConversation.set(id, draft);
     else this.byConversation.delete(id);

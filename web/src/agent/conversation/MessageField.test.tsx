@@ -11,7 +11,7 @@ import { forgetStaleGuards } from "../../shared/composer/staleView";
 import { FakeUpload } from "../../shared/composer/upload.fakes";
 import { ALICE, BOB, CAROL, chat, conversation, entry } from "../../shared/fixtures";
 import { Connection } from "../../shared/socket";
-import { connectedForTest } from "../../shared/socket.fakes";
+import { connectedForTest, FakeSocket, ManualScheduler } from "../../shared/socket.fakes";
 import { draftsKey, type KeyValueStore } from "../persist";
 import { connection, miniWindows, restoreSession } from "../state";
 import { MessageField } from "./MessageField";
@@ -86,7 +86,7 @@ describe("MessageField", () => {
     expect(field("work note").value, "a remounted field has the draft, still a work note").toBe("Half a note");
     cleanup();
 
-    expect(JSON.parse(store.getItem(draftsKey(ALICE.id)) ?? "null"), "saved in the tab's storage").toEqual({ c1: { text: "Half a note", mode: "work_note" } });
+    expect(JSON.parse(store.getItem(draftsKey(ALICE.id)) ?? "null"), "saved in the tab's storage, with what the view showed when it was begun (nothing)").toEqual({ c1: { text: "Half a note", mode: "work_note", began: 0 } });
     // A reload: memory is gone, the storage is not.
     restoreSession(ALICE.id, store);
     render(<MessageField conversation={CHAT} user={ALICE} />);
@@ -319,6 +319,71 @@ describe("the stale-view guard and attachments in the agent's field", () => {
     fireEvent.click(screen.getByRole("button", { name: "Comment" }));
     fireEvent.keyDown(field("comment"), { key: "Enter" });
     expect(Object.fromEntries(FakeUpload.last().fields())).toMatchObject({ kind: "comment", seen: "4" });
+  });
+
+  it("a_draft_restored_after_a_reload_keeps_what_the_view_showed_when_it_was_begun", () => {
+    const first = render(<MessageField conversation={CHAT} user={ALICE} />);
+    type(field("comment"), "Try restarting the VPN client");
+    expect(JSON.parse(store.getItem(draftsKey(ALICE.id)) ?? "null"), "kept with the draft").toEqual({ c1: { text: "Try restarting the VPN client", mode: "comment", began: 3 } });
+    first.unmount();
+    // A reload: memory is gone (the guard too), and Carol wrote meanwhile.
+    forgetStaleGuards();
+    restoreSession(ALICE.id, store);
+    feed = connectedForTest(ALICE.id);
+    feed.connection.noteConversation(CHAT);
+    connection.value = feed.connection;
+    for (let seq = 1; seq <= 4; seq += 1) carolSays(seq, `message ${seq}`);
+    render(<MessageField conversation={CHAT} user={ALICE} />);
+    expect(field("comment").value).toBe("Try restarting the VPN client");
+    carolSays(5, "It works again");
+    fireEvent.keyDown(field("comment"), { key: "Enter" });
+    expect(sends().at(-1), "what the view showed when the draft was begun, before the reload").toMatchObject({ body: "Try restarting the VPN client", seen: 3 });
+  });
+
+  it("a_restored_draft_without_a_stored_start_counts_from_the_view_shown_when_the_field_opened", () => {
+    // A draft saved before the start was kept with it.
+    store.setItem(draftsKey(ALICE.id), JSON.stringify({ c1: { text: "Try restarting the VPN client", mode: "comment" } }));
+    restoreSession(ALICE.id, store);
+    render(<MessageField conversation={CHAT} user={ALICE} />);
+    carolSays(4, "Oh wait");
+    fireEvent.keyDown(field("comment"), { key: "Enter" });
+    expect(sends().at(-1), "Carol's message after the view opened is news to the draft").toMatchObject({ body: "Try restarting the VPN client", seen: 3 });
+  });
+
+  it("a_restored_draft_opened_before_the_catch_up_counts_from_the_view_once_it_is_ready", () => {
+    store.setItem(draftsKey(ALICE.id), JSON.stringify({ c1: { text: "Try restarting the VPN client", mode: "comment" } }));
+    restoreSession(ALICE.id, store);
+    // The page reloads: the field opens before the socket has caught up.
+    let opened: FakeSocket | null = null;
+    const reloaded = new Connection({ me: ALICE.id, url: "ws://test.invalid/api/ws", storage: null, scheduler: new ManualScheduler(), createSocket: () => (opened = new FakeSocket()) });
+    reloaded.noteConversation(CHAT);
+    connection.value = reloaded;
+    reloaded.start();
+    render(<MessageField conversation={CHAT} user={ALICE} />);
+    const socket = opened as unknown as FakeSocket;
+    act(() => {
+      socket.open();
+      for (let seq = 1; seq <= 3; seq += 1) socket.receive({ type: "entry", ...entry("c1", seq, CAROL, `message ${seq}`) });
+      socket.receive({ type: "ready" });
+    });
+    act(() => socket.receive({ type: "entry", ...entry("c1", 4, CAROL, "Oh wait") }));
+    fireEvent.keyDown(field("comment"), { key: "Enter" });
+    expect(socket.framesOf("send").at(-1), "not the first entry of the catch-up, nor the newest at send time").toMatchObject({ body: "Try restarting the VPN client", seen: 3 });
+  });
+
+  it("text_put_back_after_a_file_went_out_counts_from_then", async () => {
+    render(<MessageField conversation={CHAT} user={ALICE} />);
+    fireEvent.change(screen.getByLabelText("Attach file", { selector: "input" }), { target: { files: [new File([new Uint8Array(16)], "error.png", { type: "image/png" })] } });
+    type(field("comment"), "Here it is");
+    fireEvent.click(screen.getByRole("button", { name: "Send" }));
+    // Typed on while it uploaded: that stays, a new message.
+    type(field("comment"), "Here it is. And one more thing");
+    FakeUpload.last().answer(201, entry("c1", 4, ALICE, "Here it is"));
+    await waitFor(() => expect(screen.queryByRole("group", { name: "Attachment error.png" })).toBeNull());
+    expect(field("comment").value).toBe("Here it is. And one more thing");
+    carolSays(5, "Thanks");
+    fireEvent.keyDown(field("comment"), { key: "Enter" });
+    expect(sends().at(-1), "Carol's message after the file went out is news to the words left").toMatchObject({ seen: 3 });
   });
 
   it("a_pasted_screenshot_becomes_a_chip_that_can_be_removed", () => {

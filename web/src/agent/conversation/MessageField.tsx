@@ -21,7 +21,7 @@ import type { Conversation, PostKind, User } from "../../shared/wire";
 import { userProfile } from "../actions";
 import { isChat, isInvitedTo } from "../chats/chats";
 import { conversationTitle, nextMode, workNoteAudience } from "../sessions";
-import { connection, drafts, queueName } from "../state";
+import { connection, drafts, queueName, type Draft } from "../state";
 import { CannedMessagePicker } from "./CannedMessagePicker";
 import "./message-field.css";
 
@@ -45,6 +45,11 @@ export function useCustomerItil(customerId: string | undefined): boolean | null 
   return itil.value;
 }
 
+/** The draft to keep: the start only with text (the stale-view guard's, see useStaffComposer). */
+function draftOf(text: string, mode: PostKind, began: number | null): Draft {
+  return { text, mode, ...(began === null || text === "" ? {} : { began }) };
+}
+
 export function MessageField({ conversation, user }: { conversation: Conversation; user: User }) {
   if (isChat(conversation)) return <ChatField conversation={conversation} user={user} />;
   return <SessionField conversation={conversation} user={user} />;
@@ -52,10 +57,10 @@ export function MessageField({ conversation, user }: { conversation: Conversatio
 
 /** A chat between colleagues: comments only, to everyone in it. */
 function ChatField({ conversation, user }: { conversation: Conversation; user: User }) {
-  const text = useSignal(drafts.get(conversation.id)?.text ?? "");
+  const stored = drafts.get(conversation.id);
+  const text = useSignal(stored?.text ?? "");
   const field = useRef<HTMLTextAreaElement>(null);
   const typing = useMemo(() => new TypingThrottle((active) => connection.value?.setTyping(conversation.id, active, "comment")), [conversation.id]);
-  useEffect(() => effect(() => drafts.set(conversation.id, { text: text.value, mode: "comment" })), [conversation.id]);
   const name = conversationTitle(conversation, user.id);
   const canSend = conversation.state === "active";
   const sending = useStaffComposer({
@@ -66,7 +71,9 @@ function ChatField({ conversation, user }: { conversation: Conversation; user: U
     canSend,
     field,
     afterSend: () => typing.set(false),
+    began: stored?.began,
   });
+  useEffect(() => effect(() => drafts.set(conversation.id, draftOf(text.value, "comment", sending.began.value))), [conversation.id]);
   return (
     <Composer
       id={`composer-${conversation.id}`}
@@ -115,9 +122,6 @@ function SessionField({ conversation, user }: { conversation: Conversation; user
     mode.value = nextMode(mode.value, canComment);
   }, [canComment]);
 
-  // Keep the unsent text and its mode for when this field is mounted again (a restored mini
-  // window, a reload): saved at every change (a signal effect, not one that waits for paint).
-  useEffect(() => effect(() => drafts.set(conversation.id, { text: text.value, mode: mode.value })), [conversation.id]);
 
   function setMode(next: PostKind) {
     if (next === "comment" && !canComment) return;
@@ -138,7 +142,13 @@ function SessionField({ conversation, user }: { conversation: Conversation; user
     canSend: !closed && (mode.value === "work_note" || canComment),
     field,
     afterSend: () => typing.set(false),
+    began: draft?.began,
   });
+
+  // Keep the unsent text, its mode and what the view showed when it was begun for when this
+  // field is mounted again (a restored mini window, a reload): saved at every change (a signal
+  // effect, not one that waits for paint).
+  useEffect(() => effect(() => drafts.set(conversation.id, draftOf(text.value, mode.value, sending.began.value))), [conversation.id]);
 
   function onKey(event: KeyboardEvent): boolean {
     const key = event.key.toLowerCase();

@@ -1,7 +1,9 @@
 /**
  * The stale-view guard, on the writer's side (docs/protocol.md, "Stale-view guard"). Every staff
  * send carries `seen`: the newest seq the conversation's view showed when the writer began this
- * message (the field went from empty to text, or a file was chosen). Messages by others that
+ * message (the field went from empty to text, or a file was chosen; a draft restored after a
+ * reload keeps the start saved with it, and words no keystroke began count from the view once it
+ * has caught up, see useStaffComposer). Messages by others that
  * arrive while they type are thus news to what they wrote: the server refuses the send
  * (`stale_view`, with `newer`), nothing is stored, and the composer keeps the message and says
  * "2 new messages since you started typing", with **Send anyway** (the same send, same client
@@ -10,7 +12,7 @@
  *
  * One guard per conversation lives as long as the page, so a minimised window keeps its notice.
  */
-import { signal } from "@preact/signals";
+import { signal, type ReadonlySignal } from "@preact/signals";
 import type { Entry } from "../wire";
 
 /** The send the server refused as stale, waiting for Send anyway or Edit. */
@@ -41,22 +43,32 @@ export class StaleGuard {
   /** The refused send waiting for the writer's choice, or null. */
   readonly notice = signal<StaleNotice | null>(null);
   /** The newest seq shown when the message being written began; null while nothing is. */
-  private began: number | null = null;
+  private readonly start = signal<number | null>(null);
+
+  /** The newest seq shown when the message being written began (kept with a draft, so a reload keeps it); null while nothing is. */
+  get began(): ReadonlySignal<number | null> {
+    return this.start;
+  }
 
   /** The field changed (or a file was chosen, `writing` true): the first of a message notes what was shown. */
   writing(writing: boolean, newest: number): void {
     if (!writing) {
       // Emptied: the next text is a new message. A refused one waits in the notice still.
-      if (this.notice.value === null) this.began = null;
+      if (this.notice.value === null) this.start.value = null;
       return;
     }
-    if (this.began === null) this.began = newest;
+    if (this.start.value === null) this.start.value = newest;
+  }
+
+  /** A draft came back (a reload) with the start kept with it: the message still counts from there. */
+  resume(began: number): void {
+    if (this.start.value === null) this.start.value = began;
   }
 
   /** The `seen` of a send now: what was shown when the message began; after a notice, what is shown now. */
   seenForSend(newest: number): number {
     if (this.notice.value !== null) return newest;
-    return this.began ?? newest;
+    return this.start.value ?? newest;
   }
 
   /** The server refused the send as stale: it waits in the notice. */
@@ -67,13 +79,13 @@ export class StaleGuard {
   /** The message went out (or was given up): the next begins afresh. */
   sent(): void {
     this.notice.value = null;
-    this.began = null;
+    this.start.value = null;
   }
 
   /** Edit: the notice goes; the writer has seen the new messages, so the message counts from now. */
   edit(newest: number): void {
     this.notice.value = null;
-    this.began = newest;
+    this.start.value = newest;
   }
 }
 

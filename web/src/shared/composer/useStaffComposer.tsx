@@ -6,9 +6,9 @@
  * failed message too), an upload keeps its file and caption; the notice offers Send anyway and
  * Edit. What the caller gets are the Composer's props for all of it.
  */
-import type { Signal } from "@preact/signals";
+import { batch, effect, type ReadonlySignal, type Signal } from "@preact/signals";
 import type { ComponentChildren, RefObject } from "preact";
-import { useEffect } from "preact/hooks";
+import { useEffect, useMemo } from "preact/hooks";
 import { STALE_VIEW_CODE, type Connection, type PendingSend } from "../socket";
 import type { PostKind } from "../wire";
 import { attachmentDraft, type AttachmentDraft } from "./attachment";
@@ -29,6 +29,8 @@ export interface StaffComposerOptions {
   field: RefObject<HTMLTextAreaElement | null>;
   /** After a send went out (e.g. stop the typing indicator). */
   afterSend?: () => void;
+  /** What the stored draft says its view showed when its text was begun (`began`, kept through a reload). */
+  began?: number | null | undefined;
 }
 
 export interface StaffComposerProps {
@@ -39,6 +41,8 @@ export interface StaffComposerProps {
   onSend: (body: string) => void;
   onSendAttachment: (caption: string) => void;
   onAttachmentChange: (attached: boolean) => void;
+  /** The newest seq shown when the message in the field was begun, null while none is: keep it with the draft. */
+  began: ReadonlySignal<number | null>;
 }
 
 /** Puts a refused send's words back in front of what was typed since (nothing is lost). */
@@ -52,6 +56,27 @@ export function useStaffComposer(options: StaffComposerOptions): StaffComposerPr
   const guard = staleGuard(conversation);
   const draft = attachmentDraft(conversation);
   const newest = () => newestShown(socket?.entries.peek().get(conversation));
+
+  // A draft restored after a reload still counts from what its view showed when it was begun.
+  useMemo(() => {
+    if (options.began != null && text.peek().trim() !== "") guard.resume(options.began);
+  }, [conversation]);
+
+  // Words in the field that no keystroke began (a draft restored without its start, a refused
+  // send's words put back, text left after a file went out) count from the view as it is shown
+  // now: once the socket has caught up and the conversation's entries are there, never from the
+  // first entry of a catch-up (nor, as without a start, from the newest at the moment of sending).
+  useEffect(
+    () =>
+      effect(() => {
+        if (socket === null || guard.began.value !== null) return;
+        if (text.value.trim() === "" && draft.file.value === null) return;
+        if (socket.link.value !== "online") return;
+        const shown = socket.entries.value.get(conversation);
+        if (shown !== undefined) guard.writing(true, newestShown(shown));
+      }),
+    [socket, conversation],
+  );
 
   // Text sends refused as stale come back into the field (the outbox keeps them until then).
   const refused: readonly PendingSend[] = (socket?.outbox.value ?? []).filter((p) => p.conversation === conversation && p.code === STALE_VIEW_CODE);
@@ -74,8 +99,11 @@ export function useStaffComposer(options: StaffComposerOptions): StaffComposerPr
     // Send anyway repeats the refused send's client id (nothing was stored under it), but always
     // as the mode the field shows now: the writer may have switched Comment / Work Note since.
     socket?.send(conversation, kind(), body, { seen, ...(notice?.clientId != null ? { clientId: notice.clientId } : {}) });
-    guard.sent();
-    text.value = "";
+    // At once: the field is empty, and no message was begun.
+    batch(() => {
+      guard.sent();
+      text.value = "";
+    });
     afterSend?.();
   }
 
@@ -85,9 +113,11 @@ export function useStaffComposer(options: StaffComposerOptions): StaffComposerPr
     const sendKind = kind();
     const outcome = await draft.send({ conversation, kind: sendKind, body: caption, seen });
     if (outcome.kind === "sent") {
-      guard.sent();
-      // Typed on while it uploaded: that stays.
-      if (text.peek().trim() === caption) text.value = "";
+      batch(() => {
+        guard.sent();
+        // Typed on while it uploaded: that stays (a new message, counted from now).
+        if (text.peek().trim() === caption) text.value = "";
+      });
       afterSend?.();
     } else if (outcome.kind === "stale") {
       guard.refused({ newer: outcome.newer, message: outcome.message || staleText(outcome.newer), clientId: null });
@@ -127,5 +157,6 @@ export function useStaffComposer(options: StaffComposerOptions): StaffComposerPr
       if (canSend) void sendFile(caption);
     },
     onAttachmentChange: (attached) => guard.writing(attached || text.peek().trim() !== "", newest()),
+    began: guard.began,
   };
 }
