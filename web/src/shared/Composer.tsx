@@ -83,6 +83,7 @@ export function Composer(props: ComposerProps) {
             onAttachmentChange?.(false);
             focusField();
           }}
+          onCancelled={focusField}
         />
       )}
       <div class="composer__row" ref={row}>

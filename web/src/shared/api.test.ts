@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
-import { ApiError, errorFrom, parseRetryAfter, requestJson, requestNoContent, uploadAttachment, type AttachmentUpload } from "./api";
+import { ApiError, errorFrom, parseRetryAfter, requestJson, requestNoContent, UPLOAD_STALL_MS, uploadAttachment, type AttachmentUpload } from "./api";
 import { FakeUpload } from "./composer/upload.fakes";
 import { bearerToken, setBearerToken } from "./bearer";
 import { isUser, type Entry, type User } from "./wire";
@@ -242,6 +242,45 @@ describe("uploadAttachment", () => {
     const answer = uploadAttachment(upload(), () => new FakeUpload());
     FakeUpload.last().failNetwork();
     expect((await caught(answer)).code).toBe("network_error");
+  });
+
+  it("an_upload_without_progress_for_the_stall_timeout_is_given_up_as_stalled", async () => {
+    vi.useFakeTimers();
+    try {
+      expect(UPLOAD_STALL_MS).toBe(120_000);
+      let settled = false;
+      const answer = uploadAttachment(upload(), () => new FakeUpload());
+      void answer.then(
+        () => (settled = true),
+        () => (settled = true),
+      );
+      const request = FakeUpload.last();
+      vi.advanceTimersByTime(UPLOAD_STALL_MS - 1_000);
+      request.progress(4, 8);
+      vi.advanceTimersByTime(UPLOAD_STALL_MS - 1_000);
+      await Promise.resolve();
+      expect(settled, "progress restarts the wait").toBe(false);
+      expect(request.aborted).toBe(false);
+      vi.advanceTimersByTime(1_000);
+      const error = await caught(answer);
+      expect({ status: error.status, code: error.code }).toEqual({ status: 0, code: "upload_stalled" });
+      expect(error.message).toBe("Nothing reached the server for 2 minutes. Check your connection and try again.");
+      expect(request.aborted, "the request is given up").toBe(true);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
+  it("an_answered_upload_leaves_no_stall_timer_behind", async () => {
+    vi.useFakeTimers();
+    try {
+      const answer = uploadAttachment(upload(), () => new FakeUpload());
+      FakeUpload.last().answer(201, stored);
+      await answer;
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it("carries_the_widget_frames_bearer_token", async () => {

@@ -269,7 +269,12 @@ export interface AttachmentUpload {
   /** Told the share of the file sent so far, 0 to 1. */
   onProgress?: (fraction: number) => void;
   signal?: AbortSignal;
+  /** Given up (`upload_stalled`) after this long without progress or an answer (default `UPLOAD_STALL_MS`). */
+  stallMs?: number;
 }
+
+/** An upload through which nothing went for this long is given up: a stalled network would hold the composer for ever. */
+export const UPLOAD_STALL_MS = 120_000;
 
 /** The multipart form of an upload: the fields first, the file last (the server streams it). */
 export function attachmentForm(upload: AttachmentUpload): FormData {
@@ -302,14 +307,34 @@ export interface UploadRequest {
  * Posts a file into a conversation as multipart/form-data → the stored entry (201, or 200 with the
  * original when `clientId` was stored before). Sent with XMLHttpRequest, which (unlike fetch)
  * reports the upload's progress. The entry also comes over the socket like any other: the caller
- * shows it from there, never from this answer, so it is never shown twice.
+ * shows it from there, never from this answer, so it is never shown twice. `signal` cancels it
+ * (an AbortError); nothing sent and no answer for `stallMs` gives it up (`upload_stalled`).
  */
 export function uploadAttachment(upload: AttachmentUpload, createRequest: () => UploadRequest = () => new XMLHttpRequest()): Promise<Entry> {
   return new Promise((resolve, reject) => {
     const request = createRequest();
     const path = `/api/conversations/${enc(upload.conversation)}/attachments`;
     const bearer = bearerToken();
-    const aborted = () => reject(new DOMException("The upload was cancelled.", "AbortError"));
+    // Every way out stops the stall timer; the first one settles the promise.
+    let stall: ReturnType<typeof setTimeout> | null = null;
+    const stop = () => {
+      if (stall !== null) clearTimeout(stall);
+      stall = null;
+    };
+    const stallMs = upload.stallMs ?? UPLOAD_STALL_MS;
+    const waitForProgress = () => {
+      stop();
+      stall = setTimeout(() => {
+        stall = null;
+        const wait = stallMs >= 120_000 ? `${Math.round(stallMs / 60_000)} minutes` : `${Math.round(stallMs / 1000)} seconds`;
+        reject(new ApiError(0, "upload_stalled", `Nothing reached the server for ${wait}. Check your connection and try again.`));
+        request.abort();
+      }, stallMs);
+    };
+    const aborted = () => {
+      stop();
+      reject(new DOMException("The upload was cancelled.", "AbortError"));
+    };
     if (upload.signal?.aborted === true) {
       aborted();
       return;
@@ -318,11 +343,16 @@ export function uploadAttachment(upload: AttachmentUpload, createRequest: () => 
     request.setRequestHeader("Accept", "application/json");
     for (const [name, value] of Object.entries(authHeaders())) request.setRequestHeader(name, value);
     request.upload.onprogress = (event) => {
+      waitForProgress();
       if (event.lengthComputable && event.total > 0) upload.onProgress?.(Math.min(1, event.loaded / event.total));
     };
-    request.onerror = () => reject(new ApiError(0, "network_error", "Could not reach the server. Check your connection and try again."));
+    request.onerror = () => {
+      stop();
+      reject(new ApiError(0, "network_error", "Could not reach the server. Check your connection and try again."));
+    };
     request.onabort = aborted;
     request.onload = () => {
+      stop();
       const status = request.status;
       if (bearer !== null && status === 401) setBearerToken(null);
       if (status < 200 || status >= 300) {
@@ -340,5 +370,6 @@ export function uploadAttachment(upload: AttachmentUpload, createRequest: () => 
     };
     upload.signal?.addEventListener("abort", () => request.abort(), { once: true });
     request.send(attachmentForm(upload));
+    waitForProgress();
   });
 }

@@ -443,6 +443,50 @@ describe("the stale-view guard and attachments in the agent's field", () => {
     expect(Object.fromEntries(FakeUpload.last().fields()).client_id, "a retry is the same send").toBe(clientId);
   });
 
+  it("a_stalled_upload_can_be_cancelled_keeping_file_and_text", async () => {
+    render(<MessageField conversation={CHAT} user={ALICE} />);
+    type(field("comment"), "Here is the log");
+    fireEvent.change(screen.getByLabelText("Attach file", { selector: "input" }), { target: { files: [new File(["boot failed"], "boot.log", { type: "text/plain" })] } });
+    fireEvent.click(screen.getByRole("button", { name: "Send" }));
+    const first = FakeUpload.last();
+    const clientId = Object.fromEntries(first.fields()).client_id;
+    act(() => first.progress(3, 11));
+    expect(screen.queryByRole("button", { name: "Remove attachment" }), "no Remove while it uploads").toBeNull();
+    fireEvent.click(screen.getByRole("button", { name: "Cancel upload" }));
+    expect(first.aborted, "the request is aborted").toBe(true);
+    await waitFor(() => expect(screen.queryByRole("progressbar")).toBeNull());
+    expect(screen.getByRole("group", { name: "Attachment boot.log" }), "the file stays").toBeTruthy();
+    expect(field("comment").value, "the text stays").toBe("Here is the log");
+    expect(screen.queryByRole("alert"), "a cancel is no error").toBeNull();
+    expect(screen.getByRole("button", { name: "Remove attachment" })).toBeTruthy();
+    expect((screen.getByRole("button", { name: "Attach file" }) as HTMLButtonElement).disabled).toBe(false);
+    expect((screen.getByRole("button", { name: "Send" }) as HTMLButtonElement).disabled).toBe(false);
+    expect(document.activeElement, "focus back in the field").toBe(field("comment"));
+    fireEvent.click(screen.getByRole("button", { name: "Send" }));
+    expect(Object.fromEntries(FakeUpload.last().fields()).client_id, "sent again: the same send").toBe(clientId);
+  });
+
+  it("a_stalled_upload_is_given_up_after_two_minutes_without_progress_keeping_file_and_text", async () => {
+    vi.useFakeTimers({ toFake: ["setTimeout", "clearTimeout"] });
+    try {
+      render(<MessageField conversation={CHAT} user={ALICE} />);
+      type(field("comment"), "Here is the log");
+      fireEvent.change(screen.getByLabelText("Attach file", { selector: "input" }), { target: { files: [new File(["boot failed"], "boot.log", { type: "text/plain" })] } });
+      fireEvent.click(screen.getByRole("button", { name: "Send" }));
+      const first = FakeUpload.last();
+      await act(async () => {
+        vi.advanceTimersByTime(120_000);
+      });
+      expect(first.aborted).toBe(true);
+      expect(screen.getByRole("alert").textContent).toBe("boot.log was not sent: Nothing reached the server for 2 minutes. Check your connection and try again.");
+      expect(screen.getByRole("group", { name: "Attachment boot.log" })).toBeTruthy();
+      expect(field("comment").value).toBe("Here is the log");
+      expect(screen.queryByRole("progressbar")).toBeNull();
+    } finally {
+      vi.useRealTimers();
+    }
+  });
+
   it("a_file_over_the_limit_or_of_a_refused_type_is_not_taken", () => {
     render(<MessageField conversation={CHAT} user={ALICE} />);
     const input = screen.getByLabelText("Attach file", { selector: "input" });

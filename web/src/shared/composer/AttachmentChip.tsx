@@ -1,13 +1,14 @@
 /**
  * The file waiting in a composer: a thumbnail of a picture (else a document mark), its name, type
- * and size, and Remove attachment; while it uploads, a progress bar instead of Remove. What went
- * wrong with a choice or a send is said under it, in the server's words when the server refused.
+ * and size, and Remove attachment; while it uploads, a progress bar and Cancel upload instead of
+ * Remove (a cancelled upload keeps the file). What went wrong with a choice or a send is said
+ * under it, in the server's words when the server refused.
  */
 import type { AttachmentDraft } from "./attachment";
 import { formatSize, typeLabel } from "./files";
 import { FileIcon, ImageIcon } from "./icons";
 
-export function AttachmentChip({ draft, onRemoved }: { draft: AttachmentDraft; onRemoved?: () => void }) {
+export function AttachmentChip({ draft, onRemoved, onCancelled }: { draft: AttachmentDraft; onRemoved?: () => void; onCancelled?: () => void }) {
   const file = draft.file.value;
   const name = draft.name.value;
   const progress = draft.progress.value;
@@ -38,6 +39,18 @@ export function AttachmentChip({ draft, onRemoved }: { draft: AttachmentDraft; o
               <span class="attachment-chip__percent" aria-hidden="true">
                 {percent}%
               </span>
+              <button
+                type="button"
+                class="icon-button attachment-chip__cancel"
+                aria-label="Cancel upload"
+                title={`Stop sending ${name} (the file stays here)`}
+                onClick={() => {
+                  draft.cancel();
+                  onCancelled?.();
+                }}
+              >
+                <span aria-hidden="true">✕</span>
+              </button>
             </span>
           ) : (
             <button

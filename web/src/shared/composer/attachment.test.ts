@@ -107,4 +107,36 @@ describe("the file waiting in a composer", () => {
     expect(calls).toHaveLength(1);
     expect(draft.progress.value).toBeNull();
   });
+
+  it("cancel_stops_the_upload_and_keeps_the_file_for_another_try", async () => {
+    const calls: AttachmentUpload[] = [];
+    const draft = new AttachmentDraft({
+      // As uploadAttachment does: the request is aborted with the signal.
+      upload: (upload) => {
+        calls.push(upload);
+        upload.onProgress?.(0.25);
+        return new Promise((_resolve, reject) => upload.signal?.addEventListener("abort", () => reject(new DOMException("The upload was cancelled.", "AbortError"))));
+      },
+      newClientId: () => "k-1",
+      thumbnail: async () => null,
+    });
+    draft.choose(png("photo.png"));
+    const sending = draft.send({ conversation: "c1", kind: "comment", body: "look" });
+    expect(draft.uploading).toBe(true);
+    draft.cancel();
+    expect(calls[0]?.signal?.aborted, "the request is aborted").toBe(true);
+    expect(await sending).toEqual({ kind: "cancelled" });
+    expect([draft.file.value?.name, draft.progress.value, draft.problem.value], "the file stays, nothing is wrong").toEqual(["photo.png", null, null]);
+    void draft.send({ conversation: "c1", kind: "comment", body: "look" });
+    expect(calls.map((c) => c.clientId), "tried again: the same send (the server stores it once)").toEqual(["k-1", "k-1"]);
+    expect(calls[1]?.signal?.aborted, "a new try is not cancelled").toBe(false);
+  });
+
+  it("a_stalled_upload_keeps_the_file_and_says_what_happened", async () => {
+    const { draft } = setup([new ApiError(0, "upload_stalled", "Nothing reached the server for 2 minutes. Check your connection and try again.")]);
+    draft.choose(png("photo.png"));
+    expect((await draft.send({ conversation: "c1", kind: "comment", body: "" })).kind).toBe("failed");
+    expect(draft.file.value?.name).toBe("photo.png");
+    expect(draft.problem.value).toBe("photo.png was not sent: Nothing reached the server for 2 minutes. Check your connection and try again.");
+  });
 });

@@ -16,8 +16,10 @@ export type UploadOutcome =
   | { kind: "sent"; entry: Entry }
   /** Staff only: newer messages by others than the view showed; nothing was stored. */
   | { kind: "stale"; newer: number; message: string }
-  /** Refused or not answered: `problem` says why; the file stays for another try. */
+  /** Refused or not answered (also stalled): `problem` says why; the file stays for another try. */
   | { kind: "failed" }
+  /** The writer cancelled it (Cancel upload): the file stays, nothing is wrong. */
+  | { kind: "cancelled" }
   /** Nothing to send, or a send of it is under way. */
   | { kind: "ignored" };
 
@@ -81,6 +83,8 @@ export class AttachmentDraft {
   /** While uploading, the share sent so far (0 to 1); null otherwise. */
   readonly progress = signal<number | null>(null);
   private clientId: string | null = null;
+  /** Aborts the upload under way (Cancel upload); null when none is. */
+  private sending: AbortController | null = null;
   /** Counts choices, so a thumbnail drawn for a file replaced meanwhile is dropped. */
   private generation = 0;
   private readonly upload: (upload: AttachmentUpload) => Promise<Entry>;
@@ -134,6 +138,14 @@ export class AttachmentDraft {
     this.problem.value = null;
   }
 
+  /**
+   * Cancel upload: the request is aborted and the file stays, as after a refusal, for another
+   * try under the same client id (had the server stored it after all, it answers the original).
+   */
+  cancel(): void {
+    this.sending?.abort();
+  }
+
   /** Puts aside what a refused choice or send said (the file stays). */
   dismissProblem(): void {
     this.problem.value = null;
@@ -146,6 +158,8 @@ export class AttachmentDraft {
     const clientId = this.clientId ?? (this.clientId = this.newClientId());
     this.problem.value = null;
     this.progress.value = 0;
+    const sending = new AbortController();
+    this.sending = sending;
     try {
       const entry = await this.upload({
         conversation: request.conversation,
@@ -158,17 +172,21 @@ export class AttachmentDraft {
         onProgress: (fraction) => {
           if (this.progress.value !== null) this.progress.value = fraction;
         },
+        signal: sending.signal,
       });
       this.progress.value = null;
       if (this.file.value === file) this.clear();
       return { kind: "sent", entry };
     } catch (error) {
       this.progress.value = null;
+      if (sending.signal.aborted) return { kind: "cancelled" };
       if (error instanceof ApiError && error.code === "stale_view") {
         return { kind: "stale", newer: error.newer ?? 0, message: error.message };
       }
       this.problem.value = refusal(error, this.name.value);
       return { kind: "failed" };
+    } finally {
+      if (this.sending === sending) this.sending = null;
     }
   }
 
