@@ -6,7 +6,7 @@
  */
 import { cleanup, fireEvent, render, screen } from "@testing-library/preact";
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from "vitest";
-import { ALICE, CAROL, entry } from "./fixtures";
+import { ALICE, BOB, CAROL, entry } from "./fixtures";
 import { Timeline, type TimelineProps } from "./Timeline";
 import type { Entry } from "./wire";
 
@@ -104,6 +104,25 @@ describe("Timeline", () => {
     cleanup();
     render(<Timeline {...props(lines(1, 2), { unreadAtOpen: 2 })} />);
     expect(screen.queryByRole("separator", { name: "New messages" }), "all unread: nothing to separate").toBeNull();
+  });
+
+  it("counts_no_withdrawn_message_as_new", () => {
+    const withdrawn = (seq: number): Entry => ({ ...entry("c1", seq, BOB, "", "2026-11-30T09:00:00"), kind: "work_note", withdrawn: { by: BOB, at: "2026-11-30T09:01:00" } });
+    const marker = (seq: number, withdraws: number): Entry => ({ ...entry("c1", seq, BOB, "Bob Agent withdrew a message.", "2026-11-30T09:01:00"), kind: "work_note", event: "withdrawn", withdraws });
+    // The server's count (2) holds Line 4 and Line 7: neither the withdrawn note 5 nor its marker 6.
+    render(<Timeline {...props([...lines(1, 3, ALICE), ...lines(4, 4), withdrawn(5), marker(6, 5), ...lines(7, 7)], { unreadAtOpen: 2 })} />);
+    expect(screen.getByRole("separator", { name: "New messages" }).nextElementSibling?.querySelector("li")?.textContent, "above the first unread message, not the withdrawn one").toContain("Line 4");
+    cleanup();
+
+    const view = render(<Timeline {...props(lines(1, 10))} />);
+    log().scrollTop = 0;
+    fireEvent.scroll(log());
+    view.rerender(<Timeline {...props([...lines(1, 10), entry("c1", 11, BOB, "Line 11", "2026-11-30T09:00:00"), ...lines(12, 12)])} />);
+    expect(screen.getByRole("button", { name: "Jump to latest (2 new)" })).toBeTruthy();
+    view.rerender(<Timeline {...props([...lines(1, 10), withdrawn(11), ...lines(12, 12), marker(13, 11)])} />);
+    expect(screen.getByRole("button", { name: "Jump to latest (1 new)" }), "one of them was withdrawn").toBeTruthy();
+    view.rerender(<Timeline {...props([...lines(1, 10), withdrawn(11), ...lines(12, 12), marker(13, 11), withdrawn(14)])} />);
+    expect(screen.getByRole("button", { name: "Jump to latest (1 new)" }), "one that arrives withdrawn is no news").toBeTruthy();
   });
 
   it("writing_clears_the_separator_and_goes_to_the_bottom", () => {

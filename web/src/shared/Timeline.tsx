@@ -120,13 +120,19 @@ export function isAtBottom(element: { scrollHeight: number; scrollTop: number; c
   return element.scrollHeight - element.scrollTop - element.clientHeight <= BOTTOM_SLACK_PX;
 }
 
+/** Whether `entry` is news to `me`: a message by someone else, not withdrawn (as the server counts unread). */
+function newsTo(entry: Entry, me: string): boolean {
+  return entry.kind !== "system" && entry.author?.id !== me && entry.withdrawn === undefined && !isWithdrawalMarker(entry);
+}
+
 /**
  * The seq of the first of the newest `unread` entries written by others, or null; also null
- * when nothing was read before it (a separator above everything separates nothing).
+ * when nothing was read before it (a separator above everything separates nothing). A withdrawn
+ * message is not among them: the server does not count it.
  */
 export function firstUnreadSeq(entries: readonly Entry[], me: string, unread: number): number | null {
   if (unread <= 0) return null;
-  const others = entries.filter((e) => e.kind !== "system" && e.author?.id !== me);
+  const others = entries.filter((e) => newsTo(e, me));
   const first = others.at(-Math.min(unread, others.length));
   if (first === undefined || first.seq === entries.find((e) => e.kind !== "system")?.seq) return null;
   return first.seq;
@@ -160,7 +166,9 @@ export function Timeline(props: TimelineProps) {
   const log = useRef<HTMLDivElement>(null);
   const atBottom = useRef(true);
   const showJump = useSignal(false);
-  const fresh = useSignal(0);
+  /** The messages by others that arrived while the reader was up in the history (the jump's count: those not withdrawn since). */
+  const arrivedAway = useSignal<ReadonlySet<number>>(new Set());
+  const fresh = entries.filter((e) => arrivedAway.value.has(e.seq) && newsTo(e, me)).length;
   const separator = useSignal<number | null>(firstUnreadSeq(entries, me, props.unreadAtOpen ?? 0));
   const lastSeq = useRef(entries.at(-1)?.seq ?? 0);
   const firstSeq = useRef(entries[0]?.seq ?? 0);
@@ -169,8 +177,8 @@ export function Timeline(props: TimelineProps) {
   const beforeEarlier = useRef<{ height: number; top: number } | null>(null);
 
   function setAtBottom(value: boolean) {
-    if (value) fresh.value = 0;
-    showJump.value = !value && fresh.value > 0;
+    if (value) arrivedAway.value = new Set();
+    showJump.value = !value && arrivedAway.value.size > 0;
     if (atBottom.current === value) return;
     atBottom.current = value;
     onAtBottomChange?.(value);
@@ -199,7 +207,7 @@ export function Timeline(props: TimelineProps) {
     lastSeq.current = Math.max(lastSeq.current, newestSeq);
     const sentByMe = pending.length > pendingCount.current || arrived.some((e) => e.author?.id === me);
     pendingCount.current = pending.length;
-    const fromOthers = arrived.filter((e) => e.kind !== "system" && e.author?.id !== me);
+    const fromOthers = arrived.filter((e) => newsTo(e, me));
     if (sentByMe) {
       // Writing means reading: the separator has served, and the log goes to the new message.
       separator.value = null;
@@ -210,7 +218,7 @@ export function Timeline(props: TimelineProps) {
     if (fromOthers.length > 0 && (!atBottom.current || !attending)) separator.value ??= fromOthers[0]?.seq ?? null;
     if (atBottom.current) scrollToEnd(element);
     else if (fromOthers.length > 0) {
-      fresh.value += fromOthers.length;
+      arrivedAway.value = new Set([...arrivedAway.value, ...fromOthers.map((e) => e.seq)]);
       showJump.value = true;
     }
   }, [newestSeq, oldestSeq, pending.length, typing.length]);
@@ -355,9 +363,9 @@ export function Timeline(props: TimelineProps) {
           <p>Everyone in the conversation will see “Message withdrawn” in its place. Managers can still read what it said.</p>
         </ConfirmDialog>
       )}
-      {showJump.value && (
+      {showJump.value && fresh > 0 && (
         <button type="button" class="button button--small timeline__jump" onClick={jump}>
-          <span aria-hidden="true">↓ </span>Jump to latest ({fresh.value} new)
+          <span aria-hidden="true">↓ </span>Jump to latest ({fresh} new)
         </button>
       )}
     </div>

@@ -54,9 +54,46 @@ describe("reducer unsend", () => {
     let state = greeted([{ type: "conversation", ...conversation, last_seq: 1, unread: 0 }, frame(entry(1))]);
     state = reduce(state, frame(entry(2)), asCarol);
     expect(state.conversations.get("7")?.unread, "a message counts").toBe(1);
-    state = reduce(state, frame(marker(3, 2)), asCarol);
-    expect(state.conversations.get("7")?.unread, "its marker does not").toBe(1);
+    // Entry 1 was read before: its marker takes nothing away, and adds nothing.
+    state = reduce(state, frame(marker(3, 1)), asCarol);
+    expect(state.conversations.get("7")?.unread, "a marker does not").toBe(1);
     expect(state.conversations.get("7")?.preview?.seq, "the marker is the preview (its body reads as a sentence)").toBe(3);
+  });
+
+  it("a_withdrawn_unread_message_is_unread_no_more", () => {
+    let state = greeted([{ type: "conversation", ...conversation, last_seq: 1, unread: 0 }, frame(entry(1))]);
+    state = reduce(state, frame(entry(2)), asCarol);
+    state = reduce(state, frame(entry(3)), asCarol);
+    expect(state.conversations.get("7")?.unread).toBe(2);
+    state = reduce(state, frame(marker(4, 2)), asCarol);
+    expect(state.conversations.get("7")?.unread, "as the server counts: a withdrawn entry is no unread message").toBe(1);
+    state = reduce(state, frame(marker(5, 2)), asCarol);
+    expect(state.conversations.get("7")?.unread, "withdrawn once only").toBe(1);
+    state = reduce(state, { type: "read", conversation: "7", seq: 3 }, asCarol);
+    state = reduce(state, frame(marker(6, 3)), asCarol);
+    expect(state.conversations.get("7")?.unread, "a read one takes nothing away").toBe(0);
+  });
+
+  it("the_withdrawers_own_marker_and_a_count_told_after_it_change_nothing_more", () => {
+    // Alice's own message, withdrawn by her: it never counted for her.
+    let state = greeted([{ type: "conversation", ...conversation, last_seq: 1, unread: 1 }, frame(entry(1, { author: carol }))], asAlice);
+    state = reduce(state, frame(entry(2)), asAlice);
+    state = reduce(state, frame(marker(3, 2)), asAlice);
+    expect(state.conversations.get("7")?.unread, "Carol's message only").toBe(1);
+    // For Carol, the server's count arrives with the marker already in it.
+    let carolState = greeted([{ type: "conversation", ...conversation, last_seq: 1, unread: 0 }, frame(entry(1))]);
+    carolState = reduce(carolState, frame(entry(2)), asCarol);
+    carolState = reduce(carolState, { type: "conversation", ...conversation, last_seq: 3, unread: 0 }, asCarol);
+    carolState = reduce(carolState, frame(marker(3, 2)), asCarol);
+    expect(carolState.conversations.get("7")?.unread, "the server's count holds it already").toBe(0);
+  });
+
+  it("a_read_mark_from_another_tab_counts_no_withdrawn_entry_or_marker", () => {
+    let state = greeted([{ type: "conversation", ...conversation, last_seq: 0, unread: 0 }]);
+    for (const e of [entry(1), entry(2), entry(3), entry(4), marker(5, 3)]) state = reduce(state, frame(e), asCarol);
+    expect(state.conversations.get("7")?.unread).toBe(3);
+    state = reduce(state, { type: "read", conversation: "7", seq: 1 }, asCarol);
+    expect(state.conversations.get("7")?.unread, "entries 2 and 4: not the withdrawn 3, nor its marker").toBe(2);
   });
 
   it("a_marker_for_an_entry_older_than_the_loaded_history_marks_nothing_and_the_page_brings_it_withdrawn", () => {

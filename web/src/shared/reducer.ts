@@ -293,9 +293,12 @@ function applyEntry(state: FeedState, entry: Entry, context: ReduceContext): Fee
   const have = state.positions.get(entry.conversation) ?? 0;
   if (entry.seq <= have) return state;
   const marker = isWithdrawalMarker(entry);
+  const before = state.entries.get(entry.conversation) ?? [];
   // A marker takes back an earlier entry: that one is shown withdrawn from now on (one older
   // than what is held needs nothing: a page read later has it withdrawn already).
-  const held = marker && entry.withdraws !== undefined ? withdrawnIn(state.entries.get(entry.conversation) ?? [], entry.withdraws, entry) : (state.entries.get(entry.conversation) ?? []);
+  const held = marker && entry.withdraws !== undefined ? withdrawnIn(before, entry.withdraws, entry) : before;
+  // The entry it takes back, unless held as withdrawn already (then it left the count before).
+  const takenBack = marker ? (before.find((e) => e.seq === entry.withdraws && e.withdrawn === undefined) ?? null) : null;
   let next: FeedState = {
     ...state,
     positions: withEntry(state.positions, entry.conversation, entry.seq),
@@ -312,14 +315,19 @@ function applyEntry(state: FeedState, entry: Entry, context: ReduceContext): Fee
   const live = next.catchUp === null;
   const mine = entry.author !== undefined && entry.author.id === context.me;
   const read = next.readMarks.get(entry.conversation) ?? 0;
-  const before = current.unread ?? 0;
+  const count = current.unread ?? 0;
   // Only the customer and the assignee have unread messages (as the server counts them).
   const counts = takesPart(current, context.me);
   // An entry the server's count already holds (at or below the `last_seq` its conversation
   // frame told, e.g. the history a transferred session brings along) is no new message.
   const known = entry.seq <= current.last_seq;
-  // A marker is no message: nothing new to read (the entry it names was counted, or read, before).
-  const unread = !live || mine || !counts || known || marker || entry.seq <= read ? before : before + 1;
+  let unread = count;
+  if (live && counts && !known) {
+    // A marker is no message; and the server counts no withdrawn entry, so one taken back that
+    // was among the unread ones here is unread no more.
+    if (marker) unread = takenBack !== null && unreadTail(before, count, context.me, read).includes(takenBack) ? count - 1 : count;
+    else if (!mine && entry.withdrawn === undefined && entry.seq > read) unread = count + 1;
+  }
   return putConversation(next, { ...current, preview: entry, unread, last_seq: Math.max(current.last_seq, entry.seq) });
 }
 
@@ -489,6 +497,17 @@ export function seedPresence(state: FeedState, statuses: Iterable<{ id: string; 
   return presence.size === state.presence.size ? state : { ...state, presence };
 }
 
+/** Whether `entry` is a message the server counts as unread for `me` (not theirs, not withdrawn, no marker). */
+function countsAsUnread(entry: Entry, me: string | null): boolean {
+  return entry.author?.id !== me && entry.withdrawn === undefined && !isWithdrawalMarker(entry);
+}
+
+/** The held entries `unread` counts: the newest `count` that count as unread after the read mark. */
+function unreadTail(entries: readonly Entry[], count: number, me: string | null, read: number): readonly Entry[] {
+  if (count <= 0) return [];
+  return entries.filter((e) => e.seq > read && countsAsUnread(e, me)).slice(-count);
+}
+
 /**
  * Whether `me` takes part in `conversation` (its customer, its assignee or a colleague invited to
  * help; for a record, a follower: the server sends a record's activity only to those who follow it
@@ -510,7 +529,8 @@ export function readElsewhere(state: FeedState, conversation: string, seq: numbe
   let next: FeedState = { ...state, readMarks: withEntry(state.readMarks, conversation, seq) };
   const current = next.conversations.get(conversation);
   if (current === undefined || (current.unread ?? 0) === 0) return next;
-  const after = (next.entries.get(conversation) ?? []).filter((e) => e.seq > seq && e.author?.id !== me).length;
+  // As the server counts: neither a withdrawn entry nor a withdrawal marker is an unread message.
+  const after = (next.entries.get(conversation) ?? []).filter((e) => e.seq > seq && countsAsUnread(e, me)).length;
   const unread = Math.min(current.unread ?? 0, after);
   if (unread !== current.unread) next = putConversation(next, { ...current, unread });
   return next;
