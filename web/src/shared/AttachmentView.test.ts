@@ -1,24 +1,8 @@
-/** How a file is described: a friendly type and a size in decimal units, and where a card downloads it. */
+/** How a file is described: a friendly type (its size: `formatSize`, format.test.ts), and where a card downloads it. */
 import { describe, expect, it } from "vitest";
-import { downloadUrl, friendlySize, friendlyType, isImage } from "./AttachmentView";
+import { downloadUrl, friendlyType, isImage } from "./AttachmentView";
 
 describe("attachment descriptions", () => {
-  it.each([
-    [0, "0 bytes"],
-    [1, "1 byte"],
-    [999, "999 bytes"],
-    [1000, "1 KB"],
-    [1234, "1.2 KB"],
-    [48213, "48 KB"],
-    [999_499, "999 KB"],
-    [999_999, "1 MB"],
-    [1_234_567, "1.2 MB"],
-    [10_485_760, "10 MB"],
-    [2_500_000_000, "2.5 GB"],
-  ])("friendly_size_of_%i_is_%s", (bytes, text) => {
-    expect(friendlySize(bytes)).toBe(text);
-  });
-
   it.each([
     ["application/pdf", "PDF"],
     ["text/plain", "Text file"],

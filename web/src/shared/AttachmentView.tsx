@@ -5,6 +5,7 @@
  * from the file's bytes; a preview that cannot be loaded falls back to the card.
  */
 import { useSignal } from "@preact/signals";
+import { formatSize } from "./format";
 import type { Attachment } from "./wire";
 import "./attachment-view.css";
 
@@ -29,30 +30,6 @@ export function friendlyType(type: string): string {
   return TYPE_NAMES[type.split(";")[0]?.trim().toLowerCase() ?? ""] ?? "File";
 }
 
-/**
- * A size for people, in decimal units as file managers show them: "512 bytes", "1.5 KB",
- * "48 KB", "1.2 MB" (one decimal below 10, none above).
- */
-export function friendlySize(bytes: number): string {
-  if (bytes < 1000) return bytes === 1 ? "1 byte" : `${bytes} bytes`;
-  const units = ["KB", "MB", "GB"];
-  let value = bytes / 1000;
-  let unit = 0;
-  while (unit < units.length - 1 && round(value) >= 1000) {
-    value /= 1000;
-    unit += 1;
-  }
-  return `${trim(round(value))} ${units[unit]}`;
-}
-
-function round(value: number): number {
-  return value < 10 ? Math.round(value * 10) / 10 : Math.round(value);
-}
-
-function trim(value: number): string {
-  return Number.isInteger(value) ? String(value) : value.toFixed(1);
-}
-
 /** Where a file card downloads the file: the server then always answers it as a download. */
 export function downloadUrl(attachment: Attachment): string {
   return `${attachment.url}${attachment.url.includes("?") ? "&" : "?"}download=1`;
@@ -60,7 +37,7 @@ export function downloadUrl(attachment: Attachment): string {
 
 export function AttachmentView({ attachment }: { attachment: Attachment }) {
   const broken = useSignal(false);
-  const size = friendlySize(attachment.size);
+  const size = formatSize(attachment.size);
   if (isImage(attachment) && !broken.value) {
     return (
       <a class="attachment attachment--image" href={attachment.url} target="_blank" rel="noopener noreferrer" title={`${attachment.name} (${size}): open full size in a new tab`}>

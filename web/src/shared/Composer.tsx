@@ -13,8 +13,9 @@ import { useRef } from "preact/hooks";
 import { bodyProblem, enterSends } from "./composer";
 import type { AttachmentDraft } from "./composer/attachment";
 import { AttachmentChip } from "./composer/AttachmentChip";
-import { ATTACHMENT_ACCEPT, pastedFile, pastedFileName } from "./composer/files";
+import { ATTACHMENT_ACCEPT, MAX_ATTACHMENT_BYTES, pastedFile, pastedFileName } from "./composer/files";
 import { PaperclipIcon } from "./composer/icons";
+import { formatSize } from "./format";
 import { LengthNote, lengthNoteId, lengthNoteShown } from "./LengthNote";
 import "./composer.css";
 
@@ -93,7 +94,7 @@ export function Composer(props: ComposerProps) {
               type="button"
               class="icon-button composer__attach"
               aria-label="Attach file"
-              title="Attach a file: a picture, PDF or text, up to 10 MB (or paste a screenshot into the field)"
+              title={`Attach a file: a picture, PDF or text, up to ${formatSize(MAX_ATTACHMENT_BYTES)} (or paste a screenshot into the field)`}
               disabled={uploading}
               onClick={() => picker.current?.click()}
             >

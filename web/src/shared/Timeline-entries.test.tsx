@@ -46,6 +46,14 @@ describe("Timeline attachments", () => {
     expect(within(log()).getByText("The error I get"), "the caption is shown with it").toBeTruthy();
   });
 
+  it("writes_a_cards_size_in_the_units_the_composer_and_the_limit_use", () => {
+    const pdf = (id: string, size: number): Attachment => ({ id, name: `${id}.pdf`, type: "application/pdf", size, url: `/api/attachments/${id}` });
+    render(<Timeline {...props([entry(1, CAROL, "", { attachment: pdf("limit", 10 * 1024 * 1024) }), entry(2, CAROL, "", { attachment: pdf("half", 10.5 * 1024 * 1024) }), entry(3, CAROL, "", { attachment: pdf("million", 1_000_000) })])} />);
+    expect(within(log()).getByRole("link", { name: "Download limit.pdf, PDF, 10 MB" }), "exactly the limit (10 MiB) reads as the limit").toBeTruthy();
+    expect(within(log()).getByRole("link", { name: "Download half.pdf, PDF, 10.5 MB" }), "as the composer's chip writes it").toBeTruthy();
+    expect(within(log()).getByRole("link", { name: "Download million.pdf, PDF, 977 KB" })).toBeTruthy();
+  });
+
   it("shows_other_files_as_a_download_card_with_type_and_size", () => {
     render(<Timeline {...props([entry(1, CAROL, "", { attachment: REPORT }), entry(2, CAROL, "Here is the log", { attachment: LOG })])} />);
     const pdf = within(log()).getByRole("link", { name: "Download vpn-report.pdf, PDF, 1.2 MB" });
@@ -61,7 +69,7 @@ describe("Timeline attachments", () => {
   it("an_image_that_cannot_be_loaded_becomes_a_download_card", () => {
     render(<Timeline {...props([entry(1, CAROL, "", { attachment: SHOT })])} />);
     fireEvent.error(within(log()).getByRole("img", { name: "screenshot.png" }));
-    expect(within(log()).getByRole("link", { name: "Download screenshot.png, PNG image, 48 KB" }).getAttribute("href")).toBe("/api/attachments/41?download=1");
+    expect(within(log()).getByRole("link", { name: "Download screenshot.png, PNG image, 47.1 KB" }).getAttribute("href")).toBe("/api/attachments/41?download=1");
   });
 
   it("a_work_note_with_a_file_stays_gold_and_labelled", () => {

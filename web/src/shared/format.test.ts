@@ -1,7 +1,27 @@
 import { describe, expect, it } from "vitest";
-import { clock, firstName, initials, relativeTime, startedAt } from "./format";
+import { clock, firstName, formatSize, initials, relativeTime, startedAt } from "./format";
 
 describe("format", () => {
+  it.each([
+    [0, "0 bytes"],
+    [1, "1 byte"],
+    [1023, "1023 bytes"],
+    [1024, "1 KB"],
+    [1536, "1.5 KB"],
+    [48_213, "47.1 KB"],
+    [1_000_000, "977 KB"],
+    [1023 * 1024 + 1000, "1 MB"],
+    [1_234_567, "1.2 MB"],
+    [3.4 * 1024 * 1024, "3.4 MB"],
+    [10 * 1024 * 1024, "10 MB"],
+    [10.5 * 1024 * 1024, "10.5 MB"],
+    [11 * 1024 * 1024, "11 MB"],
+    [150 * 1024 * 1024, "150 MB"],
+    [2.5 * 1024 * 1024 * 1024, "2.5 GB"],
+  ])("the_size_of_%i_bytes_is_%s_in_units_of_1024_as_the_limit_is_counted", (bytes, text) => {
+    expect(formatSize(bytes)).toBe(text);
+  });
+
   it("started_at_gives_the_time_today_and_the_day_before", () => {
     const now = new Date(2026, 10, 30, 15, 0).getTime();
     const today = new Date(2026, 10, 30, 10, 42).toISOString();

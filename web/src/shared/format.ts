@@ -110,3 +110,26 @@ export function dayLabel(at: string, now: number): string {
   if (key === dayKey(yesterday.getTime())) return "Yesterday";
   return new Date(at).toLocaleDateString("en-GB", { weekday: "long", day: "numeric", month: "long", year: "numeric" });
 }
+
+const SIZE_UNITS = ["KB", "MB", "GB"] as const;
+
+/**
+ * A file's size for people, in units of 1024 as the server's limit is counted (10 MiB reads
+ * "10 MB"): "840 bytes", "1.5 KB", "47.1 KB", "10.5 MB", "150 MB" (one decimal below 100, none
+ * from there). The one way sizes are written, in the composer's chip and its checks as on a
+ * posted file's card, so the same file never reads as two sizes.
+ */
+export function formatSize(bytes: number): string {
+  if (bytes < 1024) return `${bytes} ${bytes === 1 ? "byte" : "bytes"}`;
+  let value = bytes / 1024;
+  let unit = 0;
+  while (unit < SIZE_UNITS.length - 1 && roundSize(value) >= 1024) {
+    value /= 1024;
+    unit += 1;
+  }
+  return `${roundSize(value)} ${SIZE_UNITS[unit]}`;
+}
+
+function roundSize(value: number): number {
+  return value < 100 ? Math.round(value * 10) / 10 : Math.round(value);
+}

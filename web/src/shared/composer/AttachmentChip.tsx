@@ -5,7 +5,8 @@
  * under it, in the server's words when the server refused.
  */
 import type { AttachmentDraft } from "./attachment";
-import { formatSize, typeLabel } from "./files";
+import { formatSize } from "../format";
+import { typeLabel } from "./files";
 import { FileIcon, ImageIcon } from "./icons";
 
 export function AttachmentChip({ draft, onRemoved, onCancelled }: { draft: AttachmentDraft; onRemoved?: () => void; onCancelled?: () => void }) {

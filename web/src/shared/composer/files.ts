@@ -4,6 +4,7 @@
  * these checks only spare the writer a wait for an answer that is known already, so they go by
  * what the browser says (type and name) and let the server have the last word.
  */
+import { formatSize } from "../format";
 
 /** The server's default limit (`--attachment-max-bytes`): 10 MiB. */
 export const MAX_ATTACHMENT_BYTES = 10 * 1024 * 1024;
@@ -40,15 +41,6 @@ export function isImage(file: FileFacts): boolean {
   return file.type.startsWith("image/");
 }
 
-/** "840 bytes", "12 KB", "3.4 MB" (1 KB = 1024 bytes, as the limit is counted). */
-export function formatSize(bytes: number): string {
-  if (bytes < 1024) return `${bytes} ${bytes === 1 ? "byte" : "bytes"}`;
-  const kb = bytes / 1024;
-  if (kb < 1024) return `${kb < 10 ? kb.toFixed(1) : Math.round(kb)} KB`;
-  const mb = kb / 1024;
-  return `${mb < 100 ? mb.toFixed(1).replace(/\.0$/, "") : Math.round(mb)} MB`;
-}
-
 /** What a person calls the type: "PNG image", "PDF document", "Text file". */
 export function typeLabel(file: FileFacts): string {
   const type = file.type.toLowerCase();
@@ -65,7 +57,9 @@ export function fileProblem(file: FileFacts, maxBytes: number = MAX_ATTACHMENT_B
   }
   if (file.size === 0) return `${file.name || "This file"} is empty.`;
   if (file.size > maxBytes) {
-    return `${file.name || "This file"} is too large (${formatSize(file.size)}): files up to ${formatSize(maxBytes)} can be sent.`;
+    // Just over the limit reads as the limit when rounded: then in bytes.
+    const size = formatSize(file.size) === formatSize(maxBytes) ? `${file.size.toLocaleString("en")} bytes` : formatSize(file.size);
+    return `${file.name || "This file"} is too large (${size}): files up to ${formatSize(maxBytes)} can be sent.`;
   }
   return null;
 }
