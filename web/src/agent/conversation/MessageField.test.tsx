@@ -487,6 +487,24 @@ describe("the stale-view guard and attachments in the agent's field", () => {
     }
   });
 
+  it("a_screenshot_pasted_while_a_file_uploads_is_not_swallowed_silently", async () => {
+    render(<MessageField conversation={CHAT} user={ALICE} />);
+    fireEvent.change(screen.getByLabelText("Attach file", { selector: "input" }), { target: { files: [new File(["boot failed"], "boot.log", { type: "text/plain" })] } });
+    const status = screen.getByRole("status");
+    expect(status.textContent, "the polite region is there before anything is said").toBe("");
+    fireEvent.click(screen.getByRole("button", { name: "Send" }));
+    const shot = new File([new Uint8Array([0x89, 0x50, 0x4e, 0x47])], "image.png", { type: "image/png" });
+    fireEvent.paste(field("comment"), { clipboardData: { files: [shot], getData: () => "" } });
+    expect(screen.getByRole("status").textContent).toBe("Wait for the file being sent, then paste again.");
+    expect(screen.getByRole("group", { name: "Attachment boot.log" }), "the file being sent stays").toBeTruthy();
+    expect(screen.queryByRole("alert"), "said politely: nothing went wrong").toBeNull();
+    FakeUpload.last().answer(201, entry("c1", 4, ALICE, ""));
+    await waitFor(() => expect(screen.queryByRole("group", { name: "Attachment boot.log" })).toBeNull());
+    expect(screen.queryByText("Wait for the file being sent, then paste again."), "said only while it is so").toBeNull();
+    fireEvent.paste(field("comment"), { clipboardData: { files: [shot], getData: () => "" } });
+    expect(screen.getByRole("group", { name: /^Attachment Screenshot/ }), "pasted again: taken").toBeTruthy();
+  });
+
   it("a_file_over_the_limit_or_of_a_refused_type_is_not_taken", () => {
     render(<MessageField conversation={CHAT} user={ALICE} />);
     const input = screen.getByLabelText("Attach file", { selector: "input" });

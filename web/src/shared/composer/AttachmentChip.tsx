@@ -2,7 +2,8 @@
  * The file waiting in a composer: a thumbnail of a picture (else a document mark), its name, type
  * and size, and Remove attachment; while it uploads, a progress bar and Cancel upload instead of
  * Remove (a cancelled upload keeps the file). What went wrong with a choice or a send is said
- * under it, in the server's words when the server refused.
+ * under it, in the server's words when the server refused; a paste while it uploads is not taken,
+ * and a polite note says so.
  */
 import type { AttachmentDraft } from "./attachment";
 import { formatSize } from "../format";
@@ -15,6 +16,7 @@ export function AttachmentChip({ draft, onRemoved, onCancelled }: { draft: Attac
   const progress = draft.progress.value;
   const thumbnail = draft.thumbnail.value;
   const problem = draft.problem.value;
+  const note = draft.note.value;
   if (file === null && problem === null) return null;
   const percent = progress === null ? 0 : Math.round(progress * 100);
   return (
@@ -72,6 +74,12 @@ export function AttachmentChip({ draft, onRemoved, onCancelled }: { draft: Attac
       {problem !== null && (
         <p class="composer__problem attachment-draft__problem" role="alert">
           {problem}
+        </p>
+      )}
+      {/* There while a file waits, so what it says later is read out (politely: nothing is wrong). */}
+      {file !== null && (
+        <p class="composer__note attachment-draft__note" role="status">
+          {note}
         </p>
       )}
     </div>

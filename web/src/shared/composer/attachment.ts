@@ -66,6 +66,9 @@ export async function imageThumbnail(file: Blob): Promise<string | null> {
   }
 }
 
+/** Said when a file is pasted while another is being sent (one file at a time). */
+export const WAIT_FOR_UPLOAD = "Wait for the file being sent, then paste again.";
+
 function freshId(): string {
   if (typeof crypto !== "undefined" && typeof crypto.randomUUID === "function") return crypto.randomUUID();
   return `a-${Date.now().toString(36)}-${Math.random().toString(36).slice(2, 12)}`;
@@ -80,6 +83,8 @@ export class AttachmentDraft {
   readonly thumbnail = signal<string | null>(null);
   /** Why the last choice or send did not work, in words for the writer; null when nothing is wrong. */
   readonly problem = signal<string | null>(null);
+  /** A word for the writer that is no error (said politely), e.g. why a paste was not taken; null for none. */
+  readonly note = signal<string | null>(null);
   /** While uploading, the share sent so far (0 to 1); null otherwise. */
   readonly progress = signal<number | null>(null);
   private clientId: string | null = null;
@@ -106,7 +111,11 @@ export class AttachmentDraft {
    * taken, and `problem` says why. True when it was taken.
    */
   choose(file: File, name: string = file.name): boolean {
-    if (this.uploading) return false;
+    if (this.uploading) {
+      // Only a paste gets here (Attach file is off meanwhile): it must not vanish unsaid.
+      this.note.value = WAIT_FOR_UPLOAD;
+      return false;
+    }
     const problem = fileProblem({ name, type: file.type, size: file.size });
     if (problem !== null) {
       this.problem.value = problem;
@@ -187,6 +196,7 @@ export class AttachmentDraft {
       return { kind: "failed" };
     } finally {
       if (this.sending === sending) this.sending = null;
+      this.note.value = null;
     }
   }
 
