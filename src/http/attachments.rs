@@ -46,7 +46,8 @@ const FIELDS_MAX: usize = 8;
 
 /// `POST /api/conversations/{id}/attachments`: `multipart/form-data` (the file last is best:
 /// fields after it are read all the same).
-#[derive(ToSchema)]
+#[derive(Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
 #[allow(dead_code)]
 struct UploadForm {
     /// Chosen by the client; a repeat by the same author returns the original entry.
@@ -80,8 +81,8 @@ struct UploadForm {
         (status = 404, description = "`not_found`: no such conversation, or one the caller may not see", body = wire::ErrorBody),
         (status = 409, description = "`session_closed`, `incident_closed`, `stale_view` (with `newer`)", body = wire::ErrorBody),
         (status = 413, description = "`too_large`: the file is over the limit", body = wire::ErrorBody),
-        (status = 415, description = "`unsupported_type`: the bytes are no allowed type; `unsupported_media_type`: not multipart/form-data", body = wire::ErrorBody),
-        (status = 422, description = "`invalid`: a missing or unknown field, an empty file, a bad client id; `too_long`: the caption", body = wire::ErrorBody),
+        (status = 415, description = "`unsupported_media_type`: not multipart/form-data", body = wire::ErrorBody),
+        (status = 422, description = "`unsupported_type`: the file's bytes are no allowed type; `invalid`: a missing or unknown field, an empty file, a bad client id; `too_long`: the caption", body = wire::ErrorBody),
         (status = 429, description = "`rate_limited`: the caller attached 20 times the largest file in the last hour; `Retry-After`", body = wire::ErrorBody),
     ))]
 async fn upload(

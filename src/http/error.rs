@@ -73,7 +73,8 @@ pub enum AppError {
     /// An attachment over the limit (413 `too_large`).
     #[error("{0}")]
     AttachmentTooLarge(String),
-    /// An attachment whose bytes are of no allowed type (415 `unsupported_type`).
+    /// An attachment whose bytes are of no allowed type (422 `unsupported_type`: the form is
+    /// well-formed, its file refused).
     #[error("{0}")]
     UnsupportedType(String),
 }
@@ -110,15 +111,16 @@ impl AppError {
             AppError::NotFound(_) => StatusCode::NOT_FOUND,
             AppError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
             AppError::Malformed(_) => StatusCode::BAD_REQUEST,
-            AppError::Invalid(_) | AppError::TooLong(_) | AppError::InvalidField { .. } => {
-                StatusCode::UNPROCESSABLE_ENTITY
-            }
+            AppError::Invalid(_)
+            | AppError::TooLong(_)
+            | AppError::InvalidField { .. }
+            | AppError::UnsupportedType(_) => StatusCode::UNPROCESSABLE_ENTITY,
             AppError::TooLarge { .. } | AppError::AttachmentTooLarge(_) => {
                 StatusCode::PAYLOAD_TOO_LARGE
             }
-            AppError::UnsupportedMediaType
-            | AppError::NotMultipart
-            | AppError::UnsupportedType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            AppError::UnsupportedMediaType | AppError::NotMultipart => {
+                StatusCode::UNSUPPORTED_MEDIA_TYPE
+            }
             AppError::Conflict { .. } | AppError::StaleView { .. } => StatusCode::CONFLICT,
             AppError::RateLimited { .. } | AppError::Slowed { .. } => StatusCode::TOO_MANY_REQUESTS,
             AppError::Unavailable(_) | AppError::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,

@@ -268,7 +268,7 @@ async fn types_are_judged_by_content_and_limits_hold() {
             error_of(upload(&app, &carol, &id, "comment", name, bytes, &[]).await).await;
         assert_eq!(
             (status, code.as_str()),
-            (StatusCode::UNSUPPORTED_MEDIA_TYPE, "unsupported_type"),
+            (StatusCode::UNPROCESSABLE_ENTITY, "unsupported_type"),
             "{name}"
         );
         assert!(message.contains("PNG, JPEG, GIF, WebP"), "{message}");
