@@ -100,6 +100,7 @@ pub async fn load_if_empty(db: &Db, now: Timestamp) -> Result<bool, StorageError
         auto_close_secs: DEFAULT_AUTO_CLOSE_SECS,
         assignee_grace_secs: DEFAULT_ASSIGNEE_GRACE_SECS,
         unsend_secs: crate::domain::unsend::DEFAULT_WINDOW_SECS,
+        max_sessions_per_agent: 0,
     };
     let seed = DirectorySeed {
         users,

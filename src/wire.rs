@@ -283,6 +283,9 @@ pub struct Queue {
     /// How long after sending staff may withdraw their own comment or work note (0: never).
     #[schema(minimum = 0, maximum = 3600)]
     pub unsend_seconds: u32,
+    /// The most sessions of this queue one agent holds at once (0: no limit).
+    #[schema(minimum = 0, maximum = 100)]
+    pub max_sessions_per_agent: u32,
 }
 
 impl From<&domain::Queue> for Queue {
@@ -299,6 +302,7 @@ impl From<&domain::Queue> for Queue {
             auto_close_seconds: q.settings.auto_close_secs,
             assignee_grace_seconds: q.settings.assignee_grace_secs,
             unsend_seconds: q.settings.unsend_secs,
+            max_sessions_per_agent: q.settings.max_sessions_per_agent,
         }
     }
 }
@@ -332,6 +336,9 @@ pub struct CreateQueue {
     /// Default 120; 0 turns unsend off.
     #[schema(minimum = 0, maximum = 3600)]
     pub unsend_seconds: Option<u32>,
+    /// Default 0: no limit.
+    #[schema(minimum = 0, maximum = 100)]
+    pub max_sessions_per_agent: Option<u32>,
 }
 
 /// `PATCH /api/queues/{id}`: every field optional.
@@ -357,6 +364,8 @@ pub struct UpdateQueue {
     pub assignee_grace_seconds: Option<u32>,
     #[schema(minimum = 0, maximum = 3600)]
     pub unsend_seconds: Option<u32>,
+    #[schema(minimum = 0, maximum = 100)]
+    pub max_sessions_per_agent: Option<u32>,
 }
 
 /// A conversation: a support session (or later a connect chat or a record).

@@ -27,6 +27,8 @@ pub enum DirectoryError {
     BadTimer { field: &'static str },
     #[error("`unsend_seconds` must be 0 to 3600.")]
     BadUnsendWindow,
+    #[error("`max_sessions_per_agent` must be 0 (no limit) to 100.")]
+    BadCapacity,
 }
 
 /// Limits in characters, as sent (the OpenAPI document states them; surrounding spaces count).
@@ -141,6 +143,9 @@ pub struct Group {
     pub name: String,
 }
 
+/// The highest `max_sessions_per_agent` a queue may set.
+pub const MAX_SESSIONS_PER_AGENT: u32 = 100;
+
 /// The settings of a queue that a manager may change.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct QueueSettings {
@@ -157,6 +162,9 @@ pub struct QueueSettings {
     /// How long after sending staff may withdraw their own message (0: never); at most
     /// [`crate::domain::unsend::MAX_WINDOW_SECS`].
     pub unsend_secs: u32,
+    /// The most sessions of this queue one agent holds at once (0: no limit); enforced by the
+    /// database at Accept and Transfer.
+    pub max_sessions_per_agent: u32,
 }
 
 impl QueueSettings {
@@ -177,6 +185,9 @@ impl QueueSettings {
         }
         if self.unsend_secs > crate::domain::unsend::MAX_WINDOW_SECS {
             return Err(DirectoryError::BadUnsendWindow);
+        }
+        if self.max_sessions_per_agent > MAX_SESSIONS_PER_AGENT {
+            return Err(DirectoryError::BadCapacity);
         }
         Ok(QueueSettings {
             name: validate_name(&self.name)?,
@@ -262,6 +273,7 @@ mod tests {
             auto_close_secs: DEFAULT_AUTO_CLOSE_SECS,
             assignee_grace_secs: DEFAULT_ASSIGNEE_GRACE_SECS,
             unsend_secs: 120,
+            max_sessions_per_agent: 0,
         };
         assert_eq!(base.clone().validate().unwrap().greeting, "Hi");
         let cases = [

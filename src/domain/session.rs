@@ -547,6 +547,11 @@ pub enum Refusal {
     NotActive,
     #[error("This incident is closed: its activity takes no more messages.")]
     IncidentClosed,
+    /// The agent who would hold the session holds the most its queue allows at once.
+    #[error(
+        "{who} already holds {limit} sessions of this queue, the most it allows: close or transfer one first."
+    )]
+    AtCapacity { who: String, limit: u32 },
     /// The stale-view guard held a send.
     #[error("{}", stale_message(*newer))]
     StaleView { newer: i64 },
@@ -1018,6 +1023,7 @@ mod tests {
             auto_close_secs: 60,
             assignee_grace_secs: 60,
             unsend_secs: 120,
+            max_sessions_per_agent: 0,
         }
     }
 

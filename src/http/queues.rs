@@ -150,6 +150,7 @@ async fn create_queue(
         unsend_secs: body
             .unsend_seconds
             .unwrap_or(crate::domain::unsend::DEFAULT_WINDOW_SECS),
+        max_sessions_per_agent: body.max_sessions_per_agent.unwrap_or(0),
     }
     .validate()?;
     require_group(&state, settings.group).await?;
@@ -204,6 +205,9 @@ async fn update_queue(
             .assignee_grace_seconds
             .unwrap_or(current.assignee_grace_secs),
         unsend_secs: body.unsend_seconds.unwrap_or(current.unsend_secs),
+        max_sessions_per_agent: body
+            .max_sessions_per_agent
+            .unwrap_or(current.max_sessions_per_agent),
     }
     .validate()?;
     require_group(&state, settings.group).await?;

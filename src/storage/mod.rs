@@ -111,6 +111,29 @@ pub(crate) fn ends_invitations(conv: &Conversation, decision: &Decision) -> bool
     )
 }
 
+/// How `decision` on `conv` moves the sessions agents hold in its queue (`agent_load`, which
+/// the database keeps under the queue's `max_sessions_per_agent`): the agent who held it active
+/// gives it up (close, hand back, transfer away), the one who holds it active after takes it
+/// (Accept, Transfer to them).
+pub(crate) fn load_change<'a>(
+    conv: &Conversation,
+    decision: &'a Decision,
+) -> (Option<UserId>, Option<&'a crate::domain::session::Person>) {
+    let held = |state: SessionState, who: Option<&crate::domain::session::Person>| {
+        (state == SessionState::Active)
+            .then_some(who)
+            .flatten()
+            .map(|p| p.id)
+    };
+    let before = held(conv.state, conv.assignee.as_ref());
+    let after = held(decision.state, decision.assignee.as_ref());
+    if before == after {
+        return (None, None);
+    }
+    let taker = decision.assignee.as_ref().filter(|_| after.is_some());
+    (before, taker)
+}
+
 impl Applied {
     /// What a decision taken on `conv` made of it, once `entries` are stored: the row as the
     /// store left it, without reading it back (both backends).

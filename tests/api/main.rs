@@ -7,6 +7,7 @@ mod attachments;
 mod bad_input;
 mod bearer;
 mod bounds;
+mod capacity;
 mod chats;
 mod cluster;
 mod config_env;

@@ -68,7 +68,7 @@ const SESSION_FACTS: &str = concat!(
     conversation_columns!(),
     ", q.name AS q_name, q.group_id AS q_group, q.greeting AS q_greeting, \
      q.inactivity_warning_seconds AS q_warning, q.auto_close_seconds AS q_close, \
-     q.assignee_grace_seconds AS q_grace, q.unsend_seconds AS q_unsend, \
+     q.assignee_grace_seconds AS q_grace, q.unsend_seconds AS q_unsend, q.max_sessions_per_agent AS q_cap, \
      d.kind AS d_kind, d.due_at AS d_due, \
      EXISTS (SELECT 1 FROM group_members m WHERE m.group_id = q.group_id AND m.user_id = $1) AS actor_member",
     conversation_from!(),
@@ -835,6 +835,7 @@ async fn read_facts(
         auto_close_secs: secs(get("q_close")?),
         assignee_grace_secs: secs(get("q_grace")?),
         unsend_secs: secs(get("q_unsend")?),
+        max_sessions_per_agent: secs(get("q_cap")?),
     };
     let pending_kind: Option<String> = row.try_get("d_kind").map_err(StorageError::from)?;
     let pending_due: Option<i64> = row.try_get("d_due").map_err(StorageError::from)?;
@@ -990,6 +991,7 @@ async fn apply(
         if done.rows_affected() != 1 {
             return Err(Refusal::Changed.into());
         }
+        move_load(tx, conv, decision).await?;
     }
     if crate::storage::ends_invitations(conv, decision) {
         // Closed, transferred or back in the queue: the colleagues invited to help leave with
@@ -1024,6 +1026,61 @@ async fn apply(
         }
     }
     Ok(entries)
+}
+
+/// Moves the session in `agent_load` as `decision` does ([`crate::storage::load_change`]); the
+/// one who takes it must hold fewer than the queue's `max_sessions_per_agent` (0: no limit),
+/// checked by the conditional update itself: the row's lock makes a racing Accept by the same
+/// agent wait and then see the new count.
+async fn move_load(
+    tx: &mut sqlx::PgConnection,
+    conv: &Conversation,
+    decision: &Decision,
+) -> Result<(), CommandError> {
+    let Some(queue) = conv.queue else {
+        return Ok(());
+    };
+    let (release, take) = crate::storage::load_change(conv, decision);
+    if let Some(user) = release {
+        sqlx::query(
+            "UPDATE agent_load SET active = active - 1 WHERE user_id = $1 AND queue_id = $2 AND active > 0",
+        )
+        .bind(user.0)
+        .bind(queue.0)
+        .execute(&mut *tx)
+        .await?;
+    }
+    if let Some(taker) = take {
+        sqlx::query(
+            "INSERT INTO agent_load (user_id, queue_id, active) VALUES ($1, $2, 0) \
+             ON CONFLICT (user_id, queue_id) DO NOTHING",
+        )
+        .bind(taker.id.0)
+        .bind(queue.0)
+        .execute(&mut *tx)
+        .await?;
+        let taken = sqlx::query(
+            "UPDATE agent_load SET active = active + 1 WHERE user_id = $1 AND queue_id = $2 \
+             AND active < coalesce((SELECT nullif(max_sessions_per_agent, 0) FROM queues WHERE id = $2), active + 1)",
+        )
+        .bind(taker.id.0)
+        .bind(queue.0)
+        .execute(&mut *tx)
+        .await?;
+        if taken.rows_affected() != 1 {
+            let limit: i64 =
+                sqlx::query_scalar("SELECT max_sessions_per_agent FROM queues WHERE id = $1")
+                    .bind(queue.0)
+                    .fetch_one(&mut *tx)
+                    .await?;
+            return Err(Refusal::AtCapacity {
+                who: taker.display_name.clone(),
+                limit: u32::try_from(limit).unwrap_or(0),
+            }
+            .into());
+        }
+    }
+    Ok(())
 }
 
 /// The stale-read scenarios of [`crate::storage::stale_reads`] on PostgreSQL (in its run:

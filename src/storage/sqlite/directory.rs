@@ -14,7 +14,7 @@ const USER_COLUMNS: &str = "id, username, display_name, is_admin, is_manager, is
                             is_customer, itil, disabled, created_at";
 
 const QUEUE_SELECT: &str = "SELECT q.id, q.name, q.group_id, g.name AS group_name, q.greeting, \
-     q.inactivity_warning_seconds, q.auto_close_seconds, q.assignee_grace_seconds, q.unsend_seconds \
+     q.inactivity_warning_seconds, q.auto_close_seconds, q.assignee_grace_seconds, q.unsend_seconds, q.max_sessions_per_agent \
      FROM queues q JOIN assignment_groups g ON g.id = q.group_id";
 
 fn user_from_row(row: &SqliteRow) -> Result<User> {
@@ -92,6 +92,7 @@ fn queue_from_row(row: &SqliteRow) -> Result<Queue> {
             auto_close_secs: secs("auto_close_seconds")?,
             assignee_grace_secs: secs("assignee_grace_seconds")?,
             unsend_secs: secs("unsend_seconds")?,
+            max_sessions_per_agent: secs("max_sessions_per_agent")?,
         },
         group_name: row.try_get("group_name")?,
     })
@@ -278,7 +279,7 @@ impl SqliteDb {
     pub async fn create_queue(&self, new: &NewQueue, now: Timestamp) -> Result<Queue> {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO queues (name, group_id, greeting, inactivity_warning_seconds, \
-             auto_close_seconds, assignee_grace_seconds, unsend_seconds, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             auto_close_seconds, assignee_grace_seconds, unsend_seconds, max_sessions_per_agent, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(&new.name)
         .bind(new.group.0)
@@ -287,6 +288,7 @@ impl SqliteDb {
         .bind(new.auto_close_secs)
         .bind(new.assignee_grace_secs)
         .bind(new.unsend_secs)
+        .bind(new.max_sessions_per_agent)
         .bind(now.0)
         .fetch_one(&self.write)
         .await
@@ -298,7 +300,7 @@ impl SqliteDb {
     pub async fn update_queue(&self, id: QueueId, settings: &QueueSettings) -> Result<Queue> {
         let done = sqlx::query(
             "UPDATE queues SET name = ?, group_id = ?, greeting = ?, inactivity_warning_seconds = ?, \
-             auto_close_seconds = ?, assignee_grace_seconds = ?, unsend_seconds = ? WHERE id = ?",
+             auto_close_seconds = ?, assignee_grace_seconds = ?, unsend_seconds = ?, max_sessions_per_agent = ? WHERE id = ?",
         )
         .bind(&settings.name)
         .bind(settings.group.0)
@@ -307,6 +309,7 @@ impl SqliteDb {
         .bind(settings.auto_close_secs)
         .bind(settings.assignee_grace_secs)
         .bind(settings.unsend_secs)
+        .bind(settings.max_sessions_per_agent)
         .bind(id.0)
         .execute(&self.write)
         .await
@@ -391,8 +394,8 @@ impl SqliteDb {
         for (settings, group) in &seed.queues {
             sqlx::query(
                 "INSERT INTO queues (name, group_id, greeting, inactivity_warning_seconds, \
-                 auto_close_seconds, assignee_grace_seconds, unsend_seconds, created_at) \
-                 SELECT ?, id, ?, ?, ?, ?, ?, ? FROM assignment_groups WHERE name = ?",
+                 auto_close_seconds, assignee_grace_seconds, unsend_seconds, max_sessions_per_agent, created_at) \
+                 SELECT ?, id, ?, ?, ?, ?, ?, ?, ? FROM assignment_groups WHERE name = ?",
             )
             .bind(&settings.name)
             .bind(&settings.greeting)
@@ -400,6 +403,7 @@ impl SqliteDb {
             .bind(settings.auto_close_secs)
             .bind(settings.assignee_grace_secs)
             .bind(settings.unsend_secs)
+            .bind(settings.max_sessions_per_agent)
             .bind(now.0)
             .bind(group)
             .execute(&mut *tx)

@@ -43,6 +43,8 @@ export interface Queue {
   assignee_grace_seconds: number;
   /** How long after sending staff may withdraw their own comment or work note (0: never). */
   unsend_seconds: number;
+  /** The most sessions of this queue one agent holds at once (0: no limit); Accept beyond: 409 at_capacity. */
+  max_sessions_per_agent: number;
 }
 
 export interface SignInResponse {
@@ -113,7 +115,8 @@ export function isQueue(value: unknown): value is Queue {
     isCount(value.inactivity_warning_seconds) &&
     isCount(value.auto_close_seconds) &&
     isCount(value.assignee_grace_seconds) &&
-    isCount(value.unsend_seconds)
+    isCount(value.unsend_seconds) &&
+    isCount(value.max_sessions_per_agent)
   );
 }
 

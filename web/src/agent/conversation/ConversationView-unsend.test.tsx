@@ -8,7 +8,7 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-li
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ALICE, CAROL, conversation } from "../../shared/fixtures";
 import { now } from "../../shared/now";
-import { connectedForTest } from "../../shared/socket.fakes";
+import { connectedForTest, ManualScheduler } from "../../shared/socket.fakes";
 import { clearWithdrawnAnswers } from "../../shared/withdraw";
 import type { Entry, Queue } from "../../shared/wire";
 import { connection, queues } from "../state";
@@ -21,7 +21,7 @@ let feed: ReturnType<typeof connectedForTest>;
 let withdrawCalls: string[];
 
 function queue(unsend_seconds: number): Queue {
-  return { id: "q-itsd", name: "IT Service Desk", group: { id: "g", name: "ITSD" }, greeting: "", inactivity_warning_seconds: 600, auto_close_seconds: 300, assignee_grace_seconds: 60, unsend_seconds };
+  return { id: "q-itsd", name: "IT Service Desk", group: { id: "g", name: "ITSD" }, greeting: "", inactivity_warning_seconds: 600, auto_close_seconds: 300, assignee_grace_seconds: 60, unsend_seconds, max_sessions_per_agent: 0 };
 }
 
 function entry(seq: number, fields: Partial<Entry> = {}): Entry {
@@ -61,7 +61,8 @@ function View() {
 }
 
 function opened(): void {
-  feed.connection.noteConversation(conversation("c1", CAROL, { assignee: me, last_seq: 1 }));
+  // Both entries were there when the view opened (no new entry: no reading of the server's clock).
+  feed.connection.noteConversation(conversation("c1", CAROL, { assignee: me, last_seq: 2 }));
   feed.socket.receive({ type: "entry", ...entry(1, { author: CAROL, body: "My VPN drops." }) });
   feed.socket.receive({ type: "entry", ...entry(2) });
   render(<View />);
@@ -94,6 +95,28 @@ describe("ConversationView unsend", () => {
     opened();
     expect(within(log()).getByText("Restart the laptop, please.")).toBeTruthy();
     expect(within(log()).queryByRole("button", { name: "Withdraw message" })).toBeNull();
+  });
+
+  it.each([
+    ["behind", -300_000],
+    ["ahead", 300_000],
+  ])("follows_the_servers_clock_when_the_browsers_is_%s", async (_how, skew) => {
+    queues.value = [queue(120)];
+    // Alice's browser clock is 5 minutes off; her message arrives live as the server stored it.
+    const scheduler = new ManualScheduler(Date.parse(SENT) + skew);
+    feed = connectedForTest(ALICE.id, scheduler);
+    connection.value = feed.connection;
+    feed.connection.noteConversation(conversation("c1", CAROL, { assignee: me, last_seq: 1 }));
+    feed.socket.receive({ type: "entry", ...entry(1, { author: CAROL, body: "My VPN drops." }) });
+    now.value = scheduler.now();
+    feed.socket.receive({ type: "entry", ...entry(2) });
+    render(<View />);
+    expect(within(log()).getByRole("button", { name: "Withdraw message" }), "just sent: the window is open").toBeTruthy();
+    now.value = scheduler.now() + 119_000;
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    expect(within(log()).getByRole("button", { name: "Withdraw message" }), "119 s after it was stored on the server's clock").toBeTruthy();
+    now.value = scheduler.now() + 120_000;
+    await waitFor(() => expect(within(log()).queryByRole("button", { name: "Withdraw message" }), "120 s on the server's clock").toBeNull());
   });
 
   it("follows_the_queues_window", async () => {
