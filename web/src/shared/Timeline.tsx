@@ -80,8 +80,10 @@ export interface TimelineProps {
 
 /** How a view lets the viewer take back their own messages. */
 export interface Unsend {
-  /** The window after sending, in seconds (0: never). Whether it is still open follows the clock of `now.ts`. */
+  /** The window after sending, in seconds (0: never). Whether it is still open follows the clock of `now.ts`, shifted by `serverOffset`. */
   seconds: number;
+  /** How far the server's clock is ahead of this browser's, in ms (`Connection.serverOffset`): the window is counted on the server's. */
+  serverOffset?: number;
   /** Withdraws the entry; a thrown error's message is shown near it. */
   onWithdraw: (entry: Entry) => Promise<void>;
 }
@@ -392,7 +394,9 @@ function EntryItem({ entry, me, avatars, unsend, asking, failure, onAsk }: { ent
   }
   const author = entry.author?.display_name ?? "Unknown";
   const kindClass = entry.kind === "work_note" ? "entry--work-note" : "entry--comment";
-  const deadline = unsend !== undefined && isWithdrawable(entry, me) && failure?.final !== true ? withdrawDeadline(entry, unsend.seconds) : null;
+  const serverDeadline = unsend !== undefined && isWithdrawable(entry, me) && failure?.final !== true ? withdrawDeadline(entry, unsend.seconds) : null;
+  // When the server's deadline comes on this browser's clock.
+  const deadline = serverDeadline === null ? null : serverDeadline - (unsend?.serverOffset ?? 0);
   return (
     <li data-seq={entry.seq} class={`entry ${kindClass}${mine ? " entry--mine" : ""}${entry.withdrawn !== undefined ? " entry--withdrawn" : ""}`}>
       {avatars && !mine && (

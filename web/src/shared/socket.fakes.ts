@@ -50,7 +50,13 @@ export class FakeSocket implements SocketLike {
 
 /** A clock that moves only when the test says so, firing what falls due in order. */
 export class ManualScheduler implements Scheduler {
-  private time = 1_000_000;
+  private time: number;
+
+  /** `start`: the time it shows first, in ms since the epoch (a test may set it near its entries' times). */
+  constructor(start = 1_000_000) {
+    this.time = start;
+  }
+
   private nextId = 0;
   private readonly timers = new Map<number, { at: number; callback: () => void }>();
 
@@ -109,13 +115,13 @@ export async function settle(): Promise<void> {
 }
 
 /** A started Connection on a FakeSocket that is open and past `ready`: tests feed it server frames. */
-export function connectedForTest(me: string): { connection: Connection; socket: FakeSocket } {
+export function connectedForTest(me: string, scheduler: Scheduler = new ManualScheduler()): { connection: Connection; socket: FakeSocket } {
   let opened: FakeSocket | null = null;
   const connection = new Connection({
     me,
     url: "ws://test.invalid/api/ws",
     storage: null,
-    scheduler: new ManualScheduler(),
+    scheduler,
     createSocket: (url, protocols) => (opened = new FakeSocket(url, protocols)),
   });
   connection.start();

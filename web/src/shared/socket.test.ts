@@ -849,4 +849,23 @@ describe("Connection", () => {
     const hello = latest().framesOf("hello")[0] as { positions: Record<string, number> };
     expect(Object.keys(hello.positions)).not.toContain("12");
   });
+
+  it("measures_the_servers_clock_from_new_entries_as_they_arrive_live", () => {
+    const { connection, latest, clock } = setup();
+    connection.start();
+    const stamped = (seq: number, at: number): object => ({ type: "entry", ...entry(seq), at: new Date(at).toISOString() });
+    // The server's clock is 90 s ahead of this browser's; what hello replays tells nothing of it.
+    greet(latest(), [{ type: "conversation", ...conversation, last_seq: 1 }, stamped(1, clock.now() - 3_600_000)]);
+    expect(connection.serverOffset.value, "nothing measured yet: the browser's clock").toBe(0);
+    latest().receive(stamped(2, clock.now() + 90_000));
+    expect(connection.serverOffset.value).toBe(90_000);
+    // One that took longer on its way says less: the quickest tells best.
+    clock.advance(5_000);
+    latest().receive(stamped(3, clock.now() + 89_500));
+    expect(connection.serverOffset.value).toBe(90_000);
+    // A session handed over brings its history as live entries, but its frame told their seqs first.
+    latest().receive({ type: "conversation", ...conversation, id: "8", last_seq: 40 });
+    latest().receive({ ...stamped(40, clock.now() - 86_400_000), conversation: "8" });
+    expect(connection.serverOffset.value, "old entries are no reading of the clock").toBe(90_000);
+  });
 });

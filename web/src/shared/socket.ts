@@ -38,6 +38,8 @@ export {
 
 /** A typing indicator without a refresh goes away after this long (the server refreshes every 2 s). */
 export const TYPING_TIMEOUT_MS = 6000;
+/** How many readings of the server's clock `serverOffset` is taken from (the newest). */
+const OFFSET_READINGS = 5;
 /** `hello` may name at most this many conversations. */
 export const MAX_POSITIONS = 1000;
 /** Conversations the client holds nothing of yet come with their last this-many entries; older ones by page. */
@@ -117,8 +119,16 @@ export class Connection {
   readonly outbox: ReadonlySignal<readonly PendingSend[]>;
   /** Whether the outbox survives a reload (sessionStorage usable). */
   readonly outboxPersisted: ReadonlySignal<boolean>;
+  /**
+   * How far the server's clock is ahead of this browser's, in ms (negative: behind), as new
+   * entries arriving live tell it (`noteServerTime`); 0 until one has. Times the server set
+   * (an entry's `at`) are compared with `Date.now() + serverOffset`, e.g. the unsend window.
+   */
+  readonly serverOffset = signal(0);
 
   private readonly me: string | null;
+  /** The latest readings of the server's clock (see `noteServerTime`). */
+  private readonly offsetReadings: number[] = [];
   private readonly scheduler: Scheduler;
   private readonly request: Request;
   private readonly transport: Transport;
@@ -372,6 +382,21 @@ export class Connection {
     });
   }
 
+  /**
+   * A new entry arriving live was stamped (`at`) by the server just before it was sent: its
+   * `at` against this browser's clock at arrival reads the server's clock, late by the time it
+   * took on its way, so of the last few readings the largest is the best. Only entries past the
+   * conversation's `last_seq` (what replays or a handed-over session's history brings is old).
+   */
+  private noteServerTime(entry: Entry, conversation: Conversation | undefined): void {
+    if (conversation === undefined || entry.seq <= conversation.last_seq) return;
+    const stamped = Date.parse(entry.at);
+    if (Number.isNaN(stamped)) return;
+    this.offsetReadings.push(stamped - this.scheduler.now());
+    if (this.offsetReadings.length > OFFSET_READINGS) this.offsetReadings.shift();
+    this.serverOffset.value = Math.max(...this.offsetReadings);
+  }
+
   private receive(frame: ServerFrame): void {
     const before = this.state.value;
     const live = feed.isLive(before, frame);
@@ -388,6 +413,7 @@ export class Connection {
           break;
         case "entry":
           this.sends.entryArrived(frame);
+          if (fresh && before.catchUp === null) this.noteServerTime(frame, before.conversations.get(frame.conversation));
           if (fresh) {
             const known = this.state.value.conversations.get(frame.conversation);
             // A field change the user made to an incident they do not follow (or not yet, as

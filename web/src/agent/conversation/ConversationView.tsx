@@ -63,6 +63,8 @@ export function ConversationView({ conversation, user, visible, where = "pane" }
   const unsend: Unsend | undefined = mayUnsend(user.roles)
     ? {
         seconds: unsendSeconds(conversation, queues.value),
+        // The window is the server's: counted on its clock, whatever this browser's says.
+        serverOffset: socket?.serverOffset.value ?? 0,
         onWithdraw: async (entry: Entry) => noteWithdrawn(await withdrawEntry(conversation.id, entry.seq)),
       }
     : undefined;
