@@ -15,6 +15,7 @@ pub mod roles;
 pub mod session;
 pub mod signin;
 pub mod time;
+pub mod transcript;
 pub mod unsend;
 
 pub use directory::{DirectoryError, Group, NewQueue, NewUser, Queue, QueueSettings, User};

@@ -5,6 +5,7 @@
 use axum::Json;
 use axum::body::{Body, Bytes};
 use axum::extract::multipart::{Field, Multipart, MultipartRejection};
+use axum::extract::rejection::QueryRejection;
 use axum::extract::{DefaultBodyLimit, Query, State};
 use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
@@ -226,9 +227,10 @@ async fn download(
     State(state): State<AppState>,
     current: CurrentUser,
     ApiPath(id): ApiPath<AttachmentId>,
-    Query(query): Query<DownloadQuery>,
+    query: Result<Query<DownloadQuery>, QueryRejection>,
     headers: HeaderMap,
 ) -> Result<Response, AppError> {
+    let Query(query) = query?;
     let (found, _entry) = state.fetch_attachment(id, &current.user).await?;
     let etag = format!("\"{}\"", found.sha256);
     let as_download = query

@@ -19,6 +19,7 @@ mod pages;
 mod profiles;
 mod queues;
 mod session;
+mod transcripts;
 mod users;
 
 use std::sync::Arc;
@@ -84,6 +85,7 @@ pub fn router(state: AppState) -> Router {
         .merge(kb::router())
         .merge(chats::router())
         .merge(attachments::router())
+        .merge(transcripts::router())
         .merge(profiles::router())
         .merge(ops::router())
         .merge(crate::ws::router())

@@ -454,6 +454,7 @@ storage_interface! {
     pub async fn queued_sessions(&self, queue: QueueId) -> Result<Vec<Conversation>>;
     pub async fn queue_position(&self, conv: &Conversation) -> Result<Option<i64>>;
     pub async fn sessions_of_customer(&self, customer: UserId, limit: i64) -> Result<Vec<Conversation>>;
+    pub async fn sessions_between(&self, queue: QueueId, from: Timestamp, to: Timestamp, limit: i64) -> Result<Vec<Conversation>>;
     pub async fn entries_after(&self, conv: ConversationId, after: i64, limit: i64) -> Result<Vec<Entry>>;
     pub async fn entries_before(&self, conv: ConversationId, before: i64, limit: i64) -> Result<Vec<Entry>>;
     pub async fn preview_and_unread(&self, conv: ConversationId, user: UserId, kinds: &[EntryKind], limit: i64) -> Result<(Option<Entry>, i64)>;

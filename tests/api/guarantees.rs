@@ -1530,10 +1530,20 @@ async fn observe_session(
     .await;
     frames.extend(frames_until(&mut socket, |f| f["type"] == "error").await);
     entry_paths.push(("the chat: hello and watch".to_owned(), texts(&frames)));
-    // The files of work notes, asked for by URL.
+    // The files of work notes, asked for by URL; the transcripts.
     for url in &files {
         let response = customer.get(app.url(url)).send().await.unwrap();
         entry_paths.push((format!("GET {url}"), response.text().await.unwrap()));
+    }
+    for format in ["text", "html"] {
+        let path = format!("/api/conversations/{conv}/transcript?format={format}");
+        let response = customer.get(app.url(&path)).send().await.unwrap();
+        assert_eq!(
+            response.status(),
+            StatusCode::OK,
+            "{customer_name}: GET {path}"
+        );
+        entry_paths.push((format!("GET {path}"), response.text().await.unwrap()));
     }
 
     if let Some(former) = former {
@@ -1551,6 +1561,7 @@ async fn observe_session(
             "/api/conversations".to_owned(),
             format!("/api/conversations/{conv}"),
             entries_path.clone(),
+            format!("/api/conversations/{conv}/transcript"),
         ]
         .into_iter()
         .chain(files.iter().cloned())

@@ -28,4 +28,5 @@ mod sessions;
 mod signin;
 mod socket;
 mod timers;
+mod transcripts;
 mod wire_fixtures;

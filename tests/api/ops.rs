@@ -207,6 +207,8 @@ async fn the_openapi_document_lists_every_endpoint() {
         ("/api/attachments/{id}", "get"),
         ("/api/conversations/{id}/entries/{seq}/withdraw", "post"),
         ("/api/conversations/{id}/withdrawals", "get"),
+        ("/api/conversations/{id}/transcript", "get"),
+        ("/api/queues/{queue}/export", "get"),
         ("/healthz", "get"),
         ("/readyz", "get"),
         ("/metrics", "get"),

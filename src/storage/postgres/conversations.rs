@@ -346,6 +346,27 @@ impl PgDb {
         conversations(&rows)
     }
 
+    /// The sessions of `queue` started in `[from, to)`, oldest first, at most `limit`.
+    pub async fn sessions_between(
+        &self,
+        queue: QueueId,
+        from: Timestamp,
+        to: Timestamp,
+        limit: i64,
+    ) -> Result<Vec<Conversation>> {
+        let rows = sqlx::query(&format!(
+            "{CONVERSATION_SELECT} WHERE c.queue_id = $1 AND c.kind = 'support' \
+             AND c.created_at >= $2 AND c.created_at < $3 ORDER BY c.id LIMIT $4"
+        ))
+        .bind(queue.0)
+        .bind(from.0)
+        .bind(to.0)
+        .bind(limit)
+        .fetch_all(&self.pool)
+        .await?;
+        conversations(&rows)
+    }
+
     /// Entries with `seq > after`, in order, at most `limit`.
     pub async fn entries_after(
         &self,

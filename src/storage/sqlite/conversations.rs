@@ -693,6 +693,27 @@ impl SqliteDb {
         .await?;
         rows.iter().map(conversation_from_row).collect()
     }
+
+    /// The sessions of `queue` started in `[from, to)`, oldest first, at most `limit`.
+    pub async fn sessions_between(
+        &self,
+        queue: QueueId,
+        from: Timestamp,
+        to: Timestamp,
+        limit: i64,
+    ) -> Result<Vec<Conversation>> {
+        let rows = sqlx::query(&format!(
+            "{CONVERSATION_SELECT} WHERE c.queue_id = ? AND c.kind = 'support' \
+             AND c.created_at >= ? AND c.created_at < ? ORDER BY c.id LIMIT ?"
+        ))
+        .bind(queue.0)
+        .bind(from.0)
+        .bind(to.0)
+        .bind(limit)
+        .fetch_all(&self.read)
+        .await?;
+        rows.iter().map(conversation_from_row).collect()
+    }
 }
 
 /// Reads the facts of a command on session `id` by `actor` (none for a timer).

@@ -1,0 +1,88 @@
+//! Transcripts and the CSV export: what the requester may see of a conversation, as text or
+//! HTML (every entry through `can_see`, as every read path); a queue's sessions of a date range
+//! for reporting (managers and admins; no message bodies unless asked for).
+
+use super::{AppState, ServiceError};
+use crate::domain::session::{self, Conversation, Entry};
+use crate::domain::transcript::MAX_ENTRIES;
+use crate::domain::{ConversationId, QueueId, Timestamp, User};
+
+/// The most sessions one export holds.
+pub const EXPORT_MAX: i64 = 50_000;
+
+/// What a transcript is made of.
+pub struct TranscriptSource {
+    pub conversation: Conversation,
+    pub queue_name: Option<String>,
+    /// The entries the requester may see, in order.
+    pub entries: Vec<Entry>,
+    /// The conversation is longer than a transcript holds.
+    pub cut: bool,
+}
+
+impl AppState {
+    /// The entries of `id` that `user` may see, read from the log page by page (at most
+    /// [`MAX_ENTRIES`] read).
+    pub async fn transcript(
+        &self,
+        id: ConversationId,
+        user: &User,
+    ) -> Result<TranscriptSource, ServiceError> {
+        let conversation = self.visible_conversation(id, user).await?;
+        let mut entries = Vec::new();
+        let mut after = 0;
+        let mut read = 0;
+        let cut = loop {
+            let page = self.db.entries_after(id, after, 500).await?;
+            let Some(last) = page.last() else {
+                break false;
+            };
+            after = last.seq;
+            read += page.len();
+            let full = page.len() == 500;
+            entries.extend(
+                page.into_iter()
+                    .filter(|e| session::can_see(e.audience(), user)),
+            );
+            if !full {
+                break false;
+            }
+            if read >= MAX_ENTRIES {
+                break true;
+            }
+        };
+        let queue_name = match conversation.queue {
+            Some(q) => self.db.queue(q).await?.map(|q| q.settings.name),
+            None => None,
+        };
+        Ok(TranscriptSource {
+            conversation,
+            queue_name,
+            entries,
+            cut,
+        })
+    }
+
+    /// The sessions of `queue` started in `[from, to)`: for managers and admins.
+    pub async fn export_sessions(
+        &self,
+        queue: QueueId,
+        user: &User,
+        from: Timestamp,
+        to: Timestamp,
+    ) -> Result<Vec<Conversation>, ServiceError> {
+        if !(user.roles.can_manage_queues() && !user.disabled) {
+            return Err(ServiceError::Forbidden(
+                "Only managers and admins export sessions.",
+            ));
+        }
+        self.db
+            .queue(queue)
+            .await?
+            .ok_or(ServiceError::NotFound("queue"))?;
+        Ok(self
+            .db
+            .sessions_between(queue, from, to, EXPORT_MAX)
+            .await?)
+    }
+}
