@@ -2,8 +2,9 @@
  * The composer's side of attachments and the stale-view guard, end to end, each person in their
  * own browser context: carol pastes a screenshot into the support page's field and sends it,
  * alice sees the picture in her mini window; alice's reply, begun before carol wrote twice, is
- * refused as stale and kept in her field until Send anyway posts it once; a renamed executable
- * is refused by the server, with its words, and nothing is posted.
+ * refused as stale and kept in her field until Send anyway posts it once; a reply refused as
+ * stale that alice switches to Work Note goes as a work note and never reaches carol; a renamed
+ * executable is refused by the server, with its words, and nothing is posted.
  */
 import { randomUUID } from "node:crypto";
 import type { APIRequestContext, Browser, Locator, Page } from "playwright-core";
@@ -223,6 +224,49 @@ describe("the composer's attachments and stale-view guard", () => {
     expect(await log(window).getByText(reply).count(), "alice's log shows it once (no failed copy)").toBe(1);
   });
 
+  it("a_reply_refused_as_stale_and_switched_to_work_note_goes_as_a_work_note_never_to_carol", async (test) => {
+    keepScreenshotsOnFailure(test);
+    const { id, alice, window, carol } = await acceptedChat(test, "I cannot sign in to the VPN.");
+    const note = "INTERNAL ONLY: her account is locked by the fraud team, do not tell her why.";
+    const commentField = window.getByRole("textbox", { name: "Message (comment)" });
+    await commentField.pressSequentially("INTERNAL ONLY:");
+
+    // Carol writes while alice types: alice's send is refused as stale, as a comment.
+    const customerField = chat(carol.page).getByRole("textbox", { name: "Message" });
+    await customerField.fill("Is there any news?");
+    await customerField.press("Enter");
+    await log(window).getByText("Is there any news?").waitFor();
+    await commentField.fill(note);
+    await commentField.press("Enter");
+    const notice = window.getByRole("alert").filter({ hasText: "1 new message since you started typing" });
+    await notice.waitFor();
+
+    // Alice sees she was about to tell the customer: she switches to Work Note and presses Enter.
+    await window.getByRole("button", { name: "Work Note" }).click();
+    const noteField = window.getByRole("textbox", { name: "Message (work note)" });
+    expect(await noteField.inputValue(), "the text is still there, now a work note").toBe(note);
+    await noteField.press("Enter");
+    await notice.waitFor({ state: "detached" });
+    expect(await noteField.inputValue()).toBe("");
+
+    const posted = log(window).getByRole("listitem").filter({ hasText: note });
+    await posted.waitFor();
+    expect(await posted.textContent(), "alice's log shows it as a work note").toContain("Work note");
+    expect(await posted.evaluate((element) => element.classList.contains("entry--work-note")), "drawn as a work note").toBe(true);
+    expect(await log(window).getByText(note).count(), "once").toBe(1);
+
+    // Carol never sees it: not live, not over the API, not after a reload.
+    await customerField.fill("Hello?");
+    await customerField.press("Enter");
+    await log(window).getByText("Hello?").waitFor();
+    await log(carol.page).getByText("Hello?").waitFor();
+    expect(await carol.page.getByText(note).count(), "not on carol's page").toBe(0);
+    expect((await entries(id)).filter((e) => e.body.includes("INTERNAL ONLY")), "nor in what the server gives carol").toEqual([]);
+    await carol.page.reload();
+    await log(carol.page).getByText("Hello?").waitFor();
+    expect(await carol.page.getByText(note).count(), "nor after a reload").toBe(0);
+  });
+
   it("a_renamed_executable_is_refused_with_the_servers_words_and_nothing_is_posted", async (test) => {
     keepScreenshotsOnFailure(test);
     const { id, carol } = await acceptedChat(test, "Can you look at this picture?");
@@ -242,7 +286,7 @@ describe("the composer's attachments and stale-view guard", () => {
     const direct = await carolApi.post(`/api/conversations/${id}/attachments`, {
       multipart: { client_id: randomUUID(), kind: "comment", body: "", file: { name: "photo.png", mimeType: "image/png", buffer: executable } },
     });
-    expect(direct.status(), "the server judges the bytes, not the name").toBe(415);
+    expect(direct.status(), "the server judges the bytes, not the name (422: a well-formed form whose file is refused)").toBe(422);
     const words = ((await direct.json()) as { error: { code: string; message: string } }).error;
     expect(words.code).toBe("unsupported_type");
 

@@ -1,6 +1,6 @@
 /**
  * What a composer checks about a file before it sends it, and what it calls it. The server
- * judges the type from the bytes and enforces the size (413 `too_large`, 415 `unsupported_type`):
+ * judges the type from the bytes and enforces the size (413 `too_large`, 422 `unsupported_type`):
  * these checks only spare the writer a wait for an answer that is known already, so they go by
  * what the browser says (type and name) and let the server have the last word.
  */
