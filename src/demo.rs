@@ -101,6 +101,7 @@ pub async fn load_if_empty(db: &Db, now: Timestamp) -> Result<bool, StorageError
         assignee_grace_secs: DEFAULT_ASSIGNEE_GRACE_SECS,
         unsend_secs: crate::domain::unsend::DEFAULT_WINDOW_SECS,
         max_sessions_per_agent: 0,
+        survey: true,
     };
     let seed = DirectorySeed {
         users,

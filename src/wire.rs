@@ -286,6 +286,8 @@ pub struct Queue {
     /// The most sessions of this queue one agent holds at once (0: no limit).
     #[schema(minimum = 0, maximum = 100)]
     pub max_sessions_per_agent: u32,
+    /// Whether the customer is asked to rate a session when it ends.
+    pub survey: bool,
 }
 
 impl From<&domain::Queue> for Queue {
@@ -303,6 +305,7 @@ impl From<&domain::Queue> for Queue {
             assignee_grace_seconds: q.settings.assignee_grace_secs,
             unsend_seconds: q.settings.unsend_secs,
             max_sessions_per_agent: q.settings.max_sessions_per_agent,
+            survey: q.settings.survey,
         }
     }
 }
@@ -339,6 +342,8 @@ pub struct CreateQueue {
     /// Default 0: no limit.
     #[schema(minimum = 0, maximum = 100)]
     pub max_sessions_per_agent: Option<u32>,
+    /// Default true.
+    pub survey: Option<bool>,
 }
 
 /// `PATCH /api/queues/{id}`: every field optional.
@@ -366,6 +371,7 @@ pub struct UpdateQueue {
     pub unsend_seconds: Option<u32>,
     #[schema(minimum = 0, maximum = 100)]
     pub max_sessions_per_agent: Option<u32>,
+    pub survey: Option<bool>,
 }
 
 /// A conversation: a support session (or later a connect chat or a record).
@@ -617,6 +623,32 @@ impl From<&crate::storage::attachments::WithdrawnEntry> for Withdrawal {
                 .map_or_else(String::new, |x| rfc3339(x.at)),
         }
     }
+}
+
+/// `POST /api/conversations/{id}/survey`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SurveyAnswer {
+    #[schema(minimum = 1, maximum = 5)]
+    pub rating: i64,
+    /// Optional (blank: none).
+    #[serde(default)]
+    #[schema(max_length = 1000)]
+    pub comment: Option<String>,
+}
+
+/// A session's satisfaction survey as its reader sees it.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Survey {
+    /// `asked` (its customer may rate it now), `answered`, or `none`.
+    pub state: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub rating: Option<u8>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub comment: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub at: Option<String>,
 }
 
 /// Who withdrew an entry, and when.

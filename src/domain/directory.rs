@@ -165,6 +165,8 @@ pub struct QueueSettings {
     /// The most sessions of this queue one agent holds at once (0: no limit); enforced by the
     /// database at Accept and Transfer.
     pub max_sessions_per_agent: u32,
+    /// Whether the customer is asked to rate a session when it ends.
+    pub survey: bool,
 }
 
 impl QueueSettings {
@@ -274,6 +276,7 @@ mod tests {
             assignee_grace_secs: DEFAULT_ASSIGNEE_GRACE_SECS,
             unsend_secs: 120,
             max_sessions_per_agent: 0,
+            survey: true,
         };
         assert_eq!(base.clone().validate().unwrap().greeting, "Hi");
         let cases = [

@@ -14,6 +14,7 @@ pub mod kb;
 pub mod roles;
 pub mod session;
 pub mod signin;
+pub mod survey;
 pub mod time;
 pub mod transcript;
 pub mod unsend;

@@ -552,6 +552,9 @@ pub enum Refusal {
         "{who} already holds {limit} sessions of this queue, the most it allows: close or transfer one first."
     )]
     AtCapacity { who: String, limit: u32 },
+    /// A session's survey was answered before.
+    #[error("This session has been rated already.")]
+    AlreadyAnswered,
     /// The stale-view guard held a send.
     #[error("{}", stale_message(*newer))]
     StaleView { newer: i64 },
@@ -1024,6 +1027,7 @@ mod tests {
             assignee_grace_secs: 60,
             unsend_secs: 120,
             max_sessions_per_agent: 0,
+            survey: true,
         }
     }
 

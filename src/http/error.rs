@@ -212,6 +212,7 @@ impl From<Refusal> for AppError {
             Refusal::IncidentClosed => conflict("incident_closed"),
             Refusal::UnsendExpired { .. } => conflict("unsend_expired"),
             Refusal::AtCapacity { .. } => conflict("at_capacity"),
+            Refusal::AlreadyAnswered => conflict("already_answered"),
             Refusal::StaleView { newer } => AppError::StaleView { newer, message },
             Refusal::TooLong => AppError::TooLong(message),
             Refusal::EmptyBody | Refusal::BadClientId => AppError::Invalid(message),

@@ -19,6 +19,7 @@ mod pages;
 mod profiles;
 mod queues;
 mod session;
+mod survey;
 mod transcripts;
 mod users;
 
@@ -86,6 +87,7 @@ pub fn router(state: AppState) -> Router {
         .merge(chats::router())
         .merge(attachments::router())
         .merge(transcripts::router())
+        .merge(survey::router())
         .merge(profiles::router())
         .merge(ops::router())
         .merge(crate::ws::router())

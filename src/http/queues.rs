@@ -151,6 +151,7 @@ async fn create_queue(
             .unsend_seconds
             .unwrap_or(crate::domain::unsend::DEFAULT_WINDOW_SECS),
         max_sessions_per_agent: body.max_sessions_per_agent.unwrap_or(0),
+        survey: body.survey.unwrap_or(true),
     }
     .validate()?;
     require_group(&state, settings.group).await?;
@@ -208,6 +209,7 @@ async fn update_queue(
         max_sessions_per_agent: body
             .max_sessions_per_agent
             .unwrap_or(current.max_sessions_per_agent),
+        survey: body.survey.unwrap_or(current.survey),
     }
     .validate()?;
     require_group(&state, settings.group).await?;

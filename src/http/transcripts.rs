@@ -168,12 +168,13 @@ async fn export(
         });
     }
     let bodies = query.bodies.unwrap_or(false);
-    let sessions = state
+    let (sessions, answers) = state
         .export_sessions(queue, &current.user, from, to)
         .await?;
-    let mut csv = String::from("session,created_at,customer,agent,state,closed_reason,accepted_at");
+    let mut csv =
+        String::from("session,created_at,customer,agent,state,closed_reason,accepted_at,rating");
     if bodies {
-        csv.push_str(",first_message");
+        csv.push_str(",first_message,rating_comment");
     }
     csv.push_str("\r\n");
     for c in &sessions {
@@ -201,9 +202,18 @@ async fn export(
             .to_owned(),
             reason.to_owned(),
             c.accepted_at.map(rfc3339).unwrap_or_default(),
+            answers
+                .get(&c.id)
+                .map_or(String::new(), |a| a.rating.to_string()),
         ];
         if bodies {
             cells.push(c.first_message.clone().unwrap_or_default());
+            cells.push(
+                answers
+                    .get(&c.id)
+                    .and_then(|a| a.comment.clone())
+                    .unwrap_or_default(),
+            );
         }
         let row: Vec<String> = cells.iter().map(|v| csv_cell(v)).collect();
         csv.push_str(&row.join(","));

@@ -10,6 +10,7 @@ pub mod incidents;
 pub mod kb;
 pub mod sessions;
 mod signin;
+pub mod survey;
 pub mod transcripts;
 
 use std::sync::Arc;

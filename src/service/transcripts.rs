@@ -2,8 +2,11 @@
 //! HTML (every entry through `can_see`, as every read path); a queue's sessions of a date range
 //! for reporting (managers and admins; no message bodies unless asked for).
 
+use std::collections::HashMap;
+
 use super::{AppState, ServiceError};
 use crate::domain::session::{self, Conversation, Entry};
+use crate::domain::survey::Answer;
 use crate::domain::transcript::MAX_ENTRIES;
 use crate::domain::{ConversationId, QueueId, Timestamp, User};
 
@@ -70,7 +73,7 @@ impl AppState {
         user: &User,
         from: Timestamp,
         to: Timestamp,
-    ) -> Result<Vec<Conversation>, ServiceError> {
+    ) -> Result<(Vec<Conversation>, HashMap<ConversationId, Answer>), ServiceError> {
         if !(user.roles.can_manage_queues() && !user.disabled) {
             return Err(ServiceError::Forbidden(
                 "Only managers and admins export sessions.",
@@ -80,9 +83,16 @@ impl AppState {
             .queue(queue)
             .await?
             .ok_or(ServiceError::NotFound("queue"))?;
-        Ok(self
+        let sessions = self
             .db
             .sessions_between(queue, from, to, EXPORT_MAX)
-            .await?)
+            .await?;
+        let answers = self
+            .db
+            .survey_answers_between(queue, from, to)
+            .await?
+            .into_iter()
+            .collect();
+        Ok((sessions, answers))
     }
 }

@@ -505,6 +505,9 @@ storage_interface! {
     pub async fn read_blob(&self, sha256: &str) -> Result<attachments::BlobStream>;
     pub async fn attachment(&self, id: AttachmentId) -> Result<Option<(Attachment, Entry)>>;
     pub async fn attached_since(&self, user: UserId, since: Timestamp) -> Result<u64>;
+    pub async fn answer_survey(&self, conv: ConversationId, answer: &crate::domain::survey::Answer, now: Timestamp) -> Result<bool>;
+    pub async fn survey_answer(&self, conv: ConversationId) -> Result<Option<(crate::domain::survey::Answer, Timestamp)>>;
+    pub async fn survey_answers_between(&self, queue: QueueId, from: Timestamp, to: Timestamp) -> Result<Vec<(ConversationId, crate::domain::survey::Answer)>>;
     pub async fn withdraw(&self, conv: ConversationId, seq: i64, user: &User, now: Timestamp) -> Result<attachments::Withdrew, CommandError>;
     pub async fn withdrawals(&self, conv: ConversationId) -> Result<Vec<attachments::WithdrawnEntry>>;
     // Operations.

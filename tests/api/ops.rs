@@ -209,6 +209,8 @@ async fn the_openapi_document_lists_every_endpoint() {
         ("/api/conversations/{id}/withdrawals", "get"),
         ("/api/conversations/{id}/transcript", "get"),
         ("/api/queues/{queue}/export", "get"),
+        ("/api/conversations/{id}/survey", "get"),
+        ("/api/conversations/{id}/survey", "post"),
         ("/healthz", "get"),
         ("/readyz", "get"),
         ("/metrics", "get"),

@@ -186,7 +186,7 @@ async fn managers_export_sessions_as_csv_with_formulas_neutralised() {
     let rows: Vec<&str> = plain.split("\r\n").filter(|r| !r.is_empty()).collect();
     assert_eq!(
         rows[0],
-        "session,created_at,customer,agent,state,closed_reason,accepted_at"
+        "session,created_at,customer,agent,state,closed_reason,accepted_at,rating"
     );
     assert_eq!(rows.len(), 2, "{plain}");
     assert!(rows[1].starts_with(&format!("\"{id}\",")), "{plain}");
@@ -205,7 +205,7 @@ async fn managers_export_sessions_as_csv_with_formulas_neutralised() {
         .await
         .unwrap();
     assert!(with_bodies.starts_with(
-        "session,created_at,customer,agent,state,closed_reason,accepted_at,first_message\r\n"
+        "session,created_at,customer,agent,state,closed_reason,accepted_at,rating,first_message,rating_comment\r\n"
     ));
     assert!(
         with_bodies.contains("\"'=HYPERLINK(\"\"http://evil.example\"\",\"\"click\"\")\""),
@@ -236,4 +236,136 @@ async fn managers_export_sessions_as_csv_with_formulas_neutralised() {
         let body: Value = response.json().await.unwrap();
         assert_eq!(body["error"]["field"], json!(field), "{query}: {body}");
     }
+}
+
+#[tokio::test]
+async fn the_customer_rates_an_ended_session_once_and_managers_see_it() {
+    let app = TestApp::spawn().await;
+    let carol = app.signed_in("carol").await;
+    let alice = app.signed_in("alice").await;
+    let (_, conv) = start(&app, &carol, "Printer").await;
+    let id = conv["id"].as_str().unwrap().to_owned();
+    let survey = |who: &Client| {
+        let (who, url) = (
+            who.clone(),
+            app.url(&format!("/api/conversations/{id}/survey")),
+        );
+        async move {
+            who.get(url)
+                .send()
+                .await
+                .unwrap()
+                .json::<Value>()
+                .await
+                .unwrap()
+        }
+    };
+    let rate = |who: &Client, body: Value| {
+        let (who, url) = (
+            who.clone(),
+            app.url(&format!("/api/conversations/{id}/survey")),
+        );
+        async move { crate::helpers::post_json(&who, url, &body).await }
+    };
+    // Nothing to ask while it is open.
+    assert_eq!(survey(&carol).await["state"], "none");
+    assert_eq!(
+        error_of(rate(&carol, json!({"rating": 5})).await).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let accepted = alice
+        .post(app.url(&format!("/api/conversations/{id}/accept")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(accepted.status(), StatusCode::OK);
+    let ended = alice
+        .post(app.url(&format!("/api/conversations/{id}/end")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ended.status(), StatusCode::OK);
+    assert_eq!(survey(&carol).await["state"], "asked");
+    assert_eq!(
+        survey(&alice).await["state"],
+        "none",
+        "only the customer is asked"
+    );
+    // Only its customer; a rating of 1 to 5; a comment of at most 1,000 characters.
+    assert_eq!(
+        error_of(rate(&alice, json!({"rating": 5})).await).await.0,
+        StatusCode::FORBIDDEN
+    );
+    let ivan = app.signed_in("ivan").await;
+    assert_eq!(
+        error_of(rate(&ivan, json!({"rating": 5})).await).await.0,
+        StatusCode::NOT_FOUND
+    );
+    for bad in [
+        json!({"rating": 0}),
+        json!({"rating": 6}),
+        json!({"rating": 4, "comment": "x".repeat(1001)}),
+    ] {
+        assert_eq!(
+            error_of(rate(&carol, bad.clone()).await).await.0,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{bad}"
+        );
+    }
+    let answered = rate(
+        &carol,
+        json!({"rating": 4, "comment": "=1+1 quick, thanks"}),
+    )
+    .await;
+    assert_eq!(answered.status(), StatusCode::CREATED);
+    let (status, code, _) = error_of(rate(&carol, json!({"rating": 1})).await).await;
+    assert_eq!(
+        (status, code.as_str()),
+        (StatusCode::CONFLICT, "already_answered")
+    );
+    let seen = survey(&alice).await;
+    assert_eq!(
+        (seen["state"].as_str(), seen["rating"].as_i64()),
+        (Some("answered"), Some(4))
+    );
+    // In the export: the rating, and with bodies its comment, neutralised.
+    let dana = app.signed_in("dana").await;
+    let csv = export(&app, &dana, "from=2026-01-05&to=2026-01-05&bodies=true")
+        .await
+        .text()
+        .await
+        .unwrap();
+    let row = csv.split("\r\n").nth(1).unwrap();
+    assert!(
+        row.contains(",\"4\",") && row.ends_with(",\"'=1+1 quick, thanks\""),
+        "{csv}"
+    );
+    // A queue that does not ask: nothing asked.
+    let queue = queue_id(&app).await;
+    let off = dana
+        .patch(app.url(&format!("/api/queues/{queue}")))
+        .json(&json!({"survey": false}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(off.json::<Value>().await.unwrap()["survey"], false);
+    let (_, second) = start(&app, &ivan, "Mouse").await;
+    let second = second["id"].as_str().unwrap().to_owned();
+    for step in ["accept", "end"] {
+        let r = alice
+            .post(app.url(&format!("/api/conversations/{second}/{step}")))
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(r.status(), StatusCode::OK);
+    }
+    let none: Value = ivan
+        .get(app.url(&format!("/api/conversations/{second}/survey")))
+        .send()
+        .await
+        .unwrap()
+        .json()
+        .await
+        .unwrap();
+    assert_eq!(none["state"], "none");
 }

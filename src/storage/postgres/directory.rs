@@ -17,7 +17,7 @@ const USER_COLUMNS: &str = "id, username, display_name, is_admin, is_manager, is
                             is_customer, itil, disabled, created_at";
 
 const QUEUE_SELECT: &str = "SELECT q.id, q.name, q.group_id, g.name AS group_name, q.greeting, \
-     q.inactivity_warning_seconds, q.auto_close_seconds, q.assignee_grace_seconds, q.unsend_seconds, q.max_sessions_per_agent \
+     q.inactivity_warning_seconds, q.auto_close_seconds, q.assignee_grace_seconds, q.unsend_seconds, q.max_sessions_per_agent, q.survey \
      FROM queues q JOIN assignment_groups g ON g.id = q.group_id";
 
 /// A user from a row holding [`USER_COLUMNS`] (flags are BOOLEAN).
@@ -95,6 +95,7 @@ pub(super) fn queue_from_row(row: &PgRow) -> Result<Queue> {
             assignee_grace_secs: setting("assignee_grace_seconds")?,
             unsend_secs: setting("unsend_seconds")?,
             max_sessions_per_agent: setting("max_sessions_per_agent")?,
+            survey: row.try_get("survey")?,
         },
         group_name: row.try_get("group_name")?,
     })
@@ -301,8 +302,8 @@ impl PgDb {
     pub async fn create_queue(&self, new: &NewQueue, now: Timestamp) -> Result<Queue> {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO queues (name, group_id, greeting, inactivity_warning_seconds, \
-             auto_close_seconds, assignee_grace_seconds, created_at, unsend_seconds, max_sessions_per_agent) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+             auto_close_seconds, assignee_grace_seconds, created_at, unsend_seconds, max_sessions_per_agent, survey) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
         )
         .bind(&new.name)
         .bind(new.group.0)
@@ -313,6 +314,7 @@ impl PgDb {
         .bind(now.0)
         .bind(i64::from(new.unsend_secs))
         .bind(i64::from(new.max_sessions_per_agent))
+        .bind(new.survey)
         .fetch_one(&self.pool)
         .await
         .map_err(|e| classify(e, "queue name"))?;
@@ -324,7 +326,7 @@ impl PgDb {
         let done = sqlx::query(
             "UPDATE queues SET name = $1, group_id = $2, greeting = $3, \
              inactivity_warning_seconds = $4, auto_close_seconds = $5, \
-             assignee_grace_seconds = $6, unsend_seconds = $8, max_sessions_per_agent = $9 WHERE id = $7",
+             assignee_grace_seconds = $6, unsend_seconds = $8, max_sessions_per_agent = $9, survey = $10 WHERE id = $7",
         )
         .bind(&settings.name)
         .bind(settings.group.0)
@@ -335,6 +337,7 @@ impl PgDb {
         .bind(id.0)
         .bind(i64::from(settings.unsend_secs))
         .bind(i64::from(settings.max_sessions_per_agent))
+        .bind(settings.survey)
         .execute(&self.pool)
         .await
         .map_err(|e| classify(e, "queue name"))?;
@@ -454,8 +457,8 @@ impl PgDb {
         for (settings, group) in &seed.queues {
             sqlx::query(
                 "INSERT INTO queues (name, group_id, greeting, inactivity_warning_seconds, \
-                 auto_close_seconds, assignee_grace_seconds, created_at, unsend_seconds, max_sessions_per_agent) \
-                 SELECT $1, id, $2, $3, $4, $5, $6, $8, $9 FROM assignment_groups WHERE name = $7",
+                 auto_close_seconds, assignee_grace_seconds, created_at, unsend_seconds, max_sessions_per_agent, survey) \
+                 SELECT $1, id, $2, $3, $4, $5, $6, $8, $9, $10 FROM assignment_groups WHERE name = $7",
             )
             .bind(&settings.name)
             .bind(&settings.greeting)
@@ -466,6 +469,7 @@ impl PgDb {
             .bind(group)
             .bind(i64::from(settings.unsend_secs))
             .bind(i64::from(settings.max_sessions_per_agent))
+            .bind(settings.survey)
             .execute(&mut *tx)
             .await
             .map_err(|e| classify(e, "queue name"))?;

@@ -15,6 +15,7 @@ mod directory;
 mod incidents;
 mod kb;
 mod sessions;
+mod survey;
 mod throttle;
 
 use std::time::Duration;

@@ -14,7 +14,7 @@ const USER_COLUMNS: &str = "id, username, display_name, is_admin, is_manager, is
                             is_customer, itil, disabled, created_at";
 
 const QUEUE_SELECT: &str = "SELECT q.id, q.name, q.group_id, g.name AS group_name, q.greeting, \
-     q.inactivity_warning_seconds, q.auto_close_seconds, q.assignee_grace_seconds, q.unsend_seconds, q.max_sessions_per_agent \
+     q.inactivity_warning_seconds, q.auto_close_seconds, q.assignee_grace_seconds, q.unsend_seconds, q.max_sessions_per_agent, q.survey \
      FROM queues q JOIN assignment_groups g ON g.id = q.group_id";
 
 fn user_from_row(row: &SqliteRow) -> Result<User> {
@@ -93,6 +93,7 @@ fn queue_from_row(row: &SqliteRow) -> Result<Queue> {
             assignee_grace_secs: secs("assignee_grace_seconds")?,
             unsend_secs: secs("unsend_seconds")?,
             max_sessions_per_agent: secs("max_sessions_per_agent")?,
+            survey: row.try_get::<i64, _>("survey")? != 0,
         },
         group_name: row.try_get("group_name")?,
     })
@@ -279,7 +280,7 @@ impl SqliteDb {
     pub async fn create_queue(&self, new: &NewQueue, now: Timestamp) -> Result<Queue> {
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO queues (name, group_id, greeting, inactivity_warning_seconds, \
-             auto_close_seconds, assignee_grace_seconds, unsend_seconds, max_sessions_per_agent, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             auto_close_seconds, assignee_grace_seconds, unsend_seconds, max_sessions_per_agent, survey, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(&new.name)
         .bind(new.group.0)
@@ -289,6 +290,7 @@ impl SqliteDb {
         .bind(new.assignee_grace_secs)
         .bind(new.unsend_secs)
         .bind(new.max_sessions_per_agent)
+        .bind(new.survey)
         .bind(now.0)
         .fetch_one(&self.write)
         .await
@@ -300,7 +302,7 @@ impl SqliteDb {
     pub async fn update_queue(&self, id: QueueId, settings: &QueueSettings) -> Result<Queue> {
         let done = sqlx::query(
             "UPDATE queues SET name = ?, group_id = ?, greeting = ?, inactivity_warning_seconds = ?, \
-             auto_close_seconds = ?, assignee_grace_seconds = ?, unsend_seconds = ?, max_sessions_per_agent = ? WHERE id = ?",
+             auto_close_seconds = ?, assignee_grace_seconds = ?, unsend_seconds = ?, max_sessions_per_agent = ?, survey = ? WHERE id = ?",
         )
         .bind(&settings.name)
         .bind(settings.group.0)
@@ -310,6 +312,7 @@ impl SqliteDb {
         .bind(settings.assignee_grace_secs)
         .bind(settings.unsend_secs)
         .bind(settings.max_sessions_per_agent)
+        .bind(settings.survey)
         .bind(id.0)
         .execute(&self.write)
         .await
@@ -394,8 +397,8 @@ impl SqliteDb {
         for (settings, group) in &seed.queues {
             sqlx::query(
                 "INSERT INTO queues (name, group_id, greeting, inactivity_warning_seconds, \
-                 auto_close_seconds, assignee_grace_seconds, unsend_seconds, max_sessions_per_agent, created_at) \
-                 SELECT ?, id, ?, ?, ?, ?, ?, ?, ? FROM assignment_groups WHERE name = ?",
+                 auto_close_seconds, assignee_grace_seconds, unsend_seconds, max_sessions_per_agent, survey, created_at) \
+                 SELECT ?, id, ?, ?, ?, ?, ?, ?, ?, ? FROM assignment_groups WHERE name = ?",
             )
             .bind(&settings.name)
             .bind(&settings.greeting)
@@ -404,6 +407,7 @@ impl SqliteDb {
             .bind(settings.assignee_grace_secs)
             .bind(settings.unsend_secs)
             .bind(settings.max_sessions_per_agent)
+            .bind(settings.survey)
             .bind(now.0)
             .bind(group)
             .execute(&mut *tx)

@@ -10,6 +10,7 @@ mod directory;
 mod incidents;
 mod kb;
 mod sessions;
+mod survey;
 mod throttle;
 mod writer;
 

@@ -14,6 +14,7 @@ const queue = (id: string): Queue => ({
   assignee_grace_seconds: 60,
   unsend_seconds: 120,
   max_sessions_per_agent: 0,
+  survey: true,
 });
 
 const chat = (id: string, state: Conversation["state"], created_at: string, queueId = "1", customer = "5"): Conversation => ({

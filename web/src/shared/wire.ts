@@ -45,6 +45,8 @@ export interface Queue {
   unsend_seconds: number;
   /** The most sessions of this queue one agent holds at once (0: no limit); Accept beyond: 409 at_capacity. */
   max_sessions_per_agent: number;
+  /** Whether the customer is asked to rate a session when it ends (GET/POST /api/conversations/{id}/survey). */
+  survey: boolean;
 }
 
 export interface SignInResponse {
@@ -116,7 +118,8 @@ export function isQueue(value: unknown): value is Queue {
     isCount(value.auto_close_seconds) &&
     isCount(value.assignee_grace_seconds) &&
     isCount(value.unsend_seconds) &&
-    isCount(value.max_sessions_per_agent)
+    isCount(value.max_sessions_per_agent) &&
+    typeof value.survey === "boolean"
   );
 }
 
