@@ -226,7 +226,7 @@ describe("the composer's attachments and stale-view guard", () => {
 
   it("a_reply_refused_as_stale_and_switched_to_work_note_goes_as_a_work_note_never_to_carol", async (test) => {
     keepScreenshotsOnFailure(test);
-    const { id, alice, window, carol } = await acceptedChat(test, "I cannot sign in to the VPN.");
+    const { id, window, carol } = await acceptedChat(test, "I cannot sign in to the VPN.");
     const note = "INTERNAL ONLY: her account is locked by the fraud team, do not tell her why.";
     const commentField = window.getByRole("textbox", { name: "Message (comment)" });
     await commentField.pressSequentially("INTERNAL ONLY:");

@@ -25,6 +25,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
+  FakeUpload.abortPending();
   cleanup();
   forgetAttachmentDrafts();
   vi.unstubAllGlobals();

@@ -34,6 +34,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
+  FakeUpload.abortPending();
   cleanup();
   forgetAttachmentDrafts();
   vi.unstubAllGlobals();

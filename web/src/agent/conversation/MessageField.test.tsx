@@ -52,6 +52,7 @@ beforeEach(() => {
 });
 
 afterEach(() => {
+  FakeUpload.abortPending();
   cleanup();
   forgetStaleGuards();
   forgetAttachmentDrafts();

@@ -9,6 +9,11 @@ export class FakeUpload implements UploadRequest {
     FakeUpload.made = [];
   }
 
+  /** Aborts every request not answered yet, so no upload's timer outlives its test. */
+  static abortPending(): void {
+    for (const request of FakeUpload.made) if (!request.settled) request.abort();
+  }
+
   /** The newest request; throws when none was made. */
   static last(): FakeUpload {
     const last = FakeUpload.made.at(-1);
@@ -21,6 +26,8 @@ export class FakeUpload implements UploadRequest {
   readonly headers: Record<string, string> = {};
   body: FormData | null = null;
   aborted = false;
+  /** Answered, failed or aborted. */
+  settled = false;
   status = 0;
   statusText = "";
   responseText = "";
@@ -48,7 +55,9 @@ export class FakeUpload implements UploadRequest {
   }
 
   abort(): void {
+    if (this.settled) return;
     this.aborted = true;
+    this.settled = true;
     this.onabort?.({} as ProgressEvent);
   }
 
@@ -70,6 +79,7 @@ export class FakeUpload implements UploadRequest {
   }
 
   answer(status: number, body: unknown, headers: Record<string, string> = {}): void {
+    this.settled = true;
     this.status = status;
     this.responseText = typeof body === "string" ? body : JSON.stringify(body);
     for (const [name, value] of Object.entries(headers)) this.responseHeaders[name.toLowerCase()] = value;
@@ -77,6 +87,7 @@ export class FakeUpload implements UploadRequest {
   }
 
   failNetwork(): void {
+    this.settled = true;
     this.onerror?.({} as ProgressEvent);
   }
 }
