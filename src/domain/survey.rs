@@ -34,7 +34,7 @@ pub fn check_answer(
     rating: i64,
     comment: Option<String>,
 ) -> Result<Answer, Refusal> {
-    if !conv.customer.as_ref().is_some_and(|c| c.id == user.id) {
+    if conv.customer.as_ref().is_none_or(|c| c.id != user.id) {
         return Err(Refusal::Forbidden("Only the session's customer rates it."));
     }
     if !is_asked(conv, user, survey_on) {

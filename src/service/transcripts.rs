@@ -74,7 +74,7 @@ impl AppState {
         from: Timestamp,
         to: Timestamp,
     ) -> Result<(Vec<Conversation>, HashMap<ConversationId, Answer>), ServiceError> {
-        if !(user.roles.can_manage_queues() && !user.disabled) {
+        if !user.roles.can_manage_queues() || user.disabled {
             return Err(ServiceError::Forbidden(
                 "Only managers and admins export sessions.",
             ));
