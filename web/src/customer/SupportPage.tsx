@@ -23,6 +23,8 @@ import { ConnectionBanner, Timeline, useConversationFeed } from "../shared/Timel
 import { isConversation, isQueue, isQueueList, type Conversation, type Entry, type Queue, type User } from "../shared/wire";
 import { queueAvailability } from "../shared/api";
 import { CustomerComposer } from "./CustomerComposer";
+import { SurveyForm } from "./SurveyForm";
+import { mayHaveSurvey } from "../shared/survey";
 import { chatToShow, chooseQueue, countdownLeft, heldClose, pendingWarning, startChat } from "./chat";
 import { IncidentView, LeaveMessage, MyIncidents } from "./incidents";
 import { ArticleSuggestions } from "../kb/ArticleSuggestions";
@@ -248,6 +250,8 @@ function Chat({ conversation, queue, user }: { conversation: Conversation; queue
         onLoadEarlier={() => void socket?.loadEarlier(conversation.id)}
       />
       {conversation.state === "closed" ? <ClosedPanel conversation={conversation} queue={queue} user={user} draft={draft} /> : <CustomerComposer conversation={conversation} draft={draft} socket={socket ?? null} />}
+      {/* Under the closed chat: "How did we do?" when the server asks (a taken session, a queue with the survey on). */}
+      {mayHaveSurvey(conversation) && <SurveyForm key={conversation.id} conversation={conversation.id} />}
     </section>
   );
 }

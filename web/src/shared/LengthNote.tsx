@@ -10,13 +10,13 @@ export function lengthNoteId(field: string): string {
   return `${field}-length`;
 }
 
-/** Whether the note shows anything for `text` (a field names it in aria-describedby only then). */
-export function lengthNoteShown(text: string): boolean {
-  return bodyProblem(text.trim()) !== null || lengthHint(text) !== null;
+/** Whether the note shows anything for `text` (a field names it in aria-describedby only then); `max`: the field's limit, a message's by default. */
+export function lengthNoteShown(text: string, max?: number): boolean {
+  return bodyProblem(text.trim(), max) !== null || lengthHint(text, max) !== null;
 }
 
-export function LengthNote({ id, text }: { id: string; text: string }) {
-  const problem = bodyProblem(text.trim());
+export function LengthNote({ id, text, max }: { id: string; text: string; max?: number }) {
+  const problem = bodyProblem(text.trim(), max);
   if (problem !== null) {
     return (
       <p id={id} class="composer__problem" role="alert">
@@ -24,7 +24,7 @@ export function LengthNote({ id, text }: { id: string; text: string }) {
       </p>
     );
   }
-  const counter = lengthHint(text);
+  const counter = lengthHint(text, max);
   if (counter === null) return null;
   return (
     <p id={id} class="composer__count muted">

@@ -9,11 +9,11 @@ export { MAX_BODY_CHARS, bodyProblem, charCount } from "./length";
 /** The server passes a typing start on at most every 2 s, so sending more is waste. */
 export const TYPING_EVERY_MS = 2000;
 
-/** Shown near the limit: "9,812 / 10,000", else null. */
-export function lengthHint(body: string): string | null {
+/** Shown near the limit (`max`, the message's by default): "9,812 / 10,000", else null. */
+export function lengthHint(body: string, max: number = MAX_BODY_CHARS): string | null {
   const length = charCount(body);
-  if (length < MAX_BODY_CHARS * 0.9) return null;
-  return `${length.toLocaleString("en")} / ${MAX_BODY_CHARS.toLocaleString("en")} characters`;
+  if (length < max * 0.9) return null;
+  return `${length.toLocaleString("en")} / ${max.toLocaleString("en")} characters`;
 }
 
 /** The keys of a field's keydown that matter here. */

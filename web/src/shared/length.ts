@@ -13,11 +13,11 @@ export function charCount(text: string): number {
   return count;
 }
 
-/** Why a body cannot be sent, or null when it can. */
-export function bodyProblem(body: string): string | null {
+/** Why a body cannot be sent, or null when it can (`max`: another field's limit, e.g. a survey comment). */
+export function bodyProblem(body: string, max: number = MAX_BODY_CHARS): string | null {
   const length = charCount(body);
-  if (length > MAX_BODY_CHARS) {
-    return `Too long: at most ${MAX_BODY_CHARS.toLocaleString("en")} characters (this one has ${length.toLocaleString("en")}).`;
+  if (length > max) {
+    return `Too long: at most ${max.toLocaleString("en")} characters (this one has ${length.toLocaleString("en")}).`;
   }
   return null;
 }

@@ -4,7 +4,8 @@
  * Customer; for a chat between colleagues only the Knowledge Base: it has no customer and no
  * record). The list's links go through the shell's router: switching conversations keeps the
  * page and its one connection. Managers and admins also find what was withdrawn from the
- * conversation under "Withdrawn messages" above its log.
+ * conversation under "Withdrawn messages" above its log. A closed support session the customer
+ * rated shows the rating and comment under the pane's header.
  */
 import { useSignal } from "@preact/signals";
 import { useEffect } from "preact/hooks";
@@ -23,6 +24,7 @@ import { conversationTitle } from "../sessions";
 import { CustomerTool } from "./CustomerTool";
 import { KnowledgeTool } from "./KnowledgeTool";
 import { RecordTool } from "./RecordTool";
+import { SurveyResult } from "./SurveyResult";
 import { ToolTabs, type ToolTab } from "./ToolTabs";
 import { WithdrawnMessages, withdrawnCount } from "./WithdrawnMessages";
 import "./workspace.css";
@@ -126,6 +128,8 @@ export function Workspace({ user, id }: { user: User; id: string }) {
                 />
               )}
             </header>
+            {/* A closed support session: the customer's rating, when they gave one. */}
+            <SurveyResult key={`survey-${conversation.id}`} conversation={conversation} />
             {mayReadWithdrawals(user.roles) && (
               <WithdrawnMessages key={conversation.id} conversation={conversation.id} count={withdrawnCount(withWithdrawn(socket?.entries.value.get(conversation.id) ?? [], withdrawnHere(conversation.id)))} />
             )}
