@@ -17,7 +17,7 @@ import { ConfirmDialog } from "../shared/ConfirmDialog";
 import { LengthNote, lengthNoteShown } from "../shared/LengthNote";
 import { Connection } from "../shared/socket";
 import { warnBeforeLeavingUnsent } from "../shared/unload";
-import { readStoredText, useStoredText } from "../shared/storedText";
+import { readStoredText, useStoredText, writeStoredText } from "../shared/storedText";
 import type { Signal } from "@preact/signals";
 import { ConnectionBanner, Timeline, useConversationFeed } from "../shared/Timeline";
 import { isConversation, isQueue, isQueueList, type Conversation, type Entry, type Queue, type User } from "../shared/wire";
@@ -61,8 +61,9 @@ export async function loadSupport(): Promise<void> {
     const socket = new Connection({ me: user.id });
     socket.subscribe((frame) => {
       if (frame.type === "ready" && current.value === undefined) {
-        // A closed chat whose unsent text the tab keeps comes back with it (Start a new chat with it, or Discard).
-        const unsent = (id: string) => readStoredText(draftKey(user.id, `draft.${id}`)).trim() !== "";
+        // A closed chat whose unsent text the tab keeps comes back with it (Start a new chat with it, or Discard),
+        // and so does the closed chat whose survey the tab showed (to rate it, or to see the rating given).
+        const unsent = (id: string) => readStoredText(draftKey(user.id, `draft.${id}`)).trim() !== "" || readStoredText(closedChatKey(user.id)) === id;
         current.value = queue === null ? null : (chatToShow(socket.conversations.value.values(), queue.id, user.id, unsent)?.id ?? null);
       }
     });
@@ -133,6 +134,14 @@ function draftKey(user: string, what: string): string {
   return `switchboard.support.${user}.${what}`;
 }
 
+/**
+ * Where the tab keeps the closed chat whose survey it showed ("How did we do?" or the rating
+ * given): a reload shows that chat again, until the customer moves on (Start a new chat, Discard it).
+ */
+function closedChatKey(user: string): string {
+  return draftKey(user, "closed-chat");
+}
+
 function StartChat({ queue, user }: { queue: Queue | null; user: User }) {
   const message = useStoredText(draftKey(user.id, "first-message"));
   const busy = useSignal(false);
@@ -172,6 +181,7 @@ function StartChat({ queue, user }: { queue: Queue | null; user: User }) {
       // posts the first message once.
       const conversation = await startChat(user.id, queue.id, message.value.trim());
       connection.value?.noteConversation(conversation);
+      writeStoredText(closedChatKey(user.id), "");
       current.value = conversation.id;
       message.value = "";
     } catch (failure) {
@@ -251,7 +261,7 @@ function Chat({ conversation, queue, user }: { conversation: Conversation; queue
       />
       {conversation.state === "closed" ? <ClosedPanel conversation={conversation} queue={queue} user={user} draft={draft} /> : <CustomerComposer conversation={conversation} draft={draft} socket={socket ?? null} />}
       {/* Under the closed chat: "How did we do?" when the server asks (a taken session, a queue with the survey on). */}
-      {mayHaveSurvey(conversation) && <SurveyForm key={conversation.id} conversation={conversation.id} />}
+      {mayHaveSurvey(conversation) && <SurveyForm key={conversation.id} conversation={conversation.id} onShown={() => writeStoredText(closedChatKey(user.id), conversation.id)} />}
     </section>
   );
 }
@@ -411,6 +421,7 @@ function ClosedPanel({ conversation, queue, user, draft }: { conversation: Conve
     try {
       const started = await startChat(user.id, queue.id, unsent);
       connection.value?.noteConversation(started);
+      writeStoredText(closedChatKey(user.id), "");
       draft.value = "";
       current.value = started.id;
     } catch (failure) {
@@ -437,7 +448,16 @@ function ClosedPanel({ conversation, queue, user, draft }: { conversation: Conve
         </p>
       )}
       {unsent === "" ? (
-        <button ref={again} type="button" class="button" data-next-step onClick={() => (current.value = null)}>
+        <button
+          ref={again}
+          type="button"
+          class="button"
+          data-next-step
+          onClick={() => {
+            writeStoredText(closedChatKey(user.id), "");
+            current.value = null;
+          }}
+        >
           Start a new chat
         </button>
       ) : (
@@ -449,6 +469,7 @@ function ClosedPanel({ conversation, queue, user, draft }: { conversation: Conve
             onClick={() => {
               discarded.current = true;
               draft.value = "";
+              writeStoredText(closedChatKey(user.id), "");
             }}
           >
             Discard it

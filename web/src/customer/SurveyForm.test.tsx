@@ -5,7 +5,7 @@
  * POST …/survey does (201 thanks, 409 the stored answer, 422 beside its field, 403 no form); a
  * rating given before shows as given.
  */
-import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/preact";
+import { act, cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/preact";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { Survey } from "../shared/survey";
 import { SurveyForm } from "./SurveyForm";
@@ -194,11 +194,25 @@ describe("SurveyForm", () => {
     expect(screen.queryByText("Thanks for your rating")).toBeNull();
   });
 
+  it("tells the page when it shows something (the chat is kept for a reload), never for none", async () => {
+    const shown = vi.fn();
+    render(<SurveyForm conversation="c1" onShown={shown} />);
+    await screen.findByRole("region", { name: "How did we do?" });
+    await waitFor(() => expect(shown).toHaveBeenCalled());
+    cleanup();
+    const none = vi.fn();
+    gets = [{ state: "none" }];
+    render(<SurveyForm conversation="c2" onShown={none} />);
+    await waitFor(() => expect(calls.filter((c) => c.path.includes("/c2/"))).toHaveLength(1));
+    await act(async () => undefined);
+    expect(none).not.toHaveBeenCalled();
+  });
+
   it("none: nothing is shown", async () => {
     gets = [{ state: "none" }];
     const { container } = render(<SurveyForm conversation="c1" />);
     await waitFor(() => expect(calls).toHaveLength(1));
-    await Promise.resolve();
+    await act(async () => undefined);
     expect(container.textContent).toBe("");
   });
 });

@@ -31,7 +31,11 @@ interface FormError {
   message: string;
 }
 
-export function SurveyForm({ conversation }: { conversation: string }) {
+/**
+ * `onShown`: called whenever the form or a given rating is on screen (the page keeps this chat
+ * for a reload; after a Discard it, a rating given here keeps it again).
+ */
+export function SurveyForm({ conversation, onShown }: { conversation: string; onShown?: () => void }) {
   const survey = useSignal<Survey | null>(null);
   const rating = useSignal<number | null>(null);
   const comment = useSignal("");
@@ -54,6 +58,11 @@ export function SurveyForm({ conversation }: { conversation: string }) {
     );
     return () => abort.abort();
   }, [conversation]);
+
+  const shownState = survey.value?.state ?? "none";
+  useEffect(() => {
+    if (shownState !== "none") onShown?.();
+  }, [shownState, outcome.value]);
 
   // The form's Send button is gone once answered: the answer's heading takes the focus.
   useEffect(() => {

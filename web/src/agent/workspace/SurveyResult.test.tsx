@@ -4,7 +4,7 @@
  * of 5" and the comment, read-only); the survey is asked for only for closed support sessions,
  * and nothing shows until the server says `answered`.
  */
-import { cleanup, render, screen, waitFor, within } from "@testing-library/preact";
+import { act, cleanup, render, screen, waitFor, within } from "@testing-library/preact";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ALICE, CAROL, chat, conversation, DANA } from "../../shared/fixtures";
 import type { Survey } from "../../shared/survey";
@@ -56,7 +56,7 @@ describe("SurveyResult", () => {
     answer = { state: "none" };
     const { container } = render(<SurveyResult conversation={closed} />);
     await waitFor(() => expect(asked).toHaveLength(1));
-    await Promise.resolve();
+    await act(async () => undefined);
     expect(container.textContent).toBe("");
   });
 
@@ -64,7 +64,7 @@ describe("SurveyResult", () => {
     const { rerender } = render(<SurveyResult conversation={conversation("c1", CAROL)} />);
     rerender(<SurveyResult conversation={conversation("c2", CAROL, { state: "queued" })} />);
     rerender(<SurveyResult conversation={chat("c3", [ALICE, DANA], { state: "closed" })} />);
-    await Promise.resolve();
+    await act(async () => undefined);
     expect(asked).toEqual([]);
     expect(screen.queryByRole("region", { name: "Customer rating" })).toBeNull();
   });
