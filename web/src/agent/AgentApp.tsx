@@ -30,6 +30,7 @@ import { activeWithMe, returnedText, sidebarGroups } from "./sessions";
 import { ConnectSidebar, PreviewText } from "./sidebar/ConnectSidebar";
 import { connection, me, openMiniWindow, presenceChoice, queueName, queues, showOffer } from "./state";
 import { Workspace } from "./workspace/Workspace";
+import { ManagePage, mayManage } from "./manage/ManagePage";
 import { contentPane, holdsUnsavedWork } from "./records/pane";
 import { PaneContent } from "./records/PaneContent";
 
@@ -129,17 +130,20 @@ function alertReturned(socket: Connection, conversation: Conversation): void {
   });
 }
 
-/** The agent app; `workspace` is the conversation of `/agent/workspace/<id>`, null at `/agent`. */
-export function AgentApp({ workspace }: { workspace: string | null }) {
+/**
+ * The agent app; `workspace` is the conversation of `/agent/workspace/<id>`, null at `/agent`;
+ * `manage` at `/agent/manage` (the managers' console in the content pane).
+ */
+export function AgentApp({ workspace, manage = false }: { workspace: string | null; manage?: boolean }) {
   const user = me.value;
   if (loadError.value !== null) return <PageLoadFailed message={loadError.value.message} />;
   if (user === null) return <LoadingPage label="Loading Switchboard…" />;
-  return <SignedIn user={user} workspace={workspace} />;
+  return <SignedIn user={user} workspace={workspace} manage={manage} />;
 }
 
-function SignedIn({ user, workspace }: { user: User; workspace: string | null }) {
+function SignedIn({ user, workspace, manage }: { user: User; workspace: string | null; manage: boolean }) {
   const socket = connection.value;
-  const base = workspace === null ? BASE_TITLE : "Workspace · Switchboard";
+  const base = workspace !== null ? "Workspace · Switchboard" : manage ? "Manage · Switchboard" : BASE_TITLE;
 
   // Again when the route changes between home and workspace (the component stays mounted).
   useEffect(
@@ -174,13 +178,13 @@ function SignedIn({ user, workspace }: { user: User; workspace: string | null })
   }
   return (
     <div class="agent-app">
-      <TopBar user={user} workspace={null} />
+      <TopBar user={user} workspace={null} manage={manage} />
       <div class="agent-app__banner">
         <ConnectionBanner state={socket?.link.value ?? "connecting"} notice={socket?.closeNotice.value ?? null} />
         <ReturnedNotices />
         <GoneNotices />
       </div>
-      <ContentPane user={user} />
+      {manage ? <ManagePage user={user} /> : <ContentPane user={user} />}
       <ConnectSidebar user={user} />
       <MiniWindowDock user={user} />
       <AttentionLayer user={user} />
@@ -188,13 +192,13 @@ function SignedIn({ user, workspace }: { user: User; workspace: string | null })
   );
 }
 
-function TopBar({ user, workspace }: { user: User; workspace: string | null }) {
+function TopBar({ user, workspace, manage = false }: { user: User; workspace: string | null; manage?: boolean }) {
   return (
     <header class="top-bar agent-app__top-bar">
       <a class="top-bar__title top-bar__home" href="/agent">
         Switchboard
       </a>
-      {workspace === null && <ContentNav />}
+      {workspace === null && <ContentNav user={user} manage={manage} />}
       <div class="top-bar__user">
         <PresenceControl user={user} />
         <span class="top-bar__name">{user.display_name}</span>
@@ -205,21 +209,43 @@ function TopBar({ user, workspace }: { user: User; workspace: string | null }) {
 }
 
 /**
- * Home and Incidents: what the content pane shows (leaving an unsaved incident asks first); and
- * the Knowledge Base, a page of its own (`/kb`, in this tab).
+ * Home and Incidents: what the content pane shows (leaving an unsaved incident asks first); the
+ * Knowledge Base, a page of its own (`/kb`, in this tab); and for managers and admins Manage,
+ * the managers' console (`/agent/manage`, in the content pane).
  */
-function ContentNav() {
-  const kind = contentPane.view.value.kind;
+export function ContentNav({ user, manage = false }: { user: User; manage?: boolean }) {
+  const kind = manage ? "manage" : contentPane.view.value.kind;
+  const show = (view: { kind: "home" } | { kind: "incidents" }) => {
+    contentPane.show(view);
+    if (manage) navigate("/agent");
+  };
   return (
     <nav class="content-nav" aria-label="Content">
-      <button type="button" class="button button--small button--quiet content-nav__button" aria-current={kind === "home" ? "page" : undefined} onClick={() => contentPane.show({ kind: "home" })}>
+      <button type="button" class="button button--small button--quiet content-nav__button" aria-current={kind === "home" ? "page" : undefined} onClick={() => show({ kind: "home" })}>
         Home
       </button>
-      <button type="button" class="button button--small button--quiet content-nav__button" aria-current={kind === "incidents" ? "page" : undefined} onClick={() => contentPane.show({ kind: "incidents" })}>
+      <button type="button" class="button button--small button--quiet content-nav__button" aria-current={kind === "incidents" ? "page" : undefined} onClick={() => show({ kind: "incidents" })}>
         Incidents
       </button>
       <KnowledgeBaseLink />
+      {mayManage(user) && <ManageLink current={manage} />}
     </nav>
+  );
+}
+
+/** The managers' console, through the shell's router (an unsaved incident makes it a page load, as for the Knowledge Base). */
+function ManageLink({ current }: { current: boolean }) {
+  return (
+    <a
+      class="button button--small button--quiet content-nav__button content-nav__link"
+      href="/agent/manage"
+      aria-current={current ? "page" : undefined}
+      onClick={(event) => {
+        if (holdsUnsavedWork()) event.stopPropagation();
+      }}
+    >
+      Manage
+    </a>
   );
 }
 

@@ -33,6 +33,11 @@ export function cannedFor(queue: string): Promise<Canned[]> {
   return cached;
 }
 
+/** Forgets the queue's canned messages read so far (a manager changed them here): the picker reads them again. */
+export function forgetCanned(queue: string): void {
+  cannedCache.delete(queue);
+}
+
 export function membersOf(queue: string): Promise<Member[]> {
   return requestJson(`/api/queues/${encodeURIComponent(queue)}/members`, isMemberList);
 }

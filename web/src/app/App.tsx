@@ -73,6 +73,7 @@ function Shell() {
         <Route path="/" component={SignIn} />
         <Route path="/agent" component={Agent} />
         <Route path="/agent/workspace/:id" component={Agent} />
+        <Route path="/agent/manage" component={Agent} view="manage" />
         <Route path="/support" component={Support} />
         <Route path="/kb" component={Kb} view="list" />
         <Route path="/kb/new" component={Kb} view="new" />

@@ -12,7 +12,7 @@ export function titleFor(path: string): string | null {
   const clean = path.replace(/\/+$/, "") || "/";
   if (clean === "/") return `Sign in · ${SUFFIX}`;
   if (clean === "/support") return `Support · ${SUFFIX}`;
-  if (clean === "/agent" || /^\/agent\/workspace\/[^/]+$/.test(clean)) return null;
+  if (clean === "/agent" || clean === "/agent/manage" || /^\/agent\/workspace\/[^/]+$/.test(clean)) return null;
   if (clean === "/kb/new") return NEW_ARTICLE_TITLE;
   if (clean === "/kb" || /^\/kb\/[^/]+(?:\/edit)?$/.test(clean)) return KB_TITLE;
   return `Page not found · ${SUFFIX}`;

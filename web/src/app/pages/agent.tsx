@@ -20,8 +20,8 @@ function start(): void {
   });
 }
 
-/** `/agent` and `/agent/workspace/:id`; the router passes the id of the latter. */
-export default function AgentRoute({ params }: { params?: Record<string, string | undefined> }) {
+/** `/agent`, `/agent/workspace/:id` and `/agent/manage`; the router passes the id of the second, `view` of the third. */
+export default function AgentRoute({ params, view }: { params?: Record<string, string | undefined>; view?: string }) {
   useEffect(start, []);
-  return <AgentApp workspace={params?.["id"] ?? null} />;
+  return <AgentApp workspace={params?.["id"] ?? null} manage={view === "manage"} />;
 }
