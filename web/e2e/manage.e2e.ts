@@ -4,7 +4,7 @@
  * she removes bob from ITSD_chat and adds him back, and bob, signed in all along, is offered
  * a new session again; she sets the most sessions per agent to 1 and the queue answers with it.
  * An agent (alice) sees no Manage link and is told the console is for managers and admins.
- * Screenshots of the three sections go to e2e/artifacts/.
+ * Screenshots of the three sections go to e2e/artifacts/; axe in both themes.
  */
 import { request, type APIRequestContext, type Browser, type Locator, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, type TestContext } from "vitest";
@@ -114,6 +114,15 @@ async function danaOnManage(): Promise<Page> {
   return dana;
 }
 
+/** Serious axe violations in the light and the dark theme. */
+async function axeBothThemes(page: Page): Promise<string[]> {
+  const light = await seriousViolations(page);
+  await page.emulateMedia({ colorScheme: "dark" });
+  const dark = (await seriousViolations(page)).map((v) => `dark: ${v}`);
+  await page.emulateMedia({ colorScheme: "light" });
+  return [...light, ...dark];
+}
+
 async function startChat(customer: Page, text: string): Promise<void> {
   await customer.getByLabel("What can we help you with?").fill(text);
   await customer.getByRole("button", { name: "Start chat" }).click();
@@ -136,7 +145,7 @@ describe("the managers' console", () => {
     const dana = await danaOnManage();
     await dana.getByLabel("Greeting").waitFor();
     await screenshot(dana, "manage-queue-settings");
-    expect(await seriousViolations(dana), "queue settings").toEqual([]);
+    expect(await axeBothThemes(dana), "queue settings").toEqual([]);
 
     await dana.getByRole("tab", { name: "Canned messages" }).click();
     const list = dana.getByRole("list", { name: "Canned messages of IT Service Desk" });
@@ -146,7 +155,7 @@ describe("the managers' console", () => {
     const preview = dana.getByRole("group", { name: /^Preview/ });
     await preview.getByText("Hello Sam, are you still with us? Dana here, I will wait two more minutes.").waitFor();
     await screenshot(dana, "manage-canned-edit");
-    expect(await seriousViolations(dana), "canned messages").toEqual([]);
+    expect(await axeBothThemes(dana), "canned messages").toEqual([]);
 
     // An unknown placeholder: the server's 422 beside the text, nothing saved.
     await dana.getByLabel("Text").fill("Hi {customer.shoe_size}");
@@ -202,7 +211,7 @@ describe("the managers' console", () => {
     await dana.getByRole("status").filter({ hasText: "Bob Agent added to ITSD_chat." }).waitFor();
     await members.getByText("Bob Agent").waitFor();
     await screenshot(dana, "manage-group-membership");
-    expect(await seriousViolations(dana), "group membership").toEqual([]);
+    expect(await axeBothThemes(dana), "group membership").toEqual([]);
 
     // A new session is offered to bob again.
     const ivan = await person("ivan", "/support", { width: 900, height: 900 });

@@ -10,6 +10,7 @@ describe("titleFor", () => {
     ["/support/", "Support · Switchboard"],
     ["/agent", null],
     ["/agent/workspace/12", null],
+    ["/agent/manage", null],
     ["/agent/workspace/12/more", "Page not found · Switchboard"],
     ["/agent/nothing-here", "Page not found · Switchboard"],
     ["/agnet", "Page not found · Switchboard"],
