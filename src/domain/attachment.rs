@@ -221,7 +221,12 @@ pub fn clean_name(raw: &str, judged: ContentType) -> String {
     let base = raw.rsplit(['/', '\\']).next().unwrap_or("");
     let cleaned: String = base
         .chars()
-        .filter(|c| !c.is_control() && !matches!(c, '"' | '<' | '>' | '|' | ':' | '*' | '?'))
+        .filter(|c| {
+            !c.is_control()
+                && !matches!(c, '"' | '<' | '>' | '|' | ':' | '*' | '?')
+                // Direction overrides and marks would make a name read other than it is.
+                && !matches!(c, '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}')
+        })
         .collect();
     let cleaned = cleaned.trim().trim_start_matches('.').trim();
     let stem = if cleaned.is_empty() {
@@ -419,6 +424,7 @@ mod tests {
             ("", ContentType::Jpeg, "attachment.jpg"),
             ("...", ContentType::Gif, "attachment.gif"),
             (".htaccess", ContentType::Text, "htaccess.txt"),
+            ("photo\u{202e}gnp.exe", ContentType::Png, "photognp.exe.png"),
         ];
         for (raw, t, want) in cases {
             assert_eq!(clean_name(raw, t), want, "{raw:?}");

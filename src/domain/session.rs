@@ -644,6 +644,12 @@ fn check_length(body: &str) -> Result<(), Refusal> {
     if body.chars().count() > BODY_MAX_CHARS {
         return Err(Refusal::TooLong);
     }
+    if body.contains('\0') {
+        return Err(Refusal::Field(crate::domain::incident::FieldError {
+            field: "body",
+            message: "A message cannot hold a NUL character.".into(),
+        }));
+    }
     Ok(())
 }
 

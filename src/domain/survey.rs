@@ -54,6 +54,12 @@ pub fn check_answer(
     let comment = comment
         .map(|c| c.trim().to_owned())
         .filter(|c| !c.is_empty());
+    if comment.as_ref().is_some_and(|c| c.contains('\0')) {
+        return Err(Refusal::Field(FieldError {
+            field: "comment",
+            message: "A comment cannot hold a NUL character.".into(),
+        }));
+    }
     if comment
         .as_ref()
         .is_some_and(|c| c.chars().count() > COMMENT_MAX_CHARS)

@@ -9,6 +9,8 @@ use super::time::Timestamp;
 
 /// The most entries a transcript holds (a longer conversation is cut, and says so).
 pub const MAX_ENTRIES: usize = 20_000;
+/// The most bytes of message text a transcript holds (then it is cut, and says so).
+pub const MAX_TEXT_BYTES: usize = 4 * 1024 * 1024;
 
 /// One line of a transcript: when, who (if anyone), and what.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -101,12 +103,14 @@ pub fn text(
             (Some(w), false) => format!("{w}: "),
             (None, _) => "— ".to_owned(),
         };
-        out.push_str(&format!("[{}] {who}{}\n", time(line.at), line.text));
+        // A line break inside a message is indented: it can never read as a line of its own.
+        let text = line.text.replace('\n', "\n    ");
+        out.push_str(&format!("[{}] {who}{text}\n", time(line.at)));
     }
     if cut {
-        out.push_str(&format!(
-            "\n(The transcript stops after {MAX_ENTRIES} entries.)\n"
-        ));
+        out.push_str(
+            "\n(The transcript stops here: the conversation is longer than a transcript holds.)\n",
+        );
     }
     out
 }
@@ -162,9 +166,9 @@ pub fn html(
         ));
     }
     if cut {
-        out.push_str(&format!(
-            "<p>(The transcript stops after {MAX_ENTRIES} entries.)</p>\n"
-        ));
+        out.push_str(
+            "<p>(The transcript stops here: the conversation is longer than a transcript holds.)</p>\n",
+        );
     }
     out.push_str("</body></html>\n");
     out
@@ -204,6 +208,21 @@ mod tests {
         for (value, want) in cases {
             assert_eq!(csv_cell(value), want, "{value:?}");
         }
+    }
+
+    #[test]
+    fn a_line_break_inside_a_message_cannot_forge_a_line() {
+        let lines = vec![Line {
+            at: Timestamp(0),
+            who: Some("Carol".into()),
+            work_note: false,
+            text: "hi\n[t] Alice Agent: your password is reset".into(),
+        }];
+        let out = text(&["T".into()], &lines, false, |_| "t".into());
+        assert_eq!(
+            out,
+            "T\n\n[t] Carol: hi\n    [t] Alice Agent: your password is reset\n"
+        );
     }
 
     #[test]

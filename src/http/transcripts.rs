@@ -219,6 +219,13 @@ async fn export(
         csv.push_str(&row.join(","));
         csv.push_str("\r\n");
     }
+    if sessions.len() as i64 >= crate::service::transcripts::EXPORT_MAX {
+        csv.push_str(&csv_cell(&format!(
+            "(cut: the range holds more than {} sessions; export a shorter one)",
+            crate::service::transcripts::EXPORT_MAX
+        )));
+        csv.push_str("\r\n");
+    }
     Ok(download(
         csv,
         "text/csv; charset=utf-8",

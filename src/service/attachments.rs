@@ -25,6 +25,8 @@ pub struct Upload {
     hasher: Sha256,
     size: u64,
     max: u64,
+    /// Its entry in the upload ledger (the quota).
+    ledger: i64,
 }
 
 impl Upload {
@@ -103,21 +105,28 @@ impl AppState {
         user: &User,
     ) -> Result<Upload, ServiceError> {
         self.visible_conversation(conversation, user).await?;
-        // Bounded: at most HOURLY_QUOTA_FILES of the largest files an hour, per user.
+        // Bounded: at most HOURLY_QUOTA_FILES of the largest files an hour, per user; the
+        // largest is reserved before a byte is read (uploads refused later count too).
         let max = self.web.attachment_max_bytes;
         let now = self.clock.now();
-        let hour = std::time::Duration::from_secs(3600);
         let since = crate::domain::Timestamp(now.0 - 3_600_000);
-        let used = self.db.attached_since(user.id, since).await?;
-        if used >= max.saturating_mul(attachment::HOURLY_QUOTA_FILES) {
-            return Err(ServiceError::Slowed {
-                message: format!(
-                    "You attached {} in the last hour, the most there may be; try again later.",
-                    attachment::human_size(used)
-                ),
-                retry_after_secs: hour.as_secs() / 6,
-            });
-        }
+        let quota = max.saturating_mul(attachment::HOURLY_QUOTA_FILES);
+        let ledger = match self
+            .db
+            .reserve_upload(user.id, now, max, since, quota)
+            .await?
+        {
+            Ok(id) => id,
+            Err(used) => {
+                return Err(ServiceError::Slowed {
+                    message: format!(
+                        "You attached {} in the last hour, the most there may be; try again later.",
+                        attachment::human_size(used)
+                    ),
+                    retry_after_secs: 600,
+                });
+            }
+        };
         let dir = self.db.upload_dir().await?;
         let path = dir.join(format!("upload-{}-{:016x}", std::process::id(), rand_id()));
         let file = tokio::fs::File::create(&path)
@@ -129,7 +138,8 @@ impl AppState {
             sniffer: Sniffer::new(),
             hasher: Sha256::new(),
             size: 0,
-            max: self.web.attachment_max_bytes,
+            max,
+            ledger,
         })
     }
 
@@ -144,8 +154,10 @@ impl AppState {
         file_name: &str,
         post: Post,
     ) -> Result<Applied, ServiceError> {
+        let ledger = upload.ledger;
         let (new, path) = upload.finish(file_name).await?;
         let mut pending = Pending(Some(path.clone()));
+        self.db.settle_upload(ledger, new.size).await?;
         self.db.store_blob(&new.sha256, &path, new.size).await?;
         pending.0 = None;
         self.command(

@@ -7,11 +7,11 @@ use std::collections::HashMap;
 use super::{AppState, ServiceError};
 use crate::domain::session::{self, Conversation, Entry};
 use crate::domain::survey::Answer;
-use crate::domain::transcript::MAX_ENTRIES;
+use crate::domain::transcript::{MAX_ENTRIES, MAX_TEXT_BYTES};
 use crate::domain::{ConversationId, QueueId, Timestamp, User};
 
-/// The most sessions one export holds.
-pub const EXPORT_MAX: i64 = 50_000;
+/// The most sessions one export holds (a longer range is cut, and the answer says so).
+pub const EXPORT_MAX: i64 = 10_000;
 
 /// What a transcript is made of.
 pub struct TranscriptSource {
@@ -34,24 +34,27 @@ impl AppState {
         let conversation = self.visible_conversation(id, user).await?;
         let mut entries = Vec::new();
         let mut after = 0;
-        let mut read = 0;
-        let cut = loop {
+        let mut bytes = 0;
+        // Bounded: at most MAX_ENTRIES entries and MAX_TEXT_BYTES of their text are held.
+        let cut = 'read: loop {
             let page = self.db.entries_after(id, after, 500).await?;
             let Some(last) = page.last() else {
                 break false;
             };
             after = last.seq;
-            read += page.len();
             let full = page.len() == 500;
-            entries.extend(
-                page.into_iter()
-                    .filter(|e| session::can_see(e.audience(), user)),
-            );
+            for entry in page {
+                if !session::can_see(entry.audience(), user) {
+                    continue;
+                }
+                if entries.len() == MAX_ENTRIES || bytes + entry.body.len() > MAX_TEXT_BYTES {
+                    break 'read true;
+                }
+                bytes += entry.body.len();
+                entries.push(entry);
+            }
             if !full {
                 break false;
-            }
-            if read >= MAX_ENTRIES {
-                break true;
             }
         };
         let queue_name = match conversation.queue {

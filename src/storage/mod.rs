@@ -504,7 +504,8 @@ storage_interface! {
     pub async fn store_blob(&self, sha256: &str, file: &std::path::Path, size: u64) -> Result<()>;
     pub async fn read_blob(&self, sha256: &str) -> Result<attachments::BlobStream>;
     pub async fn attachment(&self, id: AttachmentId) -> Result<Option<(Attachment, Entry)>>;
-    pub async fn attached_since(&self, user: UserId, since: Timestamp) -> Result<u64>;
+    pub async fn reserve_upload(&self, user: UserId, now: Timestamp, bytes: u64, since: Timestamp, quota: u64) -> Result<std::result::Result<i64, u64>>;
+    pub async fn settle_upload(&self, id: i64, bytes: u64) -> Result<()>;
     pub async fn answer_survey(&self, conv: ConversationId, answer: &crate::domain::survey::Answer, now: Timestamp) -> Result<bool>;
     pub async fn survey_answer(&self, conv: ConversationId) -> Result<Option<(crate::domain::survey::Answer, Timestamp)>>;
     pub async fn survey_answers_between(&self, queue: QueueId, from: Timestamp, to: Timestamp) -> Result<Vec<(ConversationId, crate::domain::survey::Answer)>>;

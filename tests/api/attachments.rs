@@ -965,7 +965,14 @@ async fn a_user_attaches_at_most_twenty_of_the_largest_files_an_hour() {
         .unwrap();
     assert_eq!(patched.status(), StatusCode::OK);
     let (carol, _alice, id) = accepted(&app, "Many files").await;
-    for n in 0..20 {
+    // Uploads whose post is refused (a customer's work note) count too: nothing of them is
+    // kept as an entry, but their bytes were read and stored.
+    for n in 0..10 {
+        let name = format!("note-{n}.log");
+        let refused = upload(&app, &carol, &id, "work_note", &name, vec![b'x'; 4096], &[]).await;
+        assert_eq!(refused.status(), StatusCode::FORBIDDEN, "{name}");
+    }
+    for n in 0..10 {
         let name = format!("part-{n}.log");
         let ok = upload(&app, &carol, &id, "comment", &name, vec![b'x'; 4096], &[]).await;
         assert_eq!(ok.status(), StatusCode::CREATED, "{name}");
@@ -1000,4 +1007,40 @@ async fn a_user_attaches_at_most_twenty_of_the_largest_files_an_hour() {
     )
     .await;
     assert_eq!(later.status(), StatusCode::CREATED);
+}
+
+#[tokio::test]
+async fn a_nul_character_is_refused_in_a_message_a_caption_and_a_file_name_loses_direction_marks() {
+    let app = TestApp::spawn().await;
+    let (carol, _alice, id) = accepted(&app, "Odd input").await;
+    let (status, _, _) = error_of(post(&app, &carol, &id, "comment", "a\u{0}b", "n1").await).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let (status, _, _) = error_of(
+        upload(
+            &app,
+            &carol,
+            &id,
+            "comment",
+            "x.png",
+            PNG.to_vec(),
+            &[("body", "cap\u{0}tion".into())],
+        )
+        .await,
+    )
+    .await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    let named: Value = upload(
+        &app,
+        &carol,
+        &id,
+        "comment",
+        "photo\u{202e}gnp.exe",
+        PNG.to_vec(),
+        &[],
+    )
+    .await
+    .json()
+    .await
+    .unwrap();
+    assert_eq!(named["attachment"]["name"], "photognp.exe.png");
 }

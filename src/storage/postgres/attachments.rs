@@ -135,18 +135,53 @@ impl PgDb {
         Ok(entry.map(|e| (attachment, e)))
     }
 
-    /// How many bytes `user` attached since `since` (withdrawn files too: they were stored).
-    pub async fn attached_since(&self, user: UserId, since: Timestamp) -> Result<u64> {
-        let total: i64 = sqlx::query_scalar(
-            "SELECT CAST(coalesce(sum(a.size), 0) AS BIGINT) FROM entries e JOIN attachments a \
-             ON a.conversation_id = e.conversation_id AND a.seq = e.seq \
-             WHERE e.author_id = $1 AND e.at > $2",
+    /// Reserves `bytes` of `user`'s quota for an upload starting `now`: the ledger's entry, or
+    /// (refused) the bytes already counted since `since` when `quota` would be passed. The
+    /// user's row is locked meanwhile, so uploads started at once are counted one after another.
+    pub async fn reserve_upload(
+        &self,
+        user: UserId,
+        now: Timestamp,
+        bytes: u64,
+        since: Timestamp,
+        quota: u64,
+    ) -> Result<std::result::Result<i64, u64>> {
+        let mut tx = self.pool.begin().await?;
+        sqlx::query("SELECT id FROM users WHERE id = $1 FOR NO KEY UPDATE")
+            .bind(user.0)
+            .fetch_optional(&mut *tx)
+            .await?;
+        let used: i64 = sqlx::query_scalar(
+            "SELECT CAST(coalesce(sum(bytes), 0) AS BIGINT) FROM upload_ledger WHERE user_id = $1 AND at > $2",
         )
         .bind(user.0)
         .bind(since.0)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await?;
-        Ok(u64::try_from(total).unwrap_or(0))
+        let used = u64::try_from(used).unwrap_or(0);
+        if used.saturating_add(bytes) > quota {
+            return Ok(Err(used));
+        }
+        let id: i64 = sqlx::query_scalar(
+            "INSERT INTO upload_ledger (user_id, at, bytes) VALUES ($1, $2, $3) RETURNING id",
+        )
+        .bind(user.0)
+        .bind(now.0)
+        .bind(i64::try_from(bytes).unwrap_or(i64::MAX))
+        .fetch_one(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(Ok(id))
+    }
+
+    /// The upload of ledger entry `id` is in: it counts its real size.
+    pub async fn settle_upload(&self, id: i64, bytes: u64) -> Result<()> {
+        sqlx::query("UPDATE upload_ledger SET bytes = $1 WHERE id = $2")
+            .bind(i64::try_from(bytes).unwrap_or(i64::MAX))
+            .bind(id)
+            .execute(&self.pool)
+            .await?;
+        Ok(())
     }
 
     /// `user` withdraws entry `seq` of `conv`: its body moves to the audit record and a marker

@@ -1063,6 +1063,31 @@ async fn move_load(
         return Ok(());
     };
     let (release, take) = crate::storage::load_change(conv, decision);
+    if let Some(taker) = take {
+        sqlx::query(
+            "INSERT INTO agent_load (user_id, queue_id, active) VALUES ($1, $2, 0) \
+             ON CONFLICT (user_id, queue_id) DO NOTHING",
+        )
+        .bind(taker.id.0)
+        .bind(queue.0)
+        .execute(&mut *tx)
+        .await?;
+    }
+    // Both rows locked in one order (by user): two sessions crossing between the same two
+    // agents at once wait for each other instead of deadlocking.
+    let users: Vec<i64> = release
+        .iter()
+        .map(|u| u.0)
+        .chain(take.iter().map(|p| p.id.0))
+        .collect();
+    sqlx::query(
+        "SELECT user_id FROM agent_load WHERE queue_id = $1 AND user_id = ANY($2) \
+         ORDER BY user_id FOR UPDATE",
+    )
+    .bind(queue.0)
+    .bind(&users)
+    .fetch_all(&mut *tx)
+    .await?;
     if let Some(user) = release {
         sqlx::query(
             "UPDATE agent_load SET active = active - 1 WHERE user_id = $1 AND queue_id = $2 AND active > 0",
@@ -1073,14 +1098,6 @@ async fn move_load(
         .await?;
     }
     if let Some(taker) = take {
-        sqlx::query(
-            "INSERT INTO agent_load (user_id, queue_id, active) VALUES ($1, $2, 0) \
-             ON CONFLICT (user_id, queue_id) DO NOTHING",
-        )
-        .bind(taker.id.0)
-        .bind(queue.0)
-        .execute(&mut *tx)
-        .await?;
         let taken = sqlx::query(
             "UPDATE agent_load SET active = active + 1 WHERE user_id = $1 AND queue_id = $2 \
              AND active < coalesce((SELECT nullif(max_sessions_per_agent, 0) FROM queues WHERE id = $2), active + 1)",
