@@ -8,7 +8,8 @@ import { cleanup, fireEvent, render, screen } from "@testing-library/preact";
 import { afterEach, describe, expect, it } from "vitest";
 import type { User } from "../../shared/wire";
 import { ContentNav } from "../AgentApp";
-import { fakeApi } from "./fake-api";
+import { queues as agentQueues } from "../state";
+import { fakeApi, QUEUE } from "./fake-api";
 import { ManagePage } from "./ManagePage";
 
 const person = (roles: User["roles"]): User => ({ id: "u1", username: "x", display_name: "Dana Manager", roles, itil: false });
@@ -65,5 +66,15 @@ describe("ManagePage", () => {
     fireEvent.keyDown(tabs[2] as HTMLElement, { key: "ArrowRight" });
     expect(tabs[0]?.getAttribute("aria-selected"), "wraps around").toBe("true");
     expect(tabs[1]?.getAttribute("tabindex")).toBe("-1");
+  });
+
+  it("a_saved_queue_replaces_the_one_the_agent_app_holds", async () => {
+    agentQueues.value = [QUEUE];
+    render(<ManagePage user={person(["manager"])} api={fakeApi()} />);
+    fireEvent.input(await screen.findByLabelText("Unsend window (seconds)"), { target: { value: "30" } });
+    fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    await screen.findByText("Settings of IT Service Desk saved.");
+    expect(agentQueues.value[0]?.unsend_seconds, "the Withdraw window of this tab follows at once").toBe(30);
+    agentQueues.value = [];
   });
 });

@@ -12,6 +12,7 @@ import { CannedMessages } from "./CannedMessages";
 import { GroupMembers } from "./GroupMembers";
 import { QueueSettings } from "./QueueSettings";
 import type { Group } from "./types";
+import { queues as agentQueues } from "../state";
 import "./manage.css";
 
 /** Managers and admins run the console. */
@@ -115,7 +116,11 @@ function Console({ user, api, find, delay }: Required<Pick<Props, "user" | "api"
             : t.id === "queues"
               ? queues.value === null
                 ? loading
-                : <QueueSettings queues={queues.value} api={api} onSaved={(saved) => (queues.value = (queues.value ?? []).map((q) => (q.id === saved.id ? saved : q)))} />
+                : <QueueSettings queues={queues.value} api={api} onSaved={(saved) => {
+                    queues.value = (queues.value ?? []).map((q) => (q.id === saved.id ? saved : q));
+                    // This tab's agent app counts the unsend window on the queue as it holds it.
+                    agentQueues.value = agentQueues.value.map((q) => (q.id === saved.id ? saved : q));
+                  }} />
               : t.id === "groups"
                 ? groups.value === null
                   ? loading
