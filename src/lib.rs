@@ -114,6 +114,14 @@ pub async fn run_with_clock(
             Err(e) => tracing::warn!(error = %e, "counting the grace of active sessions"),
         }
     }
+    match state.sweep_stale_uploads().await {
+        Ok(0) => {}
+        Ok(removed) => tracing::info!(
+            removed,
+            "uploads a stopped server left half-written removed"
+        ),
+        Err(e) => tracing::warn!(error = %e, "sweeping half-written uploads"),
+    }
     let mut cluster_task = if let Some((cluster, outbound)) = cluster_part {
         state.cluster = Some(cluster.clone());
         // Listening before serving, so the node is ready when it starts answering (if it

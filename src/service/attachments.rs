@@ -197,6 +197,32 @@ impl AppState {
         Ok(self.db.read_blob(sha256).await?)
     }
 
+    /// Removes the temporary files of uploads a stopped process left half-written: those at
+    /// least an hour old (another node on this machine may be streaming one now). Answers how
+    /// many went.
+    pub async fn sweep_stale_uploads(&self) -> Result<usize, ServiceError> {
+        let io = |e: std::io::Error| ServiceError::Internal(format!("sweeping uploads: {e}"));
+        let dir = self.db.upload_dir().await?;
+        let mut files = tokio::fs::read_dir(&dir).await.map_err(io)?;
+        let mut removed = 0;
+        while let Some(file) = files.next_entry().await.map_err(io)? {
+            if !file.file_name().to_string_lossy().starts_with("upload-") {
+                continue;
+            }
+            let old = file
+                .metadata()
+                .await
+                .ok()
+                .and_then(|m| m.modified().ok())
+                .and_then(|t| t.elapsed().ok())
+                .is_some_and(|age| age >= std::time::Duration::from_secs(3600));
+            if old && tokio::fs::remove_file(file.path()).await.is_ok() {
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+
     /// `user` withdraws entry `seq` of `conversation`; the marker is announced like any entry.
     /// Answers the entry as now shown.
     pub async fn withdraw(

@@ -1044,3 +1044,36 @@ async fn a_nul_character_is_refused_in_a_message_a_caption_and_a_file_name_loses
     .unwrap();
     assert_eq!(named["attachment"]["name"], "photognp.exe.png");
 }
+
+#[tokio::test]
+async fn a_restart_sweeps_uploads_left_half_written_an_hour_ago_or_more() {
+    let app = TestApp::spawn().await;
+    if app.postgres.is_some() {
+        // PostgreSQL's uploads stream to the machine's shared temporary folder.
+        return;
+    }
+    let incoming = app.dir.path().join("attachments/incoming");
+    std::fs::create_dir_all(&incoming).unwrap();
+    let stale = incoming.join("upload-1-stale");
+    let fresh = incoming.join("upload-2-fresh");
+    let other = incoming.join("notes.txt");
+    for path in [&stale, &fresh, &other] {
+        std::fs::write(path, b"half").unwrap();
+    }
+    let two_hours_ago = std::time::SystemTime::now() - Duration::from_secs(7200);
+    for path in [&stale, &other] {
+        std::fs::File::options()
+            .write(true)
+            .open(path)
+            .unwrap()
+            .set_modified(two_hours_ago)
+            .unwrap();
+    }
+    let _app = app.restart(|_| {}).await;
+    assert!(
+        !stale.exists(),
+        "an upload left an hour ago or more is swept"
+    );
+    assert!(fresh.exists(), "one that may still be streaming is not");
+    assert!(other.exists(), "nothing but uploads is touched");
+}
