@@ -181,8 +181,7 @@ describe("the satisfaction survey", () => {
     keepScreenshotsOnFailure(test);
     const carol = await person("carol", "/support", { width: 900, height: 900 });
     await carol.getByLabel("What can we help you with?").fill("Never mind, it works now.");
-    await carol.getByRole("button", { name: "Start chat" }).click();
-    const id = await openSessionId(carol);
+    const id = await startedId(carol, () => carol.getByRole("button", { name: "Start chat" }).click());
     // The page asks once the chat has closed; the server says none.
     const asked = carol.waitForResponse((response) => response.url().endsWith(`/api/conversations/${id}/survey`) && response.request().method() === "GET");
     await carol.getByRole("button", { name: "Leave the queue" }).click();
@@ -194,10 +193,23 @@ describe("the satisfaction survey", () => {
   });
 });
 
-/** The id of carol's newest support session, as the API lists it. */
+/**
+ * The id of the session `start` begins, read from the page's own start request (a list read
+ * right after the click may not hold it yet, and sessions started in the same second sort
+ * either way).
+ */
+async function startedId(page: Page, start: () => Promise<void>): Promise<string> {
+  const answer = page.waitForResponse((response) => /\/api\/queues\/[^/]+\/sessions$/.test(new URL(response.url()).pathname) && response.request().method() === "POST");
+  await start();
+  const session = (await (await answer).json()) as { id?: string };
+  expect(session.id, "the session started").toBeDefined();
+  return session.id ?? "";
+}
+
+/** The id of carol's newest support session, as the API lists it (once it is long started). */
 async function openSessionId(page: Page): Promise<string> {
-  const list = (await (await page.context().request.get("/api/conversations")).json()) as { id: string; kind: string; created_at: string }[];
-  const newest = list.filter((c) => c.kind === "support").sort((a, b) => b.created_at.localeCompare(a.created_at))[0];
+  const list = (await (await page.context().request.get("/api/conversations")).json()) as { id: string; kind: string }[];
+  const newest = list.filter((c) => c.kind === "support").sort((a, b) => Number(b.id) - Number(a.id))[0];
   expect(newest, "carol has a session").toBeDefined();
   return newest?.id ?? "";
 }

@@ -91,7 +91,8 @@ const log = (scope: Page | Locator): Locator => scope.getByRole("log").first();
 async function accept(page: Page): Promise<Locator> {
   await sidebar(page).getByRole("button", { name: "Accept Carol Customer", exact: true }).click();
   const window = miniWindow(page, "Carol Customer");
-  await window.getByRole("textbox", { name: "Message (comment)" }).waitFor();
+  // The agent app's first load and socket catch-up can be slow on a busy machine.
+  await window.getByRole("textbox", { name: "Message (comment)" }).waitFor({ timeout: 20_000 });
   return window;
 }
 
