@@ -97,6 +97,22 @@ impl SecurityHeaders {
 }
 
 /// Whether `origin` can stand as a CSP source expression as it is.
+/// The headers of a file this origin hands out but never renders (an attachment, a transcript,
+/// an export): no sniffing, a policy that allows nothing but what `csp` names and sandboxes it,
+/// and `cache`.
+pub fn served_file(h: &mut axum::http::HeaderMap, csp: &'static str, cache: &'static str) {
+    use axum::http::{HeaderValue, header};
+    h.insert(
+        header::X_CONTENT_TYPE_OPTIONS,
+        HeaderValue::from_static("nosniff"),
+    );
+    h.insert(
+        header::CONTENT_SECURITY_POLICY,
+        HeaderValue::from_static(csp),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static(cache));
+}
+
 fn is_source(origin: &str) -> bool {
     !origin.is_empty()
         && origin

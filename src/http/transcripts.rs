@@ -43,17 +43,10 @@ fn download(body: String, content_type: &'static str, file_name: &str) -> Respon
     if let Ok(value) = HeaderValue::from_str(&format!("attachment; filename=\"{file_name}\"")) {
         h.insert(header::CONTENT_DISPOSITION, value);
     }
-    h.insert(
-        header::X_CONTENT_TYPE_OPTIONS,
-        HeaderValue::from_static("nosniff"),
-    );
-    h.insert(
-        header::CONTENT_SECURITY_POLICY,
-        HeaderValue::from_static("default-src 'none'; style-src 'unsafe-inline'; sandbox"),
-    );
-    h.insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static("private, no-store"),
+    super::headers::served_file(
+        h,
+        "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+        "private, no-store",
     );
     response
 }

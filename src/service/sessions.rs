@@ -32,6 +32,16 @@ const LIST_LIMIT: i64 = 200;
 /// How many recent entries a summary looks at: unread counts stop there.
 pub const UNREAD_WINDOW: i64 = 100;
 
+/// The entries of `raw` that `user` may see ([`session::can_see`]): what history pages and
+/// transcripts hand out.
+pub(super) fn visible_to(
+    raw: Vec<session::Entry>,
+    user: &User,
+) -> impl Iterator<Item = session::Entry> + '_ {
+    raw.into_iter()
+        .filter(move |e| session::can_see(e.audience(), user))
+}
+
 /// Which page of a conversation's history: the `limit` entries after a seq (oldest first), or
 /// the newest `limit` before one.
 #[derive(Debug, Clone, Copy)]
@@ -257,11 +267,7 @@ impl AppState {
                 (raw, next)
             }
         };
-        let visible = raw
-            .into_iter()
-            .filter(|e| session::can_see(e.audience(), user))
-            .collect();
-        Ok((visible, next))
+        Ok((visible_to(raw, user).collect(), next))
     }
 
     /// Marks a conversation the user may see read up to `seq` (at most the last seq they may

@@ -5,7 +5,7 @@
 use std::collections::HashMap;
 
 use super::{AppState, ServiceError};
-use crate::domain::session::{self, Conversation, Entry};
+use crate::domain::session::{Conversation, Entry};
 use crate::domain::survey::Answer;
 use crate::domain::transcript::{MAX_ENTRIES, MAX_TEXT_BYTES};
 use crate::domain::{ConversationId, QueueId, Timestamp, User};
@@ -43,10 +43,7 @@ impl AppState {
             };
             after = last.seq;
             let full = page.len() == 500;
-            for entry in page {
-                if !session::can_see(entry.audience(), user) {
-                    continue;
-                }
+            for entry in super::sessions::visible_to(page, user) {
                 if entries.len() == MAX_ENTRIES || bytes + entry.body.len() > MAX_TEXT_BYTES {
                     break 'read true;
                 }
