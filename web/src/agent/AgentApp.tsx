@@ -160,8 +160,10 @@ function SignedIn({ user, workspace, manage }: { user: User; workspace: string |
 
   useEffect(() => {
     const ask = () => askNotificationPermissionOnce();
-    window.addEventListener("pointerdown", ask, { once: true });
-    return () => window.removeEventListener("pointerdown", ask);
+    // The window as it is now: a cleanup that runs late (after a test's page is gone) still finds it.
+    const target = window;
+    target.addEventListener("pointerdown", ask, { once: true });
+    return () => target.removeEventListener("pointerdown", ask);
   }, []);
 
   if (workspace !== null) {

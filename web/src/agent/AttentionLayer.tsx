@@ -76,8 +76,10 @@ export function AttentionLayer({ user }: { user: User }) {
           break;
       }
     }
-    window.addEventListener("keydown", onKeyDown);
-    return () => window.removeEventListener("keydown", onKeyDown);
+    // The window as it is now: a cleanup that runs late (after a test's page is gone) still finds it.
+    const target = window;
+    target.addEventListener("keydown", onKeyDown);
+    return () => target.removeEventListener("keydown", onKeyDown);
   }, [user.id]);
 
   return <ShortcutsDialog />;

@@ -117,8 +117,10 @@ function ArticleForm({ initial }: { initial: Article | null }) {
   useEffect(() => {
     if (!dirty) return;
     const ask = (event: BeforeUnloadEvent) => event.preventDefault();
-    window.addEventListener("beforeunload", ask);
-    return () => window.removeEventListener("beforeunload", ask);
+    // The window as it is now: a cleanup that runs late (after a test's page is gone) still finds it.
+    const target = window;
+    target.addEventListener("beforeunload", ask);
+    return () => target.removeEventListener("beforeunload", ask);
   }, [dirty]);
 
   function set(field: DraftField, value: string) {

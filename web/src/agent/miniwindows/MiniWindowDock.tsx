@@ -43,8 +43,10 @@ function useViewportWidth(): number {
   const width = useSignal(typeof window === "undefined" ? 1280 : window.innerWidth);
   useEffect(() => {
     const update = () => (width.value = window.innerWidth);
-    window.addEventListener("resize", update);
-    return () => window.removeEventListener("resize", update);
+    // The window as it is now: a cleanup that runs late (after a test's page is gone) still finds it.
+    const target = window;
+    target.addEventListener("resize", update);
+    return () => target.removeEventListener("resize", update);
   }, []);
   return width.value;
 }
