@@ -4,7 +4,7 @@
  * router); with an unsaved incident the link loads the page instead, so the browser asks first.
  */
 import { cleanup, fireEvent, render, screen, within } from "@testing-library/preact";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterAll, afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ALICE } from "../shared/fixtures";
 import { connectedForTest } from "../shared/socket.fakes";
 import { AgentApp } from "./AgentApp";
@@ -23,6 +23,12 @@ beforeEach(() => {
   window.addEventListener("click", toRouter);
   connection.value = connectedForTest(ALICE.id).connection;
   me.value = ALICE;
+});
+
+// Preact runs deferred effects (and their cleanups) up to 100 ms after a render; let that
+// happen while this file's page still exists, not after jsdom has been torn down.
+afterAll(async () => {
+  await new Promise<void>((resolve) => setTimeout(resolve, 150));
 });
 
 afterEach(() => {

@@ -55,6 +55,12 @@ beforeEach(() => {
   ];
 });
 
+// Preact runs deferred effects (and their cleanups) up to 100 ms after a render; let that
+// happen while this file's page still exists, not after jsdom has been torn down.
+afterAll(async () => {
+  await new Promise<void>((resolve) => setTimeout(resolve, 150));
+});
+
 afterEach(() => {
   cleanup();
   connection.value = null;
