@@ -51,7 +51,7 @@ beforeEach(() => {
   connection.value = socket;
   me.value = alice;
   queues.value = [
-    { id: "q1", name: "IT Service Desk", group: { id: "g1", name: "IT" }, greeting: "", inactivity_warning_seconds: 120, auto_close_seconds: 60, assignee_grace_seconds: 60, unsend_seconds: 120, max_sessions_per_agent: 0, survey: true },
+    { id: "q1", name: "IT Service Desk", group: { id: "g1", name: "IT" }, greeting: "", inactivity_warning_seconds: 120, auto_close_seconds: 60, assignee_grace_seconds: 60, unsend_seconds: 120, max_sessions_per_agent: 0, survey: true, offer_alert_seconds: 60, reply_alert_seconds: 120 },
   ];
 });
 

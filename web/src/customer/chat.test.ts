@@ -15,6 +15,8 @@ const queue = (id: string): Queue => ({
   unsend_seconds: 120,
   max_sessions_per_agent: 0,
   survey: true,
+  offer_alert_seconds: 60,
+  reply_alert_seconds: 120,
 });
 
 const chat = (id: string, state: Conversation["state"], created_at: string, queueId = "1", customer = "5"): Conversation => ({

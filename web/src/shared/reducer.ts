@@ -280,6 +280,9 @@ export function reduce(state: FeedState, frame: ServerFrame, context: ReduceCont
       return readElsewhere(state, frame.conversation, frame.seq, context.me);
     case "gone":
       return departed(state, frame.conversation, context);
+    case "alert":
+    case "queue_activity":
+      // Routing alerts and the console's live view are not the feed's: their listeners read them.
     case "ack":
     case "error":
     case "pong":

@@ -31,6 +31,8 @@ import readyServer from "../../../tests/fixtures/wire/server/ready.json";
 import returnedServer from "../../../tests/fixtures/wire/server/returned.json";
 import typingServer from "../../../tests/fixtures/wire/server/typing.json";
 import withdrawServer from "../../../tests/fixtures/wire/server/withdraw.json";
+import alertServer from "../../../tests/fixtures/wire/server/alert.json";
+import queueActivityServer from "../../../tests/fixtures/wire/server/queue_activity.json";
 import {
   isEarlierEntriesPage,
   isSignInResponse,
@@ -76,6 +78,8 @@ const serverFixtures = {
   pong: pongServer,
   read: readServer,
   gone: goneServer,
+  alert: alertServer,
+  queue_activity: queueActivityServer,
 } satisfies Record<ServerType, unknown>;
 
 // `hello`'s positions are a map; a JSON import types it by the keys the fixture happens to
@@ -114,6 +118,8 @@ const clientFixtures = {
 type NotYetInFixture<F> = Exclude<"record" | "title" | "members" | "invited", keyof F>;
 type ServerShape<K extends ServerType> = K extends "offer" | "returned"
   ? { type: string; conversation: Widened<Omit<Conversation, NotYetInFixture<(typeof serverFixtures)[K]["conversation" & keyof (typeof serverFixtures)[K]]>>> }
+  : K extends "alert"
+    ? { type: string; kind: string; seconds: number; conversation: Widened<Omit<Conversation, NotYetInFixture<(typeof serverFixtures)[K]["conversation" & keyof (typeof serverFixtures)[K]]>>> }
   : K extends "conversation"
     ? Widened<Omit<Extract<ServerFrame, { type: K }>, NotYetInFixture<typeof conversationServer>>>
     : Widened<Extract<ServerFrame, { type: K }>>;
@@ -131,6 +137,8 @@ const serverShapes: { [K in ServerType]: Same<(typeof serverFixtures)[K], Server
   read: true,
   returned: true,
   gone: true,
+  alert: true,
+  queue_activity: true,
 };
 
 const clientShapes: { [K in ClientType]: Same<(typeof clientFixtures)[K], Widened<ClientShape<K>>> } = {

@@ -47,6 +47,10 @@ export interface Queue {
   max_sessions_per_agent: number;
   /** Whether the customer is asked to rate a session when it ends (GET/POST /api/conversations/{id}/survey). */
   survey: boolean;
+  /** Routing guard: a waiting session nobody accepts within this many seconds alerts the managers and is offered again, urgently (0: off). */
+  offer_alert_seconds: number;
+  /** Routing guard: an agent who has not commented this long after taking a session is alerted; as long again and it goes back to the queue (0: off). */
+  reply_alert_seconds: number;
 }
 
 export interface SignInResponse {
@@ -119,7 +123,9 @@ export function isQueue(value: unknown): value is Queue {
     isCount(value.assignee_grace_seconds) &&
     isCount(value.unsend_seconds) &&
     isCount(value.max_sessions_per_agent) &&
-    typeof value.survey === "boolean"
+    typeof value.survey === "boolean" &&
+    isCount(value.offer_alert_seconds) &&
+    isCount(value.reply_alert_seconds)
   );
 }
 
@@ -243,6 +249,10 @@ export interface Member {
   status: PresenceStatus;
 }
 
+/** Which routing guard fired (see the protocol's **Routing guards**). */
+export type AlertKind = "unaccepted" | "no_reply" | "returned_unanswered";
+export const ALERT_KINDS: readonly AlertKind[] = ["unaccepted", "no_reply", "returned_unanswered"];
+
 /** Frames the server sends on the WebSocket. */
 export type ServerFrame =
   | ({ type: "entry" } & Entry)
@@ -251,7 +261,12 @@ export type ServerFrame =
   | { type: "ack"; ref?: string; conversation: string; seq: number }
   | { type: "error"; ref?: string; conversation?: string; error: { code: string; message: string; newer?: number } }
   | { type: "pong"; nonce?: string }
-  | { type: "offer"; conversation: Conversation }
+  /** `urgent`: nobody accepted it within the queue's `offer_alert_seconds` (a louder alert). */
+  | { type: "offer"; conversation: Conversation; urgent?: boolean }
+  /** A routing guard fired: `unaccepted` and `returned_unanswered` to managers and admins, `no_reply` to the session's agent. */
+  | { type: "alert"; kind: AlertKind; conversation: Conversation; seconds: number }
+  /** To managers and admins: the queue's live view changed; read `GET /api/queues/{id}/live` again. */
+  | { type: "queue_activity"; queue: string }
   /** To managers and admins: a session went back to the front of its queue from its agent (`returned_from`). */
   | { type: "returned"; conversation: Conversation }
   | { type: "withdraw"; conversation: string; by?: UserRef }
@@ -403,8 +418,13 @@ export function parseServerFrame(value: unknown): ServerFrame | null {
     case "pong":
       return isOptional(v.nonce, isString) ? { type: "pong", ...(isString(v.nonce) ? { nonce: v.nonce } : {}) } : null;
     case "offer":
+      return isConversation(v.conversation) && isOptional(v.urgent, (u): u is boolean => typeof u === "boolean") ? (v as ServerFrame) : null;
     case "returned":
       return isConversation(v.conversation) ? (v as ServerFrame) : null;
+    case "alert":
+      return isString(v.kind) && (ALERT_KINDS as readonly string[]).includes(v.kind) && isConversation(v.conversation) && isCount(v.seconds) ? (v as ServerFrame) : null;
+    case "queue_activity":
+      return isString(v.queue) ? { type: "queue_activity", queue: v.queue } : null;
     case "withdraw":
       return isString(v.conversation) && isOptional(v.by, isUserRef) ? (v as ServerFrame) : null;
     case "typing":
@@ -544,4 +564,122 @@ export function isIncidentList(value: unknown): value is Incident[] {
 
 export function isAvailability(value: unknown): value is Availability {
   return isObject(value) && isCount(value.available);
+}
+
+// ---- Managers' console (mirrors `QueueLive`, `AuditEntry`, `AuditPage`) ----
+
+export interface WaitingSession {
+  id: string;
+  customer: UserRef;
+  first_message?: string;
+  /** When it came back to the queue, or started: the wait is counted live from here. */
+  waiting_since: string;
+  returned_from?: UserRef;
+  /** Its offer guard fired: nobody accepted it within the queue's `offer_alert_seconds`. */
+  alerted: boolean;
+}
+
+export interface HeldSession {
+  id: string;
+  customer: UserRef;
+  accepted_at: string;
+  /** Its agent no longer works the queue: a manager must transfer it. */
+  needs_transfer: boolean;
+}
+
+export interface LiveAgent {
+  user: UserRef;
+  status: PresenceStatus;
+  /** False for an agent removed from the queue's group who still holds sessions of it. */
+  in_group: boolean;
+  active: number;
+  sessions: HeldSession[];
+}
+
+export interface NeedsTransfer {
+  id: string;
+  customer: UserRef;
+  assignee: UserRef;
+  accepted_at: string;
+}
+
+export interface Rating {
+  count: number;
+  average: number | null;
+}
+
+export interface AgentFigures {
+  user: UserRef;
+  accepted: number;
+  ended: number;
+  median_handling_seconds: number | null;
+  rating: Rating;
+}
+
+export interface QueueFigures {
+  since: string;
+  started: number;
+  accepted: number;
+  abandoned: number;
+  timed_out: number;
+  ended: number;
+  median_accept_seconds: number | null;
+  median_handling_seconds: number | null;
+  rating: Rating;
+  per_agent: AgentFigures[];
+}
+
+/** `GET /api/queues/{id}/live`: the live queue view. */
+export interface QueueLive {
+  queue: QueueGroup;
+  at: string;
+  waiting: WaitingSession[];
+  longest_wait_seconds: number | null;
+  agents: LiveAgent[];
+  needs_transfer: NeedsTransfer[];
+  figures: QueueFigures;
+}
+
+export type AuditAction =
+  | "user.create"
+  | "user.update"
+  | "group.create"
+  | "group.add_member"
+  | "group.remove_member"
+  | "queue.create"
+  | "queue.update"
+  | "canned.create"
+  | "canned.update"
+  | "canned.delete"
+  | "canned.reorder";
+export const AUDIT_ACTIONS: readonly AuditAction[] = [
+  "user.create",
+  "user.update",
+  "group.create",
+  "group.add_member",
+  "group.remove_member",
+  "queue.create",
+  "queue.update",
+  "canned.create",
+  "canned.update",
+  "canned.delete",
+  "canned.reorder",
+];
+export type AuditTargetKind = "user" | "group" | "queue" | "canned";
+
+/** One change made through the console or the admin API: who, what, before and after, when. */
+export interface AuditEntry {
+  id: string;
+  at: string;
+  actor: UserRef;
+  action: AuditAction;
+  target: { kind: AuditTargetKind; id: string; name: string };
+  before: Record<string, unknown> | null;
+  after: Record<string, unknown> | null;
+}
+
+/** `GET /api/audit`: newest first; `next_before` pages on. */
+export interface AuditPage {
+  entries: AuditEntry[];
+  next_before: string | null;
 }

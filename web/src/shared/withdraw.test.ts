@@ -25,7 +25,7 @@ function entry(seq: number, fields: Partial<Entry> = {}): Entry {
   return { conversation: "7", seq, kind: "comment", author: alice, body: `message ${seq}`, at: "2026-01-12T09:30:00.000Z", ...fields };
 }
 
-const queue = (id: string, unsend_seconds: number): Queue => ({ id, name: id, group: { id: "g", name: "g" }, greeting: "", inactivity_warning_seconds: 600, auto_close_seconds: 300, assignee_grace_seconds: 60, unsend_seconds, max_sessions_per_agent: 0, survey: true });
+const queue = (id: string, unsend_seconds: number): Queue => ({ id, name: id, group: { id: "g", name: "g" }, greeting: "", inactivity_warning_seconds: 600, auto_close_seconds: 300, assignee_grace_seconds: 60, unsend_seconds, max_sessions_per_agent: 0, survey: true, offer_alert_seconds: 60, reply_alert_seconds: 120 });
 const support = (queueId: string): Conversation => ({ id: "7", kind: "support", state: "active", queue: queueId, customer: carol, last_seq: 1, created_at: "2026-01-12T09:00:00.000Z" });
 
 afterEach(() => {

@@ -21,7 +21,7 @@ let feed: ReturnType<typeof connectedForTest>;
 let withdrawCalls: string[];
 
 function queue(unsend_seconds: number): Queue {
-  return { id: "q-itsd", name: "IT Service Desk", group: { id: "g", name: "ITSD" }, greeting: "", inactivity_warning_seconds: 600, auto_close_seconds: 300, assignee_grace_seconds: 60, unsend_seconds, max_sessions_per_agent: 0, survey: true };
+  return { id: "q-itsd", name: "IT Service Desk", group: { id: "g", name: "ITSD" }, greeting: "", inactivity_warning_seconds: 600, auto_close_seconds: 300, assignee_grace_seconds: 60, unsend_seconds, max_sessions_per_agent: 0, survey: true, offer_alert_seconds: 60, reply_alert_seconds: 120 };
 }
 
 function entry(seq: number, fields: Partial<Entry> = {}): Entry {

@@ -94,7 +94,7 @@ describe("SessionActions and Connect Chat", () => {
 
   describe("Create Incident", () => {
     const GWEN = { ...ALICE, id: "u-gwen", username: "gwen", display_name: "Gwen Agent" };
-    const ITSD = { id: "q-itsd", name: "IT Service Desk", group: { id: "g-itsd", name: "ITSD_chat" }, greeting: "", inactivity_warning_seconds: 120, auto_close_seconds: 60, assignee_grace_seconds: 60, unsend_seconds: 120, max_sessions_per_agent: 0, survey: true };
+    const ITSD = { id: "q-itsd", name: "IT Service Desk", group: { id: "g-itsd", name: "ITSD_chat" }, greeting: "", inactivity_warning_seconds: 120, auto_close_seconds: 60, assignee_grace_seconds: 60, unsend_seconds: 120, max_sessions_per_agent: 0, survey: true, offer_alert_seconds: 60, reply_alert_seconds: 120 };
     const HR = { ...ITSD, id: "q-hr", name: "HR", group: { id: "g-hr", name: "HR" } };
     /** Bob's session of the IT Service Desk queue, into which `who` was invited. */
     const helping = (who: { id: string; display_name: string }) => conversation("c1", CAROL, { assignee: BOB, invited: [{ id: who.id, display_name: who.display_name }] });

@@ -15,6 +15,8 @@ export const QUEUE: Queue = {
   unsend_seconds: 120,
   max_sessions_per_agent: 0,
   survey: true,
+  offer_alert_seconds: 60,
+  reply_alert_seconds: 120,
 };
 
 export const GROUP: Group = {
