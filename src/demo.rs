@@ -102,6 +102,8 @@ pub async fn load_if_empty(db: &Db, now: Timestamp) -> Result<bool, StorageError
         unsend_secs: crate::domain::unsend::DEFAULT_WINDOW_SECS,
         max_sessions_per_agent: 0,
         survey: true,
+        offer_alert_secs: crate::domain::directory::DEFAULT_OFFER_ALERT_SECS,
+        reply_alert_secs: crate::domain::directory::DEFAULT_REPLY_ALERT_SECS,
     };
     let seed = DirectorySeed {
         users,

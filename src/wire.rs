@@ -288,6 +288,14 @@ pub struct Queue {
     pub max_sessions_per_agent: u32,
     /// Whether the customer is asked to rate a session when it ends.
     pub survey: bool,
+    /// Routing guard: a waiting session nobody accepts within this many seconds alerts the
+    /// managers and is offered again, urgently (0: off).
+    #[schema(minimum = 0, maximum = 3600)]
+    pub offer_alert_seconds: u32,
+    /// Routing guard: an agent who has not commented this long after taking a session is
+    /// alerted; as long again and it goes back to the queue (0: off).
+    #[schema(minimum = 0, maximum = 3600)]
+    pub reply_alert_seconds: u32,
 }
 
 impl From<&domain::Queue> for Queue {
@@ -306,6 +314,8 @@ impl From<&domain::Queue> for Queue {
             unsend_seconds: q.settings.unsend_secs,
             max_sessions_per_agent: q.settings.max_sessions_per_agent,
             survey: q.settings.survey,
+            offer_alert_seconds: q.settings.offer_alert_secs,
+            reply_alert_seconds: q.settings.reply_alert_secs,
         }
     }
 }
@@ -344,6 +354,12 @@ pub struct CreateQueue {
     pub max_sessions_per_agent: Option<u32>,
     /// Default true.
     pub survey: Option<bool>,
+    /// Default 60; 0 turns the guard off.
+    #[schema(minimum = 0, maximum = 3600)]
+    pub offer_alert_seconds: Option<u32>,
+    /// Default 120; 0 turns the guard off.
+    #[schema(minimum = 0, maximum = 3600)]
+    pub reply_alert_seconds: Option<u32>,
 }
 
 /// `PATCH /api/queues/{id}`: every field optional.
@@ -372,6 +388,10 @@ pub struct UpdateQueue {
     #[schema(minimum = 0, maximum = 100)]
     pub max_sessions_per_agent: Option<u32>,
     pub survey: Option<bool>,
+    #[schema(minimum = 0, maximum = 3600)]
+    pub offer_alert_seconds: Option<u32>,
+    #[schema(minimum = 0, maximum = 3600)]
+    pub reply_alert_seconds: Option<u32>,
 }
 
 /// A conversation: a support session (or later a connect chat or a record).
@@ -872,6 +892,14 @@ pub struct Canned {
     pub title: String,
     /// With placeholders such as `{customer.first_name}`.
     pub body: String,
+}
+
+/// `PUT /api/queues/{queue}/canned/order`: every canned message of the queue, once each.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CannedOrder {
+    #[schema(max_items = 1000)]
+    pub ids: Vec<String>,
 }
 
 impl From<&canned::Canned> for Canned {
@@ -1507,4 +1535,61 @@ pub struct NewChat {
 pub struct Invite {
     /// The colleague's user id.
     pub user: String,
+}
+
+/// What an audit entry is about.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuditTarget {
+    /// `user`, `group`, `queue` or `canned`.
+    pub kind: String,
+    pub id: String,
+    /// Its name when the change was made (a username, a group's, queue's or canned message's name).
+    pub name: String,
+}
+
+/// One change made through the console or the admin API: who, what, before and after, when.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuditEntry {
+    pub id: String,
+    pub at: String,
+    pub actor: UserRef,
+    /// `user.create`, `user.update`, `group.create`, `group.add_member`, `group.remove_member`,
+    /// `queue.create`, `queue.update`, `canned.create`, `canned.update`, `canned.delete`,
+    /// `canned.reorder`.
+    pub action: String,
+    pub target: AuditTarget,
+    /// The fields as the API showed them before (an update: only those that changed).
+    #[schema(value_type = Option<Object>)]
+    pub before: Option<serde_json::Value>,
+    /// The fields after.
+    #[schema(value_type = Option<Object>)]
+    pub after: Option<serde_json::Value>,
+}
+
+impl From<&crate::storage::audit::Entry> for AuditEntry {
+    fn from(e: &crate::storage::audit::Entry) -> Self {
+        AuditEntry {
+            id: e.id.to_string(),
+            at: rfc3339(e.at),
+            actor: person_ref(&e.actor),
+            action: e.action.clone(),
+            target: AuditTarget {
+                kind: e.target_kind.clone(),
+                id: e.target_id.to_string(),
+                name: e.target_name.clone(),
+            },
+            before: e.before.clone(),
+            after: e.after.clone(),
+        }
+    }
+}
+
+/// `GET /api/audit`: newest first; `next_before` asks for the next page.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AuditPage {
+    pub entries: Vec<AuditEntry>,
+    pub next_before: Option<String>,
 }

@@ -131,6 +131,15 @@ fn placeholders(body: &str) -> impl Iterator<Item = Result<&str, CannedError>> {
     })
 }
 
+/// Whether `order` names each of `current` exactly once (a new order of the same messages).
+pub fn is_reordering(current: &[super::CannedId], order: &[super::CannedId]) -> bool {
+    let mut a = current.to_vec();
+    let mut b = order.to_vec();
+    a.sort_unstable_by_key(|c| c.0);
+    b.sort_unstable_by_key(|c| c.0);
+    a == b
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -183,5 +192,17 @@ mod tests {
         for (body, want) in cases {
             assert_eq!(fill(body, &ctx), want, "{body:?}");
         }
+    }
+
+    #[test]
+    fn a_new_order_names_every_message_once() {
+        use super::super::CannedId;
+        let ids = |v: &[i64]| v.iter().map(|i| CannedId(*i)).collect::<Vec<_>>();
+        assert!(is_reordering(&ids(&[1, 2, 3]), &ids(&[3, 1, 2])));
+        assert!(is_reordering(&ids(&[]), &ids(&[])));
+        assert!(!is_reordering(&ids(&[1, 2, 3]), &ids(&[3, 1])));
+        assert!(!is_reordering(&ids(&[1, 2, 3]), &ids(&[3, 1, 1])));
+        assert!(!is_reordering(&ids(&[1, 2]), &ids(&[1, 2, 9])));
+        assert!(!is_reordering(&ids(&[1, 2, 3]), &ids(&[1, 2, 3, 3])));
     }
 }

@@ -29,6 +29,8 @@ pub enum DirectoryError {
     BadUnsendWindow,
     #[error("`max_sessions_per_agent` must be 0 (no limit) to 100.")]
     BadCapacity,
+    #[error("{field} must be 0 (off) to {GUARD_MAX_SECS} seconds.")]
+    BadGuard { field: &'static str },
 }
 
 /// Limits in characters, as sent (the OpenAPI document states them; surrounding spaces count).
@@ -43,6 +45,11 @@ pub const DEFAULT_WARNING_SECS: u32 = 120;
 pub const DEFAULT_AUTO_CLOSE_SECS: u32 = 60;
 /// How long the assignee of an active session may be offline before it goes back to the queue.
 pub const DEFAULT_ASSIGNEE_GRACE_SECS: u32 = 60;
+/// Routing guards: how long an offer may wait for an Accept, and an accepted session for its
+/// agent's first comment, before the alerts (0: off; at most [`GUARD_MAX_SECS`]).
+pub const DEFAULT_OFFER_ALERT_SECS: u32 = 60;
+pub const DEFAULT_REPLY_ALERT_SECS: u32 = 120;
+pub const GUARD_MAX_SECS: u32 = 3600;
 
 /// A user as the rest of the system sees it (never with the password hash).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -167,6 +174,12 @@ pub struct QueueSettings {
     pub max_sessions_per_agent: u32,
     /// Whether the customer is asked to rate a session when it ends.
     pub survey: bool,
+    /// Routing guard: a waiting session nobody accepts within this long alerts the managers
+    /// and is offered again, louder (0: off).
+    pub offer_alert_secs: u32,
+    /// Routing guard: an agent who has not commented this long after taking a session is
+    /// alerted; as long again, and it goes back to the queue (0: off).
+    pub reply_alert_secs: u32,
 }
 
 impl QueueSettings {
@@ -190,6 +203,14 @@ impl QueueSettings {
         }
         if self.max_sessions_per_agent > MAX_SESSIONS_PER_AGENT {
             return Err(DirectoryError::BadCapacity);
+        }
+        for (field, secs) in [
+            ("offer_alert_seconds", self.offer_alert_secs),
+            ("reply_alert_seconds", self.reply_alert_secs),
+        ] {
+            if secs > GUARD_MAX_SECS {
+                return Err(DirectoryError::BadGuard { field });
+            }
         }
         Ok(QueueSettings {
             name: validate_name(&self.name)?,
@@ -277,6 +298,8 @@ mod tests {
             unsend_secs: 120,
             max_sessions_per_agent: 0,
             survey: true,
+            offer_alert_secs: 60,
+            reply_alert_secs: 120,
         };
         assert_eq!(base.clone().validate().unwrap().greeting, "Hi");
         let cases = [

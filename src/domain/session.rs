@@ -1034,6 +1034,8 @@ mod tests {
             unsend_secs: 120,
             max_sessions_per_agent: 0,
             survey: true,
+            offer_alert_secs: 60,
+            reply_alert_secs: 120,
         }
     }
 

@@ -21,6 +21,7 @@ pub fn router() -> OpenApiRouter<AppState> {
     OpenApiRouter::new()
         .routes(routes!(list_canned, create_canned))
         .routes(routes!(update_canned, delete_canned))
+        .routes(routes!(reorder_canned))
         .routes(routes!(post_canned))
 }
 
@@ -57,6 +58,48 @@ async fn list_canned(
     ))
 }
 
+/// Put a queue's canned messages in a new order: every one of them exactly once.
+#[utoipa::path(put, path = "/api/queues/{queue}/canned/order", tag = "canned", request_body = wire::CannedOrder,
+    params(("queue" = String, Path, description = "Queue id")),
+    security(("session" = []), ("bearer" = [])),
+    responses(
+        (status = 200, description = "The canned messages in their new order", body = Vec<wire::Canned>),
+        (status = 400, response = doc::Malformed),
+        (status = 401, response = doc::Unauthorized),
+        (status = 403, response = doc::ForbiddenOrOrigin),
+        (status = 404, description = "`not_found`: no such queue", body = wire::ErrorBody),
+        (status = 413, response = doc::TooLarge),
+        (status = 415, response = doc::UnsupportedMediaType),
+        (status = 422, description = "`invalid`: not an object of this schema, or `ids` does not name each canned message of the queue exactly once", body = wire::ErrorBody),
+    ))]
+async fn reorder_canned(
+    State(state): State<AppState>,
+    Manager(manager): Manager,
+    ApiPath(queue): ApiPath<QueueId>,
+    ApiJson(body): ApiJson<wire::CannedOrder>,
+) -> Result<Json<Vec<wire::Canned>>, AppError> {
+    let found = state
+        .db
+        .queue(queue)
+        .await?
+        .ok_or_else(|| AppError::not_found("queue"))?;
+    let refused = || AppError::InvalidField {
+        field: "ids",
+        message: "`ids` names each canned message of the queue exactly once.".into(),
+    };
+    let order = body
+        .ids
+        .iter()
+        .map(|id| id.parse::<CannedId>().map_err(|_| refused()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let listed = state
+        .db
+        .reorder_canned(queue, &found.settings.name, &order, &state.audit(&manager))
+        .await?
+        .ok_or_else(refused)?;
+    Ok(Json(listed.iter().map(wire::Canned::from).collect()))
+}
+
 /// Create a canned message; unknown placeholders are refused.
 #[utoipa::path(post, path = "/api/queues/{queue}/canned", tag = "canned", request_body = wire::CannedInput,
     params(("queue" = String, Path, description = "Queue id")),
@@ -74,7 +117,7 @@ async fn list_canned(
     ))]
 async fn create_canned(
     State(state): State<AppState>,
-    _: Manager,
+    Manager(manager): Manager,
     ApiPath(queue): ApiPath<QueueId>,
     ApiJson(body): ApiJson<wire::CannedInput>,
 ) -> Result<(StatusCode, Json<wire::Canned>), AppError> {
@@ -87,7 +130,10 @@ async fn create_canned(
         body.title.as_deref().unwrap_or(""),
         body.body.as_deref().unwrap_or(""),
     )?;
-    let created = state.db.create_canned(queue, &title, &text).await?;
+    let created = state
+        .db
+        .create_canned(queue, &title, &text, &state.audit(&manager))
+        .await?;
     Ok((StatusCode::CREATED, Json(wire::Canned::from(&created))))
 }
 
@@ -108,7 +154,7 @@ async fn create_canned(
     ))]
 async fn update_canned(
     State(state): State<AppState>,
-    _: Manager,
+    Manager(manager): Manager,
     ApiPath((queue, id)): ApiPath<(QueueId, CannedId)>,
     ApiJson(body): ApiJson<wire::CannedInput>,
 ) -> Result<Json<wire::Canned>, AppError> {
@@ -122,7 +168,10 @@ async fn update_canned(
         body.body.as_deref().unwrap_or(&current.body),
     )?;
     Ok(Json(wire::Canned::from(
-        &state.db.update_canned(queue, id, &title, &text).await?,
+        &state
+            .db
+            .update_canned(queue, id, &title, &text, &state.audit(&manager))
+            .await?,
     )))
 }
 
@@ -138,10 +187,14 @@ async fn update_canned(
     ))]
 async fn delete_canned(
     State(state): State<AppState>,
-    _: Manager,
+    Manager(manager): Manager,
     ApiPath((queue, id)): ApiPath<(QueueId, CannedId)>,
 ) -> Result<StatusCode, AppError> {
-    if state.db.delete_canned(queue, id).await? {
+    if state
+        .db
+        .delete_canned(queue, id, &state.audit(&manager))
+        .await?
+    {
         Ok(StatusCode::NO_CONTENT)
     } else {
         Err(AppError::not_found("canned message"))

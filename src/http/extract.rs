@@ -99,3 +99,18 @@ impl<S: Send + Sync, T: FromPath> FromRequestParts<S> for ApiPath<T> {
             .ok_or_else(|| AppError::NotFound("No such resource.".into()))
     }
 }
+
+/// A time given as RFC 3339 in a query parameter, as a timestamp (ms); 422 naming `field`
+/// otherwise.
+pub fn instant(field: &'static str, text: &str) -> Result<crate::domain::Timestamp, AppError> {
+    time::OffsetDateTime::parse(text.trim(), &time::format_description::well_known::Rfc3339)
+        .ok()
+        .and_then(|t| i64::try_from(t.unix_timestamp_nanos() / 1_000_000).ok())
+        .map(crate::domain::Timestamp)
+        .ok_or_else(|| AppError::InvalidField {
+            field,
+            message: format!(
+                "`{field}` is a time as RFC 3339 (2026-12-01T09:30:00Z), not {text:?}."
+            ),
+        })
+}

@@ -66,11 +66,14 @@ async fn list_groups(
     ))]
 async fn create_group(
     State(state): State<AppState>,
-    _: Manager,
+    Manager(manager): Manager,
     ApiJson(body): ApiJson<wire::CreateGroup>,
 ) -> Result<(StatusCode, Json<wire::Group>), AppError> {
     let name = directory::validate_name(&body.name)?;
-    let group = state.db.create_group(&name, state.clock.now()).await?;
+    let group = state
+        .db
+        .create_group(&name, state.clock.now(), &state.audit(&manager))
+        .await?;
     Ok((StatusCode::CREATED, Json(wire::Group::new(&group, &[]))))
 }
 
@@ -105,7 +108,7 @@ async fn get_group(
     ))]
 async fn add_member(
     State(state): State<AppState>,
-    _: Manager,
+    Manager(manager): Manager,
     ApiPath((id, user)): ApiPath<(GroupId, UserId)>,
 ) -> Result<Json<wire::Group>, AppError> {
     state
@@ -124,7 +127,10 @@ async fn add_member(
             member.display_name
         )));
     }
-    state.db.add_group_member(id, user).await?;
+    state
+        .db
+        .add_group_member(id, user, &state.audit(&manager))
+        .await?;
     // Open sockets of the member reconnect to pick up the group's queues.
     state.revoke(super::Revocation::Refresh(user));
     Ok(Json(group_with_members(&state, id).await?))
@@ -142,7 +148,7 @@ async fn add_member(
     ))]
 async fn remove_member(
     State(state): State<AppState>,
-    _: Manager,
+    Manager(manager): Manager,
     ApiPath((id, user)): ApiPath<(GroupId, UserId)>,
 ) -> Result<Json<wire::Group>, AppError> {
     state
@@ -150,7 +156,11 @@ async fn remove_member(
         .group(id)
         .await?
         .ok_or_else(|| AppError::not_found("group"))?;
-    if state.db.remove_group_member(id, user).await? {
+    if state
+        .db
+        .remove_group_member(id, user, &state.audit(&manager))
+        .await?
+    {
         // Open sockets of the former member stop receiving the group's sessions.
         state.revoke(super::Revocation::Refresh(user));
     }

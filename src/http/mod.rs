@@ -3,6 +3,7 @@
 //! Handlers live in one file per resource and return `Result<_, AppError>`.
 
 mod attachments;
+mod audit;
 pub mod auth;
 mod canned;
 mod chats;
@@ -88,6 +89,7 @@ pub fn router(state: AppState) -> Router {
         .merge(attachments::router())
         .merge(transcripts::router())
         .merge(survey::router())
+        .merge(audit::router())
         .merge(profiles::router())
         .merge(ops::router())
         .merge(crate::ws::router())

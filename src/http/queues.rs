@@ -133,7 +133,7 @@ async fn require_group(state: &AppState, id: GroupId) -> Result<(), AppError> {
     ))]
 async fn create_queue(
     State(state): State<AppState>,
-    _: Manager,
+    Manager(manager): Manager,
     ApiJson(body): ApiJson<wire::CreateQueue>,
 ) -> Result<(StatusCode, Json<wire::Queue>), AppError> {
     let settings = QueueSettings {
@@ -152,10 +152,19 @@ async fn create_queue(
             .unwrap_or(crate::domain::unsend::DEFAULT_WINDOW_SECS),
         max_sessions_per_agent: body.max_sessions_per_agent.unwrap_or(0),
         survey: body.survey.unwrap_or(true),
+        offer_alert_secs: body
+            .offer_alert_seconds
+            .unwrap_or(crate::domain::directory::DEFAULT_OFFER_ALERT_SECS),
+        reply_alert_secs: body
+            .reply_alert_seconds
+            .unwrap_or(crate::domain::directory::DEFAULT_REPLY_ALERT_SECS),
     }
     .validate()?;
     require_group(&state, settings.group).await?;
-    let queue = state.db.create_queue(&settings, state.clock.now()).await?;
+    let queue = state
+        .db
+        .create_queue(&settings, state.clock.now(), &state.audit(&manager))
+        .await?;
     Ok((StatusCode::CREATED, Json(wire::Queue::from(&queue))))
 }
 
@@ -176,7 +185,7 @@ async fn create_queue(
     ))]
 async fn update_queue(
     State(state): State<AppState>,
-    _: Manager,
+    Manager(manager): Manager,
     ApiPath(id): ApiPath<QueueId>,
     ApiJson(body): ApiJson<wire::UpdateQueue>,
 ) -> Result<Json<wire::Queue>, AppError> {
@@ -210,10 +219,15 @@ async fn update_queue(
             .max_sessions_per_agent
             .unwrap_or(current.max_sessions_per_agent),
         survey: body.survey.unwrap_or(current.survey),
+        offer_alert_secs: body.offer_alert_seconds.unwrap_or(current.offer_alert_secs),
+        reply_alert_secs: body.reply_alert_seconds.unwrap_or(current.reply_alert_secs),
     }
     .validate()?;
     require_group(&state, settings.group).await?;
-    let queue = state.db.update_queue(id, &settings).await?;
+    let queue = state
+        .db
+        .update_queue(id, &settings, &state.audit(&manager))
+        .await?;
     if queue.settings.group != current.group {
         // Who works the queue changed: the sockets of both groups reconnect with the new rights
         // (the old group's stop receiving its sessions, the new group's start).

@@ -61,7 +61,7 @@ async fn list_users(
     ))]
 async fn create_user(
     State(state): State<AppState>,
-    _: Admin,
+    Admin(admin): Admin,
     ApiJson(body): ApiJson<wire::CreateUser>,
 ) -> Result<(StatusCode, Json<wire::AdminUser>), AppError> {
     let new = NewUser::validate(
@@ -72,7 +72,10 @@ async fn create_user(
     )?;
     directory::validate_password(&body.password)?;
     let hash = hash(&state, body.password).await?;
-    let user = state.db.create_user(&new, &hash, state.clock.now()).await?;
+    let user = state
+        .db
+        .create_user(&new, &hash, state.clock.now(), &state.audit(&admin))
+        .await?;
     tracing::info!(user_id = user.id.0, "user created");
     Ok((StatusCode::CREATED, Json(wire::AdminUser::from(&user))))
 }
@@ -128,7 +131,10 @@ async fn update_user(
         itil: body.itil,
         disabled: body.disabled,
     };
-    let user = state.db.update_user(id, &changes).await?;
+    let user = state
+        .db
+        .update_user(id, &changes, &state.audit(&admin))
+        .await?;
     if changes.disabled == Some(true) || changes.password_hash.is_some() {
         state.revoke(super::Revocation::User(user.id));
     } else if changes.roles.is_some() || changes.itil.is_some() {

@@ -118,6 +118,15 @@ impl AppState {
         }
     }
 
+    /// Who makes a change through the console or the admin API, and when (its audit entry is
+    /// written in the change's transaction).
+    pub fn audit(&self, actor: &crate::domain::User) -> crate::storage::audit::Audit {
+        crate::storage::audit::Audit {
+            actor: actor.id,
+            at: self.clock.now(),
+        }
+    }
+
     /// Records that `task` stopped: the server is no longer ready.
     pub fn mark_broken(&self, task: &'static str) {
         let _ = self.broken.set(task);

@@ -6,6 +6,7 @@
 //! with the same signature (the dispatch does not compile otherwise).
 
 pub mod attachments;
+pub mod audit;
 mod chats;
 mod facts;
 pub mod incidents;
@@ -407,21 +408,21 @@ macro_rules! storage_interface {
 
 storage_interface! {
     // Directory: users, groups, queues.
-    pub async fn create_user(&self, new: &NewUser, password_hash: &str, now: Timestamp) -> Result<User>;
+    pub async fn create_user(&self, new: &NewUser, password_hash: &str, now: Timestamp, by: &audit::Audit) -> Result<User>;
     pub async fn user(&self, id: UserId) -> Result<Option<User>>;
     pub async fn user_with_password(&self, username: &str) -> Result<Option<(User, String)>>;
     pub async fn users(&self) -> Result<Vec<User>>;
     pub async fn search_users(&self, text: &str, limit: i64) -> Result<Vec<User>>;
     pub async fn count_users(&self) -> Result<i64>;
-    pub async fn update_user(&self, id: UserId, changes: &UserChanges) -> Result<User>;
-    pub async fn create_group(&self, name: &str, now: Timestamp) -> Result<Group>;
+    pub async fn update_user(&self, id: UserId, changes: &UserChanges, by: &audit::Audit) -> Result<User>;
+    pub async fn create_group(&self, name: &str, now: Timestamp, by: &audit::Audit) -> Result<Group>;
     pub async fn group(&self, id: GroupId) -> Result<Option<Group>>;
     pub async fn groups(&self) -> Result<Vec<Group>>;
     pub async fn group_members(&self, group: GroupId) -> Result<Vec<User>>;
-    pub async fn add_group_member(&self, group: GroupId, user: UserId) -> Result<()>;
-    pub async fn remove_group_member(&self, group: GroupId, user: UserId) -> Result<bool>;
-    pub async fn create_queue(&self, new: &NewQueue, now: Timestamp) -> Result<Queue>;
-    pub async fn update_queue(&self, id: QueueId, settings: &QueueSettings) -> Result<Queue>;
+    pub async fn add_group_member(&self, group: GroupId, user: UserId, by: &audit::Audit) -> Result<()>;
+    pub async fn remove_group_member(&self, group: GroupId, user: UserId, by: &audit::Audit) -> Result<bool>;
+    pub async fn create_queue(&self, new: &NewQueue, now: Timestamp, by: &audit::Audit) -> Result<Queue>;
+    pub async fn update_queue(&self, id: QueueId, settings: &QueueSettings, by: &audit::Audit) -> Result<Queue>;
     pub async fn queue(&self, id: QueueId) -> Result<Option<Queue>>;
     pub async fn queues(&self) -> Result<Vec<Queue>>;
     pub async fn queues_worked_by(&self, user: UserId) -> Result<Vec<Queue>>;
@@ -443,9 +444,12 @@ storage_interface! {
     // Canned messages.
     pub async fn canned_of(&self, queue: QueueId) -> Result<Vec<Canned>>;
     pub async fn canned(&self, queue: QueueId, id: CannedId) -> Result<Option<Canned>>;
-    pub async fn create_canned(&self, queue: QueueId, title: &str, body: &str) -> Result<Canned>;
-    pub async fn update_canned(&self, queue: QueueId, id: CannedId, title: &str, body: &str) -> Result<Canned>;
-    pub async fn delete_canned(&self, queue: QueueId, id: CannedId) -> Result<bool>;
+    pub async fn create_canned(&self, queue: QueueId, title: &str, body: &str, by: &audit::Audit) -> Result<Canned>;
+    pub async fn update_canned(&self, queue: QueueId, id: CannedId, title: &str, body: &str, by: &audit::Audit) -> Result<Canned>;
+    pub async fn delete_canned(&self, queue: QueueId, id: CannedId, by: &audit::Audit) -> Result<bool>;
+    pub async fn reorder_canned(&self, queue: QueueId, queue_name: &str, order: &[CannedId], by: &audit::Audit) -> Result<Option<Vec<Canned>>>;
+    // The audit log (written by the changes above, in their transactions).
+    pub async fn audit_log(&self, query: &audit::Query) -> Result<Vec<audit::Entry>>;
     // Conversations, the log, read marks.
     pub async fn start_session(&self, queue: QueueId, customer: &User, client_id: &str, message: Option<&str>, now: Timestamp) -> Result<(Conversation, Vec<Entry>, bool)>;
     pub async fn conversation(&self, id: ConversationId) -> Result<Option<Conversation>>;

@@ -836,6 +836,10 @@ async fn a_change_of_rights_whose_signal_was_lost_reaches_every_node() {
             itil: Some(false),
             ..Default::default()
         },
+        &switchboard::storage::audit::Audit {
+            actor: ivan_id,
+            at: switchboard::domain::Timestamp(0),
+        },
     )
     .await
     .expect("changed");

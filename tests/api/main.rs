@@ -4,6 +4,7 @@ mod helpers;
 mod pg;
 
 mod attachments;
+mod audit;
 mod bad_input;
 mod bearer;
 mod bounds;

@@ -11,13 +11,14 @@ use crate::domain::{
     Group, GroupId, NewQueue, NewUser, Queue, QueueId, QueueSettings, Role, RoleSet, Timestamp,
     User, UserId,
 };
+use crate::storage::audit::{self, Audit};
 use crate::storage::{DirectorySeed, UserChanges};
 
 const USER_COLUMNS: &str = "id, username, display_name, is_admin, is_manager, is_agent, \
                             is_customer, itil, disabled, created_at";
 
 const QUEUE_SELECT: &str = "SELECT q.id, q.name, q.group_id, g.name AS group_name, q.greeting, \
-     q.inactivity_warning_seconds, q.auto_close_seconds, q.assignee_grace_seconds, q.unsend_seconds, q.max_sessions_per_agent, q.survey \
+     q.inactivity_warning_seconds, q.auto_close_seconds, q.assignee_grace_seconds, q.unsend_seconds, q.max_sessions_per_agent, q.survey, q.offer_alert_seconds, q.reply_alert_seconds \
      FROM queues q JOIN assignment_groups g ON g.id = q.group_id";
 
 /// A user from a row holding [`USER_COLUMNS`] (flags are BOOLEAN).
@@ -96,6 +97,8 @@ pub(super) fn queue_from_row(row: &PgRow) -> Result<Queue> {
             unsend_secs: setting("unsend_seconds")?,
             max_sessions_per_agent: setting("max_sessions_per_agent")?,
             survey: row.try_get("survey")?,
+            offer_alert_secs: setting("offer_alert_seconds")?,
+            reply_alert_secs: setting("reply_alert_seconds")?,
         },
         group_name: row.try_get("group_name")?,
     })
@@ -124,6 +127,38 @@ pub(super) async fn is_member(
     Ok(found)
 }
 
+/// A queue as stored now, in the caller's transaction (`lock`: its row locked until the end).
+pub(super) async fn load_queue(
+    db: &mut sqlx::PgConnection,
+    id: QueueId,
+    lock: bool,
+) -> Result<Option<Queue>> {
+    let lock = if lock { " FOR UPDATE OF q" } else { "" };
+    let row = sqlx::query(&format!("{QUEUE_SELECT} WHERE q.id = $1{lock}"))
+        .bind(id.0)
+        .fetch_optional(db)
+        .await?;
+    row.as_ref().map(queue_from_row).transpose()
+}
+
+/// The audit record of `user` joining or leaving `group`, read in the change's transaction.
+async fn membership_record(
+    db: &mut sqlx::PgConnection,
+    group: GroupId,
+    user: UserId,
+    added: bool,
+) -> Result<audit::Record> {
+    let row = sqlx::query("SELECT id, name FROM assignment_groups WHERE id = $1")
+        .bind(group.0)
+        .fetch_one(&mut *db)
+        .await?;
+    let group = group_from_row(&row)?;
+    let member = load_user(db, user)
+        .await?
+        .ok_or(StorageError::Missing("user"))?;
+    Ok(audit::membership(&group, &(&member).into(), added))
+}
+
 impl PgDb {
     /// Creates a user; `Duplicate("username")` if the name is taken.
     pub async fn create_user(
@@ -131,8 +166,13 @@ impl PgDb {
         new: &NewUser,
         password_hash: &str,
         now: Timestamp,
+        by: &Audit,
     ) -> Result<User> {
-        insert_user(&self.pool, new, password_hash, now).await
+        let mut tx = self.pool.begin().await?;
+        let user = insert_user(&mut *tx, new, password_hash, now).await?;
+        super::audit::insert(&mut tx, by, &audit::user_created(&user)).await?;
+        tx.commit().await?;
+        Ok(user)
     }
 
     pub async fn user(&self, id: UserId) -> Result<Option<User>> {
@@ -186,7 +226,7 @@ impl PgDb {
     /// Applies `changes` to a user in one transaction; disabling a user also ends every web
     /// session they have, so they are signed out at once. The user's row is locked first
     /// (`FOR UPDATE`), so concurrent changes to the same user take turns and none is lost.
-    pub async fn update_user(&self, id: UserId, changes: &UserChanges) -> Result<User> {
+    pub async fn update_user(&self, id: UserId, changes: &UserChanges, by: &Audit) -> Result<User> {
         let mut tx = self.pool.begin().await?;
         let row = sqlx::query(&format!(
             "SELECT {USER_COLUMNS} FROM users WHERE id = $1 FOR UPDATE"
@@ -226,21 +266,29 @@ impl PgDb {
                 .await?;
         }
         let user = user_from_row(&row)?;
+        if let Some(record) = audit::user_updated(&current, &user, changes.password_hash.is_some())
+        {
+            super::audit::insert(&mut tx, by, &record).await?;
+        }
         tx.commit().await?;
         Ok(user)
     }
 
     /// Creates an assignment group; `Duplicate("group name")` if the name is taken.
-    pub async fn create_group(&self, name: &str, now: Timestamp) -> Result<Group> {
+    pub async fn create_group(&self, name: &str, now: Timestamp, by: &Audit) -> Result<Group> {
+        let mut tx = self.pool.begin().await?;
         let row = sqlx::query(
             "INSERT INTO assignment_groups (name, created_at) VALUES ($1, $2) RETURNING id, name",
         )
         .bind(name)
         .bind(now.0)
-        .fetch_one(&self.pool)
+        .fetch_one(&mut *tx)
         .await
         .map_err(|e| classify(e, "group name"))?;
-        group_from_row(&row)
+        let group = group_from_row(&row)?;
+        super::audit::insert(&mut tx, by, &audit::group_created(&group)).await?;
+        tx.commit().await?;
+        Ok(group)
     }
 
     pub async fn group(&self, id: GroupId) -> Result<Option<Group>> {
@@ -276,34 +324,53 @@ impl PgDb {
         rows.iter().map(user_from_row).collect()
     }
 
-    /// Adds a member; adding one who is already in is not an error.
-    pub async fn add_group_member(&self, group: GroupId, user: UserId) -> Result<()> {
-        sqlx::query(
+    /// Adds a member; adding one who is already in is not an error (and records nothing).
+    pub async fn add_group_member(&self, group: GroupId, user: UserId, by: &Audit) -> Result<()> {
+        let mut tx = self.pool.begin().await?;
+        let done = sqlx::query(
             "INSERT INTO group_members (group_id, user_id) VALUES ($1, $2) ON CONFLICT DO NOTHING",
         )
         .bind(group.0)
         .bind(user.0)
-        .execute(&self.pool)
+        .execute(&mut *tx)
         .await
         .map_err(|e| classify(e, "group or user"))?;
+        if done.rows_affected() == 1 {
+            let record = membership_record(&mut tx, group, user, true).await?;
+            super::audit::insert(&mut tx, by, &record).await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
     /// Removes a member; true if they were one.
-    pub async fn remove_group_member(&self, group: GroupId, user: UserId) -> Result<bool> {
+    pub async fn remove_group_member(
+        &self,
+        group: GroupId,
+        user: UserId,
+        by: &Audit,
+    ) -> Result<bool> {
+        let mut tx = self.pool.begin().await?;
         let done = sqlx::query("DELETE FROM group_members WHERE group_id = $1 AND user_id = $2")
             .bind(group.0)
             .bind(user.0)
-            .execute(&self.pool)
+            .execute(&mut *tx)
             .await?;
+        if done.rows_affected() == 1 {
+            let record = membership_record(&mut tx, group, user, false).await?;
+            super::audit::insert(&mut tx, by, &record).await?;
+        }
+        tx.commit().await?;
         Ok(done.rows_affected() == 1)
     }
 
-    pub async fn create_queue(&self, new: &NewQueue, now: Timestamp) -> Result<Queue> {
+    pub async fn create_queue(&self, new: &NewQueue, now: Timestamp, by: &Audit) -> Result<Queue> {
+        let mut tx = self.pool.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO queues (name, group_id, greeting, inactivity_warning_seconds, \
-             auto_close_seconds, assignee_grace_seconds, created_at, unsend_seconds, max_sessions_per_agent, survey) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+             auto_close_seconds, assignee_grace_seconds, created_at, unsend_seconds, max_sessions_per_agent, survey, \
+             offer_alert_seconds, reply_alert_seconds) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) RETURNING id",
         )
         .bind(&new.name)
         .bind(new.group.0)
@@ -315,18 +382,35 @@ impl PgDb {
         .bind(i64::from(new.unsend_secs))
         .bind(i64::from(new.max_sessions_per_agent))
         .bind(new.survey)
-        .fetch_one(&self.pool)
+        .bind(i64::from(new.offer_alert_secs))
+        .bind(i64::from(new.reply_alert_secs))
+        .fetch_one(&mut *tx)
         .await
         .map_err(|e| classify(e, "queue name"))?;
-        self.queue_written(QueueId(id)).await
+        let queue = load_queue(&mut tx, QueueId(id), false)
+            .await?
+            .ok_or(StorageError::Missing("queue"))?;
+        super::audit::insert(&mut tx, by, &audit::queue_created(&queue)).await?;
+        tx.commit().await?;
+        Ok(queue)
     }
 
     /// Replaces a queue's settings.
-    pub async fn update_queue(&self, id: QueueId, settings: &QueueSettings) -> Result<Queue> {
+    pub async fn update_queue(
+        &self,
+        id: QueueId,
+        settings: &QueueSettings,
+        by: &Audit,
+    ) -> Result<Queue> {
+        let mut tx = self.pool.begin().await?;
+        let before = load_queue(&mut tx, id, true)
+            .await?
+            .ok_or(StorageError::Missing("queue"))?;
         let done = sqlx::query(
             "UPDATE queues SET name = $1, group_id = $2, greeting = $3, \
              inactivity_warning_seconds = $4, auto_close_seconds = $5, \
-             assignee_grace_seconds = $6, unsend_seconds = $8, max_sessions_per_agent = $9, survey = $10 WHERE id = $7",
+             assignee_grace_seconds = $6, unsend_seconds = $8, max_sessions_per_agent = $9, survey = $10, \
+             offer_alert_seconds = $11, reply_alert_seconds = $12 WHERE id = $7",
         )
         .bind(&settings.name)
         .bind(settings.group.0)
@@ -338,22 +422,22 @@ impl PgDb {
         .bind(i64::from(settings.unsend_secs))
         .bind(i64::from(settings.max_sessions_per_agent))
         .bind(settings.survey)
-        .execute(&self.pool)
+        .bind(i64::from(settings.offer_alert_secs))
+        .bind(i64::from(settings.reply_alert_secs))
+        .execute(&mut *tx)
         .await
         .map_err(|e| classify(e, "queue name"))?;
         if done.rows_affected() == 0 {
             return Err(StorageError::Missing("queue"));
         }
-        self.queue_written(id).await
-    }
-
-    /// Reads a queue just written (committed), so the answer includes the write.
-    async fn queue_written(&self, id: QueueId) -> Result<Queue> {
-        let row = sqlx::query(&format!("{QUEUE_SELECT} WHERE q.id = $1"))
-            .bind(id.0)
-            .fetch_one(&self.pool)
-            .await?;
-        queue_from_row(&row)
+        let queue = load_queue(&mut tx, id, false)
+            .await?
+            .ok_or(StorageError::Missing("queue"))?;
+        if let Some(record) = audit::queue_updated(&before, &queue) {
+            super::audit::insert(&mut tx, by, &record).await?;
+        }
+        tx.commit().await?;
+        Ok(queue)
     }
 
     pub async fn queue(&self, id: QueueId) -> Result<Option<Queue>> {
@@ -457,8 +541,9 @@ impl PgDb {
         for (settings, group) in &seed.queues {
             sqlx::query(
                 "INSERT INTO queues (name, group_id, greeting, inactivity_warning_seconds, \
-                 auto_close_seconds, assignee_grace_seconds, created_at, unsend_seconds, max_sessions_per_agent, survey) \
-                 SELECT $1, id, $2, $3, $4, $5, $6, $8, $9, $10 FROM assignment_groups WHERE name = $7",
+                 auto_close_seconds, assignee_grace_seconds, created_at, unsend_seconds, max_sessions_per_agent, survey, \
+                 offer_alert_seconds, reply_alert_seconds) \
+                 SELECT $1, id, $2, $3, $4, $5, $6, $8, $9, $10, $11, $12 FROM assignment_groups WHERE name = $7",
             )
             .bind(&settings.name)
             .bind(&settings.greeting)
@@ -470,6 +555,8 @@ impl PgDb {
             .bind(i64::from(settings.unsend_secs))
             .bind(i64::from(settings.max_sessions_per_agent))
             .bind(settings.survey)
+            .bind(i64::from(settings.offer_alert_secs))
+            .bind(i64::from(settings.reply_alert_secs))
             .execute(&mut *tx)
             .await
             .map_err(|e| classify(e, "queue name"))?;

@@ -8,6 +8,7 @@
 //! queries of one part of the model to [`PgDb`].
 
 mod attachments;
+mod audit;
 mod canned;
 mod chats;
 mod conversations;

@@ -63,6 +63,7 @@ const SESSION_FACTS: &str = concat!(
     ", q.name AS q_name, q.group_id AS q_group, q.greeting AS q_greeting, \
      q.inactivity_warning_seconds AS q_warning, q.auto_close_seconds AS q_close, \
      q.assignee_grace_seconds AS q_grace, q.unsend_seconds AS q_unsend, q.max_sessions_per_agent AS q_cap, q.survey AS q_survey, \
+     q.offer_alert_seconds AS q_offer, q.reply_alert_seconds AS q_reply, \
      d.kind AS d_kind, d.due_at AS d_due, \
      EXISTS (SELECT 1 FROM group_members m WHERE m.group_id = q.group_id AND m.user_id = ?1) AS actor_member",
     conversation_from!(),
@@ -742,6 +743,8 @@ pub(super) async fn read_facts(
         unsend_secs: secs("q_unsend")?,
         max_sessions_per_agent: secs("q_cap")?,
         survey: get("q_survey")? != 0,
+        offer_alert_secs: secs("q_offer")?,
+        reply_alert_secs: secs("q_reply")?,
     };
     let pending_kind: Option<String> = row.try_get("d_kind").map_err(StorageError::from)?;
     let pending_due: Option<i64> = row.try_get("d_due").map_err(StorageError::from)?;

@@ -8,13 +8,14 @@ use crate::domain::{
     Group, GroupId, NewQueue, NewUser, Queue, QueueId, QueueSettings, Role, RoleSet, Timestamp,
     User, UserId,
 };
+use crate::storage::audit::{self, Audit};
 use crate::storage::{DirectorySeed, UserChanges};
 
 const USER_COLUMNS: &str = "id, username, display_name, is_admin, is_manager, is_agent, \
                             is_customer, itil, disabled, created_at";
 
 const QUEUE_SELECT: &str = "SELECT q.id, q.name, q.group_id, g.name AS group_name, q.greeting, \
-     q.inactivity_warning_seconds, q.auto_close_seconds, q.assignee_grace_seconds, q.unsend_seconds, q.max_sessions_per_agent, q.survey \
+     q.inactivity_warning_seconds, q.auto_close_seconds, q.assignee_grace_seconds, q.unsend_seconds, q.max_sessions_per_agent, q.survey, q.offer_alert_seconds, q.reply_alert_seconds \
      FROM queues q JOIN assignment_groups g ON g.id = q.group_id";
 
 fn user_from_row(row: &SqliteRow) -> Result<User> {
@@ -94,9 +95,41 @@ fn queue_from_row(row: &SqliteRow) -> Result<Queue> {
             unsend_secs: secs("unsend_seconds")?,
             max_sessions_per_agent: secs("max_sessions_per_agent")?,
             survey: row.try_get::<i64, _>("survey")? != 0,
+            offer_alert_secs: secs("offer_alert_seconds")?,
+            reply_alert_secs: secs("reply_alert_seconds")?,
         },
         group_name: row.try_get("group_name")?,
     })
+}
+
+/// A queue as stored now (inside a transaction: as of that transaction).
+pub(super) async fn load_queue(
+    db: &mut sqlx::SqliteConnection,
+    id: QueueId,
+) -> Result<Option<Queue>> {
+    let row = sqlx::query(&format!("{QUEUE_SELECT} WHERE q.id = ?"))
+        .bind(id.0)
+        .fetch_optional(db)
+        .await?;
+    row.as_ref().map(queue_from_row).transpose()
+}
+
+/// The audit record of `user` joining or leaving `group`, read in the change's transaction.
+async fn membership_record(
+    db: &mut sqlx::SqliteConnection,
+    group: GroupId,
+    user: UserId,
+    added: bool,
+) -> Result<audit::Record> {
+    let row = sqlx::query("SELECT id, name FROM assignment_groups WHERE id = ?")
+        .bind(group.0)
+        .fetch_one(&mut *db)
+        .await?;
+    let group = group_from_row(&row)?;
+    let member = load_user(db, user)
+        .await?
+        .ok_or(StorageError::Missing("user"))?;
+    Ok(audit::membership(&group, &(&member).into(), added))
 }
 
 fn group_from_row(row: &SqliteRow) -> Result<Group> {
@@ -113,8 +146,13 @@ impl SqliteDb {
         new: &NewUser,
         password_hash: &str,
         now: Timestamp,
+        by: &Audit,
     ) -> Result<User> {
-        insert_user(&self.write, new, password_hash, now).await
+        let mut tx = self.write.begin().await?;
+        let user = insert_user(&mut *tx, new, password_hash, now).await?;
+        super::audit::insert(&mut tx, by, &audit::user_created(&user)).await?;
+        tx.commit().await?;
+        Ok(user)
     }
 
     pub async fn user(&self, id: UserId) -> Result<Option<User>> {
@@ -167,7 +205,7 @@ impl SqliteDb {
 
     /// Applies `changes` to a user in one transaction; disabling a user also ends every web
     /// session they have, so they are signed out at once.
-    pub async fn update_user(&self, id: UserId, changes: &UserChanges) -> Result<User> {
+    pub async fn update_user(&self, id: UserId, changes: &UserChanges, by: &Audit) -> Result<User> {
         let mut tx = self.write.begin().await?;
         let row = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?"))
             .bind(id.0)
@@ -205,21 +243,29 @@ impl SqliteDb {
                 .await?;
         }
         let user = user_from_row(&row)?;
+        if let Some(record) = audit::user_updated(&current, &user, changes.password_hash.is_some())
+        {
+            super::audit::insert(&mut tx, by, &record).await?;
+        }
         tx.commit().await?;
         Ok(user)
     }
 
     /// Creates an assignment group; `Duplicate("group name")` if the name is taken.
-    pub async fn create_group(&self, name: &str, now: Timestamp) -> Result<Group> {
+    pub async fn create_group(&self, name: &str, now: Timestamp, by: &Audit) -> Result<Group> {
+        let mut tx = self.write.begin().await?;
         let row = sqlx::query(
             "INSERT INTO assignment_groups (name, created_at) VALUES (?, ?) RETURNING id, name",
         )
         .bind(name)
         .bind(now.0)
-        .fetch_one(&self.write)
+        .fetch_one(&mut *tx)
         .await
         .map_err(|e| classify(e, "group name"))?;
-        group_from_row(&row)
+        let group = group_from_row(&row)?;
+        super::audit::insert(&mut tx, by, &audit::group_created(&group)).await?;
+        tx.commit().await?;
+        Ok(group)
     }
 
     pub async fn group(&self, id: GroupId) -> Result<Option<Group>> {
@@ -254,33 +300,52 @@ impl SqliteDb {
         rows.iter().map(user_from_row).collect()
     }
 
-    /// Adds a member; adding one who is already in is not an error.
-    pub async fn add_group_member(&self, group: GroupId, user: UserId) -> Result<()> {
-        sqlx::query(
+    /// Adds a member; adding one who is already in is not an error (and records nothing).
+    pub async fn add_group_member(&self, group: GroupId, user: UserId, by: &Audit) -> Result<()> {
+        let mut tx = self.write.begin().await?;
+        let done = sqlx::query(
             "INSERT INTO group_members (group_id, user_id) VALUES (?, ?) ON CONFLICT DO NOTHING",
         )
         .bind(group.0)
         .bind(user.0)
-        .execute(&self.write)
+        .execute(&mut *tx)
         .await
         .map_err(|e| classify(e, "group or user"))?;
+        if done.rows_affected() == 1 {
+            let record = membership_record(&mut tx, group, user, true).await?;
+            super::audit::insert(&mut tx, by, &record).await?;
+        }
+        tx.commit().await?;
         Ok(())
     }
 
     /// Removes a member; true if they were one.
-    pub async fn remove_group_member(&self, group: GroupId, user: UserId) -> Result<bool> {
+    pub async fn remove_group_member(
+        &self,
+        group: GroupId,
+        user: UserId,
+        by: &Audit,
+    ) -> Result<bool> {
+        let mut tx = self.write.begin().await?;
         let done = sqlx::query("DELETE FROM group_members WHERE group_id = ? AND user_id = ?")
             .bind(group.0)
             .bind(user.0)
-            .execute(&self.write)
+            .execute(&mut *tx)
             .await?;
+        if done.rows_affected() == 1 {
+            let record = membership_record(&mut tx, group, user, false).await?;
+            super::audit::insert(&mut tx, by, &record).await?;
+        }
+        tx.commit().await?;
         Ok(done.rows_affected() == 1)
     }
 
-    pub async fn create_queue(&self, new: &NewQueue, now: Timestamp) -> Result<Queue> {
+    pub async fn create_queue(&self, new: &NewQueue, now: Timestamp, by: &Audit) -> Result<Queue> {
+        let mut tx = self.write.begin().await?;
         let id: i64 = sqlx::query_scalar(
             "INSERT INTO queues (name, group_id, greeting, inactivity_warning_seconds, \
-             auto_close_seconds, assignee_grace_seconds, unsend_seconds, max_sessions_per_agent, survey, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
+             auto_close_seconds, assignee_grace_seconds, unsend_seconds, max_sessions_per_agent, survey, created_at, \
+             offer_alert_seconds, reply_alert_seconds) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING id",
         )
         .bind(&new.name)
         .bind(new.group.0)
@@ -292,17 +357,34 @@ impl SqliteDb {
         .bind(new.max_sessions_per_agent)
         .bind(new.survey)
         .bind(now.0)
-        .fetch_one(&self.write)
+        .bind(new.offer_alert_secs)
+        .bind(new.reply_alert_secs)
+        .fetch_one(&mut *tx)
         .await
         .map_err(|e| classify(e, "queue name"))?;
-        self.queue_on_writer(QueueId(id)).await
+        let queue = load_queue(&mut tx, QueueId(id))
+            .await?
+            .ok_or(StorageError::Missing("queue"))?;
+        super::audit::insert(&mut tx, by, &audit::queue_created(&queue)).await?;
+        tx.commit().await?;
+        Ok(queue)
     }
 
     /// Replaces a queue's settings.
-    pub async fn update_queue(&self, id: QueueId, settings: &QueueSettings) -> Result<Queue> {
+    pub async fn update_queue(
+        &self,
+        id: QueueId,
+        settings: &QueueSettings,
+        by: &Audit,
+    ) -> Result<Queue> {
+        let mut tx = self.write.begin().await?;
+        let before = load_queue(&mut tx, id)
+            .await?
+            .ok_or(StorageError::Missing("queue"))?;
         let done = sqlx::query(
             "UPDATE queues SET name = ?, group_id = ?, greeting = ?, inactivity_warning_seconds = ?, \
-             auto_close_seconds = ?, assignee_grace_seconds = ?, unsend_seconds = ?, max_sessions_per_agent = ?, survey = ? WHERE id = ?",
+             auto_close_seconds = ?, assignee_grace_seconds = ?, unsend_seconds = ?, max_sessions_per_agent = ?, survey = ?, \
+             offer_alert_seconds = ?, reply_alert_seconds = ? WHERE id = ?",
         )
         .bind(&settings.name)
         .bind(settings.group.0)
@@ -313,23 +395,23 @@ impl SqliteDb {
         .bind(settings.unsend_secs)
         .bind(settings.max_sessions_per_agent)
         .bind(settings.survey)
+        .bind(settings.offer_alert_secs)
+        .bind(settings.reply_alert_secs)
         .bind(id.0)
-        .execute(&self.write)
+        .execute(&mut *tx)
         .await
         .map_err(|e| classify(e, "queue name"))?;
         if done.rows_affected() == 0 {
             return Err(StorageError::Missing("queue"));
         }
-        self.queue_on_writer(id).await
-    }
-
-    /// Reads a queue just written through the writer, so the answer includes the write.
-    async fn queue_on_writer(&self, id: QueueId) -> Result<Queue> {
-        let row = sqlx::query(&format!("{QUEUE_SELECT} WHERE q.id = ?"))
-            .bind(id.0)
-            .fetch_one(&self.write)
-            .await?;
-        queue_from_row(&row)
+        let queue = load_queue(&mut tx, id)
+            .await?
+            .ok_or(StorageError::Missing("queue"))?;
+        if let Some(record) = audit::queue_updated(&before, &queue) {
+            super::audit::insert(&mut tx, by, &record).await?;
+        }
+        tx.commit().await?;
+        Ok(queue)
     }
 
     pub async fn queue(&self, id: QueueId) -> Result<Option<Queue>> {
@@ -397,8 +479,9 @@ impl SqliteDb {
         for (settings, group) in &seed.queues {
             sqlx::query(
                 "INSERT INTO queues (name, group_id, greeting, inactivity_warning_seconds, \
-                 auto_close_seconds, assignee_grace_seconds, unsend_seconds, max_sessions_per_agent, survey, created_at) \
-                 SELECT ?, id, ?, ?, ?, ?, ?, ?, ?, ? FROM assignment_groups WHERE name = ?",
+                 auto_close_seconds, assignee_grace_seconds, unsend_seconds, max_sessions_per_agent, survey, created_at, \
+                 offer_alert_seconds, reply_alert_seconds) \
+                 SELECT ?, id, ?, ?, ?, ?, ?, ?, ?, ?, ?, ? FROM assignment_groups WHERE name = ?",
             )
             .bind(&settings.name)
             .bind(&settings.greeting)
@@ -409,6 +492,8 @@ impl SqliteDb {
             .bind(settings.max_sessions_per_agent)
             .bind(settings.survey)
             .bind(now.0)
+            .bind(settings.offer_alert_secs)
+            .bind(settings.reply_alert_secs)
             .bind(group)
             .execute(&mut *tx)
             .await

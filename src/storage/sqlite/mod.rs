@@ -3,6 +3,7 @@
 //! folder adds the queries of one part of the model to [`SqliteDb`].
 
 mod attachments;
+mod audit;
 mod canned;
 mod chats;
 mod conversations;
