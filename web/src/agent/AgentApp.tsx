@@ -25,6 +25,8 @@ import { GoneNotices } from "./chats/GoneNotices";
 import { AttentionLayer } from "./AttentionLayer";
 import { MiniWindowDock } from "./miniwindows/MiniWindowDock";
 import { ReturnedNotices } from "./ReturnedNotices";
+import { followRoutingAlerts, unansweredReturns } from "./routing-alerts";
+import { openNotice, RoutingAlerts } from "./RoutingAlerts";
 import { AgentSignOut } from "./signout/AgentSignOut";
 import { activeWithMe, returnedText, sidebarGroups } from "./sessions";
 import { ConnectSidebar, PreviewText } from "./sidebar/ConnectSidebar";
@@ -57,6 +59,8 @@ export async function loadAgent(): Promise<boolean> {
     /** Returns already alerted: a manager in the queue's group gets the offer and `returned`, and hears one alert. */
     const returnsAlerted = new Set<string>();
     socket.subscribe((frame, live) => {
+      // An offer gone urgent (nobody accepted it in time) rings its own, louder alert (routing-alerts.ts).
+      if (frame.type === "offer" && frame.urgent === true) return;
       // A session back from an agent: its own alert, once per return (offer or `returned`, whichever comes first).
       if (live && (frame.type === "offer" || frame.type === "returned")) {
         const back = returnKey(frame.conversation);
@@ -97,6 +101,15 @@ export async function loadAgent(): Promise<boolean> {
     });
     // A conversation gone closes its window; a colleague's chat message flashes its header.
     followChats(socket, user.id);
+    // Urgent offers, overdue replies, sessions nobody took: marks, notices and louder alerts.
+    followRoutingAlerts(socket, user, {
+      offerSeconds: (queue) => queues.value.find((q) => q.id === queue)?.offer_alert_seconds,
+      queueName,
+      showOffer: (id) => {
+        if (socket.offers.value.has(id)) showOffer(id);
+      },
+      open: openNotice,
+    });
     connection.value = socket;
     me.value = user;
     socket.start();
@@ -122,7 +135,10 @@ export async function loadAgent(): Promise<boolean> {
  * offer to me, else the notice.
  */
 function alertReturned(socket: Connection, conversation: Conversation): void {
-  const text = returnedText(conversation) ?? "Back in the queue";
+  // The routing guard's alert may have told already that its agent did not answer (not "had to leave").
+  const key = returnKey(conversation);
+  const unanswered = key !== null && unansweredReturns.peek().has(key);
+  const text = unanswered ? `Back in the queue: ${conversation.customer?.display_name ?? "A customer"} — ${conversation.returned_from?.display_name ?? "its agent"} did not answer` : (returnedText(conversation) ?? "Back in the queue");
   beep("offers", "returned");
   const id = conversation.id;
   notifyDesktop(text, conversation.first_message ?? queueName(conversation.queue), () => {
@@ -171,6 +187,7 @@ function SignedIn({ user, workspace, manage }: { user: User; workspace: string |
       <div class="agent-app agent-app--workspace">
         <TopBar user={user} workspace={workspace} />
         <ConnectionBanner state={socket?.link.value ?? "connecting"} notice={socket?.closeNotice.value ?? null} />
+        <RoutingAlerts />
         <ReturnedNotices />
         <GoneNotices />
         <Workspace user={user} id={workspace} />
@@ -183,6 +200,7 @@ function SignedIn({ user, workspace, manage }: { user: User; workspace: string |
       <TopBar user={user} workspace={null} manage={manage} />
       <div class="agent-app__banner">
         <ConnectionBanner state={socket?.link.value ?? "connecting"} notice={socket?.closeNotice.value ?? null} />
+        <RoutingAlerts />
         <ReturnedNotices />
         <GoneNotices />
       </div>

@@ -6,6 +6,7 @@
  * no more (accepted, closed, the customer left: see the reducer's `returns`), or when dismissed.
  */
 import { Since } from "../shared/Since";
+import { unansweredReturns } from "./routing-alerts";
 import { connection } from "./state";
 import "./returned-notices.css";
 
@@ -16,7 +17,9 @@ export function returnedNoticeText(customer: string, from: string): string {
 
 export function ReturnedNotices() {
   const socket = connection.value;
-  const returns = socket?.returns.value ?? [];
+  // A return the routing guard made (the agent did not answer) has its own, truer notice (RoutingAlerts).
+  const told = unansweredReturns.value;
+  const returns = (socket?.returns.value ?? []).filter((r) => !told.has(r.key));
   return (
     <div class="returned-notices" role="status" aria-label="Sessions back in the queue">
       {returns.map((r) => {

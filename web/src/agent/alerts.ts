@@ -97,7 +97,11 @@ export function isAway(): boolean {
   return (reported === "away" || reported === "available" ? reported : presenceChoice.value) === "away";
 }
 
-/** The tones of an alert: two rising for anything new; three, falling and rising again, for a session back in the queue. */
+/**
+ * The tones of an alert: two rising for anything new; three, falling and rising again, for a
+ * session back in the queue; four high ones, the last higher, for a routing guard (a session
+ * nobody accepted in time, a reply overdue), and louder (see VOLUME).
+ */
 export const TUNES = {
   new: [
     [0, 880],
@@ -108,18 +112,27 @@ export const TUNES = {
     [0.16, 784],
     [0.32, 1175],
   ],
+  urgent: [
+    [0, 1568],
+    [0.14, 1568],
+    [0.28, 1568],
+    [0.46, 2093],
+  ],
 } as const satisfies Record<string, readonly (readonly [number, number])[]>;
 
 export type Tune = keyof typeof TUNES;
 
+/** The peak gain of each tune's tones: a routing guard's alert is louder than news. */
+export const VOLUME: Record<Tune, number> = { new: 0.15, returned: 0.15, urgent: 0.4 };
+
 /** The beep for `kind`, unless switched off or Away. */
 export function beep(kind: SoundKind = "offers", tune: Tune = "new"): void {
   if (!soundWanted(kind, soundSettings.value, isAway())) return;
-  playTones(TUNES[tune]);
+  playTones(TUNES[tune], VOLUME[tune]);
 }
 
 /** Short tones; silent until a gesture has unlocked audio (see unlockAudioOnFirstGesture). */
-function playTones(tones: readonly (readonly [number, number])[]): void {
+function playTones(tones: readonly (readonly [number, number])[], volume: number): void {
   const ctx = audio;
   if (ctx === null) return;
   try {
@@ -129,7 +142,7 @@ function playTones(tones: readonly (readonly [number, number])[]): void {
       const gain = ctx.createGain();
       oscillator.frequency.value = frequency;
       gain.gain.setValueAtTime(0.0001, ctx.currentTime + offset);
-      gain.gain.exponentialRampToValueAtTime(0.15, ctx.currentTime + offset + 0.02);
+      gain.gain.exponentialRampToValueAtTime(volume, ctx.currentTime + offset + 0.02);
       gain.gain.exponentialRampToValueAtTime(0.0001, ctx.currentTime + offset + 0.15);
       oscillator.connect(gain).connect(ctx.destination);
       oscillator.start(ctx.currentTime + offset);

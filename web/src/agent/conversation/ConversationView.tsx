@@ -16,6 +16,7 @@ import type { Conversation, Entry, User } from "../../shared/wire";
 import { attending, focusedConversation, noteFocus, pageFocused } from "../attention";
 import { connection, focusRequest, queues, restoreFocusRequest } from "../state";
 import { conversationTitle } from "../sessions";
+import { NoReplyNotice } from "../RoutingAlerts";
 import { MessageField } from "./MessageField";
 import "./conversation-view.css";
 
@@ -110,6 +111,7 @@ export function ConversationView({ conversation, user, visible, where = "pane" }
         onAtBottomChange={(value) => (atBottom.value = value)}
         unsend={unsend}
       />
+      {conversation.assignee?.id === user.id && <NoReplyNotice conversation={conversation.id} />}
       <MessageField conversation={conversation} user={user} />
     </div>
   );

@@ -6,6 +6,8 @@ import { useClockText } from "../../shared/now";
 import { asApiError } from "../../shared/session";
 import type { Conversation } from "../../shared/wire";
 import { acceptSession } from "../actions";
+import { urgentOffers, urgentText, waitKey } from "../routing-alerts";
+import "../routing-alerts.css";
 import { acceptRequest, offerFocusRequest, openMiniWindow } from "../state";
 
 /** The heading of the queue notifications: focus lands there when the last one goes away. */
@@ -60,6 +62,8 @@ export function QueueNotification({ offer }: { offer: Conversation }) {
   const waited = useClockText((at) => clock((at - since) / 1000));
   const titleId = `offer-${offer.id}`;
   const back = offer.returned_from !== undefined;
+  // Nobody accepted it within the queue's alert time: marked, and it rang louder.
+  const urgent = urgentOffers.value.get(waitKey(offer));
   const button = useRef<HTMLButtonElement>(null);
 
   // A click on this session's desktop notification lands here.
@@ -93,7 +97,13 @@ export function QueueNotification({ offer }: { offer: Conversation }) {
   }
 
   return (
-    <article class={`queue-notification${back ? " queue-notification--returned" : ""}`} aria-labelledby={titleId} data-offer={offer.id}>
+    <article class={`queue-notification${back ? " queue-notification--returned" : ""}${urgent !== undefined ? " queue-notification--urgent" : ""}`} aria-labelledby={titleId} data-offer={offer.id}>
+      {urgent !== undefined && (
+        <p class="queue-notification__urgent">
+          <span aria-hidden="true">⚠ </span>
+          {urgentText(urgent.seconds)}
+        </p>
+      )}
       {offer.returned_from !== undefined && (
         <p class="queue-notification__returned">
           <span aria-hidden="true">↩ </span>
