@@ -1,14 +1,14 @@
 // @vitest-environment jsdom
 /**
- * Canned messages in a DOM: the queue's list, create (POST), edit (PATCH with what changed),
- * delete after a confirmation, the live preview with the placeholders filled, and the server's
+ * Canned messages in a DOM: the queue's list, reorder (Move up / Move down send the whole new
+ * order and show the server's), create (POST), edit (PATCH with what changed), delete after a confirmation, the live preview with the placeholders filled, and the server's
  * 422 for an unknown placeholder beside the text.
  */
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/preact";
-import { afterEach, beforeEach, describe, expect, it } from "vitest";
+import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ApiError } from "../../shared/api";
 import { CannedMessages } from "./CannedMessages";
-import { fakeApi, GREETING, installDialogPolyfill, QUEUE } from "./fake-api";
+import { CLOSING, fakeApi, GREETING, installDialogPolyfill, QUEUE, VPN } from "./fake-api";
 
 beforeEach(() => installDialogPolyfill());
 afterEach(() => cleanup());
@@ -98,5 +98,58 @@ describe("CannedMessages", () => {
     fireEvent.click(within(screen.getByRole("dialog")).getByRole("button", { name: "Delete" }));
     await waitFor(() => expect(api.deleteCanned).toHaveBeenCalledWith("q1", "c1"));
     await waitFor(() => expect(screen.getByText("This queue has no canned messages yet.")).toBeTruthy());
+  });
+
+  describe("reorder", () => {
+    const three = () => fakeApi({ canned: vi.fn(async () => [GREETING, VPN, CLOSING]) });
+    const order = () => Array.from(screen.getByRole("list", { name: "Canned messages of IT Service Desk" }).querySelectorAll("strong")).map((e) => e.textContent);
+
+    it("move_up_sends_the_whole_new_order_and_keeps_the_focus_on_the_moved_message", async () => {
+      const api = await show(three());
+      const up = screen.getByRole("button", { name: "Move 'VPN reset' up" });
+      up.focus();
+      fireEvent.click(up);
+      await waitFor(() => expect(api.reorderCanned).toHaveBeenCalledWith("q1", ["c2", "c1", "c3"]));
+      await waitFor(() => expect(order()).toEqual(["VPN reset", "Greeting", "Closing"]));
+      expect(screen.getByRole("status").textContent).toBe("“VPN reset” moved up: now 1 of 3.");
+      expect(document.activeElement?.getAttribute("aria-label")).toBe("Move 'VPN reset' up");
+      expect(screen.getByRole("button", { name: "Move 'VPN reset' up" }).getAttribute("aria-disabled"), "now first").toBe("true");
+    });
+
+    it("move_down_sends_the_new_order", async () => {
+      const api = await show(three());
+      fireEvent.click(screen.getByRole("button", { name: "Move 'Greeting' down" }));
+      await waitFor(() => expect(api.reorderCanned).toHaveBeenCalledWith("q1", ["c2", "c1", "c3"]));
+    });
+
+    it("the_list_shows_the_order_the_server_answers", async () => {
+      const api = three();
+      api.reorderCanned.mockImplementation(async () => [CLOSING, VPN, GREETING]);
+      await show(api);
+      fireEvent.click(screen.getByRole("button", { name: "Move 'Closing' up" }));
+      await waitFor(() => expect(order()).toEqual(["Closing", "VPN reset", "Greeting"]));
+    });
+
+    it("the_first_cannot_move_up_nor_the_last_down", async () => {
+      const api = await show(three());
+      const first = screen.getByRole("button", { name: "Move 'Greeting' up" });
+      const last = screen.getByRole("button", { name: "Move 'Closing' down" });
+      expect([first.getAttribute("aria-disabled"), last.getAttribute("aria-disabled")]).toEqual(["true", "true"]);
+      fireEvent.click(first);
+      fireEvent.click(last);
+      expect(api.reorderCanned).not.toHaveBeenCalled();
+    });
+
+    it("a_refused_order_is_an_alert_and_the_list_is_read_again", async () => {
+      const api = three();
+      api.reorderCanned.mockImplementation(async () => {
+        throw new ApiError(422, "invalid", "The order must name every canned message of the queue once.");
+      });
+      await show(api);
+      fireEvent.click(screen.getByRole("button", { name: "Move 'Closing' up" }));
+      expect((await screen.findByRole("alert")).textContent).toBe("The order must name every canned message of the queue once.");
+      await waitFor(() => expect(api.canned).toHaveBeenCalledTimes(2));
+      expect(order(), "nothing moved").toEqual(["Greeting", "VPN reset", "Closing"]);
+    });
   });
 });

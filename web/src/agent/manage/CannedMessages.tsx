@@ -1,11 +1,12 @@
 /**
- * A queue's canned messages: the list with Edit and Delete (asked first), and one form for a new
- * message or the one being edited (title, body) with a live preview of the text as an agent
+ * A queue's canned messages: the list in the order agents see it, with Move up / Move down (the
+ * whole new order is sent, `PUT …/canned/order`, and the list shows the order the server
+ * answers), Edit and Delete (asked first), and one form for a new message or the one being edited (title, body) with a live preview of the text as an agent
  * would send it (the placeholders filled by `conversation/placeholders.ts`, for a sample
  * customer). The server refuses an unknown placeholder (422): said beside the body.
  */
 import { useSignal } from "@preact/signals";
-import { useEffect, useRef } from "preact/hooks";
+import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
 import { ConfirmDialog } from "../../shared/ConfirmDialog";
 import { asApiError } from "../../shared/session";
 import type { Canned, Queue } from "../../shared/wire";
@@ -29,6 +30,10 @@ export function CannedMessages({ queues, api, agentName }: { queues: readonly Qu
   const status = useSignal("");
   const busy = useSignal(false);
   const deleting = useSignal<Canned | null>(null);
+  const moving = useSignal(false);
+  const orderError = useSignal<string | null>(null);
+  /** The button to focus once the list has been drawn in its new order. */
+  const refocus = useRef<string | null>(null);
   const titleField = useRef<HTMLInputElement>(null);
   const bodyField = useRef<HTMLTextAreaElement>(null);
   const queue = queues.find((q) => q.id === queueId.value) ?? null;
@@ -38,6 +43,7 @@ export function CannedMessages({ queues, api, agentName }: { queues: readonly Qu
     let live = true;
     list.value = null;
     loadError.value = null;
+    orderError.value = null;
     api.canned(queueId.value).then(
       (canned) => live && (list.value = canned),
       (failure: unknown) => live && (loadError.value = asApiError(failure).message),
@@ -46,6 +52,44 @@ export function CannedMessages({ queues, api, agentName }: { queues: readonly Qu
       live = false;
     };
   }, [queueId.value]);
+
+  useLayoutEffect(() => {
+    if (refocus.current === null) return;
+    document.getElementById(refocus.current)?.focus();
+    refocus.current = null;
+  });
+
+  /** Moves one message a place up (-1) or down (+1): the whole new order goes to the server. */
+  async function move(canned: Canned, by: -1 | 1) {
+    const current = list.value;
+    if (moving.value || queue === null || current === null) return;
+    const from = current.findIndex((c) => c.id === canned.id);
+    const to = from + by;
+    if (from < 0 || to < 0 || to >= current.length) return;
+    const ids = current.map((c) => c.id);
+    ids.splice(from, 1);
+    ids.splice(to, 0, canned.id);
+    moving.value = true;
+    orderError.value = null;
+    status.value = "";
+    try {
+      const answered = await api.reorderCanned(queue.id, ids);
+      list.value = answered;
+      const place = answered.findIndex((c) => c.id === canned.id);
+      status.value = `“${canned.title}” moved ${by < 0 ? "up" : "down"}: now ${place + 1} of ${answered.length}.`;
+    } catch (failure) {
+      orderError.value = asApiError(failure).message;
+      // The list may have changed meanwhile (a message added elsewhere): show it as it is now.
+      api.canned(queue.id).then(
+        (fresh) => (list.value = fresh),
+        () => undefined,
+      );
+    } finally {
+      // A moved item's buttons move with it; the browser may drop their focus on the way.
+      refocus.current = `canned-${canned.id}-${by < 0 ? "up" : "down"}`;
+      moving.value = false;
+    }
+  }
 
   function startEdit(canned: Canned | null) {
     editing.value = canned;
@@ -131,13 +175,33 @@ export function CannedMessages({ queues, api, agentName }: { queues: readonly Qu
         <p class="muted">This queue has no canned messages yet.</p>
       ) : (
         <ul class="manage-canned" aria-label={`Canned messages of ${queue?.name ?? "the queue"}`}>
-          {list.value.map((c) => (
+          {list.value.map((c, index, all) => (
             <li key={c.id} class="manage-canned__item">
               <div class="manage-canned__text">
                 <strong>{c.title}</strong>
                 <span class="muted manage-canned__body">{c.body}</span>
               </div>
               <div class="manage-canned__actions">
+                <button
+                  id={`canned-${c.id}-up`}
+                  type="button"
+                  class="button button--small button--quiet"
+                  aria-label={`Move '${c.title}' up`}
+                  aria-disabled={index === 0 || moving.value}
+                  onClick={() => void move(c, -1)}
+                >
+                  <span aria-hidden="true">↑</span> Up
+                </button>
+                <button
+                  id={`canned-${c.id}-down`}
+                  type="button"
+                  class="button button--small button--quiet"
+                  aria-label={`Move '${c.title}' down`}
+                  aria-disabled={index === all.length - 1 || moving.value}
+                  onClick={() => void move(c, 1)}
+                >
+                  <span aria-hidden="true">↓</span> Down
+                </button>
                 <button type="button" class="button button--small button--quiet" aria-label={`Edit ${c.title}`} onClick={() => startEdit(c)}>
                   Edit
                 </button>
@@ -148,6 +212,11 @@ export function CannedMessages({ queues, api, agentName }: { queues: readonly Qu
             </li>
           ))}
         </ul>
+      )}
+      {orderError.value !== null && (
+        <p class="alert" role="alert">
+          {orderError.value}
+        </p>
       )}
       <section class="manage-card" aria-labelledby="canned-form-heading">
         <h3 id="canned-form-heading" class="manage-card__title">

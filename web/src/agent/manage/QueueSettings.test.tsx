@@ -3,7 +3,7 @@
  * Queue settings in a DOM: labelled fields, Save sends only what changed, a 422 is shown beside
  * the field the server names (and focused), a success is confirmed politely.
  */
-import { cleanup, fireEvent, render, screen, waitFor } from "@testing-library/preact";
+import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/preact";
 import { afterEach, describe, expect, it } from "vitest";
 import { ApiError } from "../../shared/api";
 import { fakeApi, QUEUE } from "./fake-api";
@@ -27,6 +27,42 @@ describe("QueueSettings", () => {
     expect((screen.getByLabelText("Unsend window (seconds)") as HTMLInputElement).value).toBe("120");
     expect((screen.getByLabelText("Maximum concurrent sessions per agent") as HTMLInputElement).value).toBe("0");
     expect((screen.getByRole("checkbox", { name: /satisfaction survey/ }) as HTMLInputElement).checked).toBe(true);
+    expect((screen.getByLabelText("Offer alert after (seconds)") as HTMLInputElement).value).toBe("60");
+    expect((screen.getByLabelText("Reply alert after (seconds)") as HTMLInputElement).value).toBe("120");
+  });
+
+  it("the_routing_guards_are_grouped_with_help_saying_0_turns_them_off", () => {
+    form();
+    const guards = screen.getByRole("group", { name: "Routing guards" });
+    for (const label of ["Offer alert after (seconds)", "Reply alert after (seconds)"]) {
+      const field = within(guards).getByLabelText(label) as HTMLInputElement;
+      expect([field.min, field.max], `${label} takes 0 to 3600`).toEqual(["0", "3600"]);
+      const help = (field.getAttribute("aria-describedby") ?? "").split(" ").map((id) => document.getElementById(id)?.textContent ?? "").join(" ");
+      expect(help, `${label}'s help`).toContain("0 turns it off");
+    }
+  });
+
+  it("save_sends_the_guards_changed_and_0_turns_one_off", async () => {
+    const { api } = form();
+    fireEvent.input(screen.getByLabelText("Offer alert after (seconds)"), { target: { value: "0" } });
+    fireEvent.input(screen.getByLabelText("Reply alert after (seconds)"), { target: { value: "300" } });
+    fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(api.patchQueue).toHaveBeenCalledWith("q1", { offer_alert_seconds: 0, reply_alert_seconds: 300 }));
+  });
+
+  it("a_guard_refused_by_the_server_is_shown_beside_it", async () => {
+    const api = fakeApi({
+      patchQueue: async () => {
+        throw new ApiError(422, "invalid", "`reply_alert_seconds` must be 0 to 3600.");
+      },
+    });
+    form(api);
+    const field = screen.getByLabelText("Reply alert after (seconds)");
+    fireEvent.input(field, { target: { value: "5000" } });
+    fireEvent.click(screen.getByRole("button", { name: "Save" }));
+    await waitFor(() => expect(field.getAttribute("aria-invalid")).toBe("true"));
+    expect(document.activeElement).toBe(field);
+    expect(screen.getByLabelText("Offer alert after (seconds)").getAttribute("aria-invalid")).toBe("false");
   });
 
   it("save_sends_only_the_changed_fields_and_says_so_politely", async () => {

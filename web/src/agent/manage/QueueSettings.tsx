@@ -1,6 +1,6 @@
 /**
  * Queue settings: one form per queue with its greeting, timers, unsend window, the most sessions
- * per agent and the satisfaction survey. Save sends PATCH with the fields changed; a 422 is
+ * per agent, the satisfaction survey and the two routing guards (offer and reply alerts). Save sends PATCH with the fields changed; a 422 is
  * shown beside the field it names (focus goes there), a success is confirmed politely.
  */
 import { useSignal } from "@preact/signals";
@@ -17,7 +17,22 @@ const NUMBER_LABELS: Record<NumberField, { label: string; hint: string; min: num
   assignee_grace_seconds: { label: "Assignee grace (seconds)", hint: "How long an agent may be offline before their session goes back to the queue.", min: 1, max: 86400 },
   unsend_seconds: { label: "Unsend window (seconds)", hint: "How long staff may withdraw their own message; 0 turns Withdraw off.", min: 0, max: 3600 },
   max_sessions_per_agent: { label: "Maximum concurrent sessions per agent", hint: "0 means no limit.", min: 0, max: 100 },
+  offer_alert_seconds: {
+    label: "Offer alert after (seconds)",
+    hint: "A waiting chat nobody accepts this long is offered again, urgently, and managers are alerted. 0 turns it off; at most 3600.",
+    min: 0,
+    max: 3600,
+  },
+  reply_alert_seconds: {
+    label: "Reply alert after (seconds)",
+    hint: "An agent who has not replied this long after taking a chat is alerted; as long again and the chat goes back to the front of the queue. 0 turns it off; at most 3600.",
+    min: 0,
+    max: 3600,
+  },
 };
+
+const GUARD_FIELDS: readonly NumberField[] = ["offer_alert_seconds", "reply_alert_seconds"];
+const TIMER_FIELDS = (Object.keys(NUMBER_LABELS) as NumberField[]).filter((f) => !GUARD_FIELDS.includes(f));
 
 export function QueueSettings({ queues, api, onSaved }: { queues: readonly Queue[]; api: ManageApi; onSaved: (queue: Queue) => void }) {
   if (queues.length === 0) return <p class="muted">There are no queues yet.</p>;
@@ -90,6 +105,31 @@ function QueueForm({ queue, api, onSaved }: { queue: Queue; api: ManageApi; onSa
       </p>
     );
   const d = draft.value;
+  const numberField = (field: NumberField) => {
+    const meta = NUMBER_LABELS[field];
+    const hintId = `${id(field)}-hint`;
+    return (
+      <div class="field" key={field}>
+        <label for={id(field)}>{meta.label}</label>
+        <input
+          id={id(field)}
+          type="number"
+          inputMode="numeric"
+          min={meta.min}
+          max={meta.max}
+          step={1}
+          value={d.numbers[field]}
+          aria-invalid={errors.value[field] !== undefined}
+          aria-describedby={described(field, hintId)}
+          onInput={(event) => (draft.value = { ...draft.value, numbers: { ...draft.value.numbers, [field]: event.currentTarget.value } })}
+        />
+        <span id={hintId} class="muted manage-form__hint">
+          {meta.hint}
+        </span>
+        <FieldError field={field} />
+      </div>
+    );
+  };
 
   return (
     <section class="manage-card" aria-labelledby={headingId}>
@@ -109,31 +149,11 @@ function QueueForm({ queue, api, onSaved }: { queue: Queue; api: ManageApi; onSa
           />
           <FieldError field="greeting" />
         </div>
-        {(Object.keys(NUMBER_LABELS) as NumberField[]).map((field) => {
-          const meta = NUMBER_LABELS[field];
-          const hintId = `${id(field)}-hint`;
-          return (
-            <div class="field" key={field}>
-              <label for={id(field)}>{meta.label}</label>
-              <input
-                id={id(field)}
-                type="number"
-                inputMode="numeric"
-                min={meta.min}
-                max={meta.max}
-                step={1}
-                value={d.numbers[field]}
-                aria-invalid={errors.value[field] !== undefined}
-                aria-describedby={described(field, hintId)}
-                onInput={(event) => (draft.value = { ...draft.value, numbers: { ...draft.value.numbers, [field]: event.currentTarget.value } })}
-              />
-              <span id={hintId} class="muted manage-form__hint">
-                {meta.hint}
-              </span>
-              <FieldError field={field} />
-            </div>
-          );
-        })}
+        {TIMER_FIELDS.map(numberField)}
+        <fieldset class="manage-form__wide manage-form__group">
+          <legend>Routing guards</legend>
+          <div class="manage-form">{GUARD_FIELDS.map(numberField)}</div>
+        </fieldset>
         <div class="field manage-form__wide manage-form__check">
           <label>
             <input

@@ -1,8 +1,26 @@
-/** The managers' console over HTTP: queues, groups and their members, canned messages. */
+/**
+ * The managers' console over HTTP: queues, groups and their members, canned messages and their
+ * order; for admins the users; the audit log.
+ */
 import { requestJson, requestNoContent } from "../../shared/api";
-import { isCanned, isCannedList, isQueue, isQueueList, type Canned, type Queue } from "../../shared/wire";
+import { isCanned, isCannedList, isQueue, isQueueList, type AuditPage, type Canned, type Queue } from "../../shared/wire";
 import { forgetCanned } from "../actions";
-import { isGroup, isGroupList, type CannedInput, type Group, type QueuePatch } from "./types";
+import {
+  isAdminUser,
+  isAdminUserList,
+  isAuditPage,
+  isGroup,
+  isGroupList,
+  type AdminUser,
+  type AuditQuery,
+  type CannedInput,
+  type Group,
+  type GroupInput,
+  type NewUserInput,
+  type QueueInput,
+  type QueuePatch,
+  type UserPatch,
+} from "./types";
 
 const q = encodeURIComponent;
 
@@ -16,6 +34,24 @@ export interface ManageApi {
   createCanned(queue: string, input: CannedInput): Promise<Canned>;
   editCanned(queue: string, id: string, input: Partial<CannedInput>): Promise<Canned>;
   deleteCanned(queue: string, id: string): Promise<void>;
+  /** Every canned message of the queue once, in the new order → the list as the server keeps it. */
+  reorderCanned(queue: string, ids: string[]): Promise<Canned[]>;
+  createGroup(input: GroupInput): Promise<Group>;
+  createQueue(input: QueueInput): Promise<Queue>;
+  users(): Promise<AdminUser[]>;
+  createUser(input: NewUserInput): Promise<AdminUser>;
+  patchUser(id: string, patch: UserPatch): Promise<AdminUser>;
+  audit(query: AuditQuery): Promise<AuditPage>;
+}
+
+/** The path of `GET /api/audit` for a query; empty filters are left out. */
+export function auditPath(query: AuditQuery): string {
+  const params = new URLSearchParams();
+  for (const [key, value] of Object.entries(query) as [string, string | number | undefined][]) {
+    if (value !== undefined && value !== "") params.set(key, String(value));
+  }
+  const text = params.toString();
+  return text === "" ? "/api/audit" : `/api/audit?${text}`;
 }
 
 export const manageApi: ManageApi = {
@@ -39,4 +75,15 @@ export const manageApi: ManageApi = {
     await requestNoContent(`/api/queues/${q(queue)}/canned/${q(id)}`, { method: "DELETE" });
     forgetCanned(queue);
   },
+  reorderCanned: async (queue, ids) => {
+    const list = await requestJson(`/api/queues/${q(queue)}/canned/order`, isCannedList, { method: "PUT", body: { ids } });
+    forgetCanned(queue);
+    return list;
+  },
+  createGroup: (input) => requestJson("/api/groups", isGroup, { method: "POST", body: input }),
+  createQueue: (input) => requestJson("/api/queues", isQueue, { method: "POST", body: input }),
+  users: () => requestJson("/api/admin/users", isAdminUserList),
+  createUser: (input) => requestJson("/api/admin/users", isAdminUser, { method: "POST", body: input }),
+  patchUser: (id, patch) => requestJson(`/api/admin/users/${q(id)}`, isAdminUser, { method: "PATCH", body: patch }),
+  audit: (query) => requestJson(auditPath(query), isAuditPage),
 };

@@ -8,7 +8,7 @@ import type { Queue } from "../../shared/wire";
 import { QUEUE_FIELDS, type QueueField, type QueuePatch } from "./types";
 
 export type NumberField = Exclude<QueueField, "greeting" | "survey">;
-export const NUMBER_FIELDS: readonly NumberField[] = ["inactivity_warning_seconds", "auto_close_seconds", "assignee_grace_seconds", "unsend_seconds", "max_sessions_per_agent"];
+export const NUMBER_FIELDS: readonly NumberField[] = ["inactivity_warning_seconds", "auto_close_seconds", "assignee_grace_seconds", "unsend_seconds", "max_sessions_per_agent", "offer_alert_seconds", "reply_alert_seconds"];
 
 export interface QueueDraft {
   greeting: string;
