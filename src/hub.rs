@@ -61,7 +61,17 @@ pub enum Status {
 pub enum Push {
     Entries(Arc<Conversation>, Arc<[Entry]>),
     Conversation(Arc<ConversationView>),
-    Offer(Arc<ConversationView>),
+    /// A session on offer; `true`: urgently (nobody accepted it within the queue's
+    /// `offer_alert_seconds`).
+    Offer(Arc<ConversationView>, bool),
+    /// A routing guard fired (for managers, or for the session's agent: see [`Hub::alert`]).
+    Alert {
+        kind: crate::domain::guard::AlertKind,
+        view: Arc<ConversationView>,
+        seconds: u32,
+    },
+    /// A queue's live view changed (for managers and admins).
+    QueueActivity(crate::domain::QueueId),
     /// A session went back to the queue from its agent (for managers).
     Returned(Arc<ConversationView>),
     Withdraw {
@@ -329,7 +339,50 @@ impl Hub {
 
     /// Offers a queued session to the sockets of the queue's group.
     pub fn offer(&self, group: GroupId, view: ConversationView) {
-        self.to_group(group, &Push::Offer(Arc::new(view)));
+        self.to_group(group, &Push::Offer(Arc::new(view), false));
+    }
+
+    /// Offers a waiting session to the queue's group again, urgently.
+    pub fn urgent_offer(&self, group: GroupId, view: ConversationView) {
+        self.to_group(group, &Push::Offer(Arc::new(view), true));
+    }
+
+    /// A routing guard fired: `no_reply` goes to the sockets of the session's agent, the other
+    /// kinds to every staff socket (each delivers to managers and admins only).
+    pub fn alert(
+        &self,
+        kind: crate::domain::guard::AlertKind,
+        view: ConversationView,
+        seconds: u32,
+    ) {
+        let to = match kind {
+            crate::domain::guard::AlertKind::NoReply => {
+                view.conversation.assignee.as_ref().map(|a| a.id)
+            }
+            _ => None,
+        };
+        let push = Push::Alert {
+            kind,
+            view: Arc::new(view),
+            seconds,
+        };
+        let inner = self.lock();
+        for sub in inner.sockets.values() {
+            if sub.staff && to.is_none_or(|user| user == sub.user) {
+                send(sub, push.clone());
+            }
+        }
+    }
+
+    /// Something in `queue`'s live view changed: every staff socket hears of it (each delivers
+    /// it to managers and admins only).
+    pub fn queue_activity(&self, queue: crate::domain::QueueId) {
+        let inner = self.lock();
+        for sub in inner.sockets.values() {
+            if sub.staff {
+                send(sub, Push::QueueActivity(queue));
+            }
+        }
     }
 
     /// A session came back to the queue from its agent: every manager and admin hears of it

@@ -1,4 +1,4 @@
-//! The timer worker: fires stored inactivity deadlines and absences (an assignee offline past
+//! The timer worker: fires stored inactivity deadlines, routing guards and absences (an assignee offline past
 //! the grace: the session goes back to the queue) once they are due (by the injected
 //! clock), announces agents whose presence grace period ran out, and purges expired web
 //! sessions and forgotten sign-in failures. Firing is a conditional write in storage, so any
@@ -79,6 +79,20 @@ pub async fn fire_due(state: &AppState) -> usize {
             }
         }
         Err(e) => tracing::warn!(error = %e, "reading due absences"),
+    }
+    match state.db.due_guards(state.clock.now(), BATCH).await {
+        Ok(due) => {
+            for (conversation, guard) in due {
+                match state.fire_guard(conversation, guard).await {
+                    Ok(true) => fired += 1,
+                    Ok(false) => {}
+                    Err(e) => {
+                        tracing::warn!(error = %e, conversation = conversation.0, "firing a routing guard");
+                    }
+                }
+            }
+        }
+        Err(e) => tracing::warn!(error = %e, "reading due routing guards"),
     }
     for (conversation, deadline) in due {
         match state.fire(conversation, deadline).await {

@@ -95,7 +95,7 @@ impl From<&domain::User> for User {
 }
 
 /// A short reference to a user.
-#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[derive(Debug, Clone, Serialize, Deserialize, ToSchema)]
 #[serde(deny_unknown_fields)]
 pub struct UserRef {
     pub id: String,
@@ -1096,6 +1096,20 @@ pub enum ServerFrame {
     },
     Offer {
         conversation: Conversation,
+        /// Nobody accepted it within the queue's `offer_alert_seconds`: a louder alert.
+        #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+        urgent: bool,
+    },
+    /// A routing guard fired: `unaccepted` and `returned_unanswered` to managers and admins,
+    /// `no_reply` to the session's agent.
+    Alert {
+        kind: AlertKind,
+        conversation: Conversation,
+        seconds: u32,
+    },
+    /// To managers and admins: the queue's live view changed.
+    QueueActivity {
+        queue: String,
     },
     /// To managers and admins: a session went back to the front of its queue from its agent
     /// (handed back, or the agent was offline past the queue's grace); `returned_from` says who.
@@ -1126,6 +1140,26 @@ pub enum ServerFrame {
     Gone {
         conversation: String,
     },
+}
+
+/// Which routing guard fired.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, ToSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum AlertKind {
+    Unaccepted,
+    NoReply,
+    ReturnedUnanswered,
+}
+
+impl From<crate::domain::guard::AlertKind> for AlertKind {
+    fn from(k: crate::domain::guard::AlertKind) -> Self {
+        use crate::domain::guard::AlertKind as K;
+        match k {
+            K::Unaccepted => AlertKind::Unaccepted,
+            K::NoReply => AlertKind::NoReply,
+            K::ReturnedUnanswered => AlertKind::ReturnedUnanswered,
+        }
+    }
 }
 
 impl ClientFrame {
@@ -1592,4 +1626,111 @@ impl From<&crate::storage::audit::Entry> for AuditEntry {
 pub struct AuditPage {
     pub entries: Vec<AuditEntry>,
     pub next_before: Option<String>,
+}
+
+/// A session waiting in the live view.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WaitingSession {
+    pub id: String,
+    pub customer: UserRef,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub first_message: Option<String>,
+    /// When it came back to the queue, or started: the wait is counted from here.
+    pub waiting_since: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub returned_from: Option<UserRef>,
+    /// Its offer guard fired: nobody accepted it within the queue's `offer_alert_seconds`.
+    pub alerted: bool,
+}
+
+/// A session an agent holds, in the live view.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HeldSession {
+    pub id: String,
+    pub customer: UserRef,
+    pub accepted_at: String,
+    /// Its agent no longer works the queue: a manager must transfer it.
+    pub needs_transfer: bool,
+}
+
+/// An agent in the live view: presence and the sessions of the queue they hold.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct LiveAgent {
+    pub user: UserRef,
+    pub status: PresenceStatus,
+    /// False for an agent removed from the queue's group who still holds sessions of it.
+    pub in_group: bool,
+    pub active: u32,
+    pub sessions: Vec<HeldSession>,
+}
+
+/// An active session whose agent no longer works the queue.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct NeedsTransfer {
+    pub id: String,
+    pub customer: UserRef,
+    pub assignee: UserRef,
+    pub accepted_at: String,
+}
+
+/// Survey answers: how many, and their mean.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct RatingFigures {
+    pub count: u32,
+    pub average: Option<f64>,
+}
+
+impl From<crate::domain::figures::Rating> for RatingFigures {
+    fn from(r: crate::domain::figures::Rating) -> Self {
+        RatingFigures {
+            count: r.count,
+            average: r.average,
+        }
+    }
+}
+
+/// One agent's figures (sessions they held last).
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct AgentFigures {
+    pub user: UserRef,
+    pub accepted: u32,
+    pub ended: u32,
+    pub median_handling_seconds: Option<u64>,
+    pub rating: RatingFigures,
+}
+
+/// A queue's figures for the sessions started since `since`.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QueueFigures {
+    pub since: String,
+    pub started: u32,
+    pub accepted: u32,
+    pub abandoned: u32,
+    pub timed_out: u32,
+    pub ended: u32,
+    pub median_accept_seconds: Option<u64>,
+    pub median_handling_seconds: Option<u64>,
+    pub rating: RatingFigures,
+    pub per_agent: Vec<AgentFigures>,
+}
+
+/// `GET /api/queues/{id}/live`: the live queue view.
+#[derive(Debug, Serialize, Deserialize, ToSchema)]
+#[serde(deny_unknown_fields)]
+pub struct QueueLive {
+    pub queue: GroupRef,
+    /// The server's time of this view.
+    pub at: String,
+    pub waiting: Vec<WaitingSession>,
+    pub longest_wait_seconds: Option<u64>,
+    pub agents: Vec<LiveAgent>,
+    pub needs_transfer: Vec<NeedsTransfer>,
+    pub figures: QueueFigures,
 }

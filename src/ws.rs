@@ -881,6 +881,7 @@ impl Session {
             let frame = match self.state.view(conv).await {
                 Ok(view) => ServerFrame::Offer {
                     conversation: wire::Conversation::seen_by(&view, &self.user),
+                    urgent: false,
                 },
                 Err(e) => error_frame(None, e),
             };
@@ -939,12 +940,39 @@ impl Session {
                     ServerFrame::Conversation(wire::Conversation::seen_by(&view, &self.user));
                 self.out.frame(frame).await
             }
-            Push::Offer(view) => {
+            Push::Offer(view, urgent) => {
                 if !self.works_queue_of(&view.conversation) {
                     return Ok(());
                 }
                 let frame = ServerFrame::Offer {
                     conversation: wire::Conversation::seen_by(&view, &self.user),
+                    urgent,
+                };
+                self.out.frame(frame).await
+            }
+            Push::Alert {
+                kind,
+                view,
+                seconds,
+            } => {
+                if !crate::domain::guard::hears_alert(kind, &view.conversation, &self.user)
+                    || !self.may_view(&view.conversation)
+                {
+                    return Ok(());
+                }
+                let frame = ServerFrame::Alert {
+                    kind: kind.into(),
+                    conversation: wire::Conversation::seen_by(&view, &self.user),
+                    seconds,
+                };
+                self.out.frame(frame).await
+            }
+            Push::QueueActivity(queue) => {
+                if !crate::domain::guard::oversees_queues(&self.user) {
+                    return Ok(());
+                }
+                let frame = ServerFrame::QueueActivity {
+                    queue: queue.to_string(),
                 };
                 self.out.frame(frame).await
             }

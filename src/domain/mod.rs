@@ -8,6 +8,8 @@ pub mod attachment;
 pub mod canned;
 pub mod chat;
 pub mod directory;
+pub mod figures;
+pub mod guard;
 pub mod ids;
 pub mod incident;
 pub mod kb;

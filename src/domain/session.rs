@@ -180,7 +180,7 @@ impl NewEntry {
         audience_of(self.kind)
     }
 
-    fn system(event: Event, body: String) -> NewEntry {
+    pub(crate) fn system(event: Event, body: String) -> NewEntry {
         NewEntry {
             kind: EntryKind::System,
             author: None,
@@ -954,9 +954,34 @@ pub fn fire_absence(facts: &Facts<'_>, absence: Absence) -> Result<Decision, Ref
     Ok(hand_back(facts))
 }
 
+/// Decides what a due no-reply guard does: if its agent still holds the active session (and
+/// so has not commented since taking it: a comment removes the guard in its transaction), it
+/// goes back to the front of the queue; otherwise nothing is left to do.
+pub fn fire_unanswered(
+    facts: &Facts<'_>,
+    guard: crate::domain::guard::Guard,
+) -> Result<Decision, Refusal> {
+    if guard.due > facts.now {
+        return Err(Refusal::NotDue);
+    }
+    let conv = facts.conv;
+    let holds = conv
+        .assignee
+        .as_ref()
+        .is_some_and(|a| Some(a.id) == guard.assignee);
+    if conv.state != SessionState::Active || !holds {
+        return Ok(facts.unchanged(Vec::new(), DeadlineChange::Keep));
+    }
+    Ok(hand_back_because(facts, "did not answer"))
+}
+
 /// The session goes back to the queue: nobody is assigned, the inactivity clock stops (a
 /// waiting customer is not silent), and everyone reads why.
 fn hand_back(facts: &Facts<'_>) -> Decision {
+    hand_back_because(facts, "had to leave")
+}
+
+fn hand_back_because(facts: &Facts<'_>, why: &str) -> Decision {
     let name = facts
         .conv
         .assignee
@@ -966,7 +991,7 @@ fn hand_back(facts: &Facts<'_>) -> Decision {
         replay: None,
         entries: vec![NewEntry::system(
             Event::HandedBack,
-            format!("{name} had to leave. You keep your place at the front of the queue."),
+            format!("{name} {why}. You keep your place at the front of the queue."),
         )],
         state: SessionState::Queued,
         assignee: None,

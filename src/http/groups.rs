@@ -133,7 +133,18 @@ async fn add_member(
         .await?;
     // Open sockets of the member reconnect to pick up the group's queues.
     state.revoke(super::Revocation::Refresh(user));
+    group_changed(&state, id).await?;
     Ok(Json(group_with_members(&state, id).await?))
+}
+
+/// Who works the queues of `group` changed: managers' live views of them read again.
+async fn group_changed(state: &AppState, group: GroupId) -> Result<(), AppError> {
+    for queue in state.db.queues().await? {
+        if queue.settings.group == group {
+            state.hub.queue_activity(queue.id);
+        }
+    }
+    Ok(())
 }
 
 /// Take a user out of a group (not an error if they were not in it).
@@ -163,6 +174,7 @@ async fn remove_member(
     {
         // Open sockets of the former member stop receiving the group's sessions.
         state.revoke(super::Revocation::Refresh(user));
+        group_changed(&state, id).await?;
     }
     Ok(Json(group_with_members(&state, id).await?))
 }

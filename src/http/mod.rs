@@ -14,6 +14,7 @@ mod groups;
 mod headers;
 mod incidents;
 mod kb;
+mod live;
 pub(crate) mod openapi;
 mod ops;
 mod pages;
@@ -90,6 +91,7 @@ pub fn router(state: AppState) -> Router {
         .merge(transcripts::router())
         .merge(survey::router())
         .merge(audit::router())
+        .merge(live::router())
         .merge(profiles::router())
         .merge(ops::router())
         .merge(crate::ws::router())

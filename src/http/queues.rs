@@ -237,5 +237,6 @@ async fn update_queue(
             }
         }
     }
+    state.hub.queue_activity(queue.id);
     Ok(Json(wire::Queue::from(&queue)))
 }

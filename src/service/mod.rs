@@ -162,7 +162,24 @@ impl AppState {
         except: Option<u64>,
     ) {
         self.signal_presence(&user, status, false);
+        self.queues_of_changed(user.id);
         self.hub.presence_except(except, user, status);
+    }
+
+    /// Something about `user` that the live view of their queues shows changed (their presence,
+    /// their membership): managers hear of each of those queues.
+    pub fn queues_of_changed(&self, user: crate::domain::UserId) {
+        let state = self.clone();
+        self.tasks.spawn(async move {
+            match state.db.queues_worked_by(user).await {
+                Ok(queues) => {
+                    for queue in queues {
+                        state.hub.queue_activity(queue.id);
+                    }
+                }
+                Err(e) => tracing::debug!(error = %e, "the queues of an agent"),
+            }
+        });
     }
 
     /// The agent `user` chose Available or Away (in any of their tabs): it is their status on
@@ -180,6 +197,7 @@ impl AppState {
         self.presence.choose(user.id, status, now);
         let status = self.presence.status(user.id, now);
         self.signal_presence(&user, status, true);
+        self.queues_of_changed(user.id);
         self.hub.presence_except(None, user, status);
         Ok(())
     }

@@ -2,6 +2,7 @@
 //! committed in one transaction) and then announces what they did on the hub. HTTP handlers,
 //! the socket and the timer worker all go through here, so every path behaves the same.
 
+use crate::domain::guard::{AlertKind, Guard, GuardKind};
 use std::sync::Arc;
 
 use super::{AppState, ServiceError};
@@ -439,6 +440,65 @@ impl AppState {
         }
     }
 
+    /// Fires a due routing guard (once: each step is a conditional write). An offer nobody
+    /// accepted is offered again, urgently, and the managers are alerted; an agent who has not
+    /// commented is alerted, and when that step is due too the session goes back to the queue
+    /// and the managers are told. False if nothing fired.
+    pub async fn fire_guard(&self, id: ConversationId, guard: Guard) -> Result<bool, ServiceError> {
+        let Some(conv) = self.db.conversation(id).await? else {
+            return Ok(false);
+        };
+        let (Some(queue_id), Some(group)) = (conv.queue, conv.group) else {
+            return Ok(false);
+        };
+        let Some(queue) = self.db.queue(queue_id).await? else {
+            return Ok(false);
+        };
+        let seconds = crate::domain::guard::seconds(guard.kind, &queue.settings);
+        match guard.kind {
+            GuardKind::Offer | GuardKind::Reply => {
+                let then = self
+                    .clock
+                    .now()
+                    .plus(std::time::Duration::from_secs(u64::from(seconds)));
+                if !self.db.fire_guard(id, guard, then).await? {
+                    return Ok(false);
+                }
+                let view = self.view(conv).await?;
+                if guard.kind == GuardKind::Offer {
+                    self.hub.urgent_offer(group, view.clone());
+                    self.hub.alert(AlertKind::Unaccepted, view, seconds);
+                    self.hub.queue_activity(queue_id);
+                } else {
+                    self.hub.alert(AlertKind::NoReply, view, seconds);
+                }
+                Ok(true)
+            }
+            GuardKind::ReplyReturn => {
+                match self
+                    .db
+                    .execute(id, Act::Unanswered(guard), self.clock.now())
+                    .await
+                {
+                    Ok(applied) => {
+                        let back = applied.previous_state == SessionState::Active
+                            && applied.conversation.state == SessionState::Queued;
+                        self.announce(&applied, None).await;
+                        if back {
+                            // `returned_from` names whose it was.
+                            let view = self.view(applied.conversation.clone()).await?;
+                            self.hub
+                                .alert(AlertKind::ReturnedUnanswered, view, seconds * 2);
+                        }
+                        Ok(applied.created)
+                    }
+                    Err(CommandError::Refused(Refusal::NotDue | Refusal::NotFound)) => Ok(false),
+                    Err(e) => Err(e.into()),
+                }
+            }
+        }
+    }
+
     /// `user` signs out and hands back every active session assigned to them (to the front of
     /// their queues). Returns how many went back.
     pub async fn hand_back_all(&self, user: &User) -> Result<usize, ServiceError> {
@@ -599,6 +659,23 @@ impl AppState {
         previous: Option<SessionState>,
         actor: Option<UserId>,
     ) -> Result<(), ServiceError> {
+        // The queue's live view changes when a session starts, changes hands or closes.
+        let queue_moved = conv.kind == session::ConversationKind::Support
+            && (previous != Some(conv.state)
+                || entries.iter().any(|e| {
+                    matches!(
+                        e.event,
+                        Some(
+                            session::Event::Accepted
+                                | session::Event::Transferred
+                                | session::Event::HandedBack
+                                | session::Event::Closed
+                        )
+                    )
+                }));
+        if let (true, Some(queue)) = (queue_moved, conv.queue) {
+            self.hub.queue_activity(queue);
+        }
         match previous {
             None => {
                 let view = self.view(conv.clone()).await?;

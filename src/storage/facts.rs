@@ -28,6 +28,7 @@ pub(super) struct SessionFacts {
 pub(super) enum Fired {
     Inactivity(Deadline),
     Absence(Absence),
+    Guard(crate::domain::guard::Guard),
 }
 
 impl SessionFacts {
@@ -54,6 +55,10 @@ impl SessionFacts {
     ) -> Result<(Decision, Option<Fired>), CommandError> {
         let facts = self.domain(now);
         Ok(match (act, &self.actor) {
+            (Act::Unanswered(guard), _) => (
+                session::fire_unanswered(&facts, *guard)?,
+                Some(Fired::Guard(*guard)),
+            ),
             (Act::Absent(absence), _) => (
                 session::fire_absence(&facts, *absence)?,
                 Some(Fired::Absence(*absence)),
@@ -97,6 +102,6 @@ pub(super) fn transfer_target(act: &Act) -> Option<UserId> {
 pub(super) fn actor_of(act: &Act) -> (Option<&User>, Option<&Command>) {
     match act {
         Act::User(user, command) => (Some(user), Some(command)),
-        Act::Timer(_) | Act::Absent(_) => (None, None),
+        Act::Timer(_) | Act::Absent(_) | Act::Unanswered(_) => (None, None),
     }
 }

@@ -212,6 +212,8 @@ pub enum Act {
     User(User, Command),
     Timer(Deadline),
     Absent(Absence),
+    /// A due no-reply guard: the session goes back to the queue.
+    Unanswered(crate::domain::guard::Guard),
 }
 
 /// Changes to a user, each already validated; `None` leaves the field as it is.
@@ -457,6 +459,9 @@ storage_interface! {
     pub async fn active_sessions_of(&self, user: UserId) -> Result<Vec<Conversation>>;
     pub async fn queued_sessions(&self, queue: QueueId) -> Result<Vec<Conversation>>;
     pub async fn queue_position(&self, conv: &Conversation) -> Result<Option<i64>>;
+    pub async fn active_in_queue(&self, queue: QueueId) -> Result<Vec<Conversation>>;
+    pub async fn session_times(&self, queue: QueueId, since: Timestamp, limit: i64) -> Result<Vec<crate::domain::figures::SessionTimes>>;
+    pub async fn alerted_offers(&self, queue: QueueId) -> Result<Vec<ConversationId>>;
     pub async fn sessions_of_customer(&self, customer: UserId, limit: i64) -> Result<Vec<Conversation>>;
     pub async fn sessions_between(&self, queue: QueueId, from: Timestamp, to: Timestamp, limit: i64) -> Result<Vec<Conversation>>;
     pub async fn entries_after(&self, conv: ConversationId, after: i64, limit: i64) -> Result<Vec<Entry>>;
@@ -480,6 +485,10 @@ storage_interface! {
     pub async fn forget_absence(&self, conv: ConversationId, absence: Absence) -> Result<()>;
     pub async fn due_absences(&self, now: Timestamp, limit: i64) -> Result<Vec<(ConversationId, Absence)>>;
     pub async fn absence(&self, conv: ConversationId) -> Result<Option<Absence>>;
+    // Routing guards.
+    pub async fn due_guards(&self, now: Timestamp, limit: i64) -> Result<Vec<(ConversationId, crate::domain::guard::Guard)>>;
+    pub async fn guard(&self, conv: ConversationId) -> Result<Option<crate::domain::guard::Guard>>;
+    pub async fn fire_guard(&self, conv: ConversationId, guard: crate::domain::guard::Guard, then: Timestamp) -> Result<bool>;
     // Incidents, their activity and who follows them.
     pub async fn create_incident(&self, new: &incidents::NewIncident, now: Timestamp) -> Result<incidents::Created, incidents::IncidentError>;
     pub async fn update_incident(&self, id: IncidentId, actor: &User, version: i64, fields: &crate::domain::incident::Fields, now: Timestamp) -> Result<incidents::Updated, incidents::IncidentError>;

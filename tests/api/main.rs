@@ -14,6 +14,7 @@ mod cluster;
 mod config_env;
 mod directory;
 mod guarantees;
+mod guards;
 mod handback;
 mod history;
 mod incidents;

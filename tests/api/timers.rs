@@ -136,6 +136,17 @@ async fn the_warning_comes_at_exactly_two_minutes_and_the_close_one_minute_later
 #[tokio::test]
 async fn a_typing_customer_holds_the_clock_within_its_bound() {
     let app = spawn().await;
+    // Alice never comments here: without this, the no-reply guard would hand the session back
+    // at 4:00 (alerted at 2:00), exactly when the held warning falls due.
+    let dana = app.signed_in("dana").await;
+    let queue = crate::sessions::queue_id(&app).await;
+    let off = dana
+        .patch(app.url(&format!("/api/queues/{queue}")))
+        .json(&json!({"reply_alert_seconds": 0}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(off.status(), StatusCode::OK);
     let (id, _alice) = accepted_session(&app).await;
     let db = db(&app).await;
     let carol = app.signed_in("carol").await;

@@ -111,6 +111,8 @@ async function danaOnManage(): Promise<Page> {
   await dana.getByRole("navigation", { name: "Content" }).getByRole("link", { name: "Manage" }).click();
   await dana.getByRole("heading", { level: 1, name: "Manage" }).waitFor();
   expect(new URL(dana.url()).pathname).toBe("/agent/manage");
+  // The console opens on Live queue; these tests start from Queue settings.
+  await dana.getByRole("tab", { name: "Queue settings" }).click();
   return dana;
 }
 
@@ -229,6 +231,7 @@ describe("the managers' console", () => {
     const queue = (await (await manager.get(`/api/queues/${queueId}`)).json()) as { max_sessions_per_agent: number };
     expect(queue.max_sessions_per_agent).toBe(1);
     await dana.reload();
+    await dana.getByRole("tab", { name: "Queue settings" }).click();
     expect(await dana.getByLabel("Maximum concurrent sessions per agent").inputValue(), "the form shows what the server keeps").toBe("1");
 
     // A value the server refuses is named beside its field.
