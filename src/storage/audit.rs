@@ -98,7 +98,7 @@ fn changed(before: Value, after: Value) -> Option<(Value, Value)> {
             new.insert(key, value);
         }
     }
-    (!new.is_empty()).then(|| (Value::Object(old), Value::Object(new)))
+    (!new.is_empty()).then_some((Value::Object(old), Value::Object(new)))
 }
 
 pub fn user_created(user: &User) -> Record {

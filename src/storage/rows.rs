@@ -301,3 +301,27 @@ pub(crate) fn deadline_kind_str(k: DeadlineKind) -> &'static str {
         DeadlineKind::Close => "close",
     }
 }
+
+/// A row of `session_times`: id, assignee, created, accepted, closed, closed reason.
+pub(crate) type TimesRow = (
+    i64,
+    Option<i64>,
+    i64,
+    Option<i64>,
+    Option<i64>,
+    Option<String>,
+);
+
+/// The times of one session for the live view's figures.
+pub(crate) fn session_times(
+    (id, assignee, created, accepted, closed, reason): TimesRow,
+) -> Result<crate::domain::figures::SessionTimes> {
+    Ok(crate::domain::figures::SessionTimes {
+        id: crate::domain::ConversationId(id),
+        assignee: assignee.map(crate::domain::UserId),
+        created: crate::domain::Timestamp(created),
+        accepted: accepted.map(crate::domain::Timestamp),
+        closed: closed.map(crate::domain::Timestamp),
+        reason: reason.as_deref().map(close_reason_from).transpose()?,
+    })
+}

@@ -258,7 +258,7 @@ impl PgDb {
             }
             None => Vec::new(),
         };
-        set_guard(
+        super::guards::set_guard(
             &mut tx,
             id,
             queue,
@@ -340,14 +340,7 @@ impl PgDb {
         since: Timestamp,
         limit: i64,
     ) -> Result<Vec<crate::domain::figures::SessionTimes>> {
-        let rows: Vec<(
-            i64,
-            Option<i64>,
-            i64,
-            Option<i64>,
-            Option<i64>,
-            Option<String>,
-        )> = sqlx::query_as(
+        let rows: Vec<crate::storage::rows::TimesRow> = sqlx::query_as(
             "SELECT id, assignee_id, created_at, accepted_at, closed_at, closed_reason \
                  FROM conversations WHERE queue_id = $1 AND kind = 'support' AND created_at >= $2 \
                  ORDER BY id LIMIT $3",
@@ -358,19 +351,7 @@ impl PgDb {
         .fetch_all(&self.pool)
         .await?;
         rows.into_iter()
-            .map(|(id, assignee, created, accepted, closed, reason)| {
-                Ok(crate::domain::figures::SessionTimes {
-                    id: ConversationId(id),
-                    assignee: assignee.map(UserId),
-                    created: Timestamp(created),
-                    accepted: accepted.map(Timestamp),
-                    closed: closed.map(Timestamp),
-                    reason: reason
-                        .as_deref()
-                        .map(crate::storage::rows::close_reason_from)
-                        .transpose()?,
-                })
-            })
+            .map(crate::storage::rows::session_times)
             .collect()
     }
 
@@ -1099,7 +1080,7 @@ async fn apply(
         move_load(tx, conv, decision).await?;
     }
     if let Some(queue) = conv.queue {
-        set_guard(
+        super::guards::set_guard(
             tx,
             conv.id,
             queue,
@@ -1303,134 +1284,5 @@ mod stale_reads {
             scenario::a_deadline_fired_on_a_stale_read_fires_once(&h).await;
         })
         .await;
-    }
-}
-
-/// Applies a guard change to session `conv` of `queue` in the caller's transaction: the due
-/// time comes from the queue's settings as they are now (a guard set to 0 is off: none is set).
-async fn set_guard(
-    tx: &mut sqlx::PgConnection,
-    conv: ConversationId,
-    queue: QueueId,
-    change: crate::domain::guard::GuardChange,
-    now: Timestamp,
-) -> Result<()> {
-    use crate::domain::guard::GuardChange;
-    let (kind, assignee, column) = match change {
-        GuardChange::Keep => return Ok(()),
-        GuardChange::Clear => {
-            sqlx::query("DELETE FROM guards WHERE conversation_id = $1")
-                .bind(conv.0)
-                .execute(&mut *tx)
-                .await?;
-            return Ok(());
-        }
-        GuardChange::Replied => {
-            sqlx::query(
-                "DELETE FROM guards WHERE conversation_id = $1 AND kind IN ('reply', 'reply_return')",
-            )
-            .bind(conv.0)
-            .execute(&mut *tx)
-            .await?;
-            return Ok(());
-        }
-        GuardChange::Offer => ("offer", None, "offer_alert_seconds"),
-        GuardChange::Reply(user) => ("reply", Some(user.0), "reply_alert_seconds"),
-    };
-    sqlx::query("DELETE FROM guards WHERE conversation_id = $1")
-        .bind(conv.0)
-        .execute(&mut *tx)
-        .await?;
-    // `column` is one of two constant names, never input.
-    sqlx::query(&format!(
-        "INSERT INTO guards (conversation_id, kind, assignee_id, due_at) \
-         SELECT $1, $2, $3, $4 + {column} * 1000 FROM queues WHERE id = $5 AND {column} > 0"
-    ))
-    .bind(conv.0)
-    .bind(kind)
-    .bind(assignee)
-    .bind(now.0)
-    .bind(queue.0)
-    .execute(&mut *tx)
-    .await?;
-    Ok(())
-}
-
-fn guard_from(
-    (conv, kind, assignee, due): (i64, String, Option<i64>, i64),
-) -> Result<(ConversationId, crate::domain::guard::Guard)> {
-    let kind =
-        crate::domain::guard::GuardKind::parse(&kind).ok_or(StorageError::Missing("guard kind"))?;
-    Ok((
-        ConversationId(conv),
-        crate::domain::guard::Guard {
-            kind,
-            assignee: assignee.map(UserId),
-            due: Timestamp(due),
-        },
-    ))
-}
-
-impl PgDb {
-    /// The pending guards due at `now` (at most `limit`, soonest first).
-    pub async fn due_guards(
-        &self,
-        now: Timestamp,
-        limit: i64,
-    ) -> Result<Vec<(ConversationId, crate::domain::guard::Guard)>> {
-        let rows: Vec<(i64, String, Option<i64>, i64)> = sqlx::query_as(
-            "SELECT conversation_id, kind, assignee_id, due_at FROM guards \
-             WHERE due_at IS NOT NULL AND due_at <= $1 ORDER BY due_at LIMIT $2",
-        )
-        .bind(now.0)
-        .bind(limit)
-        .fetch_all(&self.pool)
-        .await?;
-        rows.into_iter().map(guard_from).collect()
-    }
-
-    /// The pending guard of a session, if any.
-    pub async fn guard(&self, conv: ConversationId) -> Result<Option<crate::domain::guard::Guard>> {
-        let row: Option<(i64, String, Option<i64>, i64)> = sqlx::query_as(
-            "SELECT conversation_id, kind, assignee_id, due_at FROM guards \
-             WHERE conversation_id = $1 AND due_at IS NOT NULL",
-        )
-        .bind(conv.0)
-        .fetch_optional(&self.pool)
-        .await?;
-        row.map(guard_from).transpose().map(|g| g.map(|(_, g)| g))
-    }
-
-    /// Fires a due guard exactly as read, once: an offer guard becomes `offered` (the session
-    /// is marked alerted), a reply guard becomes `reply_return`, due `then`. False when the
-    /// row changed meanwhile (accepted, answered, fired elsewhere): nothing to announce.
-    pub async fn fire_guard(
-        &self,
-        conv: ConversationId,
-        guard: crate::domain::guard::Guard,
-        then: Timestamp,
-    ) -> Result<bool> {
-        use crate::domain::guard::GuardKind;
-        let done = match guard.kind {
-            GuardKind::Offer => sqlx::query(
-                "UPDATE guards SET kind = 'offered', due_at = NULL \
-                 WHERE conversation_id = $1 AND kind = 'offer' AND due_at = $2",
-            )
-            .bind(conv.0)
-            .bind(guard.due.0),
-            GuardKind::Reply => sqlx::query(
-                "UPDATE guards SET kind = 'reply_return', due_at = $1 \
-                 WHERE conversation_id = $2 AND kind = 'reply' AND due_at = $3 AND assignee_id = $4",
-            )
-            .bind(then.0)
-            .bind(conv.0)
-            .bind(guard.due.0)
-            .bind(guard.assignee.map(|a| a.0)),
-            // Fired by the command that hands the session back.
-            GuardKind::ReplyReturn => return Ok(false),
-        }
-        .execute(&self.pool)
-        .await?;
-        Ok(done.rows_affected() == 1)
     }
 }

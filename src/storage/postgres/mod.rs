@@ -13,6 +13,7 @@ mod canned;
 mod chats;
 mod conversations;
 mod directory;
+mod guards;
 mod incidents;
 mod kb;
 mod sessions;
