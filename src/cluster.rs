@@ -73,6 +73,15 @@ pub enum Signal {
     },
     /// A user's sockets stop watching a conversation (they unfollowed an incident).
     Unwatch { user: i64, conversation: i64 },
+    /// A queue's live view changed (its managers read it again).
+    QueueActivity { queue: i64 },
+    /// A routing guard fired on the sending node: `unaccepted`, `no_reply` or
+    /// `returned_unanswered`.
+    Alert {
+        conversation: i64,
+        kind: String,
+        seconds: u32,
+    },
     /// A web session ended (its token's hash, hex), every session of a user ended, or a
     /// user's rights changed.
     Revoke {
@@ -532,6 +541,22 @@ async fn receive(state: &AppState, cluster: &Cluster, from: u64, incoming: Incom
                 .unwatch_for_user(UserId(user), ConversationId(conversation));
             Ok(())
         }
+        Signal::QueueActivity { queue } => {
+            state.hub.queue_activity(crate::domain::QueueId(queue));
+            Ok(())
+        }
+        Signal::Alert {
+            conversation,
+            kind,
+            seconds,
+        } => match crate::domain::guard::AlertKind::parse(&kind) {
+            Some(kind) => {
+                state
+                    .alert_here(ConversationId(conversation), kind, seconds)
+                    .await
+            }
+            None => Ok(()),
+        },
         Signal::Revoke {
             session,
             user,

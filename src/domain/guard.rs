@@ -104,6 +104,26 @@ pub enum AlertKind {
     ReturnedUnanswered,
 }
 
+impl AlertKind {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            AlertKind::Unaccepted => "unaccepted",
+            AlertKind::NoReply => "no_reply",
+            AlertKind::ReturnedUnanswered => "returned_unanswered",
+        }
+    }
+
+    pub fn parse(text: &str) -> Option<AlertKind> {
+        [
+            AlertKind::Unaccepted,
+            AlertKind::NoReply,
+            AlertKind::ReturnedUnanswered,
+        ]
+        .into_iter()
+        .find(|k| k.as_str() == text)
+    }
+}
+
 /// Managers and admins oversee every queue: the live view, its updates and the managers'
 /// alerts are theirs.
 pub fn oversees_queues(user: &User) -> bool {

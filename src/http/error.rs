@@ -333,8 +333,23 @@ impl From<crate::credentials::HashError> for AppError {
 }
 
 impl From<DirectoryError> for AppError {
+    /// Each refusal names the field it is about, so a form shows it beside that field.
     fn from(err: DirectoryError) -> Self {
-        AppError::Invalid(err.to_string())
+        let field = match &err {
+            DirectoryError::BadUsername => "username",
+            DirectoryError::BadDisplayName => "display_name",
+            DirectoryError::BadPassword => "password",
+            DirectoryError::NoRoles => "roles",
+            DirectoryError::BadName => "name",
+            DirectoryError::GreetingTooLong => "greeting",
+            DirectoryError::BadTimer { field } | DirectoryError::BadGuard { field } => field,
+            DirectoryError::BadUnsendWindow => "unsend_seconds",
+            DirectoryError::BadCapacity => "max_sessions_per_agent",
+        };
+        AppError::InvalidField {
+            field,
+            message: err.to_string(),
+        }
     }
 }
 

@@ -141,7 +141,7 @@ async fn add_member(
 async fn group_changed(state: &AppState, group: GroupId) -> Result<(), AppError> {
     for queue in state.db.queues().await? {
         if queue.settings.group == group {
-            state.hub.queue_activity(queue.id);
+            state.queue_changed(queue.id);
         }
     }
     Ok(())

@@ -237,6 +237,6 @@ async fn update_queue(
             }
         }
     }
-    state.hub.queue_activity(queue.id);
+    state.queue_changed(queue.id);
     Ok(Json(wire::Queue::from(&queue)))
 }

@@ -166,6 +166,15 @@ impl AppState {
         self.hub.presence_except(except, user, status);
     }
 
+    /// `queue`'s live view changed (not by a session change: those are announced on every
+    /// node already): its managers hear of it here and on the other nodes.
+    pub fn queue_changed(&self, queue: crate::domain::QueueId) {
+        self.hub.queue_activity(queue);
+        if let Some(cluster) = &self.cluster {
+            cluster.send(crate::cluster::Signal::QueueActivity { queue: queue.0 });
+        }
+    }
+
     /// Something about `user` that the live view of their queues shows changed (their presence,
     /// their membership): managers hear of each of those queues.
     pub fn queues_of_changed(&self, user: crate::domain::UserId) {
@@ -227,6 +236,7 @@ impl AppState {
         status: crate::hub::Status,
         chosen: bool,
     ) {
+        self.queues_of_changed(user.id);
         if self.presence.sockets(user.id) == 0 {
             self.hub.presence(user, status);
         } else if chosen && status != crate::hub::Status::Offline {

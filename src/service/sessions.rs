@@ -448,7 +448,7 @@ impl AppState {
         let Some(conv) = self.db.conversation(id).await? else {
             return Ok(false);
         };
-        let (Some(queue_id), Some(group)) = (conv.queue, conv.group) else {
+        let Some(queue_id) = conv.queue else {
             return Ok(false);
         };
         let Some(queue) = self.db.queue(queue_id).await? else {
@@ -464,14 +464,12 @@ impl AppState {
                 if !self.db.fire_guard(id, guard, then).await? {
                     return Ok(false);
                 }
-                let view = self.view(conv).await?;
-                if guard.kind == GuardKind::Offer {
-                    self.hub.urgent_offer(group, view.clone());
-                    self.hub.alert(AlertKind::Unaccepted, view, seconds);
-                    self.hub.queue_activity(queue_id);
+                let kind = if guard.kind == GuardKind::Offer {
+                    AlertKind::Unaccepted
                 } else {
-                    self.hub.alert(AlertKind::NoReply, view, seconds);
-                }
+                    AlertKind::NoReply
+                };
+                self.alert_everywhere(conv, kind, seconds).await?;
                 Ok(true)
             }
             GuardKind::ReplyReturn => {
@@ -486,9 +484,12 @@ impl AppState {
                         self.announce(&applied, None).await;
                         if back {
                             // `returned_from` names whose it was.
-                            let view = self.view(applied.conversation.clone()).await?;
-                            self.hub
-                                .alert(AlertKind::ReturnedUnanswered, view, seconds * 2);
+                            self.alert_everywhere(
+                                applied.conversation.clone(),
+                                AlertKind::ReturnedUnanswered,
+                                seconds * 2,
+                            )
+                            .await?;
                         }
                         Ok(applied.created)
                     }
@@ -497,6 +498,56 @@ impl AppState {
                 }
             }
         }
+    }
+
+    /// A routing guard fired here: its alert (and for an unaccepted offer, the urgent offer and
+    /// the live view's news) on this node's sockets and on the other nodes'.
+    async fn alert_everywhere(
+        &self,
+        conv: Conversation,
+        kind: AlertKind,
+        seconds: u32,
+    ) -> Result<(), ServiceError> {
+        if let Some(cluster) = &self.cluster {
+            cluster.send(crate::cluster::Signal::Alert {
+                conversation: conv.id.0,
+                kind: kind.as_str().to_owned(),
+                seconds,
+            });
+        }
+        self.show_alert(conv, kind, seconds).await
+    }
+
+    /// A routing guard's alert, fired here or on another node, on this node's sockets.
+    pub(crate) async fn alert_here(
+        &self,
+        id: ConversationId,
+        kind: AlertKind,
+        seconds: u32,
+    ) -> Result<(), ServiceError> {
+        match self.db.conversation(id).await? {
+            Some(conv) => self.show_alert(conv, kind, seconds).await,
+            None => Ok(()),
+        }
+    }
+
+    async fn show_alert(
+        &self,
+        conv: Conversation,
+        kind: AlertKind,
+        seconds: u32,
+    ) -> Result<(), ServiceError> {
+        let (queue, group) = (conv.queue, conv.group);
+        let view = self.view(conv).await?;
+        if let (AlertKind::Unaccepted, Some(group)) = (kind, group) {
+            self.hub.urgent_offer(group, view.clone());
+        }
+        self.hub.alert(kind, view, seconds);
+        if let (AlertKind::Unaccepted, Some(queue)) = (kind, queue) {
+            // The session is marked alerted in the live view.
+            self.hub.queue_activity(queue);
+        }
+        Ok(())
     }
 
     /// `user` signs out and hands back every active session assigned to them (to the front of

@@ -63,6 +63,10 @@ impl AppState {
             return Err(Refusal::AlreadyAnswered.into());
         }
         tracing::info!(conversation = id.0, rating = answer.rating, "session rated");
+        // The rating is in the queue's figures.
+        if let Some(queue) = conv.queue {
+            self.queue_changed(queue);
+        }
         Ok((answer, now))
     }
 }

@@ -60,36 +60,47 @@ async fn refused_user_fields_store_nothing() {
         (
             json!({"username": "bad name", "display_name": "X", "password": "long enough", "roles": ["agent"]}),
             "username",
+            Some("username"),
         ),
         (
             json!({"username": "x", "display_name": "  ", "password": "long enough", "roles": ["agent"]}),
             "display name",
+            Some("display_name"),
         ),
         (
             json!({"username": "x", "display_name": "X", "password": "short", "roles": ["agent"]}),
             "password",
+            Some("password"),
         ),
         (
             json!({"username": "x", "display_name": "X", "password": "long enough", "roles": []}),
             "role",
+            Some("roles"),
         ),
         (
             json!({"username": "x", "display_name": "X", "password": "long enough", "roles": ["wizard"]}),
             "wizard",
+            None,
         ),
     ];
-    for (body, names) in cases {
+    for (body, names, field) in cases {
         let response = post_json(&admin, app.url("/api/admin/users"), &body).await;
-        let (status, code, message) = error_of(response).await;
+        let status = response.status();
+        let answer: Value = response.json().await.unwrap();
+        let message = answer["error"]["message"].as_str().unwrap_or_default();
         assert_eq!(
-            (status, code.as_str()),
-            (StatusCode::UNPROCESSABLE_ENTITY, "invalid"),
+            (status, answer["error"]["code"].as_str()),
+            (StatusCode::UNPROCESSABLE_ENTITY, Some("invalid")),
             "{body}"
         );
         assert!(
             message.to_lowercase().contains(names),
             "message {message:?} names the {names}"
         );
+        // A form shows the refusal beside its field.
+        if let Some(field) = field {
+            assert_eq!(answer["error"]["field"], field, "{body}");
+        }
     }
     let after = json_of(admin.get(app.url("/api/admin/users")).send().await.unwrap()).await;
     assert_eq!(before, after, "nothing stored");

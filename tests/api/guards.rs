@@ -243,6 +243,9 @@ async fn the_live_view_counts_the_day_and_managers_hear_when_it_changes() {
         .await
         .unwrap();
     assert_eq!(ended.status(), StatusCode::OK);
+    // Whatever came before (the end, agents' presence) is read.
+    settled(&mut dana).await;
+    dana.discard(|f| f["type"] == "queue_activity");
     let rated = post_json(
         &carol,
         app.url(&format!("/api/conversations/{id}/survey")),
@@ -250,6 +253,8 @@ async fn the_live_view_counts_the_day_and_managers_hear_when_it_changes() {
     )
     .await;
     assert_eq!(rated.status(), StatusCode::CREATED);
+    // The rating is in the figures: managers hear of it.
+    dana.find(|f| f["type"] == "queue_activity").await;
     let view = live(&app).await;
     let f = &view["figures"];
     assert_eq!(

@@ -6,7 +6,11 @@ use serde_json::json;
 use crate::helpers::{TestApp, error_of, get_json, post_json};
 
 /// (method, path, body) of endpoints guarded by a role.
-fn guarded(group_id: &str, user_id: &str) -> Vec<(Method, String, serde_json::Value)> {
+fn guarded(
+    group_id: &str,
+    user_id: &str,
+    canned_ids: &[String],
+) -> Vec<(Method, String, serde_json::Value)> {
     vec![
         (Method::GET, "/api/admin/users".into(), json!(null)),
         (
@@ -46,6 +50,24 @@ fn guarded(group_id: &str, user_id: &str) -> Vec<(Method, String, serde_json::Va
             "/api/queues/1".into(),
             json!({"greeting": "Hello"}),
         ),
+        // The managers' console.
+        (Method::GET, "/api/queues/1/live".into(), json!(null)),
+        (Method::GET, "/api/audit".into(), json!(null)),
+        (
+            Method::PUT,
+            "/api/queues/1/canned/order".into(),
+            json!({"ids": canned_ids}),
+        ),
+        (
+            Method::GET,
+            "/api/queues/1/export?from=2026-01-01&to=2026-01-02".into(),
+            json!(null),
+        ),
+        (
+            Method::POST,
+            "/api/queues/1/canned".into(),
+            json!({"title": "Console", "body": "Hello"}),
+        ),
     ]
 }
 
@@ -59,13 +81,23 @@ async fn every_guarded_endpoint_answers_401_then_403_then_ok() {
     let groups: serde_json::Value = get_json(&admin, app.url("/api/groups")).await;
     let group_id = groups[0]["id"].as_str().unwrap().to_owned();
     let bob_id = app.user_id("bob").await;
+    let canned_ids: Vec<String> = get_json(&admin, app.url("/api/queues/1/canned"))
+        .await
+        .as_array()
+        .expect("canned list")
+        .iter()
+        .map(|c| c["id"].as_str().unwrap().to_owned())
+        .collect();
 
     let anonymous = app.client();
     let carol = app.signed_in("carol").await;
     let alice = app.signed_in("alice").await;
     let dana = app.signed_in("dana").await;
 
-    for (i, (method, path, body)) in guarded(&group_id, &bob_id).into_iter().enumerate() {
+    for (i, (method, path, body)) in guarded(&group_id, &bob_id, &canned_ids)
+        .into_iter()
+        .enumerate()
+    {
         let send = |client: &reqwest::Client| {
             let mut request = client.request(method.clone(), app.url(&path));
             if !body.is_null() {

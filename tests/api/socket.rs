@@ -127,6 +127,11 @@ impl Ws {
         .await
     }
 
+    /// Drops the frames read but not yet taken that match.
+    pub fn discard(&mut self, matches: impl Fn(&Value) -> bool) {
+        self.pending.retain(|f| !matches(f));
+    }
+
     /// The frames read but not yet taken by `find`, as one text (to search for leaks).
     pub fn pending_text(&self) -> String {
         self.pending
