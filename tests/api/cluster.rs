@@ -1214,3 +1214,50 @@ async fn an_attachment_and_a_withdrawal_cross_nodes() {
         .await;
     assert_eq!(marker["withdraws"], sent["seq"]);
 }
+
+/// A routing guard fired on one node alerts the managers and rings the agents connected to the
+/// other; a manager's change of settings there reaches the other node's live views too.
+#[tokio::test]
+async fn routing_alerts_and_console_news_reach_the_other_node() {
+    if !crate::pg::on_postgres() {
+        return;
+    }
+    let a = TestApp::spawn_with(|c| c.timer_poll_ms = 2).await;
+    // Only node a's timer fires guards here.
+    let b = a.another_node_with(|c| c.timer_poll_ms = 3_600_000).await;
+    let dana_a = a.signed_in("dana").await;
+    let queue = crate::sessions::queue_id(&a).await;
+    let set = dana_a
+        .patch(a.url(&format!("/api/queues/{queue}")))
+        .json(&json!({"offer_alert_seconds": 10}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(set.status(), StatusCode::OK);
+    let mut dana_b = Ws::open(&b, "dana").await;
+    let mut alice_b = Ws::open(&b, "alice").await;
+    let carol = a.signed_in("carol").await;
+    let (_, conv) = crate::sessions::start(&a, &carol, "Docking station").await;
+    let id = conv["id"].as_str().unwrap().to_owned();
+    a.clock.advance(std::time::Duration::from_secs(10));
+    let alert = dana_b
+        .find(|f| f["type"] == "alert" && f["kind"] == "unaccepted")
+        .await;
+    assert_eq!(alert["conversation"]["id"], id.as_str());
+    alice_b
+        .find(|f| f["type"] == "offer" && f["urgent"] == true)
+        .await;
+
+    dana_b.send(json!({"type": "ping", "nonce": "n"})).await;
+    dana_b.find(|f| f["type"] == "pong").await;
+    dana_b.discard(|f| f["type"] == "queue_activity");
+    let changed = dana_a
+        .patch(a.url(&format!("/api/queues/{queue}")))
+        .json(&json!({"greeting": "Hello from node a"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), StatusCode::OK);
+    let news = dana_b.find(|f| f["type"] == "queue_activity").await;
+    assert_eq!(news["queue"], queue.as_str());
+}

@@ -100,6 +100,19 @@ impl TestApp {
         .await
     }
 
+    /// [`TestApp::another_node`] with its own settings adjusted (say, a timer that never runs).
+    pub async fn another_node_with(&self, adjust: impl FnOnce(&mut Config)) -> TestApp {
+        let mut config = self.config.clone();
+        adjust(&mut config);
+        Self::start(
+            config,
+            self.dir.clone(),
+            self.postgres.clone(),
+            self.clock.clone(),
+        )
+        .await
+    }
+
     /// Stops the server gracefully and starts a new one on the same database file.
     pub async fn restart(mut self, adjust: impl FnOnce(&mut Config)) -> TestApp {
         self.stop().await;
