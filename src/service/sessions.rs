@@ -481,9 +481,10 @@ impl AppState {
                     Ok(applied) => {
                         let back = applied.previous_state == SessionState::Active
                             && applied.conversation.state == SessionState::Queued;
-                        self.announce(&applied, None).await;
                         if back {
-                            // `returned_from` names whose it was.
+                            // Before the `returned` frame, so clients tell this return as
+                            // unanswered, not as "had to leave". `returned_from` names whose it
+                            // was.
                             self.alert_everywhere(
                                 applied.conversation.clone(),
                                 AlertKind::ReturnedUnanswered,
@@ -491,6 +492,7 @@ impl AppState {
                             )
                             .await?;
                         }
+                        self.announce(&applied, None).await;
                         Ok(applied.created)
                     }
                     Err(CommandError::Refused(Refusal::NotDue | Refusal::NotFound)) => Ok(false),

@@ -174,11 +174,11 @@ describe("sessions back in the queue", () => {
 
     // Alice: at the front of her queue, marked, announced and rung differently from a new chat.
     const back = notification(alice, "Carol Customer");
-    await back.getByText("Returned · Bob Agent had to leave").waitFor();
+    await back.getByText("Returned · was with Bob Agent").waitFor();
     const order = await sidebar(alice).getByRole("button", { name: /^Accept / }).evaluateAll((buttons) => buttons.map((b) => b.getAttribute("aria-label")));
     expect(order, "the returned chat comes before ivan, who waited longer").toEqual(["Accept Carol Customer", "Accept Ivan Customer"]);
     await expect
-      .poll(() => sidebar(alice).getByRole("status").filter({ hasText: "Back in the queue: Carol Customer — Bob Agent had to leave." }).count(), { message: "announced as a chat back in the queue" })
+      .poll(() => sidebar(alice).getByRole("status").filter({ hasText: "Back in the queue: Carol Customer — was with Bob Agent." }).count(), { message: "announced as a chat back in the queue" })
       .toBe(1);
     await expect.poll(async () => (await tones(alice)) - tonesBefore.alice, { message: "alice hears the three tones of a return, not the two of a new chat" }).toBe(3);
     await screenshot(alice, "returned-offer");
@@ -249,7 +249,7 @@ describe("sessions back in the queue", () => {
     await bobVisitor.context.close();
 
     const back = notification(alice, "Carol Customer");
-    await back.getByText("Returned · Bob Agent had to leave").waitFor();
+    await back.getByText("Returned · was with Bob Agent").waitFor();
     expect(await stateOf(carolApi, carolId), "queued again").toBe("queued");
     await expect.poll(async () => (await tones(alice)) - tonesBefore, { message: "the alert of a return" }).toBe(3);
     await accept(alice, "Carol Customer");

@@ -50,7 +50,7 @@ describe("agent sessions", () => {
       waiting("back-early", "2026-01-01T09:30:00.000Z", "2026-01-01T10:02:00.000Z"),
     ];
     expect([...all].sort(inQueueOrder).map((c) => c.id)).toEqual(["back-early", "back-late", "new-early", "new-late"]);
-    expect(returnedText(all[1] as Conversation)).toBe("Back in the queue: Carol Customer — Bob Agent had to leave");
+    expect(returnedText(all[1] as Conversation)).toBe("Back in the queue: Carol Customer — was with Bob Agent");
     expect(returnedText(all[0] as Conversation), "a new session is no return").toBeNull();
   });
 });

@@ -78,8 +78,11 @@ export function inQueueOrder(a: Conversation, b: Conversation): number {
   return since(a).localeCompare(since(b)) || a.created_at.localeCompare(b.created_at);
 }
 
-/** "Back in the queue: Carol Customer — Bob Agent had to leave", for a session that came back from its agent; null for a new one. */
+/**
+ * "Back in the queue: Carol Customer — was with Bob Agent", for a session that came back from its
+ * agent (who left, or did not answer: the session's log says which); null for a new one.
+ */
 export function returnedText(c: Conversation): string | null {
   if (c.returned_from === undefined) return null;
-  return `Back in the queue: ${c.customer?.display_name ?? "A customer"} — ${c.returned_from.display_name} had to leave`;
+  return `Back in the queue: ${c.customer?.display_name ?? "A customer"} — was with ${c.returned_from.display_name}`;
 }

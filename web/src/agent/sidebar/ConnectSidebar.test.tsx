@@ -120,8 +120,8 @@ describe("ConnectSidebar", () => {
     const accepts = screen.getAllByRole("button", { name: /^Accept / }).map((b) => b.getAttribute("aria-label"));
     expect(accepts, "back in the queue: at its front, before one waiting longer").toEqual(["Accept Ivan Customer", "Accept Carol Customer"]);
     const ivan = screen.getByRole("article", { name: "Ivan Customer" });
-    expect(ivan.textContent, "marked in words, not colour alone").toContain("Returned · Bob Agent had to leave");
+    expect(ivan.textContent, "marked in words, not colour alone").toContain("Returned · was with Bob Agent");
     expect(screen.getByRole("article", { name: "Carol Customer" }).textContent, "a new one is not marked").not.toContain("Returned");
-    await waitFor(() => expect(live.textContent).toBe("Back in the queue: Ivan Customer — Bob Agent had to leave."));
+    await waitFor(() => expect(live.textContent).toBe("Back in the queue: Ivan Customer — was with Bob Agent."));
   });
 });

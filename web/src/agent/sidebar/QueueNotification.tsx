@@ -107,7 +107,7 @@ export function QueueNotification({ offer }: { offer: Conversation }) {
       {offer.returned_from !== undefined && (
         <p class="queue-notification__returned">
           <span aria-hidden="true">↩ </span>
-          <strong>Returned</strong> · {offer.returned_from.display_name} had to leave
+          <strong>Returned</strong> · was with {offer.returned_from.display_name}
         </p>
       )}
       <div class="queue-notification__head">
