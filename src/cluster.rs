@@ -81,6 +81,8 @@ pub enum Signal {
         conversation: i64,
         kind: String,
         seconds: u32,
+        /// The agent the guard waited on (who must still hold it, or have held it).
+        agent: Option<i64>,
     },
     /// A web session ended (its token's hash, hex), every session of a user ended, or a
     /// user's rights changed.
@@ -549,10 +551,16 @@ async fn receive(state: &AppState, cluster: &Cluster, from: u64, incoming: Incom
             conversation,
             kind,
             seconds,
+            agent,
         } => match crate::domain::guard::AlertKind::parse(&kind) {
             Some(kind) => {
                 state
-                    .alert_here(ConversationId(conversation), kind, seconds)
+                    .alert_here(
+                        ConversationId(conversation),
+                        kind,
+                        seconds,
+                        agent.map(UserId),
+                    )
                     .await
             }
             None => Ok(()),

@@ -110,6 +110,9 @@ pub struct Registration {
 struct Subscriber {
     user: UserId,
     staff: bool,
+    /// A manager's or admin's socket: the live view's news and the managers' alerts are for it
+    /// (a change of rights closes the socket, so this never goes stale).
+    oversees: bool,
     groups: Vec<GroupId>,
     watching: HashSet<ConversationId>,
     /// The order conversations were watched in, to forget the oldest beyond [`MAX_WATCHED`].
@@ -203,6 +206,7 @@ impl Hub {
         &self,
         user: UserId,
         staff: bool,
+        oversees: bool,
         groups: Vec<GroupId>,
         max_per_user: usize,
     ) -> Result<Registration, TooManySockets> {
@@ -224,6 +228,7 @@ impl Hub {
         let subscriber = Subscriber {
             user,
             staff,
+            oversees,
             groups,
             watching: HashSet::new(),
             watch_order: VecDeque::new(),
@@ -348,7 +353,7 @@ impl Hub {
     }
 
     /// A routing guard fired: `no_reply` goes to the sockets of the session's agent, the other
-    /// kinds to every staff socket (each delivers to managers and admins only).
+    /// kinds to the sockets of managers and admins (each checks the rights again at delivery).
     pub fn alert(
         &self,
         kind: crate::domain::guard::AlertKind,
@@ -368,18 +373,22 @@ impl Hub {
         };
         let inner = self.lock();
         for sub in inner.sockets.values() {
-            if sub.staff && to.is_none_or(|user| user == sub.user) {
+            let hears = match to {
+                Some(user) => sub.staff && user == sub.user,
+                None => sub.oversees,
+            };
+            if hears {
                 send(sub, push.clone());
             }
         }
     }
 
-    /// Something in `queue`'s live view changed: every staff socket hears of it (each delivers
-    /// it to managers and admins only).
+    /// Something in `queue`'s live view changed: the sockets of managers and admins hear of it
+    /// (each checks the rights again at delivery).
     pub fn queue_activity(&self, queue: crate::domain::QueueId) {
         let inner = self.lock();
         for sub in inner.sockets.values() {
-            if sub.staff {
+            if sub.oversees {
                 send(sub, Push::QueueActivity(queue));
             }
         }

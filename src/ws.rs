@@ -274,6 +274,7 @@ async fn serve(state: AppState, current: CurrentUser, socket: WebSocket) {
     let registration = state.hub.register(
         user.id,
         user.roles.is_staff(),
+        crate::domain::guard::oversees_queues(&user),
         groups.clone(),
         state.web.max_sockets_per_user,
     );
@@ -877,11 +878,23 @@ impl Session {
             Ok(offers) => offers,
             Err(e) => return self.out.frame(error_frame(None, e)).await,
         };
+        // Those whose offer guard fired are offered urgently again.
+        let mut alerted = Vec::new();
+        let mut queues: Vec<_> = offers.iter().filter_map(|c| c.queue).collect();
+        queues.sort_unstable_by_key(|q| q.0);
+        queues.dedup();
+        for queue in queues {
+            match self.state.db.alerted_offers(queue).await {
+                Ok(ids) => alerted.extend(ids),
+                Err(e) => tracing::warn!(error = %e, "reading alerted offers"),
+            }
+        }
         for conv in offers {
+            let urgent = alerted.contains(&conv.id);
             let frame = match self.state.view(conv).await {
                 Ok(view) => ServerFrame::Offer {
                     conversation: wire::Conversation::seen_by(&view, &self.user),
-                    urgent: false,
+                    urgent,
                 },
                 Err(e) => error_frame(None, e),
             };
@@ -941,7 +954,9 @@ impl Session {
                 self.out.frame(frame).await
             }
             Push::Offer(view, urgent) => {
-                if !self.works_queue_of(&view.conversation) {
+                // An urgent offer is read when its guard fired: a view newer than it (accepted
+                // meanwhile) already shown wins.
+                if !self.works_queue_of(&view.conversation) || (urgent && !self.is_newer(&view)) {
                     return Ok(());
                 }
                 let frame = ServerFrame::Offer {

@@ -45,7 +45,19 @@ CREATE TABLE guards (
     kind            TEXT   NOT NULL CHECK (kind IN ('offer', 'offered', 'reply', 'reply_return')),
     assignee_id     BIGINT REFERENCES users (id),
     due_at          BIGINT,
+    -- The queue's setting when the guard was set: it fires with this.
+    seconds         BIGINT NOT NULL CHECK (seconds BETWEEN 1 AND 3600),
     CHECK ((kind IN ('offer', 'offered')) = (assignee_id IS NULL)),
     CHECK ((kind = 'offered') = (due_at IS NULL))
 );
 CREATE INDEX guards_by_due ON guards (due_at) WHERE due_at IS NOT NULL;
+-- Sessions waiting now get their offer guard, counted from when they started waiting.
+INSERT INTO guards (conversation_id, kind, assignee_id, due_at, seconds)
+    SELECT c.id, 'offer', NULL, coalesce(c.returned_at, c.created_at) + q.offer_alert_seconds * 1000,
+           q.offer_alert_seconds
+    FROM conversations c JOIN queues q ON q.id = c.queue_id
+    WHERE c.kind = 'support' AND c.state = 'queued' AND q.offer_alert_seconds > 0;
+
+-- The first Accept (`accepted_at` is the latest): the live view measures from it.
+ALTER TABLE conversations ADD COLUMN first_accepted_at BIGINT;
+UPDATE conversations SET first_accepted_at = accepted_at;

@@ -44,7 +44,21 @@ CREATE TABLE guards (
     kind            TEXT    NOT NULL CHECK (kind IN ('offer', 'offered', 'reply', 'reply_return')),
     assignee_id     INTEGER REFERENCES users (id),
     due_at          INTEGER,
+    -- The queue's setting when the guard was set: it fires with this, whatever the setting is
+    -- by then.
+    seconds         INTEGER NOT NULL CHECK (seconds BETWEEN 1 AND 3600),
     CHECK ((kind IN ('offer', 'offered')) = (assignee_id IS NULL)),
     CHECK ((kind = 'offered') = (due_at IS NULL))
 );
 CREATE INDEX guards_by_due ON guards (due_at) WHERE due_at IS NOT NULL;
+-- Sessions waiting now get their offer guard, counted from when they started waiting.
+INSERT INTO guards (conversation_id, kind, assignee_id, due_at, seconds)
+    SELECT c.id, 'offer', NULL, coalesce(c.returned_at, c.created_at) + q.offer_alert_seconds * 1000,
+           q.offer_alert_seconds
+    FROM conversations c JOIN queues q ON q.id = c.queue_id
+    WHERE c.kind = 'support' AND c.state = 'queued' AND q.offer_alert_seconds > 0;
+
+-- The first Accept (`accepted_at` is the latest: a session taken again after it came back):
+-- the live view measures the time to accept and the handling from it.
+ALTER TABLE conversations ADD COLUMN first_accepted_at INTEGER;
+UPDATE conversations SET first_accepted_at = accepted_at;

@@ -7,7 +7,8 @@ use std::collections::{BTreeMap, HashMap};
 use super::session::CloseReason;
 use super::{ConversationId, Timestamp, UserId};
 
-/// When a session started, was first accepted and closed, and who held it last.
+/// When a session started, was first accepted (a session taken again after it came back keeps
+/// its first Accept) and closed, and who held it last.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SessionTimes {
     pub id: ConversationId,
@@ -103,7 +104,8 @@ pub fn figures(sessions: &[SessionTimes], ratings: &HashMap<ConversationId, u8>)
             accept_times.push(secs(s.created, accepted));
         }
         match s.reason {
-            Some(CloseReason::Abandoned) => f.abandoned += 1,
+            // Left before any agent joined (not one who left after a hand back).
+            Some(CloseReason::Abandoned) if s.accepted.is_none() => f.abandoned += 1,
             Some(CloseReason::TimedOut) => f.timed_out += 1,
             _ => {}
         }
@@ -198,15 +200,17 @@ mod tests {
             session(4, None, 100, None, None),
             // Alice holds it now (20 s to accept).
             session(5, Some(2), 100, Some(120), None),
+            // Taken, handed back, and the customer left while waiting again: not abandoned.
+            session(6, None, 200, Some(210), Some((300, CloseReason::Abandoned))),
         ];
         let ratings = HashMap::from([(ConversationId(1), 4), (ConversationId(2), 2)]);
         let f = figures(&sessions, &ratings);
         assert_eq!(
             (f.started, f.accepted, f.abandoned, f.timed_out, f.ended),
-            (5, 3, 1, 1, 3)
+            (6, 4, 1, 1, 4)
         );
-        assert_eq!(f.median_accept_secs, Some(20));
-        assert_eq!(f.median_handling_secs, Some(150));
+        assert_eq!(f.median_accept_secs, Some(15));
+        assert_eq!(f.median_handling_secs, Some(100));
         assert_eq!(f.rating.count, 2);
         assert_eq!(f.rating.average, Some(3.0));
         assert_eq!(

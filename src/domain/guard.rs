@@ -46,6 +46,8 @@ pub struct Guard {
     /// The agent a reply guard waits on.
     pub assignee: Option<UserId>,
     pub due: Timestamp,
+    /// The queue's setting when the guard was set: it fires with this.
+    pub seconds: u32,
 }
 
 /// What a decision on a session does to its guard.
@@ -121,6 +123,21 @@ impl AlertKind {
         ]
         .into_iter()
         .find(|k| k.as_str() == text)
+    }
+}
+
+/// Whether what an alert of `kind` warns of still holds for `conv` (`agent`: the agent the
+/// guard waited on): an unaccepted session still waits, an unanswered agent still holds it, a
+/// session sent back still waits after coming back from them.
+pub fn alert_holds(kind: AlertKind, conv: &Conversation, agent: Option<UserId>) -> bool {
+    let held_by =
+        |p: &Option<super::session::Person>| agent.is_some() && p.as_ref().map(|p| p.id) == agent;
+    match kind {
+        AlertKind::Unaccepted => conv.state == SessionState::Queued,
+        AlertKind::NoReply => conv.state == SessionState::Active && held_by(&conv.assignee),
+        AlertKind::ReturnedUnanswered => {
+            conv.state == SessionState::Queued && held_by(&conv.returned_from)
+        }
     }
 }
 

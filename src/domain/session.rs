@@ -812,14 +812,18 @@ pub fn decide(
             if !to_online {
                 return Err(Refusal::NotOnline(to.display_name.clone()));
             }
-            let from = conv
-                .assignee
-                .as_ref()
-                .map_or(actor.display_name.as_str(), |a| a.display_name.as_str());
-            let mut entries = vec![NewEntry::system(
-                Event::Transferred,
-                format!("{from} transferred the chat to {}.", to.display_name),
-            )];
+            // Who did it: the assignee, or a manager moving it from them.
+            let body = match conv.assignee.as_ref().filter(|a| a.id != actor.id) {
+                Some(holder) => format!(
+                    "{} transferred the chat from {} to {}.",
+                    actor.display_name, holder.display_name, to.display_name
+                ),
+                None => format!(
+                    "{} transferred the chat to {}.",
+                    actor.display_name, to.display_name
+                ),
+            };
+            let mut entries = vec![NewEntry::system(Event::Transferred, body)];
             if let Some(note) = optional_text(note)? {
                 entries.push(NewEntry {
                     kind: EntryKind::WorkNote,

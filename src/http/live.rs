@@ -29,6 +29,8 @@ pub fn router() -> OpenApiRouter<AppState> {
 
 /// How far back the figures may reach.
 const SINCE_MAX: Duration = Duration::from_secs(31 * 86_400);
+/// How far ahead of the server's clock a client's `since` may be (and is taken as now).
+const CLOCK_SLACK: Duration = Duration::from_secs(5 * 60);
 /// The most sessions the figures count.
 const FIGURES_MAX: i64 = 20_000;
 
@@ -85,6 +87,12 @@ async fn queue_live(
         None => start_of_day(now),
         Some(text) => super::extract::instant("since", text)?,
     };
+    // A client whose clock runs a little ahead (its midnight not yet the server's): from now.
+    let since = if since.0 > now.0 && since.0 <= now.plus(CLOCK_SLACK).0 {
+        now
+    } else {
+        since
+    };
     if since.0 > now.0 || since.0 < now.minus(SINCE_MAX).0 {
         return Err(AppError::InvalidField {
             field: "since",
@@ -124,16 +132,18 @@ async fn queue_live(
     }
     let mut agents = Vec::new();
     let mut needs_transfer = Vec::new();
-    let mut listed: Vec<(UserId, String, bool)> = working
+    // (who, name, a member of the group, works the queue: staff, enabled and a member)
+    let mut listed: Vec<(UserId, String, bool, bool)> = working
         .iter()
-        .map(|(id, name)| (*id, name.clone(), true))
+        .map(|(id, name)| (*id, name.clone(), true, true))
         .collect();
     for (id, p) in &holders {
         if !working.iter().any(|(w, _)| w.0 == *id) {
-            listed.push((p.id, p.display_name.clone(), false));
+            let member = members.iter().any(|m| m.id.0 == *id);
+            listed.push((p.id, p.display_name.clone(), member, false));
         }
     }
-    for (user, name, in_group) in listed {
+    for (user, name, in_group, works) in listed {
         let held: Vec<_> = active
             .iter()
             .filter(|c| c.assignee.as_ref().is_some_and(|a| a.id == user))
@@ -144,14 +154,14 @@ async fn queue_live(
                 id: c.id.to_string(),
                 customer: customer(c),
                 accepted_at: rfc3339(c.accepted_at.unwrap_or(c.created_at)),
-                needs_transfer: !in_group,
+                needs_transfer: !works,
             })
             .collect();
         let me = Person {
             id: user,
             display_name: name,
         };
-        if !in_group {
+        if !works {
             for s in &sessions {
                 needs_transfer.push(wire::NeedsTransfer {
                     id: s.id.clone(),

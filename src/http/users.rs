@@ -141,6 +141,15 @@ async fn update_user(
         // Open sockets hold the permissions as they were: they reconnect (1012) for the new ones.
         state.revoke(super::Revocation::Refresh(user.id));
     }
+    if changes.disabled.is_some() || changes.roles.is_some() || changes.display_name.is_some() {
+        // Who works the queues of their groups (or how they are named there) changed.
+        let groups = state.db.groups_of(user.id).await?;
+        for queue in state.db.queues().await? {
+            if groups.contains(&queue.settings.group) {
+                state.queue_changed(queue.id);
+            }
+        }
+    }
     tracing::info!(user_id = user.id.0, "user changed");
     Ok(Json(wire::AdminUser::from(&user)))
 }

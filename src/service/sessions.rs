@@ -443,18 +443,10 @@ impl AppState {
     /// Fires a due routing guard (once: each step is a conditional write). An offer nobody
     /// accepted is offered again, urgently, and the managers are alerted; an agent who has not
     /// commented is alerted, and when that step is due too the session goes back to the queue
-    /// and the managers are told. False if nothing fired.
+    /// and the managers are told. Each uses the seconds the guard was set with. False if nothing
+    /// fired.
     pub async fn fire_guard(&self, id: ConversationId, guard: Guard) -> Result<bool, ServiceError> {
-        let Some(conv) = self.db.conversation(id).await? else {
-            return Ok(false);
-        };
-        let Some(queue_id) = conv.queue else {
-            return Ok(false);
-        };
-        let Some(queue) = self.db.queue(queue_id).await? else {
-            return Ok(false);
-        };
-        let seconds = crate::domain::guard::seconds(guard.kind, &queue.settings);
+        let seconds = guard.seconds;
         match guard.kind {
             GuardKind::Offer | GuardKind::Reply => {
                 let then = self
@@ -469,7 +461,10 @@ impl AppState {
                 } else {
                     AlertKind::NoReply
                 };
-                self.alert_everywhere(conv, kind, seconds).await?;
+                // Read after the write: a session accepted or answered in between is not
+                // alerted about (`show_alert` checks it still holds).
+                self.alert_everywhere(id, kind, seconds, guard.assignee)
+                    .await;
                 Ok(true)
             }
             GuardKind::ReplyReturn => {
@@ -483,14 +478,14 @@ impl AppState {
                             && applied.conversation.state == SessionState::Queued;
                         if back {
                             // Before the `returned` frame, so clients tell this return as
-                            // unanswered, not as "had to leave". `returned_from` names whose it
-                            // was.
+                            // unanswered, not as "had to leave".
                             self.alert_everywhere(
-                                applied.conversation.clone(),
+                                id,
                                 AlertKind::ReturnedUnanswered,
-                                seconds * 2,
+                                seconds.saturating_mul(2),
+                                guard.assignee,
                             )
-                            .await?;
+                            .await;
                         }
                         self.announce(&applied, None).await;
                         Ok(applied.created)
@@ -503,42 +498,44 @@ impl AppState {
     }
 
     /// A routing guard fired here: its alert (and for an unaccepted offer, the urgent offer and
-    /// the live view's news) on this node's sockets and on the other nodes'.
+    /// the live view's news) on this node's sockets and on the other nodes'. A failure is
+    /// logged: what the guard did is committed, and announced regardless.
     async fn alert_everywhere(
         &self,
-        conv: Conversation,
+        id: ConversationId,
         kind: AlertKind,
         seconds: u32,
-    ) -> Result<(), ServiceError> {
+        agent: Option<UserId>,
+    ) {
         if let Some(cluster) = &self.cluster {
             cluster.send(crate::cluster::Signal::Alert {
-                conversation: conv.id.0,
+                conversation: id.0,
                 kind: kind.as_str().to_owned(),
                 seconds,
+                agent: agent.map(|a| a.0),
             });
         }
-        self.show_alert(conv, kind, seconds).await
+        if let Err(e) = self.alert_here(id, kind, seconds, agent).await {
+            tracing::warn!(error = %e, conversation = id.0, "a routing alert");
+        }
     }
 
-    /// A routing guard's alert, fired here or on another node, on this node's sockets.
+    /// A routing guard's alert, fired here or on another node, on this node's sockets: only
+    /// while what it warns of still holds (read now: not accepted since, not answered, not
+    /// handed to someone else).
     pub(crate) async fn alert_here(
         &self,
         id: ConversationId,
         kind: AlertKind,
         seconds: u32,
+        agent: Option<UserId>,
     ) -> Result<(), ServiceError> {
-        match self.db.conversation(id).await? {
-            Some(conv) => self.show_alert(conv, kind, seconds).await,
-            None => Ok(()),
+        let Some(conv) = self.db.conversation(id).await? else {
+            return Ok(());
+        };
+        if !crate::domain::guard::alert_holds(kind, &conv, agent) {
+            return Ok(());
         }
-    }
-
-    async fn show_alert(
-        &self,
-        conv: Conversation,
-        kind: AlertKind,
-        seconds: u32,
-    ) -> Result<(), ServiceError> {
         let (queue, group) = (conv.queue, conv.group);
         let view = self.view(conv).await?;
         if let (AlertKind::Unaccepted, Some(group)) = (kind, group) {

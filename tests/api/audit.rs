@@ -395,3 +395,96 @@ async fn a_manager_sets_the_order_of_canned_messages_and_a_new_one_goes_last() {
         .unwrap();
     assert_eq!(agent.status(), StatusCode::FORBIDDEN);
 }
+
+#[tokio::test]
+async fn a_change_that_changes_nothing_or_is_refused_records_nothing() {
+    let app = TestApp::spawn().await;
+    let dana = app.signed_in("dana").await;
+    let queue = queue_id(&app).await;
+    let groups = get_json(&dana, app.url("/api/groups")).await;
+    let group = groups[0]["id"].as_str().unwrap().to_owned();
+    let created = post_json(
+        &dana,
+        app.url("/api/queues"),
+        &json!({"name": "Network desk", "group": group}),
+    )
+    .await;
+    assert_eq!(created.status(), StatusCode::CREATED);
+    let page = audit(&app, &dana, "").await;
+    assert_eq!(actions(&page), ["queue.create"]);
+    assert_eq!(page["entries"][0]["after"]["name"], "Network desk");
+    assert_eq!(page["entries"][0]["after"]["offer_alert_seconds"], 60);
+
+    let current = get_json(&dana, app.url(&format!("/api/queues/{queue}"))).await;
+    let same = dana
+        .patch(app.url(&format!("/api/queues/{queue}")))
+        .json(&json!({"greeting": current["greeting"], "survey": current["survey"]}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(same.status(), StatusCode::OK);
+    for refused in [
+        json!({"offer_alert_seconds": 4000}),
+        json!({"name": ""}),
+        json!({"inactivity_warning_seconds": 0}),
+    ] {
+        let answer = dana
+            .patch(app.url(&format!("/api/queues/{queue}")))
+            .json(&refused)
+            .send()
+            .await
+            .unwrap();
+        assert_eq!(
+            answer.status(),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "{refused}"
+        );
+    }
+    assert_eq!(actions(&audit(&app, &dana, "").await), ["queue.create"]);
+}
+
+/// The entry is written in the change's transaction: when it cannot be written, the change is
+/// not made either.
+#[tokio::test]
+async fn a_change_whose_entry_cannot_be_written_is_not_made() {
+    let app = TestApp::spawn().await;
+    let dana = app.signed_in("dana").await;
+    let queue = queue_id(&app).await;
+    let before = get_json(&dana, app.url(&format!("/api/queues/{queue}"))).await;
+    let url = app.config.database_url.clone();
+    if crate::pg::on_postgres() {
+        use sqlx::Connection;
+        let mut conn = sqlx::PgConnection::connect(&url).await.unwrap();
+        for sql in [
+            "CREATE FUNCTION refuse_audit() RETURNS trigger LANGUAGE plpgsql AS \
+             $$ BEGIN RAISE EXCEPTION 'no audit today'; END $$",
+            "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log \
+             FOR EACH ROW EXECUTE FUNCTION refuse_audit()",
+        ] {
+            sqlx::query(sql).execute(&mut conn).await.unwrap();
+        }
+    } else {
+        use sqlx::Connection;
+        let mut conn = sqlx::SqliteConnection::connect(&url).await.unwrap();
+        sqlx::query(
+            "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log \
+             BEGIN SELECT RAISE(ABORT, 'no audit today'); END",
+        )
+        .execute(&mut conn)
+        .await
+        .unwrap();
+    }
+    let changed = dana
+        .patch(app.url(&format!("/api/queues/{queue}")))
+        .json(&json!({"greeting": "Never stored"}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(changed.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let group = post_json(&dana, app.url("/api/groups"), &json!({"name": "Ghost"})).await;
+    assert_eq!(group.status(), StatusCode::INTERNAL_SERVER_ERROR);
+    let after = get_json(&dana, app.url(&format!("/api/queues/{queue}"))).await;
+    assert_eq!(after, before, "the queue is as it was");
+    let groups = get_json(&dana, app.url("/api/groups")).await;
+    assert!(!groups.to_string().contains("Ghost"), "no group made");
+}

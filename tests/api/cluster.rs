@@ -1220,6 +1220,7 @@ async fn an_attachment_and_a_withdrawal_cross_nodes() {
 #[tokio::test]
 async fn routing_alerts_and_console_news_reach_the_other_node() {
     if !crate::pg::on_postgres() {
+        eprintln!("several nodes need PostgreSQL: run with SWITCHBOARD_TEST_BACKEND=postgres");
         return;
     }
     let a = TestApp::spawn_with(|c| c.timer_poll_ms = 2).await;
@@ -1248,16 +1249,63 @@ async fn routing_alerts_and_console_news_reach_the_other_node() {
         .find(|f| f["type"] == "offer" && f["urgent"] == true)
         .await;
 
-    dana_b.send(json!({"type": "ping", "nonce": "n"})).await;
-    dana_b.find(|f| f["type"] == "pong").await;
-    dana_b.discard(|f| f["type"] == "queue_activity");
+    // A queue nothing else touches: its news on node b can only come from node a's change.
+    let groups: serde_json::Value = crate::helpers::get_json(&dana_a, a.url("/api/groups")).await;
+    let made = crate::helpers::post_json(
+        &dana_a,
+        a.url("/api/queues"),
+        &json!({"name": "Quiet desk", "group": groups[0]["id"]}),
+    )
+    .await;
+    assert_eq!(made.status(), StatusCode::CREATED);
+    let quiet: serde_json::Value = made.json().await.unwrap();
+    let quiet = quiet["id"].as_str().unwrap().to_owned();
     let changed = dana_a
-        .patch(a.url(&format!("/api/queues/{queue}")))
+        .patch(a.url(&format!("/api/queues/{quiet}")))
         .json(&json!({"greeting": "Hello from node a"}))
         .send()
         .await
         .unwrap();
     assert_eq!(changed.status(), StatusCode::OK);
-    let news = dana_b.find(|f| f["type"] == "queue_activity").await;
-    assert_eq!(news["queue"], queue.as_str());
+    dana_b
+        .find(|f| f["type"] == "queue_activity" && f["queue"] == quiet.as_str())
+        .await;
+}
+
+/// Both nodes' timers run: a guard still fires once, and each manager hears of it once.
+#[tokio::test]
+async fn a_guard_fires_once_in_a_cluster() {
+    let Some((a, b)) = two_nodes().await else {
+        return;
+    };
+    let dana_http = a.signed_in("dana").await;
+    let queue = crate::sessions::queue_id(&a).await;
+    let set = dana_http
+        .patch(a.url(&format!("/api/queues/{queue}")))
+        .json(&json!({"offer_alert_seconds": 10}))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(set.status(), StatusCode::OK);
+    let mut dana_a = Ws::open(&a, "dana").await;
+    let mut dana_b = Ws::open(&b, "dana").await;
+    let carol = a.signed_in("carol").await;
+    let (_, conv) = crate::sessions::start(&a, &carol, "Twice?").await;
+    let id = conv["id"].as_str().unwrap().to_owned();
+    a.clock.advance(std::time::Duration::from_secs(10));
+    for dana in [&mut dana_a, &mut dana_b] {
+        dana.find(|f| f["type"] == "alert" && f["conversation"]["id"] == id.as_str())
+            .await;
+    }
+    a.clock.advance(std::time::Duration::from_secs(600));
+    a.two_timer_rounds().await;
+    b.two_timer_rounds().await;
+    for dana in [&mut dana_a, &mut dana_b] {
+        dana.send(json!({"type": "ping", "nonce": "once"})).await;
+        dana.find(|f| f["type"] == "pong").await;
+        assert!(
+            !dana.pending_text().contains("\"type\":\"alert\""),
+            "one alert only"
+        );
+    }
 }

@@ -366,4 +366,192 @@ async fn an_agent_removed_from_the_group_keeps_their_session_until_a_manager_tra
     assert_eq!(moved.status(), StatusCode::OK);
     let view = live(&app).await;
     assert_eq!(view["needs_transfer"], json!([]));
+    // Everyone reads who moved it, and from whom.
+    let log = get_json(&carol, app.url(&format!("/api/conversations/{id}/entries"))).await;
+    assert!(
+        log.to_string()
+            .contains("Dana Manager transferred the chat from Bob Agent to Alice Agent."),
+        "{log}"
+    );
+}
+
+/// `who` (signed in) accepts session `id`.
+async fn accept(app: &TestApp, who: &str, id: &str) {
+    let accepted = app
+        .signed_in(who)
+        .await
+        .post(app.url(&format!("/api/conversations/{id}/accept")))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(accepted.status(), StatusCode::OK, "{who} accepts {id}");
+}
+
+/// A second customer, signed in.
+async fn frank(app: &TestApp) -> reqwest::Client {
+    let admin = app.signed_in("admin").await;
+    let made = post_json(
+        &admin,
+        app.url("/api/admin/users"),
+        &json!({"username": "frank", "display_name": "Frank Customer",
+                "password": "frank-password", "roles": ["customer"]}),
+    )
+    .await;
+    assert_eq!(made.status(), StatusCode::CREATED);
+    let frank = app.client();
+    let signed = app.try_sign_in(&frank, "frank", "frank-password").await;
+    assert_eq!(signed.status(), StatusCode::OK);
+    frank
+}
+
+#[tokio::test]
+async fn an_accept_in_time_or_a_customer_who_leaves_clears_the_offer_guard() {
+    let app = spawn().await;
+    set_guards(&app, 30, 0).await;
+    let mut dana = Ws::open(&app, "dana").await;
+    let _alice = Ws::open(&app, "alice").await;
+    let carol = app.signed_in("carol").await;
+    let (_, taken) = start(&app, &carol, "Taken in time").await;
+    let frank = frank(&app).await;
+    let (_, left) = start(&app, &frank, "Leaves").await;
+    app.clock.advance(Duration::from_secs(29));
+    accept(&app, "alice", taken["id"].as_str().unwrap()).await;
+    let ended = frank
+        .post(app.url(&format!(
+            "/api/conversations/{}/end",
+            left["id"].as_str().unwrap()
+        )))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(ended.status(), StatusCode::OK);
+    app.clock.advance(Duration::from_secs(600));
+    app.two_timer_rounds().await;
+    assert!(!settled(&mut dana).await.contains("unaccepted"));
+}
+
+#[tokio::test]
+async fn a_transfer_restarts_the_reply_guard_for_the_new_agent() {
+    let app = spawn().await;
+    set_guards(&app, 0, 60).await;
+    let mut alice = Ws::open(&app, "alice").await;
+    let mut bob = Ws::open(&app, "bob").await;
+    let carol = app.signed_in("carol").await;
+    let (_, conv) = start(&app, &carol, "Transfer me").await;
+    let id = conv["id"].as_str().unwrap().to_owned();
+    accept(&app, "alice", &id).await;
+    app.clock.advance(Duration::from_secs(50));
+    let bob_id = app.user_id("bob").await;
+    let moved = post_json(
+        &app.signed_in("alice").await,
+        app.url(&format!("/api/conversations/{id}/transfer")),
+        &json!({"to": bob_id}),
+    )
+    .await;
+    assert_eq!(moved.status(), StatusCode::OK);
+    // Alice's deadline (60 s) passes: nobody is alerted; bob's is 60 s from the transfer.
+    app.clock.advance(Duration::from_secs(59));
+    app.two_timer_rounds().await;
+    assert!(!settled(&mut alice).await.contains("no_reply"));
+    assert!(!settled(&mut bob).await.contains("no_reply"));
+    app.clock.advance(Duration::from_secs(1));
+    let alert = bob.find(|f| f["type"] == "alert").await;
+    assert_eq!(alert["kind"], "no_reply");
+    assert!(!settled(&mut alice).await.contains("no_reply"));
+}
+
+#[tokio::test]
+async fn a_comment_after_the_alert_keeps_the_session_and_the_return_fires_once_first() {
+    let app = spawn().await;
+    set_guards(&app, 0, 60).await;
+    let mut alice = Ws::open(&app, "alice").await;
+    let mut dana = Ws::open(&app, "dana").await;
+    let alice_http = app.signed_in("alice").await;
+    let carol = app.signed_in("carol").await;
+    let (_, conv) = start(&app, &carol, "Answer me").await;
+    let id = conv["id"].as_str().unwrap().to_owned();
+    accept(&app, "alice", &id).await;
+    app.clock.advance(Duration::from_secs(60));
+    alice.find(|f| f["type"] == "alert").await;
+    let sent = post_json(
+        &alice_http,
+        app.url(&format!("/api/conversations/{id}/entries")),
+        &json!({"client_id": "late", "kind": "comment", "body": "Sorry, here now"}),
+    )
+    .await;
+    assert_eq!(sent.status(), StatusCode::CREATED);
+    app.clock.advance(Duration::from_secs(100));
+    app.two_timer_rounds().await;
+    assert!(!settled(&mut dana).await.contains("returned_unanswered"));
+    let now = get_json(&carol, app.url(&format!("/api/conversations/{id}"))).await;
+    assert_eq!(now["state"], "active");
+
+    // Another session alice never answers: told before its `returned` frame, once.
+    let frank = frank(&app).await;
+    let (_, other) = start(&app, &frank, "Never answered").await;
+    let other = other["id"].as_str().unwrap().to_owned();
+    accept(&app, "alice", &other).await;
+    app.clock.advance(Duration::from_secs(60));
+    alice
+        .find(|f| f["type"] == "alert" && f["conversation"]["id"] == other.as_str())
+        .await;
+    app.clock.advance(Duration::from_secs(60));
+    let frames = dana
+        .until(|f| f["type"] == "returned" && f["conversation"]["id"] == other.as_str())
+        .await;
+    let told = frames
+        .iter()
+        .position(|f| f["type"] == "alert" && f["kind"] == "returned_unanswered")
+        .expect("the alert comes before the returned frame");
+    assert_eq!(frames[told]["seconds"], 120);
+    app.clock.advance(Duration::from_secs(600));
+    app.two_timer_rounds().await;
+    assert!(!settled(&mut dana).await.contains("returned_unanswered"));
+}
+
+#[tokio::test]
+async fn a_pending_guard_keeps_its_seconds_and_turning_the_guard_off_drops_it() {
+    let app = spawn().await;
+    set_guards(&app, 20, 0).await;
+    let mut dana = Ws::open(&app, "dana").await;
+    let carol = app.signed_in("carol").await;
+    let (_, conv) = start(&app, &carol, "Keeps its setting").await;
+    let id = conv["id"].as_str().unwrap().to_owned();
+    // A new value applies to the next session: this one still fires at 20 s, saying 20.
+    set_guards(&app, 500, 0).await;
+    app.clock.advance(Duration::from_secs(20));
+    let alert = dana
+        .find(|f| f["type"] == "alert" && f["conversation"]["id"] == id.as_str())
+        .await;
+    assert_eq!(alert["seconds"], 20);
+
+    // Off: the pending guard of a session waiting now is dropped.
+    let frank = frank(&app).await;
+    let (_, other) = start(&app, &frank, "Off").await;
+    assert_eq!(other["state"], "queued");
+    set_guards(&app, 0, 0).await;
+    app.clock.advance(Duration::from_secs(600));
+    app.two_timer_rounds().await;
+    let pending = settled(&mut dana).await;
+    assert!(!pending.contains("\"type\":\"alert\""), "{pending}");
+}
+
+#[tokio::test]
+async fn a_reply_guard_survives_a_restart() {
+    let app = spawn().await;
+    set_guards(&app, 0, 30).await;
+    let carol = app.signed_in("carol").await;
+    let (_, conv) = start(&app, &carol, "Restart").await;
+    let id = conv["id"].as_str().unwrap().to_owned();
+    {
+        let _alice = Ws::open(&app, "alice").await;
+        accept(&app, "alice", &id).await;
+    }
+    let app = app.restart(|c| c.timer_poll_ms = 2).await;
+    // Back before her grace runs out: the session stays hers, and the guard still counts.
+    let mut alice = Ws::open(&app, "alice").await;
+    app.clock.advance(Duration::from_secs(30));
+    let alert = alice.find(|f| f["type"] == "alert").await;
+    assert_eq!(alert["kind"], "no_reply");
+    assert_eq!(alert["conversation"]["id"], id.as_str());
 }

@@ -40,6 +40,23 @@ async fn one(db: &mut sqlx::PgConnection, queue: QueueId, id: CannedId) -> Resul
     Ok(row.map(canned_from))
 }
 
+/// [`one`], its row locked until the transaction ends (the change it is read for and its audit
+/// entry then agree, also when two managers change or delete it at once).
+async fn one_locked(
+    db: &mut sqlx::PgConnection,
+    queue: QueueId,
+    id: CannedId,
+) -> Result<Option<Canned>> {
+    let row: Option<Row> = sqlx::query_as(&format!(
+        "SELECT {COLUMNS} FROM canned_messages WHERE queue_id = $1 AND id = $2 FOR UPDATE"
+    ))
+    .bind(queue.0)
+    .bind(id.0)
+    .fetch_optional(db)
+    .await?;
+    Ok(row.map(canned_from))
+}
+
 impl PgDb {
     /// The canned messages of a queue, in their order (a new one goes last).
     pub async fn canned_of(&self, queue: QueueId) -> Result<Vec<Canned>> {
@@ -88,7 +105,7 @@ impl PgDb {
         by: &Audit,
     ) -> Result<Canned> {
         let mut tx = self.pool.begin().await?;
-        let before = one(&mut tx, queue, id)
+        let before = one_locked(&mut tx, queue, id)
             .await?
             .ok_or(StorageError::Missing("canned message"))?;
         let row: Row = sqlx::query_as(&format!(
@@ -113,7 +130,7 @@ impl PgDb {
     /// Deletes a canned message; true if it existed.
     pub async fn delete_canned(&self, queue: QueueId, id: CannedId, by: &Audit) -> Result<bool> {
         let mut tx = self.pool.begin().await?;
-        let Some(before) = one(&mut tx, queue, id).await? else {
+        let Some(before) = one_locked(&mut tx, queue, id).await? else {
             return Ok(false);
         };
         sqlx::query("DELETE FROM canned_messages WHERE queue_id = $1 AND id = $2")

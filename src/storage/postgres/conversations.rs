@@ -341,7 +341,7 @@ impl PgDb {
         limit: i64,
     ) -> Result<Vec<crate::domain::figures::SessionTimes>> {
         let rows: Vec<crate::storage::rows::TimesRow> = sqlx::query_as(
-            "SELECT id, assignee_id, created_at, accepted_at, closed_at, closed_reason \
+            "SELECT id, assignee_id, created_at, first_accepted_at, closed_at, closed_reason \
                  FROM conversations WHERE queue_id = $1 AND kind = 'support' AND created_at >= $2 \
                  ORDER BY id LIMIT $3",
         )
@@ -1060,6 +1060,7 @@ async fn apply(
         let done = sqlx::query(
             "UPDATE conversations SET state = $1, assignee_id = $2, closed_reason = $3, \
              accepted_at = CASE WHEN state = 'queued' AND $1 = 'active' THEN $4 ELSE accepted_at END, \
+             first_accepted_at = CASE WHEN state = 'queued' AND $1 = 'active' THEN coalesce(first_accepted_at, $4) ELSE first_accepted_at END, \
              closed_at = CASE WHEN $1 = 'closed' THEN $4 ELSE closed_at END, \
              returned_from_id = CASE WHEN state = 'active' AND $1 = 'queued' THEN assignee_id ELSE returned_from_id END, \
              returned_at = CASE WHEN state = 'active' AND $1 = 'queued' THEN $4 ELSE returned_at END \

@@ -4,8 +4,8 @@
 use super::{PgDb, Result, StorageError};
 use crate::domain::{ConversationId, QueueId, Timestamp, UserId};
 
-/// Applies a guard change to session `conv` of `queue` in the caller's transaction: the due
-/// time comes from the queue's settings as they are now (a guard set to 0 is off: none is set).
+/// Applies a guard change to session `conv` of `queue` in the caller's transaction: the guard
+/// takes the queue's setting as it is now, and keeps it (a setting of 0 is off: none is set).
 pub(super) async fn set_guard(
     tx: &mut sqlx::PgConnection,
     conv: ConversationId,
@@ -41,8 +41,8 @@ pub(super) async fn set_guard(
         .await?;
     // `column` is one of two constant names, never input.
     sqlx::query(&format!(
-        "INSERT INTO guards (conversation_id, kind, assignee_id, due_at) \
-         SELECT $1, $2, $3, $4 + {column} * 1000 FROM queues WHERE id = $5 AND {column} > 0"
+        "INSERT INTO guards (conversation_id, kind, assignee_id, due_at, seconds) \
+         SELECT $1, $2, $3, $4 + {column} * 1000, {column} FROM queues WHERE id = $5 AND {column} > 0"
     ))
     .bind(conv.0)
     .bind(kind)
@@ -54,8 +54,10 @@ pub(super) async fn set_guard(
     Ok(())
 }
 
+type GuardRow = (i64, String, Option<i64>, i64, i64);
+
 fn guard_from(
-    (conv, kind, assignee, due): (i64, String, Option<i64>, i64),
+    (conv, kind, assignee, due, seconds): GuardRow,
 ) -> Result<(ConversationId, crate::domain::guard::Guard)> {
     let kind =
         crate::domain::guard::GuardKind::parse(&kind).ok_or(StorageError::Missing("guard kind"))?;
@@ -65,6 +67,7 @@ fn guard_from(
             kind,
             assignee: assignee.map(UserId),
             due: Timestamp(due),
+            seconds: u32::try_from(seconds).unwrap_or(0),
         },
     ))
 }
@@ -76,8 +79,8 @@ impl PgDb {
         now: Timestamp,
         limit: i64,
     ) -> Result<Vec<(ConversationId, crate::domain::guard::Guard)>> {
-        let rows: Vec<(i64, String, Option<i64>, i64)> = sqlx::query_as(
-            "SELECT conversation_id, kind, assignee_id, due_at FROM guards \
+        let rows: Vec<GuardRow> = sqlx::query_as(
+            "SELECT conversation_id, kind, assignee_id, due_at, seconds FROM guards \
              WHERE due_at IS NOT NULL AND due_at <= $1 ORDER BY due_at LIMIT $2",
         )
         .bind(now.0)
@@ -89,8 +92,8 @@ impl PgDb {
 
     /// The pending guard of a session, if any.
     pub async fn guard(&self, conv: ConversationId) -> Result<Option<crate::domain::guard::Guard>> {
-        let row: Option<(i64, String, Option<i64>, i64)> = sqlx::query_as(
-            "SELECT conversation_id, kind, assignee_id, due_at FROM guards \
+        let row: Option<GuardRow> = sqlx::query_as(
+            "SELECT conversation_id, kind, assignee_id, due_at, seconds FROM guards \
              WHERE conversation_id = $1 AND due_at IS NOT NULL",
         )
         .bind(conv.0)

@@ -312,7 +312,7 @@ impl SqliteDb {
         limit: i64,
     ) -> Result<Vec<crate::domain::figures::SessionTimes>> {
         let rows: Vec<crate::storage::rows::TimesRow> = sqlx::query_as(
-            "SELECT id, assignee_id, created_at, accepted_at, closed_at, closed_reason \
+            "SELECT id, assignee_id, created_at, first_accepted_at, closed_at, closed_reason \
                  FROM conversations WHERE queue_id = ? AND kind = 'support' AND created_at >= ? \
                  ORDER BY id LIMIT ?",
         )
@@ -946,22 +946,17 @@ async fn apply(
     if changed {
         // Conditional on the state read above: of two racing writers, one changes the row.
         let done = sqlx::query(
-            "UPDATE conversations SET state = ?, assignee_id = ?, closed_reason = ?, \
-             accepted_at = CASE WHEN state = 'queued' AND ? = 'active' THEN ? ELSE accepted_at END, \
-             closed_at = CASE WHEN ? = 'closed' THEN ? ELSE closed_at END, \
-             returned_from_id = CASE WHEN state = 'active' AND ? = 'queued' THEN assignee_id ELSE returned_from_id END, \
-             returned_at = CASE WHEN state = 'active' AND ? = 'queued' THEN ? ELSE returned_at END \
-             WHERE id = ? AND state = ? AND assignee_id IS ?",
+            "UPDATE conversations SET state = ?1, assignee_id = ?2, closed_reason = ?3, \
+             accepted_at = CASE WHEN state = 'queued' AND ?1 = 'active' THEN ?4 ELSE accepted_at END, \
+             first_accepted_at = CASE WHEN state = 'queued' AND ?1 = 'active' THEN coalesce(first_accepted_at, ?4) ELSE first_accepted_at END, \
+             closed_at = CASE WHEN ?1 = 'closed' THEN ?4 ELSE closed_at END, \
+             returned_from_id = CASE WHEN state = 'active' AND ?1 = 'queued' THEN assignee_id ELSE returned_from_id END, \
+             returned_at = CASE WHEN state = 'active' AND ?1 = 'queued' THEN ?4 ELSE returned_at END \
+             WHERE id = ?5 AND state = ?6 AND assignee_id IS ?7",
         )
         .bind(state_str(decision.state))
         .bind(assignee)
         .bind(decision.closed_reason.map(close_reason_str))
-        .bind(state_str(decision.state))
-        .bind(now.0)
-        .bind(state_str(decision.state))
-        .bind(now.0)
-        .bind(state_str(decision.state))
-        .bind(state_str(decision.state))
         .bind(now.0)
         .bind(conv.id.0)
         .bind(state_str(conv.state))

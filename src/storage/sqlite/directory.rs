@@ -407,6 +407,21 @@ impl SqliteDb {
         let queue = load_queue(&mut tx, id)
             .await?
             .ok_or(StorageError::Missing("queue"))?;
+        // A guard turned off drops its pending guards in the queue at once.
+        for (secs, kinds) in [
+            (settings.offer_alert_secs, "'offer'"),
+            (settings.reply_alert_secs, "'reply', 'reply_return'"),
+        ] {
+            if secs == 0 {
+                sqlx::query(&format!(
+                    "DELETE FROM guards WHERE kind IN ({kinds}) AND conversation_id IN \
+                     (SELECT id FROM conversations WHERE queue_id = ?)"
+                ))
+                .bind(id.0)
+                .execute(&mut *tx)
+                .await?;
+            }
+        }
         if let Some(record) = audit::queue_updated(&before, &queue) {
             super::audit::insert(&mut tx, by, &record).await?;
         }
