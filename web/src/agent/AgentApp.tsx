@@ -11,7 +11,7 @@ import { clock, STATE_ICON, STATE_LABEL } from "../shared/format";
 import { homeFor, isStaff, navigate } from "../shared/nav";
 import { startClock, useClockText } from "../shared/now";
 import { LoadingPage, PageLoadFailed } from "../shared/PageStatus";
-import { asApiError, requireUser } from "../shared/session";
+import { asApiError, fetchMe, requireUser } from "../shared/session";
 import { returnKey } from "../shared/reducer";
 import { Connection } from "../shared/socket";
 import { ConnectionBanner } from "../shared/Timeline";
@@ -102,14 +102,15 @@ export async function loadAgent(): Promise<boolean> {
     // A conversation gone closes its window; a colleague's chat message flashes its header.
     followChats(socket, user.id);
     // Urgent offers, overdue replies, sessions nobody took: marks, notices and louder alerts.
-    followRoutingAlerts(socket, user, {
-      offerSeconds: (queue) => queues.value.find((q) => q.id === queue)?.offer_alert_seconds,
+    followRoutingAlerts(socket, () => me.peek() ?? user, {
       queueName,
       showOffer: (id) => {
         if (socket.offers.value.has(id)) showOffer(id);
       },
       open: openNotice,
     });
+    // A change of the user's roles or groups: who they are is read again (the Manage link, the console).
+    followRightsChanges(socket);
     connection.value = socket;
     me.value = user;
     socket.start();
@@ -127,6 +128,47 @@ export async function loadAgent(): Promise<boolean> {
     loadError.value = asApiError(error);
   }
   return true;
+}
+
+/**
+ * The user's roles, ITIL or groups changed while the page is open: the server closed the socket
+ * (4403) and it reconnects. Once it is back (`ready`), `GET /api/me` and the queues are read
+ * again, so the top bar's Manage link, the console at /agent/manage, the routing alerts and the
+ * queues at a glance follow without a reload. A read that fails is tried at the next `ready`;
+ * of two reads under way, the later one's answer stands. Returns the unsubscribe.
+ */
+export function followRightsChanges(socket: Connection): () => void {
+  let changed = false;
+  let asked = 0;
+  const offRights = socket.onRightsChanged(() => {
+    changed = true;
+  });
+  const offFrames = socket.subscribe((frame) => {
+    if (frame.type !== "ready" || !changed) return;
+    changed = false;
+    const mine = ++asked;
+    fetchMe().then(
+      (user) => {
+        // Another user signed in meanwhile (in another tab) is the sign-in check's business, not this one's.
+        if (mine === asked && user.id === me.peek()?.id) me.value = user;
+      },
+      () => {
+        if (mine === asked) changed = true;
+      },
+    );
+    requestJson("/api/queues", isQueueList).then(
+      (list) => {
+        if (mine === asked) queues.value = list;
+      },
+      () => {
+        if (mine === asked) changed = true;
+      },
+    );
+  });
+  return () => {
+    offRights();
+    offFrames();
+  };
 }
 
 /**

@@ -1,8 +1,9 @@
 // @vitest-environment jsdom
 /**
- * The routing guards in the agent app: an urgent offer marks its queue notification "Waiting
- * over 60 s" and rings the louder tune (once, and only live); `no_reply` tells the agent on the
- * session and in an alert region until they comment; `unaccepted` and `returned_unanswered` tell
+ * The routing guards in the agent app: an urgent offer marks its queue notification with how
+ * long it has waited ("Waiting over 1 min", not the queue's guard as last read) and rings the
+ * louder tune (once, and only live); `no_reply` tells the agent on the session and in an alert
+ * region until they comment; `unaccepted` and `returned_unanswered` tell
  * managers (not agents) in a status region, the latter instead of "had to leave"; every notice
  * has Open and Dismiss.
  */
@@ -10,11 +11,12 @@ import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-li
 import { afterAll, afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import { ALICE, BOB, CAROL, conversation, DANA, entry, IVAN } from "../shared/fixtures";
 import { setNavigate } from "../shared/nav";
+import { now } from "../shared/now";
 import { connectedForTest } from "../shared/socket.fakes";
 import type { Conversation, User } from "../shared/wire";
 import { ConversationView } from "./conversation/ConversationView";
 import { ReturnedNotices } from "./ReturnedNotices";
-import { durationWords, followRoutingAlerts, noteRoutingFrame, noticeText, resetRoutingAlerts, routingNotices, urgentOffers, type RoutingContext } from "./routing-alerts";
+import { durationWords, followRoutingAlerts, noteRoutingFrame, noticeText, resetRoutingAlerts, routingNotices, urgentOffers, urgentText, type RoutingContext } from "./routing-alerts";
 import { RoutingAlerts } from "./RoutingAlerts";
 import { QueueNotification } from "./sidebar/QueueNotification";
 import { connection, me, miniWindows, queues } from "./state";
@@ -26,16 +28,20 @@ let feed: ReturnType<typeof connectedForTest>;
 let unfollow: () => void = () => undefined;
 let sounds: string[];
 let notes: string[];
+/** The fixtures' sessions start at 09:00:00. */
+const STARTED = Date.parse("2026-11-30T09:00:00Z");
+/** The time the listener reads (ms since the epoch): a minute into the fixtures' sessions unless a test moves it. */
+let time: number;
 
 function follow(user: User, extra: Partial<RoutingContext> = {}): void {
   feed = connectedForTest(user.id);
   connection.value = feed.connection;
   me.value = user;
-  unfollow = followRoutingAlerts(feed.connection, user, {
-    offerSeconds: (queue) => (queue === "q-itsd" ? 60 : undefined),
+  unfollow = followRoutingAlerts(feed.connection, () => user, {
     queueName: (queue) => (queue === "q-itsd" ? "IT Service Desk" : "Queue"),
     sound: (kind) => sounds.push(kind),
     notify: (title, body) => notes.push(`${title} | ${body}`),
+    now: () => time,
     ...extra,
   });
 }
@@ -48,6 +54,8 @@ function waitingOffer(id: string, customer = CAROL, extra: Partial<Conversation>
 beforeEach(() => {
   sounds = [];
   notes = [];
+  time = STARTED + 60_000;
+  now.value = time;
   resetRoutingAlerts();
   queues.value = [{ id: "q-itsd", name: "IT Service Desk", offer_alert_seconds: 60 } as never];
   vi.stubGlobal("fetch", vi.fn(async () => new Response("{}", { status: 404, headers: { "Content-Type": "application/json" } })));
@@ -78,10 +86,10 @@ describe("urgent offers", () => {
     expect(sounds, "the plain offer rings elsewhere (AgentApp)").toEqual([]);
 
     feed.socket.receive({ type: "offer", conversation: offer, urgent: true });
-    await waitFor(() => expect(card.textContent).toContain("⚠ Waiting over 60 s"));
+    await waitFor(() => expect(card.textContent).toContain("⚠ Waiting over 1 min"));
     expect(card.className).toContain("queue-notification--urgent");
     expect(sounds, "the louder tune").toEqual(["offers"]);
-    expect(notes).toEqual(["Waiting over 60 s: Carol Customer | My VPN drops every few minutes."]);
+    expect(notes).toEqual(["Waiting over 1 min: Carol Customer | My VPN drops every few minutes."]);
 
     feed.socket.receive({ type: "offer", conversation: offer, urgent: true });
     expect(sounds, "told once per wait").toEqual(["offers"]);
@@ -94,7 +102,7 @@ describe("urgent offers", () => {
     follow(ALICE);
     render(<RoutingAlerts />);
     feed.socket.receive({ type: "offer", conversation: waitingOffer("c7", IVAN), urgent: true });
-    await waitFor(() => expect(screen.getByText("Waiting over 60 s: Ivan Customer.")).toBeTruthy());
+    await waitFor(() => expect(screen.getByText("Waiting over 1 min: Ivan Customer.")).toBeTruthy());
   });
 
   it("a_session_back_in_the_queue_waits_anew", async () => {
@@ -106,10 +114,57 @@ describe("urgent offers", () => {
     expect(screen.getByRole("article", { name: "Carol Customer" }).textContent, "its return is a new wait").not.toContain("Waiting over");
   });
 
+  it("says_how_long_the_session_has_waited_not_the_queues_guard_as_last_read", async () => {
+    // This page read a 60 s guard; a manager has since made it 45 s, and the server says so by sending it urgent at 45.8 s.
+    follow(ALICE);
+    time = STARTED + 45_800;
+    now.value = time;
+    const offer = waitingOffer("c7");
+    feed.socket.receive({ type: "offer", conversation: offer, urgent: true });
+    render(<QueueNotification offer={offer} />);
+    const card = screen.getByRole("article", { name: "Carol Customer" });
+    await waitFor(() => expect(card.textContent, "its real wait, rounded down").toContain("⚠ Waiting over 45 s"));
+    expect(card.textContent, "not the guard this page read").not.toContain("60 s");
+    expect(notes).toEqual(["Waiting over 45 s: Carol Customer | My VPN drops every few minutes."]);
+
+    now.value = STARTED + 59_000;
+    await waitFor(() => expect(card.textContent, "under a minute the mark stays as it went urgent").toContain("⚠ Waiting over 45 s"));
+    now.value = STARTED + 61_000;
+    await waitFor(() => expect(card.textContent, "past a minute it follows the clock, by the minute").toContain("⚠ Waiting over 1 min"));
+    now.value = STARTED + 179_000;
+    await waitFor(() => expect(card.textContent, "never more than the real wait").toContain("⚠ Waiting over 2 min"));
+  });
+
+  it("an_urgent_offer_back_from_an_agent_counts_from_its_return", async () => {
+    // A guard raised to 10 minutes after this page read 60 s: the mark says the real 2 min, not 60 s.
+    follow(ALICE);
+    const back = waitingOffer("c7", CAROL, { returned_from: { id: BOB.id, display_name: BOB.display_name }, returned_at: "2026-11-30T10:05:00Z" });
+    time = Date.parse("2026-11-30T10:07:30Z");
+    now.value = time;
+    feed.socket.receive({ type: "offer", conversation: back, urgent: true });
+    render(<QueueNotification offer={back} />);
+    await waitFor(() => expect(screen.getByRole("article", { name: "Carol Customer" }).textContent).toContain("⚠ Waiting over 2 min"));
+  });
+
+  it("the_mark_is_rounded_down_in_seconds_then_minutes", () => {
+    expect([0, 2, 2.9, 45, 59.9, 60, 119, 120, 3599, 3600].map(urgentText)).toEqual([
+      "Waiting over 0 s",
+      "Waiting over 2 s",
+      "Waiting over 2 s",
+      "Waiting over 45 s",
+      "Waiting over 59 s",
+      "Waiting over 1 min",
+      "Waiting over 1 min",
+      "Waiting over 2 min",
+      "Waiting over 59 min",
+      "Waiting over 60 min",
+    ]);
+  });
+
   it("an_urgent_offer_replayed_at_hello_is_marked_without_a_sound", () => {
     sounds = [];
     noteRoutingFrame({ type: "offer", conversation: waitingOffer("c8", IVAN), urgent: true }, false, ALICE, {
-      offerSeconds: () => 45,
+      now: () => STARTED + 45_000,
       queueName: () => "IT Service Desk",
       sound: (kind) => sounds.push(kind),
       notify: (title) => notes.push(title),

@@ -21,21 +21,43 @@ export async function transferSession(id: string, to: string, note: string): Pro
   return adopt(await requestJson(`/api/conversations/${encodeURIComponent(id)}/transfer`, isConversation, { method: "POST", body }));
 }
 
-const cannedCache = new Map<string, Promise<Canned[]>>();
+/** Each queue's canned messages as last read: the picker shows them at once, while it reads them again. */
+const cannedKnown = new Map<string, Canned[]>();
+/** The latest read asked for, per queue: only its answer is kept (an older one may be from before a change). */
+const cannedLatest = new Map<string, Promise<Canned[]>>();
 
-export function cannedFor(queue: string): Promise<Canned[]> {
-  let cached = cannedCache.get(queue);
-  if (cached === undefined) {
-    cached = requestJson(`/api/queues/${encodeURIComponent(queue)}/canned`, isCannedList);
-    cached.catch(() => cannedCache.delete(queue));
-    cannedCache.set(queue, cached);
-  }
-  return cached;
+/** The queue's canned messages as last read, if they were. */
+export function knownCanned(queue: string): Canned[] | undefined {
+  return cannedKnown.get(queue);
 }
 
-/** Forgets the queue's canned messages read so far (a manager changed them here): the picker reads them again. */
+/**
+ * Reads the queue's canned messages (`GET /api/queues/{queue}/canned`) anew each time (a manager
+ * may have renamed or edited one since), and keeps the answer for `knownCanned`.
+ */
+export function readCanned(queue: string): Promise<Canned[]> {
+  const read = requestJson(`/api/queues/${encodeURIComponent(queue)}/canned`, isCannedList);
+  cannedLatest.set(queue, read);
+  read.then(
+    (canned) => {
+      if (cannedLatest.get(queue) !== read) return;
+      cannedLatest.delete(queue);
+      cannedKnown.set(queue, canned);
+    },
+    () => {
+      if (cannedLatest.get(queue) === read) cannedLatest.delete(queue);
+    },
+  );
+  return read;
+}
+
+/**
+ * Forgets the queue's canned messages read so far (a manager changed them here): the picker does
+ * not show them while it reads them again.
+ */
 export function forgetCanned(queue: string): void {
-  cannedCache.delete(queue);
+  cannedKnown.delete(queue);
+  cannedLatest.delete(queue);
 }
 
 export function membersOf(queue: string): Promise<Member[]> {

@@ -1,11 +1,13 @@
 /**
  * The routing guards, as the agent app hears them (see the protocol's **Routing guards**): an
- * `offer` with `urgent` marks its queue notification "Waiting over N s" and rings louder than a
- * new chat; an `alert` becomes a notice — `no_reply` for the session's agent ("Carol Customer has
- * had no reply for 2 minutes — reply now or the session goes back to the queue"), `unaccepted`
- * and `returned_unanswered` for managers and admins. A notice goes by itself once what it warns
- * of is over (the agent commented, the session was accepted or closed), or when dismissed. The
- * feed (reducer.ts) leaves these frames to their listeners: this is that listener.
+ * `offer` with `urgent` marks its queue notification with how long it has waited ("Waiting over
+ * 45 s", "Waiting over 2 min": the queue's guard as this page last read it may be out of date)
+ * and rings louder than a new chat; an `alert` becomes a notice — `no_reply` for the session's
+ * agent ("Carol Customer has had no reply for 2 minutes — reply now or the session goes back to
+ * the queue"), `unaccepted` and `returned_unanswered` for managers and admins. A notice goes by
+ * itself once what it warns of is over (the agent commented, the session was accepted or
+ * closed), or when dismissed. The feed (reducer.ts) leaves these frames to their listeners: this
+ * is that listener.
  */
 import { batch, signal } from "@preact/signals";
 import { returnKey } from "../shared/reducer";
@@ -28,9 +30,10 @@ export interface RoutingNotice {
   returned: string | null;
 }
 
-/** An urgent offer: nobody accepted it within its queue's `offer_alert_seconds`. */
+/** An urgent offer: nobody accepted it within its queue's `offer_alert_seconds` (which the server holds). */
 export interface UrgentOffer {
   conversation: string;
+  /** How long it had waited when this client was told, whole seconds (rounded down). */
   seconds: number;
 }
 
@@ -60,9 +63,30 @@ export function durationWords(seconds: number): string {
   return s === 1 ? "1 second" : `${s} seconds`;
 }
 
-/** The mark of an urgent offer: "Waiting over 60 s". */
+/** The mark of an urgent offer, rounded down: "Waiting over 45 s", "Waiting over 2 min". */
 export function urgentText(seconds: number): string {
-  return `Waiting over ${seconds} s`;
+  const s = Math.max(0, Math.floor(seconds));
+  return s < 60 ? `Waiting over ${s} s` : `Waiting over ${Math.floor(s / 60)} min`;
+}
+
+/**
+ * How long a session has waited at `at` (ms since the epoch), whole seconds rounded down: since
+ * it came back to the queue, else since it started (as its queue notification counts). 0 when
+ * unknown.
+ */
+export function waitedSeconds(conversation: Pick<Conversation, "returned_at" | "created_at">, at: number): number {
+  const since = Date.parse(conversation.returned_at ?? conversation.created_at);
+  return Number.isNaN(since) ? 0 : Math.max(0, Math.floor((at - since) / 1000));
+}
+
+/**
+ * What an urgent offer's mark says at `at`: the wait it had when it went urgent, and past a
+ * minute the wait by the clock, by the minute. Never more than the real wait: both are rounded
+ * down, and the page's clock may lag the real time by up to a second, never lead it.
+ */
+export function urgentLabel(urgent: UrgentOffer, conversation: Pick<Conversation, "returned_at" | "created_at">, at: number): string {
+  const waited = waitedSeconds(conversation, at);
+  return urgentText(waited >= 60 ? Math.max(urgent.seconds, waited) : urgent.seconds);
 }
 
 /** What a notice says. */
@@ -116,10 +140,8 @@ export function resetRoutingAlerts(): void {
   });
 }
 
-/** What the listener needs besides the frames: the queues' settings and names, and how to alert. */
+/** What the listener needs besides the frames: the queues' names, and how to alert. */
 export interface RoutingContext {
-  /** The queue's `offer_alert_seconds` (undefined when this user does not hold the queue). */
-  offerSeconds(queue: string | undefined): number | undefined;
   queueName(queue: string | undefined): string;
   /** The sound of an alert (default: the urgent tune). */
   sound?: (kind: "offers" | "replies") => void;
@@ -129,16 +151,8 @@ export interface RoutingContext {
   showOffer?: (conversation: string) => void;
   /** A click on a notice's desktop notification. */
   open?: (notice: RoutingNotice) => void;
-  /** The time, ms since the epoch (for a notice's `at` and a wait's length when its queue is unknown). */
+  /** The time, ms since the epoch (for a notice's `at` and an urgent offer's wait). */
   now?: () => number;
-}
-
-/** How long an urgent offer had waited: its queue's guard, or (queue unknown) since it started or came back. */
-function urgentSeconds(conversation: Conversation, context: RoutingContext, at: number): number {
-  const guard = context.offerSeconds(conversation.queue);
-  if (guard !== undefined && guard > 0) return guard;
-  const since = Date.parse(conversation.returned_at ?? conversation.created_at);
-  return Number.isNaN(since) ? 0 : Math.max(0, Math.floor((at - since) / 1000));
 }
 
 /**
@@ -159,7 +173,8 @@ export function noteRoutingFrame(frame: ServerFrame, live: boolean, user: User, 
       if (frame.urgent !== true) return;
       const key = waitKey(c);
       if (urgentOffers.value.has(key)) return;
-      const seconds = urgentSeconds(c, context, at);
+      // Its real wait, not the queue's guard as this client last read it (a manager may have changed it since).
+      const seconds = waitedSeconds(c, at);
       const name = c.customer?.display_name ?? "A customer";
       batch(() => {
         urgentOffers.value = new Map([...urgentOffers.value, [key, { conversation: c.id, seconds }]]);
@@ -229,7 +244,10 @@ export function noteRoutingFrame(frame: ServerFrame, live: boolean, user: User, 
   }
 }
 
-/** Listens to `socket` for the routing guards' frames. Returns the unsubscribe. */
-export function followRoutingAlerts(socket: Connection, user: User, context: RoutingContext): () => void {
-  return socket.subscribe((frame, live) => noteRoutingFrame(frame, live, user, context));
+/**
+ * Listens to `socket` for the routing guards' frames, for the user `user()` says (read at each
+ * frame: their roles may change while the page is open). Returns the unsubscribe.
+ */
+export function followRoutingAlerts(socket: Connection, user: () => User, context: RoutingContext): () => void {
+  return socket.subscribe((frame, live) => noteRoutingFrame(frame, live, user(), context));
 }

@@ -1,5 +1,5 @@
 /** The agent app's state: who is signed in, the socket, the queues, the open mini windows and the drafts. */
-import { effect, signal, untracked } from "@preact/signals";
+import { computed, effect, signal, untracked } from "@preact/signals";
 import type { Connection } from "../shared/socket";
 import type { Queue, User } from "../shared/wire";
 import { keepDraft, loadDrafts, loadWindows, saveDrafts, saveWindows, sessionStore, type Draft, type KeyValueStore, type MiniWindowState } from "./persist";
@@ -146,8 +146,10 @@ export function queueName(id: string | undefined): string {
 }
 
 // The tab's drafts and mini windows come back as soon as the signed-in user is known, before
-// anything renders a message field.
+// anything renders a message field; once per user, not again when their roles change (`me` is
+// read again then, see `followRightsChanges`).
+const myId = computed(() => me.value?.id ?? null);
 effect(() => {
-  const user = me.value;
-  if (user !== null) untracked(() => restoreSession(user.id));
+  const id = myId.value;
+  if (id !== null) untracked(() => restoreSession(id));
 });

@@ -134,6 +134,7 @@ export class Connection {
   private readonly transport: Transport;
   private readonly sends: Outbox;
   private readonly listeners = new Set<Listener>();
+  private readonly rightsListeners = new Set<() => void>();
   private readonly unsentReads = new Set<string>();
   private readonly typingTimers = new Map<string, Cancel>();
   /**
@@ -202,6 +203,16 @@ export class Connection {
   subscribe(listener: Listener): () => void {
     this.listeners.add(listener);
     return () => this.listeners.delete(listener);
+  }
+
+  /**
+   * Calls `listener` each time the server closed the socket because this user's rights changed
+   * (4403: their roles, ITIL, or groups): what the page read of the user may be out of date.
+   * Returns the unsubscribe.
+   */
+  onRightsChanged(listener: () => void): () => void {
+    this.rightsListeners.add(listener);
+    return () => this.rightsListeners.delete(listener);
   }
 
   /** Try again now (e.g. the browser went back online) instead of waiting for the backoff. */
@@ -380,6 +391,7 @@ export class Connection {
       if (loss.kind === "rights_changed") this.update(feed.forgetHistory);
       this.closeNotice.value = loss.kind === "too_many_sockets" ? TOO_MANY_TABS_NOTICE : loss.kind === "given_up" ? this.closeNotice.value : null;
     });
+    if (loss.kind === "rights_changed") for (const listener of this.rightsListeners) listener();
   }
 
   /**

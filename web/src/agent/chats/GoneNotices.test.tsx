@@ -1,5 +1,9 @@
 // @vitest-environment jsdom
-/** A conversation gone (the `gone` frame): a notice says why, in a live region, until dismissed. */
+/**
+ * A conversation gone (the `gone` frame): a notice says why, from what the client held of it (an
+ * invitation ended; a session of the user's own no longer theirs), in a live region, until
+ * dismissed.
+ */
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/preact";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import { ALICE, BOB, CAROL, conversation } from "../../shared/fixtures";
@@ -34,6 +38,28 @@ describe("GoneNotices", () => {
     await waitFor(() => expect(region.textContent).toContain(text));
     fireEvent.click(screen.getByRole("button", { name: `Dismiss: ${text}` }));
     await waitFor(() => expect(region.textContent).toBe(""));
+  });
+
+  it("a_session_that_was_the_users_own_is_not_called_an_invitation", async () => {
+    // Alice was its agent; removed from the group, a manager handed it to Bob: it is gone for her.
+    connection.value?.noteConversation(conversation("c8", CAROL, { first_message: "Printer on floor 3 is jammed" }));
+    render(<GoneNotices />);
+    const region = screen.getByRole("status", { name: "Conversations that ended for you" });
+    server.receive({ type: "gone", conversation: "c8" });
+    const text = `Carol Customer's session is no longer yours (started ${startedAt("2026-11-30T09:00:00Z")}: “Printer on floor 3 is jammed”).`;
+    await waitFor(() => expect(region.textContent).toContain(text));
+    expect(region.textContent, "she was not invited").not.toContain("invitation");
+    expect(screen.getByRole("button", { name: `Dismiss: ${text}` })).toBeTruthy();
+  });
+
+  it("a_session_seen_as_staff_of_its_queue_is_no_longer_available", async () => {
+    // Neither hers nor one she was invited to: she saw it through the queue's group.
+    connection.value?.noteConversation(conversation("c8", CAROL, { assignee: BOB, first_message: "Printer on floor 3 is jammed" }));
+    render(<GoneNotices />);
+    const region = screen.getByRole("status", { name: "Conversations that ended for you" });
+    server.receive({ type: "gone", conversation: "c8" });
+    await waitFor(() => expect(region.textContent).toContain(`Carol Customer's session is no longer available to you (started ${startedAt("2026-11-30T09:00:00Z")}: “Printer on floor 3 is jammed”).`));
+    expect(region.textContent).not.toContain("invitation");
   });
 
   it("tells_two_sessions_of_one_customer_apart", async () => {

@@ -1,9 +1,11 @@
 /**
  * Notices of conversations the agent no longer sees (the `gone` frame): "Your invitation to Carol
- * Customer's session ended (started 10:42: “VPN drops…”).", "You are no longer in the group chat
- * “Printers”." Their mini windows close (see `closeGoneWindows`); the notice says why, in one live
- * region that is always there, until dismissed. Each Dismiss is named after its notice, and two
- * alike are numbered, so that no two read the same.
+ * Customer's session ended (started 10:42: “VPN drops…”).", "Carol Customer's session is no
+ * longer yours (…)." (it was theirs: a manager handed it on, or it went back to a queue they no
+ * longer work), "You are no longer in the group chat “Printers”." Their mini windows close
+ * (see `closeGoneWindows`); the notice says why, in one live region that is always there, until
+ * dismissed. Each Dismiss is named after its notice, and two alike are numbered, so that no two
+ * read the same.
  */
 import { startedAt } from "../../shared/format";
 import type { Conversation } from "../../shared/wire";
@@ -25,9 +27,18 @@ function sessionLabel(c: Conversation, now: number): string {
   return `${started}: “${quoted}”`;
 }
 
-/** Why a conversation went, in words, from what it was when it went. */
+/**
+ * Why a conversation went, in words, from what it was when it went (the frame says no more): a
+ * support session the user was invited to, or the assignee of, or neither (they saw it as staff
+ * of its queue).
+ */
 export function goneText(c: Conversation, me: string | null, now: number = Date.now()): string {
-  if (c.kind === "support") return `Your invitation to ${c.customer?.display_name ?? "a customer"}'s session ended (${sessionLabel(c, now)}).`;
+  if (c.kind === "support") {
+    const customer = c.customer?.display_name ?? "A customer";
+    if (me !== null && c.assignee?.id === me) return `${customer}'s session is no longer yours (${sessionLabel(c, now)}).`;
+    if (me !== null && (c.invited ?? []).some((u) => u.id === me)) return `Your invitation to ${c.customer?.display_name ?? "a customer"}'s session ended (${sessionLabel(c, now)}).`;
+    return `${customer}'s session is no longer available to you (${sessionLabel(c, now)}).`;
+  }
   if (isGroupChat(c)) return `You are no longer in the group chat “${c.title ?? ""}”.`;
   if (isChat(c)) return `The chat with ${conversationTitle(c, me)} is no longer available to you.`;
   return `${conversationTitle(c, me)} is no longer available to you.`;

@@ -98,8 +98,11 @@ describe("the New chat form", () => {
 describe("notices of conversations gone", () => {
   const NOW = Date.parse("2026-11-30T12:00:00Z");
   const nine = startedAt("2026-11-30T09:00:00Z", NOW);
+  const invited = [{ id: ALICE.id, display_name: ALICE.display_name }];
   it.each([
-    ["an invitation ended", conversation("c1", CAROL, { assignee: BOB }), `Your invitation to Carol Customer's session ended (started ${nine}: “My VPN drops every few minutes.”).`],
+    ["an invitation ended", conversation("c1", CAROL, { assignee: BOB, invited }), `Your invitation to Carol Customer's session ended (started ${nine}: “My VPN drops every few minutes.”).`],
+    ["a session of mine handed on", conversation("c1", CAROL), `Carol Customer's session is no longer yours (started ${nine}: “My VPN drops every few minutes.”).`],
+    ["a session seen as staff of its queue", conversation("c1", CAROL, { assignee: BOB }), `Carol Customer's session is no longer available to you (started ${nine}: “My VPN drops every few minutes.”).`],
     ["a group left", chat("k2", [BOB], { title: "Printers" }), "You are no longer in the group chat “Printers”."],
     ["a direct chat", chat("k1", [BOB]), "The chat with Bob Agent is no longer available to you."],
   ])("%s", (_case, conversation, text) => {
@@ -107,8 +110,9 @@ describe("notices of conversations gone", () => {
   });
 
   it("two_sessions_of_one_customer_read_apart_by_start_and_first_message", () => {
-    const morning = conversation("c1", CAROL, { assignee: BOB });
-    const later = conversation("c2", CAROL, { assignee: BOB, created_at: "2026-11-30T11:15:00Z", first_message: "Printer on floor 3 is jammed" });
+    const invited = [{ id: ALICE.id, display_name: ALICE.display_name }];
+    const morning = conversation("c1", CAROL, { assignee: BOB, invited });
+    const later = conversation("c2", CAROL, { assignee: BOB, invited, created_at: "2026-11-30T11:15:00Z", first_message: "Printer on floor 3 is jammed" });
     expect(goneText(morning, me, NOW)).not.toBe(goneText(later, me, NOW));
     expect(goneText(later, me, NOW)).toBe(`Your invitation to Carol Customer's session ended (started ${startedAt(later.created_at, NOW)}: “Printer on floor 3 is jammed”).`);
   });
@@ -118,7 +122,7 @@ describe("notices of conversations gone", () => {
     const text = goneText(long, me, NOW);
     expect(text).toMatch(/“My VPN drops drops .*…”\)\.$/);
     expect(Array.from(/“(.*)”/.exec(text)?.[1] ?? "").length).toBeLessThanOrEqual(60);
-    const { first_message: _none, ...silent } = conversation("c1", CAROL, { assignee: BOB });
+    const { first_message: _none, ...silent } = conversation("c1", CAROL, { assignee: BOB, invited: [{ id: ALICE.id, display_name: ALICE.display_name }] });
     expect(goneText(silent, me, NOW)).toBe(`Your invitation to Carol Customer's session ended (started ${nine}).`);
   });
 

@@ -1,13 +1,15 @@
 /**
- * The canned-message picker: a filter box and the queue's canned messages; hovering or
- * focusing one shows its text with the placeholders filled; a click posts it as a comment
- * through the socket's outbox (one client id per pick, so a lost answer never posts it twice).
+ * The canned-message picker: a filter box and the queue's canned messages, read again each time
+ * it opens (those read before show at once, and are replaced when the answer comes: a manager
+ * may have renamed or edited one since); hovering or focusing one shows its text with the
+ * placeholders filled; a click posts it as a comment through the socket's outbox (one client id
+ * per pick, so a lost answer never posts it twice).
  */
 import { useSignal } from "@preact/signals";
 import { useEffect, useRef } from "preact/hooks";
 import { asApiError } from "../../shared/session";
 import type { Canned, Conversation } from "../../shared/wire";
-import { cannedFor } from "../actions";
+import { knownCanned, readCanned } from "../actions";
 import { connection } from "../state";
 import { fillPlaceholders, type PlaceholderValues } from "./placeholders";
 import "./canned-picker.css";
@@ -20,7 +22,7 @@ interface Props {
 }
 
 export function CannedMessagePicker({ conversation, queue, values, onClose }: Props) {
-  const all = useSignal<Canned[] | null>(null);
+  const all = useSignal<Canned[] | null>(knownCanned(queue) ?? null);
   const filter = useSignal("");
   const preview = useSignal<Canned | null>(null);
   const error = useSignal<string | null>(null);
@@ -30,10 +32,26 @@ export function CannedMessagePicker({ conversation, queue, values, onClose }: Pr
 
   useEffect(() => {
     filterField.current?.focus();
-    cannedFor(queue).then(
-      (canned) => (all.value = canned),
-      (failure: unknown) => (error.value = asApiError(failure).message),
+    // Another queue (the session was transferred while the picker was open): its own list.
+    all.value = knownCanned(queue) ?? null;
+    error.value = null;
+    let open = true;
+    readCanned(queue).then(
+      (canned) => {
+        if (!open) return;
+        all.value = canned;
+        // A message being previewed shows as it is now (or not at all, if it was deleted).
+        const shown = preview.value;
+        if (shown !== null) preview.value = canned.find((c) => c.id === shown.id) ?? null;
+      },
+      (failure: unknown) => {
+        // Those read before stay shown: better than nothing.
+        if (open && all.value === null) error.value = asApiError(failure).message;
+      },
     );
+    return () => {
+      open = false;
+    };
   }, [queue]);
 
   const needle = filter.value.trim().toLowerCase();

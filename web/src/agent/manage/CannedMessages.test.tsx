@@ -2,7 +2,7 @@
 /**
  * Canned messages in a DOM: the queue's list, reorder (Move up / Move down send the whole new
  * order and show the server's), create (POST), edit (PATCH with what changed), delete after a confirmation, the live preview with the placeholders filled, and the server's
- * 422 for an unknown placeholder beside the text.
+ * 422 for an unknown placeholder beside the text, gone once the text is edited.
  */
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/preact";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -84,6 +84,33 @@ describe("CannedMessages", () => {
     const described = (body.getAttribute("aria-describedby") ?? "").split(" ").map((id) => document.getElementById(id)?.textContent ?? "");
     expect(described.join(" | ")).toContain("Unknown placeholder {customer.shoe_size}.");
     expect(document.activeElement).toBe(body);
+  });
+
+  it("a_fields_error_goes_when_that_field_is_edited_and_not_before", async () => {
+    await show(
+      fakeApi({
+        createCanned: async () => {
+          throw new ApiError(422, "invalid", "1 to 5000 characters", null, "body");
+        },
+      }),
+    );
+    const title = screen.getByLabelText("Title");
+    const body = screen.getByLabelText("Text");
+    fireEvent.input(body, { target: { value: "   x   " } });
+    fireEvent.click(screen.getByRole("button", { name: "Create" }));
+    await waitFor(() => expect(title.getAttribute("aria-invalid"), "no title").toBe("true"));
+    fireEvent.input(title, { target: { value: "Reboot" } });
+    expect(title.getAttribute("aria-invalid"), "the title was given: its error goes at once").toBe("false");
+    expect(screen.queryByText("Give the message a title.")).toBeNull();
+
+    fireEvent.click(screen.getByRole("button", { name: "Create" }));
+    await waitFor(() => expect(screen.getByText("1 to 5000 characters")).toBeTruthy());
+    fireEvent.input(title, { target: { value: "Reboot now" } });
+    expect(body.getAttribute("aria-invalid"), "another field's edit leaves the text's error").toBe("true");
+    fireEvent.input(body, { target: { value: "Please restart your laptop." } });
+    expect(body.getAttribute("aria-invalid"), "the text was corrected: its error goes before the next Save").toBe("false");
+    expect(screen.queryByText("1 to 5000 characters")).toBeNull();
+    expect(body.getAttribute("aria-describedby"), "described by its hint alone").toBe("canned-body-hint");
   });
 
   it("delete_asks_first_then_deletes", async () => {

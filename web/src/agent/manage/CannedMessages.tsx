@@ -3,7 +3,8 @@
  * whole new order is sent, `PUT …/canned/order`, and the list shows the order the server
  * answers), Edit and Delete (asked first), and one form for a new message or the one being edited (title, body) with a live preview of the text as an agent
  * would send it (the placeholders filled by `conversation/placeholders.ts`, for a sample
- * customer). The server refuses an unknown placeholder (422): said beside the body.
+ * customer). The server refuses an unknown placeholder (422): said beside the body. A field's
+ * error goes as soon as that field is edited (it said what was wrong with the old text).
  */
 import { useSignal } from "@preact/signals";
 import { useEffect, useLayoutEffect, useRef } from "preact/hooks";
@@ -89,6 +90,13 @@ export function CannedMessages({ queues, api, agentName }: { queues: readonly Qu
       refocus.current = `canned-${canned.id}-${by < 0 ? "up" : "down"}`;
       moving.value = false;
     }
+  }
+
+  /** A field was edited: what was said of its old text no longer holds. */
+  function edited(field: Field) {
+    if (errors.value[field] === undefined) return;
+    const { [field]: _gone, ...rest } = errors.value;
+    errors.value = rest;
   }
 
   function startEdit(canned: Canned | null) {
@@ -232,7 +240,10 @@ export function CannedMessages({ queues, api, agentName }: { queues: readonly Qu
               value={title.value}
               aria-invalid={errors.value.title !== undefined}
               aria-describedby={errors.value.title !== undefined ? errorId("title") : undefined}
-              onInput={(event) => (title.value = event.currentTarget.value)}
+              onInput={(event) => {
+                title.value = event.currentTarget.value;
+                edited("title");
+              }}
             />
             <FieldError field="title" />
           </div>
@@ -245,7 +256,10 @@ export function CannedMessages({ queues, api, agentName }: { queues: readonly Qu
               value={body.value}
               aria-invalid={errors.value.body !== undefined}
               aria-describedby={["canned-body-hint", errors.value.body !== undefined ? errorId("body") : ""].join(" ").trim()}
-              onInput={(event) => (body.value = event.currentTarget.value)}
+              onInput={(event) => {
+                body.value = event.currentTarget.value;
+                edited("body");
+              }}
             />
             <span id="canned-body-hint" class="muted manage-form__hint">
               Placeholders: {"{customer.first_name}"}, {"{customer.name}"}, {"{agent.first_name}"}, {"{agent.name}"}, {"{queue.name}"}, {"{incident.number}"}.

@@ -1,7 +1,8 @@
 // @vitest-environment jsdom
 /**
  * Group membership in a DOM: members listed, Add member finds staff only and adds the one
- * chosen (PUT), Remove asks first (DELETE only after the confirmation), a 422 is shown.
+ * chosen (PUT), Remove asks first (DELETE only after the confirmation; Escape or Cancel puts the
+ * focus back on that Remove), a 422 is shown.
  */
 import { cleanup, fireEvent, render, screen, waitFor, within } from "@testing-library/preact";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -67,6 +68,35 @@ describe("GroupMembers", () => {
     fireEvent.click(within(dialog).getByRole("button", { name: "Cancel" }));
     await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
     expect(api.removeMember).not.toHaveBeenCalled();
+  });
+
+  it("escape_in_the_remove_question_puts_the_focus_back_on_that_remove", async () => {
+    show();
+    const remove = screen.getByRole("button", { name: "Remove Bob Agent" });
+    remove.focus();
+    fireEvent.click(remove);
+    const dialog = screen.getByRole("dialog", { name: "Remove Bob Agent from ITSD_chat?" }) as HTMLDialogElement;
+    // Escape: the browser closes the modal dialog (its `close` event follows).
+    fireEvent.keyDown(dialog, { key: "Escape" });
+    dialog.close();
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    expect(document.activeElement, "back on the Remove that asked, not in Add member").toBe(screen.getByRole("button", { name: "Remove Bob Agent" }));
+  });
+
+  it("cancel_in_the_remove_question_puts_the_focus_back_on_that_remove", async () => {
+    show();
+    fireEvent.click(screen.getByRole("button", { name: "Remove Alice Agent" }));
+    fireEvent.click(within(screen.getByRole("dialog", { name: "Remove Alice Agent from ITSD_chat?" })).getByRole("button", { name: "Cancel" }));
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    expect(document.activeElement).toBe(screen.getByRole("button", { name: "Remove Alice Agent" }));
+  });
+
+  it("once_removed_the_focus_goes_to_the_groups_picker", async () => {
+    show(fakeApi({ removeMember: vi.fn(async () => ({ ...GROUP, members: GROUP.members.filter((m) => m.id !== "u-bob") })) }));
+    fireEvent.click(screen.getByRole("button", { name: "Remove Bob Agent" }));
+    fireEvent.click(within(screen.getByRole("dialog", { name: "Remove Bob Agent from ITSD_chat?" })).getByRole("button", { name: "Remove member" }));
+    await waitFor(() => expect(screen.queryByRole("dialog")).toBeNull());
+    expect(document.activeElement, "its Remove is gone").toBe(screen.getByRole("combobox", { name: "Add member to ITSD_chat" }));
   });
 
   it("remove_confirmed_deletes_the_membership", async () => {

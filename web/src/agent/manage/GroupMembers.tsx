@@ -1,7 +1,8 @@
 /**
  * Group membership: each assignment group with its members; Add member picks a staff user by
  * name (the chats' PeoplePicker, `GET /api/users?q=&staff=true`) and adds them at once (PUT);
- * Remove asks first, as an agent removed loses the group's queues at once. A refusal (422 for a
+ * Remove asks first, as an agent removed loses the group's queues at once (Cancel or Escape puts
+ * the focus back on that Remove; once removed, on the group's picker). A refusal (422 for a
  * customer, say) is shown under the group's picker.
  */
 import { useSignal } from "@preact/signals";
@@ -37,7 +38,10 @@ function GroupCard({ group, api, onChanged, find, delay }: { group: Group } & Om
   const error = useSignal<string | null>(null);
   const status = useSignal("");
   const removing = useSignal<UserRef | null>(null);
+  /** The member just removed (their Remove button is gone): the focus goes to the picker instead. */
+  const removed = useRef<string | null>(null);
   const picker = useRef<HTMLDivElement>(null);
+  const list = useRef<HTMLUListElement>(null);
   const headingId = `group-${group.id}-heading`;
   const pickerId = `group-${group.id}-add`;
   const errorId = `group-${group.id}-error`;
@@ -64,11 +68,11 @@ function GroupCard({ group, api, onChanged, find, delay }: { group: Group } & Om
       {group.members.length === 0 ? (
         <p class="muted">No members.</p>
       ) : (
-        <ul class="manage-members" aria-label={`Members of ${group.name}`}>
+        <ul ref={list} class="manage-members" aria-label={`Members of ${group.name}`}>
           {group.members.map((m) => (
             <li key={m.id} class="manage-members__item">
               <span>{m.display_name}</span>
-              <button type="button" class="button button--small button--quiet" aria-label={`Remove ${m.display_name}`} onClick={() => (removing.value = m)}>
+              <button type="button" class="button button--small button--quiet" data-member={m.id} aria-label={`Remove ${m.display_name}`} onClick={() => (removing.value = m)}>
                 Remove
               </button>
             </li>
@@ -105,13 +109,19 @@ function GroupCard({ group, api, onChanged, find, delay }: { group: Group } & Om
             const who = removing.value;
             if (who === null) return;
             const changed = await api.removeMember(group.id, who.id);
+            removed.current = who.id;
             onChanged(changed);
             status.value = `${who.display_name} removed from ${group.name}.`;
           }}
           describeError={(failure) => asApiError(failure).message}
           onClose={() => {
+            const who = removing.value;
+            const gone = who !== null && removed.current === who.id;
             removing.value = null;
-            picker.current?.querySelector("input")?.focus();
+            removed.current = null;
+            // Kept (Cancel, Escape): back to the Remove that asked. Removed: its button goes, so to the picker.
+            const button = gone || who === null ? undefined : Array.from(list.current?.querySelectorAll<HTMLElement>("[data-member]") ?? []).find((b) => b.dataset["member"] === who.id);
+            (button ?? picker.current?.querySelector("input"))?.focus();
           }}
         >
           <p>They lose this group's queues at once: no new chats are offered to them, and they can no longer work its sessions.</p>

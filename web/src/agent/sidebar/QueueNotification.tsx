@@ -6,7 +6,7 @@ import { useClockText } from "../../shared/now";
 import { asApiError } from "../../shared/session";
 import type { Conversation } from "../../shared/wire";
 import { acceptSession } from "../actions";
-import { urgentOffers, urgentText, waitKey } from "../routing-alerts";
+import { urgentLabel, urgentOffers, waitKey } from "../routing-alerts";
 import "../routing-alerts.css";
 import { acceptRequest, offerFocusRequest, openMiniWindow } from "../state";
 
@@ -62,8 +62,9 @@ export function QueueNotification({ offer }: { offer: Conversation }) {
   const waited = useClockText((at) => clock((at - since) / 1000));
   const titleId = `offer-${offer.id}`;
   const back = offer.returned_from !== undefined;
-  // Nobody accepted it within the queue's alert time: marked, and it rang louder.
+  // Nobody accepted it within the queue's alert time: marked with how long it has waited, and it rang louder.
   const urgent = urgentOffers.value.get(waitKey(offer));
+  const urgentMark = useClockText((at) => (urgent === undefined ? "" : urgentLabel(urgent, offer, at)));
   const button = useRef<HTMLButtonElement>(null);
 
   // A click on this session's desktop notification lands here.
@@ -101,7 +102,7 @@ export function QueueNotification({ offer }: { offer: Conversation }) {
       {urgent !== undefined && (
         <p class="queue-notification__urgent">
           <span aria-hidden="true">⚠ </span>
-          {urgentText(urgent.seconds)}
+          {urgentMark}
         </p>
       )}
       {offer.returned_from !== undefined && (
