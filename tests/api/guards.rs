@@ -173,18 +173,7 @@ async fn a_comment_answers_the_guard_and_a_guard_set_to_zero_never_fires() {
 
     // Off: a waiting session stays unalerted however long it waits.
     let mut dana = Ws::open(&app, "dana").await;
-    let admin = app.signed_in("admin").await;
-    let made = post_json(
-        &admin,
-        app.url("/api/admin/users"),
-        &json!({"username": "frank", "display_name": "Frank Customer",
-                "password": "frank-password", "roles": ["customer"]}),
-    )
-    .await;
-    assert_eq!(made.status(), StatusCode::CREATED);
-    let frank = app.client();
-    let signed = app.try_sign_in(&frank, "frank", "frank-password").await;
-    assert_eq!(signed.status(), StatusCode::OK);
+    let frank = frank(&app).await;
     let (status, other) = start(&app, &frank, "Printer").await;
     assert!(status.is_success(), "{status} {other}");
     app.clock.advance(Duration::from_secs(3600));
