@@ -8,7 +8,7 @@ DEBUG_BIN := $(CARGO_TARGET_DIR)/debug/switchboard
 SWITCHBOARD_TOOLS ?= /var/tmp/switchboard-ci
 TOOLS_VENV := $(SWITCHBOARD_TOOLS)/venv
 
-.PHONY: run test web web-deps rust-test web-test e2e lint screenshots clean schemathesis-deps api-conformance postgres-test
+.PHONY: run test web web-deps rust-test web-test e2e lint screenshots clean schemathesis-deps api-conformance postgres-test load-smoke bench
 
 # What the web build reads: when none of it changed, `web/dist` is not rebuilt, so the release
 # crate that embeds it is not recompiled either (a second `make run` starts at once). Tests are
@@ -33,6 +33,7 @@ run: $(WEB_BUILD)
 test: $(WEB_BUILD) schemathesis-deps
 	cargo nextest run --no-fail-fast
 	$(MAKE) --no-print-directory postgres-test
+	$(MAKE) --no-print-directory load-smoke
 	cd web && npm run typecheck && npm test
 	cargo build --bin switchboard
 	$(TOOLS_VENV)/bin/python tests/schemathesis/run.py $(DEBUG_BIN)
@@ -44,6 +45,22 @@ test: $(WEB_BUILD) schemathesis-deps
 TEST_POSTGRES := $(or $(SWITCHBOARD_TEST_POSTGRES),postgres://postgres@127.0.0.1:5432/postgres)
 postgres-test:
 	@if pg_isready -q -d "$(TEST_POSTGRES)" 2>/dev/null; then 		echo "== the API and storage tests on PostgreSQL"; 		SWITCHBOARD_TEST_BACKEND=postgres cargo nextest run --no-fail-fast -E 'binary(api) | test(/^storage::postgres::/)'; 	elif [ "$$CI" = "true" ]; then 		echo "PostgreSQL at $(TEST_POSTGRES) is required under CI" >&2; exit 1; 	else 		echo ""; 		echo "!!!!!!!! SKIPPED: the API tests on PostgreSQL (no server at $(TEST_POSTGRES)) !!!!!!!!"; 		echo ""; 	fi
+
+## The load generator's own tests and a small run of it against a server it starts: fails only
+## on errors or lost, doubled or misordered entries, never on speed.
+load-smoke:
+	cargo test --features load --bin switchboard-load
+	cargo build --features load --bin switchboard-load
+	$(CARGO_TARGET_DIR)/debug/switchboard-load --spawn --scenario smoke
+
+## The benchmark (release build): S1 one chat and S2 a desk at peak, closed and open loop, on a
+## server the tool starts; the report goes to target/bench/ (see docs/benchmarks.md).
+bench:
+	cargo build --release --features load --bin switchboard-load
+	mkdir -p $(CARGO_TARGET_DIR)/bench
+	$(CARGO_TARGET_DIR)/release/switchboard-load --spawn --scenario one-chat --messages 2000 --json $(CARGO_TARGET_DIR)/bench/s1.json
+	$(CARGO_TARGET_DIR)/release/switchboard-load --spawn --scenario desk --sessions 200 --messages 100 --json $(CARGO_TARGET_DIR)/bench/s2-closed.json
+	$(CARGO_TARGET_DIR)/release/switchboard-load --spawn --scenario desk --sessions 200 --messages 50 --rate 2000 --json $(CARGO_TARGET_DIR)/bench/s2-open.json
 
 ## The API document against the server: a bounded schemathesis pass on a fresh demo server.
 api-conformance: schemathesis-deps
