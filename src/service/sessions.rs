@@ -2,10 +2,10 @@
 //! committed in one transaction) and then announces what they did on the hub. HTTP handlers,
 //! the socket and the timer worker all go through here, so every path behaves the same.
 
-use crate::domain::guard::{AlertKind, Guard, GuardKind};
 use std::sync::Arc;
 
 use super::{AppState, ServiceError};
+use crate::domain::guard::{AlertKind, Guard, GuardKind};
 use crate::domain::session::{
     self, Absence, Audience, Command, Conversation, Deadline, DeadlineKind, Refusal, SessionState,
     Viewer,
@@ -462,7 +462,7 @@ impl AppState {
                     AlertKind::NoReply
                 };
                 // Read after the write: a session accepted or answered in between is not
-                // alerted about (`show_alert` checks it still holds).
+                // alerted about (`alert_here` checks it still holds).
                 self.alert_everywhere(id, kind, seconds, guard.assignee)
                     .await;
                 Ok(true)
