@@ -282,9 +282,11 @@ describe("incidents", () => {
       for (const c of chats) await carol.context.request.post(`/api/conversations/${c.id}/end`);
       // Agents of the files before go Offline 30 s after their last socket (a reload's grace).
       await expect.poll(available, { message: "nobody available once alice is Away", timeout: 40_000, interval: 1000 }).toBe(0);
-      // A fresh visit: this tab would otherwise bring back the closed chat whose survey it showed
-      // in a test before (if it showed it), not the page for someone without a chat.
-      await carol.page.evaluate(() => sessionStorage.clear());
+      // A fresh tab (its own sessionStorage): carol's tab would otherwise bring back the closed
+      // chat whose survey it showed in a test before, not the page for someone without a chat.
+      const fresh = await carol.context.newPage();
+      await carol.page.close();
+      carol.page = fresh;
       await carol.page.goto("/support");
       const leave = carol.page.getByRole("region", { name: "Nobody from IT Service Desk is available right now" });
       await leave.getByLabel("Your message").fill("My badge no longer opens the 3rd floor door.");
