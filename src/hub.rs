@@ -383,6 +383,12 @@ impl Hub {
         }
     }
 
+    /// Whether a manager's or admin's socket is open on this node (someone to tell of a queue's
+    /// news).
+    pub fn has_overseers(&self) -> bool {
+        self.lock().sockets.values().any(|sub| sub.oversees)
+    }
+
     /// Something in `queue`'s live view changed: the sockets of managers and admins hear of it
     /// (each checks the rights again at delivery).
     pub fn queue_activity(&self, queue: crate::domain::QueueId) {

@@ -178,6 +178,10 @@ impl AppState {
     /// Something about `user` that the live view of their queues shows changed (their presence,
     /// their membership): managers hear of each of those queues.
     pub fn queues_of_changed(&self, user: crate::domain::UserId) {
+        // Presence changes with every socket: no lookup when nobody here would be told.
+        if !self.hub.has_overseers() {
+            return;
+        }
         let state = self.clone();
         self.tasks.spawn(async move {
             match state.db.queues_worked_by(user).await {

@@ -247,6 +247,46 @@ pub fn canned_reordered(
     })
 }
 
+/// A row of the audit log as both backends read it: id, at, actor id, actor name, action,
+/// target kind, target id, target name, before, after.
+pub(super) type EntryRow = (
+    i64,
+    i64,
+    i64,
+    String,
+    String,
+    String,
+    i64,
+    String,
+    Option<String>,
+    Option<String>,
+);
+
+/// The columns of an [`EntryRow`], in its order (`a`: the log, `u`: the actor).
+pub(super) const ENTRY_COLUMNS: &str = "a.id, a.at, a.actor_id, u.display_name, a.action, \
+    a.target_kind, a.target_id, a.target_name, a.before, a.after";
+
+impl From<EntryRow> for Entry {
+    fn from(
+        (id, at, actor, name, action, target_kind, target_id, target_name, before, after): EntryRow,
+    ) -> Entry {
+        Entry {
+            id,
+            at: Timestamp(at),
+            actor: Person {
+                id: UserId(actor),
+                display_name: name,
+            },
+            action,
+            target_kind,
+            target_id,
+            target_name,
+            before: parse(before),
+            after: parse(after),
+        }
+    }
+}
+
 /// Text for a JSON column.
 pub(super) fn text(value: Option<&Value>) -> Option<String> {
     value.map(Value::to_string)

@@ -325,3 +325,23 @@ pub(crate) fn session_times(
         reason: reason.as_deref().map(close_reason_from).transpose()?,
     })
 }
+
+/// A row of `guards`: conversation, kind, assignee, due time, seconds.
+pub(crate) type GuardRow = (i64, String, Option<i64>, i64, i64);
+
+/// A pending guard as both backends read it.
+pub(crate) fn guard_from(
+    (conv, kind, assignee, due, seconds): GuardRow,
+) -> Result<(crate::domain::ConversationId, crate::domain::guard::Guard)> {
+    let kind =
+        crate::domain::guard::GuardKind::parse(&kind).ok_or(StorageError::Missing("guard kind"))?;
+    Ok((
+        crate::domain::ConversationId(conv),
+        crate::domain::guard::Guard {
+            kind,
+            assignee: assignee.map(crate::domain::UserId),
+            due: crate::domain::Timestamp(due),
+            seconds: u32::try_from(seconds).unwrap_or(0),
+        },
+    ))
+}

@@ -1,8 +1,8 @@
 //! Routing guards: set in the transaction that queues, accepts, transfers or closes a session,
 //! read when due, fired by a conditional write (so once).
 
-use super::{PgDb, Result, StorageError};
-use crate::domain::{ConversationId, QueueId, Timestamp, UserId};
+use super::{PgDb, Result};
+use crate::domain::{ConversationId, QueueId, Timestamp};
 
 /// Applies a guard change to session `conv` of `queue` in the caller's transaction: the guard
 /// takes the queue's setting as it is now, and keeps it (a setting of 0 is off: none is set).
@@ -54,23 +54,7 @@ pub(super) async fn set_guard(
     Ok(())
 }
 
-type GuardRow = (i64, String, Option<i64>, i64, i64);
-
-fn guard_from(
-    (conv, kind, assignee, due, seconds): GuardRow,
-) -> Result<(ConversationId, crate::domain::guard::Guard)> {
-    let kind =
-        crate::domain::guard::GuardKind::parse(&kind).ok_or(StorageError::Missing("guard kind"))?;
-    Ok((
-        ConversationId(conv),
-        crate::domain::guard::Guard {
-            kind,
-            assignee: assignee.map(UserId),
-            due: Timestamp(due),
-            seconds: u32::try_from(seconds).unwrap_or(0),
-        },
-    ))
-}
+use crate::storage::rows::{GuardRow, guard_from};
 
 impl PgDb {
     /// The pending guards due at `now` (at most `limit`, soonest first).
