@@ -25,6 +25,7 @@
 mod api;
 mod desk;
 mod idle;
+mod matrix;
 mod plot;
 mod report;
 mod spawn;
@@ -59,6 +60,17 @@ pub enum Scenario {
     Smoke,
 }
 
+/// What is loaded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Target {
+    /// Switchboard, through docs/protocol.md.
+    Switchboard,
+    /// A Matrix homeserver (Synapse, Conduit) through the client-server API, with the same
+    /// workload (S1 one-chat, S2 desk): a room per session, sends with a txnId, `/sync`.
+    Matrix,
+}
+
 #[derive(Parser, Debug)]
 #[command(version, about = "Load generator for a running Switchboard")]
 pub struct Args {
@@ -86,6 +98,10 @@ pub struct Args {
     nodes: usize,
     #[arg(long, value_enum, default_value_t = Scenario::Desk)]
     scenario: Scenario,
+    /// What --url is: Switchboard, or a Matrix homeserver (S1 and S2 only; it must allow
+    /// registration without verification and not rate-limit the load's users).
+    #[arg(long, value_enum, default_value_t = Target::Switchboard)]
+    target: Target,
     /// Sessions at once (S2, S4; S1 has one, the smoke run four).
     #[arg(long, default_value_t = 200)]
     sessions: usize,
@@ -177,6 +193,10 @@ async fn main() -> anyhow::Result<()> {
         "--rate is 0 or more"
     );
     ensure!(
+        args.target == Target::Switchboard || !args.spawn,
+        "--spawn starts Switchboard; start the Matrix homeserver yourself (docs/benchmarks.md)"
+    );
+    ensure!(
         args.nodes == 1 || (args.spawn && args.postgres.is_some() && args.nodes <= 4),
         "--nodes 2–4 needs --spawn and --postgres (several nodes share one PostgreSQL database)"
     );
@@ -217,10 +237,18 @@ async fn main() -> anyhow::Result<()> {
             }
         }
     };
-    let result = match args.scenario {
-        Scenario::OneChat | Scenario::Desk | Scenario::Smoke => desk::run(&args, &run).await,
-        Scenario::Idle => idle::run(&args, &run).await,
-        Scenario::Storm => storm::run(&args, &run).await,
+    let result = match (args.target, args.scenario) {
+        (Target::Matrix, Scenario::OneChat | Scenario::Desk | Scenario::Smoke) => {
+            matrix::run(&args, &run).await
+        }
+        (Target::Matrix, _) => Err(anyhow::anyhow!(
+            "against a Matrix homeserver only one-chat, desk and smoke run"
+        )),
+        (Target::Switchboard, Scenario::OneChat | Scenario::Desk | Scenario::Smoke) => {
+            desk::run(&args, &run).await
+        }
+        (Target::Switchboard, Scenario::Idle) => idle::run(&args, &run).await,
+        (Target::Switchboard, Scenario::Storm) => storm::run(&args, &run).await,
     };
     let mut report = result?;
     report.nodes = if args.agent_url.is_some() {
