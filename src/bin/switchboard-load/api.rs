@@ -311,7 +311,11 @@ pub async fn desk(
 }
 
 /// The numbers of the load's comments in a session's log, in log order (read by page).
-pub async fn logged_numbers(api: &Api, reader: &Person, session: &str) -> anyhow::Result<Vec<usize>> {
+pub async fn logged_numbers(
+    api: &Api,
+    reader: &Person,
+    session: &str,
+) -> anyhow::Result<Vec<usize>> {
     let prefix = format!("load {session} ");
     let mut numbers = Vec::new();
     let mut after = 0;

@@ -68,6 +68,7 @@ pub async fn run(args: &Args, run: &Run) -> anyhow::Result<Report> {
     }
     let total = args.sessions * args.messages;
     let progress = crate::progress(acked.clone(), total, "acknowledged");
+    eprintln!("measuring…");
     let begin = Instant::now();
     go.send_replace(true);
     let watchdog = crate::watchdog(stop.clone(), args.max_seconds);

@@ -31,7 +31,10 @@ pub async fn run(args: &Args, run: &Run) -> anyhow::Result<Report> {
     let api = &run.customer_api;
     let staff = api::staff(api, &args.admin, &args.manager).await?;
     let users = n.div_ceil(args.sockets_per_user);
-    eprintln!("setting up {users} customers for {n} idle sockets on {}…", api.base);
+    eprintln!(
+        "setting up {users} customers for {n} idle sockets on {}…",
+        api.base
+    );
     let people = api::people(api, &staff, "customer", users).await?;
     // Several source addresses when one has too few ports (only towards an IPv4 loopback).
     let spread = n > PER_SOURCE && api.base.contains("://127.");

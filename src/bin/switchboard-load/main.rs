@@ -281,12 +281,16 @@ async fn main() -> anyhow::Result<()> {
 
 /// `--plot-from`: the curves of earlier reports in one plot.
 fn plot_earlier(args: &Args) -> anyhow::Result<()> {
-    let path = args.plot.as_ref().context("--plot-from draws into --plot FILE")?;
+    let path = args
+        .plot
+        .as_ref()
+        .context("--plot-from draws into --plot FILE")?;
     let mut runs = Vec::new();
     for item in &args.plot_from {
-        let (label, file) = item.split_once('=').context("--plot-from takes LABEL=FILE")?;
-        let text =
-            std::fs::read_to_string(file).with_context(|| format!("reading {file}"))?;
+        let (label, file) = item
+            .split_once('=')
+            .context("--plot-from takes LABEL=FILE")?;
+        let text = std::fs::read_to_string(file).with_context(|| format!("reading {file}"))?;
         runs.push((label.to_owned(), serde_json::from_str(&text)?));
     }
     std::fs::write(path, plot::svg("Latency by percentile", &runs))

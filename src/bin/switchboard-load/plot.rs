@@ -156,10 +156,18 @@ mod tests {
 
     #[test]
     fn the_plot_draws_one_curve_per_latency_and_run() {
-        let curve: Vec<f64> = (0..PLOT_PERCENTILES.len()).map(|i| 0.2 * (i + 1) as f64).collect();
+        let curve: Vec<f64> = (0..PLOT_PERCENTILES.len())
+            .map(|i| 0.2 * (i + 1) as f64)
+            .collect();
         let runs = vec![
-            ("S1".to_owned(), json!({"ack": {"curve_ms": curve}, "delivery": {"curve_ms": curve}})),
-            ("Matrix <x>".to_owned(), json!({"ack": {"curve_ms": curve}, "delivery": {}})),
+            (
+                "S1".to_owned(),
+                json!({"ack": {"curve_ms": curve}, "delivery": {"curve_ms": curve}}),
+            ),
+            (
+                "Matrix <x>".to_owned(),
+                json!({"ack": {"curve_ms": curve}, "delivery": {}}),
+            ),
         ];
         let svg = svg("a & b", &runs);
         assert!(svg.starts_with("<svg") && svg.trim_end().ends_with("</svg>"));

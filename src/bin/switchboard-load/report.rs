@@ -238,11 +238,10 @@ impl Report {
                 idle.connections,
                 idle.users,
                 idle.open_seconds,
-                idle.bytes_per_connection
-                    .map_or("(server memory unknown)".to_owned(), |b| format!(
-                        "{:.1} kB",
-                        b / 1000.0
-                    ))
+                idle.bytes_per_connection.map_or(
+                    "(server memory unknown)".to_owned(),
+                    |b| format!("{:.1} kB", b / 1000.0)
+                )
             );
         }
         if let Some(f) = &self.fsync {
@@ -285,7 +284,10 @@ pub fn proc_usage(pids: &[u32]) -> Option<Usage> {
     let mut sum = Usage::default();
     for pid in pids {
         let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-        let u = parse_proc(&stat, &std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?)?;
+        let u = parse_proc(
+            &stat,
+            &std::fs::read_to_string(format!("/proc/{pid}/status")).ok()?,
+        )?;
         sum.cpu_seconds += u.cpu_seconds;
         sum.rss_kib += u.rss_kib;
     }

@@ -125,34 +125,36 @@ pub async fn run(args: &Args, run: &Run) -> anyhow::Result<Report> {
             })
         })
         .collect();
-    let customer_tasks: Vec<_> = stream::iter(desk.customers.iter().cloned().zip(desk.sessions.clone()))
-        .map(|(customer, id)| async move {
-            let (mut socket, before) = api.socket_from(&customer, &HashMap::new(), None).await?;
-            let mut seen = Seen::default();
-            before.iter().for_each(|f| seen.take(f));
-            socket.send(comment(&id, 0)).await?;
-            read_until(&mut socket, &mut seen, |f| is_ack(f, 0)).await?;
-            anyhow::Ok((customer, id, socket, seen))
-        })
-        .buffered(OPEN_AT_ONCE)
-        .collect::<Vec<_>>()
-        .await
-        .into_iter()
-        .map(|r| {
-            let mut dropped = dropped.clone();
-            tokio::spawn(async move {
-                let (customer, id, mut socket, mut seen) = r?;
-                tokio::select! {
-                    r = read_until(&mut socket, &mut seen, |_| false) => r?,
-                    _ = dropped.wait_for(|d| *d) => {}
-                }
-                // Comment 1 goes out, and the connection drops before its ack can come.
-                let _ = socket.send(comment(&id, 1)).await;
-                drop(socket);
-                anyhow::Ok((customer, id, seen))
+    let customer_tasks: Vec<_> =
+        stream::iter(desk.customers.iter().cloned().zip(desk.sessions.clone()))
+            .map(|(customer, id)| async move {
+                let (mut socket, before) =
+                    api.socket_from(&customer, &HashMap::new(), None).await?;
+                let mut seen = Seen::default();
+                before.iter().for_each(|f| seen.take(f));
+                socket.send(comment(&id, 0)).await?;
+                read_until(&mut socket, &mut seen, |f| is_ack(f, 0)).await?;
+                anyhow::Ok((customer, id, socket, seen))
             })
-        })
-        .collect();
+            .buffered(OPEN_AT_ONCE)
+            .collect::<Vec<_>>()
+            .await
+            .into_iter()
+            .map(|r| {
+                let mut dropped = dropped.clone();
+                tokio::spawn(async move {
+                    let (customer, id, mut socket, mut seen) = r?;
+                    tokio::select! {
+                        r = read_until(&mut socket, &mut seen, |_| false) => r?,
+                        _ = dropped.wait_for(|d| *d) => {}
+                    }
+                    // Comment 1 goes out, and the connection drops before its ack can come.
+                    let _ = socket.send(comment(&id, 1)).await;
+                    drop(socket);
+                    anyhow::Ok((customer, id, seen))
+                })
+            })
+            .collect();
 
     // The storm.
     let before = proc_usage(&run.server_pids);
@@ -169,7 +171,9 @@ pub async fn run(args: &Args, run: &Run) -> anyhow::Result<Report> {
     for t in customer_tasks {
         match t.await? {
             Ok(c) => customers.push(c),
-            Err(e) => report.errors.push(format!("customer before the storm: {e:#}")),
+            Err(e) => report
+                .errors
+                .push(format!("customer before the storm: {e:#}")),
         }
     }
     let resumed_count = Arc::new(AtomicU64::new(0));
@@ -276,7 +280,11 @@ async fn resume_agent(
         .filter_map(|b| b.strip_suffix(" 0"))
         .map(str::to_owned)
         .collect();
-    let have_all = |seen: &Seen| sessions.iter().all(|s| seen.bodies.contains(&format!("{s} 1")));
+    let have_all = |seen: &Seen| {
+        sessions
+            .iter()
+            .all(|s| seen.bodies.contains(&format!("{s} 1")))
+    };
     if !have_all(&seen) {
         let _ = tokio::time::timeout(RESUME_LIMIT, async {
             while let Some(Ok(message)) = socket.next().await {
@@ -304,7 +312,9 @@ async fn resume_customer(
 ) -> anyhow::Result<(Duration, Seen)> {
     let begin = Instant::now();
     tokio::time::timeout(RESUME_LIMIT, async {
-        let (mut socket, before) = api.socket_from(&customer, &seen.positions.clone(), None).await?;
+        let (mut socket, before) = api
+            .socket_from(&customer, &seen.positions.clone(), None)
+            .await?;
         before.iter().for_each(|f| seen.take(f));
         socket.send(comment(&id, 1)).await?;
         read_until(&mut socket, &mut seen, |f| is_ack(f, 1)).await

@@ -23,7 +23,21 @@ const QUEUE_SELECT: &str = "SELECT q.id, q.name, q.group_id, g.name AS group_nam
 
 /// A user from a row holding [`USER_COLUMNS`] (flags are BOOLEAN).
 pub(super) fn user_from_row(row: &PgRow) -> Result<User> {
-    let flag = |col: &str| -> Result<bool> { Ok(row.try_get::<bool, _>(col)?) };
+    user_from_columns(row, "")
+}
+
+/// A user from a row holding [`USER_COLUMNS`], each prefixed (e.g. the actor's in a query
+/// that reads more).
+pub(super) fn user_from_columns(row: &PgRow, prefix: &str) -> Result<User> {
+    let name = |col: &'static str| -> std::borrow::Cow<'static, str> {
+        if prefix.is_empty() {
+            col.into()
+        } else {
+            format!("{prefix}{col}").into()
+        }
+    };
+    let flag =
+        |col: &'static str| -> Result<bool> { Ok(row.try_get::<bool, _>(name(col).as_ref())?) };
     let mut roles = Vec::new();
     for (col, role) in [
         ("is_admin", Role::Admin),
@@ -36,13 +50,13 @@ pub(super) fn user_from_row(row: &PgRow) -> Result<User> {
         }
     }
     Ok(User {
-        id: UserId(row.try_get("id")?),
-        username: row.try_get("username")?,
-        display_name: row.try_get("display_name")?,
+        id: UserId(row.try_get(name("id").as_ref())?),
+        username: row.try_get(name("username").as_ref())?,
+        display_name: row.try_get(name("display_name").as_ref())?,
         roles: RoleSet::of(&roles),
         itil: flag("itil")?,
         disabled: flag("disabled")?,
-        created_at: Timestamp(row.try_get("created_at")?),
+        created_at: Timestamp(row.try_get(name("created_at").as_ref())?),
     })
 }
 

@@ -65,9 +65,14 @@ const SESSION_FACTS: &str = concat!(
      q.assignee_grace_seconds AS q_grace, q.unsend_seconds AS q_unsend, q.max_sessions_per_agent AS q_cap, q.survey AS q_survey, \
      q.offer_alert_seconds AS q_offer, q.reply_alert_seconds AS q_reply, \
      d.kind AS d_kind, d.due_at AS d_due, \
-     EXISTS (SELECT 1 FROM group_members m WHERE m.group_id = q.group_id AND m.user_id = ?1) AS actor_member",
+     EXISTS (SELECT 1 FROM group_members m WHERE m.group_id = q.group_id AND m.user_id = ?1) AS actor_member, \
+     EXISTS (SELECT 1 FROM entries s WHERE s.conversation_id = c.id AND s.author_id = ?1 AND s.client_id = ?3) AS actor_sent, \
+     a.id AS a_id, a.username AS a_username, a.display_name AS a_display_name, a.is_admin AS a_is_admin, \
+     a.is_manager AS a_is_manager, a.is_agent AS a_is_agent, a.is_customer AS a_is_customer, \
+     a.itil AS a_itil, a.disabled AS a_disabled, a.created_at AS a_created_at",
     conversation_from!(),
     " JOIN queues q ON q.id = c.queue_id LEFT JOIN deadlines d ON d.conversation_id = c.id \
+     LEFT JOIN users a ON a.id = ?1 \
      WHERE c.id = ?2"
 );
 
@@ -778,9 +783,17 @@ pub(super) async fn read_facts(
     actor: Option<&User>,
     command: Option<&Command>,
 ) -> Result<SessionFacts, CommandError> {
+    // In one statement: the session, its queue and deadline, and the actor as stored now (roles
+    // and the disabled flag in this transaction), their membership and whether they sent this
+    // post's client id before.
+    let client_id = match command {
+        Some(Command::Post(post)) => Some(post.client_id.as_str()),
+        _ => None,
+    };
     let row = sqlx::query(SESSION_FACTS)
         .bind(actor.map(|u| u.id.0))
         .bind(id.0)
+        .bind(client_id)
         .fetch_optional(&mut *tx)
         .await?
         .ok_or(Refusal::NotFound)?;
@@ -808,17 +821,16 @@ pub(super) async fn read_facts(
         .transpose()?;
     let member = get("actor_member")? != 0;
     let actor = match actor {
-        // Roles and the disabled flag as they are now, in this transaction.
-        Some(user) => Some((
-            super::directory::load_user(tx, user.id)
-                .await?
-                .ok_or(Refusal::NotFound)?,
-            member,
-        )),
+        Some(_) => {
+            let stored: Option<i64> = row.try_get("a_id").map_err(StorageError::from)?;
+            stored.ok_or(Refusal::NotFound)?;
+            Some((super::directory::user_from_columns(&row, "a_")?, member))
+        }
         None => None,
     };
+    // The original is read only when there is one (a client sending again).
     let sent_before = match (command, &actor) {
-        (Some(Command::Post(post)), Some((user, _))) => {
+        (Some(Command::Post(post)), Some((user, _))) if get("actor_sent")? != 0 => {
             find_sent(tx, id, user.id, &post.client_id).await?
         }
         _ => None,

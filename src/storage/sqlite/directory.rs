@@ -19,7 +19,20 @@ const QUEUE_SELECT: &str = "SELECT q.id, q.name, q.group_id, g.name AS group_nam
      FROM queues q JOIN assignment_groups g ON g.id = q.group_id";
 
 fn user_from_row(row: &SqliteRow) -> Result<User> {
-    let flag = |col: &str| -> Result<bool> { Ok(row.try_get::<i64, _>(col)? != 0) };
+    user_from_columns(row, "")
+}
+
+/// The user columns of [`ACTOR_COLUMNS`] and the like: [`USER_COLUMNS`], each prefixed.
+pub(super) fn user_from_columns(row: &SqliteRow, prefix: &str) -> Result<User> {
+    let name = |col: &'static str| -> std::borrow::Cow<'static, str> {
+        if prefix.is_empty() {
+            col.into()
+        } else {
+            format!("{prefix}{col}").into()
+        }
+    };
+    let flag =
+        |col: &'static str| -> Result<bool> { Ok(row.try_get::<i64, _>(name(col).as_ref())? != 0) };
     let mut roles = Vec::new();
     for (col, role) in [
         ("is_admin", Role::Admin),
@@ -32,13 +45,13 @@ fn user_from_row(row: &SqliteRow) -> Result<User> {
         }
     }
     Ok(User {
-        id: UserId(row.try_get("id")?),
-        username: row.try_get("username")?,
-        display_name: row.try_get("display_name")?,
+        id: UserId(row.try_get(name("id").as_ref())?),
+        username: row.try_get(name("username").as_ref())?,
+        display_name: row.try_get(name("display_name").as_ref())?,
         roles: RoleSet::of(&roles),
         itil: flag("itil")?,
         disabled: flag("disabled")?,
-        created_at: Timestamp(row.try_get("created_at")?),
+        created_at: Timestamp(row.try_get(name("created_at").as_ref())?),
     })
 }
 
