@@ -3,7 +3,8 @@
 //! are read and the decision stored differs).
 
 use crate::domain::session::{
-    self, Absence, Command, Conversation, Deadline, Decision, Entry, Facts, Refusal, Viewer,
+    self, Absence, Command, Conversation, Deadline, DeadlineChange, Decision, Entry, Facts, Refusal,
+    Viewer,
 };
 use crate::domain::{QueueSettings, Timestamp, User, UserId};
 
@@ -54,7 +55,7 @@ impl SessionFacts {
         now: Timestamp,
     ) -> Result<(Decision, Option<Fired>), CommandError> {
         let facts = self.domain(now);
-        Ok(match (act, &self.actor) {
+        let (mut decision, fired) = match (act, &self.actor) {
             (Act::Unanswered(guard), _) => (
                 session::fire_unanswered(&facts, *guard)?,
                 Some(Fired::Guard(*guard)),
@@ -86,7 +87,13 @@ impl SessionFacts {
                 (session::decide(&facts, &viewer, command)?, None)
             }
             (Act::User(..), None) => return Err(Refusal::NotFound.into()),
-        })
+        };
+        // No deadline was read (and one is only ever set under the session's lock, which this
+        // transaction holds): there is nothing to clear, and no statement to run for it.
+        if self.pending.is_none() && decision.deadline == DeadlineChange::Clear {
+            decision.deadline = DeadlineChange::Keep;
+        }
+        Ok((decision, fired))
     }
 }
 

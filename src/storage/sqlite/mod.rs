@@ -51,7 +51,11 @@ impl SqliteDb {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(5))
-            .foreign_keys(true);
+            .foreign_keys(true)
+            // Each group-commit job runs in a savepoint, whose rollback journal (and any temporary
+            // table) then lives in memory, not in a temporary file written page by page. The
+            // database's own durability is the WAL's and does not change.
+            .pragma("temp_store", "memory");
         let file = options.get_filename().to_path_buf();
         if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| StorageError::DataDir {
