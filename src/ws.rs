@@ -104,7 +104,9 @@ async fn upgrade(
     ws.protocols([crate::http::auth::SOCKET_PROTOCOL])
         .max_message_size(MAX_FRAME)
         .max_frame_size(MAX_FRAME)
-        .read_buffer_size(4 * 1024)
+        // Clients' frames are small (a comment is a few hundred bytes; files go over HTTP): a
+        // 1 KiB read buffer, held by every open socket, grows for the rare larger frame.
+        .read_buffer_size(1024)
         .write_buffer_size(4 * 1024)
         .on_upgrade(move |socket| serve(state, current, socket))
 }
@@ -250,18 +252,20 @@ async fn serve(state: AppState, current: CurrentUser, socket: WebSocket) {
     let (sink, mut stream) = socket.split();
     let mut out = Out { sink };
     let user = current.user.clone();
-    let memberships = match state.db.groups_of(user.id).await {
+    // Awaited futures that are large or rare are boxed: the socket's task is as large as the
+    // largest future it holds across an await, for all of its (mostly idle) life.
+    let memberships = match Box::pin(state.db.groups_of(user.id)).await {
         Ok(groups) => groups,
         Err(e) => {
             tracing::warn!(error = %e, "socket refused: cannot read the user's groups");
-            out.close(close_code::AGAIN, "try again").await;
+            Box::pin(out.close(close_code::AGAIN, "try again")).await;
             return;
         }
     };
     let groups = session::queue_groups(&user, &memberships);
     // Read before the socket counts (nothing may await between counting it and its guard).
     let stored_away = if user.roles.is_staff() && state.presence.sockets(user.id) == 0 {
-        match state.db.is_away(user.id).await {
+        match Box::pin(state.db.is_away(user.id)).await {
             Ok(away) => Some(away),
             Err(e) => {
                 tracing::warn!(error = %e, "reading an agent's chosen presence");
@@ -286,7 +290,7 @@ async fn serve(state: AppState, current: CurrentUser, socket: WebSocket) {
         Ok(registration) => registration,
         Err(e) => {
             tracing::info!(error = %e, "socket refused");
-            out.close(close::TOO_MANY_SOCKETS, "too many sockets").await;
+            Box::pin(out.close(close::TOO_MANY_SOCKETS, "too many sockets")).await;
             return;
         }
     };
@@ -318,7 +322,7 @@ async fn serve(state: AppState, current: CurrentUser, socket: WebSocket) {
     }
     // The rights this socket holds, by version: a change is noticed even if its signal is lost.
     if let Some(cluster) = &state.cluster {
-        match state.db.rights_versions(&[user.id]).await {
+        match Box::pin(state.db.rights_versions(&[user.id])).await {
             Ok(versions) => {
                 for (who, version) in versions {
                     cluster.opened_with(who, version);
@@ -329,8 +333,11 @@ async fn serve(state: AppState, current: CurrentUser, socket: WebSocket) {
     }
     if user.roles.is_staff() {
         // Back before the grace ran out: the sessions they hold stay theirs.
-        state.sockets_changed(user.id).await;
-        state.present(user.id).await;
+        Box::pin(async {
+            state.sockets_changed(user.id).await;
+            state.present(user.id).await;
+        })
+        .await;
     }
     let mut revocations = state.revocations();
     let mut session_check = tokio::time::interval(SESSION_CHECK);
@@ -375,14 +382,14 @@ async fn serve(state: AppState, current: CurrentUser, socket: WebSocket) {
             message = stream.next() => {
                 last_heard = Instant::now();
                 match message {
-                    Some(Ok(Message::Text(text))) => match session.throttle().await {
-                        Ok(()) => session.on_text(text.as_str()).await.map_err(End::from),
+                    Some(Ok(Message::Text(text))) => match Box::pin(session.throttle()).await {
+                        Ok(()) => Box::pin(session.on_text(text.as_str())).await.map_err(End::from),
                         Err(end) => Err(end),
                     },
-                    Some(Ok(Message::Binary(_))) => match session.throttle().await {
-                        Ok(()) => session
+                    Some(Ok(Message::Binary(_))) => match Box::pin(session.throttle()).await {
+                        Ok(()) => Box::pin(session
                             .out
-                            .frame(ServerFrame::error(None, "invalid", "Frames are JSON text."))
+                            .frame(ServerFrame::error(None, "invalid", "Frames are JSON text.")))
                             .await
                             .map_err(End::from),
                         Err(end) => Err(end),
@@ -395,12 +402,12 @@ async fn serve(state: AppState, current: CurrentUser, socket: WebSocket) {
             push = pushes.recv() => match push {
                 Some(push) if lagged.swap(false, Ordering::AcqRel) => {
                     // Pushes were dropped: everything watched is re-read from the log.
-                    match session.resync().await {
-                        Ok(()) => session.on_push(push).await.map_err(End::from),
+                    match Box::pin(session.resync()).await {
+                        Ok(()) => Box::pin(session.on_push(push)).await.map_err(End::from),
                         Err(e) => Err(e.into()),
                     }
                 }
-                Some(push) => session.on_push(push).await.map_err(End::from),
+                Some(push) => Box::pin(session.on_push(push)).await.map_err(End::from),
                 None => Err(End::Gone),
             },
             _ = ping.tick() => {
@@ -408,14 +415,14 @@ async fn serve(state: AppState, current: CurrentUser, socket: WebSocket) {
                     tracing::info!("dropping a socket whose peer answers nothing");
                     Err(End::Gone)
                 } else {
-                    session.out.message(Message::Ping(Default::default())).await.map_err(End::from)
+                    Box::pin(session.out.message(Message::Ping(Default::default()))).await.map_err(End::from)
                 }
             }
             _ = session_check.tick() => {
-                match state.db.session(&current.token_hash).await {
+                match Box::pin(state.db.session(&current.token_hash)).await {
                     Ok(Some(_)) => {
                         // An open socket is activity: the session does not idle out under it.
-                        if let Err(e) = state.db.touch_session(&current.token_hash, state.clock.now()).await {
+                        if let Err(e) = Box::pin(state.db.touch_session(&current.token_hash, state.clock.now())).await {
                             tracing::warn!(error = %e, "touching the session");
                         }
                         Ok(())
@@ -430,10 +437,10 @@ async fn serve(state: AppState, current: CurrentUser, socket: WebSocket) {
         }
     };
     match end {
-        End::Close(code, reason) => session.out.close(code, reason).await,
+        End::Close(code, reason) => Box::pin(session.out.close(code, reason)).await,
         End::BadFrame(code) => {
-            session.out.close(code, "bad frame").await;
-            linger(&mut stream).await;
+            Box::pin(session.out.close(code, "bad frame")).await;
+            Box::pin(linger(&mut stream)).await;
         }
         End::Gone => {}
     }

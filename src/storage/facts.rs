@@ -3,8 +3,8 @@
 //! are read and the decision stored differs).
 
 use crate::domain::session::{
-    self, Absence, Command, Conversation, Deadline, DeadlineChange, Decision, Entry, Facts, Refusal,
-    Viewer,
+    self, Absence, Command, Conversation, Deadline, DeadlineChange, Decision, Entry, Facts,
+    Refusal, Viewer,
 };
 use crate::domain::{QueueSettings, Timestamp, User, UserId};
 

@@ -157,6 +157,7 @@ pub async fn run(args: &Args, run: &Run) -> anyhow::Result<Report> {
             .collect();
 
     // The storm.
+    eprintln!("measuring: every socket drops…");
     let before = proc_usage(&run.server_pids);
     drop_now.send_replace(true);
     let mut report = Report::new(args.scenario);
