@@ -46,21 +46,50 @@ TEST_POSTGRES := $(or $(SWITCHBOARD_TEST_POSTGRES),postgres://postgres@127.0.0.1
 postgres-test:
 	@if pg_isready -q -d "$(TEST_POSTGRES)" 2>/dev/null; then 		echo "== the API and storage tests on PostgreSQL"; 		SWITCHBOARD_TEST_BACKEND=postgres cargo nextest run --no-fail-fast -E 'binary(api) | test(/^storage::postgres::/)'; 	elif [ "$$CI" = "true" ]; then 		echo "PostgreSQL at $(TEST_POSTGRES) is required under CI" >&2; exit 1; 	else 		echo ""; 		echo "!!!!!!!! SKIPPED: the API tests on PostgreSQL (no server at $(TEST_POSTGRES)) !!!!!!!!"; 		echo ""; 	fi
 
-## The load generator's own tests and a small run of it against a server it starts: fails only
-## on errors or lost, doubled or misordered entries, never on speed.
+## The load generator's own tests and small runs of it against servers it starts (a desk, a
+## reconnect storm, idle sockets, two nodes on PostgreSQL): fails only on errors or lost,
+## doubled, misordered or repeated entries, never on speed.
 load-smoke:
 	cargo test --features load --bin switchboard-load
-	cargo build --features load --bin switchboard-load
+	cargo build --features load --bins
 	$(CARGO_TARGET_DIR)/debug/switchboard-load --spawn --scenario smoke
+	$(CARGO_TARGET_DIR)/debug/switchboard-load --spawn --scenario storm --sessions 20 --per-agent 5
+	$(CARGO_TARGET_DIR)/debug/switchboard-load --spawn --scenario idle --connections 200
+	@if pg_isready -q -d "$(TEST_POSTGRES)" 2>/dev/null; then \
+		$(CARGO_TARGET_DIR)/debug/switchboard-load --spawn --postgres "$(TEST_POSTGRES)" --nodes 2 --scenario smoke; \
+	elif [ "$$CI" = "true" ]; then echo "PostgreSQL at $(TEST_POSTGRES) is required under CI" >&2; exit 1; \
+	else echo "!!!!!!!! SKIPPED: the smoke run on two nodes (no PostgreSQL at $(TEST_POSTGRES)) !!!!!!!!"; fi
 
-## The benchmark (release build): S1 one chat and S2 a desk at peak, closed and open loop, on a
-## server the tool starts; the report goes to target/bench/ (see docs/benchmarks.md).
+## The benchmark (release build; docs/benchmarks.md): S1 one chat, S2 a desk at peak (1,000
+## sessions, closed and open loop), S3 idle sockets, S4 a reconnect storm, S5 two nodes on
+## PostgreSQL (when it runs), and S1/S2 against a local Synapse (when scripts/synapse.sh
+## installed it); each on servers the tool starts. The JSON reports and the latency plot go to
+## target/bench/.
+BENCH := $(CARGO_TARGET_DIR)/bench
+LOAD := $(CARGO_TARGET_DIR)/release/switchboard-load
+SYNAPSE_DIR := $(SWITCHBOARD_TOOLS)/synapse-data
 bench:
-	cargo build --release --features load --bin switchboard-load
-	mkdir -p $(CARGO_TARGET_DIR)/bench
-	$(CARGO_TARGET_DIR)/release/switchboard-load --spawn --scenario one-chat --messages 2000 --json $(CARGO_TARGET_DIR)/bench/s1.json
-	$(CARGO_TARGET_DIR)/release/switchboard-load --spawn --scenario desk --sessions 200 --messages 100 --json $(CARGO_TARGET_DIR)/bench/s2-closed.json
-	$(CARGO_TARGET_DIR)/release/switchboard-load --spawn --scenario desk --sessions 200 --messages 50 --rate 2000 --json $(CARGO_TARGET_DIR)/bench/s2-open.json
+	cargo build --release --features load --bins
+	mkdir -p $(BENCH)
+	$(LOAD) --spawn --scenario one-chat --messages 2000 --json $(BENCH)/s1.json
+	$(LOAD) --spawn --scenario desk --sessions 1000 --messages 20 --json $(BENCH)/s2-closed.json
+	$(LOAD) --spawn --scenario desk --sessions 1000 --messages 10 --rate 2000 --json $(BENCH)/s2-open.json
+	$(LOAD) --spawn --scenario idle --connections 10000 --json $(BENCH)/s3.json
+	$(LOAD) --spawn --scenario storm --sessions 5000 --per-agent 50 --json $(BENCH)/s4.json
+	@if pg_isready -q -d "$(TEST_POSTGRES)" 2>/dev/null; then \
+		$(LOAD) --spawn --postgres "$(TEST_POSTGRES)" --nodes 2 --scenario one-chat --messages 1000 --json $(BENCH)/s5.json; \
+	else echo "!!!! SKIPPED: S5 (no PostgreSQL at $(TEST_POSTGRES))"; rm -f $(BENCH)/s5.json; fi
+	@if [ -x $(SWITCHBOARD_TOOLS)/synapse-venv/bin/python ]; then \
+		scripts/synapse.sh start $(SYNAPSE_DIR) && \
+		pid=$$(cat $(SYNAPSE_DIR)/synapse.pid) && \
+		$(LOAD) --target matrix --url http://127.0.0.1:$${SYNAPSE_PORT:-8008} --server-pid $$pid --scenario one-chat --messages 200 --json $(BENCH)/matrix-s1.json && \
+		$(LOAD) --target matrix --url http://127.0.0.1:$${SYNAPSE_PORT:-8008} --server-pid $$pid --scenario desk --sessions 20 --messages 20 --json $(BENCH)/matrix-s2.json; \
+		status=$$?; scripts/synapse.sh stop $(SYNAPSE_DIR); exit $$status; \
+	else echo "!!!! SKIPPED: the Matrix figures (scripts/synapse.sh install, see docs/benchmarks.md)"; rm -f $(BENCH)/matrix-*.json; fi
+	$(LOAD) --plot $(BENCH)/latency.svg --plot-from "S1=$(BENCH)/s1.json" \
+		--plot-from "S2 open 2,000/s=$(BENCH)/s2-open.json" \
+		$$(test -f $(BENCH)/s5.json && echo --plot-from "S5=$(BENCH)/s5.json") \
+		$$(test -f $(BENCH)/matrix-s1.json && echo --plot-from "Synapse=$(BENCH)/matrix-s1.json")
 
 ## The API document against the server: a bounded schemathesis pass on a fresh demo server.
 api-conformance: schemathesis-deps
