@@ -68,16 +68,18 @@ load-smoke:
 BENCH := $(CARGO_TARGET_DIR)/bench
 LOAD := $(CARGO_TARGET_DIR)/release/switchboard-load
 SYNAPSE_DIR := $(SWITCHBOARD_TOOLS)/synapse-data
+# Each run needs thousands of open files (sockets): the soft limit goes up to the hard one.
+RAISE_FILES := ulimit -n "$$(ulimit -Hn)" 2>/dev/null;
 bench:
 	cargo build --release --features load --bins
 	mkdir -p $(BENCH)
-	$(LOAD) --spawn --scenario one-chat --messages 2000 --json $(BENCH)/s1.json
-	$(LOAD) --spawn --scenario desk --sessions 1000 --messages 20 --json $(BENCH)/s2-closed.json
-	$(LOAD) --spawn --scenario desk --sessions 1000 --messages 10 --rate 2000 --json $(BENCH)/s2-open.json
-	$(LOAD) --spawn --scenario idle --connections 10000 --json $(BENCH)/s3.json
-	$(LOAD) --spawn --scenario storm --sessions 5000 --per-agent 50 --json $(BENCH)/s4.json
+	$(RAISE_FILES) $(LOAD) --spawn --scenario one-chat --messages 2000 --json $(BENCH)/s1.json
+	$(RAISE_FILES) $(LOAD) --spawn --scenario desk --sessions 1000 --messages 20 --json $(BENCH)/s2-closed.json
+	$(RAISE_FILES) $(LOAD) --spawn --scenario desk --sessions 1000 --messages 10 --rate 2000 --json $(BENCH)/s2-open.json
+	$(RAISE_FILES) $(LOAD) --spawn --scenario idle --connections 10000 --json $(BENCH)/s3.json
+	$(RAISE_FILES) $(LOAD) --spawn --scenario storm --sessions 5000 --per-agent 50 --json $(BENCH)/s4.json
 	@if pg_isready -q -d "$(TEST_POSTGRES)" 2>/dev/null; then \
-		$(LOAD) --spawn --postgres "$(TEST_POSTGRES)" --nodes 2 --scenario one-chat --messages 1000 --json $(BENCH)/s5.json; \
+		$(RAISE_FILES) $(LOAD) --spawn --postgres "$(TEST_POSTGRES)" --nodes 2 --scenario one-chat --messages 1000 --json $(BENCH)/s5.json; \
 	else echo "!!!! SKIPPED: S5 (no PostgreSQL at $(TEST_POSTGRES))"; rm -f $(BENCH)/s5.json; fi
 	@if [ -x $(SWITCHBOARD_TOOLS)/synapse-venv/bin/python ]; then \
 		scripts/synapse.sh start $(SYNAPSE_DIR) && \

@@ -14,7 +14,9 @@ use tokio_tungstenite::tungstenite::client::IntoClientRequest;
 
 /// Requests of the set-up at once: the server hashes a few passwords at a time and makes the
 /// rest wait (then 503), so more would only queue there.
-const SETUP_AT_ONCE: usize = 4;
+pub const SETUP_AT_ONCE: usize = 4;
+/// The longest an HTTP request, or a socket's opening until `ready`, may take.
+pub const REQUEST_TIMEOUT: Duration = Duration::from_secs(60);
 
 pub type Socket =
     tokio_tungstenite::WebSocketStream<tokio_tungstenite::MaybeTlsStream<tokio::net::TcpStream>>;
@@ -40,7 +42,9 @@ impl Api {
     }
 
     pub async fn sign_in(&self, username: &str, password: &str) -> anyhow::Result<Person> {
-        let http = reqwest::Client::new();
+        let http = reqwest::Client::builder()
+            .timeout(REQUEST_TIMEOUT)
+            .build()?;
         let mut tries = 0;
         loop {
             let response = http
@@ -102,6 +106,17 @@ impl Api {
     /// A socket of `who` that said `hello` with these positions and got `ready`; with the
     /// frames that came before `ready` (the catch-up).
     pub async fn socket_from(
+        &self,
+        who: &Person,
+        positions: &HashMap<String, i64>,
+        source: Option<IpAddr>,
+    ) -> anyhow::Result<(Socket, Vec<Value>)> {
+        tokio::time::timeout(REQUEST_TIMEOUT, self.open(who, positions, source))
+            .await
+            .context("the socket was not ready within 60 s")?
+    }
+
+    async fn open(
         &self,
         who: &Person,
         positions: &HashMap<String, i64>,
@@ -193,13 +208,7 @@ pub async fn staff(api: &Api, admin: &str, manager: &str) -> anyhow::Result<Staf
         .as_str()
         .context("no group")?
         .to_owned();
-    let run = format!(
-        "{:x}",
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)?
-            .as_millis()
-            % 0xff_ffff
-    );
+    let run = run_name()?;
     Ok(Staff {
         admin,
         manager,
@@ -207,6 +216,17 @@ pub async fn staff(api: &Api, admin: &str, manager: &str) -> anyhow::Result<Staf
         group,
         run,
     })
+}
+
+/// A name unique to this run, so runs against one server do not collide.
+pub fn run_name() -> anyhow::Result<String> {
+    Ok(format!(
+        "{:x}",
+        std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)?
+            .as_millis()
+            % 0xff_ffff
+    ))
 }
 
 fn split_pair(pair: &str) -> anyhow::Result<(&str, &str)> {
@@ -344,17 +364,23 @@ pub async fn logged_numbers(
     }
 }
 
-/// Of the comment numbers found in a session's log (in log order), how many of `0..expected`
-/// are missing, how many appear more than once, and how many steps go backwards or repeat.
-pub fn check_log(numbers: &[usize], expected: usize) -> (usize, usize, usize) {
-    let mut seen = vec![0usize; expected.max(numbers.iter().max().map_or(0, |m| m + 1))];
+/// Of the comment numbers found in a session's log (in log order): how many of those that
+/// were acknowledged (`acked`) are missing, how many appear more than once, and how many steps
+/// go backwards or repeat. (A comment sent but never acknowledged may be there or not.)
+pub fn check_log(numbers: &[usize], acked: &[usize]) -> (usize, usize, usize) {
+    let mut seen: HashMap<usize, usize> = HashMap::new();
     for n in numbers {
-        seen[*n] += 1;
+        *seen.entry(*n).or_default() += 1;
     }
-    let lost = seen.iter().take(expected).filter(|c| **c == 0).count();
-    let doubled = seen.iter().filter(|c| **c > 1).count();
+    let lost = acked.iter().filter(|n| !seen.contains_key(n)).count();
+    let doubled = seen.values().filter(|c| **c > 1).count();
     let misordered = numbers.windows(2).filter(|w| w[1] <= w[0]).count();
     (lost, doubled, misordered)
+}
+
+/// The numbers 0..n: what a run that sent n comments in order expects in the log.
+pub fn first(n: usize) -> Vec<usize> {
+    (0..n).collect()
 }
 
 /// Refuses a server that is not on a loopback address.
@@ -401,11 +427,14 @@ mod tests {
 
     #[test]
     fn the_log_check_finds_lost_doubled_and_misordered_comments() {
-        assert_eq!(check_log(&[0, 1, 2, 3], 4), (0, 0, 0));
-        assert_eq!(check_log(&[0, 1, 3], 4), (1, 0, 0));
-        assert_eq!(check_log(&[0, 1, 1, 2, 3], 4), (0, 1, 1));
-        assert_eq!(check_log(&[0, 2, 1, 3], 4), (0, 0, 1));
-        assert_eq!(check_log(&[], 3), (3, 0, 0));
-        assert_eq!(check_log(&[0, 1, 2, 5], 3), (0, 0, 0));
+        assert_eq!(check_log(&[0, 1, 2, 3], &first(4)), (0, 0, 0));
+        assert_eq!(check_log(&[0, 1, 3], &first(4)), (1, 0, 0));
+        assert_eq!(check_log(&[0, 1, 1, 2, 3], &first(4)), (0, 1, 1));
+        assert_eq!(check_log(&[0, 2, 1, 3], &first(4)), (0, 0, 1));
+        assert_eq!(check_log(&[], &first(3)), (3, 0, 0));
+        assert_eq!(check_log(&[0, 1, 2, 5], &first(3)), (0, 0, 0));
+        // Only what was acknowledged must be there: 3 was sent, never acknowledged.
+        assert_eq!(check_log(&[0, 1], &[0, 1]), (0, 0, 0));
+        assert_eq!(check_log(&[0, 1], &[0, 2]), (1, 0, 0));
     }
 }

@@ -166,6 +166,7 @@ async fn main() -> anyhow::Result<()> {
     if !args.plot_from.is_empty() {
         return plot_earlier(&args);
     }
+    listen_for_ctrl_c();
     match args.scenario {
         Scenario::OneChat => {
             args.sessions = 1;
@@ -250,16 +251,24 @@ async fn main() -> anyhow::Result<()> {
         (Target::Switchboard, Scenario::Idle) => idle::run(&args, &run).await,
         (Target::Switchboard, Scenario::Storm) => storm::run(&args, &run).await,
     };
+    // The servers stop (and the PostgreSQL database is dropped) whatever the run's outcome.
+    let (backend, fsync) = spawned.as_ref().map_or((None, None), |s| {
+        (Some(s.backend.to_owned()), s.fsync.clone())
+    });
+    let stopped = match spawned {
+        Some(s) => s.stop().await,
+        None => Ok(()),
+    };
     let mut report = result?;
     report.nodes = if args.agent_url.is_some() {
         2
     } else {
         args.nodes
     };
-    if let Some(s) = spawned {
-        report.backend = Some(s.backend.to_owned());
-        report.fsync = s.fsync.clone();
-        s.stop().await?;
+    report.backend = backend;
+    report.fsync = fsync;
+    if let Err(e) = stopped {
+        report.errors.push(format!("stopping the servers: {e:#}"));
     }
     report.print();
     if let Some(path) = &args.json {
@@ -323,7 +332,38 @@ impl Drop for Progress {
     }
 }
 
-/// Sets `stop` on Ctrl+C or after `limit` seconds.
+/// Ctrl+C, once pressed (the listener is installed at the start, so the tool never dies of it
+/// mid-run with its servers left behind).
+static INTERRUPT: std::sync::OnceLock<tokio::sync::watch::Receiver<bool>> =
+    std::sync::OnceLock::new();
+/// The servers the tool started, for a second Ctrl+C that ends everything at once.
+pub static CHILDREN: std::sync::Mutex<Vec<u32>> = std::sync::Mutex::new(Vec::new());
+
+/// Listens for Ctrl+C: the first stops the sends (what was measured is reported), a second
+/// stops the servers the tool started and exits.
+fn listen_for_ctrl_c() {
+    let (pressed, interrupt) = tokio::sync::watch::channel(false);
+    let _ = INTERRUPT.set(interrupt);
+    tokio::spawn(async move {
+        while tokio::signal::ctrl_c().await.is_ok() {
+            if *pressed.borrow() {
+                eprintln!("\ninterrupted again: stopping the servers and leaving");
+                let pids = CHILDREN.lock().map(|p| p.clone()).unwrap_or_default();
+                for pid in pids {
+                    let _ = std::process::Command::new("kill")
+                        .arg(pid.to_string())
+                        .status();
+                }
+                std::process::exit(130);
+            }
+            eprintln!("\ninterrupted: reporting what was measured (Ctrl+C again to leave now)");
+            pressed.send_replace(true);
+        }
+    });
+}
+
+/// Sets `stop` on Ctrl+C (also pressed before the measured part began) or after `limit`
+/// seconds.
 pub struct Watchdog {
     task: tokio::task::JoinHandle<()>,
     fired: Arc<AtomicBool>,
@@ -331,11 +371,20 @@ pub struct Watchdog {
 
 pub fn watchdog(stop: Arc<AtomicBool>, limit: u64) -> Watchdog {
     let fired = Arc::new(AtomicBool::new(false));
+    let mut interrupt = INTERRUPT.get().cloned();
     let task = {
         let fired = fired.clone();
         tokio::spawn(async move {
+            let pressed = async {
+                match &mut interrupt {
+                    Some(rx) => {
+                        let _ = rx.wait_for(|p| *p).await;
+                    }
+                    None => std::future::pending::<()>().await,
+                }
+            };
             tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
+                () = pressed => {}
                 () = tokio::time::sleep(Duration::from_secs(limit)) => {}
             }
             fired.store(true, Ordering::Relaxed);

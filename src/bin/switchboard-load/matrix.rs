@@ -26,8 +26,6 @@ use crate::api;
 use crate::report::{Latency, Report, Server, proc_usage};
 use crate::{Args, Run};
 
-/// Set-up requests at once (registration hashes a password, room creation is heavy).
-const SETUP_AT_ONCE: usize = 4;
 /// The timeline events a sync returns per room (Synapse caps it at `filter_timeline_limit`,
 /// 100 by default; more than that since the last sync comes back `limited`).
 const TIMELINE_LIMIT: usize = 100;
@@ -353,26 +351,6 @@ async fn register(base: &str, name: &str, throttled: &Arc<AtomicU64>) -> anyhow:
     })
 }
 
-/// A name unique to this run (as api.rs names Switchboard's load users).
-fn run_name() -> anyhow::Result<String> {
-    Ok(format!(
-        "{:x}",
-        std::time::SystemTime::now()
-            .duration_since(std::time::UNIX_EPOCH)?
-            .as_millis()
-            % 0xff_ffff
-    ))
-}
-
-/// Open loop: session `i` of `sessions` sends every `sessions / rate` seconds, the sessions'
-/// schedules spread over one interval (not in step); `None` for the closed loop.
-fn schedule(rate: f64, sessions: usize, i: usize) -> Option<(Duration, Duration)> {
-    (rate > 0.0 && sessions > 0).then(|| {
-        let every = Duration::from_secs_f64(sessions as f64 / rate);
-        (every, every.mul_f64(i as f64 / sessions as f64))
-    })
-}
-
 /// The `m.room.message` events of a sync answer.
 #[derive(Debug, Default, PartialEq)]
 struct Synced {
@@ -451,7 +429,7 @@ type SentAt = Arc<std::sync::Mutex<HashMap<String, Instant>>>;
 
 pub async fn run(args: &Args, run: &Run) -> anyhow::Result<Report> {
     let (base, agent_base) = (&run.customer_api.base, &run.agent_api.base);
-    let name = run_name()?;
+    let name = api::run_name()?;
     let agent_count = args.sessions.div_ceil(args.per_agent);
     eprintln!(
         "setting up {} customers and {agent_count} agents on the Matrix homeserver {base}…",
@@ -465,7 +443,7 @@ pub async fn run(args: &Args, run: &Run) -> anyhow::Result<Report> {
                 let base = base.clone();
                 async move { register(&base, &format!("load{name}{letter}{i}"), throttled).await }
             })
-            .buffered(SETUP_AT_ONCE)
+            .buffered(api::SETUP_AT_ONCE)
             .try_collect::<Vec<Client>>()
     };
     let agents = users(agent_base, 'a', agent_count).await?;
@@ -502,7 +480,7 @@ pub async fn run(args: &Args, run: &Run) -> anyhow::Result<Report> {
                 anyhow::Ok(room)
             }
         })
-        .buffered(SETUP_AT_ONCE)
+        .buffered(api::SETUP_AT_ONCE)
         .try_collect()
         .await?;
 
@@ -540,7 +518,7 @@ pub async fn run(args: &Args, run: &Run) -> anyhow::Result<Report> {
     let (go, started) = tokio::sync::watch::channel(false);
     let mut senders = Vec::new();
     for (i, (customer, room)) in customers.iter().zip(&rooms).enumerate() {
-        let plan = schedule(args.rate, rooms.len(), i);
+        let plan = crate::desk::schedule(args.rate, rooms.len(), i);
         let (customer, room, messages) = (customer.clone(), room.clone(), args.messages);
         let (sent_at, mut started, stop, acked) = (
             sent_at.clone(),
@@ -633,7 +611,7 @@ pub async fn run(args: &Args, run: &Run) -> anyhow::Result<Report> {
         } else {
             args.messages
         };
-        let (l, d, m) = api::check_log(&numbers, expected);
+        let (l, d, m) = api::check_log(&numbers, &api::first(expected));
         report.lost += l;
         report.doubled += d;
         report.misordered += m;
@@ -1029,14 +1007,14 @@ mod tests {
 
     #[test]
     fn open_loop_schedules_are_spread_over_one_interval() {
-        assert_eq!(schedule(0.0, 10, 3), None);
-        let (every, offset) = schedule(100.0, 10, 0).expect("open loop");
+        assert_eq!(crate::desk::schedule(0.0, 10, 3), None);
+        let (every, offset) = crate::desk::schedule(100.0, 10, 0).expect("open loop");
         assert_eq!(every, Duration::from_millis(100));
         assert_eq!(offset, Duration::ZERO);
-        let (every, offset) = schedule(100.0, 10, 5).expect("open loop");
+        let (every, offset) = crate::desk::schedule(100.0, 10, 5).expect("open loop");
         assert_eq!(every, Duration::from_millis(100));
         assert_eq!(offset, Duration::from_millis(50));
-        assert_eq!(schedule(100.0, 0, 0), None);
+        assert_eq!(crate::desk::schedule(100.0, 0, 0), None);
     }
 
     #[test]

@@ -64,9 +64,8 @@ pub async fn start(plan: Plan<'_>) -> anyhow::Result<Spawned> {
                 .execute(&mut conn)
                 .await?;
             let _ = conn.close().await;
-            let base = admin.rsplit_once('/').map_or(admin, |(base, _)| base);
             (
-                format!("{base}/{name}"),
+                database_url(admin, &name)?,
                 Some((admin.to_owned(), name)),
                 None,
             )
@@ -110,10 +109,16 @@ pub async fn start(plan: Plan<'_>) -> anyhow::Result<Spawned> {
             .arg(plan.max_sockets_per_user.to_string())
             .stdout(Stdio::piped())
             .stderr(Stdio::inherit())
+            // Not in the terminal's process group: Ctrl+C is the tool's to handle (it reads the
+            // logs from the servers after stopping the sends).
+            .process_group(0)
             .kill_on_drop(true)
             .spawn()
             .with_context(|| format!("starting {}", plan.server_bin.display()))?;
         let pid = child.id().context("the server exited at once")?;
+        if let Ok(mut children) = crate::CHILDREN.lock() {
+            children.push(pid);
+        }
         let stdout = child.stdout.take().context("no stdout")?;
         spawned.children.push(child);
         let mut lines = BufReader::new(stdout).lines();
@@ -148,14 +153,43 @@ impl Spawned {
             let _ = child.wait().await;
         }
         if let Some((admin, name)) = self.postgres.take() {
-            let mut conn = sqlx::PgConnection::connect(&admin).await?;
-            sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                .execute(&mut conn)
-                .await?;
-            let _ = conn.close().await;
+            drop_database(&admin, &name).await?;
         }
         Ok(())
     }
+}
+
+impl Drop for Spawned {
+    /// On a path that did not stop them (an error while starting or running): the servers are
+    /// killed (`kill_on_drop`), and the database is dropped on a thread of its own.
+    fn drop(&mut self) {
+        for child in &mut self.children {
+            let _ = child.start_kill();
+        }
+        if let Some((admin, name)) = self.postgres.take() {
+            let dropped = std::thread::spawn(move || {
+                let runtime = tokio::runtime::Builder::new_current_thread()
+                    .enable_all()
+                    .build()?;
+                // The servers may take a moment to let go of their connections.
+                std::thread::sleep(Duration::from_millis(200));
+                runtime.block_on(drop_database(&admin, &name))
+            })
+            .join();
+            if !matches!(dropped, Ok(Ok(()))) {
+                eprintln!("could not drop the load's database; drop it by hand");
+            }
+        }
+    }
+}
+
+async fn drop_database(admin: &str, name: &str) -> anyhow::Result<()> {
+    let mut conn = sqlx::PgConnection::connect(admin).await?;
+    sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+        .execute(&mut conn)
+        .await?;
+    let _ = conn.close().await;
+    Ok(())
 }
 
 /// The disk's `fdatasync` after a 4 KiB write in `dir`, 200 times.
@@ -173,4 +207,35 @@ fn fsync_probe(dir: &Path) -> anyhow::Result<Latency> {
     }
     std::fs::remove_file(&path)?;
     Ok(Latency::of(times))
+}
+
+/// `admin` (a PostgreSQL URL) with its database replaced by `name`.
+fn database_url(admin: &str, name: &str) -> anyhow::Result<String> {
+    let (scheme, rest) = admin
+        .split_once("://")
+        .context("a PostgreSQL URL: postgres://user@host:port/database")?;
+    let (rest, query) = match rest.split_once('?') {
+        Some((r, q)) => (r, format!("?{q}")),
+        None => (rest, String::new()),
+    };
+    let authority = rest.split('/').next().unwrap_or(rest);
+    Ok(format!("{scheme}://{authority}/{name}{query}"))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_load_database_replaces_the_admin_one_in_the_url() {
+        let url = |a| super::database_url(a, "x").expect("url");
+        assert_eq!(
+            url("postgres://pg@h:5432/postgres"),
+            "postgres://pg@h:5432/x"
+        );
+        assert_eq!(url("postgres://pg@h:5432"), "postgres://pg@h:5432/x");
+        assert_eq!(
+            url("postgres://pg@h/db?sslmode=disable"),
+            "postgres://pg@h/x?sslmode=disable"
+        );
+        assert!(super::database_url("nonsense", "x").is_err());
+    }
 }

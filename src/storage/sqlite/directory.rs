@@ -22,7 +22,8 @@ fn user_from_row(row: &SqliteRow) -> Result<User> {
     user_from_columns(row, "")
 }
 
-/// The user columns of [`ACTOR_COLUMNS`] and the like: [`USER_COLUMNS`], each prefixed.
+/// A user from a row holding [`USER_COLUMNS`], each prefixed (e.g. the actor's in a query
+/// that reads more).
 pub(super) fn user_from_columns(row: &SqliteRow, prefix: &str) -> Result<User> {
     let name = |col: &'static str| -> std::borrow::Cow<'static, str> {
         if prefix.is_empty() {

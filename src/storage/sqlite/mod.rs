@@ -51,11 +51,7 @@ impl SqliteDb {
             .journal_mode(SqliteJournalMode::Wal)
             .synchronous(SqliteSynchronous::Full)
             .busy_timeout(Duration::from_secs(5))
-            .foreign_keys(true)
-            // Each group-commit job runs in a savepoint, whose rollback journal (and any temporary
-            // table) then lives in memory, not in a temporary file written page by page. The
-            // database's own durability is the WAL's and does not change.
-            .pragma("temp_store", "memory");
+            .foreign_keys(true);
         let file = options.get_filename().to_path_buf();
         if let Some(dir) = file.parent().filter(|d| !d.as_os_str().is_empty()) {
             std::fs::create_dir_all(dir).map_err(|source| StorageError::DataDir {
@@ -63,9 +59,13 @@ impl SqliteDb {
                 source,
             })?;
         }
+        // The writer's only: each group-commit job runs in a savepoint, whose rollback journal
+        // then lives in memory, not in a temporary file written page by page (the readers'
+        // large sorts keep spilling to disk). The database's durability is the WAL's and does
+        // not change.
         let write = SqlitePoolOptions::new()
             .max_connections(1)
-            .connect_with(options.clone())
+            .connect_with(options.clone().pragma("temp_store", "memory"))
             .await?;
         SQLITE_MIGRATIONS.run(&write).await?;
         let read = SqlitePoolOptions::new()
