@@ -254,7 +254,7 @@ async fn serve(state: AppState, current: CurrentUser, socket: WebSocket) {
     let user = current.user.clone();
     // Awaited futures that are large or rare are boxed: the socket's task is as large as the
     // largest future it holds across an await, for all of its (mostly idle) life.
-    let memberships = match Box::pin(state.db.groups_of(user.id)).await {
+    let memberships = match Box::pin(state.memberships(&user)).await {
         Ok(groups) => groups,
         Err(e) => {
             tracing::warn!(error = %e, "socket refused: cannot read the user's groups");

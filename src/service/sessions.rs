@@ -121,8 +121,13 @@ impl AppState {
         Ok(self.db.read_mark(user.id, conversation).await?)
     }
 
-    /// The groups `user` is a member of (raw membership: the domain adds the role).
+    /// The groups `user` is a member of, where membership can matter (the domain adds the role).
     pub async fn memberships(&self, user: &User) -> Result<Vec<GroupId>, ServiceError> {
+        // Membership decides nothing for one who cannot be staff of a queue whatever their
+        // groups (a customer, a disabled user): it is not read for them.
+        if !session::staff_of_queue(user, true) {
+            return Ok(Vec::new());
+        }
         Ok(self.db.groups_of(user.id).await?)
     }
 
@@ -132,7 +137,13 @@ impl AppState {
     pub async fn conversations_for(&self, user: &User) -> Result<Vec<Conversation>, ServiceError> {
         let memberships = self.memberships(user).await?;
         let mut convs = self.db.conversations_of(user.id, LIST_LIMIT).await?;
-        for queue in self.db.queues().await? {
+        // No queue's waiting sessions for one who sees no queue in any group (a customer).
+        let queues = if session::sees_queue(user, true) {
+            self.db.queues().await?
+        } else {
+            Vec::new()
+        };
+        for queue in queues {
             if !session::sees_queue(user, memberships.contains(&queue.settings.group)) {
                 continue;
             }
