@@ -26,6 +26,8 @@ pub type Socket =
 pub struct Person {
     pub http: reqwest::Client,
     pub cookie: String,
+    /// The user as the sign-in answered (`User` of docs/protocol.md).
+    pub user: Value,
 }
 
 /// One server (a node): its base URL.
@@ -58,11 +60,12 @@ impl Api {
                 tokio::time::sleep(Duration::from_millis(100)).await;
                 continue;
             }
-            ensure!(
-                response.status().is_success(),
-                "sign-in of {username}: {}",
-                response.status()
-            );
+            let status = response.status();
+            let retry_after = response
+                .headers()
+                .get("retry-after")
+                .and_then(|v| v.to_str().ok())
+                .map(str::to_owned);
             let cookie = response
                 .headers()
                 .get("set-cookie")
@@ -70,7 +73,17 @@ impl Api {
                 .and_then(|v| v.split(';').next())
                 .unwrap_or_default()
                 .to_owned();
-            return Ok(Person { http, cookie });
+            let body: Value = response.json().await.unwrap_or_default();
+            if !status.is_success() {
+                let message = body["error"]["message"].as_str().unwrap_or_default();
+                let wait = retry_after.map_or(String::new(), |s| format!(" (again in {s} s)"));
+                bail!("sign-in of {username}: {status} {message}{wait}");
+            }
+            return Ok(Person {
+                http,
+                cookie,
+                user: body["user"].clone(),
+            });
         }
     }
 
@@ -200,6 +213,18 @@ pub async fn staff(api: &Api, admin: &str, manager: &str) -> anyhow::Result<Staf
     let (manager_name, manager_password) = split_pair(manager)?;
     let admin = api.sign_in(admin_name, admin_password).await?;
     let manager = api.sign_in(manager_name, manager_password).await?;
+    // Refused before anything is created: the admin creates the users, the manager adds the
+    // agents to the queue's group.
+    let has = |who: &Person, role: &str| {
+        who.user["roles"]
+            .as_array()
+            .is_some_and(|roles| roles.iter().any(|r| r == role))
+    };
+    ensure!(has(&admin, "admin"), "--admin {admin_name} is not an admin");
+    ensure!(
+        has(&manager, "manager") || has(&manager, "admin"),
+        "--manager {manager_name} is neither a manager nor an admin"
+    );
     let queues = api
         .call(&manager, reqwest::Method::GET, "/api/queues", None)
         .await?;
@@ -383,21 +408,22 @@ pub fn first(n: usize) -> Vec<usize> {
     (0..n).collect()
 }
 
-/// Refuses a server that is not on a loopback address.
+/// Refuses a server that is not on a loopback address (the URL read as a browser would: a
+/// user name before `@` is not the host).
 pub fn check_loopback(url: &str) -> anyhow::Result<()> {
-    let host = url
-        .split("://")
-        .nth(1)
-        .and_then(|rest| rest.split('/').next())
-        .context("the URL has no host")?;
-    let host = host
-        .strip_prefix('[')
-        .and_then(|h| h.split(']').next())
-        .unwrap_or_else(|| host.rsplit_once(':').map_or(host, |(h, _)| h));
-    let loopback = host == "localhost" || host.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
+    let parsed = reqwest::Url::parse(url)
+        .with_context(|| format!("{url} is not a URL: e.g. http://127.0.0.1:8080"))?;
+    ensure!(
+        matches!(parsed.scheme(), "http" | "https"),
+        "{url}: the server's URL is http:// or https://"
+    );
+    let host = parsed.host_str().unwrap_or_default();
+    let bare = host.trim_start_matches('[').trim_end_matches(']');
+    let loopback = host == "localhost" || bare.parse::<IpAddr>().is_ok_and(|ip| ip.is_loopback());
     ensure!(
         loopback,
-        "{host} is not a loopback address: pass --allow-remote to load another machine"
+        "{} is not a loopback address: pass --allow-remote to load another machine",
+        parsed.host_str().unwrap_or(url)
     );
     Ok(())
 }
@@ -420,6 +446,11 @@ mod tests {
             "http://10.0.0.1:8080",
             "http://desk.example.com",
             "nonsense",
+            "127.0.0.1:8080",
+            "http://[::1]@0.0.0.0:33109",
+            "http://127.0.0.1:x@0.0.0.0/",
+            "http://localhost@desk.example.com/",
+            "ftp://127.0.0.1/",
         ] {
             assert!(check_loopback(refused).is_err(), "{refused}");
         }

@@ -234,7 +234,14 @@ async fn send_all(
         let at = match interval {
             Some(every) => {
                 let due = start + every.mul_f64(n as f64);
-                tokio::time::sleep_until(due.into()).await;
+                // Waits for its time, but hears a stop at once (a slow rate, Ctrl+C).
+                while Instant::now() < due && !stop.load(Ordering::Relaxed) {
+                    let rest = due.saturating_duration_since(Instant::now());
+                    tokio::time::sleep(rest.min(Duration::from_millis(100))).await;
+                }
+                if stop.load(Ordering::Relaxed) {
+                    break;
+                }
                 due
             }
             None => Instant::now(),

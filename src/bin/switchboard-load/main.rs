@@ -190,15 +190,24 @@ async fn main() -> anyhow::Result<()> {
          sockets per user 1–10,000, per agent at least 1"
     );
     ensure!(
-        args.rate >= 0.0 && args.rate.is_finite(),
-        "--rate is 0 or more"
+        args.rate == 0.0 || (0.1..=1_000_000.0).contains(&args.rate),
+        "--rate is 0 (closed loop) or 0.1 to 1,000,000 messages per second"
+    );
+    ensure!(
+        args.spawn || (args.postgres.is_none() && args.server_bin.is_none() && args.nodes == 1),
+        "--postgres, --server-bin and --nodes go with --spawn"
+    );
+    ensure!(
+        !args.spawn || (args.agent_url.is_none() && args.server_pid.is_empty()),
+        "with --spawn the tool knows its servers: --agent-url and --server-pid are for servers \
+         started otherwise"
     );
     ensure!(
         args.target == Target::Switchboard || !args.spawn,
         "--spawn starts Switchboard; start the Matrix homeserver yourself (docs/benchmarks.md)"
     );
     ensure!(
-        args.nodes == 1 || (args.spawn && args.postgres.is_some() && args.nodes <= 4),
+        args.nodes == 1 || (args.postgres.is_some() && (2..=4).contains(&args.nodes)),
         "--nodes 2–4 needs --spawn and --postgres (several nodes share one PostgreSQL database)"
     );
 
@@ -238,18 +247,26 @@ async fn main() -> anyhow::Result<()> {
             }
         }
     };
-    let result = match (args.target, args.scenario) {
-        (Target::Matrix, Scenario::OneChat | Scenario::Desk | Scenario::Smoke) => {
-            matrix::run(&args, &run).await
+    let scenario = async {
+        match (args.target, args.scenario) {
+            (Target::Matrix, Scenario::OneChat | Scenario::Desk | Scenario::Smoke) => {
+                matrix::run(&args, &run).await
+            }
+            (Target::Matrix, _) => Err(anyhow::anyhow!(
+                "against a Matrix homeserver only one-chat, desk and smoke run"
+            )),
+            (Target::Switchboard, Scenario::OneChat | Scenario::Desk | Scenario::Smoke) => {
+                desk::run(&args, &run).await
+            }
+            (Target::Switchboard, Scenario::Idle) => idle::run(&args, &run).await,
+            (Target::Switchboard, Scenario::Storm) => storm::run(&args, &run).await,
         }
-        (Target::Matrix, _) => Err(anyhow::anyhow!(
-            "against a Matrix homeserver only one-chat, desk and smoke run"
-        )),
-        (Target::Switchboard, Scenario::OneChat | Scenario::Desk | Scenario::Smoke) => {
-            desk::run(&args, &run).await
-        }
-        (Target::Switchboard, Scenario::Idle) => idle::run(&args, &run).await,
-        (Target::Switchboard, Scenario::Storm) => storm::run(&args, &run).await,
+    };
+    // Ctrl+C before the measured part began (setting up, or a scenario without one): nothing
+    // to report; the servers are stopped all the same.
+    let result = tokio::select! {
+        r = scenario => r,
+        () = interrupted_outside_measuring() => Err(anyhow::anyhow!("interrupted before anything was measured")),
     };
     // The servers stop (and the PostgreSQL database is dropped) whatever the run's outcome.
     let (backend, fsync) = spawned.as_ref().map_or((None, None), |s| {
@@ -259,6 +276,10 @@ async fn main() -> anyhow::Result<()> {
         Some(s) => s.stop().await,
         None => Ok(()),
     };
+    if LEAVING.load(Ordering::Relaxed) {
+        // The signal's task ends the process once it has cleaned up.
+        std::future::pending::<()>().await;
+    }
     let mut report = result?;
     report.nodes = if args.agent_url.is_some() {
         2
@@ -336,24 +357,43 @@ impl Drop for Progress {
 /// mid-run with its servers left behind).
 static INTERRUPT: std::sync::OnceLock<tokio::sync::watch::Receiver<bool>> =
     std::sync::OnceLock::new();
-/// The servers the tool started, for a second Ctrl+C that ends everything at once.
-pub static CHILDREN: std::sync::Mutex<Vec<u32>> = std::sync::Mutex::new(Vec::new());
+/// Set when the tool leaves at once: what the run reports after it is not to be believed.
+static LEAVING: AtomicBool = AtomicBool::new(false);
 
-/// Listens for Ctrl+C: the first stops the sends (what was measured is reported), a second
-/// stops the servers the tool started and exits.
+/// Whether the measured part has begun (a Ctrl+C then stops the sends and reports).
+static MEASURING: AtomicBool = AtomicBool::new(false);
+
+/// Completes on a Ctrl+C pressed while nothing is being measured.
+async fn interrupted_outside_measuring() {
+    let Some(mut interrupt) = INTERRUPT.get().cloned() else {
+        return std::future::pending().await;
+    };
+    let _ = interrupt.wait_for(|p| *p).await;
+    if MEASURING.load(Ordering::Relaxed) {
+        std::future::pending::<()>().await;
+    }
+}
+
+/// Listens for Ctrl+C: the first stops the sends (what was measured is reported), a second —
+/// or a SIGTERM — stops the servers the tool started, drops their database and leaves.
 fn listen_for_ctrl_c() {
     let (pressed, interrupt) = tokio::sync::watch::channel(false);
     let _ = INTERRUPT.set(interrupt);
     tokio::spawn(async move {
-        while tokio::signal::ctrl_c().await.is_ok() {
-            if *pressed.borrow() {
-                eprintln!("\ninterrupted again: stopping the servers and leaving");
-                let pids = CHILDREN.lock().map(|p| p.clone()).unwrap_or_default();
-                for pid in pids {
-                    let _ = std::process::Command::new("kill")
-                        .arg(pid.to_string())
-                        .status();
-                }
+        let Ok(mut terminate) =
+            tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+        else {
+            return;
+        };
+        loop {
+            let again = tokio::select! {
+                r = tokio::signal::ctrl_c() => r.is_err() || *pressed.borrow(),
+                _ = terminate.recv() => true,
+            };
+            if again {
+                LEAVING.store(true, Ordering::Relaxed);
+                eprintln!("\nstopping the servers and leaving");
+                spawn::clean_up_now().await;
                 std::process::exit(130);
             }
             eprintln!("\ninterrupted: reporting what was measured (Ctrl+C again to leave now)");
@@ -370,6 +410,7 @@ pub struct Watchdog {
 }
 
 pub fn watchdog(stop: Arc<AtomicBool>, limit: u64) -> Watchdog {
+    MEASURING.store(true, Ordering::Relaxed);
     let fired = Arc::new(AtomicBool::new(false));
     let mut interrupt = INTERRUPT.get().cloned();
     let task = {

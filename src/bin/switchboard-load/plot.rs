@@ -43,15 +43,26 @@ pub fn svg(title: &str, runs: &[(String, Value)]) -> String {
             }
         }
     }
-    let all = curves.iter().flat_map(|(_, p)| p.iter().copied());
-    let low = all.clone().fold(f64::INFINITY, f64::min).max(0.01);
-    let high = all.fold(0.0f64, f64::max).max(low * 10.0);
+    // Latencies from 0.01 ms to 10 minutes (anything outside is drawn at the edge).
+    let all = curves
+        .iter()
+        .flat_map(|(_, p)| p.iter().copied())
+        .filter(|ms| ms.is_finite());
+    let low = all
+        .clone()
+        .fold(f64::INFINITY, f64::min)
+        .clamp(0.01, 600_000.0);
+    let high = all.fold(0.0f64, f64::max).clamp(low * 10.0, 6_000_000.0);
     let (lo_decade, hi_decade) = (low.log10().floor(), high.log10().ceil());
+    let floor = 10f64.powf(lo_decade);
     let plot_w = WIDTH - LEFT - RIGHT;
     let plot_h = HEIGHT - TOP - BOTTOM;
     let px = |x: f64| LEFT + x / X_MAX * plot_w;
     let py = |ms: f64| {
-        TOP + plot_h - (ms.max(low).log10() - lo_decade) / (hi_decade - lo_decade) * plot_h
+        let ms = if ms.is_finite() { ms } else { high };
+        TOP + plot_h
+            - (ms.clamp(floor, 10f64.powf(hi_decade)).log10() - lo_decade) / (hi_decade - lo_decade)
+                * plot_h
     };
 
     let mut out = String::new();
@@ -103,6 +114,14 @@ pub fn svg(title: &str, runs: &[(String, Value)]) -> String {
         HEIGHT - 10.0,
         TOP + plot_h / 2.0
     );
+    if curves.is_empty() {
+        let _ = write!(
+            out,
+            r#"<text x="{:.1}" y="{:.1}" text-anchor="middle">no latency was measured</text>"#,
+            LEFT + plot_w / 2.0,
+            TOP + plot_h / 2.0
+        );
+    }
     for (i, (label, points)) in curves.iter().enumerate() {
         let colour = COLOURS[i % COLOURS.len()];
         let dash = if label.ends_with("agent") {
@@ -174,6 +193,39 @@ mod tests {
         assert_eq!(svg.matches("<polyline").count(), 3);
         assert!(svg.contains("a &amp; b") && svg.contains("Matrix &lt;x&gt; send → ack"));
         assert!(svg.contains("S1 send → agent"));
+    }
+
+    #[test]
+    fn a_report_without_latencies_draws_an_empty_plot() {
+        for runs in [
+            vec![],
+            vec![("idle".to_owned(), json!({"idle": {"connections": 3}}))],
+            vec![("odd".to_owned(), json!([1, 2]))],
+        ] {
+            let svg = svg("nothing", &runs);
+            assert!(svg.contains("no latency was measured"));
+            assert_eq!(svg.matches("<polyline").count(), 0);
+        }
+    }
+
+    #[test]
+    fn the_latency_axis_starts_at_a_power_of_ten() {
+        let curve: Vec<f64> = (0..PLOT_PERCENTILES.len())
+            .map(|i| 2.6 + i as f64)
+            .collect();
+        let svg = svg(
+            "t",
+            &[("a".to_owned(), json!({"ack": {"curve_ms": curve}}))],
+        );
+        // The lowest grid line is 1 ms, at the bottom of the plot; 2.6 ms is above it.
+        let bottom = TOP + HEIGHT - TOP - BOTTOM;
+        let grid = format!(
+            r##"y1="{bottom:.1}" y2="{bottom:.1}" stroke="#d0d7de"/><text x="{:.1}" y="{:.1}" text-anchor="end">1</text>"##,
+            LEFT - 6.0,
+            bottom + 4.0
+        );
+        assert!(svg.contains(&grid), "{svg}");
+        assert!(!svg.contains(&format!("{:.1},{bottom:.1}", LEFT)));
     }
 
     #[test]

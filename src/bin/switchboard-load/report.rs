@@ -176,7 +176,7 @@ impl Report {
 
     pub fn print(&self) {
         let mode = match self.open_loop_rate {
-            Some(rate) => format!("open loop at {rate:.0}/s"),
+            Some(rate) => format!("open loop at {rate}/s"),
             None => "closed loop".to_owned(),
         };
         let on = match (&self.backend, self.nodes) {
@@ -185,13 +185,20 @@ impl Report {
             (None, 1) => String::new(),
             (None, n) => format!(" on {n} nodes"),
         };
+        let what = if self.idle.is_some() {
+            String::new()
+        } else if self.storm.is_some() {
+            format!(": {} sessions, {} agents", self.sessions, self.agents)
+        } else {
+            format!(
+                ": {} sessions × {} comments, {} agents, {mode}",
+                self.sessions, self.messages_per_session, self.agents
+            )
+        };
         println!(
-            "{} {:?}{on}: {} sessions × {} comments, {} agents, {mode}{}",
+            "{} {:?}{on}{what}{}",
             self.target,
             self.scenario,
-            self.sessions,
-            self.messages_per_session,
-            self.agents,
             if self.interrupted {
                 " (interrupted)"
             } else {
@@ -205,10 +212,10 @@ impl Report {
             );
             println!("| latency | count | p50 ms | p90 ms | p99 ms | max ms |");
             println!("|---|---|---|---|---|---|");
-            let mut rows = vec![("send → ack", &self.ack), ("send → agent", &self.delivery)];
-            if let Some(storm) = &self.storm {
-                rows.push(("reconnect → resumed", &storm.resume));
-            }
+            let rows = match &self.storm {
+                Some(storm) => vec![("reconnect → resumed", &storm.resume)],
+                None => vec![("send → ack", &self.ack), ("send → agent", &self.delivery)],
+            };
             for (name, l) in rows {
                 println!(
                     "| {name} | {} | {:.2} | {:.2} | {:.2} | {:.2} |",

@@ -13,6 +13,44 @@ use tokio::process::{Child, Command};
 
 use crate::report::Latency;
 
+/// What a run started, for leaving at once (a second Ctrl+C, SIGTERM) without the usual
+/// stop: cleared by [`Spawned::stop`].
+#[derive(Default)]
+struct Leftovers {
+    pids: Vec<u32>,
+    database: Option<(String, String)>,
+    dir: Option<PathBuf>,
+}
+
+static LEFTOVERS: std::sync::Mutex<Leftovers> = std::sync::Mutex::new(Leftovers {
+    pids: Vec::new(),
+    database: None,
+    dir: None,
+});
+
+/// Kills the servers the run started, drops their database and removes their folder.
+pub async fn clean_up_now() {
+    let left = LEFTOVERS
+        .lock()
+        .map(|mut l| std::mem::take(&mut *l))
+        .unwrap_or_default();
+    for pid in &left.pids {
+        let _ = std::process::Command::new("kill")
+            .args(["-KILL", &pid.to_string()])
+            .status();
+    }
+    if let Some((admin, name)) = left.database {
+        // The killed servers' connections go with them.
+        tokio::time::sleep(Duration::from_millis(200)).await;
+        if drop_database(&admin, &name).await.is_err() {
+            eprintln!("could not drop the database {name}; drop it by hand");
+        }
+    }
+    if let Some(dir) = left.dir {
+        let _ = std::fs::remove_dir_all(dir);
+    }
+}
+
 /// The servers of a run.
 pub struct Spawned {
     children: Vec<Child>,
@@ -76,6 +114,10 @@ pub async fn start(plan: Plan<'_>) -> anyhow::Result<Spawned> {
             Some(fsync_probe(dir.path())?),
         ),
     };
+    if let Ok(mut left) = LEFTOVERS.lock() {
+        left.database = postgres.clone();
+        left.dir = Some(dir.path().to_path_buf());
+    }
     let mut spawned = Spawned {
         children: Vec::new(),
         urls: Vec::new(),
@@ -116,8 +158,8 @@ pub async fn start(plan: Plan<'_>) -> anyhow::Result<Spawned> {
             .spawn()
             .with_context(|| format!("starting {}", plan.server_bin.display()))?;
         let pid = child.id().context("the server exited at once")?;
-        if let Ok(mut children) = crate::CHILDREN.lock() {
-            children.push(pid);
+        if let Ok(mut left) = LEFTOVERS.lock() {
+            left.pids.push(pid);
         }
         let stdout = child.stdout.take().context("no stdout")?;
         spawned.children.push(child);
@@ -148,6 +190,9 @@ pub async fn start(plan: Plan<'_>) -> anyhow::Result<Spawned> {
 impl Spawned {
     /// Stops the servers and drops the PostgreSQL database.
     pub async fn stop(mut self) -> anyhow::Result<()> {
+        if let Ok(mut left) = LEFTOVERS.lock() {
+            *left = Leftovers::default();
+        }
         for child in &mut self.children {
             let _ = child.start_kill();
             let _ = child.wait().await;
