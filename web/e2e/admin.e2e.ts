@@ -8,16 +8,16 @@
  * in both themes; everything put back after the file.
  */
 import { request, type APIRequestContext, type Browser, type Locator, type Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it, type TestContext } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { seriousViolations } from "./axe";
-import { launchBrowser, newVisitor, screenshot, signInAs, signInByApi, takePolicyViolations, type Visitor } from "./browser";
+import { closeVisitors, launchBrowser, newVisitor, type Opened, screenshot, signInAs, signInByApi, takePolicyViolations } from "./browser";
 import { deskQueueId } from "./desk";
 
 const baseUrl = inject("baseUrl");
 let browser: Browser;
 let admin: APIRequestContext;
 let queueId = "";
-const opened: { name: string; visitor: Visitor }[] = [];
+const opened: Opened[] = [];
 
 /** Unique within the server's run (another run of this file on the same server finds its own). */
 const SUFFIX = Date.now().toString(36).slice(-5);
@@ -58,23 +58,10 @@ afterAll(async () => {
   await browser?.close();
 });
 
-afterEach(async () => {
-  for (const { visitor } of opened.splice(0)) {
-    await visitor.context.request.delete("/api/session");
-    await visitor.context.close();
-  }
+afterEach(async (test) => {
+  await closeVisitors(test, opened);
   expect(takePolicyViolations(), "nothing was refused under the Content-Security-Policy").toEqual([]);
 });
-
-function keepScreenshotsOnFailure(test: TestContext): void {
-  test.onTestFinished(async () => {
-    if (test.task.result?.state !== "fail") return;
-    for (const { name, visitor } of opened) {
-      if (visitor.page.isClosed()) continue;
-      console.error(`screenshot of the failed test: ${await screenshot(visitor.page, `failed-${test.task.name}-${name}`)}`);
-    }
-  });
-}
 
 /** `name` signed in over the API, on the console from the top bar's Manage link. */
 async function onManage(name: string): Promise<Page> {
@@ -105,8 +92,7 @@ async function axeBothThemes(page: Page): Promise<string[]> {
 }
 
 describe("the admin's console", () => {
-  it("admin_creates_a_user_adds_them_to_a_group_resets_their_password_and_the_audit_log_shows_it", async (test) => {
-    keepScreenshotsOnFailure(test);
+  it("admin_creates_a_user_adds_them_to_a_group_resets_their_password_and_the_audit_log_shows_it", async () => {
     const page = await onManage("admin");
     expect(
       await page.getByRole("tab").allTextContents(),
@@ -202,8 +188,7 @@ describe("the admin's console", () => {
     expect(await axeBothThemes(page), "audit log").toEqual([]);
   });
 
-  it("admin_sees_groups_and_queues_and_a_new_group_reaches_the_queue_form", async (test) => {
-    keepScreenshotsOnFailure(test);
+  it("admin_sees_groups_and_queues_and_a_new_group_reaches_the_queue_form", async () => {
     const page = await onManage("admin");
     const directory = await openTab(page, "Groups and queues");
     await directory.getByRole("list", { name: "Queues" }).getByText("IT Service Desk").waitFor();
@@ -219,8 +204,7 @@ describe("the admin's console", () => {
     // A group cannot be deleted through the API: it stays, empty and with no queue.
   });
 
-  it("dana_moves_a_canned_message_up_and_sets_the_routing_guards_and_has_no_users_tab", async (test) => {
-    keepScreenshotsOnFailure(test);
+  it("dana_moves_a_canned_message_up_and_sets_the_routing_guards_and_has_no_users_tab", async () => {
     const before = (await (await admin.get(`/api/queues/${queueId}/canned`)).json()) as { id: string; title: string }[];
     cannedOrder = before.map((c) => c.id);
     const queue = (await (await admin.get(`/api/queues/${queueId}`)).json()) as { offer_alert_seconds: number; reply_alert_seconds: number };

@@ -10,7 +10,7 @@ import { randomUUID } from "node:crypto";
 import type { APIRequestContext, Browser, Locator, Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, type TestContext } from "vitest";
 import { seriousViolations } from "./axe";
-import { ARTIFACTS, isFocused, launchBrowser, newVisitor, screenshot, signInByApi, takePolicyViolations, type Visitor } from "./browser";
+import { ARTIFACTS, closeVisitors, isFocused, launchBrowser, newVisitor, type Opened, signInByApi, takePolicyViolations, type Visitor } from "./browser";
 import { customerApi, deskQueueId } from "./desk";
 
 const baseUrl = inject("baseUrl");
@@ -18,7 +18,7 @@ let browser: Browser;
 let queueId = "";
 let carolApi: APIRequestContext;
 /** Every page opened by a test, closed after it (a failed test leaves a screenshot of each). */
-const opened: { name: string; visitor: Visitor }[] = [];
+const opened: Opened[] = [];
 
 beforeAll(async () => {
   browser = await launchBrowser();
@@ -31,23 +31,10 @@ afterAll(async () => {
   await browser?.close();
 });
 
-afterEach(async () => {
-  for (const { visitor } of opened.splice(0)) {
-    await visitor.context.request.delete("/api/session");
-    await visitor.context.close();
-  }
+afterEach(async (test) => {
+  await closeVisitors(test, opened);
   expect(takePolicyViolations(), "nothing was refused under the Content-Security-Policy").toEqual([]);
 });
-
-function keepScreenshotsOnFailure(test: TestContext): void {
-  test.onTestFinished(async () => {
-    if (test.task.result?.state !== "fail") return;
-    for (const { name, visitor } of opened) {
-      if (visitor.page.isClosed()) continue;
-      console.error(`screenshot of the failed test: ${await screenshot(visitor.page, `failed-${test.task.name}-${name}`)}`);
-    }
-  });
-}
 
 /** Someone signed in, with their page open at `path`. */
 async function person(name: string, path: string): Promise<Visitor> {
@@ -148,7 +135,6 @@ async function shoot(part: Locator, name: string): Promise<void> {
 
 describe("the composer's attachments and stale-view guard", () => {
   it("carol_pastes_a_screenshot_and_alice_sees_the_image_in_her_mini_window", async (test) => {
-    keepScreenshotsOnFailure(test);
     const { id, window, carol } = await acceptedChat(test, "Teams shows an error when I share my screen.");
     const field = chat(carol.page).getByRole("textbox", { name: "Message" });
     await pasteScreenshot(field);
@@ -191,7 +177,6 @@ describe("the composer's attachments and stale-view guard", () => {
   });
 
   it("alices_reply_begun_before_two_new_messages_waits_for_send_anyway_and_posts_once", async (test) => {
-    keepScreenshotsOnFailure(test);
     const { id, alice, window, carol } = await acceptedChat(test, "My VPN drops every few minutes.");
     const reply = "Please restart the VPN client and tell me what it says.";
     const agentField = window.getByRole("textbox", { name: "Message (comment)" });
@@ -225,7 +210,6 @@ describe("the composer's attachments and stale-view guard", () => {
   });
 
   it("a_reply_refused_as_stale_and_switched_to_work_note_goes_as_a_work_note_never_to_carol", async (test) => {
-    keepScreenshotsOnFailure(test);
     const { id, window, carol } = await acceptedChat(test, "I cannot sign in to the VPN.");
     const note = "INTERNAL ONLY: her account is locked by the fraud team, do not tell her why.";
     const commentField = window.getByRole("textbox", { name: "Message (comment)" });
@@ -268,7 +252,6 @@ describe("the composer's attachments and stale-view guard", () => {
   });
 
   it("a_renamed_executable_is_refused_with_the_servers_words_and_nothing_is_posted", async (test) => {
-    keepScreenshotsOnFailure(test);
     const { id, carol } = await acceptedChat(test, "Can you look at this picture?");
     const before = (await entries(id)).length;
     const chooser = carol.page.waitForEvent("filechooser");

@@ -2,6 +2,7 @@
 import { mkdir } from "node:fs/promises";
 import { fileURLToPath } from "node:url";
 import { chromium, type Browser, type BrowserContext, type BrowserContextOptions, type Page } from "playwright-core";
+import type { TestContext } from "vitest";
 
 export const ARTIFACTS = fileURLToPath(new URL("./artifacts/", import.meta.url));
 
@@ -56,6 +57,32 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const path = `${ARTIFACTS}${name.replace(/[^\w.-]+/g, "_")}.png`;
   await page.screenshot({ path, fullPage: true });
   return path;
+}
+
+/** A visitor a test opened, by the name its failure evidence goes under. */
+export interface Opened {
+  name: string;
+  visitor: Visitor;
+}
+
+/**
+ * After each test (its `afterEach`): when it failed, each page still open is kept as a screenshot
+ * and what it showed to assistive technology is printed (the log is what CI keeps); then every
+ * visitor is signed out (an agent whose window only closes stays present for a reload's grace)
+ * and closed, and `opened` is emptied.
+ */
+export async function closeVisitors(test: TestContext, opened: Opened[]): Promise<void> {
+  if (test.task.result?.state === "fail") {
+    for (const { name, visitor } of opened) {
+      if (visitor.page.isClosed()) continue;
+      console.error(`screenshot of the failed test: ${await screenshot(visitor.page, `failed-${test.task.name}-${name}`)}`);
+      console.error(`what ${name}'s page showed:\n${await visitor.page.locator("body").ariaSnapshot()}`);
+    }
+  }
+  for (const { visitor } of opened.splice(0)) {
+    await visitor.context.request.delete("/api/session");
+    await visitor.context.close();
+  }
 }
 
 /** Fills in the sign-in form the way a person does and submits it. */

@@ -9,7 +9,7 @@ import { randomUUID } from "node:crypto";
 import { request, type APIRequestContext, type Browser, type Locator, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, type TestContext } from "vitest";
 import { seriousViolations } from "./axe";
-import { isFocused, launchBrowser, newVisitor, screenshot, signInByApi, takePolicyViolations, type Visitor } from "./browser";
+import { closeVisitors, isFocused, launchBrowser, newVisitor, type Opened, screenshot, signInByApi, takePolicyViolations } from "./browser";
 import { customerApi, deskQueueId, setQueueTimers } from "./desk";
 
 const baseUrl = inject("baseUrl");
@@ -18,7 +18,7 @@ let queueId = "";
 let carolApi: APIRequestContext;
 let ivanApi: APIRequestContext;
 /** Every page opened by a test, closed after it (a failed test leaves a screenshot of each). */
-const opened: { name: string; visitor: Visitor }[] = [];
+const opened: Opened[] = [];
 
 /** Counts the tones the page plays: `beep` starts one oscillator per tone (a new chat: 2, a chat back in the queue: 3). */
 function countTones(): void {
@@ -59,25 +59,12 @@ afterAll(async () => {
   await browser?.close();
 });
 
-afterEach(async () => {
+afterEach(async (test) => {
   // Signed out, not only closed: an agent whose window closes stays present for 30 s (a reload's
   // grace), and the next file's Transfer dialog must find dana offline.
-  for (const { visitor } of opened.splice(0)) {
-    await visitor.context.request.delete("/api/session");
-    await visitor.context.close();
-  }
+  await closeVisitors(test, opened);
   expect(takePolicyViolations(), "nothing was refused under the Content-Security-Policy").toEqual([]);
 });
-
-function keepScreenshotsOnFailure(test: TestContext): void {
-  test.onTestFinished(async () => {
-    if (test.task.result?.state !== "fail") return;
-    for (const { name, visitor } of opened) {
-      if (visitor.page.isClosed()) continue;
-      console.error(`screenshot of the failed test: ${await screenshot(visitor.page, `failed-${test.task.name}-${name}`)}`);
-    }
-  });
-}
 
 /** Someone signed in, with their page open (agents: on /agent, audio unlocked by a click). */
 async function person(name: string, path: string): Promise<Page> {
@@ -133,7 +120,6 @@ async function accept(page: Page, customer: string): Promise<Locator> {
 
 describe("sessions back in the queue", () => {
   it("bob_signs_out_handing_his_chat_back_and_alice_takes_it_from_the_front_of_the_queue", async (test) => {
-    keepScreenshotsOnFailure(test);
     const bob = await person("bob", "/agent");
     const alice = await person("alice", "/agent");
     const dana = await person("dana", "/agent");
@@ -213,7 +199,6 @@ describe("sessions back in the queue", () => {
   });
 
   it("sign_outs_transfer_opens_the_transfer_dialog_of_the_open_chat", async (test) => {
-    keepScreenshotsOnFailure(test);
     const bob = await person("bob", "/agent");
     const carolId = await startChat(test, carolApi, "I cannot print to PDF.");
     const window = await accept(bob, "Carol Customer");
@@ -232,7 +217,6 @@ describe("sessions back in the queue", () => {
   });
 
   it("bobs_browser_closing_with_an_open_chat_gives_it_back_after_the_queues_grace", async (test) => {
-    keepScreenshotsOnFailure(test);
     await setGrace(1);
     test.onTestFinished(() => setGrace(60));
     const bobVisitor = await newVisitor(browser, baseUrl, { viewport: { width: 1280, height: 800 } });
@@ -276,7 +260,6 @@ describe("the customer's inactivity clock", () => {
   }
 
   it("carol_typing_through_the_warning_keeps_the_chat_open", async (test) => {
-    keepScreenshotsOnFailure(test);
     const { carol, carolId, ivanId } = await twoChatsOnShortTimers(test);
     const banner = carol.getByRole("alert").filter({ hasText: "Are you still there?" });
     await banner.waitFor({ timeout: 15_000 });
@@ -294,7 +277,6 @@ describe("the customer's inactivity clock", () => {
   });
 
   it("alices_new_question_after_the_warning_moves_the_close", async (test) => {
-    keepScreenshotsOnFailure(test);
     const { carol, carolId, ivanId, carolWindow } = await twoChatsOnShortTimers(test);
     const banner = carol.getByRole("alert").filter({ hasText: "Are you still there?" });
     await banner.waitFor({ timeout: 15_000 });

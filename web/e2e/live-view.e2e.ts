@@ -10,9 +10,9 @@
  * the alerts go to e2e/artifacts/; axe in both themes.
  */
 import { request, type APIRequestContext, type Browser, type Locator, type Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it, type TestContext } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { seriousViolations } from "./axe";
-import { launchBrowser, newVisitor, screenshot, signInByApi, takePolicyViolations, type Visitor } from "./browser";
+import { closeVisitors, launchBrowser, newVisitor, type Opened, screenshot, signInByApi, takePolicyViolations } from "./browser";
 import { customerApi, deskQueueId, setQueueTimers } from "./desk";
 
 const baseUrl = inject("baseUrl");
@@ -21,7 +21,7 @@ let manager: APIRequestContext;
 let queueId = "";
 /** The routing guards' settings before this file (put back after it). */
 let guards: { offer_alert_seconds: number; reply_alert_seconds: number; survey: boolean } | null = null;
-const opened: { name: string; visitor: Visitor }[] = [];
+const opened: Opened[] = [];
 
 const FIRST_MESSAGE = "Teams will not share my screen since this morning.";
 
@@ -56,11 +56,8 @@ afterAll(async () => {
   await browser?.close();
 });
 
-afterEach(async () => {
-  for (const { visitor } of opened.splice(0)) {
-    await visitor.context.request.delete("/api/session");
-    await visitor.context.close();
-  }
+afterEach(async (test) => {
+  await closeVisitors(test, opened);
   expect(takePolicyViolations(), "nothing was refused under the Content-Security-Policy").toEqual([]);
 });
 
@@ -76,16 +73,6 @@ async function liveNow(): Promise<Live> {
   const answer = await manager.get(`/api/queues/${queueId}/live?since=${encodeURIComponent(since)}`);
   expect(answer.status(), `GET /api/queues/${queueId}/live: is the live view in this server build?`).toBe(200);
   return (await answer.json()) as Live;
-}
-
-function keepScreenshotsOnFailure(test: TestContext): void {
-  test.onTestFinished(async () => {
-    if (test.task.result?.state !== "fail") return;
-    for (const { name, visitor } of opened) {
-      if (visitor.page.isClosed()) continue;
-      console.error(`screenshot of the failed test: ${await screenshot(visitor.page, `failed-${test.task.name}-${name}`)}`);
-    }
-  });
 }
 
 async function person(name: string, path: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
@@ -145,8 +132,7 @@ async function startChat(carol: Page, text: string): Promise<string> {
 }
 
 describe("the live queue view", () => {
-  it("dana_follows_carols_chat_from_waiting_to_rated_without_a_reload", async (test) => {
-    keepScreenshotsOnFailure(test);
+  it("dana_follows_carols_chat_from_waiting_to_rated_without_a_reload", async () => {
     const before = await liveNow();
     const aliceBefore = before.figures.per_agent.find((a) => a.user.display_name === "Alice Agent") ?? { accepted: 0, ended: 0, rating: { count: 0, average: null } };
     const dana = await danaOnLiveQueue();
@@ -214,8 +200,7 @@ describe("the live queue view", () => {
     expect(await axeBothThemes(dana), "the live view with today's figures").toEqual([]);
   });
 
-  it("the_routing_guards_alert_alice_and_dana", async (test) => {
-    keepScreenshotsOnFailure(test);
+  it("the_routing_guards_alert_alice_and_dana", async () => {
     await patchQueue({ offer_alert_seconds: 2, reply_alert_seconds: 3 });
     const dana = await danaOnLiveQueue();
     const alice = await person("alice", "/agent");

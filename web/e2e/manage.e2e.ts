@@ -7,9 +7,9 @@
  * Screenshots of the three sections go to e2e/artifacts/; axe in both themes.
  */
 import { request, type APIRequestContext, type Browser, type Locator, type Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it, type TestContext } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { seriousViolations } from "./axe";
-import { launchBrowser, newVisitor, screenshot, signInByApi, takePolicyViolations, type Visitor } from "./browser";
+import { closeVisitors, launchBrowser, newVisitor, type Opened, screenshot, signInByApi, takePolicyViolations } from "./browser";
 import { customerApi, deskQueueId, setQueueTimers } from "./desk";
 
 const baseUrl = inject("baseUrl");
@@ -18,7 +18,7 @@ let manager: APIRequestContext;
 let queueId = "";
 /** The canned message edited, and its text before (put back after the file). */
 let edited: { id: string; body: string } | null = null;
-const opened: { name: string; visitor: Visitor }[] = [];
+const opened: Opened[] = [];
 
 const CANNED_TITLE = "Still there?";
 const NEW_TEXT = "Hello {customer.first_name}, are you still with us? {agent.first_name} here, I will wait two more minutes.";
@@ -64,11 +64,8 @@ afterAll(async () => {
   await browser?.close();
 });
 
-afterEach(async () => {
-  for (const { visitor } of opened.splice(0)) {
-    await visitor.context.request.delete("/api/session");
-    await visitor.context.close();
-  }
+afterEach(async (test) => {
+  await closeVisitors(test, opened);
   expect(takePolicyViolations(), "nothing was refused under the Content-Security-Policy").toEqual([]);
 });
 
@@ -80,16 +77,6 @@ async function itsdGroup(): Promise<Group | undefined> {
 async function userId(username: string): Promise<string | null> {
   const users = (await (await manager.get(`/api/users?q=${username}&staff=true`)).json()) as { id: string; username: string }[];
   return users.find((u) => u.username === username)?.id ?? null;
-}
-
-function keepScreenshotsOnFailure(test: TestContext): void {
-  test.onTestFinished(async () => {
-    if (test.task.result?.state !== "fail") return;
-    for (const { name, visitor } of opened) {
-      if (visitor.page.isClosed()) continue;
-      console.error(`screenshot of the failed test: ${await screenshot(visitor.page, `failed-${test.task.name}-${name}`)}`);
-    }
-  });
 }
 
 async function person(name: string, path: string, viewport = { width: 1280, height: 900 }): Promise<Page> {
@@ -132,8 +119,7 @@ async function startChat(customer: Page, text: string): Promise<void> {
 }
 
 describe("the managers' console", () => {
-  it("an_agent_sees_no_manage_link_and_is_told_who_the_console_is_for", async (test) => {
-    keepScreenshotsOnFailure(test);
+  it("an_agent_sees_no_manage_link_and_is_told_who_the_console_is_for", async () => {
     const alice = await person("alice", "/agent");
     expect(await alice.getByRole("link", { name: "Manage" }).count(), "no Manage link for an agent").toBe(0);
     await alice.goto("/agent/manage");
@@ -141,8 +127,7 @@ describe("the managers' console", () => {
     expect(await alice.getByRole("tablist").count()).toBe(0);
   });
 
-  it("dana_edits_a_canned_message_and_alices_picker_shows_the_new_text", async (test) => {
-    keepScreenshotsOnFailure(test);
+  it("dana_edits_a_canned_message_and_alices_picker_shows_the_new_text", async () => {
     expect(edited, `the demo's “${CANNED_TITLE}” canned message`).not.toBeNull();
     const dana = await danaOnManage();
     await dana.getByLabel("Greeting").waitFor();
@@ -188,8 +173,7 @@ describe("the managers' console", () => {
     await carol.getByRole("log").first().getByText("Hello Carol, are you still with us? Alice here, I will wait two more minutes.").waitFor();
   });
 
-  it("dana_removes_bob_from_itsd_chat_and_adds_him_back_and_bob_is_offered_a_new_session", async (test) => {
-    keepScreenshotsOnFailure(test);
+  it("dana_removes_bob_from_itsd_chat_and_adds_him_back_and_bob_is_offered_a_new_session", async () => {
     const bob = await person("bob", "/agent");
     const dana = await danaOnManage();
     await dana.getByRole("tab", { name: "Group membership" }).click();
@@ -221,8 +205,7 @@ describe("the managers' console", () => {
     await notification(bob, "Ivan Customer").getByRole("button", { name: "Accept" }).waitFor();
   });
 
-  it("dana_sets_max_sessions_per_agent_to_1_and_the_queue_answers_with_it", async (test) => {
-    keepScreenshotsOnFailure(test);
+  it("dana_sets_max_sessions_per_agent_to_1_and_the_queue_answers_with_it", async () => {
     const dana = await danaOnManage();
     const field = dana.getByLabel("Maximum concurrent sessions per agent");
     await field.fill("1");

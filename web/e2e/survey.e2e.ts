@@ -6,16 +6,16 @@
  * the thanks and the staff's view go to e2e/artifacts/.
  */
 import { request, type Browser, type Locator, type Page } from "playwright-core";
-import { afterAll, afterEach, beforeAll, describe, expect, inject, it, type TestContext } from "vitest";
+import { afterAll, afterEach, beforeAll, describe, expect, inject, it } from "vitest";
 import { seriousViolations } from "./axe";
-import { isFocused, launchBrowser, newVisitor, screenshot, signInByApi, takePolicyViolations, type Visitor } from "./browser";
+import { closeVisitors, isFocused, launchBrowser, newVisitor, type Opened, screenshot, signInByApi, takePolicyViolations } from "./browser";
 import { customerApi, deskQueueId, setQueueTimers } from "./desk";
 
 const baseUrl = inject("baseUrl");
 let browser: Browser;
 let queueId = "";
 /** Every page opened by a test, closed after it (a failed test leaves a screenshot of each). */
-const opened: { name: string; visitor: Visitor }[] = [];
+const opened: Opened[] = [];
 
 const FIRST_MESSAGE = "Outlook asks for my password every ten minutes.";
 const COMMENT = "Alice fixed it in five minutes: the cached credentials were stale. Thank you!";
@@ -34,11 +34,8 @@ afterAll(async () => {
   await browser?.close();
 });
 
-afterEach(async () => {
-  for (const { visitor } of opened.splice(0)) {
-    await visitor.context.request.delete("/api/session");
-    await visitor.context.close();
-  }
+afterEach(async (test) => {
+  await closeVisitors(test, opened);
   expect(takePolicyViolations(), "nothing was refused under the Content-Security-Policy").toEqual([]);
 });
 
@@ -52,16 +49,6 @@ async function setSurvey(on: boolean): Promise<void> {
   } finally {
     await manager.dispose();
   }
-}
-
-function keepScreenshotsOnFailure(test: TestContext): void {
-  test.onTestFinished(async () => {
-    if (test.task.result?.state !== "fail") return;
-    for (const { name, visitor } of opened) {
-      if (visitor.page.isClosed()) continue;
-      console.error(`screenshot of the failed test: ${await screenshot(visitor.page, `failed-${test.task.name}-${name}`)}`);
-    }
-  });
 }
 
 /** Someone signed in, with their page open (agents: on /agent, the sidebar ready). */
@@ -87,8 +74,7 @@ async function axeBothThemes(page: Page): Promise<string[]> {
 }
 
 describe("the satisfaction survey", () => {
-  it("carol_rates_the_chat_alice_ended_and_dana_reads_the_rating_in_the_workspace", async (test) => {
-    keepScreenshotsOnFailure(test);
+  it("carol_rates_the_chat_alice_ended_and_dana_reads_the_rating_in_the_workspace", async () => {
     const alice = await person("alice", "/agent");
     const carol = await person("carol", "/support", { width: 900, height: 900 });
 
@@ -177,8 +163,7 @@ describe("the satisfaction survey", () => {
     expect(await axeBothThemes(dana), "the workspace with the rating").toEqual([]);
   });
 
-  it("nothing_is_asked_for_a_chat_nobody_took", async (test) => {
-    keepScreenshotsOnFailure(test);
+  it("nothing_is_asked_for_a_chat_nobody_took", async () => {
     const carol = await person("carol", "/support", { width: 900, height: 900 });
     await carol.getByLabel("What can we help you with?").fill("Never mind, it works now.");
     const id = await startedId(carol, () => carol.getByRole("button", { name: "Start chat" }).click());

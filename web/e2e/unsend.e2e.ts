@@ -10,7 +10,7 @@ import { deflateSync } from "node:zlib";
 import { request, type APIRequestContext, type Browser, type Locator, type Page } from "playwright-core";
 import { afterAll, afterEach, beforeAll, describe, expect, inject, it, type TestContext } from "vitest";
 import { seriousViolations } from "./axe";
-import { launchBrowser, newVisitor, screenshot, signInByApi, takePolicyViolations, type Visitor } from "./browser";
+import { closeVisitors, launchBrowser, newVisitor, type Opened, screenshot, signInByApi, takePolicyViolations, type Visitor } from "./browser";
 import { customerApi, deskQueueId } from "./desk";
 
 const baseUrl = inject("baseUrl");
@@ -18,7 +18,7 @@ let browser: Browser;
 let queueId = "";
 let carolApi: APIRequestContext;
 /** Every page opened by a test, closed after it (a failed test leaves a screenshot of each). */
-const opened: { name: string; visitor: Visitor }[] = [];
+const opened: Opened[] = [];
 
 const SECRET = "Your temporary password is Winter2026! (sent to the wrong chat)";
 
@@ -34,23 +34,10 @@ afterAll(async () => {
   await browser?.close();
 });
 
-afterEach(async () => {
-  for (const { visitor } of opened.splice(0)) {
-    await visitor.context.request.delete("/api/session");
-    await visitor.context.close();
-  }
+afterEach(async (test) => {
+  await closeVisitors(test, opened);
   expect(takePolicyViolations(), "nothing was refused under the Content-Security-Policy").toEqual([]);
 });
-
-function keepScreenshotsOnFailure(test: TestContext): void {
-  test.onTestFinished(async () => {
-    if (test.task.result?.state !== "fail") return;
-    for (const { name, visitor } of opened) {
-      if (visitor.page.isClosed()) continue;
-      console.error(`screenshot of the failed test: ${await screenshot(visitor.page, `failed-${test.task.name}-${name}`)}`);
-    }
-  });
-}
 
 /** The queue's unsend window, set by the manager dana (another file may have changed it). */
 async function setUnsendWindow(seconds: number): Promise<void> {
@@ -177,7 +164,6 @@ async function loaded(image: Locator): Promise<boolean> {
 
 describe("unsend", () => {
   it("alice_withdraws_a_comment_carol_sees_it_withdrawn_live_and_after_reload_and_dana_reads_it", async (test) => {
-    keepScreenshotsOnFailure(test);
     const id = await startChat(test, "I cannot sign in to the VPN.");
     const alice = await person("alice", "/agent");
     const window = await accept(alice.page);
@@ -232,7 +218,6 @@ describe("unsend", () => {
   });
 
   it("files_posted_over_the_api_show_on_the_other_side", async (test) => {
-    keepScreenshotsOnFailure(test);
     const id = await startChat(test, "Teams shows an error when I share my screen.");
     const alice = await person("alice", "/agent");
     const window = await accept(alice.page);

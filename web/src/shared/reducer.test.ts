@@ -275,6 +275,41 @@ describe("reducer", () => {
     expect(historyFailed(state, "7").history.get("7")).toBe("more");
   });
 
+  it("a_frame_read_before_an_accepts_answer_does_not_put_the_session_back_in_the_queue", () => {
+    // A long `hello`: the offer's state was read before alice pressed Accept, and its frame
+    // comes after the Accept's answer (the joined entry and the greeting: last_seq 3).
+    const { assignee: _none, ...waiting } = conversation;
+    let state = run(beginCatchUp(initialState()), [offerFrame("7", { assignee: undefined as never, last_seq: 1 })]);
+    state = applyConversation(state, { ...conversation, last_seq: 3, accepted_at: "2026-01-01T10:01:00.000Z" });
+    expect(state.offers.has("7"), "taken: no longer on offer").toBe(false);
+    state = run(state, [
+      { type: "conversation", ...waiting, state: "queued", position: 1, last_seq: 1 },
+      { type: "offer", conversation: { ...waiting, state: "queued", position: 1, last_seq: 1 } },
+      entryFrame(1),
+      { type: "ready" },
+    ]);
+    const held = state.conversations.get("7");
+    expect(held?.state, "still active: the older frame is dropped").toBe("active");
+    expect(held?.assignee, "still alice's").toEqual(me);
+    expect(held?.last_seq).toBe(3);
+    expect(state.offers.has("7"), "and not offered again").toBe(false);
+    // One of the same last_seq is as new (a warning's countdown): taken.
+    state = reduce(state, conversationFrame({ last_seq: 3, closes_in_seconds: 60 }), context);
+    expect(state.conversations.get("7")?.closes_in_seconds).toBe(60);
+    state = reduce(state, conversationFrame({ state: "closed", last_seq: 4 }), context);
+    expect(state.conversations.get("7")?.state).toBe("closed");
+  });
+
+  it("after_a_change_of_rights_each_conversations_next_frame_is_taken_even_with_a_lower_last_seq", () => {
+    // An ITIL holder saw a work note at seq 10; the role is gone and seq 9 is the last they see.
+    let state = greeted([conversationFrame({ last_seq: 10 }), entryFrame(10, { kind: "work_note" })]);
+    state = forgetHistory(socketLost(state));
+    state = greeted([conversationFrame({ last_seq: 9 }), entryFrame(9)], state);
+    expect(state.conversations.get("7")?.last_seq, "read anew").toBe(9);
+    state = reduce(state, conversationFrame({ last_seq: 8, state: "closed" }), context);
+    expect(state.conversations.get("7")?.state, "and from then on an older frame is dropped again").toBe("active");
+  });
+
   it("a_conversation_learnt_over_http_is_known_with_position_0", () => {
     const state = applyConversation(initialState(), { ...conversation, id: "8", last_seq: 4 });
     expect(state.positions.get("8")).toBe(0);

@@ -78,6 +78,11 @@ export interface FeedState {
   catchUp: CatchUp | null;
   /** A `ready` was received at least once: the first `hello` of the page is over. */
   wasReady: boolean;
+  /**
+   * Conversations whose next frame is taken whatever its `last_seq`: after a change of rights
+   * what the user may see of each (its `last_seq` included) is read anew, and may be less.
+   */
+  rereading: ReadonlySet<string>;
 }
 
 /** Who the client is and what time it is: the only inputs a frame does not carry. */
@@ -111,6 +116,7 @@ export function initialState(): FeedState {
     historyCursor: new Map(),
     catchUp: null,
     wasReady: false,
+    rereading: new Set(),
   };
 }
 
@@ -126,6 +132,13 @@ function without<K, V>(map: ReadonlyMap<K, V>, key: K): ReadonlyMap<K, V> {
   if (!map.has(key)) return map;
   const next = new Map(map);
   next.delete(key);
+  return next;
+}
+
+function withoutItem(set: ReadonlySet<string>, id: string): ReadonlySet<string> {
+  if (!set.has(id)) return set;
+  const next = new Set(set);
+  next.delete(id);
   return next;
 }
 
@@ -189,10 +202,12 @@ export function socketLost(state: FeedState): FeedState {
 
 /**
  * The user's rights changed (close 4403): entries skipped as invisible may be visible now, so
- * positions and entries are forgotten and the next `hello` takes the log again.
+ * positions and entries are forgotten and the next `hello` takes the log again; each
+ * conversation's next frame is taken as it is (its `last_seq` may be less now: work notes the
+ * user no longer sees).
  */
 export function forgetHistory(state: FeedState): FeedState {
-  return { ...state, positions: new Map(), entries: new Map(), history: new Map(), historyCursor: new Map() };
+  return { ...state, positions: new Map(), entries: new Map(), history: new Map(), historyCursor: new Map(), rereading: new Set(state.conversations.keys()) };
 }
 
 /**
@@ -262,8 +277,10 @@ export function reduce(state: FeedState, frame: ServerFrame, context: ReduceCont
       return applyConversation(state, conversation);
     }
     case "offer": {
+      // Read before what is held (an Accept's answer came first): no longer on offer.
+      const older = isOlder(state, frame.conversation);
       let next = applyConversation(state, frame.conversation);
-      if (frame.conversation.state !== "queued") return next;
+      if (older || frame.conversation.state !== "queued") return next;
       const id = frame.conversation.id;
       if (next.catchUp !== null) next = { ...next, catchUp: { ...next.catchUp, offered: addTo(next.catchUp.offered, id) } };
       return { ...next, offers: withEntry(next.offers, id, next.conversations.get(id) ?? frame.conversation) };
@@ -392,6 +409,11 @@ export function isMemberOf(conversation: Conversation, me: string | null): boole
 /** Adopts a conversation's state (from a frame, or learnt over HTTP). */
 export function applyConversation(state: FeedState, incoming: Conversation): FeedState {
   let next = noteHeld(state, incoming.id);
+  // Older than what is held: the socket's frames are in order, but an HTTP answer (an Accept's,
+  // a conversation read) can overtake one read before it, e.g. during a long `hello`. Every
+  // change stores an entry, so `last_seq` orders them: the newer one stays.
+  if (isOlder(next, incoming)) return next;
+  if (next.rereading.has(incoming.id)) next = { ...next, rereading: withoutItem(next.rereading, incoming.id) };
   const current = next.conversations.get(incoming.id);
   const merged: Conversation = { ...incoming };
   // Live frames carry no summary: keep the one we have.
@@ -404,6 +426,12 @@ export function applyConversation(state: FeedState, incoming: Conversation): Fee
   if (incoming.state !== "queued" && next.offers.has(incoming.id)) next = { ...next, offers: without(next.offers, incoming.id) };
   else if (next.offers.has(incoming.id)) next = { ...next, offers: withEntry(next.offers, incoming.id, merged) };
   return next;
+}
+
+/** Whether `incoming` was read before the conversation as held (a lower `last_seq`). */
+function isOlder(state: FeedState, incoming: Conversation): boolean {
+  const current = state.conversations.get(incoming.id);
+  return current !== undefined && incoming.last_seq < current.last_seq && !state.rereading.has(incoming.id);
 }
 
 function putConversation(state: FeedState, conversation: Conversation): FeedState {

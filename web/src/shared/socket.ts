@@ -497,7 +497,7 @@ export class Connection {
    * Reads a conversation over HTTP: one the socket sent entries of but no state (a followed
    * record's activity arrives as entries alone: its conversation frame comes only with a follow),
    * or a record whose incident changed. One read at a time per conversation; a change while it
-   * is under way reads it again after. What is older than what the client holds is dropped.
+   * is under way reads it again after.
    */
   private async learn(conversation: string): Promise<void> {
     if (this.learning.has(conversation)) {
@@ -507,10 +507,10 @@ export class Connection {
     this.learning.set(conversation, false);
     try {
       const found = await this.request(`/api/conversations/${encodeURIComponent(conversation)}`, isConversation);
-      const held = this.state.value.conversations.get(conversation);
       // Let go of meanwhile (`forget`: a chat left, a record unfollowed): the answer is old news.
+      // One older than what is held meanwhile is dropped by the reducer.
       const forgotten = !this.learning.has(conversation);
-      if (!forgotten && (held === undefined || found.last_seq >= held.last_seq) && feed.isMemberOf(found, this.me)) this.noteConversation(found);
+      if (!forgotten && feed.isMemberOf(found, this.me)) this.noteConversation(found);
     } catch {
       // Not readable (gone, or no longer visible): its entries stay without a conversation, as before.
     }
