@@ -95,22 +95,19 @@ pub(super) async fn append(
 ) -> Result<Vec<Entry>> {
     let mut stored = Vec::with_capacity(entries.len());
     for entry in entries {
-        // The old last_seq on the right-hand side: the new seq is last_seq + 1 in both places.
+        // One round trip per entry, not two: the seq goes up (the old last_seq on the
+        // right-hand side: the new seq is last_seq + 1 in both places), and the entry is stored
+        // under the new last_seq, in one statement (a refused insert undoes the update with it).
         let seq: i64 = sqlx::query_scalar(
-            "UPDATE conversations SET last_seq = last_seq + 1, \
+            "WITH up AS (UPDATE conversations SET last_seq = last_seq + 1, \
              last_public_seq = CASE WHEN $1 THEN last_seq + 1 ELSE last_public_seq END \
-             WHERE id = $2 RETURNING last_seq",
+             WHERE id = $2 RETURNING id, last_seq) \
+             INSERT INTO entries (conversation_id, seq, kind, author_id, client_id, body, event, at, withdraws_seq) \
+             SELECT id, last_seq, $3, $4, $5, $6, $7, $8, $9 FROM up \
+             RETURNING seq",
         )
         .bind(entry.audience() == Audience::Everyone)
         .bind(conv.0)
-        .fetch_one(&mut *tx)
-        .await?;
-        sqlx::query(
-            "INSERT INTO entries (conversation_id, seq, kind, author_id, client_id, body, event, at, withdraws_seq) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
-        )
-        .bind(conv.0)
-        .bind(seq)
         .bind(entry_kind_str(entry.kind))
         .bind(entry.author.as_ref().map(|a| a.id.0))
         .bind(entry.client_id.as_deref())
@@ -118,7 +115,7 @@ pub(super) async fn append(
         .bind(entry.event.map(event_str))
         .bind(now.0)
         .bind(withdraws_seq(entry.event))
-        .execute(&mut *tx)
+        .fetch_one(&mut *tx)
         .await
         .map_err(|e| classify(e, "client id"))?;
         let attachment = match &entry.attachment {
