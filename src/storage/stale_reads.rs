@@ -5,11 +5,13 @@
 //! writer commits, then the decision is stored in a third). Each backend's test module runs
 //! these scenarios through its [`Harness`].
 
-use crate::domain::session::{self, Command, DeadlineKind, Decision, Event, Refusal, Viewer};
+use crate::domain::session::{
+    self, Command, DeadlineKind, Decision, Event, Post, PostKind, Refusal, Viewer,
+};
 use crate::domain::{ConversationId, Timestamp, User};
 
 use super::facts::{Fired, SessionFacts};
-use super::{Act, Applied, CommandError, Db};
+use super::{Act, Applied, CommandError, Db, StorageError};
 
 pub const NOW: Timestamp = Timestamp(1_767_603_600_000);
 
@@ -131,6 +133,51 @@ pub async fn a_deadline_fired_on_a_stale_read_fires_once(h: &impl Harness) {
         Some(DeadlineKind::Close),
         "the close deadline the first firing set is still there"
     );
+}
+
+pub async fn a_send_decided_on_a_stale_read_of_its_client_id_stores_nothing(h: &impl Harness) {
+    let db = h.db();
+    let id = queued_session(db).await;
+    let (alice, carol) = (user(db, "alice").await, user(db, "carol").await);
+    db.execute(id, Act::User(alice, Command::Accept), NOW)
+        .await
+        .expect("accepted");
+    let send =
+        |client_id: &str| Command::Post(Post::text(PostKind::Comment, "Still on fire", client_id));
+    // Read before the first send of "c2" is stored: nothing sent under it yet.
+    let stale = h.facts_now(id, Some(&carol), Some(&send("c2"))).await;
+    let first = db
+        .execute(id, Act::User(carol.clone(), send("c2")), NOW)
+        .await
+        .expect("the first send is stored");
+    let decision = session::decide(&stale.domain(NOW), &Viewer::new(&carol, false), send("c2"))
+        .expect("on the stale read the client id is new");
+    // Storing it takes the next seq and then meets the unique key on the client id: the whole
+    // write is refused, the seq it took included.
+    let outcome = h.store_now(&stale, decision, None, NOW).await;
+    assert!(
+        matches!(
+            outcome,
+            Err(CommandError::Storage(StorageError::Duplicate("client id")))
+        ),
+        "the repeat is refused by the key: {outcome:?}"
+    );
+    let last = first.entries[0].seq;
+    let conv = db.conversation(id).await.expect("read").expect("exists");
+    assert_eq!(conv.last_seq, last, "no seq taken by the refused write");
+    let next = db
+        .execute(id, Act::User(carol, send("c3")), NOW)
+        .await
+        .expect("the next send is stored");
+    assert_eq!(next.entries[0].seq, last + 1, "no gap");
+    let entries = db.entries_after(id, 0, 100).await.expect("entries");
+    let c2 = entries
+        .iter()
+        .filter(|e| e.client_id.as_deref() == Some("c2"))
+        .count();
+    assert_eq!(c2, 1, "stored once");
+    let seqs: Vec<i64> = entries.iter().map(|e| e.seq).collect();
+    assert_eq!(seqs, (1..=last + 1).collect::<Vec<_>>(), "gap-free");
 }
 
 /// A PostgreSQL database with a random name for one test, on the server

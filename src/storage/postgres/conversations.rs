@@ -1301,4 +1301,12 @@ mod stale_reads {
         })
         .await;
     }
+
+    #[tokio::test]
+    async fn a_send_decided_on_a_stale_read_of_its_client_id_stores_nothing() {
+        on_postgres(|h| async move {
+            scenario::a_send_decided_on_a_stale_read_of_its_client_id_stores_nothing(&h).await;
+        })
+        .await;
+    }
 }

@@ -3,7 +3,8 @@
 //!
 //! Guarantees enforced here and in the schema:
 //! - `seq` is gap-free: storing an entry increments `conversations.last_seq` and inserts the
-//!   entry in the same transaction (`UPDATE … RETURNING`), so a rollback leaves no hole.
+//!   entry in the same transaction (the two statements sent as one query), so a rollback leaves
+//!   no hole.
 //! - A send is idempotent: `(conversation, author, client_id)` is unique; a repeat returns the
 //!   stored entry.
 //! - Accept is a conditional write (`WHERE state = 'queued'`): exactly one agent wins.
@@ -92,7 +93,8 @@ pub(super) async fn append(
         // One statement per entry (one trip to SQLite's thread, not two): the seq goes up (the
         // old last_seq on the right-hand side: the new seq is last_seq + 1 in both places), then
         // the entry is stored under the new last_seq, read back in the same trip. Parameters
-        // are numbered: SQLite binds `?N` across the two statements alike.
+        // are numbered, and only numbered: SQLite binds `?N` to the N-th value in each of the
+        // two statements (an unnumbered `?` would count on from the first statement's).
         let seq: i64 = sqlx::query_scalar(
             "UPDATE conversations SET last_seq = last_seq + 1, \
              last_public_seq = CASE WHEN ?1 THEN last_seq + 1 ELSE last_public_seq END \
@@ -1153,5 +1155,13 @@ mod stale_reads {
     #[tokio::test]
     async fn a_deadline_fired_on_a_stale_read_fires_once() {
         scenario::a_deadline_fired_on_a_stale_read_fires_once(&Sqlite::new().await).await;
+    }
+
+    #[tokio::test]
+    async fn a_send_decided_on_a_stale_read_of_its_client_id_stores_nothing() {
+        scenario::a_send_decided_on_a_stale_read_of_its_client_id_stores_nothing(
+            &Sqlite::new().await,
+        )
+        .await;
     }
 }
