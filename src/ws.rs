@@ -797,10 +797,29 @@ impl Session {
             if let Some(start) = start {
                 watched.position = start;
             }
+            let read_at = conv.last_seq;
             self.conversation_frame(conv).await?;
             self.catch_up(id).await?;
+            if self.watch(id).position > read_at {
+                // The log moved after the state above was read, and before this socket watched
+                // the conversation, so the change was not pushed here (every change of state
+                // stores an entry): the state as it is now, read while watching.
+                self.state_now(id).await?;
+            }
         }
         self.out.frame(ServerFrame::Ready).await
+    }
+
+    /// The conversation's state as it is now, or that the user no longer sees it.
+    async fn state_now(&mut self, id: ConversationId) -> Result<(), Gone> {
+        match self.state.db.conversation(id).await {
+            Ok(Some(conv)) if self.may_view(&conv) => self.conversation_frame(conv).await,
+            Ok(_) => self.lost_sight_of(id).await,
+            Err(e) => {
+                let frame = conversation_error(None, &id.to_string(), e);
+                self.out.frame(frame).await
+            }
+        }
     }
 
     /// Where a `hello` with `tail` starts a conversation it does not name: `tail` entries before

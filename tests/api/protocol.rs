@@ -421,3 +421,54 @@ async fn pings_keep_a_socket_alive_that_answers_no_protocol_ping() {
     crate::bounds::metric_until(&app, "switchboard_sockets_open", |n| n == 0.0).await;
     drop(socket);
 }
+
+/// A change committed while a socket says `hello` — after `hello` read the conversation, before
+/// the socket watched it, so it was not pushed there — still reaches the socket: its entries
+/// show the log moved past what was read, and the state is read again. Here alice accepts
+/// carol's waiting session just after carol's new socket said hello; carol must end up seeing
+/// it active, whenever her hello read it.
+#[tokio::test]
+async fn a_change_while_hello_reads_reaches_the_socket() {
+    let app = TestApp::spawn().await;
+    let alice = app.signed_in("alice").await;
+    let carol = app.signed_in("carol").await;
+    let nothing = json!({});
+    // Conversations that do not exist, named in the hello: each is looked up (and answered with
+    // an error) after the hello read carol's own, which widens the moment between that read
+    // and the socket watching her session to where the Accept lands in it.
+    let unknown: serde_json::Map<String, Value> = (0..400)
+        .map(|i| ((900_000_000 + i).to_string(), json!(0)))
+        .collect();
+    let hello = json!({"type": "hello", "positions": unknown});
+    for round in 0..20 {
+        let (status, conv) = start(&app, &carol, &format!("The printer, round {round}")).await;
+        assert_eq!(status, StatusCode::CREATED);
+        let id = conv["id"].as_str().expect("id").to_owned();
+        let mut socket = raw(&app, "carol").await;
+        send(&mut socket, hello.clone()).await;
+        let accepted = post_json(
+            &alice,
+            app.url(&format!("/api/conversations/{id}/accept")),
+            &nothing,
+        )
+        .await;
+        assert_eq!(accepted.status(), StatusCode::OK, "round {round}");
+        // Her view of the session ends active: in the hello's frames or pushed after them.
+        loop {
+            let frame = next(&mut socket).await;
+            if frame["type"] == "conversation"
+                && frame["id"] == id.as_str()
+                && frame["state"] == "active"
+            {
+                break;
+            }
+        }
+        let ended = post_json(
+            &carol,
+            app.url(&format!("/api/conversations/{id}/end")),
+            &nothing,
+        )
+        .await;
+        assert_eq!(ended.status(), StatusCode::OK, "round {round}");
+    }
+}
