@@ -166,8 +166,16 @@ mod tests {
     use crate::domain::session::Refusal;
     use sqlx::sqlite::{SqliteConnectOptions, SqlitePoolOptions};
 
-    /// A job that stores `x`, then is refused, panics or succeeds as `end` says.
-    fn store(x: i64, end: &'static str) -> (Job, oneshot::Receiver<Result<i64, CommandError>>) {
+    /// How a test job ends after storing its row.
+    #[derive(Clone, Copy)]
+    enum End {
+        Refused,
+        Panics,
+        Ok,
+    }
+
+    /// A job that stores `x`, then ends as `end` says.
+    fn store(x: i64, end: End) -> (Job, oneshot::Receiver<Result<i64, CommandError>>) {
         job_of(move |conn| {
             Box::pin(async move {
                 sqlx::query("INSERT INTO t (x) VALUES (?)")
@@ -175,9 +183,9 @@ mod tests {
                     .execute(&mut *conn)
                     .await?;
                 match end {
-                    "refused" => Err(Refusal::NotFound.into()),
-                    "panics" => panic!("a job that panics"),
-                    _ => Ok(x),
+                    End::Refused => Err(Refusal::NotFound.into()),
+                    End::Panics => panic!("a job that panics"),
+                    End::Ok => Ok(x),
                 }
             })
         })
@@ -200,9 +208,9 @@ mod tests {
             .execute(&pool)
             .await
             .expect("table");
-        let ends = ["refused", "ok", "panics", "refused", "ok"];
+        let ends = [End::Refused, End::Ok, End::Panics, End::Refused, End::Ok];
         let (batch, answers): (Vec<_>, Vec<_>) = ends
-            .iter()
+            .into_iter()
             .enumerate()
             .map(|(i, end)| store(i as i64, end))
             .unzip();
