@@ -123,10 +123,8 @@ impl Drop for Registered {
     fn drop(&mut self) {
         self.state.hub.unregister(self.id);
         self.state.metrics.sockets_open.dec();
-        let gone = self
-            .state
-            .presence
-            .disconnected(self.user.id, self.state.clock.now());
+        let went = self.state.clock.now();
+        let gone = self.state.presence.disconnected(self.user.id, went);
         if gone && self.staff {
             // Signed out, last socket: colleagues see them Offline now (no grace for a reload).
             self.state
@@ -147,7 +145,7 @@ impl Drop for Registered {
                     state.sockets_changed(user).await;
                 }
                 if last {
-                    state.absent(user).await;
+                    state.absent(user, went).await;
                 }
             });
         }

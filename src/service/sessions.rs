@@ -10,7 +10,7 @@ use crate::domain::session::{
     self, Absence, Audience, Command, Conversation, Deadline, DeadlineKind, Refusal, SessionState,
     Viewer,
 };
-use crate::domain::{ConversationId, GroupId, Queue, QueueId, User, UserId};
+use crate::domain::{ConversationId, GroupId, Queue, QueueId, Timestamp, User, UserId};
 use crate::hub::ConversationView;
 use crate::storage::{Act, Applied, CommandError};
 
@@ -609,9 +609,9 @@ impl AppState {
         }
     }
 
-    /// `user`'s last socket on this node closed: their active sessions go back to the queue
-    /// after the grace, unless they come back.
-    pub async fn absent(&self, user: UserId) {
+    /// `user`'s last socket on this node closed at `went`: their active sessions go back to the
+    /// queue a grace after it, unless they come back (however late this runs).
+    pub async fn absent(&self, user: UserId, went: Timestamp) {
         match self.online_anywhere(user).await {
             // Back already (a reload), or connected to another node: nothing to count.
             Ok(true) => return,
@@ -622,7 +622,7 @@ impl AppState {
                 return;
             }
         }
-        match self.db.mark_absent(user, self.clock.now()).await {
+        match self.db.mark_absent(user, went).await {
             Ok(0) => {}
             Ok(n) => tracing::info!(
                 user = user.0,

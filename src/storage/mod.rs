@@ -477,7 +477,7 @@ storage_interface! {
     pub async fn deadline(&self, conv: ConversationId) -> Result<Option<Deadline>>;
     pub async fn hold_deadline(&self, conversation: ConversationId, until: Timestamp, max_hold: Duration) -> Result<bool>;
     // Absences: an assignee offline past the grace.
-    pub async fn mark_absent(&self, user: UserId, now: Timestamp) -> Result<u64>;
+    pub async fn mark_absent(&self, user: UserId, went: Timestamp) -> Result<u64>;
     pub async fn mark_all_absent(&self, now: Timestamp) -> Result<u64>;
     pub async fn assignees_without_absence(&self) -> Result<Vec<UserId>>;
     pub async fn mark_absent_where_missing(&self, user: UserId, now: Timestamp) -> Result<u64>;

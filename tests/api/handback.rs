@@ -211,6 +211,48 @@ async fn an_agent_back_within_the_grace_keeps_the_session() {
     assert_eq!(conv["assignee"]["display_name"], "Bob Agent");
 }
 
+/// An agent's absence counts from when their socket ended, however late that is recorded: a
+/// record arriving after the clock moved on (another node's, once its sweep counted the absence
+/// already) neither restarts the grace nor brings it forward; only a later end of theirs pushes
+/// it out. (On two nodes a late record stamped with the time it was written put the due time
+/// out of reach.)
+#[tokio::test]
+async fn an_absence_counts_from_the_sockets_end_however_late_it_is_recorded() {
+    let app = spawn().await;
+    let db = db(&app).await;
+    let mut bob = Ws::open(&app, "bob").await;
+    let id = bobs_session(&app, &mut bob).await;
+    bob.close().await;
+    let bob_id = user(&app, "bob").await;
+    absence_is(&db, &id, absent(bob_id, START.plus(GRACE))).await;
+    app.clock.advance(Duration::from_secs(30));
+    // The end of an earlier socket of his, recorded late: the grace is not brought forward.
+    let earlier = Timestamp(START.0 - 10_000);
+    assert_eq!(db.mark_absent(bob_id, earlier).await.unwrap(), 1);
+    absence_is(&db, &id, absent(bob_id, START.plus(GRACE))).await;
+    // The same end recorded again after the clock moved on: the grace does not restart.
+    db.mark_absent(bob_id, START).await.unwrap();
+    absence_is(&db, &id, absent(bob_id, START.plus(GRACE))).await;
+    // A later end of his (he was on another node until then): counted from it.
+    let later = START.plus(Duration::from_secs(5));
+    db.mark_absent(bob_id, later).await.unwrap();
+    absence_is(&db, &id, absent(bob_id, later.plus(GRACE))).await;
+    app.clock.advance(GRACE - Duration::from_secs(25) - MS);
+    app.two_timer_rounds().await;
+    let conv = conversation(&app, "carol", &id).await;
+    assert_eq!(
+        conv["state"], "active",
+        "not before a grace after his last end"
+    );
+    app.clock.advance(MS);
+    absence_is(&db, &id, None).await;
+    let conv = conversation(&app, "carol", &id).await;
+    assert_eq!(
+        conv["state"], "queued",
+        "back in the queue a grace after he went"
+    );
+}
+
 /// An absence that falls due while its agent is connected (they came back between the socket's
 /// end and its record) is forgotten, not fired.
 #[tokio::test]

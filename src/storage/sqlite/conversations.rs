@@ -578,20 +578,23 @@ impl SqliteDb {
         Ok(moved > 0)
     }
 
-    /// `user`'s last socket closed: each active session assigned to them goes back to the
-    /// queue after its queue's grace from `now`, unless they come back first. A row left from
-    /// before (an earlier socket's end recorded late) counts from now too: a short blip never
-    /// meets an old due time. Returns how many sessions it counts for now.
-    pub async fn mark_absent(&self, user: UserId, now: Timestamp) -> Result<u64> {
+    /// `user`'s last socket closed at `went`: each active session assigned to them goes back to
+    /// the queue a grace after it, unless they come back first. However late this is recorded
+    /// (another node's sweep may have counted the absence already), it counts from `went`; of
+    /// two records of the same agent's absence the later end wins (a row left from an earlier
+    /// socket's end, recorded late, never brings the grace forward), and a row of another
+    /// assignee is replaced. Returns how many sessions it counts for now.
+    pub async fn mark_absent(&self, user: UserId, went: Timestamp) -> Result<u64> {
         let counted = sqlx::query(
             "INSERT INTO absences (conversation_id, assignee_id, due_at) \
              SELECT c.id, c.assignee_id, ?1 + q.assignee_grace_seconds * 1000 \
              FROM conversations c JOIN queues q ON q.id = c.queue_id \
              WHERE c.state = 'active' AND c.assignee_id = ?2 \
              ON CONFLICT (conversation_id) DO UPDATE SET assignee_id = excluded.assignee_id, \
-                 due_at = excluded.due_at",
+                 due_at = CASE WHEN absences.assignee_id = excluded.assignee_id \
+                     THEN max(absences.due_at, excluded.due_at) ELSE excluded.due_at END",
         )
-        .bind(now.0)
+        .bind(went.0)
         .bind(user.0)
         .execute(&self.write)
         .await?
