@@ -4,7 +4,6 @@
 
 use serde::{Deserialize, Serialize};
 use time::OffsetDateTime;
-use time::format_description::well_known::Rfc3339;
 use utoipa::ToSchema;
 
 use std::collections::BTreeMap;
@@ -1202,12 +1201,24 @@ pub fn user_ref(p: &session::Person) -> UserRef {
     person_ref(p)
 }
 
-/// RFC 3339 UTC with milliseconds.
+/// RFC 3339 UTC, always with three digits of milliseconds (`2026-01-12T09:30:05.120Z`): every
+/// time the API writes has the same width, so clients order times by comparing the strings (a
+/// format that drops zero digits, `…:05.12Z` or `…:05Z`, sorts them wrong within a second).
+/// Empty outside the years 0–9999.
 pub fn rfc3339(t: Timestamp) -> String {
-    OffsetDateTime::from_unix_timestamp_nanos(i128::from(t.0) * 1_000_000)
-        .ok()
-        .and_then(|dt| dt.format(&Rfc3339).ok())
-        .unwrap_or_default()
+    match OffsetDateTime::from_unix_timestamp_nanos(i128::from(t.0) * 1_000_000) {
+        Ok(dt) if (0..=9999).contains(&dt.year()) => format!(
+            "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}.{:03}Z",
+            dt.year(),
+            u8::from(dt.month()),
+            dt.day(),
+            dt.hour(),
+            dt.minute(),
+            dt.second(),
+            dt.millisecond()
+        ),
+        _ => String::new(),
+    }
 }
 
 /// An incident: an ITSM record numbered `INC0010001` …
@@ -1733,4 +1744,34 @@ pub struct QueueLive {
     pub agents: Vec<LiveAgent>,
     pub needs_transfer: Vec<NeedsTransfer>,
     pub figures: QueueFigures,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn times_are_written_at_one_width_and_sort_as_strings() {
+        // 2026-01-12T09:30:05Z and times within that second: a whole second, tens and hundreds
+        // of milliseconds are the ones a format dropping zero digits wrote shorter.
+        let second = 1_768_210_205_000;
+        let times: Vec<i64> = [0, 1, 10, 12, 100, 120, 123, 150, 999, 1000]
+            .iter()
+            .map(|ms| second + ms)
+            .collect();
+        let written: Vec<String> = times.iter().map(|&t| rfc3339(Timestamp(t))).collect();
+        assert_eq!(written[0], "2026-01-12T09:30:05.000Z");
+        assert_eq!(written[5], "2026-01-12T09:30:05.120Z");
+        assert!(written.iter().all(|w| w.len() == 24), "{written:?}");
+        let mut sorted = written.clone();
+        sorted.sort();
+        assert_eq!(sorted, written, "string order is time order");
+        assert_eq!(rfc3339(Timestamp(0)), "1970-01-01T00:00:00.000Z");
+        assert_eq!(rfc3339(Timestamp(i64::MAX)), "");
+        assert_eq!(
+            rfc3339(Timestamp(-62_167_219_200_001)),
+            "",
+            "before the year 0"
+        );
+    }
 }

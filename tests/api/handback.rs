@@ -117,7 +117,7 @@ async fn an_agent_offline_past_the_grace_gives_the_session_back_to_the_front_of_
     assert_eq!(back["position"], 1, "at the front, ahead of ivan");
     assert!(back.get("assignee").is_none(), "nobody is assigned: {back}");
     assert_eq!(back["returned_from"]["display_name"], "Bob Agent");
-    assert_eq!(back["returned_at"], "2026-01-05T09:01:00Z");
+    assert_eq!(back["returned_at"], "2026-01-05T09:01:00.000Z");
     // ivan, who arrived later, is now second.
     let moved = ivan_ws
         .find(|f| f["type"] == "conversation" && f["id"] == waiting.as_str() && f["position"] != 1)

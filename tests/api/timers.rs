@@ -89,7 +89,7 @@ async fn the_warning_comes_at_exactly_two_minutes_and_the_close_one_minute_later
     assert_eq!(told["closes_in_seconds"], 60);
     assert_eq!(warning["event"], "inactivity_warning");
     assert_eq!(
-        warning["at"], "2026-01-05T09:02:00Z",
+        warning["at"], "2026-01-05T09:02:00.000Z",
         "at exactly 2 minutes"
     );
     assert!(
@@ -353,7 +353,7 @@ async fn deadlines_survive_a_restart_and_the_customer_still_gets_the_full_minute
     let mut carol_ws = Ws::open(&app, "carol").await;
     let warning = carol_ws.entry_with(&id, "Are you still there?").await;
     assert_eq!(
-        warning["at"], "2026-01-05T09:10:00Z",
+        warning["at"], "2026-01-05T09:10:00.000Z",
         "the warning comes first, when the server is back"
     );
     let db = db(&app).await;
