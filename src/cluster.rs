@@ -616,7 +616,11 @@ async fn replay(
             .entries_before(id, conv.last_seq + 1, REPLAY_MAX)
             .await?
     } else {
-        state.db.entries_after(id, after, REPLAY_MAX).await?
+        let mut entries = state.db.entries_after(id, after, REPLAY_MAX).await?;
+        // Those committed after the conversation was read go out with their own signal and the
+        // state they made: sockets judge who sees an entry by the state it is pushed with.
+        entries.retain(|e| e.seq <= conv.last_seq);
+        entries
     };
     // What this node showed last is the state before, when it knows better than the signal.
     let previous = match (seen, previous) {

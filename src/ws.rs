@@ -540,14 +540,19 @@ impl Session {
     /// The user no longer sees `conversation`, which this socket watched: it is forgotten
     /// here and the client is told to drop it.
     async fn lost_sight_of(&mut self, conversation: ConversationId) -> Result<(), Gone> {
-        self.state.hub.unwatch(self.socket_id, conversation);
-        self.watched.remove(&conversation);
-        self.watch_order.retain(|c| *c != conversation);
+        self.unwatch(conversation);
         self.out
             .frame(ServerFrame::Gone {
                 conversation: conversation.to_string(),
             })
             .await
+    }
+
+    /// Stops watching `conversation` on this socket.
+    fn unwatch(&mut self, conversation: ConversationId) {
+        self.state.hub.unwatch(self.socket_id, conversation);
+        self.watched.remove(&conversation);
+        self.watch_order.retain(|c| *c != conversation);
     }
 
     /// Starts watching `conversation` on this socket (and forgets the oldest beyond the cap).
@@ -652,18 +657,32 @@ impl Session {
                 };
                 self.answer_error(&conversation, result).await
             }
-            ClientFrame::Watch { conversation } => match self.visible(&conversation).await {
-                Ok(conv) => {
-                    let id = conv.id;
-                    self.watch(id);
-                    self.conversation_frame(conv).await?;
-                    self.catch_up(id).await
+            ClientFrame::Watch { conversation } => {
+                let id = match parse_id(&conversation) {
+                    Ok(id) => id,
+                    Err(e) => {
+                        let frame = conversation_error(None, &conversation, e);
+                        return self.out.frame(frame).await;
+                    }
+                };
+                // Watched before it is read: what is committed after the read is pushed here.
+                let known = self.watched.contains_key(&id);
+                self.watch(id);
+                match self.state.visible_conversation(id, &self.user).await {
+                    Ok(conv) => {
+                        let upto = conv.last_seq;
+                        self.conversation_frame(conv).await?;
+                        self.catch_up(id, upto).await.map(drop)
+                    }
+                    Err(e) => {
+                        if !known {
+                            self.unwatch(id);
+                        }
+                        let frame = conversation_error(None, &conversation, e);
+                        self.out.frame(frame).await
+                    }
                 }
-                Err(e) => {
-                    let frame = conversation_error(None, &conversation, e);
-                    self.out.frame(frame).await
-                }
-            },
+            }
         }
     }
 
@@ -797,21 +816,27 @@ impl Session {
             }
             let read_at = conv.last_seq;
             self.conversation_frame(conv).await?;
-            self.catch_up(id).await?;
-            if self.watch(id).position > read_at {
-                // The log moved after the state above was read, and before this socket watched
-                // the conversation, so the change was not pushed here (every change of state
-                // stores an entry): the state as it is now, read while watching.
+            // The entries the user was seen to see (the rights judged on the state read), no
+            // further: a change committed after that read may have ended them.
+            if self.catch_up(id, read_at).await? {
+                // The log moved after the state above was read, and maybe before this socket
+                // watched the conversation, so the change was not pushed here (every change of
+                // state stores an entry): the state as it is now, read while watching.
                 self.state_now(id).await?;
             }
         }
         self.out.frame(ServerFrame::Ready).await
     }
 
-    /// The conversation's state as it is now, or that the user no longer sees it.
+    /// The conversation's state as it is now and its entries up to it (what follows is pushed:
+    /// the socket watches it), or that the user no longer sees it.
     async fn state_now(&mut self, id: ConversationId) -> Result<(), Gone> {
         match self.state.db.conversation(id).await {
-            Ok(Some(conv)) if self.may_view(&conv) => self.conversation_frame(conv).await,
+            Ok(Some(conv)) if self.may_view(&conv) => {
+                let upto = conv.last_seq;
+                self.conversation_frame(conv).await?;
+                self.catch_up(id, upto).await.map(drop)
+            }
             Ok(_) => self.lost_sight_of(id).await,
             Err(e) => {
                 let frame = conversation_error(None, &id.to_string(), e);
@@ -854,23 +879,32 @@ impl Session {
         }
     }
 
-    /// Everything after this socket's position in `conversation`, from the log, sent a page at
-    /// a time.
-    async fn catch_up(&mut self, conversation: ConversationId) -> Result<(), Gone> {
+    /// The entries after this socket's position in `conversation` up to `upto`, from the log,
+    /// sent a page at a time. `upto` is the last seq of a state of the conversation the user was
+    /// judged to see: an entry after it may follow a change that ended their sight of it (an
+    /// invitation that ended, a chat left), so it is not sent from here; it is pushed, with its
+    /// state, to a socket that watched the conversation before it was committed. True when the
+    /// log goes on past `upto`.
+    async fn catch_up(&mut self, conversation: ConversationId, upto: i64) -> Result<bool, Gone> {
         loop {
             let after = self.watch(conversation).position;
             match self.state.db.entries_after(conversation, after, PAGE).await {
                 Ok(entries) => {
                     let full = entries.len() as i64 == PAGE;
-                    let frames = self.deliver(conversation, &entries);
+                    let beyond = entries.iter().position(|e| e.seq > upto);
+                    let frames =
+                        self.deliver(conversation, &entries[..beyond.unwrap_or(entries.len())]);
                     self.out.frames(frames).await?;
+                    if beyond.is_some() {
+                        return Ok(true);
+                    }
                     if !full {
-                        return Ok(());
+                        return Ok(false);
                     }
                 }
                 Err(e) => {
                     let frame = conversation_error(None, &conversation.to_string(), e);
-                    return self.out.frame(frame).await;
+                    return self.out.frame(frame).await.map(|()| false);
                 }
             }
         }
@@ -935,8 +969,9 @@ impl Session {
         for id in watched {
             match self.state.db.conversation(id).await {
                 Ok(Some(conv)) if self.may_view(&conv) => {
+                    let upto = conv.last_seq;
                     self.conversation_frame(conv).await?;
-                    self.catch_up(id).await?;
+                    self.catch_up(id, upto).await?;
                 }
                 _ => {}
             }
@@ -958,8 +993,9 @@ impl Session {
                 let position = self.watch(conv.id).position;
                 let first = entries.first().map_or(position, |e| e.seq);
                 if first > position.saturating_add(1) {
-                    // A gap (a newly watched conversation, or a dropped push): read the log.
-                    self.catch_up(conv.id).await?;
+                    // A gap (a newly watched conversation, or a dropped push): read the log, up
+                    // to the state pushed, which the user may see.
+                    self.catch_up(conv.id, conv.last_seq).await?;
                 }
                 let frames = self.deliver(conv.id, &entries);
                 self.out.frames(frames).await
@@ -1120,7 +1156,7 @@ impl Session {
             Ok(applied) => {
                 if !applied.created && self.watched.contains_key(&id) {
                     // A repeated send: the original may not have reached this socket yet.
-                    self.catch_up(id).await?;
+                    self.catch_up(id, applied.conversation.last_seq).await?;
                 }
                 // Nothing stored (a repeated Accept by its winner): where the conversation is.
                 let seq = applied.entries.first().map_or_else(

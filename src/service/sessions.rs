@@ -90,6 +90,9 @@ impl AppState {
                 conv.id,
                 user.id,
                 &session::visible_kinds(user),
+                // As of the state read: the user's sight of the conversation was judged on it,
+                // and an entry after it may follow a change that ended that.
+                conv.last_seq,
                 UNREAD_WINDOW,
             )
             .await?;

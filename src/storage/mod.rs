@@ -466,7 +466,7 @@ storage_interface! {
     pub async fn sessions_between(&self, queue: QueueId, from: Timestamp, to: Timestamp, limit: i64) -> Result<Vec<Conversation>>;
     pub async fn entries_after(&self, conv: ConversationId, after: i64, limit: i64) -> Result<Vec<Entry>>;
     pub async fn entries_before(&self, conv: ConversationId, before: i64, limit: i64) -> Result<Vec<Entry>>;
-    pub async fn preview_and_unread(&self, conv: ConversationId, user: UserId, kinds: &[EntryKind], limit: i64) -> Result<(Option<Entry>, i64)>;
+    pub async fn preview_and_unread(&self, conv: ConversationId, user: UserId, kinds: &[EntryKind], upto: i64, limit: i64) -> Result<(Option<Entry>, i64)>;
     pub async fn mark_read(&self, user: UserId, conversation: ConversationId, seq: i64) -> Result<()>;
     pub async fn read_mark(&self, user: UserId, conversation: ConversationId) -> Result<i64>;
     pub async fn conversation_heads(&self, ids: &[ConversationId]) -> Result<Vec<(ConversationId, i64, SessionState)>>;

@@ -472,3 +472,59 @@ async fn a_change_while_hello_reads_reaches_the_socket() {
         assert_eq!(ended.status(), StatusCode::OK, "round {round}");
     }
 }
+
+/// An entry committed after the state a socket's `hello` read reaches the socket only if its user
+/// still sees the conversation then. Here erin, invited into alice's session, says hello while
+/// alice transfers the session to bob (which ends the invitation) and bob writes a work note:
+/// erin may be shown the session as it was, and then `gone`; never bob's note.
+#[tokio::test]
+async fn an_invitation_that_ends_while_hello_reads_shows_nothing_written_after_it() {
+    let app = TestApp::spawn().await;
+    let (_erin, erin_id) = crate::chats::erin(&app).await;
+    let alice = app.signed_in("alice").await;
+    let bob = app.signed_in("bob").await;
+    let bob_id = app.user_id("bob").await;
+    // Bob is online: a transfer needs it.
+    let _bob_ws = Ws::open(&app, "bob").await;
+    let carol = app.signed_in("carol").await;
+    let nothing = json!({});
+    // As in `a_change_while_hello_reads_reaches_the_socket`: conversations that do not exist
+    // widen the moment between the hello's read and the socket watching the session.
+    let unknown: serde_json::Map<String, Value> = (0..400)
+        .map(|i| ((900_000_000 + i).to_string(), json!(0)))
+        .collect();
+    let hello = json!({"type": "hello", "positions": unknown});
+    for round in 0..20 {
+        let (status, conv) = start(&app, &carol, &format!("The scanner, round {round}")).await;
+        assert_eq!(status, StatusCode::CREATED);
+        let id = conv["id"].as_str().expect("id").to_owned();
+        let url = |action: &str| app.url(&format!("/api/conversations/{id}/{action}"));
+        let accepted = post_json(&alice, url("accept"), &nothing).await;
+        assert_eq!(accepted.status(), StatusCode::OK, "round {round}");
+        let invited = post_json(&alice, url("invite"), &json!({"user": erin_id})).await;
+        assert_eq!(invited.status(), StatusCode::OK, "round {round}");
+        let mut socket = raw(&app, "erinhelp").await;
+        send(&mut socket, hello.clone()).await;
+        let moved = post_json(&alice, url("transfer"), &json!({"to": bob_id})).await;
+        assert_eq!(moved.status(), StatusCode::OK, "round {round}");
+        let secret = format!("The badge reader's service code, round {round}");
+        let note = post(&app, &bob, &id, "work_note", &secret, &format!("n{round}")).await;
+        assert_eq!(note.status(), StatusCode::CREATED, "round {round}");
+        // Her frames until `ready`, and until `gone` if she was shown the session.
+        let mut shown = false;
+        loop {
+            let frame = next(&mut socket).await;
+            assert!(
+                !frame.to_string().contains(&secret),
+                "round {round}: erin got bob's work note after her invitation ended: {frame}"
+            );
+            let about_it = frame["id"] == id.as_str() || frame["conversation"] == id.as_str();
+            shown |= frame["type"] == "conversation" && about_it;
+            if (frame["type"] == "gone" && about_it) || (frame["type"] == "ready" && !shown) {
+                break;
+            }
+        }
+        let ended = post_json(&bob, url("end"), &nothing).await;
+        assert_eq!(ended.status(), StatusCode::OK, "round {round}");
+    }
+}

@@ -475,28 +475,31 @@ impl PgDb {
         conv: ConversationId,
         user: UserId,
         kinds: &[EntryKind],
+        upto: i64,
         limit: i64,
     ) -> Result<(Option<Entry>, i64)> {
         let kinds: Vec<&str> = kinds.iter().map(|k| entry_kind_str(*k)).collect();
         let mut conn = self.pool.acquire().await?;
         let preview = sqlx::query(&format!(
-            "{ENTRY_SELECT} WHERE e.conversation_id = $1 AND e.kind = ANY($2) \
+            "{ENTRY_SELECT} WHERE e.conversation_id = $1 AND e.kind = ANY($2) AND e.seq <= $3 \
              ORDER BY e.seq DESC LIMIT 1"
         ))
         .bind(conv.0)
         .bind(&kinds)
+        .bind(upto)
         .fetch_optional(&mut *conn)
         .await?;
         let unread: i64 = sqlx::query_scalar(
             "SELECT count(*) FROM (SELECT 1 FROM entries e WHERE e.conversation_id = $1 \
              AND e.seq > coalesce((SELECT seq FROM read_marks WHERE user_id = $2 AND conversation_id = $1), 0) \
-             AND e.kind = ANY($3) AND (e.author_id IS NULL OR e.author_id <> $2) \
+             AND e.seq <= $5 AND e.kind = ANY($3) AND (e.author_id IS NULL OR e.author_id <> $2) \
              AND e.event IS DISTINCT FROM 'withdrawn' AND e.withdrawn_at IS NULL LIMIT $4) AS unread",
         )
         .bind(conv.0)
         .bind(user.0)
         .bind(&kinds)
         .bind(limit)
+        .bind(upto)
         .fetch_one(&mut *conn)
         .await?;
         Ok((preview.as_ref().map(entry_from_row).transpose()?, unread))

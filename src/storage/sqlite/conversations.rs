@@ -414,6 +414,7 @@ impl SqliteDb {
         conv: ConversationId,
         user: UserId,
         kinds: &[EntryKind],
+        upto: i64,
         limit: i64,
     ) -> Result<(Option<Entry>, i64)> {
         // Kinds are our own constant strings, never input.
@@ -424,21 +425,23 @@ impl SqliteDb {
             .join(", ");
         let mut conn = self.read.acquire().await?;
         let preview = sqlx::query(&format!(
-            "{ENTRY_SELECT} WHERE e.conversation_id = ? AND e.kind IN ({kinds}) \
+            "{ENTRY_SELECT} WHERE e.conversation_id = ? AND e.seq <= ? AND e.kind IN ({kinds}) \
              ORDER BY e.seq DESC LIMIT 1"
         ))
         .bind(conv.0)
+        .bind(upto)
         .fetch_optional(&mut *conn)
         .await?;
         let unread: i64 = sqlx::query_scalar(&format!(
             "SELECT count(*) FROM (SELECT 1 FROM entries e WHERE e.conversation_id = ?1 \
              AND e.seq > coalesce((SELECT seq FROM read_marks WHERE user_id = ?2 AND conversation_id = ?1), 0) \
-             AND e.kind IN ({kinds}) AND (e.author_id IS NULL OR e.author_id <> ?2) \
+             AND e.seq <= ?4 AND e.kind IN ({kinds}) AND (e.author_id IS NULL OR e.author_id <> ?2) \
              AND e.event IS NOT 'withdrawn' AND e.withdrawn_at IS NULL LIMIT ?3)"
         ))
         .bind(conv.0)
         .bind(user.0)
         .bind(limit)
+        .bind(upto)
         .fetch_one(&mut *conn)
         .await?;
         Ok((preview.as_ref().map(entry_from_row).transpose()?, unread))
