@@ -262,17 +262,25 @@ impl AppState {
         user: &User,
         page: HistoryPage,
     ) -> Result<(Vec<session::Entry>, Option<i64>), ServiceError> {
-        self.visible_conversation(id, user).await?;
+        // The log up to the state the user's sight was judged on: an entry after it may follow
+        // a change that ended it (the socket pushes it with the state it made).
+        let upto = self.visible_conversation(id, user).await?.last_seq;
         let (raw, next) = match page {
             HistoryPage::After { after, limit } => {
-                let raw = self.db.entries_after(id, after, limit).await?;
-                let next = (raw.len() as i64 == limit)
-                    .then(|| raw.last().map(|e| e.seq))
-                    .flatten();
+                let mut raw = self.db.entries_after(id, after, limit).await?;
+                let full = raw.len() as i64 == limit;
+                raw.retain(|e| e.seq <= upto);
+                let next = raw
+                    .last()
+                    .map(|e| e.seq)
+                    .filter(|&last| full && last < upto);
                 (raw, next)
             }
             HistoryPage::Before { before, limit } => {
-                let raw = self.db.entries_before(id, before, limit).await?;
+                let raw = self
+                    .db
+                    .entries_before(id, before.min(upto.saturating_add(1)), limit)
+                    .await?;
                 // Seqs start at 1 and have no gaps: a short page, or one that reached seq 1,
                 // is the start of the log.
                 let next = raw

@@ -37,12 +37,15 @@ impl AppState {
         let mut bytes = 0;
         // Bounded: at most MAX_ENTRIES entries and MAX_TEXT_BYTES of their text are held.
         let cut = 'read: loop {
-            let page = self.db.entries_after(id, after, 500).await?;
+            let mut page = self.db.entries_after(id, after, 500).await?;
+            let full = page.len() == 500;
+            // Up to the state the requester's sight was judged on.
+            page.retain(|e| e.seq <= conversation.last_seq);
             let Some(last) = page.last() else {
                 break false;
             };
             after = last.seq;
-            let full = page.len() == 500;
+            let full = full && after < conversation.last_seq;
             for entry in super::sessions::visible_to(page, user) {
                 if entries.len() == MAX_ENTRIES || bytes + entry.body.len() > MAX_TEXT_BYTES {
                     break 'read true;
