@@ -540,19 +540,14 @@ impl Session {
     /// The user no longer sees `conversation`, which this socket watched: it is forgotten
     /// here and the client is told to drop it.
     async fn lost_sight_of(&mut self, conversation: ConversationId) -> Result<(), Gone> {
-        self.unwatch(conversation);
+        self.state.hub.unwatch(self.socket_id, conversation);
+        self.watched.remove(&conversation);
+        self.watch_order.retain(|c| *c != conversation);
         self.out
             .frame(ServerFrame::Gone {
                 conversation: conversation.to_string(),
             })
             .await
-    }
-
-    /// Stops watching `conversation` on this socket.
-    fn unwatch(&mut self, conversation: ConversationId) {
-        self.state.hub.unwatch(self.socket_id, conversation);
-        self.watched.remove(&conversation);
-        self.watch_order.retain(|c| *c != conversation);
     }
 
     /// Starts watching `conversation` on this socket (and forgets the oldest beyond the cap).
@@ -657,32 +652,13 @@ impl Session {
                 };
                 self.answer_error(&conversation, result).await
             }
-            ClientFrame::Watch { conversation } => {
-                let id = match parse_id(&conversation) {
-                    Ok(id) => id,
-                    Err(e) => {
-                        let frame = conversation_error(None, &conversation, e);
-                        return self.out.frame(frame).await;
-                    }
-                };
-                // Watched before it is read: what is committed after the read is pushed here.
-                let known = self.watched.contains_key(&id);
-                self.watch(id);
-                match self.state.visible_conversation(id, &self.user).await {
-                    Ok(conv) => {
-                        let upto = conv.last_seq;
-                        self.conversation_frame(conv).await?;
-                        self.catch_up(id, upto).await.map(drop)
-                    }
-                    Err(e) => {
-                        if !known {
-                            self.unwatch(id);
-                        }
-                        let frame = conversation_error(None, &conversation, e);
-                        self.out.frame(frame).await
-                    }
+            ClientFrame::Watch { conversation } => match self.visible(&conversation).await {
+                Ok(conv) => self.show(conv).await,
+                Err(e) => {
+                    let frame = conversation_error(None, &conversation, e);
+                    self.out.frame(frame).await
                 }
-            }
+            },
         }
     }
 
@@ -814,18 +790,24 @@ impl Session {
             if let Some(start) = start {
                 watched.position = start;
             }
-            let read_at = conv.last_seq;
-            self.conversation_frame(conv).await?;
-            // The entries the user was seen to see (the rights judged on the state read), no
-            // further: a change committed after that read may have ended them.
-            if self.catch_up(id, read_at).await? {
-                // The log moved after the state above was read, and maybe before this socket
-                // watched the conversation, so the change was not pushed here (every change of
-                // state stores an entry): the state as it is now, read while watching.
-                self.state_now(id).await?;
-            }
+            self.show(conv).await?;
         }
         self.out.frame(ServerFrame::Ready).await
+    }
+
+    /// Watches a conversation read (and judged visible) before, and sends its state and its
+    /// entries after the socket's position up to that state, no further: a change committed
+    /// after the read may have ended the user's sight of it. When the log went on, the change
+    /// may have come before the socket watched, so it was not pushed here (every change of
+    /// state stores an entry): the state is read again, now while watching.
+    async fn show(&mut self, conv: Conversation) -> Result<(), Gone> {
+        let (id, read_at) = (conv.id, conv.last_seq);
+        self.watch(id);
+        self.conversation_frame(conv).await?;
+        if self.catch_up(id, read_at).await? {
+            self.state_now(id).await?;
+        }
+        Ok(())
     }
 
     /// The conversation's state as it is now and its entries up to it (what follows is pushed:
