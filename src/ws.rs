@@ -944,19 +944,13 @@ impl Session {
     }
 
     /// After dropped pushes: the offers waiting now, then every watched conversation's state
-    /// and the entries after this socket's position, from the log.
+    /// and the entries after this socket's position, from the log — or `gone` for one the user
+    /// no longer sees (the push that said so may be among those dropped).
     async fn resync(&mut self) -> Result<(), Gone> {
         self.offer_frames().await?;
         let watched: Vec<ConversationId> = self.watch_order.iter().copied().collect();
         for id in watched {
-            match self.state.db.conversation(id).await {
-                Ok(Some(conv)) if self.may_view(&conv) => {
-                    let upto = conv.last_seq;
-                    self.conversation_frame(conv).await?;
-                    self.catch_up(id, upto).await?;
-                }
-                _ => {}
-            }
+            self.state_now(id).await?;
         }
         Ok(())
     }

@@ -528,3 +528,58 @@ async fn an_invitation_that_ends_while_hello_reads_shows_nothing_written_after_i
         assert_eq!(ended.status(), StatusCode::OK, "round {round}");
     }
 }
+
+/// A socket that fell behind (its pushes dropped) and so missed the change that ended its
+/// user's sight of a conversation is told `gone` when it re-reads the log. Erin, invited into
+/// alice's session, stops reading her socket while alice writes ~8 MB of work notes (the
+/// socket's writes block and its 8 queued pushes overflow), then alice transfers the session,
+/// which ends the invitation.
+#[tokio::test]
+async fn a_lagged_socket_that_missed_the_end_of_an_invitation_is_told_gone() {
+    let app = TestApp::spawn_with(|c| c.socket_buffer = 8).await;
+    let (_erin, erin_id) = crate::chats::erin(&app).await;
+    let alice = app.signed_in("alice").await;
+    let bob_id = app.user_id("bob").await;
+    let _bob_ws = Ws::open(&app, "bob").await;
+    let carol = app.signed_in("carol").await;
+    let (_, conv) = start(&app, &carol, "The VPN client will not install").await;
+    let id = conv["id"].as_str().expect("id").to_owned();
+    let url = |action: &str| app.url(&format!("/api/conversations/{id}/{action}"));
+    let accepted = post_json(&alice, url("accept"), &json!({})).await;
+    assert_eq!(accepted.status(), StatusCode::OK);
+    let invited = post_json(&alice, url("invite"), &json!({"user": erin_id})).await;
+    assert_eq!(invited.status(), StatusCode::OK);
+    let mut erin = raw(&app, "erinhelp").await;
+    send(&mut erin, json!({"type": "hello", "positions": {}})).await;
+    while next(&mut erin).await["type"] != "ready" {}
+    // Erin reads nothing while alice writes.
+    let filler = "€".repeat(9000);
+    for n in 0..300 {
+        let note = post(
+            &app,
+            &alice,
+            &id,
+            "work_note",
+            &format!("log {n} {filler}"),
+            &format!("log-{n}"),
+        )
+        .await;
+        assert_eq!(note.status(), StatusCode::CREATED, "note {n}");
+    }
+    let moved = post_json(&alice, url("transfer"), &json!({"to": bob_id})).await;
+    assert_eq!(moved.status(), StatusCode::OK);
+    let mut last_entry = 0;
+    loop {
+        let frame = next(&mut erin).await;
+        if frame["type"] == "entry" {
+            last_entry = frame["seq"].as_i64().expect("seq");
+        }
+        if frame["type"] == "gone" && frame["conversation"] == id.as_str() {
+            break;
+        }
+    }
+    assert!(
+        last_entry > 0,
+        "erin read the notes up to the transfer first"
+    );
+}
