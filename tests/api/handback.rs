@@ -253,6 +253,62 @@ async fn an_absence_counts_from_the_sockets_end_however_late_it_is_recorded() {
     );
 }
 
+/// The end of an agent's last socket is stamped when it happens, not when its record is written:
+/// here the record waits (the table of each node's sockets is locked, as by a slow database)
+/// while the clock moves on 30 s, and the grace still counts from the end. PostgreSQL only: the
+/// wait is a table lock, and it is there that the record reads the other nodes' sockets first.
+#[tokio::test]
+async fn a_record_of_a_sockets_end_that_waits_counts_the_grace_from_the_end() {
+    use sqlx::Connection;
+    if !crate::pg::on_postgres() {
+        eprintln!(
+            "the wait is a PostgreSQL table lock: run with SWITCHBOARD_TEST_BACKEND=postgres"
+        );
+        return;
+    }
+    // No timer round during the test: only the socket's end records the absence.
+    let app = TestApp::spawn_with(|c| c.timer_poll_ms = 3_600_000).await;
+    let db = db(&app).await;
+    let mut bob = Ws::open(&app, "bob").await;
+    let id = bobs_session(&app, &mut bob).await;
+    let bob_id = user(&app, "bob").await;
+    let mut lock = sqlx::PgConnection::connect(&app.config.database_url)
+        .await
+        .expect("a connection of the test's own");
+    sqlx::query("BEGIN").execute(&mut lock).await.unwrap();
+    sqlx::query("LOCK TABLE node_sockets IN ACCESS EXCLUSIVE MODE")
+        .execute(&mut lock)
+        .await
+        .unwrap();
+    bob.close().await;
+    let mut watcher = sqlx::PgConnection::connect(&app.config.database_url)
+        .await
+        .unwrap();
+    let waited = tokio::time::timeout(Duration::from_secs(10), async {
+        loop {
+            let waiting: i64 = sqlx::query_scalar(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() \
+                 AND wait_event_type = 'Lock' AND query LIKE 'DELETE FROM node_sockets%'",
+            )
+            .fetch_one(&mut watcher)
+            .await
+            .unwrap();
+            if waiting > 0 {
+                return;
+            }
+            tokio::task::yield_now().await;
+        }
+    })
+    .await;
+    assert!(
+        waited.is_ok(),
+        "the record of bob's socket end never waited on the lock"
+    );
+    app.clock.advance(Duration::from_secs(30));
+    sqlx::query("COMMIT").execute(&mut lock).await.unwrap();
+    absence_is(&db, &id, absent(bob_id, START.plus(GRACE))).await;
+}
+
 /// An absence that falls due while its agent is connected (they came back between the socket's
 /// end and its record) is forgotten, not fired.
 #[tokio::test]
