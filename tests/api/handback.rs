@@ -72,6 +72,18 @@ async fn conversation(app: &TestApp, who: &str, id: &str) -> Value {
     .await
 }
 
+/// bob accepts carol's session over his socket and closes it at [`START`]; returns a handle on
+/// the database, the session's id and bob's id once his absence is counted from then.
+async fn bob_went_at_start(app: &TestApp) -> (Db, String, UserId) {
+    let db = db(app).await;
+    let mut bob = Ws::open(app, "bob").await;
+    let id = bobs_session(app, &mut bob).await;
+    bob.close().await;
+    let bob_id = user(app, "bob").await;
+    absence_is(&db, &id, absent(bob_id, START.plus(GRACE))).await;
+    (db, id, bob_id)
+}
+
 #[tokio::test]
 async fn an_agent_offline_past_the_grace_gives_the_session_back_to_the_front_of_the_queue() {
     let app = spawn().await;
@@ -194,12 +206,7 @@ async fn an_agent_offline_past_the_grace_gives_the_session_back_to_the_front_of_
 #[tokio::test]
 async fn an_agent_back_within_the_grace_keeps_the_session() {
     let app = spawn().await;
-    let db = db(&app).await;
-    let mut bob = Ws::open(&app, "bob").await;
-    let id = bobs_session(&app, &mut bob).await;
-    bob.close().await;
-    let bob_id = user(&app, "bob").await;
-    absence_is(&db, &id, absent(bob_id, START.plus(GRACE))).await;
+    let (db, id, _) = bob_went_at_start(&app).await;
     // A reload: bob is back after 30 s.
     app.clock.advance(Duration::from_secs(30));
     let _bob = Ws::open(&app, "bob").await;
@@ -219,12 +226,7 @@ async fn an_agent_back_within_the_grace_keeps_the_session() {
 #[tokio::test]
 async fn an_absence_counts_from_the_sockets_end_however_late_it_is_recorded() {
     let app = spawn().await;
-    let db = db(&app).await;
-    let mut bob = Ws::open(&app, "bob").await;
-    let id = bobs_session(&app, &mut bob).await;
-    bob.close().await;
-    let bob_id = user(&app, "bob").await;
-    absence_is(&db, &id, absent(bob_id, START.plus(GRACE))).await;
+    let (db, id, bob_id) = bob_went_at_start(&app).await;
     app.clock.advance(Duration::from_secs(30));
     // The end of an earlier socket of his, recorded late: the grace is not brought forward.
     let earlier = Timestamp(START.0 - 10_000);
@@ -433,12 +435,7 @@ async fn a_session_taken_without_a_socket_goes_back_after_the_grace() {
 #[tokio::test]
 async fn an_absence_follows_the_session_to_its_new_assignee() {
     let app = spawn().await;
-    let db = db(&app).await;
-    let mut bob = Ws::open(&app, "bob").await;
-    let id = bobs_session(&app, &mut bob).await;
-    bob.close().await;
-    let bob_id = user(&app, "bob").await;
-    absence_is(&db, &id, absent(bob_id, START.plus(GRACE))).await;
+    let (db, id, _) = bob_went_at_start(&app).await;
     // 10 s later dana, a manager, transfers it to alice, who is online.
     app.clock.advance(Duration::from_secs(10));
     let mut alice = Ws::open(&app, "alice").await;

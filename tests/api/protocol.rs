@@ -422,6 +422,16 @@ async fn pings_keep_a_socket_alive_that_answers_no_protocol_ping() {
     drop(socket);
 }
 
+/// A `hello` naming 400 conversations that do not exist: each is looked up (and answered with
+/// an error) after the hello read the user's own, which widens the moment between that read and
+/// the socket watching their conversations to where a change made meanwhile lands in it.
+fn slow_hello() -> Value {
+    let unknown: serde_json::Map<String, Value> = (0..400)
+        .map(|i| ((900_000_000 + i).to_string(), json!(0)))
+        .collect();
+    json!({"type": "hello", "positions": unknown})
+}
+
 /// A change committed while a socket says `hello` — after `hello` read the conversation, before
 /// the socket watched it, so it was not pushed there — still reaches the socket: its entries
 /// show the log moved past what was read, and the state is read again. Here alice accepts
@@ -433,13 +443,7 @@ async fn a_change_while_hello_reads_reaches_the_socket() {
     let alice = app.signed_in("alice").await;
     let carol = app.signed_in("carol").await;
     let nothing = json!({});
-    // Conversations that do not exist, named in the hello: each is looked up (and answered with
-    // an error) after the hello read carol's own, which widens the moment between that read
-    // and the socket watching her session to where the Accept lands in it.
-    let unknown: serde_json::Map<String, Value> = (0..400)
-        .map(|i| ((900_000_000 + i).to_string(), json!(0)))
-        .collect();
-    let hello = json!({"type": "hello", "positions": unknown});
+    let hello = slow_hello();
     for round in 0..20 {
         let (status, conv) = start(&app, &carol, &format!("The printer, round {round}")).await;
         assert_eq!(status, StatusCode::CREATED);
@@ -488,12 +492,7 @@ async fn an_invitation_that_ends_while_hello_reads_shows_nothing_written_after_i
     let _bob_ws = Ws::open(&app, "bob").await;
     let carol = app.signed_in("carol").await;
     let nothing = json!({});
-    // As in `a_change_while_hello_reads_reaches_the_socket`: conversations that do not exist
-    // widen the moment between the hello's read and the socket watching the session.
-    let unknown: serde_json::Map<String, Value> = (0..400)
-        .map(|i| ((900_000_000 + i).to_string(), json!(0)))
-        .collect();
-    let hello = json!({"type": "hello", "positions": unknown});
+    let hello = slow_hello();
     for round in 0..20 {
         let (status, conv) = start(&app, &carol, &format!("The scanner, round {round}")).await;
         assert_eq!(status, StatusCode::CREATED);
